@@ -1,0 +1,26 @@
+"""django-allauth hooks: account e-mail goes out through Celery, language follows the profile."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.db import transaction
+from django.utils import translation
+
+
+class CouncilAccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        from council.accounts.tasks import email_send_task
+
+        message = self.render_mail(template_prefix, email, context)
+        payload = {
+            "subject": message.subject,
+            "body": message.body,
+            "from_email": message.from_email,
+            "to": list(message.to),
+            "alternatives": [list(alt) for alt in getattr(message, "alternatives", [])],
+        }
+        transaction.on_commit(lambda: email_send_task.delay(payload))
+
+    def login(self, request, user):
+        super().login(request, user)
+        if user.preferred_language:
+            translation.activate(user.preferred_language)
+            request.session["_language"] = user.preferred_language

@@ -1,0 +1,150 @@
+"""The base of every Council WebSocket consumer: envelope, limits, acks and errors.
+
+Frames in both directions share one envelope: ``{"type", "request_id", "payload"}``.
+A client command is answered by ``ack`` or ``error`` carrying its ``request_id``.
+Bad input never raises out of the consumer and never closes the socket unless the
+client keeps flooding.
+"""
+
+import json
+import logging
+from collections.abc import Awaitable
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from council.core import ratelimit
+from council.core.errors import CouncilError
+from council.core.realtime import envelope
+
+logger = logging.getLogger(__name__)
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_REMOVED = 4410
+CLOSE_FLOODING = 4429
+MAX_REQUEST_ID_CHARS = 64
+FLOOD_CLOSE_FACTOR = 5  # close when a client sends this many times its allowance
+
+
+@dataclass(frozen=True)
+class Command:
+    type: str
+    request_id: str | None
+    payload: dict[str, Any]
+
+
+def parse_command(text: str | None) -> Command:
+    """Parse one client frame; raise CouncilError with a precise code if it is malformed."""
+    if text is None:
+        raise CouncilError("Binary frames are not accepted.", code="bad_frame")
+    try:
+        content = json.loads(text)
+    except ValueError as error:
+        raise CouncilError("The frame is not valid JSON.", code="bad_json") from error
+    if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+        raise CouncilError("A frame is an object with a string 'type'.", code="bad_envelope")
+    request_id = content.get("request_id")
+    if request_id is not None and (
+        not isinstance(request_id, str) or not 0 < len(request_id) <= MAX_REQUEST_ID_CHARS
+    ):
+        raise CouncilError("'request_id' is a string of 1 to 64 characters.", code="bad_envelope")
+    payload = content.get("payload", {})
+    if not isinstance(payload, dict):
+        raise CouncilError("'payload' is an object.", code="bad_envelope")
+    return Command(type=content["type"], request_id=request_id, payload=payload)
+
+
+class CouncilConsumer(AsyncWebsocketConsumer):
+    """Parse, rate-limit and dispatch commands; relay pre-serialised group events."""
+
+    #: client frame type -> name of the handler method, which takes the Command
+    commands: dict[str, str] = {}
+
+    async def websocket_connect(self, message: dict[str, Any]) -> None:
+        self.joined_groups: list[str] = []
+        await super().websocket_connect(message)
+
+    async def join(self, group: str) -> None:
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.joined_groups.append(group)
+
+    async def leave_all_groups(self) -> None:
+        for group in self.joined_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined_groups = []
+
+    async def disconnect(self, code: int) -> None:
+        await self.leave_all_groups()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > settings.ROOM_MAX_FRAME_BYTES:
+            await self.send_error(None, "frame_too_large", f"Frames are limited to {settings.ROOM_MAX_FRAME_BYTES} bytes.")
+            return
+        try:
+            command = parse_command(text_data)
+        except CouncilError as error:
+            await self.send_error(None, error.code, error.message)
+            return
+        if not await self.within_rate_limit(command):
+            return
+        handler_name = self.commands.get(command.type)
+        if handler_name is None:
+            await self.send_error(command.request_id, "unknown_type", f"Unknown command {command.type!r}.")
+            return
+        await getattr(self, handler_name)(command)
+
+    async def within_rate_limit(self, command: Command) -> bool:
+        rate = settings.ROOM_RATE_LIMIT
+        allowed, hits = await database_sync_to_async(ratelimit.hit)(
+            f"ws:{self.scope['user'].pk}", rate
+        )
+        if allowed:
+            return True
+        limit, window = ratelimit.parse_rate(rate)
+        if hits > limit * FLOOD_CLOSE_FACTOR:
+            await self.close(code=CLOSE_FLOODING)
+        else:
+            await self.send_error(
+                command.request_id, "rate_limited", f"Slow down: at most {limit} commands every {window} s."
+            )
+        return False
+
+    async def call_service(
+        self, command: Command, service: Callable[..., Any], **kwargs: Any
+    ) -> Any:
+        """Run a sync service as the connected user; answer with ack or error."""
+        try:
+            result = await database_sync_to_async(service)(actor=self.scope["user"], **kwargs)
+        except CouncilError as error:
+            await self.send_error(command.request_id, error.code, error.message)
+            return None
+        except ValidationError as error:
+            await self.send_error(command.request_id, "invalid", " ".join(error.messages))
+            return None
+        await self.send_ack(command, result if isinstance(result, dict) else {})
+        return result
+
+    async def send_ack(self, command: Command, payload: dict[str, Any] | None = None) -> None:
+        await self.send(text_data=envelope("ack", payload or {}, command.request_id or ""))
+
+    async def send_error(self, request_id: str | None, code: str, message: str) -> None:
+        await self.send(
+            text_data=envelope("error", {"code": code, "message": message}, request_id or "")
+        )
+
+    async def send_event(self, event_type: str, payload: dict[str, Any]) -> None:
+        await self.send(text_data=envelope(event_type, payload))
+
+    async def forward(self, message: dict[str, Any]) -> None:
+        """Relay a group event whose frame was serialised once by the sender."""
+        await self.send(text_data=message["frame"])
+
+    async def run_sync(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Awaitable[Any]:
+        return await database_sync_to_async(func)(*args, **kwargs)

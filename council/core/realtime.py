@@ -1,0 +1,40 @@
+"""Broadcast events to channel-layer groups, only once the data behind them is committed."""
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+
+def envelope(event_type: str, payload: Mapping[str, Any], request_id: str | None = None) -> str:
+    """Return the JSON text of one frame in the envelope every WebSocket frame uses."""
+    frame: dict[str, Any] = {"type": event_type, "payload": payload}
+    if request_id is not None:
+        frame["request_id"] = request_id
+    return json.dumps(frame, separators=(",", ":"), default=str)
+
+
+def group_message(event_type: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Build a channel-layer message carrying the frame already serialised.
+
+    The frame is encoded once here instead of once per receiving consumer, which
+    is the cost that multiplies by the number of clients.
+    """
+    return {"type": event_type, "frame": envelope(event_type, payload), "payload": dict(payload)}
+
+
+def send_event_on_commit(group: str, event_type: str, payload: Mapping[str, Any]) -> None:
+    """Broadcast an event to `group` once the surrounding transaction commits.
+
+    A rolled-back write never reaches a browser. Call from sync code (services, tasks).
+    """
+    message = group_message(event_type, payload)
+    json.dumps(message)  # fail here, not on commit, if the payload is not serialisable
+    transaction.on_commit(lambda: _broadcast(group, message))
+
+
+def _broadcast(group: str, message: dict[str, Any]) -> None:
+    async_to_sync(get_channel_layer().group_send)(group, message)

@@ -1,0 +1,91 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from council.councils.branding import HEX_COLOUR
+from council.councils.branding import palette_for
+
+LOGO_MAX_BYTES = 512 * 1024
+
+
+def validate_logo_size(file) -> None:
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError(
+            _("The logo is too large (%(size)d KB); the limit is %(limit)d KB."),
+            params={"size": file.size // 1024, "limit": LOGO_MAX_BYTES // 1024},
+        )
+
+
+class Role(models.TextChoices):
+    """A person's role in one council; each is stored as one guardian grant on the council."""
+
+    ADMINISTRATOR = "administrator", _("Administrator")
+    FACILITATOR = "facilitator", _("Facilitator")
+    MEMBER = "member", _("Member")
+    RESIDENT = "resident", _("Resident")
+
+
+class Council(models.Model):
+    """A tenant: one neighbourhood council with its own brand, people and rooms."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to="councils/logos/",
+        blank=True,
+        validators=[
+            FileExtensionValidator(["png", "jpg", "jpeg", "svg", "webp"]),
+            validate_logo_size,
+        ],
+    )
+    brand_colour = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        default="#1d4f91",
+        validators=[RegexValidator(HEX_COLOUR, _("Use the form #RRGGBB."))],
+        help_text=_("Text colours that meet WCAG AA contrast are derived from it."),
+    )
+    host_name = models.CharField(
+        _("host name"),
+        max_length=253,
+        blank=True,
+        null=True,
+        unique=True,
+        help_text=_("Optional domain that serves only this council, e.g. conseil.example.fr."),
+    )
+    open_registration = models.BooleanField(
+        _("residents may join by themselves"), default=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("council")
+        verbose_name_plural = _("councils")
+        ordering = ["name"]
+        permissions = [
+            ("administer_council", _("Administer the council")),
+            ("facilitate_council", _("Facilitate the council's meetings")),
+            ("participate_in_council", _("Take part as a council member")),
+            ("follow_council", _("Follow the council as a resident")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def palette(self):
+        return palette_for(self.brand_colour)
+
+
+ROLE_GRANTS: dict[Role, str] = {
+    Role.ADMINISTRATOR: "administer_council",
+    Role.FACILITATOR: "facilitate_council",
+    Role.MEMBER: "participate_in_council",
+    Role.RESIDENT: "follow_council",
+}
+ROLE_BY_GRANT = {grant: role for role, grant in ROLE_GRANTS.items()}
+ROLE_RANK = [Role.ADMINISTRATOR, Role.FACILITATOR, Role.MEMBER, Role.RESIDENT]

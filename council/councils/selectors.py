@@ -1,0 +1,64 @@
+"""Reads about councils and the roles people hold in them."""
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from guardian.models import UserObjectPermission
+
+from council.councils.models import ROLE_BY_GRANT
+from council.councils.models import ROLE_RANK
+from council.councils.models import Council
+from council.councils.models import Role
+
+
+def _role_grants(council: Council) -> QuerySet[UserObjectPermission]:
+    return UserObjectPermission.objects.filter(
+        content_type=ContentType.objects.get_for_model(Council),
+        object_pk=str(council.pk),
+        permission__codename__in=ROLE_BY_GRANT.keys(),
+    )
+
+
+def _highest(codenames: Iterable[str]) -> Role | None:
+    roles = {ROLE_BY_GRANT[c] for c in codenames}
+    return next((role for role in ROLE_RANK if role in roles), None)
+
+
+def role_get(*, user, council: Council) -> Role | None:
+    """Return the user's role in the council, or None; one query."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    codenames = _role_grants(council).filter(user_id=user.pk).values_list(
+        "permission__codename", flat=True
+    )
+    return _highest(codenames)
+
+
+def roles_of(*, council: Council, user_ids: Iterable[int]) -> dict[int, Role]:
+    """Return {user_id: role} for many people in one query."""
+    by_user: dict[int, list[str]] = {}
+    rows = _role_grants(council).filter(user_id__in=list(user_ids))
+    for user_id, codename in rows.values_list("user_id", "permission__codename"):
+        by_user.setdefault(user_id, []).append(codename)
+    return {uid: role for uid, codes in by_user.items() if (role := _highest(codes))}
+
+
+def member_list(*, council: Council) -> list[tuple[int, Role]]:
+    """Return (user_id, role) for everyone holding a role, highest role first."""
+    roles = roles_of(
+        council=council, user_ids=_role_grants(council).values_list("user_id", flat=True)
+    )
+    return sorted(roles.items(), key=lambda item: (ROLE_RANK.index(item[1]), item[0]))
+
+
+def council_list_for(*, user) -> QuerySet[Council]:
+    """Return the councils where the user holds a role."""
+    if not user.is_authenticated:
+        return Council.objects.none()
+    council_ids = UserObjectPermission.objects.filter(
+        user_id=user.pk,
+        content_type=ContentType.objects.get_for_model(Council),
+        permission__codename__in=ROLE_BY_GRANT.keys(),
+    ).values_list("object_pk", flat=True)
+    return Council.objects.filter(pk__in=[int(pk) for pk in council_ids])

@@ -1,0 +1,69 @@
+"""Writes about councils: role grants (guardian) and self-registration."""
+
+from django.db import transaction
+from guardian.shortcuts import assign_perm
+from guardian.shortcuts import remove_perm
+
+from council.core.errors import AccessDenied
+from council.core.permissions import require_perm
+from council.core.realtime import send_event_on_commit
+from council.councils import events
+from council.councils.models import ROLE_GRANTS
+from council.councils.models import Council
+from council.councils.models import Role
+from council.councils.selectors import council_list_for
+from council.councils.selectors import role_get
+
+
+def _set_role(council: Council, user, role: Role | None) -> None:
+    for grant in ROLE_GRANTS.values():
+        remove_perm(f"councils.{grant}", user, council)
+    if role is not None:
+        assign_perm(f"councils.{ROLE_GRANTS[role]}", user, council)
+    _sync_staff_flag(user)
+    send_event_on_commit(
+        events.user_group(user.pk),
+        "councils.role_changed",
+        {"council_id": council.pk, "role": role.value if role else None},
+    )
+
+
+def _sync_staff_flag(user) -> None:
+    """Council administrators use the Django admin, limited to their own councils."""
+    if user.is_superuser:
+        return
+    administers = any(
+        role_get(user=user, council=c) == Role.ADMINISTRATOR for c in council_list_for(user=user)
+    )
+    if user.is_staff != administers:
+        user.is_staff = administers
+        user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def role_grant(*, actor, council: Council, user, role: Role) -> Role:
+    """Give `user` exactly one role in `council`; open sockets re-check their access.
+
+    `actor=None` is the system (management commands, demo data).
+    """
+    if actor is not None:
+        require_perm(actor, "councils.manage_roles", council)
+    _set_role(council, user, Role(role))
+    return Role(role)
+
+
+@transaction.atomic
+def role_revoke(*, actor, council: Council, user) -> None:
+    """Take every role in `council` from `user`; their open sockets there are closed."""
+    if actor is not None:
+        require_perm(actor, "councils.manage_roles", council)
+    _set_role(council, user, None)
+
+
+@transaction.atomic
+def council_join(*, actor, council: Council) -> Role:
+    """Let a signed-in person follow a council that is open to registration."""
+    if not actor.has_perm("councils.join_council", council):
+        raise AccessDenied("councils.join_council")
+    _set_role(council, actor, Role.RESIDENT)
+    return Role.RESIDENT

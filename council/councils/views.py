@@ -1,0 +1,50 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from council.core.errors import AccessDenied
+from council.councils import services
+from council.councils.models import Council
+from council.councils.selectors import council_list_for
+from council.councils.selectors import role_get
+from council.rooms.selectors import room_list_visible_to
+
+
+def home(request):
+    """The instance's front page, or the council's own when served on its host name."""
+    if request.host_council is not None:
+        return redirect("council-detail", council_slug=request.host_council.slug)
+    return render(
+        request,
+        "councils/home.html",
+        {"councils": Council.objects.all(), "my_councils": council_list_for(user=request.user)},
+    )
+
+
+def council_detail(request, council_slug):
+    council = request.council
+    return render(
+        request,
+        "councils/council_detail.html",
+        {
+            "council": council,
+            "role": role_get(user=request.user, council=council),
+            "rooms": room_list_visible_to(user=request.user, council=council),
+            "can_join": request.user.has_perm("councils.join_council", council),
+        },
+    )
+
+
+@login_required
+@require_POST
+def council_join(request, council_slug):
+    try:
+        services.council_join(actor=request.user, council=request.council)
+    except AccessDenied:
+        messages.error(request, _("You cannot join this council by yourself."))
+    else:
+        messages.success(request, _("You now follow this council."))
+    return redirect("council-detail", council_slug=council_slug)

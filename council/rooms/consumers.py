@@ -1,0 +1,192 @@
+"""The live room socket: snapshot on connect, commands to services, events relayed."""
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from council.core.consumers import CLOSE_FORBIDDEN
+from council.core.consumers import CLOSE_REMOVED
+from council.core.consumers import CLOSE_UNAUTHENTICATED
+from council.core.consumers import Command
+from council.core.consumers import CouncilConsumer
+from council.core.errors import AccessDenied
+from council.core.errors import InvalidInput
+from council.councils.events import user_group
+from council.rooms import events
+from council.rooms import presence
+from council.rooms import services
+from council.rooms.permissions import access_room
+from council.rooms.selectors import capabilities
+from council.rooms.selectors import room_snapshot
+
+
+def _int(payload: dict[str, Any], key: str, *, required: bool = True) -> int | None:
+    value = payload.get(key)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"'{key}' must be an integer.")
+    return value
+
+
+def _since(query_string: bytes) -> int | None:
+    values = parse_qs(query_string.decode()).get("since")
+    return int(values[0]) if values and values[0].isdigit() else None
+
+
+class RoomConsumer(CouncilConsumer):
+    commands = {
+        "rooms.send_message": "send_message",
+        "rooms.delete_message": "delete_message",
+        "rooms.raise_hand": "raise_hand",
+        "rooms.lower_hand": "lower_hand",
+        "rooms.reorder_hands": "reorder_hands",
+        "rooms.clear_hands": "clear_hands",
+        "rooms.mute_participant": "mute_participant",
+        "rooms.remove_participant": "remove_participant",
+        "rooms.lock_room": "lock_room",
+        "rooms.open_chat": "open_chat",
+        "rooms.sync": "sync",
+    }
+
+    async def connect(self) -> None:
+        self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
+        self.user = self.scope["user"]
+        await self.accept()  # accept first, so the browser can read why it was refused
+        if not self.user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        try:
+            await self.run_sync(
+                services.room_join, actor=self.user, room_id=self.room_id, channel_name=self.channel_name
+            )
+        except AccessDenied:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        presence.track(self.channel_name, self.room_id)
+        await self.join(events.room_group(self.room_id))  # subscribe before the snapshot
+        await self.join(user_group(self.user.pk))
+        await self.send_snapshot(_since(self.scope.get("query_string", b"")))
+        presence.schedule_broadcast(self.room_id)
+
+    async def disconnect(self, code: int) -> None:
+        await super().disconnect(code)
+        if getattr(self, "room_id", None) is not None and self.user.is_authenticated:
+            presence.untrack(self.channel_name)
+            await self.run_sync(services.room_leave, channel_name=self.channel_name)
+            presence.schedule_broadcast(self.room_id)
+
+    async def send_snapshot(self, since_seq: int | None) -> None:
+        snapshot = await self.run_sync(
+            room_snapshot, user=self.user, room_id=self.room_id, since_seq=since_seq
+        )
+        seqs = [m["seq"] for m in snapshot["messages"]]
+        self.snapshot_seq = max([snapshot["room"]["last_seq"], *seqs])
+        await self.send_event(events.ROOM_SYNCED, snapshot)
+
+    # Client commands: parse, call a service, answer ack/error.
+
+    async def send_message(self, command: Command) -> None:
+        text = command.payload.get("text")
+        if not isinstance(text, str):
+            await self.send_error(command.request_id, "invalid", "'text' must be a string.")
+            return
+        await self.call_service(
+            command, services.message_post, room_id=self.room_id, text=text, request_id=command.request_id
+        )
+
+    async def delete_message(self, command: Command) -> None:
+        await self._call(command, services.message_delete, seq=("seq", True))
+
+    async def raise_hand(self, command: Command) -> None:
+        await self.call_service(command, services.hand_raise, room_id=self.room_id)
+
+    async def lower_hand(self, command: Command) -> None:
+        await self._call(command, services.hand_lower, user_id=("user_id", False))
+
+    async def reorder_hands(self, command: Command) -> None:
+        user_ids = command.payload.get("user_ids")
+        if not isinstance(user_ids, list) or not all(isinstance(u, int) for u in user_ids):
+            await self.send_error(command.request_id, "invalid", "'user_ids' must be a list of integers.")
+            return
+        await self.call_service(command, services.hands_reorder, room_id=self.room_id, user_ids=user_ids)
+
+    async def clear_hands(self, command: Command) -> None:
+        await self.call_service(command, services.hands_clear, room_id=self.room_id)
+
+    async def mute_participant(self, command: Command) -> None:
+        muted = command.payload.get("muted", True) is not False
+        await self._call(command, services.participant_mute, user_id=("user_id", True), muted=muted)
+
+    async def remove_participant(self, command: Command) -> None:
+        await self._call(command, services.participant_remove, user_id=("user_id", True))
+
+    async def lock_room(self, command: Command) -> None:
+        locked = command.payload.get("locked", True) is not False
+        await self.call_service(command, services.room_lock, room_id=self.room_id, locked=locked)
+
+    async def open_chat(self, command: Command) -> None:
+        is_open = command.payload.get("open", True) is not False
+        await self.call_service(
+            command, services.room_chat_open, room_id=self.room_id, open_to_residents=is_open
+        )
+
+    async def sync(self, command: Command) -> None:
+        since = command.payload.get("since")
+        if since is not None and (isinstance(since, bool) or not isinstance(since, int)):
+            await self.send_error(command.request_id, "invalid", "'since' must be an integer.")
+            return
+        await self.send_ack(command)
+        await self.send_snapshot(since)
+
+    async def _call(self, command: Command, service, **kwargs: Any) -> None:
+        """Call a service, reading (payload key, required) tuples as integer arguments."""
+        try:
+            arguments = {
+                name: _int(command.payload, *spec) if isinstance(spec, tuple) else spec
+                for name, spec in kwargs.items()
+            }
+        except InvalidInput as error:
+            await self.send_error(command.request_id, error.code, error.message)
+            return
+        await self.call_service(command, service, room_id=self.room_id, **arguments)
+
+    # Group events: relay the frame serialised once by the sender.
+
+    async def rooms_message_posted(self, message: dict[str, Any]) -> None:
+        if message["payload"]["seq"] > self.snapshot_seq:  # older ones were in the snapshot
+            await self.forward(message)
+
+    rooms_message_deleted = CouncilConsumer.forward
+    rooms_hands_changed = CouncilConsumer.forward
+    rooms_presence_changed = CouncilConsumer.forward
+
+    async def rooms_participant_muted(self, message: dict[str, Any]) -> None:
+        await self.forward(message)
+        if message["payload"]["user_id"] == self.user.pk:
+            await self.send_capabilities()
+
+    async def rooms_participant_removed(self, message: dict[str, Any]) -> None:
+        if message["payload"]["user_id"] == self.user.pk:
+            await self.close(code=CLOSE_REMOVED)
+        else:
+            await self.forward(message)
+
+    async def rooms_room_updated(self, message: dict[str, Any]) -> None:
+        await self.forward(message)
+        await self.send_capabilities()
+
+    async def councils_role_changed(self, message: dict[str, Any]) -> None:
+        """A role changed somewhere: close if this room is no longer open to the person."""
+        try:
+            await self.run_sync(access_room, self.user, self.room_id, perm="rooms.view_room")
+        except AccessDenied:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.send_capabilities()
+
+    async def send_capabilities(self) -> None:
+        room = await self.run_sync(access_room, self.user, self.room_id)
+        current = await self.run_sync(capabilities, user=self.user, room=room)
+        await self.send_event(
+            events.CAPABILITIES_CHANGED, {"room_id": self.room_id, "capabilities": current}
+        )

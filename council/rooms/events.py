@@ -1,0 +1,32 @@
+"""Group names and event payloads of live rooms (documented in docs/asyncapi.yaml)."""
+
+from typing import Any
+
+from council.rooms.models import Message
+
+MESSAGE_POSTED = "rooms.message_posted"
+MESSAGE_DELETED = "rooms.message_deleted"
+PRESENCE_CHANGED = "rooms.presence_changed"
+HANDS_CHANGED = "rooms.hands_changed"
+PARTICIPANT_MUTED = "rooms.participant_muted"
+PARTICIPANT_REMOVED = "rooms.participant_removed"
+ROOM_UPDATED = "rooms.room_updated"
+ROOM_SYNCED = "rooms.room_synced"
+CAPABILITIES_CHANGED = "rooms.capabilities_changed"
+
+
+def room_group(room_id: int) -> str:
+    """Everyone allowed in the room, on every process."""
+    return f"room.{room_id}"
+
+
+def message_payload(message: Message) -> dict[str, Any]:
+    deleted = message.deleted_at is not None
+    return {
+        "room_id": message.room_id,
+        "seq": message.seq,
+        "author": {"id": message.author_id, "name": str(message.author.public_name)},
+        "text": "" if deleted else message.text,
+        "deleted": deleted,
+        "created_at": message.created_at.isoformat(),
+    }

@@ -1,0 +1,110 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from council.councils.models import Council
+
+
+class Room(models.Model):
+    """A live meeting space of a council: chat, presence and raised hands."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("name"), max_length=160)
+    description = models.TextField(_("description"), blank=True)
+    is_locked = models.BooleanField(_("locked"), default=False)
+    residents_can_chat = models.BooleanField(_("residents may write in the chat"), default=False)
+    last_seq = models.PositiveBigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["-created_at"]
+        permissions = [("facilitate_room", _("Facilitate this room"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Message(models.Model):
+    """A chat message; `seq` numbers a room's messages 1, 2, 3… without gaps."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveBigIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    text = models.TextField()
+    client_request_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["room", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "seq"], name="message_unique_seq"),
+            models.UniqueConstraint(
+                fields=["room", "author", "client_request_id"],
+                condition=~Q(client_request_id=""),
+                name="message_unique_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id}#{self.seq}"
+
+
+class Presence(models.Model):
+    """One open socket of a person in a room; a person is present while any row is fresh."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    channel_name = models.CharField(max_length=200, unique=True)
+    connected_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["room", "seen_at"])]
+
+
+class RaisedHand(models.Model):
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="hands")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    position = models.PositiveIntegerField()
+    raised_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "raised_at"]
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="hand_unique_user")]
+
+
+class ChatMute(models.Model):
+    """The person may still follow the room but not write in its chat."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="mutes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    muted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="mute_unique_user")]
+
+
+class RoomRemoval(models.Model):
+    """The person was removed by a facilitator and may not come back into the room."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="removals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="removal_unique_user")]

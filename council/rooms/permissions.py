@@ -1,0 +1,73 @@
+"""Who may do what in a live room: one named permission per action (docs/permissions.md)."""
+
+import rules
+from guardian.shortcuts import get_perms
+
+from council.core.errors import AccessDenied
+from council.councils.permissions import has_council_role
+from council.councils.permissions import is_council_facilitator
+from council.councils.permissions import is_council_member
+from council.rooms.models import ChatMute
+from council.rooms.models import Room
+from council.rooms.models import RoomRemoval
+
+
+@rules.predicate
+def is_room_facilitator(user, room) -> bool:
+    return user.is_authenticated and "facilitate_room" in get_perms(user, room)
+
+
+@rules.predicate
+def is_removed_from_room(user, room) -> bool:
+    return RoomRemoval.objects.filter(room=room, user_id=user.pk).exists()
+
+
+@rules.predicate
+def is_muted_in_room(user, room) -> bool:
+    return ChatMute.objects.filter(room=room, user_id=user.pk).exists()
+
+
+@rules.predicate
+def room_is_locked(user, room) -> bool:
+    return room.is_locked
+
+
+@rules.predicate
+def room_chat_is_open_to_residents(user, room) -> bool:
+    return room.residents_can_chat
+
+
+can_moderate = is_council_facilitator | is_room_facilitator
+can_view = can_moderate | (has_council_role & ~is_removed_from_room)
+can_join = can_moderate | (can_view & ~room_is_locked)
+
+rules.add_perm("rooms.view_room", can_view)
+rules.add_perm("rooms.join_room", can_join)
+rules.add_perm(
+    "rooms.send_message",
+    can_moderate
+    | (can_join & ~is_muted_in_room & (is_council_member | room_chat_is_open_to_residents)),
+)
+rules.add_perm("rooms.raise_hand", can_join)
+rules.add_perm("rooms.moderate_room", can_moderate)
+for action in (
+    "delete_message",
+    "mute_participant",
+    "remove_participant",
+    "lock_room",
+    "open_chat",
+    "manage_hands",
+):
+    rules.add_perm(f"rooms.{action}", can_moderate)
+rules.add_perm("rooms.create_room", is_council_facilitator)
+
+
+def access_room(user, room_id: int, *, perm: str = "rooms.view_room", for_update: bool = False) -> Room:
+    """Fetch a room and check `perm`; missing and forbidden raise the same AccessDenied."""
+    rooms = Room.objects.select_related("council")
+    if for_update:
+        rooms = rooms.select_for_update(of=("self",))
+    room = rooms.filter(pk=room_id).first()
+    if room is None or not user.has_perm(perm, room):
+        raise AccessDenied(perm)
+    return room

@@ -1,0 +1,79 @@
+"""Coalesced presence broadcasts and the heartbeat of this process's sockets.
+
+Joins and leaves are persisted at once, but the room hears about them at most
+once per ROOM_PRESENCE_COALESCE_SECONDS per process, as one full summary: a
+room of 1,000 people must not get 1,000 events when they all arrive.
+A crashed process cannot delete its rows; the heartbeat of the surviving ones
+keeps their own rows fresh and purges stale rows, then tells the rooms concerned.
+"""
+
+import asyncio
+import contextlib
+from datetime import timedelta
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.utils import timezone
+
+from council.core.realtime import group_message
+from council.rooms import events
+from council.rooms import services
+from council.rooms.models import Presence
+from council.rooms.models import Room
+from council.rooms.selectors import presence_summary
+
+_pending: dict[int, asyncio.Task] = {}
+_local_channels: dict[str, int] = {}  # channel name -> room id, sockets open in this process
+_heartbeat: asyncio.Task | None = None
+
+
+def schedule_broadcast(room_id: int) -> None:
+    """Send the room's presence summary soon, once for all changes until then."""
+    if room_id in _pending and not _pending[room_id].done():
+        return
+    _pending[room_id] = asyncio.get_running_loop().create_task(_broadcast_later(room_id))
+
+
+async def _broadcast_later(room_id: int) -> None:
+    await asyncio.sleep(settings.ROOM_PRESENCE_COALESCE_SECONDS)
+    _pending.pop(room_id, None)
+    summary = await database_sync_to_async(_summary)(room_id)
+    if summary is not None:
+        message = group_message(events.PRESENCE_CHANGED, summary)
+        await get_channel_layer().group_send(events.room_group(room_id), message)
+
+
+def _summary(room_id: int):
+    room = Room.objects.select_related("council").filter(pk=room_id).first()
+    return presence_summary(room=room) if room else None
+
+
+def track(channel_name: str, room_id: int) -> None:
+    global _heartbeat
+    _local_channels[channel_name] = room_id
+    if _heartbeat is None or _heartbeat.done():
+        _heartbeat = asyncio.get_running_loop().create_task(_heartbeat_loop())
+
+
+def untrack(channel_name: str) -> None:
+    _local_channels.pop(channel_name, None)
+
+
+async def _heartbeat_loop() -> None:
+    interval = settings.ROOM_PRESENCE_TTL_SECONDS / 3
+    while _local_channels:
+        await asyncio.sleep(interval)
+        with contextlib.suppress(Exception):  # a database hiccup must not stop the heartbeat
+            rooms = await database_sync_to_async(_touch_and_purge)(list(_local_channels))
+            for room_id in rooms:
+                schedule_broadcast(room_id)
+
+
+def _touch_and_purge(channel_names: list[str]) -> set[int]:
+    services.presence_touch(channel_names=channel_names)
+    cutoff = timezone.now() - timedelta(seconds=settings.ROOM_PRESENCE_TTL_SECONDS)
+    stale = Presence.objects.filter(seen_at__lt=cutoff)
+    rooms = set(stale.values_list("room_id", flat=True))
+    stale.delete()
+    return rooms

@@ -1,0 +1,229 @@
+"""Writes for live rooms. Each checks one named permission and broadcasts after commit."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from council.core.errors import AccessDenied
+from council.core.errors import InvalidInput
+from council.core.permissions import require_perm
+from council.core.realtime import send_event_on_commit
+from council.councils.models import Council
+from council.rooms import events
+from council.rooms.models import ChatMute
+from council.rooms.models import Message
+from council.rooms.models import Presence
+from council.rooms.models import RaisedHand
+from council.rooms.models import Room
+from council.rooms.models import RoomRemoval
+from council.rooms.permissions import access_room
+from council.rooms.selectors import hands_queue
+from council.rooms.selectors import room_payload
+
+
+@transaction.atomic
+def room_create(*, actor, council: Council, name: str, description: str = "") -> Room:
+    require_perm(actor, "rooms.create_room", council)
+    room = Room(council=council, name=name.strip(), description=description)
+    room.full_clean()
+    room.save()
+    return room
+
+
+@transaction.atomic
+def message_post(*, actor, room_id: int, text: str, request_id: str | None = None) -> dict[str, Any]:
+    """Persist a chat message with the room's next seq, then broadcast it.
+
+    The room row is locked so seqs have no gaps; a command re-sent with the same
+    `request_id` returns the first message and is not applied twice.
+    """
+    room = access_room(actor, room_id, perm="rooms.send_message", for_update=True)
+    if request_id:
+        existing = Message.objects.filter(
+            room=room, author=actor, client_request_id=request_id
+        ).first()
+        if existing is not None:
+            return {"seq": existing.seq, "duplicate": True}
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("The message is empty."))
+    if len(text) > settings.ROOM_MESSAGE_MAX_CHARS:
+        raise InvalidInput(
+            _("The message is too long (%(count)d characters; at most %(max)d).")
+            % {"count": len(text), "max": settings.ROOM_MESSAGE_MAX_CHARS}
+        )
+    room.last_seq += 1
+    room.save(update_fields=["last_seq"])
+    message = Message.objects.create(
+        room=room, seq=room.last_seq, author=actor, text=text, client_request_id=request_id or ""
+    )
+    send_event_on_commit(
+        events.room_group(room.pk), events.MESSAGE_POSTED, events.message_payload(message)
+    )
+    return {"seq": message.seq, "duplicate": False}
+
+
+@transaction.atomic
+def message_delete(*, actor, room_id: int, seq: int) -> dict[str, Any]:
+    """Hide a message for everyone; its seq stays taken so no client sees a gap."""
+    room = access_room(actor, room_id, perm="rooms.delete_message")
+    message = Message.objects.select_for_update().filter(room=room, seq=seq).first()
+    if message is None:
+        raise InvalidInput(_("There is no such message."))
+    if message.deleted_at is None:
+        message.deleted_at = timezone.now()
+        message.deleted_by = actor
+        message.save(update_fields=["deleted_at", "deleted_by"])
+        send_event_on_commit(
+            events.room_group(room.pk), events.MESSAGE_DELETED, {"room_id": room.pk, "seq": seq}
+        )
+    return {"seq": seq}
+
+
+@transaction.atomic
+def room_join(*, actor, room_id: int, channel_name: str) -> Room:
+    """Record one open socket of `actor` in the room (presence is broadcast coalesced)."""
+    room = access_room(actor, room_id, perm="rooms.join_room")
+    Presence.objects.update_or_create(
+        channel_name=channel_name,
+        defaults={"room": room, "user": actor, "seen_at": timezone.now()},
+    )
+    return room
+
+
+def room_leave(*, channel_name: str) -> None:
+    Presence.objects.filter(channel_name=channel_name).delete()
+
+
+def presence_touch(*, channel_names: list[str]) -> None:
+    """Mark these sockets as still open (a crashed process's rows go stale instead)."""
+    Presence.objects.filter(channel_name__in=channel_names).update(seen_at=timezone.now())
+
+
+def _broadcast_hands(room: Room) -> None:
+    send_event_on_commit(
+        events.room_group(room.pk),
+        events.HANDS_CHANGED,
+        {"room_id": room.pk, "queue": hands_queue(room=room)},
+    )
+
+
+@transaction.atomic
+def hand_raise(*, actor, room_id: int) -> dict[str, Any]:
+    room = access_room(actor, room_id, perm="rooms.raise_hand", for_update=True)
+    if not RaisedHand.objects.filter(room=room, user=actor).exists():
+        last = RaisedHand.objects.filter(room=room).aggregate(Max("position"))["position__max"]
+        RaisedHand.objects.create(room=room, user=actor, position=(last or 0) + 1)
+        _broadcast_hands(room)
+    return {}
+
+
+@transaction.atomic
+def hand_lower(*, actor, room_id: int, user_id: int | None = None) -> dict[str, Any]:
+    """Lower one's own hand, or, for a facilitator, someone else's."""
+    target_id = user_id or actor.pk
+    perm = "rooms.view_room" if target_id == actor.pk else "rooms.manage_hands"
+    room = access_room(actor, room_id, perm=perm, for_update=True)
+    if RaisedHand.objects.filter(room=room, user_id=target_id).delete()[0]:
+        _broadcast_hands(room)
+    return {}
+
+
+@transaction.atomic
+def hands_reorder(*, actor, room_id: int, user_ids: list[int]) -> dict[str, Any]:
+    """Put the queue in the given order; hands not named keep their order after them."""
+    room = access_room(actor, room_id, perm="rooms.manage_hands", for_update=True)
+    hands = {h.user_id: h for h in RaisedHand.objects.filter(room=room)}
+    ordered = [uid for uid in dict.fromkeys(user_ids) if uid in hands]
+    ordered += [uid for uid in sorted(hands, key=lambda u: hands[u].position) if uid not in ordered]
+    for position, uid in enumerate(ordered, start=1):
+        hands[uid].position = position
+    RaisedHand.objects.bulk_update(hands.values(), ["position"])
+    _broadcast_hands(room)
+    return {}
+
+
+@transaction.atomic
+def hands_clear(*, actor, room_id: int) -> dict[str, Any]:
+    room = access_room(actor, room_id, perm="rooms.manage_hands", for_update=True)
+    RaisedHand.objects.filter(room=room).delete()
+    _broadcast_hands(room)
+    return {}
+
+
+def _target_in_room(room: Room, user_id: int, actor):
+    from council.accounts.models import User
+
+    target = User.objects.filter(pk=user_id).first()
+    if target is None or target.pk == actor.pk:
+        raise InvalidInput(_("Choose another participant."))
+    if target.has_perm("rooms.moderate_room", room):
+        raise AccessDenied(_("Facilitators cannot be muted or removed."))
+    return target
+
+
+@transaction.atomic
+def participant_mute(*, actor, room_id: int, user_id: int, muted: bool = True) -> dict[str, Any]:
+    """Stop (or allow again) a participant writing in the chat; they keep following."""
+    room = access_room(actor, room_id, perm="rooms.mute_participant")
+    target = _target_in_room(room, user_id, actor)
+    if muted:
+        ChatMute.objects.get_or_create(room=room, user=target, defaults={"muted_by": actor})
+    else:
+        ChatMute.objects.filter(room=room, user=target).delete()
+    send_event_on_commit(
+        events.room_group(room.pk),
+        events.PARTICIPANT_MUTED,
+        {"room_id": room.pk, "user_id": target.pk, "muted": muted},
+    )
+    return {}
+
+
+@transaction.atomic
+def participant_remove(*, actor, room_id: int, user_id: int) -> dict[str, Any]:
+    """Remove a participant: their sockets close with 4410 and they cannot rejoin."""
+    room = access_room(actor, room_id, perm="rooms.remove_participant")
+    target = _target_in_room(room, user_id, actor)
+    RoomRemoval.objects.get_or_create(room=room, user=target, defaults={"removed_by": actor})
+    Presence.objects.filter(room=room, user=target).delete()
+    if RaisedHand.objects.filter(room=room, user=target).delete()[0]:
+        _broadcast_hands(room)
+    send_event_on_commit(
+        events.room_group(room.pk),
+        events.PARTICIPANT_REMOVED,
+        {"room_id": room.pk, "user_id": target.pk},
+    )
+    return {}
+
+
+@transaction.atomic
+def participant_readmit(*, actor, room_id: int, user_id: int) -> dict[str, Any]:
+    room = access_room(actor, room_id, perm="rooms.remove_participant")
+    RoomRemoval.objects.filter(room=room, user_id=user_id).delete()
+    return {}
+
+
+def _update_room(room: Room, **changes: bool) -> None:
+    for field, value in changes.items():
+        setattr(room, field, value)
+    room.save(update_fields=list(changes))
+    send_event_on_commit(events.room_group(room.pk), events.ROOM_UPDATED, room_payload(room))
+
+
+@transaction.atomic
+def room_lock(*, actor, room_id: int, locked: bool = True) -> dict[str, Any]:
+    """A locked room keeps who is in it and lets only facilitators in."""
+    room = access_room(actor, room_id, perm="rooms.lock_room", for_update=True)
+    _update_room(room, is_locked=bool(locked))
+    return {}
+
+
+@transaction.atomic
+def room_chat_open(*, actor, room_id: int, open_to_residents: bool = True) -> dict[str, Any]:
+    room = access_room(actor, room_id, perm="rooms.open_chat", for_update=True)
+    _update_room(room, residents_can_chat=bool(open_to_residents))
+    return {}

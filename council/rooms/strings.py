@@ -1,0 +1,48 @@
+"""Strings the room's script shows, translated on the server (Django i18n)."""
+
+from django.utils.translation import gettext as _
+
+
+def room_strings() -> dict[str, str]:
+    return {
+        "connecting": _("Connecting…"),
+        "connected": _("Connected."),
+        "reconnecting": _("Connection lost. Reconnecting in %(seconds)s s…"),
+        "closed_4401": _("Your session has expired. Log in again to rejoin."),
+        "closed_4403": _("You no longer have access to this room."),
+        "closed_4410": _("A facilitator removed you from this room."),
+        "closed_4429": _("Too many messages: the connection was closed. Reload the page."),
+        "joined": _("%(name)s joined the room."),
+        "left": _("%(name)s left the room."),
+        "hand_raised": _("%(name)s raised their hand."),
+        "hands_count": _("%(count)s raised hands."),
+        "raise_hand": _("Raise my hand"),
+        "lower_hand": _("Lower my hand"),
+        "lower_hand_of": _("Lower the hand of %(name)s"),
+        "move_up": _("Move %(name)s up"),
+        "move_down": _("Move %(name)s down"),
+        "delete": _("Delete"),
+        "delete_message_of": _("Delete the message of %(name)s"),
+        "confirm_delete": _("Delete this message for everyone?"),
+        "deleted": _("Message deleted by a facilitator."),
+        "mute": _("Mute %(name)s in the chat"),
+        "unmute": _("Allow %(name)s to write again"),
+        "remove": _("Remove %(name)s from the room"),
+        "confirm_remove": _("Remove %(name)s from the room? They will not be able to come back."),
+        "muted_badge": _("muted"),
+        "you": _("(you)"),
+        "lock": _("Lock the room"),
+        "unlock": _("Unlock the room"),
+        "locked_state": _("The room is locked: nobody else can come in."),
+        "open_chat": _("Let residents write"),
+        "close_chat": _("Stop residents writing"),
+        "cannot_write_muted": _("A facilitator muted you in the chat."),
+        "cannot_write_resident": _("Residents follow this room; the chat is open to members."),
+        "empty_message": _("Write a message first."),
+        "error": _("Error: %(message)s"),
+        "more_people": _("and %(count)s more"),
+        "role_administrator": _("Administrator"),
+        "role_facilitator": _("Facilitator"),
+        "role_member": _("Member"),
+        "role_resident": _("Resident"),
+    }

@@ -1,0 +1,372 @@
+// The live room page: chat log, presence, raised hands and moderation over one socket.
+
+import { RealtimeClient } from "../realtime/client.js";
+
+const root = document.getElementById("room");
+const t = JSON.parse(document.getElementById("room-strings").textContent);
+const $ = (id) => document.getElementById(id);
+const fmt = (template, values) =>
+  template.replace(/%\((\w+)\)s/g, (_, key) => String(values[key] ?? ""));
+
+const state = {
+  me: null,
+  room: null,
+  messages: new Map(), // seq -> message payload
+  contiguousSeq: null, // highest seq with no gap before it
+  presence: new Map(), // user id -> participant
+  muted: new Set(),
+  hands: [],
+  gapTimer: null,
+};
+
+const defaultChatHelp = $("chat-help").textContent;
+
+const client = new RealtimeClient(root.dataset.wsPath, {
+  onEvent: handle,
+  onStatus: showStatus,
+  query: () => ({ since: state.contiguousSeq }),
+});
+
+function showStatus({ state: connection, delay, code }) {
+  const status = $("connection-status");
+  root.dataset.connection = connection;
+  if (connection === "open") status.textContent = t.connected;
+  else if (connection === "connecting") status.textContent = t.connecting;
+  else if (connection === "reconnecting")
+    status.textContent = fmt(t.reconnecting, { seconds: Math.ceil(delay / 1000) });
+  else if (connection === "closed") {
+    status.textContent = "";
+    alertUser(t[`closed_${code}`] || t.closed_4403);
+    setCapabilities({ send_message: false, raise_hand: false, moderate_room: false });
+  }
+}
+
+function alertUser(text) {
+  $("room-alert").textContent = text;
+}
+
+function commandFailed(error) {
+  if (error && error.code !== "closed") alertUser(fmt(t.error, { message: error.message }));
+}
+
+function handle(frame) {
+  const handlers = {
+    "rooms.room_synced": synced,
+    "rooms.message_posted": (p) => addMessages([p]),
+    "rooms.message_deleted": (p) => markDeleted(p.seq),
+    "rooms.presence_changed": showPresence,
+    "rooms.hands_changed": (p) => showHands(p.queue),
+    "rooms.participant_muted": participantMuted,
+    "rooms.participant_removed": (p) => state.presence.delete(p.user_id) && renderPresence(),
+    "rooms.room_updated": showRoom,
+    "rooms.capabilities_changed": (p) => setCapabilities(p.capabilities),
+    error: (p) => commandFailed(p),
+  };
+  const handler = handlers[frame.type];
+  if (handler) handler(frame.payload);
+}
+
+function synced(snapshot) {
+  state.me = snapshot.me;
+  if (snapshot.since_seq === null) {
+    state.messages.clear();
+    $("chat-log").replaceChildren();
+    state.contiguousSeq = snapshot.messages.length ? snapshot.messages[0].seq - 1 : snapshot.room.last_seq;
+  }
+  for (const seq of snapshot.deleted_seqs) markDeleted(seq);
+  addMessages(snapshot.messages);
+  showRoom(snapshot.room);
+  setCapabilities(snapshot.me.capabilities);
+  showPresence(snapshot.presence, { announce: false });
+  showHands(snapshot.hands, { announce: false });
+  if (snapshot.truncated) client.send("rooms.sync", { since: state.contiguousSeq }).catch(commandFailed);
+}
+
+// Chat ------------------------------------------------------------------------------
+
+function addMessages(messages) {
+  for (const message of messages) {
+    if (state.messages.has(message.seq)) continue;
+    state.messages.set(message.seq, message);
+    insertMessage(message);
+  }
+  advanceContiguous();
+}
+
+function advanceContiguous() {
+  while (state.messages.has(state.contiguousSeq + 1)) state.contiguousSeq += 1;
+  const highest = Math.max(0, ...state.messages.keys());
+  clearTimeout(state.gapTimer);
+  if (highest > state.contiguousSeq) {
+    // A missing seq: the channel layer delivers at most once, so ask for what we missed.
+    state.gapTimer = setTimeout(
+      () => client.send("rooms.sync", { since: state.contiguousSeq }).catch(commandFailed),
+      1500,
+    );
+  }
+}
+
+function insertMessage(message) {
+  const log = $("chat-log");
+  const item = document.createElement("li");
+  item.dataset.seq = message.seq;
+  const author = document.createElement("span");
+  author.className = "author";
+  author.textContent = message.author.name;
+  const time = document.createElement("time");
+  time.dateTime = message.created_at;
+  time.textContent = new Date(message.created_at).toLocaleTimeString(document.documentElement.lang, {
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+  const text = document.createElement("p");
+  text.className = "text";
+  text.textContent = message.deleted ? t.deleted : message.text;
+  item.append(author, " ", time, text);
+  if (message.deleted) item.classList.add("deleted");
+  else if (state.me && state.me.capabilities.moderate_room) item.append(deleteButton(message));
+  const next = [...log.children].find((li) => Number(li.dataset.seq) > message.seq);
+  log.insertBefore(item, next || null);
+  if (!next) log.scrollTop = log.scrollHeight;
+}
+
+function deleteButton(message) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "link-button delete-message";
+  button.textContent = t.delete;
+  button.setAttribute("aria-label", fmt(t.delete_message_of, { name: message.author.name }));
+  button.addEventListener("click", async () => {
+    if (await confirmAction(t.confirm_delete, button))
+      client.send("rooms.delete_message", { seq: message.seq }).catch(commandFailed);
+  });
+  return button;
+}
+
+function markDeleted(seq) {
+  const message = state.messages.get(seq);
+  if (message) message.deleted = true;
+  const item = $("chat-log").querySelector(`li[data-seq="${seq}"]`);
+  if (!item) return;
+  const hadFocus = item.contains(document.activeElement);
+  item.classList.add("deleted");
+  item.querySelector(".text").textContent = t.deleted;
+  item.querySelector(".delete-message")?.remove();
+  if (hadFocus) $("chat-log").focus();
+}
+
+$("chat-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = $("chat-input");
+  const text = input.value.trim();
+  if (!text) {
+    alertUser(t.empty_message);
+    return;
+  }
+  input.value = "";
+  client.send("rooms.send_message", { text }).catch((error) => {
+    if (!input.value) input.value = text; // give the text back rather than lose it
+    commandFailed(error);
+  });
+});
+
+$("chat-input").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    $("chat-form").requestSubmit();
+  }
+});
+
+// Presence ----------------------------------------------------------------------------
+
+function showPresence(summary, { announce = true } = {}) {
+  const before = new Map(state.presence);
+  state.presence = new Map(summary.participants.map((p) => [p.id, p]));
+  $("presence-count").textContent = summary.count;
+  if (announce && !summary.truncated) {
+    const joined = [...state.presence.values()].filter((p) => !before.has(p.id));
+    const left = [...before.values()].filter((p) => !state.presence.has(p.id));
+    const news = [
+      ...joined.map((p) => fmt(t.joined, { name: p.name })),
+      ...left.map((p) => fmt(t.left, { name: p.name })),
+    ];
+    if (news.length) $("presence-announcer").textContent = news.slice(0, 3).join(" ");
+  }
+  renderPresence(summary);
+}
+
+function renderPresence(summary) {
+  const list = $("presence-list");
+  const moderator = state.me && state.me.capabilities.moderate_room;
+  const items = [...state.presence.values()].map((person) => {
+    const item = document.createElement("li");
+    const name = document.createElement("span");
+    name.textContent = person.name + (state.me && person.id === state.me.id ? ` ${t.you}` : "");
+    item.append(name);
+    if (person.role) {
+      const role = document.createElement("span");
+      role.className = "badge";
+      role.textContent = t[`role_${person.role}`];
+      item.append(" ", role);
+    }
+    if (state.muted.has(person.id)) {
+      const badge = document.createElement("span");
+      badge.className = "badge muted";
+      badge.textContent = t.muted_badge;
+      item.append(" ", badge);
+    }
+    const canBeModerated = !["administrator", "facilitator"].includes(person.role);
+    if (moderator && canBeModerated && person.id !== state.me.id) item.append(moderationButtons(person));
+    return item;
+  });
+  if (summary && summary.truncated) {
+    const more = document.createElement("li");
+    more.textContent = fmt(t.more_people, { count: summary.count - summary.participants.length });
+    items.push(more);
+  }
+  list.replaceChildren(...items);
+}
+
+function moderationButtons(person) {
+  const group = document.createElement("span");
+  group.className = "actions";
+  const muted = state.muted.has(person.id);
+  const mute = actionButton(fmt(muted ? t.unmute : t.mute, { name: person.name }), () =>
+    client.send("rooms.mute_participant", { user_id: person.id, muted: !muted }).catch(commandFailed),
+  );
+  const remove = actionButton(fmt(t.remove, { name: person.name }), async (button) => {
+    if (await confirmAction(fmt(t.confirm_remove, { name: person.name }), button))
+      client.send("rooms.remove_participant", { user_id: person.id }).catch(commandFailed);
+  });
+  group.append(mute, remove);
+  return group;
+}
+
+function actionButton(label, onClick) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "link-button";
+  button.textContent = label;
+  button.addEventListener("click", () => onClick(button));
+  return button;
+}
+
+function participantMuted({ user_id: userId, muted }) {
+  if (muted) state.muted.add(userId);
+  else state.muted.delete(userId);
+  renderPresence();
+}
+
+// Hands -------------------------------------------------------------------------------
+
+function showHands(queue, { announce = true } = {}) {
+  const before = new Set(state.hands.map((h) => h.user_id));
+  state.hands = queue;
+  const raised = queue.filter((h) => !before.has(h.user_id));
+  if (announce && raised.length)
+    $("hands-announcer").textContent = raised.map((h) => fmt(t.hand_raised, { name: h.name })).join(" ");
+  else if (announce) $("hands-announcer").textContent = fmt(t.hands_count, { count: queue.length });
+  const mine = state.me && queue.some((h) => h.user_id === state.me.id);
+  const toggle = $("hand-toggle");
+  toggle.setAttribute("aria-pressed", String(Boolean(mine)));
+  toggle.textContent = mine ? t.lower_hand : t.raise_hand;
+  renderHands();
+}
+
+function renderHands() {
+  const moderator = state.me && state.me.capabilities.moderate_room;
+  $("hands-clear").hidden = !moderator || state.hands.length === 0;
+  const ids = state.hands.map((h) => h.user_id);
+  const items = state.hands.map((hand, index) => {
+    const item = document.createElement("li");
+    item.textContent = hand.name;
+    if (moderator) {
+      const group = document.createElement("span");
+      group.className = "actions";
+      const move = (delta) => {
+        const order = [...ids];
+        [order[index], order[index + delta]] = [order[index + delta], order[index]];
+        client.send("rooms.reorder_hands", { user_ids: order }).catch(commandFailed);
+      };
+      if (index > 0) group.append(actionButton(fmt(t.move_up, { name: hand.name }), () => move(-1)));
+      if (index < ids.length - 1)
+        group.append(actionButton(fmt(t.move_down, { name: hand.name }), () => move(1)));
+      group.append(
+        actionButton(fmt(t.lower_hand_of, { name: hand.name }), () =>
+          client.send("rooms.lower_hand", { user_id: hand.user_id }).catch(commandFailed),
+        ),
+      );
+      item.append(" ", group);
+    }
+    return item;
+  });
+  $("hands-list").replaceChildren(...items);
+}
+
+$("hand-toggle").addEventListener("click", () => {
+  const raised = $("hand-toggle").getAttribute("aria-pressed") === "true";
+  client.send(raised ? "rooms.lower_hand" : "rooms.raise_hand").catch(commandFailed);
+});
+$("hands-clear").addEventListener("click", () => client.send("rooms.clear_hands").catch(commandFailed));
+
+// Room state and capabilities ------------------------------------------------------
+
+function showRoom(room) {
+  state.room = room;
+  $("room-state").textContent = room.locked ? t.locked_state : "";
+  const lock = $("lock-toggle");
+  lock.setAttribute("aria-pressed", String(room.locked));
+  lock.textContent = room.locked ? t.unlock : t.lock;
+  const open = $("chat-open-toggle");
+  open.setAttribute("aria-pressed", String(room.residents_can_chat));
+  open.textContent = room.residents_can_chat ? t.close_chat : t.open_chat;
+}
+
+function setCapabilities(capabilities) {
+  const wasModerator = state.me && state.me.capabilities.moderate_room;
+  if (state.me) state.me.capabilities = capabilities;
+  const input = $("chat-input");
+  input.disabled = !capabilities.send_message;
+  $("chat-send").disabled = !capabilities.send_message;
+  const muted = state.me && state.muted.has(state.me.id);
+  $("chat-help").textContent = capabilities.send_message
+    ? defaultChatHelp
+    : state.me && state.me.role === "resident" && !muted
+      ? t.cannot_write_resident
+      : t.cannot_write_muted;
+  $("hand-toggle").disabled = !capabilities.raise_hand;
+  $("moderation").hidden = !capabilities.moderate_room;
+  if (wasModerator !== capabilities.moderate_room) {
+    renderPresence();
+    renderHands();
+  }
+}
+
+$("lock-toggle").addEventListener("click", () =>
+  client.send("rooms.lock_room", { locked: !state.room.locked }).catch(commandFailed),
+);
+$("chat-open-toggle").addEventListener("click", () =>
+  client.send("rooms.open_chat", { open: !state.room.residents_can_chat }).catch(commandFailed),
+);
+
+// Confirmation dialog: focus goes back to what opened it (or the chat log if it is gone).
+
+function confirmAction(text, opener) {
+  const dialog = $("confirm-dialog");
+  $("confirm-text").textContent = text;
+  dialog.returnValue = "";
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener(
+      "close",
+      () => {
+        const target = opener && opener.isConnected ? opener : $("chat-log");
+        target.focus();
+        resolve(dialog.returnValue === "confirm");
+      },
+      { once: true },
+    );
+  });
+}
+
+client.connect();
