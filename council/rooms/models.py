@@ -70,6 +70,9 @@ class Presence(models.Model):
     class Meta:
         indexes = [models.Index(fields=["room", "seen_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.room_id}"
+
 
 class RaisedHand(models.Model):
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="hands")
@@ -80,6 +83,9 @@ class RaisedHand(models.Model):
     class Meta:
         ordering = ["position", "raised_at"]
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="hand_unique_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.room_id}#{self.position}"
 
 
 class ChatMute(models.Model):
@@ -95,6 +101,9 @@ class ChatMute(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="mute_unique_user")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.room_id}"
+
 
 class RoomRemoval(models.Model):
     """The person was removed by a facilitator and may not come back into the room."""
@@ -108,3 +117,6 @@ class RoomRemoval(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="removal_unique_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.room_id}"

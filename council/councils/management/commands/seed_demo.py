@@ -44,7 +44,7 @@ class Command(BaseCommand):
             role_grant(actor=None, council=nord, user=user, role=role)
         if not User.objects.filter(email="root@demo.council.local").exists():
             User.objects.create_superuser("root@demo.council.local", DEMO_PASSWORD, display_name="Root")
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, role in PEOPLE:
             self.stdout.write(f"  {role.label:<14} {email}")
         self.stdout.write("  superuser      root@demo.council.local  (Django admin: /admin/)")
