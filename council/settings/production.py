@@ -3,6 +3,8 @@
 from council.settings.base import *  # noqa: F403
 from council.settings.base import env
 
+SECRET_KEY = env("SECRET_KEY")  # no default in production: fail loudly if unset
+
 DEBUG = False
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
