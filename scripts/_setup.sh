@@ -18,8 +18,12 @@ ensure_python() {
   digest=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
     say "Installing Python packages from $requirements"
-    "$PY" -m pip install --quiet --upgrade pip
-    "$PY" -m pip install --quiet -r "$requirements"
+    local log="$VENV/pip.log"
+    if ! { "$PY" -m pip install --quiet --upgrade pip && "$PY" -m pip install --quiet -r "$requirements"; } >"$log" 2>&1; then
+      cat "$log" >&2
+      echo "pip install failed (log above)." >&2
+      exit 1
+    fi
     echo "$digest" > "$stamp"
   fi
 }
@@ -40,7 +44,7 @@ ensure_node_packages() {
 }
 
 compile_translations() {
-  if command -v msgfmt >/dev/null 2>&1; then
+  if command -v msgfmt >/dev/null 2>&1 && compgen -G "locale/*/LC_MESSAGES/*.po" >/dev/null; then
     "$PY" manage.py compilemessages --ignore=.venv --ignore=frontend -v0
   fi
 }
