@@ -17,6 +17,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from council.core import ratelimit
 from council.core.errors import CouncilError
@@ -120,8 +121,15 @@ class CouncilConsumer(AsyncWebsocketConsumer):
         self, command: Command, service: Callable[..., Any], **kwargs: Any
     ) -> Any:
         """Run a sync service as the connected user; answer with ack or error."""
+        actor = self.scope["user"]
+        language = getattr(actor, "preferred_language", None) or settings.LANGUAGE_CODE
+
+        def run_in_language() -> Any:
+            with translation.override(language):  # error messages in the person's language
+                return service(actor=actor, **kwargs)
+
         try:
-            result = await database_sync_to_async(service)(actor=self.scope["user"], **kwargs)
+            result = await database_sync_to_async(run_in_language)()
         except CouncilError as error:
             await self.send_error(command.request_id, error.code, error.message)
             return None

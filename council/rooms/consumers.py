@@ -142,7 +142,7 @@ class RoomConsumer(CouncilConsumer):
         """Call a service, reading (payload key, required) tuples as integer arguments."""
         try:
             arguments = {
-                name: _int(command.payload, *spec) if isinstance(spec, tuple) else spec
+                name: _int(command.payload, spec[0], required=spec[1]) if isinstance(spec, tuple) else spec
                 for name, spec in kwargs.items()
             }
         except InvalidInput as error:

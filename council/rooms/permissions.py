@@ -43,12 +43,14 @@ can_join = can_moderate | (can_view & ~room_is_locked)
 
 rules.add_perm("rooms.view_room", can_view)
 rules.add_perm("rooms.join_room", can_join)
+# Locking stops people coming in, not those already in from taking part: writing and
+# raising a hand need view_room (the socket itself was let in by join_room).
 rules.add_perm(
     "rooms.send_message",
     can_moderate
-    | (can_join & ~is_muted_in_room & (is_council_member | room_chat_is_open_to_residents)),
+    | (can_view & ~is_muted_in_room & (is_council_member | room_chat_is_open_to_residents)),
 )
-rules.add_perm("rooms.raise_hand", can_join)
+rules.add_perm("rooms.raise_hand", can_view)
 rules.add_perm("rooms.moderate_room", can_moderate)
 for action in (
     "delete_message",

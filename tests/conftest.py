@@ -1,0 +1,61 @@
+"""Fixtures shared by every test: factories, roles, captured broadcasts, a fresh channel layer."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from channels.layers import channel_layers
+from pytest_factoryboy import register
+
+from council.councils.models import Council
+from council.councils.models import Role
+from council.councils.services import role_grant
+from council.rooms import presence
+from tests.factories import CouncilFactory
+from tests.factories import MessageFactory
+from tests.factories import RoomFactory
+from tests.factories import UserFactory
+
+register(UserFactory)
+register(CouncilFactory)
+register(RoomFactory)
+register(MessageFactory)
+
+OUTSIDER = "outsider"
+
+
+@pytest.fixture
+def user_with_role(db) -> Callable[..., Any]:
+    """Return a maker: `user_with_role(role, council)` gives a new person holding `role` there.
+
+    `role` is a Role, its value ("member"), or "outsider"/None for no role at all.
+    """
+
+    def make(role: Role | str | None, council: Council, **fields: Any) -> Any:
+        user = UserFactory(**fields)
+        if role not in (None, OUTSIDER):
+            role_grant(actor=None, council=council, user=user, role=Role(role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def captured_events(monkeypatch) -> list[tuple[str, dict[str, Any]]]:
+    """Record (group, message) pairs instead of sending them (cf. Zulip capture_send_event_calls)."""
+    sent: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(
+        "council.core.realtime._broadcast", lambda group, message: sent.append((group, message))
+    )
+    return sent
+
+
+@pytest.fixture(autouse=True)
+def _fresh_realtime_state():
+    """Give each test its own in-memory channel layer and no presence state from earlier tests."""
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+    presence._pending.clear()
+    presence._local_channels.clear()
+    presence._heartbeat = None

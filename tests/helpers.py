@@ -1,0 +1,78 @@
+"""Plain helpers for tests: talk to the room socket, read its frames."""
+
+import json
+from typing import Any
+
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+
+from council.routing import websocket_urlpatterns
+
+#: frames the server sends on its own schedule; most tests look past them
+BACKGROUND_FRAMES = frozenset({"rooms.presence_changed"})
+
+
+def ws_communicator(path: str, *, user: Any) -> WebsocketCommunicator:
+    """Talk to council.routing directly, with `user` already in the scope (skips session auth)."""
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
+    communicator.scope["user"] = user
+    return communicator
+
+
+def room_path(room_id: int, since: int | None = None) -> str:
+    path = f"/ws/rooms/room/{room_id}/"
+    return path if since is None else f"{path}?since={since}"
+
+
+async def next_frame(
+    communicator: WebsocketCommunicator,
+    *,
+    wait: float = 2,
+    skip: frozenset[str] = BACKGROUND_FRAMES,
+) -> dict[str, Any]:
+    """Return the next frame whose type is not in `skip`; fail on a close instead."""
+    while True:
+        output = await communicator.receive_output(wait)
+        assert output["type"] == "websocket.send", f"expected a frame, got {output}"
+        frame = json.loads(output["text"])
+        if frame["type"] not in skip:
+            return frame
+
+
+async def expect_close(
+    communicator: WebsocketCommunicator, code: int, *, wait: float = 2
+) -> list[str]:
+    """Read until the server closes; assert its code and return the frame types seen before."""
+    seen = []
+    while True:
+        output = await communicator.receive_output(wait)
+        if output["type"] == "websocket.close":
+            assert output.get("code") == code, f"closed with {output.get('code')}, expected {code}"
+            return seen
+        seen.append(json.loads(output["text"])["type"])
+
+
+async def expect_silence(communicator: WebsocketCommunicator, *, wait: float = 0.3) -> None:
+    """Assert nothing but background frames arrives within `wait`."""
+    while not await communicator.receive_nothing(wait):
+        output = await communicator.receive_output()
+        assert output["type"] == "websocket.send", f"unexpected {output}"
+        frame_type = json.loads(output["text"])["type"]
+        assert frame_type in BACKGROUND_FRAMES, f"unexpected frame {output['text']}"
+
+
+async def connect(path: str, *, user: Any) -> tuple[WebsocketCommunicator, dict[str, Any]]:
+    """Open a room socket that is let in; return it with its snapshot frame."""
+    communicator = ws_communicator(path, user=user)
+    connected, _ = await communicator.connect()
+    assert connected
+    snapshot = await next_frame(communicator)
+    assert snapshot["type"] == "rooms.room_synced", snapshot
+    return communicator, snapshot
+
+
+def command(type_: str, request_id: str | None = None, **payload: Any) -> dict[str, Any]:
+    frame: dict[str, Any] = {"type": type_, "payload": payload}
+    if request_id is not None:
+        frame["request_id"] = request_id
+    return frame

@@ -1,0 +1,176 @@
+"""Room reads: the snapshot a socket gets, resync after a gap, presence across tabs."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from council.rooms import services
+from council.rooms.models import Presence
+from council.rooms.selectors import capabilities
+from council.rooms.selectors import presence_summary
+from council.rooms.selectors import room_list_visible_to
+from council.rooms.selectors import room_snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(room, user_with_role):
+    return user_with_role("member", room.council, display_name="Marc Membre")
+
+
+@pytest.fixture
+def facilitator(room, user_with_role):
+    return user_with_role("facilitator", room.council, display_name="Fatou Facilitatrice")
+
+
+def _post(room, author, count):
+    for n in range(count):
+        services.message_post(actor=author, room_id=room.pk, text=f"Message {n + 1}")
+
+
+def test_since_seq_returns_exactly_the_missed_messages(room, member, facilitator):
+    _post(room, member, 5)
+    services.message_delete(actor=facilitator, room_id=room.pk, seq=2)  # seen, then deleted
+    services.message_delete(actor=facilitator, room_id=room.pk, seq=4)  # missed and deleted
+
+    snapshot = room_snapshot(user=member, room_id=room.pk, since_seq=3)
+
+    assert [(m["seq"], m["text"], m["deleted"]) for m in snapshot["messages"]] == [
+        (4, "", True),
+        (5, "Message 5", False),
+    ]
+    assert snapshot["deleted_seqs"] == [2]
+    assert snapshot["since_seq"] == 3
+    assert snapshot["truncated"] is False
+    assert snapshot["room"]["last_seq"] == 5
+
+
+def test_since_the_last_seq_there_is_nothing_missed(room, member):
+    _post(room, member, 3)
+
+    snapshot = room_snapshot(user=member, room_id=room.pk, since_seq=3)
+
+    assert snapshot["messages"] == []
+    assert snapshot["deleted_seqs"] == []
+
+
+def test_first_connection_gets_recent_history(room, member, settings):
+    settings.ROOM_HISTORY_ON_JOIN = 2
+    _post(room, member, 3)
+
+    snapshot = room_snapshot(user=member, room_id=room.pk)
+
+    assert [m["seq"] for m in snapshot["messages"]] == [2, 3]
+    assert snapshot["deleted_seqs"] == []
+
+
+def test_a_long_gap_is_cut_short_and_says_so(room, member, settings):
+    settings.ROOM_RESYNC_MAX = 2
+    _post(room, member, 5)
+
+    snapshot = room_snapshot(user=member, room_id=room.pk, since_seq=1)
+
+    assert [m["seq"] for m in snapshot["messages"]] == [2, 3]
+    assert snapshot["truncated"] is True
+
+
+def test_snapshot_tells_the_person_what_they_may_do(room, member, user_with_role):
+    resident = user_with_role("resident", room.council)
+
+    mine = room_snapshot(user=member, room_id=room.pk)["me"]
+    theirs = room_snapshot(user=resident, room_id=room.pk)["me"]
+
+    assert mine == {
+        "id": member.pk,
+        "name": "Marc Membre",
+        "role": "member",
+        "capabilities": {"send_message": True, "raise_hand": True, "moderate_room": False},
+    }
+    assert theirs["capabilities"] == {
+        "send_message": False,
+        "raise_hand": True,
+        "moderate_room": False,
+    }
+
+
+def test_presence_counts_a_person_once_across_tabs(room, member, facilitator):
+    services.room_join(actor=member, room_id=room.pk, channel_name="tab-1")
+    services.room_join(actor=member, room_id=room.pk, channel_name="tab-2")
+    services.room_join(actor=facilitator, room_id=room.pk, channel_name="tab-3")
+
+    summary = presence_summary(room=room)
+
+    assert summary["count"] == 2
+    assert summary["counts_by_role"] == {"member": 1, "facilitator": 1}
+    assert summary["participants"] == [
+        {"id": facilitator.pk, "name": "Fatou Facilitatrice", "role": "facilitator"},
+        {"id": member.pk, "name": "Marc Membre", "role": "member"},
+    ]
+
+    services.room_leave(channel_name="tab-1")
+
+    assert presence_summary(room=room)["count"] == 2  # the other tab is still open
+    services.room_leave(channel_name="tab-2")
+    assert presence_summary(room=room)["count"] == 1
+
+
+def test_stale_sockets_do_not_count(room, member, settings):
+    services.room_join(actor=member, room_id=room.pk, channel_name="tab-1")
+    Presence.objects.update(
+        seen_at=timezone.now() - timedelta(seconds=settings.ROOM_PRESENCE_TTL_SECONDS + 1)
+    )
+
+    assert presence_summary(room=room)["count"] == 0
+
+
+def test_big_rooms_list_only_the_first_people(room, user_with_role, settings):
+    settings.ROOM_PRESENCE_LIST_MAX = 2
+    for n in range(3):
+        person = user_with_role("member", room.council)
+        services.room_join(actor=person, room_id=room.pk, channel_name=f"tab-{n}")
+
+    summary = presence_summary(room=room)
+
+    assert (summary["count"], len(summary["participants"]), summary["truncated"]) == (3, 2, True)
+
+
+def test_removed_people_do_not_see_the_room_listed(room, room_factory, member, facilitator):
+    other = room_factory(council=room.council)
+    services.participant_remove(actor=facilitator, room_id=room.pk, user_id=member.pk)
+
+    assert list(room_list_visible_to(user=member, council=room.council)) == [other]
+    assert set(room_list_visible_to(user=facilitator, council=room.council)) == {room, other}
+
+
+def test_capabilities_follow_the_mute(room, member, facilitator):
+    services.participant_mute(actor=facilitator, room_id=room.pk, user_id=member.pk)
+
+    assert capabilities(user=member, room=room) == {
+        "send_message": False,
+        "raise_hand": True,
+        "moderate_room": False,
+    }
+
+
+@pytest.mark.parametrize("since_seq", [None, 2])
+def test_snapshot_query_count_does_not_grow_with_the_room(
+    since_seq, room, member, user_with_role, django_assert_num_queries
+):
+    for n in range(5):
+        person = user_with_role("member", room.council)
+        services.room_join(actor=person, room_id=room.pk, channel_name=f"tab-{n}")
+        services.hand_raise(actor=person, room_id=room.pk)
+        _post(room, person, 2)
+
+    with django_assert_num_queries(QUERIES[since_seq]):
+        snapshot = room_snapshot(user=member, room_id=room.pk, since_seq=since_seq)
+
+    assert (snapshot["presence"]["count"], len(snapshot["hands"])) == (5, 5)
+    assert len(snapshot["messages"]) == (10 if since_seq is None else 8)
+
+
+# room 1, messages 1, role 1, capabilities 22 (three actions through rules and guardian),
+# presence 3, hands 1; a resync adds the deleted seqs. None of it grows with the room.
+QUERIES = {None: 27, 2: 28}
