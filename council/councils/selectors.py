@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from guardian.models import UserObjectPermission
 
+from council.core.memo import recall
 from council.councils.models import ROLE_BY_GRANT
 from council.councils.models import ROLE_RANK
 from council.councils.models import Council
@@ -29,10 +30,14 @@ def role_get(*, user, council: Council) -> Role | None:
     """Return the user's role in the council, or None; one query."""
     if not getattr(user, "is_authenticated", False):
         return None
-    codenames = _role_grants(council).filter(user_id=user.pk).values_list(
-        "permission__codename", flat=True
-    )
-    return _highest(codenames)
+
+    def read() -> Role | None:
+        codenames = _role_grants(council).filter(user_id=user.pk).values_list(
+            "permission__codename", flat=True
+        )
+        return _highest(codenames)
+
+    return recall(("role", user.pk, council.pk), read)
 
 
 def roles_of(*, council: Council, user_ids: Iterable[int]) -> dict[int, Role]:

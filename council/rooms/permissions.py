@@ -4,6 +4,8 @@ import rules
 from guardian.shortcuts import get_perms
 
 from council.core.errors import AccessDenied
+from council.core.memo import recall
+from council.core.memo import remembered
 from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_facilitator
 from council.councils.permissions import is_council_member
@@ -14,17 +16,25 @@ from council.rooms.models import RoomRemoval
 
 @rules.predicate
 def is_room_facilitator(user, room) -> bool:
-    return user.is_authenticated and "facilitate_room" in get_perms(user, room)
+    return user.is_authenticated and recall(
+        ("room_grants", user.pk, room.pk), lambda: "facilitate_room" in get_perms(user, room)
+    )
 
 
 @rules.predicate
 def is_removed_from_room(user, room) -> bool:
-    return RoomRemoval.objects.filter(room=room, user_id=user.pk).exists()
+    return recall(
+        ("removed", user.pk, room.pk),
+        lambda: RoomRemoval.objects.filter(room=room, user_id=user.pk).exists(),
+    )
 
 
 @rules.predicate
 def is_muted_in_room(user, room) -> bool:
-    return ChatMute.objects.filter(room=room, user_id=user.pk).exists()
+    return recall(
+        ("muted", user.pk, room.pk),
+        lambda: ChatMute.objects.filter(room=room, user_id=user.pk).exists(),
+    )
 
 
 @rules.predicate
@@ -70,6 +80,7 @@ def access_room(user, room_id: int, *, perm: str = "rooms.view_room", for_update
     if for_update:
         rooms = rooms.select_for_update(of=("self",))
     room = rooms.filter(pk=room_id).first()
-    if room is None or not user.has_perm(perm, room):
-        raise AccessDenied(perm)
+    with remembered():
+        if room is None or not user.has_perm(perm, room):
+            raise AccessDenied(perm)
     return room

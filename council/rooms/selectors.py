@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from council.core.memo import remembered
 from council.councils.models import Council
 from council.councils.selectors import role_get
 from council.councils.selectors import roles_of
@@ -27,7 +28,8 @@ def room_list_visible_to(*, user, council: Council) -> QuerySet[Room]:
 
 def capabilities(*, user, room: Room) -> dict[str, bool]:
     """What the person may do now, so the page shows only controls that will work."""
-    return {name: user.has_perm(f"rooms.{name}", room) for name in CAPABILITIES}
+    with remembered():
+        return {name: user.has_perm(f"rooms.{name}", room) for name in CAPABILITIES}
 
 
 def _fresh_presences(room: Room) -> QuerySet[Presence]:
@@ -108,7 +110,11 @@ def room_payload(room: Room) -> dict[str, Any]:
 
 def room_snapshot(*, user, room_id: int, since_seq: int | None = None) -> dict[str, Any]:
     """The state a socket sends on connect and on resync; applied whole by the client."""
-    room = Room.objects.select_related("council").get(pk=room_id)
+    with remembered():
+        return _room_snapshot(user, Room.objects.select_related("council").get(pk=room_id), since_seq)
+
+
+def _room_snapshot(user, room: Room, since_seq: int | None) -> dict[str, Any]:
     messages, truncated = messages_since(room=room, since_seq=since_seq)
     role = role_get(user=user, council=room.council)
     return {
