@@ -1,0 +1,126 @@
+"""Server processes for end-to-end tests: where they find the test database and Redis.
+
+Import these helpers from test modules; the fixtures that start processes live in conftest.py.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / ".venv" / "bin"
+START_TIMEOUT = 40
+#: pairs of Redis databases (channel layer and cache, Celery broker); 0, 1, 12 and 13 are left
+#: to the other suites and to anyone running the app by hand
+REDIS_DB_PAIRS = ((2, 3), (4, 5), (6, 7), (8, 9), (10, 11), (14, 15))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url() -> str:
+    """The URL of the pytest-django test database, for the server processes."""
+    db = connection.settings_dict
+    assert connection.vendor == "postgresql", (
+        "end-to-end tests share the database with server processes: run them with "
+        "DATABASE_URL=postgres://…"
+    )
+    user = quote(db.get("USER") or "")
+    password = quote(db.get("PASSWORD") or "")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}{port}/{db['NAME']}"
+
+
+def redis_url(purpose: str = "channels") -> str:
+    """A Redis database of this run: `channels` (layer and cache) or `broker` (Celery)."""
+    base = urlparse(os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0")
+    pair = REDIS_DB_PAIRS[
+        zlib.crc32(connection.settings_dict["NAME"].encode()) % len(REDIS_DB_PAIRS)
+    ]
+    db = pair[0] if purpose == "channels" else pair[1]
+    return base._replace(path=f"/{db}", query="").geturl()
+
+
+def server_env(**overrides: str) -> dict[str, str]:
+    """Environment of a server process: production settings on the test database and Redis."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "council.settings.base",
+        "SECRET_KEY": settings.SECRET_KEY,  # the session auth hash is signed with it
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": redis_url("channels"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DEBUG": "false",
+        "PYTHONUNBUFFERED": "1",
+        **overrides,
+    }
+
+
+@dataclass
+class Server:
+    """One Daphne process serving the project's ASGI application."""
+
+    port: int
+    process: subprocess.Popen
+    log_path: Path
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def origin(self) -> str:
+        return self.http_url
+
+    def ws_url(self, path: str) -> str:
+        return f"ws://127.0.0.1:{self.port}{path}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """End the process at once, as a crash would (no close frames, no cleanup)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def wait_until_serving(server: Server) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        try:
+            with urllib.request.urlopen(
+                f"{server.http_url}/accounts/login/", timeout=2
+            ) as response:
+                if response.status == 200:
+                    return
+        except (OSError, urllib.error.URLError):
+            pass
+        if server.process.poll() is not None or time.monotonic() > deadline:
+            server.stop()
+            raise AssertionError(f"Daphne on port {server.port} did not start:\n{server.log()}")
+        time.sleep(0.1)
