@@ -88,7 +88,7 @@ if REDIS_URL:
     # consumers and crash them during connection storms (django/channels_redis#422).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "council.core.channel_layer.ShieldedRedisChannelLayer",
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}],
                 "capacity": 1500,
