@@ -70,7 +70,7 @@ function synced(snapshot) {
   state.me = snapshot.me;
   if (snapshot.since_seq === null) {
     state.messages.clear();
-    $("chat-log").replaceChildren();
+    $("chat-messages").replaceChildren();
     state.contiguousSeq = snapshot.messages.length ? snapshot.messages[0].seq - 1 : snapshot.room.last_seq;
   }
   for (const seq of snapshot.deleted_seqs) markDeleted(seq);
@@ -107,7 +107,7 @@ function advanceContiguous() {
 }
 
 function insertMessage(message) {
-  const log = $("chat-log");
+  const list = $("chat-messages");
   const item = document.createElement("li");
   item.dataset.seq = message.seq;
   const author = document.createElement("span");
@@ -125,9 +125,9 @@ function insertMessage(message) {
   item.append(author, " ", time, text);
   if (message.deleted) item.classList.add("deleted");
   else if (state.me && state.me.capabilities.moderate_room) item.append(deleteButton(message));
-  const next = [...log.children].find((li) => Number(li.dataset.seq) > message.seq);
-  log.insertBefore(item, next || null);
-  if (!next) log.scrollTop = log.scrollHeight;
+  const next = [...list.children].find((li) => Number(li.dataset.seq) > message.seq);
+  list.insertBefore(item, next || null);
+  if (!next) $("chat-log").scrollTop = $("chat-log").scrollHeight;
 }
 
 function deleteButton(message) {
