@@ -1,0 +1,621 @@
+"""WebSocket fan-out benchmark: one sender, N listeners in one room, Council against a bare baseline.
+
+Prints its figures; it is not a test. It sets up everything it needs itself:
+
+* a PostgreSQL database of its own (BENCH_DATABASE_URL, default council_bench), migrated, with a
+  council, a room, N member accounts and a facilitator who sends, logged in by sessions written
+  directly to the session store;
+* a Redis database of its own (BENCH_REDIS_URL, default db 12), flushed before every case;
+* one or two Daphne processes (DJANGO_SETTINGS_MODULE=council.settings.base, RedisChannelLayer);
+* the listeners in two separate load processes (``websockets`` asyncio), so this measuring process
+  does not starve.
+
+For each case it prints connections held, connect rate, p50/p99/max delivery latency (the sender
+embeds a timestamp in each text), messages lost, server CPU per delivered message and RSS per
+connection (psutil on the Daphne processes). The same load is run against
+``bench/bare_consumer.py`` and Council's CPU per delivery is printed as a ratio to it.
+
+    .venv/bin/python bench/ws_fanout.py                      # full matrix (about 10 minutes)
+    .venv/bin/python bench/ws_fanout.py --clients 100 --servers 2 --duration 5
+    .venv/bin/python bench/ws_fanout.py --idle-soak 600 --clients 1000 --servers 2
+"""
+
+import argparse
+import asyncio
+import contextlib
+import datetime
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DAPHNE = str(Path(sys.executable).with_name("daphne"))
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/council_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+PORTS = (8761, 8762)
+LOAD_PROCESSES = 2
+CONNECT_CONCURRENCY = 8  # handshakes in flight per load process (Daphne drops a handshake after 5 s)
+SETTLE_SECONDS = 2.0  # let coalesced presence broadcasts of the connect storm go out
+FILLER = " la seance reprend apres la pause, merci de rester connectes"
+AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+APPS = {
+    "council": ("asgi:application", "/ws/rooms/room/{room_id}/"),
+    "bare": ("bench.bare_asgi:application", "/ws/bare/"),
+}
+
+
+def server_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="council.settings.base",
+        DATABASE_URL=DATABASE_URL,
+        REDIS_URL=REDIS_URL,
+        ALLOWED_HOSTS="127.0.0.1",
+        ROOM_RATE_LIMIT="100000/10",
+        DEBUG="False",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+# Fixture: database, accounts, sessions (runs before the event loop starts).
+
+
+def create_database() -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    connection = psycopg2.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    connection.close()
+
+
+def prepare_fixture(n_users: int) -> dict:
+    create_database()
+    env = server_env()
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL")})
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    from council.councils.models import Council
+    from council.councils.models import Role
+    from council.councils.selectors import roles_of
+    from council.councils.services import role_grant
+    from council.rooms.models import Room
+
+    user_model = get_user_model()
+    council, _ = Council.objects.get_or_create(slug="bench", defaults={"name": "Bench council"})
+    room = Room.objects.filter(council=council, name="Bench room").first()
+    if room is None:
+        room = Room.objects.create(council=council, name="Bench room")
+    emails = ["bench-sender@bench.invalid"] + [f"bench{i:05d}@bench.invalid" for i in range(n_users)]
+    existing = set(user_model.objects.filter(email__in=emails).values_list("email", flat=True))
+    user_model.objects.bulk_create(
+        [
+            user_model(email=email, display_name=f"Voisin {email[5:10]}", password=make_password(None))
+            for email in emails
+            if email not in existing
+        ]
+    )
+    by_email = {u.email: u for u in user_model.objects.filter(email__in=emails)}
+    users = [by_email[email] for email in emails]
+    granted = roles_of(council=council, user_ids=[u.pk for u in users])
+    for index, user in enumerate(users):
+        if user.pk not in granted:
+            role = Role.FACILITATOR if index == 0 else Role.MEMBER
+            role_grant(actor=None, council=council, user=user, role=role)
+    Session.objects.all().delete()  # this database is the benchmark's own
+    store = SessionStore()
+    expires = timezone.now() + datetime.timedelta(days=1)
+    sessions = []
+    keys = []
+    for user in users:
+        key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
+        data = {
+            "_auth_user_id": str(user.pk),
+            "_auth_user_backend": AUTH_BACKEND,
+            "_auth_user_hash": user.get_session_auth_hash(),
+        }
+        sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
+        keys.append(key)
+    Session.objects.bulk_create(sessions, batch_size=500)
+    return {"room_id": room.pk, "sender_session": keys[0], "sessions": keys[1:]}
+
+
+def reset_state(room_id: int) -> None:
+    """Forget sockets of earlier cases: their groups in Redis and their presence rows."""
+    import redis
+    from django.db import close_old_connections
+
+    from council.rooms.models import Presence
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    close_old_connections()
+    Presence.objects.filter(room_id=room_id).delete()
+
+
+def redis_cpu_seconds() -> float:
+    import redis
+
+    info = redis.Redis.from_url(REDIS_URL).info("cpu")
+    return float(info["used_cpu_sys"]) + float(info["used_cpu_user"])
+
+
+# Load process: holds a share of the listeners, answers the controller on stdin/stdout.
+
+
+async def load_process() -> None:
+    import websockets
+
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=2**24)  # the first line lists every client
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    cfg = json.loads(await reader.readline())
+    pattern = re.compile(re.escape(f"bench:{cfg['run']}:") + r"(\d+):(\d+\.\d+)")
+    clients = cfg["clients"]
+    received = [0] * len(clients)
+    latencies: list[float] = []
+    state = {"connected": 0, "failed": 0, "closed": 0, "connect_seconds": None}
+    close_codes: dict[str, int] = {}
+    errors: list[str] = []
+    quitting = False
+    gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+    started = time.monotonic()
+    sockets = []
+
+    def settled() -> None:
+        if state["connected"] + state["failed"] == len(clients):
+            state["connect_seconds"] = time.monotonic() - started
+
+    async def client(index: int, url: str, session: str | None) -> None:
+        headers = {"Origin": "http://127.0.0.1"}
+        if session:
+            headers["Cookie"] = f"sessionid={session}"
+        async with gate:
+            try:
+                ws = await websockets.connect(
+                    url, additional_headers=headers, ping_interval=None, compression=None,
+                    max_size=None, open_timeout=60, close_timeout=1,
+                )
+                if cfg["first_frame"]:
+                    first = await asyncio.wait_for(ws.recv(), 60)
+                    if '"rooms.room_synced"' not in first:
+                        raise RuntimeError(first[:160])
+            except Exception as error:
+                state["failed"] += 1
+                errors.append(repr(error)[:200])
+                settled()
+                return
+        sockets.append(ws)
+        state["connected"] += 1
+        settled()
+        try:
+            async for frame in ws:
+                match = pattern.search(frame)
+                if match:
+                    latencies.append(time.time() - float(match.group(2)))
+                    received[index] += 1
+        except websockets.ConnectionClosed:
+            pass
+        if not quitting:
+            state["closed"] += 1
+            code = str(ws.close_code)
+            close_codes[code] = close_codes.get(code, 0) + 1
+
+    tasks = [
+        asyncio.create_task(client(i, url, session)) for i, (url, session) in enumerate(clients)
+    ]
+    while line := (await reader.readline()).strip():
+        command = line.decode()
+        if command == "status":
+            answer = {**state, "received": sum(received)}
+        elif command == "results":
+            answer = {
+                **state,
+                "received": sum(received),
+                "latencies_ms": [round(x * 1000, 2) for x in latencies],
+                "close_codes": close_codes,
+                "errors": errors[:5],
+            }
+        else:
+            break
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+    quitting = True
+    for task in tasks:
+        task.cancel()
+
+
+class LoadProcess:
+    async def start(self, clients: list, run: str, first_frame: bool) -> None:
+        self.proc = await asyncio.create_subprocess_exec(
+            PYTHON, __file__, "--load-process",
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=2**26,
+        )
+        cfg = {"clients": clients, "run": run, "first_frame": first_frame}
+        self.proc.stdin.write(json.dumps(cfg).encode() + b"\n")
+        await self.proc.stdin.drain()
+
+    async def ask(self, command: str) -> dict:
+        self.proc.stdin.write(command.encode() + b"\n")
+        await self.proc.stdin.drain()
+        return json.loads(await self.proc.stdout.readline())
+
+    async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.proc.stdin.write(b"quit\n")
+            await self.proc.stdin.drain()
+        try:
+            await asyncio.wait_for(self.proc.wait(), 10)
+        except TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
+
+
+async def ask_all(loads: list[LoadProcess], command: str) -> dict:
+    answers = await asyncio.gather(*(load.ask(command) for load in loads))
+    total = {
+        key: sum(a[key] for a in answers) for key in ("connected", "failed", "closed", "received")
+    }
+    seconds = [a["connect_seconds"] for a in answers]
+    total["connect_seconds"] = None if None in seconds else max(seconds)
+    if command == "results":
+        total["latencies_ms"] = [x for a in answers for x in a["latencies_ms"]]
+        total["close_codes"] = {}
+        for a in answers:
+            for code, count in a["close_codes"].items():
+                total["close_codes"][code] = total["close_codes"].get(code, 0) + count
+        total["errors"] = [e for a in answers for e in a["errors"]][:5]
+    return total
+
+
+# Servers.
+
+
+def start_servers(app: str, count: int) -> list[subprocess.Popen]:
+    module = APPS[app][0]
+    procs = []
+    for port in PORTS[:count]:
+        log = open(f"/tmp/council-bench-daphne-{port}.log", "ab")  # noqa: SIM115
+        procs.append(
+            subprocess.Popen(
+                [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "-v", "0", module],
+                cwd=ROOT, env=server_env(), stdout=subprocess.DEVNULL, stderr=log,
+            )
+        )
+    deadline = time.monotonic() + 60
+    for port in PORTS[:count]:
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if time.monotonic() > deadline:
+                stop_servers(procs)
+                raise RuntimeError(f"Daphne did not listen on {port}; see /tmp/council-bench-daphne-{port}.log")
+            time.sleep(0.1)
+    return procs
+
+
+def stop_servers(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def cpu_seconds(processes) -> float:
+    return sum(p.cpu_times().user + p.cpu_times().system for p in processes)
+
+
+def rss_bytes(processes) -> int:
+    return sum(p.memory_info().rss for p in processes)
+
+
+# Sender.
+
+
+class Sender:
+    def __init__(self, url: str, session: str | None, council: bool, run: str) -> None:
+        self.url, self.session, self.council, self.run = url, session, council, run
+        self.sent = self.acked = 0
+        self.errors: list[str] = []
+
+    async def connect(self) -> None:
+        import websockets
+
+        headers = {"Origin": "http://127.0.0.1"}
+        if self.session:
+            headers["Cookie"] = f"sessionid={self.session}"
+        self.ws = await websockets.connect(
+            self.url, additional_headers=headers, ping_interval=None, compression=None,
+            max_size=None, open_timeout=60,
+        )
+        if self.council:
+            await asyncio.wait_for(self.ws.recv(), 60)
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        with contextlib.suppress(Exception):
+            async for frame in self.ws:
+                if f'"request_id":"{self.run}-' in frame:
+                    if frame.startswith('{"type":"ack"'):
+                        self.acked += 1
+                    else:
+                        self.errors.append(frame[:200])
+
+    async def send(self, rate: float, count: int) -> None:
+        start = time.monotonic()
+        for k in range(count):
+            await asyncio.sleep(max(0.0, start + k / rate - time.monotonic()))
+            text = f"bench:{self.run}:{k}:{time.time():.6f}{FILLER}"
+            if self.council:
+                text = json.dumps(
+                    {"type": "rooms.send_message", "request_id": f"{self.run}-{k}",
+                     "payload": {"text": text}}
+                )
+            await self.ws.send(text)
+            self.sent += 1
+
+    @property
+    def broadcast(self) -> int:
+        """Messages the server took on (acknowledged by Council; every frame for the bare one)."""
+        return self.acked if self.council else self.sent
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.ws.close()
+        self.reader.cancel()
+
+
+# One case.
+
+
+async def connect_listeners(app, servers, n, fixture, run):
+    path = APPS[app][1].format(room_id=fixture["room_id"])
+    urls = [f"ws://127.0.0.1:{port}{path}" for port in PORTS[:servers]]
+    clients = [
+        (urls[i % servers], fixture["sessions"][i] if app == "council" else None) for i in range(n)
+    ]
+    loads = [LoadProcess() for _ in range(LOAD_PROCESSES)]
+    for index, load in enumerate(loads):
+        await load.start(clients[index::LOAD_PROCESSES], run, first_frame=app == "council")
+    while True:
+        await asyncio.sleep(0.5)
+        status = await ask_all(loads, "status")
+        if status["connected"] + status["failed"] == n:
+            return loads, status, urls
+
+
+async def deliver(loads, sender, rate, count, receivers, drain) -> float:
+    """Send `count` messages at `rate`; wait until every listener has them or `drain` expires."""
+    await sender.send(rate, count)
+    deadline = time.monotonic() + drain
+    while time.monotonic() < deadline:
+        status = await ask_all(loads, "status")
+        if sender.broadcast == count and status["received"] >= count * receivers:
+            break
+        await asyncio.sleep(0.2)
+    return time.monotonic()
+
+
+async def run_case(app: str, servers: int, n: int, args, fixture) -> dict:
+    import psutil
+
+    run = uuid.uuid4().hex[:8]
+    await asyncio.to_thread(reset_state, fixture["room_id"])
+    procs = start_servers(app, servers)
+    loads = []
+    sender = None
+    try:
+        servers_ps = [psutil.Process(p.pid) for p in procs]
+        rss_before = rss_bytes(servers_ps)
+        loads, status, urls = await connect_listeners(app, servers, n, fixture, run)
+        held = status["connected"]
+        connect_rate = held / status["connect_seconds"] if status["connect_seconds"] else 0.0
+        sender = Sender(urls[0], fixture["sender_session"] if app == "council" else None,
+                        app == "council", run)
+        await sender.connect()
+        await asyncio.sleep(SETTLE_SECONDS)
+        rss_held = rss_bytes(servers_ps)
+        cpu_start, redis_start, started = cpu_seconds(servers_ps), redis_cpu_seconds(), time.monotonic()
+        count = round(args.rate * args.duration)
+        ended = await deliver(loads, sender, args.rate, count, held, args.drain)
+        cpu = cpu_seconds(servers_ps) - cpu_start
+        redis_cpu = redis_cpu_seconds() - redis_start
+        results = await ask_all(loads, "results")
+    finally:
+        if sender is not None:
+            await sender.close()
+        for load in loads:
+            await load.stop()
+        stop_servers(procs)
+    latencies = sorted(results["latencies_ms"])
+    expected = sender.broadcast * held
+    delivered = results["received"]
+    return {
+        "app": app, "servers": servers, "clients": n, "held": held,
+        "failed": results["failed"], "closed": results["closed"],
+        "connect_rate": connect_rate,
+        "p50": statistics.median(latencies) if latencies else float("nan"),
+        "p99": latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan"),
+        "max": latencies[-1] if latencies else float("nan"),
+        "sent": sender.sent, "broadcast": sender.broadcast, "sender_errors": sender.errors[:3],
+        "expected": expected, "delivered": delivered, "lost": expected - delivered,
+        "cpu_ms_per_delivery": 1000 * cpu / delivered if delivered else float("nan"),
+        "cpu_percent": 100 * cpu / (ended - started),
+        "redis_cpu_percent": 100 * redis_cpu / (ended - started),
+        "deliveries_per_s": delivered / (ended - started),
+        "rss_mb": rss_held / 2**20,
+        "rss_kb_per_conn": (rss_held - rss_before) / 1024 / held if held else float("nan"),
+        "errors": results["errors"],
+    }
+
+
+HEADER = (
+    f"{'app':8} {'srv':>3} {'clients':>7} {'held':>5} {'conn/s':>7} {'p50 ms':>8} {'p99 ms':>8} "
+    f"{'max ms':>8} {'lost':>7} {'deliv/s':>8} {'CPU ms/deliv':>12} {'srv CPU%':>8} "
+    f"{'redis%':>6} {'RSS MB':>7} {'KB/conn':>7}"
+)
+
+
+def row(r: dict) -> str:
+    return (
+        f"{r['app']:8} {r['servers']:>3} {r['clients']:>7} {r['held']:>5} {r['connect_rate']:>7.0f} "
+        f"{r['p50']:>8.1f} {r['p99']:>8.1f} {r['max']:>8.1f} {r['lost']:>7} "
+        f"{r['deliveries_per_s']:>8.0f} {r['cpu_ms_per_delivery']:>12.3f} {r['cpu_percent']:>8.0f} "
+        f"{r['redis_cpu_percent']:>6.1f} {r['rss_mb']:>7.0f} {r['rss_kb_per_conn']:>7.1f}"
+    )
+
+
+async def matrix(args, fixture) -> None:
+    print(
+        f"{args.rate:g} msg/s for {args.duration:g} s to every listener, drain up to {args.drain:g} s; "
+        f"latency = receive time - send time in the text; lost = expected - received after the drain;\n"
+        f"CPU = user+system of the Daphne processes from first send to last delivery; "
+        f"KB/conn = RSS growth after connect / connections."
+    )
+    print(HEADER, flush=True)
+    results = []
+    for n in args.clients:
+        for servers in args.servers:
+            if servers == 1 and n > 1000 and not args.all:
+                print(f"{'':8} {servers:>3} {n:>7}  skipped: {n} x {args.rate:g} msg/s is several times "
+                      f"what one process delivers (run with --all to see it)", flush=True)
+                continue
+            for app in args.apps:
+                result = await run_case(app, servers, n, args, fixture)
+                results.append(result)
+                print(row(result), flush=True)
+                for note in [*result["errors"], *result["sender_errors"]]:
+                    print(f"    ! {note}", flush=True)
+                if result["closed"]:
+                    print(f"    ! {result['closed']} sockets closed during the case", flush=True)
+    by_key = {(r["app"], r["servers"], r["clients"]): r for r in results}
+    pairs = [
+        (by_key[("council", s, n)], by_key[("bare", s, n)])
+        for n in args.clients for s in args.servers
+        if ("council", s, n) in by_key and ("bare", s, n) in by_key
+    ]
+    if pairs:
+        print("\nCouncil CPU per delivered message / bare Channels consumer, same load:")
+        for council, bare in pairs:
+            ratio = council["cpu_ms_per_delivery"] / bare["cpu_ms_per_delivery"]
+            print(
+                f"  {council['servers']} Daphne, {council['clients']:>4} clients: "
+                f"{council['cpu_ms_per_delivery']:.3f} / {bare['cpu_ms_per_delivery']:.3f} ms "
+                f"= {ratio:.2f}x"
+            )
+
+
+async def idle_soak(args, fixture) -> None:
+    import psutil
+
+    n, servers = args.clients[0], args.servers[-1]
+    run = uuid.uuid4().hex[:8]
+    await asyncio.to_thread(reset_state, fixture["room_id"])
+    procs = start_servers("council", servers)
+    loads = []
+    sender = None
+    try:
+        servers_ps = [psutil.Process(p.pid) for p in procs]
+        rss_before = rss_bytes(servers_ps)
+        loads, status, urls = await connect_listeners("council", servers, n, fixture, run)
+        held = status["connected"]
+        print(f"idle soak: {held} of {n} Council sockets held on {servers} Daphne "
+              f"({status['failed']} failed), {held / status['connect_seconds']:.0f} connections/s",
+              flush=True)
+        await asyncio.sleep(SETTLE_SECONDS)
+        cpu_start, started = cpu_seconds(servers_ps), time.monotonic()
+        while (elapsed := time.monotonic() - started) < args.idle_soak:
+            await asyncio.sleep(min(30.0, args.idle_soak - elapsed))
+            status = await ask_all(loads, "status")
+            print(f"  {time.monotonic() - started:6.0f} s: {status['closed']} closed", flush=True)
+        idle_cpu = cpu_seconds(servers_ps) - cpu_start
+        rss_held = rss_bytes(servers_ps)
+        sender = Sender(urls[0], fixture["sender_session"], True, run)
+        await sender.connect()
+        await deliver(loads, sender, args.rate, 1, held, args.drain)
+        results = await ask_all(loads, "results")
+    finally:
+        if sender is not None:
+            await sender.close()
+        for load in loads:
+            await load.stop()
+        stop_servers(procs)
+    print(
+        f"after {args.idle_soak:g} s idle: {results['closed']} of {held} sockets closed "
+        f"{results['close_codes'] or ''}; a message sent at the end reached "
+        f"{results['received']} of {held}; idle server CPU "
+        f"{100 * idle_cpu / args.idle_soak:.1f} %; RSS {rss_held / 2**20:.0f} MB, "
+        f"{(rss_held - rss_before) / 1024 / held:.1f} KB per connection"
+    )
+
+
+def main() -> None:
+    if "--load-process" in sys.argv:
+        asyncio.run(load_process())
+        return
+
+    def numbers(text: str) -> list[int]:
+        return [int(x) for x in text.split(",")]
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=numbers, default=[100, 500, 1000, 2000],
+                        help="comma-separated listener counts (default 100,500,1000,2000)")
+    parser.add_argument("--servers", type=numbers, default=[1, 2],
+                        help="comma-separated Daphne process counts, 1 and/or 2 (default 1,2)")
+    parser.add_argument("--rate", type=float, default=5.0, help="messages per second (default 5)")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of sending (default 10)")
+    parser.add_argument("--drain", type=float, default=10.0,
+                        help="seconds to wait for the last deliveries (default 10)")
+    parser.add_argument("--apps", type=lambda s: s.split(","), default=["council", "bare"],
+                        help="council and/or bare (default both)")
+    parser.add_argument("--all", action="store_true",
+                        help="also run one Daphne with more than 1,000 clients (hopelessly overloaded)")
+    parser.add_argument("--idle-soak", type=float, metavar="SECONDS",
+                        help="hold --clients idle Council sockets this long; report closures")
+    args = parser.parse_args()
+    if any(s not in (1, 2) for s in args.servers):
+        parser.error("--servers takes 1 and/or 2")
+    started = datetime.datetime.now(datetime.UTC)
+    print(f"# {' '.join(['bench/ws_fanout.py', *sys.argv[1:]])}  ({started:%Y-%m-%d %H:%M} UTC, "
+          f"{os.cpu_count()} CPUs)", flush=True)
+    fixture = prepare_fixture(max(args.clients))
+    if args.idle_soak:
+        asyncio.run(idle_soak(args, fixture))
+    else:
+        asyncio.run(matrix(args, fixture))
+    print(f"# done in {(datetime.datetime.now(datetime.UTC) - started).total_seconds():.0f} s")
+
+
+if __name__ == "__main__":
+    main()
