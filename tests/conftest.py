@@ -57,5 +57,6 @@ def _fresh_realtime_state():
     yield
     channel_layers.backends.clear()
     presence._pending.clear()
+    presence._last_count.clear()
     presence._local_channels.clear()
     presence._heartbeat = None

@@ -24,6 +24,9 @@ from council.rooms.models import Room
 from council.rooms.selectors import presence_summary
 
 _pending: dict[int, asyncio.Task] = {}
+_last_count: dict[int, int] = {}  # room id -> people present at the last summary
+PEOPLE_PER_INTERVAL = 100  # a room of 1,000 hears at most one summary per 10 intervals
+MAX_INTERVAL_SECONDS = 10.0
 _local_channels: dict[str, int] = {}  # channel name -> room id, sockets open in this process
 _heartbeat: asyncio.Task | None = None
 
@@ -35,11 +38,18 @@ def schedule_broadcast(room_id: int) -> None:
     _pending[room_id] = asyncio.get_running_loop().create_task(_broadcast_later(room_id))
 
 
+def _interval(room_id: int) -> float:
+    """Wait longer in bigger rooms: every summary costs one delivery per person present."""
+    size_factor = max(1.0, _last_count.get(room_id, 0) / PEOPLE_PER_INTERVAL)
+    return min(MAX_INTERVAL_SECONDS, settings.ROOM_PRESENCE_COALESCE_SECONDS * size_factor)
+
+
 async def _broadcast_later(room_id: int) -> None:
-    await asyncio.sleep(settings.ROOM_PRESENCE_COALESCE_SECONDS)
+    await asyncio.sleep(_interval(room_id))
     _pending.pop(room_id, None)
     summary = await database_sync_to_async(_summary)(room_id)
     if summary is not None:
+        _last_count[room_id] = summary["count"]
         message = group_message(events.PRESENCE_CHANGED, summary)
         await get_channel_layer().group_send(events.room_group(room_id), message)
 
