@@ -6,3 +6,9 @@ class RoomsConfig(AppConfig):
     name = "council.rooms"
     label = "rooms"
     verbose_name = _("Live rooms")
+
+    def ready(self) -> None:
+        from council.groups.segments import register_behaviour
+        from council.rooms.segments import attended_room
+
+        register_behaviour("attended_room", attended_room)

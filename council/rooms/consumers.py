@@ -176,13 +176,15 @@ class RoomConsumer(CouncilConsumer):
         await self.send_capabilities()
 
     async def councils_role_changed(self, message: dict[str, Any]) -> None:
-        """A role changed somewhere: close if this room is no longer open to the person."""
+        """A role or group membership changed: close if the room is no longer open to them."""
         try:
             await self.run_sync(access_room, self.user, self.room_id, perm="rooms.view_room")
         except AccessDenied:
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.send_capabilities()
+
+    groups_membership_changed = councils_role_changed
 
     async def send_capabilities(self) -> None:
         room = await self.run_sync(access_room, self.user, self.room_id)

@@ -15,6 +15,13 @@ class Room(models.Model):
     is_locked = models.BooleanField(_("locked"), default=False)
     residents_can_chat = models.BooleanField(_("residents may write in the chat"), default=False)
     last_seq = models.PositiveBigIntegerField(default=0, editable=False)
+    eligible_groups = models.ManyToManyField(
+        "groups.NeighbourhoodGroup",
+        blank=True,
+        related_name="rooms",
+        verbose_name=_("open only to these groups"),
+        help_text=_("Leave empty to open the room to everyone in the council."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -117,6 +124,20 @@ class RoomRemoval(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="removal_unique_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.room_id}"
+
+
+class RoomAttendance(models.Model):
+    """That a person came into a room at least once (segments can target attendees)."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    first_joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="attendance_unique_user")]
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.room_id}"

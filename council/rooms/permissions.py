@@ -9,6 +9,7 @@ from council.core.memo import remembered
 from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_facilitator
 from council.councils.permissions import is_council_member
+from council.groups.permissions import is_eligible
 from council.rooms.models import ChatMute
 from council.rooms.models import Room
 from council.rooms.models import RoomRemoval
@@ -48,7 +49,7 @@ def room_chat_is_open_to_residents(user, room) -> bool:
 
 
 can_moderate = is_council_facilitator | is_room_facilitator
-can_view = can_moderate | (has_council_role & ~is_removed_from_room)
+can_view = can_moderate | (has_council_role & ~is_removed_from_room & is_eligible)
 can_join = can_moderate | (can_view & ~room_is_locked)
 
 rules.add_perm("rooms.view_room", can_view)

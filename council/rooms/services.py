@@ -19,6 +19,7 @@ from council.rooms.models import Message
 from council.rooms.models import Presence
 from council.rooms.models import RaisedHand
 from council.rooms.models import Room
+from council.rooms.models import RoomAttendance
 from council.rooms.models import RoomRemoval
 from council.rooms.permissions import access_room
 from council.rooms.selectors import hands_queue
@@ -88,6 +89,7 @@ def message_delete(*, actor, room_id: int, seq: int) -> dict[str, Any]:
 def room_join(*, actor, room_id: int, channel_name: str) -> Room:
     """Record one open socket of `actor` in the room (presence is broadcast coalesced)."""
     room = access_room(actor, room_id, perm="rooms.join_room")
+    RoomAttendance.objects.get_or_create(room=room, user=actor)
     Presence.objects.update_or_create(
         channel_name=channel_name,
         defaults={"room": room, "user": actor, "seen_at": timezone.now()},

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "council.core",
     "council.accounts",
     "council.councils",
+    "council.groups",
     "council.rooms",
 ]
 

@@ -1,0 +1,80 @@
+"""Who may manage groups and segments, and the eligibility check every module reuses."""
+
+import rules
+
+from council.core.memo import recall
+from council.councils.permissions import has_council_role
+from council.councils.permissions import is_council_administrator
+from council.councils.permissions import is_council_facilitator
+from council.groups.models import Membership
+from council.groups.models import NeighbourhoodGroup
+from council.groups.selectors import is_in_group
+
+
+@rules.predicate
+def is_group_coordinator(user, group) -> bool:
+    return user.is_authenticated and recall(
+        ("coordinates", user.pk, group.pk), lambda: user.has_perm("groups.coordinate_group", group)
+    )
+
+
+@rules.predicate
+def is_group_member(user, group) -> bool:
+    return recall(("in_group", user.pk, group.pk), lambda: is_in_group(user, group))
+
+
+@rules.predicate
+def group_is_static(user, group) -> bool:
+    return group.kind == NeighbourhoodGroup.Kind.STATIC
+
+
+@rules.predicate
+def group_takes_requests(user, group) -> bool:
+    return group.join_policy in (
+        NeighbourhoodGroup.JoinPolicy.OPEN,
+        NeighbourhoodGroup.JoinPolicy.REQUEST,
+    )
+
+
+@rules.predicate
+def has_pending_invitation(user, group) -> bool:
+    return Membership.objects.filter(
+        group=group, user_id=user.pk, status=Membership.Status.INVITED
+    ).exists()
+
+
+@rules.predicate
+def is_eligible(user, obj) -> bool:
+    """True when `obj` (a room, later a consultation, vote…) is open to the person's groups.
+
+    An object restricts participation with an `eligible_groups` many-to-many field;
+    with none chosen, everyone in the council is eligible.
+    """
+    groups = recall(
+        ("eligible_groups", obj._meta.label, obj.pk), lambda: list(obj.eligible_groups.all())
+    )
+    return not groups or any(is_group_member(user, group) for group in groups)
+
+
+can_manage = is_council_facilitator
+can_coordinate = can_manage | is_group_coordinator
+
+rules.add_perm("groups.manage_groups", is_council_facilitator)
+rules.add_perm("groups.manage_zones", is_council_administrator)
+rules.add_perm("groups.manage_attributes", is_council_administrator)
+rules.add_perm("groups.view_breakdown", is_council_facilitator)
+rules.add_perm("groups.view_group", can_coordinate | (has_council_role & (is_group_member | group_takes_requests | has_pending_invitation)))
+rules.add_perm("groups.change_group", can_coordinate)
+rules.add_perm("groups.delete_group", can_manage)
+rules.add_perm("groups.invite_member", can_coordinate & group_is_static)
+rules.add_perm("groups.approve_member", can_coordinate & group_is_static)
+rules.add_perm("groups.remove_member", can_coordinate & group_is_static)
+rules.add_perm("groups.import_members", can_coordinate & group_is_static)
+rules.add_perm("groups.export_members", can_coordinate)
+rules.add_perm("groups.notify_group", can_coordinate)
+rules.add_perm("groups.set_coordinator", can_manage & group_is_static)
+rules.add_perm(
+    "groups.join_group",
+    has_council_role & group_is_static & (group_takes_requests | has_pending_invitation) & ~is_group_member,
+)
+rules.add_perm("groups.edit_profile", has_council_role)

@@ -1,0 +1,74 @@
+"""Reads: who is in a group or segment, visible groups, privacy-safe breakdowns."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from council.councils.models import Council
+from council.councils.models import Role
+from council.groups.models import Membership
+from council.groups.models import NeighbourhoodGroup
+from council.groups.models import Zone
+from council.groups.segments import _role_condition
+from council.groups.segments import compile_rule
+
+#: a breakdown never shows a cell counting fewer people than this
+MIN_CELL_SIZE = 5
+
+
+def group_members(group: NeighbourhoodGroup) -> QuerySet:
+    """Everyone in the group now: active members, or the people the segment's rule matches."""
+    users = get_user_model().objects.all()
+    if group.kind == NeighbourhoodGroup.Kind.STATIC:
+        return users.filter(memberships__group=group, memberships__status=Membership.Status.ACTIVE)
+    in_council = _role_condition(group.council, [role.value for role in Role])
+    return users.filter(in_council).filter(compile_rule(group.council, group.rule))
+
+
+def is_in_group(user, group: NeighbourhoodGroup) -> bool:
+    return user.is_authenticated and group_members(group).filter(pk=user.pk).exists()
+
+
+def group_list_visible_to(*, user, council: Council) -> QuerySet[NeighbourhoodGroup]:
+    groups = NeighbourhoodGroup.objects.filter(council=council)
+    if user.has_perm("groups.manage_groups", council):
+        return groups
+    return groups.filter(
+        pk__in=[g.pk for g in groups if user.has_perm("groups.view_group", g)]
+    )
+
+
+def membership_get(*, user, group: NeighbourhoodGroup) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(group=group, user=user).first()
+
+
+def breakdown(
+    *, user_ids: Iterable[int], groups: Iterable[NeighbourhoodGroup]
+) -> list[dict[str, Any]]:
+    """Count how many of `user_ids` fall in each group; cells under MIN_CELL_SIZE are hidden.
+
+    A hidden cell reports ``count: None`` and ``suppressed: True``, so a chart can say
+    "fewer than 5" instead of a number that could single someone out.
+    """
+    ids = list(user_ids)
+    rows = []
+    for group in groups:
+        count = group_members(group).filter(pk__in=ids).count()
+        hidden = count < MIN_CELL_SIZE
+        rows.append({"group_id": group.pk, "name": group.name, "count": None if hidden else count, "suppressed": hidden})
+    return rows
+
+
+def breakdown_by_zone(*, council: Council, user_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Like `breakdown`, one row per zone of the council (plus people with no zone)."""
+    ids = list(user_ids)
+    rows = []
+    for zone in Zone.objects.filter(council=council):
+        count = zone.residents.filter(user_id__in=ids).values("user_id").distinct().count()
+        hidden = count < MIN_CELL_SIZE
+        rows.append({"zone": zone.slug, "name": zone.name, "count": None if hidden else count, "suppressed": hidden})
+    return rows

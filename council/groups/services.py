@@ -1,0 +1,250 @@
+"""Writes for groups, segments, memberships, profiles and zones.
+
+Any change that can change who is in a group tells the people concerned's open
+sockets (`groups.membership_changed` to `user.<id>`), which re-check their access
+at once: a person removed from a group loses its live rooms immediately.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+from guardian.shortcuts import remove_perm
+
+from council.core.errors import AccessDenied
+from council.core.errors import InvalidInput
+from council.core.permissions import require_perm
+from council.core.realtime import send_event_on_commit
+from council.councils.events import user_group
+from council.councils.models import Council
+from council.groups import events
+from council.groups.models import Membership
+from council.groups.models import NeighbourhoodGroup
+from council.groups.models import ProfileAttribute
+from council.groups.models import ProfileValue
+from council.groups.models import ResidentProfile
+from council.groups.models import Zone
+from council.groups.segments import compile_rule
+from council.groups.zones import parse_feature_collection
+from council.groups.zones import zone_containing
+
+
+def announce_access_change(user_ids: Iterable[int], council: Council) -> None:
+    """Ask these people's open sockets to re-check what they may still see."""
+    for user_id in set(user_ids):
+        send_event_on_commit(
+            user_group(user_id), events.MEMBERSHIP_CHANGED, {"council_id": council.pk}
+        )
+
+
+def _validated(group: NeighbourhoodGroup) -> NeighbourhoodGroup:
+    if group.kind == NeighbourhoodGroup.Kind.SEGMENT:
+        compile_rule(group.council, group.rule)  # raises InvalidInput with the reason
+    else:
+        group.rule = {}
+    group.full_clean()
+    return group
+
+
+@transaction.atomic
+def group_create(*, actor, council: Council, name: str, kind: str = "static", join_policy: str = "invitation", rule: dict | None = None, description: str = "") -> NeighbourhoodGroup:
+    require_perm(actor, "groups.manage_groups", council)
+    group = NeighbourhoodGroup(council=council, name=name.strip(), kind=kind, join_policy=join_policy, rule=rule or {}, description=description)
+    _validated(group).save()
+    return group
+
+
+@transaction.atomic
+def group_update(*, actor, group: NeighbourhoodGroup, **changes: Any) -> NeighbourhoodGroup:
+    """Change a group; if its rule changes, everyone who may have left re-checks access."""
+    require_perm(actor, "groups.change_group", group)
+    before = set(_member_ids(group))
+    for field in ("name", "description", "join_policy", "rule"):
+        if field in changes:
+            setattr(group, field, changes[field])
+    _validated(group).save()
+    announce_access_change(before - set(_member_ids(group)), group.council)
+    return group
+
+
+@transaction.atomic
+def group_delete(*, actor, group: NeighbourhoodGroup) -> None:
+    require_perm(actor, "groups.delete_group", group)
+    affected = _member_ids(group)
+    for membership in group.memberships.filter(is_coordinator=True).select_related("user"):
+        remove_perm("groups.coordinate_group", membership.user, group)
+    council = group.council
+    group.delete()
+    announce_access_change(affected, council)
+
+
+def _member_ids(group: NeighbourhoodGroup) -> list[int]:
+    from council.groups.selectors import group_members
+
+    return list(group_members(group).values_list("pk", flat=True))
+
+
+def _static(group: NeighbourhoodGroup) -> None:
+    if group.kind != NeighbourhoodGroup.Kind.STATIC:
+        raise InvalidInput(_("People are in a segment by its rule, not by invitation."))
+
+
+@transaction.atomic
+def membership_invite(*, actor, group: NeighbourhoodGroup, user) -> Membership:
+    """Invite someone; if they had asked to join, this lets them in."""
+    require_perm(actor, "groups.invite_member", group)
+    _static(group)
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        group=group, user=user, defaults={"status": Membership.Status.INVITED}
+    )
+    if not created and membership.status == Membership.Status.REQUESTED:
+        membership.status = Membership.Status.ACTIVE
+        membership.save(update_fields=["status"])
+        announce_access_change([user.pk], group.council)
+    return membership
+
+
+@transaction.atomic
+def membership_join(*, actor, group: NeighbourhoodGroup) -> Membership:
+    """Accept an invitation, join an open group, or ask to join one that approves requests."""
+    if not actor.has_perm("groups.join_group", group):
+        raise AccessDenied("groups.join_group")
+    membership = Membership.objects.select_for_update().filter(group=group, user=actor).first()
+    invited = membership is not None and membership.status == Membership.Status.INVITED
+    if invited or group.join_policy == NeighbourhoodGroup.JoinPolicy.OPEN:
+        status = Membership.Status.ACTIVE
+    else:
+        status = Membership.Status.REQUESTED
+    membership, _created = Membership.objects.update_or_create(
+        group=group, user=actor, defaults={"status": status}
+    )
+    if status == Membership.Status.ACTIVE:
+        announce_access_change([actor.pk], group.council)
+    return membership
+
+
+@transaction.atomic
+def membership_approve(*, actor, group: NeighbourhoodGroup, user) -> Membership:
+    require_perm(actor, "groups.approve_member", group)
+    membership = Membership.objects.select_for_update().filter(
+        group=group, user=user, status=Membership.Status.REQUESTED
+    ).first()
+    if membership is None:
+        raise InvalidInput(_("This person has not asked to join."))
+    membership.status = Membership.Status.ACTIVE
+    membership.save(update_fields=["status"])
+    announce_access_change([user.pk], group.council)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor, group: NeighbourhoodGroup, user) -> None:
+    """Take someone out of a group (or leave it); their open sockets re-check access now."""
+    if actor.pk != user.pk:
+        require_perm(actor, "groups.remove_member", group)
+    deleted, _rows = Membership.objects.filter(group=group, user=user).delete()
+    remove_perm("groups.coordinate_group", user, group)
+    if deleted:
+        announce_access_change([user.pk], group.council)
+
+
+@transaction.atomic
+def coordinator_set(*, actor, group: NeighbourhoodGroup, user, is_coordinator: bool = True) -> Membership:
+    """Make an active member a coordinator (a guardian grant on the group), or stop it."""
+    require_perm(actor, "groups.set_coordinator", group)
+    membership = Membership.objects.select_for_update().filter(
+        group=group, user=user, status=Membership.Status.ACTIVE
+    ).first()
+    if membership is None:
+        raise InvalidInput(_("Only a member of the group can coordinate it."))
+    membership.is_coordinator = is_coordinator
+    membership.save(update_fields=["is_coordinator"])
+    if is_coordinator:
+        assign_perm("groups.coordinate_group", user, group)
+    else:
+        remove_perm("groups.coordinate_group", user, group)
+    return membership
+
+
+def _clean_answer(attribute: ProfileAttribute, raw: Any) -> list[str]:
+    values = raw if isinstance(raw, list) else [raw]
+    values = [str(v).strip() for v in values if v not in (None, "")]
+    kind = ProfileAttribute.Kind
+    if attribute.kind in (kind.CHOICE, kind.MULTI_CHOICE):
+        if unknown := [v for v in values if v not in attribute.choices]:
+            raise InvalidInput(_("%(label)s: %(value)s is not one of the choices.") % {"label": attribute.label, "value": unknown[0]})
+        if attribute.kind == kind.CHOICE and len(values) > 1:
+            raise InvalidInput(_("%(label)s takes one choice.") % {"label": attribute.label})
+    elif attribute.kind == kind.NUMBER:
+        try:
+            values = [str(float(v)) if "." in v else str(int(v)) for v in values]
+        except ValueError as error:
+            raise InvalidInput(_("%(label)s is a number.") % {"label": attribute.label}) from error
+    elif attribute.kind == kind.BOOLEAN:
+        values = ["yes" if v.lower() in ("yes", "true", "1", "oui") else "no" for v in values]
+    return [v[:200] for v in values]
+
+
+@transaction.atomic
+def profile_update(
+    *, actor, council: Council, answers: dict[str, Any], latitude: float | None = None,
+    longitude: float | None = None, zone_slug: str | None = None,
+) -> ResidentProfile:
+    """Save the person's answers and location; the zone follows the location, or their choice.
+
+    Segments follow profiles at once: the person's open sockets re-check their access.
+    """
+    require_perm(actor, "groups.edit_profile", council)
+    profile, _created = ResidentProfile.objects.select_for_update().get_or_create(council=council, user=actor)
+    attributes = {a.key: a for a in council.profile_attributes.all()}
+    if unknown := set(answers) - set(attributes):
+        raise InvalidInput(_("Unknown question: %(key)s.") % {"key": sorted(unknown)[0]})
+    for key, raw in answers.items():
+        values = _clean_answer(attributes[key], raw)
+        ProfileValue.objects.filter(profile=profile, attribute=attributes[key]).delete()
+        ProfileValue.objects.bulk_create(
+            [ProfileValue(profile=profile, attribute=attributes[key], value=v) for v in dict.fromkeys(values)]
+        )
+    profile.latitude, profile.longitude = latitude, longitude
+    if latitude is not None and longitude is not None:
+        profile.zone = zone_containing(council=council, longitude=longitude, latitude=latitude)
+    elif zone_slug:
+        profile.zone = Zone.objects.filter(council=council, slug=zone_slug).first()
+        if profile.zone is None:
+            raise InvalidInput(_("Unknown zone."))
+    else:
+        profile.zone = None
+    profile.save()
+    announce_access_change([actor.pk], council)
+    return profile
+
+
+@transaction.atomic
+def zones_import(*, actor, council: Council, geojson: str) -> list[Zone]:
+    """Create or replace zones from a GeoJSON FeatureCollection: all of it, or nothing.
+
+    Residents with a location are put in their zone again afterwards.
+    """
+    require_perm(actor, "groups.manage_zones", council)
+    parsed = parse_feature_collection(geojson)
+    zones = []
+    for item in parsed:
+        min_lon, min_lat, max_lon, max_lat = item["bbox"]
+        zone, _created = Zone.objects.update_or_create(
+            council=council,
+            slug=item["slug"],
+            defaults={"name": item["name"], "geometry": item["geometry"], "min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat},
+        )
+        zones.append(zone)
+    located = ResidentProfile.objects.filter(council=council, latitude__isnull=False, longitude__isnull=False)
+    moved = []
+    for profile in located:
+        zone = zone_containing(council=council, longitude=profile.longitude, latitude=profile.latitude)
+        if zone != profile.zone:
+            profile.zone = zone
+            moved.append(profile)
+    ResidentProfile.objects.bulk_update(moved, ["zone"])
+    announce_access_change([p.user_id for p in moved], council)
+    return zones
