@@ -8,4 +8,5 @@ urlpatterns = [
     path("c/<slug:council_slug>/", views.council_detail, name="council-detail"),
     path("c/<slug:council_slug>/join/", views.council_join, name="council-join"),
     path("c/<slug:council_slug>/rooms/", include("council.rooms.urls")),
+    path("c/<slug:council_slug>/", include("council.groups.urls")),
 ]

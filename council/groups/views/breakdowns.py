@@ -1,0 +1,3 @@
+"""breakdowns views (being written)."""
+
+urlpatterns: list = []

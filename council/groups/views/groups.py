@@ -1,0 +1,3 @@
+"""groups views (being written)."""
+
+urlpatterns: list = []

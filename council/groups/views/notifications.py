@@ -1,0 +1,3 @@
+"""notifications views (being written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""profiles views (being written)."""
+
+urlpatterns: list = []

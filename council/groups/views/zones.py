@@ -1,0 +1,3 @@
+"""zones views (being written)."""
+
+urlpatterns: list = []
