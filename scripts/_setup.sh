@@ -30,7 +30,7 @@ ensure_python() {
 
 ensure_node_packages() {
   if ! command -v npm >/dev/null 2>&1; then
-    echo "npm is needed for the browser tests (Debian: apt-get install nodejs npm)." >&2
+    echo "npm is needed for the map (Leaflet) and the browser tests (Debian: apt-get install nodejs npm)." >&2
     exit 1
   fi
   local stamp="$ROOT/frontend/node_modules/.stamp"

@@ -86,6 +86,11 @@ def _zone_condition(council: Council, slugs: list[str]) -> Q:
     return Q(Exists(_profiles(council).filter(zone__slug__in=slugs)))
 
 
+def boolean_answer(value: Any) -> str:
+    """How a yes/no answer is stored: "yes" or "no" (rules may say true, "oui", 1…)."""
+    return "yes" if str(value).strip().lower() in ("yes", "true", "1", "oui") else "no"
+
+
 def _attribute_condition(council: Council, key: str, op: str, value: Any) -> Q:
     attribute = ProfileAttribute.objects.filter(council=council, key=key).first()
     if attribute is None:
@@ -94,7 +99,10 @@ def _attribute_condition(council: Council, key: str, op: str, value: Any) -> Q:
         attribute=attribute, profile__council=council, profile__user=OuterRef("pk")
     )
     if op == "in":
-        return Q(Exists(answers.filter(value__in=[str(v) for v in _as_list(value)])))
+        values = [str(v) for v in _as_list(value)]
+        if attribute.kind == ProfileAttribute.Kind.BOOLEAN:
+            values = [boolean_answer(v) for v in values]
+        return Q(Exists(answers.filter(value__in=values)))
     if op == "between" and attribute.kind == ProfileAttribute.Kind.NUMBER:
         low, high = _pair(value)
         numbers = answers.annotate(number=Cast("value", FloatField()))
@@ -103,7 +111,10 @@ def _attribute_condition(council: Council, key: str, op: str, value: Any) -> Q:
 
 
 def _group_condition(council: Council, group_ids: list[Any]) -> Q:
-    ids = [int(g) for g in group_ids]
+    try:
+        ids = [int(g) for g in group_ids]
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(_("A rule can only name static groups of this council.")) from error
     static = NeighbourhoodGroup.objects.filter(
         council=council, pk__in=ids, kind=NeighbourhoodGroup.Kind.STATIC
     )

@@ -8,6 +8,7 @@ at once: a person removed from a group loses its live rooms immediately.
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
@@ -26,6 +27,7 @@ from council.groups.models import ProfileAttribute
 from council.groups.models import ProfileValue
 from council.groups.models import ResidentProfile
 from council.groups.models import Zone
+from council.groups.segments import boolean_answer
 from council.groups.segments import compile_rule
 from council.groups.zones import parse_feature_collection
 from council.groups.zones import zone_containing
@@ -107,6 +109,19 @@ def membership_invite(*, actor, group: NeighbourhoodGroup, user) -> Membership:
 
 
 @transaction.atomic
+def membership_add(*, actor, group: NeighbourhoodGroup, user) -> Membership:
+    """Put someone in a static group at once (a council manager's choice, e.g. a CSV import)."""
+    require_perm(actor, "groups.manage_groups", group.council)
+    require_perm(actor, "groups.invite_member", group)
+    _static(group)
+    membership, _created = Membership.objects.update_or_create(
+        group=group, user=user, defaults={"status": Membership.Status.ACTIVE}
+    )
+    announce_access_change([user.pk], group.council)
+    return membership
+
+
+@transaction.atomic
 def membership_join(*, actor, group: NeighbourhoodGroup) -> Membership:
     """Accept an invitation, join an open group, or ask to join one that approves requests."""
     if not actor.has_perm("groups.join_group", group):
@@ -183,7 +198,7 @@ def _clean_answer(attribute: ProfileAttribute, raw: Any) -> list[str]:
         except ValueError as error:
             raise InvalidInput(_("%(label)s is a number.") % {"label": attribute.label}) from error
     elif attribute.kind == kind.BOOLEAN:
-        values = ["yes" if v.lower() in ("yes", "true", "1", "oui") else "no" for v in values]
+        values = [boolean_answer(v) for v in values]
     return [v[:200] for v in values]
 
 
@@ -248,3 +263,85 @@ def zones_import(*, actor, council: Council, geojson: str) -> list[Zone]:
     ResidentProfile.objects.bulk_update(moved, ["zone"])
     announce_access_change([p.user_id for p in moved], council)
     return zones
+
+
+def _attribute_validated(attribute: ProfileAttribute) -> ProfileAttribute:
+    choice_kinds = (ProfileAttribute.Kind.CHOICE, ProfileAttribute.Kind.MULTI_CHOICE)
+    attribute.choices = list(dict.fromkeys(str(c).strip()[:200] for c in attribute.choices or [] if str(c).strip()))
+    if attribute.kind in choice_kinds and not attribute.choices:
+        raise InvalidInput(_("A question with choices needs at least one choice."))
+    if attribute.kind not in choice_kinds:
+        attribute.choices = []
+    try:
+        attribute.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from error
+    if ProfileAttribute.objects.filter(council=attribute.council, key=attribute.key).exclude(pk=attribute.pk).exists():
+        raise InvalidInput(_("Another question already uses the key %(key)s.") % {"key": attribute.key})
+    return attribute
+
+
+def _rule_fields(rule: Any) -> set[str]:
+    if isinstance(rule, dict):
+        fields = {rule["field"]} if isinstance(rule.get("field"), str) else set()
+        return fields.union(*(_rule_fields(v) for v in rule.values() if isinstance(v, dict | list)))
+    if isinstance(rule, list):
+        return set().union(*(_rule_fields(v) for v in rule))
+    return set()
+
+
+def _refuse_if_in_segments(attribute: ProfileAttribute) -> None:
+    """A segment naming a question that no longer exists could not be evaluated."""
+    field = f"attribute:{attribute.key}"
+    segments = NeighbourhoodGroup.objects.filter(council=attribute.council, kind=NeighbourhoodGroup.Kind.SEGMENT)
+    if names := sorted(s.name for s in segments if field in _rule_fields(s.rule)):
+        raise InvalidInput(
+            _("The segments %(names)s use this question's key: change their rules first.") % {"names": ", ".join(names)}
+        )
+
+
+@transaction.atomic
+def attribute_create(*, actor, council: Council, key: str, label: str, kind: str, choices: list[str], purpose: str) -> ProfileAttribute:
+    """Add a question the council asks its residents (always optional for them)."""
+    require_perm(actor, "groups.manage_attributes", council)
+    position = (council.profile_attributes.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    attribute = ProfileAttribute(council=council, key=key, label=label.strip(), kind=kind, choices=choices, purpose=purpose.strip(), position=position)
+    _attribute_validated(attribute).save()
+    return attribute
+
+
+@transaction.atomic
+def attribute_update(*, actor, attribute: ProfileAttribute, **changes: Any) -> ProfileAttribute:
+    """Change a question; answers no longer possible (a removed choice, a new kind) are erased.
+
+    Erased answers can take people out of segments: their sockets re-check access.
+    """
+    require_perm(actor, "groups.manage_attributes", attribute.council)
+    old_kind = attribute.kind
+    if changes.get("key", attribute.key) != attribute.key:
+        _refuse_if_in_segments(attribute)
+    for field in ("key", "label", "kind", "choices", "purpose"):
+        if field in changes:
+            setattr(attribute, field, changes[field])
+    _attribute_validated(attribute).save()
+    stale = ProfileValue.objects.filter(attribute=attribute)
+    if attribute.kind == old_kind:
+        if attribute.kind not in (ProfileAttribute.Kind.CHOICE, ProfileAttribute.Kind.MULTI_CHOICE):
+            stale = stale.none()
+        else:
+            stale = stale.exclude(value__in=attribute.choices)
+    affected = list(stale.values_list("profile__user_id", flat=True))
+    stale.delete()
+    announce_access_change(affected, attribute.council)
+    return attribute
+
+
+@transaction.atomic
+def attribute_delete(*, actor, attribute: ProfileAttribute) -> None:
+    """Remove a question and every answer to it."""
+    require_perm(actor, "groups.manage_attributes", attribute.council)
+    _refuse_if_in_segments(attribute)
+    council = attribute.council
+    affected = list(attribute.values.values_list("profile__user_id", flat=True))
+    attribute.delete()
+    announce_access_change(affected, council)

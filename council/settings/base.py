@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "council.councils.context_processors.council_brand",
+                "council.groups.context_processors.notifications",
             ],
         },
     },
@@ -117,6 +118,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With Redis, a task whose worker died is handed out again once this many seconds passed.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -170,7 +173,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "frontend" / "src"]
+STATICFILES_DIRS = [
+    BASE_DIR / "frontend" / "src",
+    ("vendor/leaflet", BASE_DIR / "frontend" / "node_modules" / "leaflet" / "dist"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 WHITENOISE_USE_FINDERS = True
@@ -187,6 +193,13 @@ ROOM_RESYNC_MAX = env.int("ROOM_RESYNC_MAX", default=1000)
 ROOM_PRESENCE_LIST_MAX = env.int("ROOM_PRESENCE_LIST_MAX", default=200)
 ROOM_PRESENCE_COALESCE_SECONDS = env.float("ROOM_PRESENCE_COALESCE_SECONDS", default=0.5)
 ROOM_PRESENCE_TTL_SECONDS = env.int("ROOM_PRESENCE_TTL_SECONDS", default=90)
+
+# Maps of zones (Leaflet); any tile server in the {z}/{x}/{y} scheme.
+MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
 
 LOGGING = {
     "version": 1,

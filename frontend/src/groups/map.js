@@ -1,0 +1,119 @@
+// Maps of a council's zones (Leaflet, loaded before this module as the global L).
+//
+// data-mode="view": the zones with their names (the page's table is the text alternative).
+// data-mode="pick": a click places the resident's point, fills the hidden latitude and
+// longitude fields and chooses the zone found in the zone list; choosing in the list
+// instead drops the point. The map is an extra: without Leaflet or without tiles the
+// list still works, and the map block simply stays hidden.
+
+const container = document.getElementById("zone-map");
+const L = window.L;
+
+if (container && L) {
+  try {
+    start();
+  } catch (error) {
+    console.error("The zone map could not start", error);
+  }
+}
+
+function start() {
+  const config = JSON.parse(document.getElementById("map-config").textContent);
+  const zones = JSON.parse(document.getElementById("zones-geojson").textContent);
+  const t = config.strings;
+  const fmt = (template, values) =>
+    template.replace(/%\((\w+)\)s/g, (_, key) => String(values[key] ?? ""));
+
+  document.getElementById("zone-map-block").hidden = false;
+  container.setAttribute("role", "region");
+  container.setAttribute("aria-label", t.label);
+
+  const map = L.map(container, { scrollWheelZoom: false });
+  // Tiles are decoration: if the server cannot be reached, the polygons still show.
+  L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
+
+  const baseStyle = { color: "#1f4e79", weight: 2, fillOpacity: 0.15 };
+  const chosenStyle = { color: "#b34700", weight: 4, fillOpacity: 0.3 };
+  const layers = new Map(); // slug -> Leaflet layer
+  const zoneLayer = L.geoJSON(zones, {
+    style: () => baseStyle,
+    onEachFeature(feature, layer) {
+      layers.set(feature.properties.slug, layer);
+      // Names stay shown on the overview; on the picking map they follow the pointer.
+      const pick = config.mode === "pick";
+      layer.bindTooltip(feature.properties.name, { sticky: pick, permanent: !pick, direction: "center" });
+    },
+  }).addTo(map);
+  if (zones.features.length) map.fitBounds(zoneLayer.getBounds(), { padding: [12, 12] });
+  else map.setView([46.6, 2.4], 5);
+
+  if (config.mode === "pick") setUpPicking(map, zones, layers, { t, fmt, baseStyle, chosenStyle });
+}
+
+function setUpPicking(map, zones, layers, { t, fmt, baseStyle, chosenStyle }) {
+  const latitude = document.getElementById("id_latitude");
+  const longitude = document.getElementById("id_longitude");
+  const select = document.getElementById("id_zone");
+  const forget = document.getElementById("id_forget_location");
+  const status = document.getElementById("zone-map-status");
+  let marker = null;
+
+  const nameOf = (slug) => zones.features.find((f) => f.properties.slug === slug)?.properties.name;
+
+  function highlight(slug) {
+    for (const [key, layer] of layers) layer.setStyle(key === slug ? chosenStyle : baseStyle);
+  }
+
+  function placeMarker(latlng) {
+    if (marker) marker.setLatLng(latlng);
+    else marker = L.circleMarker(latlng, { radius: 8, color: "#b34700", fillOpacity: 0.9 }).addTo(map);
+  }
+
+  if (latitude.value && longitude.value) {
+    placeMarker([Number(latitude.value), Number(longitude.value)]);
+  }
+  highlight(select.value);
+
+  map.on("click", (event) => {
+    const { lat, lng } = event.latlng.wrap();
+    latitude.value = lat.toFixed(6);
+    longitude.value = lng.toFixed(6);
+    placeMarker([lat, lng]);
+    if (forget) forget.checked = false;
+    const found = zones.features.find((f) => containsPoint(f.geometry, lng, lat));
+    const slug = found ? found.properties.slug : "";
+    select.value = slug;
+    highlight(slug);
+    status.textContent = found ? fmt(t.found, { zone: found.properties.name }) : t.outside;
+  });
+
+  select.addEventListener("change", () => {
+    // Choosing in the list replaces the point: the server keeps the zone chosen.
+    latitude.value = "";
+    longitude.value = "";
+    if (marker) {
+      marker.remove();
+      marker = null;
+    }
+    highlight(select.value);
+    status.textContent = select.value ? fmt(t.chosen, { zone: nameOf(select.value) }) : t.noZone;
+  });
+}
+
+// Point in (Multi)Polygon with holes, by ray casting; coordinates are [lon, lat].
+function containsPoint(geometry, x, y) {
+  const polygons = geometry.type === "MultiPolygon" ? geometry.coordinates : [geometry.coordinates];
+  return polygons.some(
+    ([outer, ...holes]) => inRing(outer, x, y) && !holes.some((hole) => inRing(hole, x, y)),
+  );
+}
+
+function inRing(ring, x, y) {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
