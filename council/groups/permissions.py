@@ -57,7 +57,7 @@ def is_eligible(user, obj) -> bool:
 
 
 can_manage = is_council_facilitator
-can_coordinate = can_manage | is_group_coordinator
+can_coordinate = can_manage | (has_council_role & is_group_coordinator)  # not once out of the council
 
 rules.add_perm("groups.manage_groups", is_council_facilitator)
 rules.add_perm("groups.manage_zones", is_council_administrator)

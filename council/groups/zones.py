@@ -1,5 +1,6 @@
 """Zones from GeoJSON: validation with shapely and point-in-polygon lookup."""
 
+import hashlib
 import json
 from typing import Any
 
@@ -62,7 +63,9 @@ def _zone_from_feature(feature: Any) -> dict[str, Any]:
         raise InvalidInput(_("%(name)s has coordinates outside longitude/latitude ranges.") % {"name": name})
     return {
         "name": name[:120],
-        "slug": slugify(name)[:80] or f"zone-{abs(hash(name))}",
+        # A name with no Latin letters (北区) gets a slug from its digest: the same in every
+        # process, so re-importing the file replaces the zone instead of adding a copy.
+        "slug": slugify(name)[:80] or f"zone-{hashlib.sha256(name.encode()).hexdigest()[:12]}",
         "geometry": geometry,
         "bbox": polygon.bounds,
     }

@@ -1,7 +1,9 @@
-"""The roles x actions matrix of docs/permissions.md, checked cell by cell against the rules.
+"""The roles x actions matrices of docs/permissions.md, checked cell by cell against the rules.
 
 The tables are parsed from the document, so the document and the code cannot drift:
-a changed rule, a new permission or a cell edited by hand fails here.
+a changed rule, a new permission or a cell edited by hand fails here. Rooms and
+councils have one set of tables (`<!-- matrix: … -->`), groups another
+(`<!-- groups matrix: … -->`), each with its own columns.
 """
 
 import re
@@ -9,11 +11,14 @@ from pathlib import Path
 
 import pytest
 import rules
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
 from guardian.shortcuts import assign_perm
 from rules.permissions import permissions as registered_permissions
 
 from council.core.errors import AccessDenied
+from council.groups.models import Membership
+from council.groups.models import NeighbourhoodGroup
 from council.rooms.models import ChatMute
 from council.rooms.models import RoomRemoval
 from council.rooms.permissions import access_room
@@ -21,6 +26,7 @@ from tests.factories import UserFactory
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
 MARKER = re.compile(r"<!-- matrix: (?P<state>[a-z ]+) -->")
+GROUPS_MARKER = re.compile(r"<!-- groups matrix: (?P<state>[a-z ]+) -->")
 PERMISSION = re.compile(r"`(?P<perm>[a-z]+\.[a-z_]+)`")
 CELL_VALUES = {"yes": True, "no": False}
 DOCUMENTED_APPS = ("rooms.", "councils.")
@@ -30,12 +36,14 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
-def parse_matrix(text: str) -> list[tuple[str, str, str, str, bool]]:
+def parse_matrix(
+    text: str, marker_pattern: re.Pattern = MARKER
+) -> list[tuple[str, str, str, str, bool]]:
     """Return (state, role, permission, object kind, allowed) for every cell of every table."""
     cases = []
     lines = text.splitlines()
     for index, line in enumerate(lines):
-        marker = MARKER.fullmatch(line.strip())
+        marker = marker_pattern.fullmatch(line.strip())
         if not marker:
             continue
         header = _cells(lines[index + 1])
@@ -188,3 +196,122 @@ def test_a_role_in_one_council_gives_nothing_in_another(room, room_factory, user
     assert not administrator.has_perm("rooms.moderate_room", elsewhere)
     assert not administrator.has_perm("councils.manage_roles", elsewhere.council)
     assert administrator.has_perm("councils.join_council", elsewhere.council)
+
+
+# Groups and segments: a second set of tables, about a group in four states.
+
+GROUPS_MATRIX = parse_matrix(DOC.read_text(encoding="utf-8"), GROUPS_MARKER)
+GROUP_STATES = {
+    "invitation only": (NeighbourhoodGroup.Kind.STATIC, NeighbourhoodGroup.JoinPolicy.INVITATION),
+    "open": (NeighbourhoodGroup.Kind.STATIC, NeighbourhoodGroup.JoinPolicy.OPEN),
+    "on request": (NeighbourhoodGroup.Kind.STATIC, NeighbourhoodGroup.JoinPolicy.REQUEST),
+    "segment": (NeighbourhoodGroup.Kind.SEGMENT, NeighbourhoodGroup.JoinPolicy.INVITATION),
+}
+#: the segment of the tables: people with a verified e-mail address
+SEGMENT_RULE = {"field": "identity_level", "op": "at_least", "value": 10}
+
+
+def _group_in_state(council, state: str) -> NeighbourhoodGroup:
+    assert state in GROUP_STATES, f"unknown groups state {state!r} in docs/permissions.md"
+    kind, join_policy = GROUP_STATES[state]
+    return NeighbourhoodGroup.objects.create(
+        council=council,
+        name=f"Groupe ({state})",
+        kind=kind,
+        join_policy=join_policy,
+        rule=SEGMENT_RULE if kind == NeighbourhoodGroup.Kind.SEGMENT else {},
+    )
+
+
+def _group_subject(role: str, group: NeighbourhoodGroup, user_with_role):
+    """The person a column of the groups tables describes, for `group`."""
+    council = group.council
+    if role == "visitor":
+        return AnonymousUser()
+    if role == "outsider":
+        return UserFactory()
+    if role == "coordinator":
+        person = user_with_role("member", council)
+        Membership.objects.create(
+            group=group, user=person, status=Membership.Status.ACTIVE, is_coordinator=True
+        )
+        assign_perm("groups.coordinate_group", person, group)
+        return person
+    if role == "group member":
+        person = user_with_role("resident", council)
+        if group.kind == NeighbourhoodGroup.Kind.SEGMENT:
+            EmailAddress.objects.create(
+                user=person, email=person.email, verified=True, primary=True
+            )
+        else:
+            Membership.objects.create(group=group, user=person, status=Membership.Status.ACTIVE)
+        return person
+    if role == "invited resident":
+        person = user_with_role("resident", council)
+        Membership.objects.create(group=group, user=person, status=Membership.Status.INVITED)
+        return person
+    return user_with_role(role, council)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "role", "perm", "on", "allowed"),
+    GROUPS_MATRIX,
+    ids=[f"{state}-{role}-{perm}" for state, role, perm, _on, _allowed in GROUPS_MATRIX],
+)
+def test_groups_matrix_cell(state, role, perm, on, allowed, council, user_with_role):
+    group = _group_in_state(council, state)
+    person = _group_subject(role, group, user_with_role)
+    target = {"group": group, "council": council}[on]
+
+    assert person.has_perm(perm, target) is allowed
+
+
+def test_groups_matrix_has_every_column_and_state():
+    static_columns = [
+        "administrator",
+        "facilitator",
+        "member",
+        "resident",
+        "outsider",
+        "coordinator",
+        "group member",
+        "invited resident",
+        "visitor",
+    ]
+    segment_columns = [
+        "administrator",
+        "facilitator",
+        "member",
+        "resident",
+        "outsider",
+        "group member",
+        "visitor",
+    ]
+    columns: dict[str, list[str]] = {}
+    for state, role, *_ in GROUPS_MATRIX:
+        if role not in columns.setdefault(state, []):
+            columns[state].append(role)
+
+    assert columns == {
+        "invitation only": static_columns,
+        "open": static_columns,
+        "on request": static_columns,
+        "segment": segment_columns,
+    }
+    assert len(GROUPS_MATRIX) == 9 * 16 + 9 * 2 + 9 * 2 + 7 * 11
+
+
+def test_every_groups_permission_is_documented():
+    registered = {name for name in registered_permissions if name.startswith("groups.")}
+    documented = {perm for state, _r, perm, _o, _a in GROUPS_MATRIX if state == "invitation only"}
+    on_groups = {perm for _s, _r, perm, on, _a in GROUPS_MATRIX if on == "group"}
+    in_segment_table = {perm for state, _r, perm, _o, _a in GROUPS_MATRIX if state == "segment"}
+
+    assert registered == documented
+    assert in_segment_table == on_groups  # every action on a group is stated for segments too
+
+
+@pytest.mark.parametrize("perm", sorted({perm for _s, _r, perm, _o, _a in GROUPS_MATRIX}))
+def test_groups_perm_exists(perm):
+    assert rules.perm_exists(perm)
