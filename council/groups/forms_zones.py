@@ -1,5 +1,7 @@
 """Form of the GeoJSON import of zones."""
 
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,3 +29,29 @@ class ZoneImportForm(forms.Form):
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise forms.ValidationError(_("The file is not text in UTF-8: is it really GeoJSON?")) from error
+
+
+class ZoneNameForm(forms.Form):
+    name = forms.CharField(label=_("Name of the zone"), max_length=120)
+
+
+class ZoneDrawForm(ZoneNameForm):
+    """A polygon drawn on the map: the map script puts its GeoJSON geometry in `geometry`."""
+
+    geometry = forms.CharField(widget=forms.HiddenInput, required=False, max_length=MAX_GEOJSON_BYTES)
+
+    def clean_geometry(self) -> dict:
+        text = self.cleaned_data["geometry"].strip()
+        if not text:
+            raise forms.ValidationError(
+                _("No polygon was drawn: draw the zone on the map first, or import it from a GeoJSON file.")
+            )
+        try:
+            geometry = json.loads(text)
+        except ValueError as error:
+            raise forms.ValidationError(_("The drawn polygon could not be read: draw it again.")) from error
+        if isinstance(geometry, dict) and geometry.get("type") == "Feature":
+            geometry = geometry.get("geometry")
+        if not isinstance(geometry, dict):
+            raise forms.ValidationError(_("The drawn polygon could not be read: draw it again."))
+        return geometry

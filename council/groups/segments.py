@@ -19,10 +19,12 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case
 from django.db.models import Exists
 from django.db.models import FloatField
 from django.db.models import OuterRef
 from django.db.models import Q
+from django.db.models import When
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission
@@ -105,7 +107,10 @@ def _attribute_condition(council: Council, key: str, op: str, value: Any) -> Q:
         return Q(Exists(answers.filter(value__in=values)))
     if op == "between" and attribute.kind == ProfileAttribute.Kind.NUMBER:
         low, high = _pair(value)
-        numbers = answers.annotate(number=Cast("value", FloatField()))
+        # Only answers that look like numbers are cast: the database may evaluate the
+        # cast before any other condition, and a stray text answer must not break it.
+        numeric = When(value__regex=r"^-?[0-9]+(\.[0-9]+)?$", then=Cast("value", FloatField()))
+        numbers = answers.annotate(number=Case(numeric, default=None, output_field=FloatField()))
         return Q(Exists(numbers.filter(number__gte=low, number__lte=high)))
     raise InvalidInput(_("Operator %(op)s does not apply to %(key)s.") % {"op": op, "key": key})
 

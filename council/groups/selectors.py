@@ -20,11 +20,11 @@ MIN_CELL_SIZE = 5
 
 def group_members(group: NeighbourhoodGroup) -> QuerySet:
     """Everyone in the group now: active members, or the people the segment's rule matches."""
-    users = get_user_model().objects.all()
+    in_council = _role_condition(group.council, [role.value for role in Role])
+    users = get_user_model().objects.filter(in_council)  # someone who left the council is in none
     if group.kind == NeighbourhoodGroup.Kind.STATIC:
         return users.filter(memberships__group=group, memberships__status=Membership.Status.ACTIVE)
-    in_council = _role_condition(group.council, [role.value for role in Role])
-    return users.filter(in_council).filter(compile_rule(group.council, group.rule))
+    return users.filter(compile_rule(group.council, group.rule))
 
 
 def is_in_group(user, group: NeighbourhoodGroup) -> bool:
@@ -64,7 +64,11 @@ def breakdown(
 
 
 def breakdown_by_zone(*, council: Council, user_ids: Iterable[int]) -> list[dict[str, Any]]:
-    """Like `breakdown`, one row per zone of the council (plus people with no zone)."""
+    """Like `breakdown`, one row per zone of the council.
+
+    There is deliberately no "no zone" row: with the total known, it would let a
+    reader work out a hidden cell.
+    """
     ids = list(user_ids)
     rows = []
     for zone in Zone.objects.filter(council=council):

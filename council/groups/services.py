@@ -30,6 +30,7 @@ from council.groups.models import Zone
 from council.groups.segments import boolean_answer
 from council.groups.segments import compile_rule
 from council.groups.zones import parse_feature_collection
+from council.groups.zones import parse_geometry
 from council.groups.zones import zone_containing
 
 
@@ -253,16 +254,26 @@ def zones_import(*, actor, council: Council, geojson: str) -> list[Zone]:
             defaults={"name": item["name"], "geometry": item["geometry"], "min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat},
         )
         zones.append(zone)
-    located = ResidentProfile.objects.filter(council=council, latitude__isnull=False, longitude__isnull=False)
+    _residents_relocate(council)
+    return zones
+
+
+def _residents_relocate(council: Council, profiles: Iterable[ResidentProfile] | None = None) -> list[int]:
+    """Put located residents (all of the council's, or `profiles`) in the zone holding their point.
+
+    Whoever changes zone is told (their segments may change); returns their user ids.
+    """
+    if profiles is None:
+        profiles = ResidentProfile.objects.filter(council=council, latitude__isnull=False, longitude__isnull=False)
     moved = []
-    for profile in located:
+    for profile in profiles:
         zone = zone_containing(council=council, longitude=profile.longitude, latitude=profile.latitude)
-        if zone != profile.zone:
+        if getattr(zone, "pk", None) != profile.zone_id:
             profile.zone = zone
             moved.append(profile)
     ResidentProfile.objects.bulk_update(moved, ["zone"])
     announce_access_change([p.user_id for p in moved], council)
-    return zones
+    return [p.user_id for p in moved]
 
 
 def _attribute_validated(attribute: ProfileAttribute) -> ProfileAttribute:
@@ -345,3 +356,73 @@ def attribute_delete(*, actor, attribute: ProfileAttribute) -> None:
     affected = list(attribute.values.values_list("profile__user_id", flat=True))
     attribute.delete()
     announce_access_change(affected, council)
+
+
+def _rule_zone_slugs(rule: Any) -> set[str]:
+    if isinstance(rule, dict):
+        slugs = set()
+        if rule.get("field") == "zone":
+            values = rule.get("value")
+            slugs = {str(v) for v in (values if isinstance(values, list) else [values])}
+        return slugs.union(*(_rule_zone_slugs(v) for v in rule.values() if isinstance(v, dict | list)))
+    if isinstance(rule, list):
+        return set().union(*(_rule_zone_slugs(v) for v in rule))
+    return set()
+
+
+def _refuse_if_zone_in_segments(zone: Zone, message: str) -> None:
+    """A segment naming a zone slug that no longer exists could not be compiled."""
+    segments = NeighbourhoodGroup.objects.filter(council=zone.council, kind=NeighbourhoodGroup.Kind.SEGMENT)
+    if names := sorted(s.name for s in segments if zone.slug in _rule_zone_slugs(s.rule)):
+        raise InvalidInput(message % {"zone": zone.name, "names": ", ".join(names)})
+
+
+@transaction.atomic
+def zone_save(*, actor, council: Council, name: str, geometry: Any, zone_id: int | None = None) -> Zone:
+    """Create a zone drawn on the map (no id), or rename or redraw one.
+
+    The geometry is checked as an imported feature is; names are unique per council
+    (by slug). When a geometry changes, located residents are put in their zone again
+    and those who move are told.
+    """
+    require_perm(actor, "groups.manage_zones", council)
+    item = parse_geometry(name, geometry)
+    zone = None
+    if zone_id is not None:
+        zone = Zone.objects.select_for_update().filter(council=council, pk=zone_id).first()
+        if zone is None:
+            raise AccessDenied("groups.manage_zones")
+    if Zone.objects.filter(council=council, slug=item["slug"]).exclude(pk=getattr(zone, "pk", None)).exists():
+        raise InvalidInput(_("Another zone is already called %(name)s.") % {"name": item["name"]})
+    if zone is not None and zone.slug != item["slug"]:
+        _refuse_if_zone_in_segments(
+            zone, _("The segments %(names)s use the zone %(zone)s: change their rules before renaming it.")
+        )
+    reshaped = zone is None or zone.geometry != item["geometry"]
+    zone = zone or Zone(council=council)
+    zone.name, zone.slug, zone.geometry = item["name"], item["slug"], item["geometry"]
+    zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat = item["bbox"]
+    zone.save()
+    if reshaped:
+        _residents_relocate(council)
+    return zone
+
+
+@transaction.atomic
+def zone_delete(*, actor, zone: Zone) -> None:
+    """Delete a zone; its residents lose it (or fall in another zone holding their point).
+
+    Refused while a segment rule names the zone. The residents concerned are told.
+    """
+    require_perm(actor, "groups.manage_zones", zone.council)
+    council = zone.council
+    _refuse_if_zone_in_segments(
+        zone, _("The segments %(names)s use the zone %(zone)s: change their rules before deleting it.")
+    )
+    residents = list(ResidentProfile.objects.select_for_update().filter(zone=zone).values_list("pk", "user_id"))
+    zone.delete()  # residents' zone becomes empty (SET_NULL)
+    located = ResidentProfile.objects.filter(
+        pk__in=[pk for pk, _user in residents], latitude__isnull=False, longitude__isnull=False
+    )
+    _residents_relocate(council, located)
+    announce_access_change([user_id for _pk, user_id in residents], council)

@@ -43,6 +43,11 @@ def parse_feature_collection(text: str) -> list[dict[str, Any]]:
     return zones
 
 
+def parse_geometry(name: str, geometry: Any) -> dict[str, Any]:
+    """Return {name, slug, geometry, bbox} for one drawn zone, checked as an imported feature is."""
+    return _zone_from_feature({"type": "Feature", "properties": {"name": name}, "geometry": geometry})
+
+
 def _zone_from_feature(feature: Any) -> dict[str, Any]:
     if not isinstance(feature, dict) or not isinstance(feature.get("geometry"), dict):
         raise InvalidInput(_("not a Feature with a geometry."))
