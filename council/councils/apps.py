@@ -6,3 +6,8 @@ class CouncilsConfig(AppConfig):
     name = "council.councils"
     label = "councils"
     verbose_name = _("Councils")
+
+    def ready(self) -> None:
+        # rules registers permissions when their module is imported: do it at start-up,
+        # so Celery workers and commands know them as well as web processes.
+        from council.councils import permissions  # noqa: F401

@@ -6,3 +6,8 @@ class GroupsConfig(AppConfig):
     name = "council.groups"
     label = "groups"
     verbose_name = _("Groups and segments")
+
+    def ready(self) -> None:
+        # rules registers permissions when their module is imported: do it at start-up,
+        # so Celery workers and commands know them as well as web processes.
+        from council.groups import permissions  # noqa: F401

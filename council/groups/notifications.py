@@ -41,15 +41,10 @@ from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
 from council.councils.models import Council
 from council.groups import events
-
-# Imported for their rules (autodiscovery looks for rules.py only): a worker or a command
-# asking groups.notify_group or rooms.moderate_room would be refused without them.
-from council.groups import permissions as _group_permissions  # noqa: F401
 from council.groups.models import NeighbourhoodGroup
 from council.groups.models import Notification
 from council.groups.models import NotificationSend
 from council.groups.selectors import group_members
-from council.rooms import permissions as _room_permissions  # noqa: F401
 
 logger = logging.getLogger(__name__)
 

@@ -424,5 +424,5 @@ def zone_delete(*, actor, zone: Zone) -> None:
     located = ResidentProfile.objects.filter(
         pk__in=[pk for pk, _user in residents], latitude__isnull=False, longitude__isnull=False
     )
-    _residents_relocate(council, located)
-    announce_access_change([user_id for _pk, user_id in residents], council)
+    moved = _residents_relocate(council, located)  # told already
+    announce_access_change({user_id for _pk, user_id in residents} - set(moved), council)

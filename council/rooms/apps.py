@@ -9,6 +9,7 @@ class RoomsConfig(AppConfig):
 
     def ready(self) -> None:
         from council.groups.segments import register_behaviour
+        from council.rooms import permissions  # noqa: F401 - registers the rooms.* rules
         from council.rooms.segments import attended_room
 
         register_behaviour("attended_room", attended_room)

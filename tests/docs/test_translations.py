@@ -60,9 +60,9 @@ def test_french_catalogue_has_no_untranslated_fuzzy_or_obsolete_entry(french):
 
 def test_french_translations_keep_their_placeholders(french):
     for entry in french.translated_entries():
-        assert sorted(PLACEHOLDER.findall(entry.msgstr)) == sorted(
-            PLACEHOLDER.findall(entry.msgid)
-        ), entry.msgid
+        forms = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for msgstr in forms:
+            assert sorted(PLACEHOLDER.findall(msgstr)) == sorted(PLACEHOLDER.findall(entry.msgid)), entry.msgid
 
 
 def test_every_string_in_the_code_and_templates_is_translated(french):

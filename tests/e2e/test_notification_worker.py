@@ -24,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from guardian.shortcuts import assign_perm
 
 from council import celery_app
 from council.accounts.models import User
@@ -126,6 +127,8 @@ def crowd(transactional_db):
         User(email=f"habitant{n}-{tag}@example.org", display_name=f"Habitant {n}", password="!")
         for n in range(PEOPLE)
     )
+    # Residents of the council (one bulk grant): a group only counts people in its council.
+    assign_perm("councils.follow_council", User.objects.filter(pk__in=[u.pk for u in users]), council)
     Membership.objects.bulk_create(
         Membership(group=group, user=user, status=Membership.Status.ACTIVE) for user in users
     )

@@ -1,6 +1,9 @@
 // Maps of a council's zones (Leaflet, loaded before this module as the global L).
 //
 // data-mode="view": the zones with their names (the page's table is the text alternative).
+// With config.draw and Leaflet-Geoman loaded (global L.PM), administrators can also draw
+// a zone: the polygon goes as GeoJSON into the hidden field of the drawing form. Drawing
+// needs a pointer; the page offers the GeoJSON import for keyboard users.
 // data-mode="pick": a click places the resident's point, fills the hidden latitude and
 // longitude fields and chooses the zone found in the zone list; choosing in the list
 // instead drops the point. The map is an extra: without Leaflet or without tiles the
@@ -48,6 +51,72 @@ function start() {
   else map.setView([46.6, 2.4], 5);
 
   if (config.mode === "pick") setUpPicking(map, zones, layers, { t, fmt, baseStyle, chosenStyle });
+  if (config.draw && L.PM) setUpDrawing(map, t);
+}
+
+function setUpDrawing(map, t) {
+  const block = document.getElementById("zone-draw");
+  const field = document.getElementById("id_geometry");
+  const status = document.getElementById("zone-draw-status");
+  if (!block || !field) return;
+  const lang = (document.documentElement.lang || "en").slice(0, 2);
+  try {
+    map.pm.setLang(lang);
+  } catch {
+    // an unknown language keeps Geoman's English
+  }
+  map.pm.addControls({
+    position: "topleft",
+    drawMarker: false,
+    drawCircleMarker: false,
+    drawPolyline: false,
+    drawCircle: false,
+    drawText: false,
+    editMode: false,
+    dragMode: false,
+    cutPolygon: false,
+    removalMode: false,
+    rotateMode: false,
+  });
+  map.pm.setGlobalOptions({ allowSelfIntersection: false, snappable: false });
+
+  const draftStyle = { color: "#b34700", weight: 3, fillOpacity: 0.25 };
+  let draft = null;
+
+  function keep(layer, message) {
+    field.value = JSON.stringify(layer.toGeoJSON().geometry);
+    status.textContent = message;
+  }
+
+  function adopt(layer) {
+    if (draft && draft !== layer) draft.remove();
+    draft = layer;
+    layer.setStyle(draftStyle);
+    // The drawn polygon can be reshaped by its corners until it is saved.
+    layer.pm.enable({ allowSelfIntersection: false });
+    layer.on("pm:edit", () => keep(layer, t.changed));
+  }
+
+  map.on("pm:create", ({ layer }) => {
+    adopt(layer);
+    keep(layer, t.drawn);
+  });
+
+  // After a refused save the page comes back with the polygon: show it again.
+  if (field.value) {
+    try {
+      const restored = L.geoJSON(JSON.parse(field.value), { style: () => draftStyle });
+      const layer = restored.getLayers()[0];
+      if (layer) {
+        layer.addTo(map);
+        adopt(layer);
+        map.fitBounds(layer.getBounds(), { padding: [12, 12] });
+      }
+    } catch {
+      field.value = "";
+    }
+  }
+  block.hidden = false;
 }
 
 function setUpPicking(map, zones, layers, { t, fmt, baseStyle, chosenStyle }) {
