@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from channels.layers import channel_layers
+from django.utils import translation
 from pytest_factoryboy import register
 
 from council.councils.models import Council
@@ -60,3 +61,10 @@ def _fresh_realtime_state():
     presence._last_count.clear()
     presence._local_channels.clear()
     presence._heartbeat = None
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Services called directly speak English in tests; pages still follow the request's language."""
+    with translation.override("en"):
+        yield

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 from guardian.shortcuts import remove_perm
@@ -32,6 +33,7 @@ from council.groups.segments import compile_rule
 from council.groups.zones import parse_feature_collection
 from council.groups.zones import parse_geometry
 from council.groups.zones import zone_containing
+from council.groups.zones import zone_locator
 
 
 def announce_access_change(user_ids: Iterable[int], council: Council) -> None:
@@ -258,20 +260,21 @@ def zones_import(*, actor, council: Council, geojson: str) -> list[Zone]:
     return zones
 
 
-def _residents_relocate(council: Council, profiles: Iterable[ResidentProfile] | None = None) -> list[int]:
+def _residents_relocate(council: Council, profiles: QuerySet[ResidentProfile] | None = None) -> list[int]:
     """Put located residents (all of the council's, or `profiles`) in the zone holding their point.
 
     Whoever changes zone is told (their segments may change); returns their user ids.
     """
     if profiles is None:
         profiles = ResidentProfile.objects.filter(council=council, latitude__isnull=False, longitude__isnull=False)
+    locate = zone_locator(council=council)
     moved = []
-    for profile in profiles:
-        zone = zone_containing(council=council, longitude=profile.longitude, latitude=profile.latitude)
+    for profile in profiles.only("pk", "user_id", "zone_id", "latitude", "longitude").iterator(chunk_size=2000):
+        zone = locate(profile.longitude, profile.latitude)
         if getattr(zone, "pk", None) != profile.zone_id:
             profile.zone = zone
             moved.append(profile)
-    ResidentProfile.objects.bulk_update(moved, ["zone"])
+    ResidentProfile.objects.bulk_update(moved, ["zone"], batch_size=1000)
     announce_access_change([p.user_id for p in moved], council)
     return [p.user_id for p in moved]
 

@@ -2,12 +2,14 @@
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from shapely.geometry import Point
 from shapely.geometry import shape
+from shapely.prepared import prep
 from shapely.validation import explain_validity
 
 from council.core.errors import InvalidInput
@@ -87,3 +89,26 @@ def zone_containing(*, council: Council, longitude: float, latitude: float) -> Z
     )
     point = Point(longitude, latitude)
     return next((z for z in candidates if shape(z.geometry).covers(point)), None)
+
+
+def zone_locator(*, council: Council) -> Callable[[float, float], Zone | None]:
+    """Return locate(longitude, latitude) answering as zone_containing does, for many points.
+
+    The council's zones are read once, so placing every resident again is not one query each.
+    """
+    zones = [(zone, prep(shape(zone.geometry))) for zone in Zone.objects.filter(council=council)]
+
+    def locate(longitude: float, latitude: float) -> Zone | None:
+        point = Point(longitude, latitude)
+        return next(
+            (
+                zone
+                for zone, polygon in zones
+                if zone.min_lon <= longitude <= zone.max_lon
+                and zone.min_lat <= latitude <= zone.max_lat
+                and polygon.covers(point)
+            ),
+            None,
+        )
+
+    return locate

@@ -1,5 +1,8 @@
 """An administrator draws a zone on the map, saves it, then reaches its rename and delete links by keyboard."""
 
+import json
+from pathlib import Path
+
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -14,6 +17,7 @@ from council.groups.models import Zone
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WAIT = 15
+AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 #: corners of the square, in pixels from the centre of the map; the first is clicked again to close it
 CORNERS = [(-80, -60), (80, -60), (80, 60), (-80, 60), (-80, -60)]
 
@@ -23,6 +27,23 @@ const style = getComputedStyle(el);
 return {href: el.getAttribute("href") || "", text: el.textContent.trim().slice(0, 60),
         outline: style.outlineStyle, visible: el.checkVisibility()};
 """
+
+
+def serious_violations(driver) -> list[str]:
+    """Serious and critical WCAG 2.1 A/AA violations that axe-core finds on the page."""
+    driver.execute_script(AXE.read_text())
+    result = driver.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+          .then((r) => done(JSON.stringify(r.violations)));
+        """
+    )
+    return [
+        f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}"
+        for v in json.loads(result)
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.fixture
@@ -45,6 +66,7 @@ def test_an_administrator_draws_names_and_saves_a_zone(browser, ui, council_admi
     assert "keyboard" in help_text
     assert "GeoJSON" in help_text
     map_element = driver.find_element(By.ID, "zone-map")
+    assert serious_violations(driver) == []
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", map_element)
     driver.find_element(By.CSS_SELECTOR, "#zone-map .leaflet-pm-icon-polygon").click()
 
@@ -103,3 +125,34 @@ def test_rename_and_delete_are_reachable_by_tab(browser, ui, council_admin):
     ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).send_keys(Keys.ENTER).perform()
     WebDriverWait(driver, WAIT).until(lambda d: d.current_url.endswith(f"{path}{zone.pk}/"))
     assert driver.find_element(By.ID, "id_name").get_attribute("value") == "Centre-ville"
+
+
+def test_the_page_works_when_the_map_does_not_load(browser, ui, council_admin):
+    council, admin = council_admin
+    ring = [[2.30, 48.85], [2.40, 48.85], [2.40, 48.95], [2.30, 48.95], [2.30, 48.85]]
+    zone = Zone.objects.create(
+        council=council, slug="centre", name="Centre-ville", geometry={"type": "Polygon", "coordinates": [ring]},
+        min_lon=2.30, min_lat=48.85, max_lon=2.40, max_lat=48.95,
+    )
+    driver = browser()
+    path = f"/c/{council.slug}/zones/"
+    ui.log_in(driver, admin, "/accounts/profile/")
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/static/vendor/*"]})
+    try:
+        driver.get(f"{ui.url}{path}")
+
+        assert not driver.find_element(By.ID, "zone-map-block").is_displayed()
+        assert driver.find_element(By.XPATH, "//tbody/tr/th[@scope='row']").text == "Centre-ville"
+        assert driver.find_element(By.ID, "id_geojson").is_displayed()
+        driver.find_element(By.CSS_SELECTOR, f"a[href='{path}{zone.pk}/']").click()
+        name = WebDriverWait(driver, WAIT).until(ec.visibility_of_element_located((By.ID, "id_name")))
+        name.clear()
+        name.send_keys("Cœur de ville")
+        driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        WebDriverWait(driver, WAIT).until(
+            lambda d: d.find_elements(By.XPATH, "//tbody/tr/th[@scope='row'][normalize-space()='Cœur de ville']"),
+            message="the renamed zone is not in the table",
+        )
+    finally:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from kombu import pools as kombu_pools
 
 from council import celery_app
 from council.accounts.models import User
@@ -94,6 +95,7 @@ def _reset_producer_pool() -> None:
         celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    kombu_pools.reset()  # the global producer pools would keep the closed connections
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from guardian.shortcuts import assign_perm
+from kombu import pools as kombu_pools
 
 from council import celery_app
 from council.accounts.models import User
@@ -106,14 +107,19 @@ def on_broker():
             celery_app._pool.force_close_all()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+        kombu_pools.reset()  # the global producer pools would keep the closed connections
 
     reset_pool()
     celery_app.conf.broker_url = redis_url("broker")
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_routes = {TASK: {"queue": queue}}
+    celery_app.amqp.flush_routes()  # the router caches the routes it was first built with
+    celery_app.amqp.__dict__.pop("router", None)
     yield queue
     reset_pool()
     celery_app.conf.update(saved)
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)
 
 
 @pytest.fixture

@@ -204,7 +204,7 @@ def test_a_zone_chosen_in_the_list_replaces_an_earlier_point(resident_client, re
 
 def test_forget_my_location(resident_client, resident, council, profile_url, zones):
     profile_update(actor=resident, council=council, answers={}, latitude=48.9, longitude=2.35)
-    assert "Forget my location" in resident_client.get(profile_url).content.decode()
+    assert "Oublier ma position" in resident_client.get(profile_url).content.decode()  # French by default
 
     resident_client.post(profile_url, {"latitude": "48.9", "longitude": "2.35", "zone": "quartier-nord", "forget_location": "on"})
 

@@ -79,6 +79,10 @@ function setUpDrawing(map, t) {
     rotateMode: false,
   });
   map.pm.setGlobalOptions({ allowSelfIntersection: false, snappable: false });
+  // Geoman titles the buttons' containers only: give the buttons themselves their names.
+  for (const button of container.querySelectorAll(".button-container[title] > .leaflet-buttons-control-button")) {
+    button.setAttribute("aria-label", button.parentElement.title);
+  }
 
   const draftStyle = { color: "#b34700", weight: 3, fillOpacity: 0.25 };
   let draft = null;
