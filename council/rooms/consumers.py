@@ -17,6 +17,8 @@ from council.rooms import services
 from council.rooms.permissions import access_room
 from council.rooms.selectors import capabilities
 from council.rooms.selectors import room_snapshot
+from council.rooms.signalling import MEDIA_COMMANDS
+from council.rooms.signalling import MediaSignallingMixin
 
 
 def _int(payload: dict[str, Any], key: str, *, required: bool = True) -> int | None:
@@ -33,7 +35,7 @@ def _since(query_string: bytes) -> int | None:
     return int(values[0]) if values and values[0].isdigit() else None
 
 
-class RoomConsumer(CouncilConsumer):
+class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
     commands = {
         "rooms.send_message": "send_message",
         "rooms.delete_message": "delete_message",
@@ -46,6 +48,7 @@ class RoomConsumer(CouncilConsumer):
         "rooms.lock_room": "lock_room",
         "rooms.open_chat": "open_chat",
         "rooms.sync": "sync",
+        **MEDIA_COMMANDS,  # video: council/rooms/signalling.py
     }
 
     async def connect(self) -> None:
@@ -72,6 +75,7 @@ class RoomConsumer(CouncilConsumer):
         await super().disconnect(code)
         if getattr(self, "room_id", None) is not None and self.user.is_authenticated:
             presence.untrack(self.channel_name)
+            await self.media_disconnect()
             await self.run_sync(services.room_leave, channel_name=self.channel_name)
             presence.schedule_broadcast(self.room_id)
 

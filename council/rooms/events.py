@@ -30,3 +30,11 @@ def message_payload(message: Message) -> dict[str, Any]:
         "deleted": deleted,
         "created_at": message.created_at.isoformat(),
     }
+
+# Video (docs/media.md): sent by the media worker, or by the media services after commit.
+RTC_OFFER = "rooms.rtc_offer"
+MEDIA_TRACKS_CHANGED = "rooms.media_tracks_changed"
+MEDIA_STATE_CHANGED = "rooms.media_state_changed"
+MEDIA_MUTED = "rooms.media_muted"
+FLOOR_CHANGED = "rooms.floor_changed"
+CALL_ENDED = "rooms.call_ended"

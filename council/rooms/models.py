@@ -141,3 +141,49 @@ class RoomAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.room_id}"
+
+
+
+class RoomFloor(models.Model):
+    """A facilitator gave this resident the floor: they may publish camera and microphone."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="floors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="floor_unique_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.room_id}"
+
+
+class MediaMute(models.Model):
+    """A facilitator muted this person's microphone or stopped their camera in the call.
+
+    The media worker stops forwarding that kind; it stays muted when they publish again
+    (after a reload) until they unmute themselves.
+    """
+
+    class Kind(models.TextChoices):
+        AUDIO = "audio", _("microphone")
+        VIDEO = "video", _("camera")
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="media_mutes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    muted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["room", "user", "kind"], name="media_mute_unique_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.room_id}:{self.kind}"

@@ -12,6 +12,7 @@ from council.councils.permissions import is_council_member
 from council.groups.permissions import is_eligible
 from council.rooms.models import ChatMute
 from council.rooms.models import Room
+from council.rooms.models import RoomFloor
 from council.rooms.models import RoomRemoval
 
 
@@ -35,6 +36,15 @@ def is_muted_in_room(user, room) -> bool:
     return recall(
         ("muted", user.pk, room.pk),
         lambda: ChatMute.objects.filter(room=room, user_id=user.pk).exists(),
+    )
+
+
+@rules.predicate
+def has_the_floor(user, room) -> bool:
+    """A facilitator gave this person the floor in the room's call (RoomFloor)."""
+    return user.is_authenticated and recall(
+        ("floor", user.pk, room.pk),
+        lambda: RoomFloor.objects.filter(room=room, user_id=user.pk).exists(),
     )
 
 
@@ -73,6 +83,11 @@ for action in (
 ):
     rules.add_perm(f"rooms.{action}", can_moderate)
 rules.add_perm("rooms.create_room", is_council_facilitator)
+# Video: members take part with camera and microphone, residents follow (receive only,
+# capped by MEDIA_MAX_FOLLOWERS in the media worker) until a facilitator gives them the floor.
+rules.add_perm("rooms.publish_media", can_moderate | (can_view & (is_council_member | has_the_floor)))
+rules.add_perm("rooms.receive_media", can_view)
+rules.add_perm("rooms.moderate_media", can_moderate)
 
 
 def access_room(user, room_id: int, *, perm: str = "rooms.view_room", for_update: bool = False) -> Room:

@@ -17,7 +17,7 @@ from council.rooms.models import Presence
 from council.rooms.models import RaisedHand
 from council.rooms.models import Room
 
-CAPABILITIES = ("send_message", "raise_hand", "moderate_room")
+CAPABILITIES = ("send_message", "raise_hand", "moderate_room", "publish_media", "moderate_media")
 
 
 def room_list_visible_to(*, user, council: Council) -> QuerySet[Room]:

@@ -14,12 +14,15 @@ from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
 from council.councils.models import Council
 from council.rooms import events
+from council.rooms.media.assignment import MEDIA_WORKERS_GROUP
 from council.rooms.models import ChatMute
+from council.rooms.models import MediaMute
 from council.rooms.models import Message
 from council.rooms.models import Presence
 from council.rooms.models import RaisedHand
 from council.rooms.models import Room
 from council.rooms.models import RoomAttendance
+from council.rooms.models import RoomFloor
 from council.rooms.models import RoomRemoval
 from council.rooms.permissions import access_room
 from council.rooms.selectors import hands_queue
@@ -228,4 +231,106 @@ def room_lock(*, actor, room_id: int, locked: bool = True) -> dict[str, Any]:
 def room_chat_open(*, actor, room_id: int, open_to_residents: bool = True) -> dict[str, Any]:
     room = access_room(actor, room_id, perm="rooms.open_chat", for_update=True)
     _update_room(room, residents_can_chat=bool(open_to_residents))
+    return {}
+
+
+# Video: facilitator controls. Each persists its state, then tells the room and the media
+# workers (group MEDIA_WORKERS_GROUP) after commit; the worker hosting the room acts on it.
+
+MEDIA_KINDS = tuple(MediaMute.Kind.values)
+
+
+def _media_event(room: Room, event_type: str, payload: dict[str, Any]) -> None:
+    send_event_on_commit(events.room_group(room.pk), event_type, payload)
+    send_event_on_commit(MEDIA_WORKERS_GROUP, event_type, payload)
+
+
+def _person(user) -> dict[str, Any]:
+    return {"id": user.pk, "name": str(user.public_name)}
+
+
+def _media_target(room: Room, user_id: int, actor):
+    from council.accounts.models import User
+
+    target = User.objects.filter(pk=user_id).first()
+    if target is None or target.pk == actor.pk or not target.has_perm("rooms.view_room", room):
+        raise InvalidInput(_("Choose another participant."))
+    return target
+
+
+@transaction.atomic
+def floor_give(*, actor, room_id: int, user_id: int, floor: bool = True) -> dict[str, Any]:
+    """Let a resident publish (their raised hand is lowered), or take the floor back."""
+    room = access_room(actor, room_id, perm="rooms.moderate_media", for_update=True)
+    target = _media_target(room, user_id, actor)
+    if floor:
+        RoomFloor.objects.get_or_create(room=room, user=target, defaults={"given_by": actor})
+        if RaisedHand.objects.filter(room=room, user=target).delete()[0]:
+            _broadcast_hands(room)
+    else:
+        RoomFloor.objects.filter(room=room, user=target).delete()
+    _media_event(
+        room,
+        events.FLOOR_CHANGED,
+        {"room_id": room.pk, "user_id": target.pk, "floor": floor, "by": _person(actor)},
+    )
+    return {}
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in MEDIA_KINDS:
+        raise InvalidInput(_("'kind' must be 'audio' or 'video'."))
+
+
+def _mute(room: Room, actor, user_ids: list[int], kind: str) -> None:
+    MediaMute.objects.bulk_create(
+        [MediaMute(room=room, user_id=uid, kind=kind, muted_by=actor) for uid in user_ids],
+        ignore_conflicts=True,
+    )
+    _media_event(
+        room,
+        events.MEDIA_MUTED,
+        {"room_id": room.pk, "user_ids": user_ids, "kind": kind, "by": _person(actor)},
+    )
+
+
+@transaction.atomic
+def media_mute(*, actor, room_id: int, user_id: int, kind: str = "audio") -> dict[str, Any]:
+    """Mute someone's microphone (or stop their camera): the worker stops forwarding it."""
+    _check_kind(kind)
+    room = access_room(actor, room_id, perm="rooms.moderate_media")
+    target = _media_target(room, user_id, actor)
+    _mute(room, actor, [target.pk], kind)
+    return {}
+
+
+@transaction.atomic
+def media_mute_all(*, actor, room_id: int, kind: str = "audio") -> dict[str, Any]:
+    """Mute everyone present except facilitators."""
+    _check_kind(kind)
+    room = access_room(actor, room_id, perm="rooms.moderate_media")
+    from council.accounts.models import User
+
+    present = User.objects.filter(presence__room=room).distinct()
+    user_ids = sorted(u.pk for u in present if not u.has_perm("rooms.moderate_media", room))
+    _mute(room, actor, user_ids, kind)
+    return {"user_ids": user_ids}
+
+
+@transaction.atomic
+def media_unmute_self(*, actor, room_id: int, kind: str) -> dict[str, Any]:
+    """The person unmutes themselves: a facilitator's mute no longer applies."""
+    _check_kind(kind)
+    room = access_room(actor, room_id, perm="rooms.view_room")
+    MediaMute.objects.filter(room=room, user=actor, kind=kind).delete()
+    return {}
+
+
+@transaction.atomic
+def call_end(*, actor, room_id: int) -> dict[str, Any]:
+    """End the call for everyone: media stops, floors given and mutes are forgotten."""
+    room = access_room(actor, room_id, perm="rooms.moderate_media", for_update=True)
+    RoomFloor.objects.filter(room=room).delete()
+    MediaMute.objects.filter(room=room).delete()
+    _media_event(room, events.CALL_ENDED, {"room_id": room.pk, "by": _person(actor)})
     return {}

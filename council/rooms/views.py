@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -15,4 +16,10 @@ def room_detail(request, council_slug, room_id):
         raise Http404 from error
     if room.council_id != request.council.pk:
         raise Http404
-    return render(request, "rooms/room_detail.html", {"room": room, "room_strings": room_strings()})
+    context = {
+        "room": room,
+        "room_strings": room_strings(),
+        # What the browser passes to RTCPeerConnection (STUN/TURN); empty on loopback and LAN.
+        "media_ice_servers": getattr(settings, "MEDIA_ICE_SERVERS", []),
+    }
+    return render(request, "rooms/room_detail.html", context)

@@ -186,7 +186,7 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Live rooms.
-ROOM_MAX_FRAME_BYTES = env.int("ROOM_MAX_FRAME_BYTES", default=16 * 1024)
+ROOM_MAX_FRAME_BYTES = env.int("ROOM_MAX_FRAME_BYTES", default=64 * 1024)  # room for SDP offers
 ROOM_MESSAGE_MAX_CHARS = env.int("ROOM_MESSAGE_MAX_CHARS", default=2000)
 ROOM_RATE_LIMIT = env("ROOM_RATE_LIMIT", default="20/10")  # commands / seconds, per user
 ROOM_HISTORY_ON_JOIN = env.int("ROOM_HISTORY_ON_JOIN", default=100)
@@ -194,6 +194,17 @@ ROOM_RESYNC_MAX = env.int("ROOM_RESYNC_MAX", default=1000)
 ROOM_PRESENCE_LIST_MAX = env.int("ROOM_PRESENCE_LIST_MAX", default=200)
 ROOM_PRESENCE_COALESCE_SECONDS = env.float("ROOM_PRESENCE_COALESCE_SECONDS", default=0.5)
 ROOM_PRESENCE_TTL_SECONDS = env.int("ROOM_PRESENCE_TTL_SECONDS", default=90)
+
+# Video in live rooms (docs/media.md): media workers, ICE, followers.
+MEDIA_ICE_SERVERS = env.json("MEDIA_ICE_SERVERS", default=[])  # [{"urls", "username", "credential"}]
+MEDIA_UDP_PORT_MIN = env.int("MEDIA_UDP_PORT_MIN", default=0)  # 0: any free port
+MEDIA_UDP_PORT_MAX = env.int("MEDIA_UDP_PORT_MAX", default=0)
+MEDIA_MAX_FOLLOWERS = env.int("MEDIA_MAX_FOLLOWERS", default=200)  # receive-only people per room
+# Without Redis the media worker runs inside the Daphne process, started on first use.
+MEDIA_EMBEDDED_WORKER = env.bool("MEDIA_EMBEDDED_WORKER", default=not REDIS_URL)
+MEDIA_WORKER_HEARTBEAT_SECONDS = env.float("MEDIA_WORKER_HEARTBEAT_SECONDS", default=2.0)
+MEDIA_REPLY_TIMEOUT_SECONDS = env.float("MEDIA_REPLY_TIMEOUT_SECONDS", default=10.0)
+MEDIA_KEY_PREFIX = env("MEDIA_KEY_PREFIX", default="council:media")
 
 # Maps of zones (Leaflet); any tile server in the {z}/{x}/{y} scheme.
 MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")

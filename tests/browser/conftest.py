@@ -78,7 +78,13 @@ _server_log: list[str] = []
 
 
 @pytest.fixture
-def live_url(transactional_db):
+def server_env() -> dict[str, str]:
+    """Extra environment of the Daphne process; a test module may override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def live_url(transactional_db, server_env):
     """Base URL of a Daphne process serving the test database, one per test.
 
     Each transactional test ends with a flush that recreates content types under new
@@ -101,6 +107,7 @@ def live_url(transactional_db):
         "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}",
         "CELERY_TASK_ALWAYS_EAGER": "true",
         "PYTHONUNBUFFERED": "1",
+        **server_env,
     }
     log = tempfile.NamedTemporaryFile(prefix="council-daphne-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
@@ -147,7 +154,18 @@ def live_url(transactional_db):
         os.unlink(log.name)
 
 
-def _launch() -> webdriver.Chrome:
+# Video tests: a fake camera (640x480 test pattern) and microphone (beeps) granted without a
+# prompt, ICE candidates on loopback, and real addresses rather than mDNS names for pages
+# that never asked for the camera (residents who follow receive-only).
+VIDEO_FLAGS = (
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
+)
+
+
+def _launch(extra_args: tuple[str, ...] = ()) -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for arg in (
@@ -163,6 +181,7 @@ def _launch() -> webdriver.Chrome:
         "--window-size=1280,900",
         "--lang=en",
         f"--user-data-dir={tempfile.mkdtemp(prefix='council-chromium-')}",
+        *extra_args,
     ):
         options.add_argument(arg)
     options.add_experimental_option("prefs", {"intl.accept_languages": "en"})
@@ -222,6 +241,28 @@ def browser(request, _browser_pool, live_url):
     for driver in used:
         driver.get("about:blank")  # closes the room's WebSocket
         driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+
+
+@pytest.fixture
+def video_browser(request, live_url):
+    """`video_browser()` gives a Chromium with fake camera and microphone; quit after the test.
+
+    Not pooled: the media flags must not leak into other tests' browsers. Count them with
+    any `browser()` of the same test: three at most on this machine.
+    """
+    used: list[webdriver.Chrome] = []
+
+    def open_browser() -> webdriver.Chrome:
+        assert len(used) < MAX_BROWSERS, "keep to three browsers at once on this machine"
+        driver = _launch(VIDEO_FLAGS)
+        used.append(driver)
+        return driver
+
+    yield open_browser
+    if getattr(request.node, "browser_test_failed", False):
+        _diagnose(used)
+    for driver in used:
+        driver.quit()
 
 
 _password_hash: list[str] = []

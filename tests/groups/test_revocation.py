@@ -19,7 +19,13 @@ from tests.helpers import ws_communicator
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WITHIN_A_SECOND = 1.0
-MEMBER_CAPABILITIES = {"send_message": True, "raise_hand": True, "moderate_room": False}
+MEMBER_CAPABILITIES = {
+    "send_message": True,
+    "raise_hand": True,
+    "moderate_room": False,
+    "publish_media": True,
+    "moderate_media": False,
+}
 
 
 @pytest.fixture

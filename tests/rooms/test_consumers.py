@@ -349,7 +349,13 @@ async def test_a_role_change_that_keeps_access_updates_capabilities(room, member
         "type": "rooms.capabilities_changed",
         "payload": {
             "room_id": room.pk,
-            "capabilities": {"send_message": True, "raise_hand": True, "moderate_room": True},
+            "capabilities": {
+                "send_message": True,
+                "raise_hand": True,
+                "moderate_room": True,
+                "publish_media": True,
+                "moderate_media": True,
+            },
         },
     }
     await alice.disconnect()
@@ -370,7 +376,13 @@ async def test_muted_participant_is_told_and_cannot_send(room, member, facilitat
         "type": "rooms.capabilities_changed",
         "payload": {
             "room_id": room.pk,
-            "capabilities": {"send_message": False, "raise_hand": True, "moderate_room": False},
+            "capabilities": {
+                "send_message": False,
+                "raise_hand": True,
+                "moderate_room": False,
+                "publish_media": True,  # muted in the chat, not on camera
+                "moderate_media": False,
+            },
         },
     }
     await alice.send_json_to(command("rooms.send_message", "r1", text="Je proteste"))

@@ -86,12 +86,20 @@ def test_snapshot_tells_the_person_what_they_may_do(room, member, user_with_role
         "id": member.pk,
         "name": "Marc Membre",
         "role": "member",
-        "capabilities": {"send_message": True, "raise_hand": True, "moderate_room": False},
+        "capabilities": {
+            "send_message": True,
+            "raise_hand": True,
+            "moderate_room": False,
+            "publish_media": True,
+            "moderate_media": False,
+        },
     }
     assert theirs["capabilities"] == {
         "send_message": False,
         "raise_hand": True,
         "moderate_room": False,
+        "publish_media": False,
+        "moderate_media": False,
     }
 
 
@@ -151,6 +159,8 @@ def test_capabilities_follow_the_mute(room, member, facilitator):
         "send_message": False,
         "raise_hand": True,
         "moderate_room": False,
+        "publish_media": True,
+        "moderate_media": False,
     }
 
 
@@ -173,4 +183,4 @@ def test_snapshot_query_count_does_not_grow_with_the_room(
 
 # room 1, messages 1, role 1, capabilities 22 (three actions through rules and guardian),
 # presence 3, hands 1; a resync adds the deleted seqs. None of it grows with the room.
-QUERIES = {None: 14, 2: 15}  # +1: the groups a room is restricted to
+QUERIES = {None: 16, 2: 17}  # +1: groups the room is restricted to; +2: media floor and capabilities

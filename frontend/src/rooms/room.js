@@ -1,6 +1,7 @@
 // The live room page: chat log, presence, raised hands and moderation over one socket.
 
 import { RealtimeClient } from "../realtime/client.js";
+import { createVideo } from "./video.js";
 
 const root = document.getElementById("room");
 const t = JSON.parse(document.getElementById("room-strings").textContent);
@@ -27,9 +28,12 @@ const client = new RealtimeClient(root.dataset.wsPath, {
   query: () => ({ since: state.contiguousSeq }),
 });
 
+const video = createVideo({ client, t, fmt, confirmAction, people: () => state.presence });
+
 function showStatus({ state: connection, delay, code }) {
   const status = $("connection-status");
   root.dataset.connection = connection;
+  video.connection(connection);
   if (connection === "open") status.textContent = t.connected;
   else if (connection === "connecting") status.textContent = t.connecting;
   else if (connection === "reconnecting")
@@ -64,6 +68,7 @@ function handle(frame) {
   };
   const handler = handlers[frame.type];
   if (handler) handler(frame.payload);
+  else video.handle(frame);
 }
 
 function synced(snapshot) {
@@ -79,6 +84,7 @@ function synced(snapshot) {
   setCapabilities(snapshot.me.capabilities);
   showPresence(snapshot.presence, { announce: false });
   showHands(snapshot.hands, { announce: false });
+  video.synced(snapshot);
   if (snapshot.truncated) client.send("rooms.sync", { since: state.contiguousSeq }).catch(commandFailed);
 }
 
@@ -271,6 +277,7 @@ function showHands(queue, { announce = true } = {}) {
   toggle.setAttribute("aria-pressed", String(Boolean(mine)));
   toggle.textContent = mine ? t.lower_hand : t.raise_hand;
   renderHands();
+  video.hands(queue);
 }
 
 function renderHands() {
@@ -336,6 +343,7 @@ function setCapabilities(capabilities) {
       : t.cannot_write_muted;
   $("hand-toggle").disabled = !capabilities.raise_hand;
   $("moderation").hidden = !capabilities.moderate_room;
+  video.capabilities(capabilities);
   if (wasModerator !== capabilities.moderate_room) {
     renderPresence();
     renderHands();
