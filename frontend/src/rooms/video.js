@@ -391,7 +391,9 @@ export function createVideo({ client, t, fmt, confirmAction, people }) {
     pc.addEventListener("track", (event) => remoteTrack(event, pc));
     const offer = await client.send("rooms.rtc_subscribe", {});
     if (generation !== v.generation || v.sub !== pc) return;
-    if (offer.tracks) v.tracks = offer.tracks; // who is behind each stream, for the tiles
+    // Who is behind each stream, for the tiles. The reply may be older than a
+    // rooms.media_tracks_changed already received, so add to what we know, never replace.
+    if (offer.tracks) v.tracks = mergeTracks(v.tracks, offer.tracks);
     await answer(generation, offer.sdp);
   }
 
@@ -522,6 +524,11 @@ export function createVideo({ client, t, fmt, confirmAction, people }) {
   function isMuted(userId, kind) {
     const entries = v.tracks.filter((e) => e.user_id === userId && e.kind === kind);
     return entries.length === 0 || entries.every((e) => e.muted);
+  }
+
+  function mergeTracks(known, more) {
+    const ids = new Set(known.map((entry) => entry.track_id));
+    return [...known, ...more.filter((entry) => !ids.has(entry.track_id))];
   }
 
   function renderTiles() {
@@ -776,7 +783,7 @@ export function createVideo({ client, t, fmt, confirmAction, people }) {
     v.capabilities = { ...snapshot.me.capabilities };
     if (snapshot.media) {
       if ("available" in snapshot.media) v.available = Boolean(snapshot.media.available);
-      if (snapshot.media.tracks) v.tracks = snapshot.media.tracks;
+      if (snapshot.media.tracks) v.tracks = mergeTracks(v.tracks, snapshot.media.tracks);
     }
     if (!hadMe) status(v.available ? t.video_not_joined : t.video_unavailable);
     if (v.interrupted && v.mode) {
@@ -822,13 +829,13 @@ export function createVideo({ client, t, fmt, confirmAction, people }) {
     }
   }
 
-  function mediaState({ available, reason }) {
+  function mediaState({ available }) {
     const was = v.available;
     v.available = Boolean(available);
     if (!v.available) {
       v.generation += 1;
       closeConnections();
-      status(reason ? `${t.video_unavailable} (${reason})` : t.video_unavailable);
+      status(t.video_unavailable); // the reason is a code for machines, not a sentence
     } else if (!was) {
       if (v.mode) start();
       else status(t.video_available_again);
