@@ -19,9 +19,10 @@ delivered / frames sent x subscribers, frames lost (gaps in the sequence of fram
 subscriber received), end-to-end frame latency p50/p99 (publisher's send to a subscriber's
 reassembled frame, ``time.monotonic()`` is shared by the processes; forwarding: every frame of
 every subscriber, matched by its bytes; re-encoding: the first subscriber's frames, decoded to
-read their number).
+read their number). A second line gives the frames the SFU reassembled from the publishers (so a
+loss can be placed before or after it), and the frames each subscriber stream received.
 
-    .venv/bin/python bench/sfu.py                        # full run, about 5 minutes
+    .venv/bin/python bench/sfu.py                        # full run, about 2-3 minutes
     .venv/bin/python bench/sfu.py --subscribers 100 --relay "" --no-workshop
     .venv/bin/python bench/sfu.py --subscribers 1,5 --relay 1 --no-workshop --duration 5
 """
@@ -125,7 +126,7 @@ async def serve(mode: str) -> None:
             elif op == "cpu":
                 result = time.process_time()
             elif op == "frames_in":  # frames the SFU reassembled from the publishers
-                result = sum(f.frames_in for f in room.forwarders()) if mode == "forward" else 0
+                result = sum(f.frames_in for f in room.forwarders()) if mode == "forward" else None
             elif op == "close":
                 result = await room.close()
             elif op == "exit":
@@ -407,7 +408,8 @@ async def run_case(mode, publishers, subscribers_each, clip_path, clip_len, args
         await asyncio.sleep(args.duration)
         results = await asyncio.gather(*(ld.call(op="stop") for ld in loads))
         cpu_after, wall_after = await room.call(op="cpu"), time.monotonic()
-        frames_in = await room.call(op="frames_in") - in_before
+        in_after = await room.call(op="frames_in")  # None: MediaRelay does not count
+        frames_in = in_after - in_before if in_before is not None else "-"
         busy_after = machine_busy()
         await room.call(op="close")
         for ld in loads:

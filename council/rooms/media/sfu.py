@@ -395,6 +395,8 @@ class MediaRoom:
             pc = participant.subscribe_pc
             if pc is None or self._participants.get(participant.participant_id) is not participant:
                 return
+            if pc.signalingState == "closed":  # the browser hung up; leave() will tidy up
+                return
             if pc.signalingState != "stable":
                 participant.renegotiate_later = True
                 return
