@@ -68,3 +68,15 @@ def _messages_in_english():
     """Services called directly speak English in tests; pages still follow the request's language."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_socket_threads_connections(django_db_setup, django_db_blocker):
+    """Close the connections consumers opened in asgiref's database thread, so the test
+    database can be dropped at the end of the run."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
