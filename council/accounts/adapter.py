@@ -1,6 +1,7 @@
 """django-allauth hooks: account e-mail goes out through Celery, language follows the profile."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
@@ -19,8 +20,12 @@ class CouncilAccountAdapter(DefaultAccountAdapter):
         }
         transaction.on_commit(lambda: email_send_task.delay(payload))
 
-    def login(self, request, user):
-        super().login(request, user)
+    def post_login(self, request, user, **kwargs):
+        """Pages follow the language chosen in the profile, whatever the browser asks for."""
+        response = super().post_login(request, user, **kwargs)
         if user.preferred_language:
             translation.activate(user.preferred_language)
-            request.session["_language"] = user.preferred_language
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax"
+            )
+        return response

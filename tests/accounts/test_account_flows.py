@@ -112,3 +112,19 @@ def test_profile_language_applies_to_pages(client):
     user.refresh_from_db()
     assert (user.display_name, user.preferred_language) == ("Alice B.", "en")
     assert '<html lang="en">' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_logging_in_switches_to_the_profile_language_over_the_browser_s(client):
+    user = _verified_user()
+    user.preferred_language = "fr"
+    user.save(update_fields=["preferred_language"])
+
+    client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9",
+    )
+    page = client.get(reverse("profile"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert '<html lang="fr">' in page.content.decode()

@@ -276,7 +276,10 @@ def _hashed_password() -> str:
 
 
 def make_person(council: Council, email: str, name: str, role: Role) -> User:
-    user = User.objects.create(email=email, display_name=name, password=_hashed_password())
+    """Someone who chose English in their profile: the browser tests read English text."""
+    user = User.objects.create(
+        email=email, display_name=name, password=_hashed_password(), preferred_language="en"
+    )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     role_grant(actor=None, council=council, user=user, role=role)
     return user
