@@ -83,6 +83,7 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         snapshot = await self.run_sync(
             room_snapshot, user=self.user, room_id=self.room_id, since_seq=since_seq
         )
+        snapshot["media"] = await self.media_availability()
         seqs = [m["seq"] for m in snapshot["messages"]]
         self.snapshot_seq = max([snapshot["room"]["last_seq"], *seqs])
         await self.send_event(events.ROOM_SYNCED, snapshot)

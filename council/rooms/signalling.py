@@ -150,6 +150,12 @@ class MediaSignallingMixin:
 
     media_participant: str | None = None
 
+    async def media_availability(self) -> dict[str, Any]:
+        """Whether video can start now, for the snapshot: the page offers to join only then."""
+        if settings.MEDIA_EMBEDDED_WORKER:
+            return {"available": True}
+        return {"available": bool(await assignment.store().live_workers())}
+
     # -- sending a command to the room's worker
 
     async def media_command(self, command: Command, op: str, *, perm: str, **fields: Any) -> None:

@@ -207,6 +207,7 @@ async def test_without_a_media_worker_video_is_unavailable_and_chat_works(room, 
     settings.REDIS_URL = ""  # the in-memory assignment store, where no worker announced itself
     anna = await open_socket(room, people["anna"])
 
+    assert (await anna.event("rooms.room_synced"))["media"] == {"available": False}
     refused = await anna.request("rooms.rtc_subscribe")
 
     assert refused["type"] == "error"
