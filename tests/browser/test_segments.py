@@ -1,7 +1,5 @@
 """An administrator builds a segment in the browser, counts it, and invites it to a room."""
 
-import json
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -17,27 +15,9 @@ from council.groups.models import ProfileAttribute
 from council.groups.models import Zone
 from council.groups.services import profile_update
 from council.rooms.models import Room
+from tests.browser.axe import serious_violations
 
 WAIT = 15
-AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def serious_violations(driver) -> list[str]:
-    """Run axe-core (WCAG 2.1 A and AA) on the page; name the serious and critical violations."""
-    driver.execute_script(AXE.read_text())
-    result = driver.execute_async_script(
-        """
-        const done = arguments[arguments.length - 1];
-        axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-          .then((r) => done(JSON.stringify(r.violations)))
-          .catch((e) => done(JSON.stringify([{id: String(e), impact: "critical", nodes: []}])));
-        """
-    )
-    return [
-        f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}"
-        for v in json.loads(result)
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _zone(council, slug, name, box):

@@ -8,7 +8,6 @@ page stays free of serious accessibility violations with the video on.
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 from selenium.common.exceptions import TimeoutException
@@ -16,11 +15,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
 from council.councils.models import Role
+from tests.browser.axe import describe
+from tests.browser.axe import serious_violations
+from tests.browser.video_ui import join_with_video
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WAIT = 30  # ICE, DTLS and the first keyframe on a loaded two-core machine
-AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 
 # The subscribe connection's inbound video streams, {ssrc: counters}; null before joining.
 INBOUND_VIDEO = """
@@ -148,22 +149,6 @@ def wait_tile(driver, name: str, who: str):
         pytest.fail(f"{who} never showed a tile named {name!r}: {page_state(driver)}")
 
 
-def join_with_video(driver) -> None:
-    WebDriverWait(driver, WAIT).until(
-        lambda d: d.find_element(By.ID, "video-join").is_displayed(),
-        message="no Join with video button",
-    )
-    driver.find_element(By.ID, "video-join").click()
-    WebDriverWait(driver, WAIT).until(
-        lambda d: (
-            d.find_element(By.ID, "video-mic").is_displayed()
-            and d.execute_script("return window.councilVideo.publish?.connectionState")
-            == "connected"
-        ),
-        message="the publish connection never connected",
-    )
-
-
 def test_members_see_each_other_and_a_resident_follows_without_publishing(
     video_browser, ui, meeting
 ):
@@ -233,7 +218,7 @@ def test_facilitator_mutes_a_member_and_ends_the_call(video_browser, ui, meeting
 
     # With the video on, the room page has no serious accessibility violation.
     for driver, who in ((member, "member"), (facilitator, "facilitator")):
-        violations = audit(driver)
+        violations = serious_violations(driver)
         assert not violations, f"{who}'s view with video:\n" + describe(violations)
 
     # The facilitator mutes the member from the member's tile.
@@ -271,29 +256,3 @@ def test_facilitator_mutes_a_member_and_ends_the_call(video_browser, ui, meeting
     member.find_element(By.ID, "chat-input").send_keys("On continue par écrit.")
     member.find_element(By.ID, "chat-send").click()
     ui.wait_for_message(facilitator, "On continue par écrit.")
-
-
-def audit(driver) -> list[dict]:
-    """axe-core (WCAG 2.0/2.1 A and AA) on the current page: serious and critical violations."""
-    driver.execute_script(AXE.read_text())
-    result = driver.execute_async_script(
-        """
-        const done = arguments[arguments.length - 1];
-        axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-                           resultTypes: ["violations"]})
-          .then((r) => done(JSON.stringify({violations: r.violations})))
-          .catch((e) => done(JSON.stringify({error: String(e)})));
-        """
-    )
-    report = json.loads(result)
-    assert "error" not in report, report
-    return [v for v in report["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"][:5]:
-            lines.append(f"    {node['target']}: {node['failureSummary']}")
-    return "\n".join(lines)

@@ -26,6 +26,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
 from council.rooms.media.assignment import MISSED_HEARTBEATS
+from tests.browser.video_ui import join_with_video
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -181,20 +182,6 @@ def video_of(driver, strings: dict[str, str], name: str):
     label = strings["video_of"].replace("%(name)s", name)
     found = driver.find_elements(By.CSS_SELECTOR, "#video-tiles video")
     return next((v for v in found if v.get_attribute("aria-label") == label), None)
-
-
-def join_with_video(driver) -> None:
-    WebDriverWait(driver, WAIT).until(
-        lambda d: d.find_element(By.ID, "video-join").is_displayed(),
-        message="no Join with video button",
-    )
-    driver.find_element(By.ID, "video-join").click()
-    WebDriverWait(driver, WAIT).until(
-        lambda d: (
-            d.execute_script("return window.councilVideo.publish?.connectionState") == "connected"
-        ),
-        message="the publish connection never connected",
-    )
 
 
 def wait_in_call(driver, strings: dict[str, str], other: str, who: str) -> None:

@@ -1,7 +1,5 @@
 """An administrator draws a zone on the map, saves it, then reaches its rename and delete links by keyboard."""
 
-import json
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
@@ -13,11 +11,11 @@ from selenium.webdriver.support.wait import WebDriverWait
 from council.councils.models import Council
 from council.councils.models import Role
 from council.groups.models import Zone
+from tests.browser.axe import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WAIT = 15
-AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 #: corners of the square, in pixels from the centre of the map; the first is clicked again to close it
 CORNERS = [(-80, -60), (80, -60), (80, 60), (-80, 60), (-80, -60)]
 
@@ -27,23 +25,6 @@ const style = getComputedStyle(el);
 return {href: el.getAttribute("href") || "", text: el.textContent.trim().slice(0, 60),
         outline: style.outlineStyle, visible: el.checkVisibility()};
 """
-
-
-def serious_violations(driver) -> list[str]:
-    """Serious and critical WCAG 2.1 A/AA violations that axe-core finds on the page."""
-    driver.execute_script(AXE.read_text())
-    result = driver.execute_async_script(
-        """
-        const done = arguments[arguments.length - 1];
-        axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-          .then((r) => done(JSON.stringify(r.violations)));
-        """
-    )
-    return [
-        f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}"
-        for v in json.loads(result)
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture
