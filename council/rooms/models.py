@@ -95,38 +95,38 @@ class RaisedHand(models.Model):
         return f"{self.user_id}@{self.room_id}#{self.position}"
 
 
-class ChatMute(models.Model):
-    """The person may still follow the room but not write in its chat."""
+class FacilitatorDecision(models.Model):
+    """A facilitator's decision about one person in one room (mute, removal, floor…)."""
 
-    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="mutes")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    muted_by = models.ForeignKey(
+    decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.room_id}"
+
+
+class ChatMute(FacilitatorDecision):
+    """The person may still follow the room but not write in its chat."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="mutes")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="mute_unique_user")]
 
-    def __str__(self) -> str:
-        return f"{self.user_id}@{self.room_id}"
 
-
-class RoomRemoval(models.Model):
+class RoomRemoval(FacilitatorDecision):
     """The person was removed by a facilitator and may not come back into the room."""
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="removals")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="removal_unique_user")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}@{self.room_id}"
 
 
 class RoomAttendance(models.Model):
@@ -143,25 +143,16 @@ class RoomAttendance(models.Model):
         return f"{self.user_id}@{self.room_id}"
 
 
-
-class RoomFloor(models.Model):
+class RoomFloor(FacilitatorDecision):
     """A facilitator gave this resident the floor: they may publish camera and microphone."""
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="floors")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["room", "user"], name="floor_unique_user")]
 
-    def __str__(self) -> str:
-        return f"{self.user_id}@{self.room_id}"
 
-
-class MediaMute(models.Model):
+class MediaMute(FacilitatorDecision):
     """A facilitator muted this person's microphone or stopped their camera in the call.
 
     The media worker stops forwarding that kind; it stays muted when they publish again
@@ -173,12 +164,7 @@ class MediaMute(models.Model):
         VIDEO = "video", _("camera")
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="media_mutes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     kind = models.CharField(max_length=5, choices=Kind.choices)
-    muted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [

@@ -177,7 +177,7 @@ def participant_mute(*, actor, room_id: int, user_id: int, muted: bool = True) -
     room = access_room(actor, room_id, perm="rooms.mute_participant")
     target = _target_in_room(room, user_id, actor)
     if muted:
-        ChatMute.objects.get_or_create(room=room, user=target, defaults={"muted_by": actor})
+        ChatMute.objects.get_or_create(room=room, user=target, defaults={"decided_by": actor})
     else:
         ChatMute.objects.filter(room=room, user=target).delete()
     send_event_on_commit(
@@ -193,7 +193,7 @@ def participant_remove(*, actor, room_id: int, user_id: int) -> dict[str, Any]:
     """Remove a participant: their sockets close with 4410 and they cannot rejoin."""
     room = access_room(actor, room_id, perm="rooms.remove_participant")
     target = _target_in_room(room, user_id, actor)
-    RoomRemoval.objects.get_or_create(room=room, user=target, defaults={"removed_by": actor})
+    RoomRemoval.objects.get_or_create(room=room, user=target, defaults={"decided_by": actor})
     Presence.objects.filter(room=room, user=target).delete()
     if RaisedHand.objects.filter(room=room, user=target).delete()[0]:
         _broadcast_hands(room)
@@ -264,7 +264,7 @@ def floor_give(*, actor, room_id: int, user_id: int, floor: bool = True) -> dict
     room = access_room(actor, room_id, perm="rooms.moderate_media", for_update=True)
     target = _media_target(room, user_id, actor)
     if floor:
-        RoomFloor.objects.get_or_create(room=room, user=target, defaults={"given_by": actor})
+        RoomFloor.objects.get_or_create(room=room, user=target, defaults={"decided_by": actor})
         if RaisedHand.objects.filter(room=room, user=target).delete()[0]:
             _broadcast_hands(room)
     else:
@@ -284,7 +284,7 @@ def _check_kind(kind: str) -> None:
 
 def _mute(room: Room, actor, user_ids: list[int], kind: str) -> None:
     MediaMute.objects.bulk_create(
-        [MediaMute(room=room, user_id=uid, kind=kind, muted_by=actor) for uid in user_ids],
+        [MediaMute(room=room, user_id=uid, kind=kind, decided_by=actor) for uid in user_ids],
         ignore_conflicts=True,
     )
     _media_event(
