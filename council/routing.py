@@ -1,5 +1,9 @@
-"""WebSocket routes of every app."""
+"""WebSocket routes of every app.
 
-from council.rooms.routing import websocket_urlpatterns as rooms_urlpatterns
+The room socket is served by the workshops app's MeetingConsumer (a RoomConsumer that
+follows its person into breakout workshops), so rooms' own route is not listed.
+"""
 
-websocket_urlpatterns = [*rooms_urlpatterns]
+from council.workshops.routing import websocket_urlpatterns as meeting_urlpatterns
+
+websocket_urlpatterns = [*meeting_urlpatterns]

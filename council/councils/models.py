@@ -60,6 +60,11 @@ class Council(models.Model):
     open_registration = models.BooleanField(
         _("residents may join by themselves"), default=True
     )
+    workshops_allow_listening_in = models.BooleanField(
+        _("facilitators may listen in on workshops without appearing"),
+        default=False,
+        help_text=_("Participants of every workshop are told when this is allowed."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -30,8 +30,8 @@ def _int(payload: dict[str, Any], key: str, *, required: bool = True) -> int | N
     return value
 
 
-def _since(query_string: bytes) -> int | None:
-    values = parse_qs(query_string.decode()).get("since")
+def _query_int(query_string: bytes, key: str) -> int | None:
+    values = parse_qs(query_string.decode()).get(key)
     return int(values[0]) if values and values[0].isdigit() else None
 
 
@@ -58,7 +58,10 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         if not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        query = self.scope.get("query_string", b"")
+        last_room = _query_int(query, "room")
         try:
+            self.room_id = await self.entry_room(self.room_id)
             await self.run_sync(
                 services.room_join, actor=self.user, room_id=self.room_id, channel_name=self.channel_name
             )
@@ -68,8 +71,53 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         presence.track(self.channel_name, self.room_id)
         await self.join(events.room_group(self.room_id))  # subscribe before the snapshot
         await self.join(user_group(self.user.pk))
-        await self.send_snapshot(_since(self.scope.get("query_string", b"")))
+        await self.joined()
+        # `since` counts the messages of the room the client was in: another room starts afresh.
+        since = _query_int(query, "since") if last_room in (None, self.room_id) else None
+        await self.send_snapshot(since)
         presence.schedule_broadcast(self.room_id)
+
+    async def enter_room(self, room_id: int, *, hidden: bool = False) -> None:
+        """Record this socket's presence in another room (raises AccessDenied)."""
+        await self.run_sync(
+            services.room_join, actor=self.user, room_id=room_id, channel_name=self.channel_name, hidden=hidden
+        )
+
+    async def entry_room(self, room_id: int) -> int:
+        """The room a socket opened on `room_id` enters (a workshop may send it elsewhere)."""
+        return room_id
+
+    async def joined(self) -> None:
+        """Called once the socket is in its room and groups, before the snapshot."""
+
+    async def extend_snapshot(self, snapshot: dict[str, Any]) -> None:
+        """Add to the snapshot what a subclass adds to the room (a workshop session…)."""
+
+    async def switch_room(self, room_id: int, *, hidden: bool = False) -> bool:
+        """Move this socket into another room and back (workshops): chat, presence and video follow.
+
+        The client gets the new room's snapshot; its call in the old room ends and the
+        page joins the call of the new one. False if the person may not enter.
+        """
+        if room_id == self.room_id:
+            return True
+        try:
+            await self.enter_room(room_id, hidden=hidden)
+        except AccessDenied:
+            return False
+        previous = self.room_id
+        await self.media_disconnect()
+        self.media_participant = None
+        previous_group = events.room_group(previous)
+        await self.channel_layer.group_discard(previous_group, self.channel_name)
+        self.joined_groups.remove(previous_group)
+        self.room_id = room_id
+        presence.track(self.channel_name, room_id)
+        await self.join(events.room_group(room_id))
+        await self.send_snapshot(None)
+        presence.schedule_broadcast(previous)
+        presence.schedule_broadcast(room_id)
+        return True
 
     async def disconnect(self, code: int) -> None:
         await super().disconnect(code)
@@ -84,6 +132,7 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
             room_snapshot, user=self.user, room_id=self.room_id, since_seq=since_seq
         )
         snapshot["media"] = await self.media_availability()
+        await self.extend_snapshot(snapshot)
         seqs = [m["seq"] for m in snapshot["messages"]]
         self.snapshot_seq = max([snapshot["room"]["last_seq"], *seqs])
         await self.send_event(events.ROOM_SYNCED, snapshot)

@@ -22,6 +22,10 @@ class Room(models.Model):
         verbose_name=_("open only to these groups"),
         help_text=_("Leave empty to open the room to everyone in the council."),
     )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="breakouts",
+        help_text="Set for a workshop's breakout room: the plenary it was split from.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -73,6 +77,9 @@ class Presence(models.Model):
     channel_name = models.CharField(max_length=200, unique=True)
     connected_at = models.DateTimeField(auto_now_add=True)
     seen_at = models.DateTimeField()
+    hidden = models.BooleanField(
+        default=False, help_text="A facilitator listening in, not shown as a participant."
+    )
 
     class Meta:
         indexes = [models.Index(fields=["room", "seen_at"])]

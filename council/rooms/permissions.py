@@ -58,8 +58,27 @@ def room_chat_is_open_to_residents(user, room) -> bool:
     return room.residents_can_chat
 
 
-can_moderate = is_council_facilitator | is_room_facilitator
-can_view = can_moderate | (has_council_role & ~is_removed_from_room & is_eligible)
+@rules.predicate
+def is_breakout_room(user, room) -> bool:
+    return room.parent_id is not None
+
+
+# A breakout room belongs to a workshop (council/workshops): who may run it and who may
+# come in are the workshops app's permissions, asked here by name.
+@rules.predicate
+def facilitates_breakout(user, room) -> bool:
+    return room.parent_id is not None and user.has_perm("workshops.facilitate_breakout", room)
+
+
+@rules.predicate
+def admitted_to_breakout(user, room) -> bool:
+    return user.has_perm("workshops.enter_breakout", room)
+
+
+can_moderate = is_council_facilitator | is_room_facilitator | facilitates_breakout
+can_view = can_moderate | (
+    has_council_role & ~is_removed_from_room & is_eligible & (~is_breakout_room | admitted_to_breakout)
+)
 can_join = can_moderate | (can_view & ~room_is_locked)
 
 rules.add_perm("rooms.view_room", can_view)

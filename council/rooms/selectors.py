@@ -23,7 +23,7 @@ CAPABILITIES = ("send_message", "raise_hand", "moderate_room", "publish_media", 
 def room_list_visible_to(*, user, council: Council) -> QuerySet[Room]:
     if not user.is_authenticated or role_get(user=user, council=council) is None:
         return Room.objects.none()
-    return council.rooms.exclude(removals__user=user)
+    return council.rooms.filter(parent__isnull=True).exclude(removals__user=user)
 
 
 def capabilities(*, user, room: Room) -> dict[str, bool]:
@@ -34,7 +34,7 @@ def capabilities(*, user, room: Room) -> dict[str, bool]:
 
 def _fresh_presences(room: Room) -> QuerySet[Presence]:
     cutoff = timezone.now() - timedelta(seconds=settings.ROOM_PRESENCE_TTL_SECONDS)
-    return Presence.objects.filter(room=room, seen_at__gte=cutoff)
+    return Presence.objects.filter(room=room, seen_at__gte=cutoff, hidden=False)
 
 
 def presence_summary(*, room: Room) -> dict[str, Any]:
@@ -102,6 +102,7 @@ def room_payload(room: Room) -> dict[str, Any]:
         "id": room.pk,
         "name": room.name,
         "council_id": room.council_id,
+        "parent_id": room.parent_id,
         "locked": room.is_locked,
         "residents_can_chat": room.residents_can_chat,
         "last_seq": room.last_seq,

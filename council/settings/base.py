@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "council.councils",
     "council.groups",
     "council.rooms",
+    "council.workshops",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 ROOM_MAX_FRAME_BYTES = env.int("ROOM_MAX_FRAME_BYTES", default=64 * 1024)  # room for SDP offers
 ROOM_MESSAGE_MAX_CHARS = env.int("ROOM_MESSAGE_MAX_CHARS", default=2000)
 ROOM_RATE_LIMIT = env("ROOM_RATE_LIMIT", default="20/10")  # commands / seconds, per user
+WORKSHOP_TIMER_WARNINGS = [int(s) for s in env.list("WORKSHOP_TIMER_WARNINGS", default=["300", "60"])]  # seconds left
 ROOM_HISTORY_ON_JOIN = env.int("ROOM_HISTORY_ON_JOIN", default=100)
 ROOM_RESYNC_MAX = env.int("ROOM_RESYNC_MAX", default=1000)
 ROOM_PRESENCE_LIST_MAX = env.int("ROOM_PRESENCE_LIST_MAX", default=200)

@@ -1,0 +1,334 @@
+"""The meeting socket: a room socket that follows its person into workshops and back.
+
+Sockets open on the plenary room. When workshops open, each socket whose person is
+assigned moves itself into the breakout room (RoomConsumer.switch_room: chat, presence
+and video follow); when the countdown after closing runs out, it moves back. Every
+change of the session reaches every socket whole (`workshops.session_changed`); each
+socket keeps for its person what they may see. Timers run on each socket against the
+deadline the server stored, so every workshop hears its warnings at the same moment.
+"""
+
+import asyncio
+import contextlib
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from council.core.consumers import Command
+from council.core.errors import AccessDenied
+from council.core.errors import CouncilError
+from council.rooms.consumers import RoomConsumer
+from council.rooms.models import Room
+from council.workshops import events
+from council.workshops import selectors
+from council.workshops import services
+from council.workshops.consumer_agenda import AGENDA_COMMANDS
+from council.workshops.consumer_agenda import AgendaSocketMixin
+from council.workshops.consumer_notes import NOTES_COMMANDS
+from council.workshops.consumer_notes import NotesSocketMixin
+from council.workshops.permissions import access_session
+
+RUNNING = ("open", "closing")
+
+
+def personal_view(payload: dict[str, Any], *, user_id: int, runs: bool) -> dict[str, Any]:
+    """What one person sees of the session: facilitators see everyone, others their own workshop."""
+    view = {key: value for key, value in payload.items() if key not in ("assignments", "people")}
+    view["my_workshop_id"] = next((w for u, w in payload["assignments"] if u == user_id), None)
+    view["cofacilitating_id"] = next(
+        (w["id"] for w in payload["workshops"] if (w["cofacilitator"] or {}).get("id") == user_id), None
+    )
+    if runs:
+        view["people"] = payload["people"]
+    view["can"] = {
+        "run": runs,
+        "choose": payload["mode"] == "choice" and not runs and payload["status"] in ("draft", "open"),
+        "listen_in": runs and payload["listening_in_allowed"],
+    }
+    return view
+
+
+def _deadline(value: str | None) -> float | None:
+    """Seconds from now until an ISO timestamp (None when there is none)."""
+    if not value:
+        return None
+    return (datetime.fromisoformat(value) - timezone.now()).total_seconds()
+
+
+# Commands that call one service with payload keys as arguments: (service, required, optional).
+SERVICE_COMMANDS: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
+    "workshops.update_session": (
+        services.session_update,
+        ("session_id",),
+        ("title", "mode", "duration_seconds", "grace_seconds", "max_proposals", "strata", "include_followers"),
+    ),
+    "workshops.add_workshop": (services.workshop_add, ("session_id", "name"), ("topic", "capacity")),
+    "workshops.update_workshop": (services.workshop_update, ("workshop_id",), ("name", "topic", "capacity")),
+    "workshops.remove_workshop": (services.workshop_remove, ("workshop_id",), ()),
+    "workshops.set_cofacilitator": (services.cofacilitator_set, ("workshop_id", "user_id"), ()),
+    "workshops.assign": (services.assignment_set, ("session_id", "user_id", "workshop_id"), ()),
+    "workshops.draw": (services.assignments_draw, ("session_id",), ("mode", "seed")),
+    "workshops.import_list": (services.assignments_import, ("session_id", "csv_text"), ()),
+    "workshops.choose": (services.workshop_choose, ("session_id", "workshop_id"), ()),
+    "workshops.open": (services.session_open, ("session_id",), ()),
+    "workshops.close": (services.session_close, ("session_id",), ("grace_seconds",)),
+    "workshops.reopen": (services.session_reopen, ("session_id",), ("shuffle",)),
+    "workshops.duplicate": (services.session_duplicate, ("session_id",), ("keep_assignments",)),
+    "workshops.set_timer": (services.timer_set, ("session_id", "seconds_left"), ()),
+    "workshops.broadcast": (services.broadcast_send, ("session_id", "text"), ()),
+    "workshops.answer_help": (services.help_answer, ("help_id",), ()),
+}
+
+
+class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
+    commands = {
+        **RoomConsumer.commands,
+        **NOTES_COMMANDS,
+        **AGENDA_COMMANDS,
+        **dict.fromkeys(SERVICE_COMMANDS, "service_command"),
+        "workshops.create_session": "create_session",
+        "workshops.ask_help": "ask_help",
+        "workshops.ask_more_time": "ask_more_time",
+        "workshops.visit": "visit",
+        "workshops.return": "return_to_plenary",
+        "workshops.log": "session_log",
+    }
+
+    plenary_id: int
+    session_state: dict[str, Any] | None = None
+    visiting = False
+
+    # -- joining: the room a socket enters, the meeting group, the snapshot
+
+    async def entry_room(self, room_id: int) -> int:
+        self.timers: list[asyncio.TimerHandle] = []
+        parent_id = await self.run_sync(
+            lambda: Room.objects.filter(pk=room_id).values_list("parent_id", flat=True).first()
+        )
+        self.plenary_id = parent_id or room_id
+        if parent_id is not None:
+            return room_id
+        return await self.run_sync(self._entry_destination) or room_id
+
+    def _entry_destination(self) -> int | None:
+        """A running session's breakout for this person, placing a late arrival by its rule."""
+        session = selectors.session_running(plenary_id=self.plenary_id)
+        if session is None:
+            return None
+        if selectors.destination(user=self.user, plenary_id=self.plenary_id) is None:
+            services.late_arrival_place(user=self.user, session=session)
+        return selectors.destination(user=self.user, plenary_id=self.plenary_id)
+
+    async def joined(self) -> None:
+        await self.join(events.meeting_group(self.plenary_id))
+
+    async def extend_snapshot(self, snapshot: dict[str, Any]) -> None:
+        payload, runs = await self.run_sync(self._session_payload)
+        self.runs = runs
+        self.session_state = payload
+        snapshot["workshops"] = None if payload is None else personal_view(payload, user_id=self.user.pk, runs=runs)
+        if payload is not None:
+            self._schedule(payload)
+        await self.notes_snapshot(snapshot)
+        await self.agenda_snapshot(snapshot)
+
+    def _session_payload(self) -> tuple[dict[str, Any] | None, bool]:
+        plenary = Room.objects.select_related("council").get(pk=self.plenary_id)
+        runs = self.user.has_perm("rooms.moderate_room", plenary)
+        session = selectors.session_current(plenary_id=self.plenary_id)
+        if session is None or not self.user.has_perm("workshops.view_session", session):
+            return None, runs
+        return selectors.session_payload(session), runs
+
+    async def enter_room(self, room_id: int, *, hidden: bool = False) -> None:
+        await self.run_sync(
+            services.breakout_join,
+            actor=self.user, room_id=room_id, channel_name=self.channel_name, hidden=hidden,
+            previous_room_id=self.room_id,
+        )
+
+    async def disconnect(self, code: int) -> None:
+        for timer in getattr(self, "timers", []):
+            timer.cancel()
+        room_id = getattr(self, "room_id", None)
+        if room_id is not None and getattr(self, "plenary_id", room_id) != room_id:
+            with contextlib.suppress(Exception):
+                await self.run_sync(services.breakout_left, actor=self.user, room_id=room_id)
+        await super().disconnect(code)
+
+    # -- following the session
+
+    async def workshops_session_changed(self, message: dict[str, Any]) -> None:
+        payload = message["payload"]
+        self.session_state = payload
+        await self.send_event(
+            events.SESSION_UPDATED, personal_view(payload, user_id=self.user.pk, runs=getattr(self, "runs", False))
+        )
+        self._schedule(payload)
+        await self.follow(payload)
+
+    def _room_of_workshop(self, payload: dict[str, Any], workshop_id: int | None) -> int | None:
+        return next((w["room_id"] for w in payload["workshops"] if w["id"] == workshop_id), None)
+
+    async def follow(self, payload: dict[str, Any]) -> None:
+        """Go where the session says this person belongs now."""
+        breakouts = {w["room_id"] for w in payload["workshops"]}
+        view = personal_view(payload, user_id=self.user.pk, runs=False)
+        if payload["status"] in RUNNING and not self.visiting:
+            target = self._room_of_workshop(payload, view["my_workshop_id"] or view["cofacilitating_id"])
+            if target is not None and target != self.room_id:
+                await self.move_to(target, payload)
+            elif target is None and self.room_id in breakouts:
+                await self.move_to(self.plenary_id, payload)
+        elif payload["status"] not in RUNNING and self.room_id in breakouts:
+            await self.move_to(self.plenary_id, payload)
+
+    async def move_to(self, room_id: int, payload: dict[str, Any] | None, *, hidden: bool = False) -> bool:
+        if room_id == self.plenary_id:
+            self.visiting = False
+        workshop = None
+        if payload is not None:
+            workshop = next((w for w in payload["workshops"] if w["room_id"] == room_id), None)
+        moved = await self.switch_room(room_id, hidden=hidden)
+        if moved:
+            await self.send_event(
+                events.MOVED,
+                {"room_id": room_id, "plenary_id": self.plenary_id, "workshop": workshop, "hidden": hidden},
+            )
+        return moved
+
+    def _schedule(self, payload: dict[str, Any]) -> None:
+        """Warnings before the end, time up, and the return when the countdown runs out."""
+        for timer in self.timers:
+            timer.cancel()
+        self.timers = []
+        loop = asyncio.get_running_loop()
+
+        def later(delay: float | None, action) -> None:
+            if delay is not None and delay > 0:
+                self.timers.append(loop.call_later(delay, lambda: loop.create_task(action())))
+
+        if payload["status"] == "open":
+            ends_in = _deadline(payload["ends_at"])
+            for seconds in settings.WORKSHOP_TIMER_WARNINGS:
+                later(
+                    None if ends_in is None else ends_in - seconds,
+                    lambda s=seconds: self.send_event(
+                        events.TIMER_WARNING,
+                        {"session_id": payload["session_id"], "seconds_left": s, "ends_at": payload["ends_at"]},
+                    ),
+                )
+            later(ends_in, lambda: self.send_event(events.TIME_UP, {"session_id": payload["session_id"]}))
+        elif payload["status"] == "closing":
+            later(_deadline(payload["closes_at"]), lambda: self._countdown_over(payload))
+
+    async def _countdown_over(self, payload: dict[str, Any]) -> None:
+        closed = {**payload, "status": "closed"}
+        if getattr(self, "runs", False):  # facilitators' sockets record it; anyone's view is the same
+            with contextlib.suppress(Exception):
+                await self.run_sync(services.session_finish_due, session_id=payload["session_id"])
+        await self.follow(closed)
+
+    # -- commands
+
+    def _arguments(self, command: Command, required: tuple[str, ...], optional: tuple[str, ...]) -> dict[str, Any]:
+        missing = [key for key in required if key not in command.payload]
+        if missing:
+            raise CouncilError(f"Missing {', '.join(missing)}.", code="invalid")
+        return {key: command.payload[key] for key in (*required, *optional) if key in command.payload}
+
+    async def service_command(self, command: Command) -> None:
+        service, required, optional = SERVICE_COMMANDS[command.type]
+        try:
+            arguments = self._arguments(command, required, optional)
+        except CouncilError as error:
+            await self.send_error(command.request_id, error.code, error.message)
+            return
+        await self.call_service(command, _typed(service), **arguments)
+
+    async def create_session(self, command: Command) -> None:
+        keys = ("title", "workshops", "mode", "duration_seconds", "grace_seconds", "max_proposals", "strata", "include_followers")
+        arguments = {key: command.payload[key] for key in keys if key in command.payload}
+        arguments.setdefault("title", "")
+        arguments.setdefault("workshops", [])
+
+        def create(*, actor, **kwargs):
+            return {"session_id": services.session_create(actor=actor, **kwargs).pk}
+
+        await self.call_service(command, _typed(create), room_id=self.plenary_id, **arguments)
+
+    async def _current_workshop_call(self, command: Command, service) -> None:
+        workshop_id = self._current_workshop_id()
+        if workshop_id is None:
+            await self.send_error(command.request_id, "not_in_workshop", "You are not in a workshop.")
+            return
+        await self.call_service(command, service, workshop_id=workshop_id)
+
+    def _current_workshop_id(self) -> int | None:
+        state = self.session_state or {"workshops": []}
+        return next((w["id"] for w in state["workshops"] if w["room_id"] == self.room_id), None)
+
+    async def ask_help(self, command: Command) -> None:
+        await self._current_workshop_call(command, services.help_ask)
+
+    async def ask_more_time(self, command: Command) -> None:
+        await self._current_workshop_call(command, services.more_time_ask)
+
+    async def visit(self, command: Command) -> None:
+        workshop_id, hidden = command.payload.get("workshop_id"), command.payload.get("hidden", False) is True
+        if isinstance(workshop_id, bool) or not isinstance(workshop_id, int):
+            await self.send_error(command.request_id, "invalid", "'workshop_id' must be an integer.")
+            return
+        try:
+            room_id = await self.run_sync(services.visit_check, actor=self.user, workshop_id=workshop_id, hidden=hidden)
+        except AccessDenied as error:
+            await self.send_error(command.request_id, error.code, "You may not visit this workshop.")
+            return
+        await self.send_ack(command, {"room_id": room_id})
+        self.visiting = True
+        await self.move_to(room_id, self.session_state, hidden=hidden)
+
+    async def return_to_plenary(self, command: Command) -> None:
+        if not self.visiting:
+            await self.send_error(command.request_id, "not_visiting", "Only a facilitator visiting a workshop returns by themselves.")
+            return
+        await self.send_ack(command)
+        await self.move_to(self.plenary_id, self.session_state)
+        if self.session_state:
+            await self.follow(self.session_state)
+
+    async def session_log(self, command: Command) -> None:
+        session_id = command.payload.get("session_id")
+
+        def read(*, actor, session_id):
+            session = access_session(actor, session_id, perm="workshops.view_log")
+            return {"entries": selectors.session_log(session=session), "whereabouts": selectors.whereabouts(session=session)}
+
+        await self.call_service(command, read, session_id=session_id)
+
+    # -- events for facilitators only, or for everyone
+
+    workshops_broadcast_sent = RoomConsumer.forward
+
+    async def _to_facilitators(self, message: dict[str, Any]) -> None:
+        view = personal_view(self.session_state, user_id=self.user.pk, runs=False) if self.session_state else {}
+        if getattr(self, "runs", False) or view.get("cofacilitating_id") == message["payload"].get("workshop", {}).get("id", message["payload"].get("workshop_id")):
+            await self.forward(message)
+
+    workshops_help_requested = _to_facilitators
+    workshops_help_answered = _to_facilitators
+    workshops_more_time_requested = _to_facilitators
+
+
+def _typed(service):
+    """Turn payload type mistakes (a string for an id…) into a clear error, not a crash."""
+
+    def call(**kwargs):
+        try:
+            return service(**kwargs)
+        except (TypeError, ValueError) as error:
+            raise CouncilError(f"Invalid arguments: {error}", code="invalid") from error
+
+    return call

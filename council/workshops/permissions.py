@@ -1,0 +1,187 @@
+"""Who may do what with workshops: one named permission per action (docs/permissions.md).
+
+Session-wide actions take the WorkshopSession; entering and running a breakout take its
+Room (asked by council/rooms/permissions.py); a workshop's own actions take the Workshop.
+"""
+
+import rules
+
+from council.core.errors import AccessDenied
+from council.core.memo import recall
+from council.core.memo import remembered
+from council.workshops.models import Assignment
+from council.workshops.models import Workshop
+from council.workshops.models import WorkshopSession
+
+
+def _workshop_of_room(room) -> Workshop | None:
+    return recall(
+        ("workshop_of_room", room.pk),
+        lambda: Workshop.objects.select_related("session__room__council").filter(room=room).first(),
+    )
+
+
+def _assigned_workshop_id(user, session_id: int) -> int | None:
+    return recall(
+        ("assigned", user.pk, session_id),
+        lambda: Assignment.objects.filter(session_id=session_id, user_id=user.pk)
+        .values_list("workshop_id", flat=True)
+        .first(),
+    )
+
+
+@rules.predicate
+def runs_the_plenary(user, session) -> bool:
+    """Facilitators of the plenary room (council facilitators and room facilitators)."""
+    return user.has_perm("rooms.moderate_room", session.room)
+
+
+@rules.predicate
+def may_follow_the_plenary(user, session) -> bool:
+    return user.has_perm("rooms.view_room", session.room)
+
+
+@rules.predicate
+def session_is_running(user, session) -> bool:
+    return session.is_running
+
+
+@rules.predicate
+def session_is_draft(user, session) -> bool:
+    return session.status == WorkshopSession.Status.DRAFT
+
+
+@rules.predicate
+def participants_choose(user, session) -> bool:
+    return session.mode == WorkshopSession.Mode.CHOICE
+
+
+@rules.predicate
+def council_allows_listening_in(user, session) -> bool:
+    return session.room.council.workshops_allow_listening_in
+
+
+@rules.predicate
+def cofacilitates_a_workshop(user, session) -> bool:
+    return user.is_authenticated and recall(
+        ("cofacilitates", user.pk, session.pk),
+        lambda: session.workshops.filter(cofacilitator_id=user.pk).exists(),
+    )
+
+
+# -- a breakout room (rooms.* rules ask these by name)
+
+
+@rules.predicate
+def facilitates_this_breakout(user, room) -> bool:
+    workshop = _workshop_of_room(room)
+    if workshop is None:
+        return False
+    return workshop.cofacilitator_id == user.pk or user.has_perm("rooms.moderate_room", workshop.session.room)
+
+
+@rules.predicate
+def assigned_to_this_running_breakout(user, room) -> bool:
+    workshop = _workshop_of_room(room)
+    if workshop is None or not workshop.session.is_running:
+        return False
+    session = workshop.session
+    return _assigned_workshop_id(user, session.pk) == workshop.pk and user.has_perm(
+        "rooms.view_room", session.room
+    )
+
+
+rules.add_perm("workshops.facilitate_breakout", facilitates_this_breakout)
+rules.add_perm("workshops.enter_breakout", facilitates_this_breakout | assigned_to_this_running_breakout)
+
+# -- a workshop
+
+
+@rules.predicate
+def member_of_workshop(user, workshop) -> bool:
+    return _assigned_workshop_id(user, workshop.session_id) == workshop.pk and user.has_perm(
+        "rooms.view_room", workshop.session.room
+    )
+
+
+@rules.predicate
+def facilitates_workshop(user, workshop) -> bool:
+    return facilitates_this_breakout(user, workshop.room)
+
+
+@rules.predicate
+def workshop_session_running(user, workshop) -> bool:
+    return workshop.session.is_running
+
+
+@rules.predicate
+def workshop_session_started(user, workshop) -> bool:
+    return workshop.session.round > 0
+
+
+rules.add_perm("workshops.ask_help", member_of_workshop & workshop_session_running)
+rules.add_perm("workshops.edit_notes", facilitates_workshop | (member_of_workshop & workshop_session_running))
+rules.add_perm("workshops.edit_report", facilitates_workshop | (member_of_workshop & workshop_session_started))
+rules.add_perm("workshops.view_workshop", facilitates_workshop | member_of_workshop)
+
+# -- a session
+
+rules.add_perm("workshops.prepare_workshops", rules.is_authenticated & runs_the_plenary)
+for action in (
+    "change_session",  # names, topics, capacities, co-facilitators, settings
+    "assign_participants",  # by hand, drawn, from a list; moving people while running
+    "open_workshops",
+    "close_workshops",
+    "set_timer",
+    "broadcast_message",
+    "visit_workshop",
+    "answer_help",
+    "view_log",
+    "export_outputs",
+):
+    rules.add_perm(f"workshops.{action}", runs_the_plenary)
+rules.add_perm("workshops.listen_in", runs_the_plenary & council_allows_listening_in)
+rules.add_perm("workshops.view_session", runs_the_plenary | cofacilitates_a_workshop | may_follow_the_plenary)
+rules.add_perm("workshops.see_help_requests", runs_the_plenary | cofacilitates_a_workshop)
+rules.add_perm(
+    "workshops.choose_workshop",
+    may_follow_the_plenary & participants_choose & (session_is_draft | session_is_running) & ~runs_the_plenary,
+)
+
+# -- the meeting's agenda and speakers (a room)
+
+
+
+@rules.predicate
+def may_view_room(user, room) -> bool:
+    return user.has_perm("rooms.view_room", room)
+
+
+@rules.predicate
+def moderates_room(user, room) -> bool:
+    return user.has_perm("rooms.moderate_room", room)
+
+
+rules.add_perm("workshops.view_agenda", may_view_room)
+rules.add_perm("workshops.manage_agenda", moderates_room)
+rules.add_perm("workshops.manage_speakers", moderates_room)
+
+
+def access_session(user, session_id: int, *, perm: str, for_update: bool = False) -> WorkshopSession:
+    """Fetch a session and check `perm`; missing and forbidden raise the same AccessDenied."""
+    sessions = WorkshopSession.objects.select_related("room__council")
+    if for_update:
+        sessions = sessions.select_for_update(of=("self",))
+    session = sessions.filter(pk=session_id).first()
+    with remembered():
+        if session is None or not user.has_perm(perm, session):
+            raise AccessDenied(perm)
+    return session
+
+
+def access_workshop(user, workshop_id: int, *, perm: str) -> Workshop:
+    workshop = Workshop.objects.select_related("session__room__council", "room").filter(pk=workshop_id).first()
+    with remembered():
+        if workshop is None or not user.has_perm(perm, workshop):
+            raise AccessDenied(perm)
+    return workshop

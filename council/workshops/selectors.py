@@ -1,0 +1,193 @@
+"""Reads for workshops: the session as sockets see it, where a person belongs, the log."""
+
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+
+from council.rooms.models import Presence
+from council.rooms.models import Room
+from council.workshops.models import Assignment
+from council.workshops.models import LogEntry
+from council.workshops.models import Workshop
+from council.workshops.models import WorkshopSession
+
+RUNNING = (WorkshopSession.Status.OPEN, WorkshopSession.Status.CLOSING)
+
+
+def plenary_of(room: Room) -> int:
+    return room.parent_id or room.pk
+
+
+def session_running(*, plenary_id: int) -> WorkshopSession | None:
+    """The plenary's open or closing session, if its countdown has not run out."""
+    session = (
+        WorkshopSession.objects.select_related("room__council")
+        .filter(room_id=plenary_id, status__in=RUNNING)
+        .first()
+    )
+    return session if session is not None and session.is_running else None
+
+
+def session_current(*, plenary_id: int) -> WorkshopSession | None:
+    """The session a meeting shows: the running one, else the newest draft, else the newest."""
+    sessions = WorkshopSession.objects.select_related("room__council").filter(room_id=plenary_id)
+    running = session_running(plenary_id=plenary_id)
+    if running is not None:
+        return running
+    return sessions.filter(status=WorkshopSession.Status.DRAFT).first() or sessions.first()
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _person(user) -> dict[str, Any] | None:
+    return {"id": user.pk, "name": str(user.public_name)} if user else None
+
+
+def session_payload(session: WorkshopSession) -> dict[str, Any]:
+    """Everything about a session, sent to every socket of the meeting on every change.
+
+    Consumers keep `assignments` and `people` for facilitators and give everyone else
+    only their own workshop (council/workshops/consumers.py).
+    """
+    workshops = list(
+        Workshop.objects.filter(session=session).select_related("cofacilitator").annotate(size=Count("assignments"))
+    )
+    assignments = list(
+        Assignment.objects.filter(session=session).select_related("user").order_by("user_id")
+    )
+    return {
+        "session_id": session.pk,
+        "room_id": session.room_id,
+        "title": session.title,
+        "status": session.effective_status(),
+        "mode": session.mode,
+        "seed": session.seed,
+        "strata": session.strata,
+        "round": session.round,
+        "duration_seconds": session.duration_seconds,
+        "grace_seconds": session.grace_seconds,
+        "max_proposals": session.max_proposals,
+        "opened_at": _iso(session.opened_at),
+        "ends_at": _iso(session.ends_at),
+        "closes_at": _iso(session.closes_at),
+        "server_now": timezone.now().isoformat(),
+        "listening_in_allowed": session.room.council.workshops_allow_listening_in,
+        "workshops": [
+            {
+                "id": w.pk,
+                "name": w.name,
+                "topic": w.topic,
+                "capacity": w.capacity,
+                "room_id": w.room_id,
+                "size": w.size,
+                "cofacilitator": _person(w.cofacilitator),
+            }
+            for w in workshops
+        ],
+        "assignments": [[a.user_id, a.workshop_id] for a in assignments],
+        "people": [{"id": a.user_id, "name": str(a.user.public_name), "workshop_id": a.workshop_id} for a in assignments],
+    }
+
+
+def destination(*, user, plenary_id: int) -> int | None:
+    """The breakout room the person belongs in now, or None for the plenary."""
+    session = session_running(plenary_id=plenary_id)
+    if session is None:
+        return None
+    return (
+        Assignment.objects.filter(session=session, user_id=user.pk).values_list("workshop__room_id", flat=True).first()
+    )
+
+
+def whereabouts(*, session: WorkshopSession) -> dict[int, list[dict[str, Any]]]:
+    """Who is in which workshop right now (fresh presences), for the facilitator's overview."""
+    rooms = dict(Workshop.objects.filter(session=session).values_list("room_id", "pk"))
+    present: dict[int, list[dict[str, Any]]] = {pk: [] for pk in rooms.values()}
+    rows = (
+        Presence.objects.filter(room_id__in=rooms, hidden=False)
+        .select_related("user")
+        .order_by("user__display_name", "user_id")
+    )
+    seen = set()
+    for row in rows:
+        if (row.room_id, row.user_id) not in seen:
+            seen.add((row.room_id, row.user_id))
+            present[rooms[row.room_id]].append(_person(row.user))
+    return present
+
+
+def session_log(*, session: WorkshopSession) -> list[dict[str, Any]]:
+    entries = LogEntry.objects.filter(session=session).select_related("user", "actor", "workshop")
+    return [
+        {
+            "at": e.at.isoformat(),
+            "kind": e.kind,
+            "label": str(e.get_kind_display()),
+            "workshop": e.workshop.name if e.workshop else "",
+            "user": _person(e.user),
+            "actor": _person(e.actor),
+            "text": e.text,
+        }
+        for e in entries
+    ]
+
+
+def assignment_pool(*, session: WorkshopSession) -> list[int]:
+    """Who a draw places: people present in the plenary or its workshops, not its facilitators.
+
+    Residents who follow are included only when the session says so.
+    """
+    from council.accounts.models import User
+    from council.councils.models import Role
+    from council.councils.selectors import roles_of
+
+    room = session.room
+    rooms = [room.pk, *Workshop.objects.filter(session=session).values_list("room_id", flat=True)]
+    user_ids = sorted(set(Presence.objects.filter(room_id__in=rooms, hidden=False).values_list("user_id", flat=True)))
+    roles = roles_of(council=room.council, user_ids=user_ids)
+    pool = []
+    for user in User.objects.filter(pk__in=user_ids):
+        if user.has_perm("rooms.moderate_room", room):
+            continue
+        if roles.get(user.pk) == Role.RESIDENT and not session.include_followers:
+            continue
+        pool.append(user.pk)
+    return pool
+
+
+def memberships_of(*, session: WorkshopSession, user_ids: list[int]) -> dict[int, set[int]]:
+    """{user id: ids of the session's workshop groups they are in} (static or rule-based)."""
+    from council.groups.models import NeighbourhoodGroup
+    from council.groups.selectors import group_members
+
+    groups = NeighbourhoodGroup.objects.filter(workshops__session=session).distinct()
+    found: dict[int, set[int]] = {uid: set() for uid in user_ids}
+    for group in groups:
+        for uid in group_members(group).filter(pk__in=user_ids).values_list("pk", flat=True):
+            found[uid].add(group.pk)
+    return found
+
+
+def strata_of(*, session: WorkshopSession, user_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Each person's values of the session's lottery strata ("zone" or a profile attribute key).
+
+    A missing answer is its own stratum (""), so people who did not answer are spread too.
+    """
+    from council.groups.models import ProfileValue
+    from council.groups.models import ResidentProfile
+
+    council = session.room.council
+    keys = list(session.strata)
+    values: dict[int, dict[str, str]] = {uid: {} for uid in user_ids}
+    profiles = ResidentProfile.objects.filter(council=council, user_id__in=user_ids).select_related("zone")
+    for profile in profiles:
+        values[profile.user_id]["zone"] = profile.zone.name if profile.zone else ""
+    answers = ProfileValue.objects.filter(
+        profile__council=council, profile__user_id__in=user_ids, attribute__key__in=keys
+    ).values_list("profile__user_id", "attribute__key", "value")
+    for uid, key, value in answers:
+        values[uid][key] = value
+    return {uid: tuple(values[uid].get(key, "") for key in keys) for uid in user_ids}

@@ -1,0 +1,604 @@
+"""Writes for workshops. Each checks one named permission, persists, then broadcasts.
+
+Every change to a session is announced as one `workshops.session_changed` carrying the
+whole session (selectors.session_payload): sockets apply it whole, so a lost event is
+mended by the next one or by the snapshot on reconnect.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from council.core.errors import AccessDenied
+from council.core.errors import InvalidInput
+from council.core.realtime import send_event_on_commit
+from council.rooms import services as room_services
+from council.rooms.models import Room
+from council.rooms.permissions import access_room
+from council.workshops import assignment as draw
+from council.workshops import events
+from council.workshops.models import Assignment
+from council.workshops.models import HelpRequest
+from council.workshops.models import LogEntry
+from council.workshops.models import Workshop
+from council.workshops.models import WorkshopSession
+from council.workshops.permissions import access_session
+from council.workshops.permissions import access_workshop
+from council.workshops.selectors import assignment_pool
+from council.workshops.selectors import memberships_of
+from council.workshops.selectors import session_payload
+from council.workshops.selectors import strata_of
+
+Mode = WorkshopSession.Mode
+Status = WorkshopSession.Status
+MAX_WORKSHOPS = 50
+
+
+def announce(session: WorkshopSession) -> None:
+    """Tell every socket of the meeting the session as it is once this transaction commits."""
+    transaction.on_commit(lambda: _announce_now(session.pk))
+
+
+def _announce_now(session_id: int) -> None:
+    from council.core.realtime import _broadcast
+    from council.core.realtime import group_message
+
+    session = WorkshopSession.objects.select_related("room__council").get(pk=session_id)
+    _broadcast(events.meeting_group(session.room_id), group_message(events.SESSION_CHANGED, session_payload(session)))
+
+
+def _log(session, kind, *, actor=None, user=None, workshop=None, text: str = "") -> None:
+    LogEntry.objects.create(session=session, kind=kind, actor=actor, user=user, workshop=workshop, text=text)
+
+
+def _clean_text(value: Any, *, field: str, max_chars: int, required: bool = True) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise InvalidInput(_("%(field)s is required.") % {"field": field})
+    if len(text) > max_chars:
+        raise InvalidInput(_("%(field)s is too long (at most %(max)d characters).") % {"field": field, "max": max_chars})
+    return text
+
+
+def _capacity(value: Any) -> int | None:
+    if value in (None, "", 0):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 1000:
+        raise InvalidInput(_("A capacity is a number of people between 1 and 1000."))
+    return value
+
+
+def _workshop_create(session: WorkshopSession, position: int, spec: dict[str, Any]) -> Workshop:
+    name = _clean_text(spec.get("name"), field=_("The workshop's name"), max_chars=120)
+    room = Room.objects.create(council=session.room.council, name=name, parent=session.room)
+    return Workshop.objects.create(
+        session=session,
+        position=position,
+        name=name,
+        topic=_clean_text(spec.get("topic", ""), field=_("The topic"), max_chars=2000, required=False),
+        capacity=_capacity(spec.get("capacity")),
+        room=room,
+    )
+
+
+def _settings(session: WorkshopSession, options: dict[str, Any]) -> None:
+    if "title" in options:
+        session.title = _clean_text(options["title"], field=_("The title"), max_chars=160)
+    if "mode" in options:
+        if options["mode"] not in Mode.values:
+            raise InvalidInput(_("Unknown way of assigning people."))
+        session.mode = options["mode"]
+    for field, low, high in (("duration_seconds", 60, 8 * 3600), ("grace_seconds", 0, 600), ("max_proposals", 1, 10)):
+        if field in options:
+            value = options[field]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise InvalidInput(_("%(field)s must be between %(low)d and %(high)d.") % {"field": field, "low": low, "high": high})
+            setattr(session, field, value)
+    if "strata" in options:
+        strata = options["strata"]
+        if not isinstance(strata, list) or not all(isinstance(k, str) and k for k in strata) or len(strata) > 5:
+            raise InvalidInput(_("Choose up to five attributes for the lottery."))
+        session.strata = strata
+    if "include_followers" in options:
+        session.include_followers = bool(options["include_followers"])
+
+
+@transaction.atomic
+def session_create(*, actor, room_id: int, title: str, workshops: list[dict[str, Any]], **options: Any) -> WorkshopSession:
+    """Prepare a session of breakout workshops for a plenary room (each gets its breakout room)."""
+    room = access_room(actor, room_id, perm="rooms.view_room")
+    if room.parent_id is not None:
+        raise InvalidInput(_("Workshops are prepared from the plenary room."))
+    if not actor.has_perm("workshops.prepare_workshops", WorkshopSession(room=room)):
+        raise AccessDenied("workshops.prepare_workshops")
+    if not isinstance(workshops, list) or not 1 <= len(workshops) <= MAX_WORKSHOPS:
+        raise InvalidInput(_("A session has between 1 and %(max)d workshops.") % {"max": MAX_WORKSHOPS})
+    session = WorkshopSession(room=room, title="", created_by=actor, seed=draw.draw_seed())
+    _settings(session, {"title": title, **options})
+    session.save()
+    for position, spec in enumerate(workshops, start=1):
+        _workshop_create(session, position, spec if isinstance(spec, dict) else {})
+    announce(session)
+    return session
+
+
+@transaction.atomic
+def session_update(*, actor, session_id: int, **options: Any) -> dict[str, Any]:
+    session = access_session(actor, session_id, perm="workshops.change_session", for_update=True)
+    _settings(session, options)
+    session.save()
+    announce(session)
+    return {}
+
+
+@transaction.atomic
+def workshop_add(*, actor, session_id: int, name: str, topic: str = "", capacity: int | None = None) -> dict[str, Any]:
+    session = access_session(actor, session_id, perm="workshops.change_session", for_update=True)
+    count = session.workshops.count()
+    if count >= MAX_WORKSHOPS:
+        raise InvalidInput(_("A session has between 1 and %(max)d workshops.") % {"max": MAX_WORKSHOPS})
+    workshop = _workshop_create(session, count + 1, {"name": name, "topic": topic, "capacity": capacity})
+    announce(session)
+    return {"workshop_id": workshop.pk}
+
+
+@transaction.atomic
+def workshop_update(*, actor, workshop_id: int, **changes: Any) -> dict[str, Any]:
+    workshop = Workshop.objects.select_related("room", "session").filter(pk=workshop_id).first()
+    if workshop is None:
+        raise AccessDenied("workshops.change_session")
+    session = access_session(actor, workshop.session_id, perm="workshops.change_session", for_update=True)
+    if "name" in changes:
+        workshop.name = workshop.room.name = _clean_text(changes["name"], field=_("The workshop's name"), max_chars=120)
+        workshop.room.save(update_fields=["name"])
+    if "topic" in changes:
+        workshop.topic = _clean_text(changes["topic"], field=_("The topic"), max_chars=2000, required=False)
+    if "capacity" in changes:
+        workshop.capacity = _capacity(changes["capacity"])
+    workshop.save()
+    announce(session)
+    return {}
+
+
+@transaction.atomic
+def workshop_remove(*, actor, workshop_id: int) -> dict[str, Any]:
+    workshop = Workshop.objects.filter(pk=workshop_id).first()
+    if workshop is None:
+        raise AccessDenied("workshops.change_session")
+    session = access_session(actor, workshop.session_id, perm="workshops.change_session", for_update=True)
+    if session.is_running:
+        raise InvalidInput(_("Close the workshops before removing one."))
+    room = workshop.room
+    workshop.delete()
+    room.delete()
+    announce(session)
+    return {}
+
+
+@transaction.atomic
+def cofacilitator_set(*, actor, workshop_id: int, user_id: int | None) -> dict[str, Any]:
+    """Give a workshop its own co-facilitator (they run its chat and video), or none."""
+    from council.accounts.models import User
+
+    workshop = Workshop.objects.filter(pk=workshop_id).first()
+    if workshop is None:
+        raise AccessDenied("workshops.change_session")
+    session = access_session(actor, workshop.session_id, perm="workshops.change_session", for_update=True)
+    person = None
+    if user_id is not None:
+        person = User.objects.filter(pk=user_id).first()
+        if person is None or not person.has_perm("rooms.view_room", session.room):
+            raise InvalidInput(_("Choose someone who takes part in the meeting."))
+    workshop.cofacilitator = person
+    workshop.save(update_fields=["cofacilitator"])
+    announce(session)
+    return {}
+
+
+# ---------------------------------------------------------------- assignment
+
+
+def _sizes(session: WorkshopSession) -> dict[int, int]:
+    sizes = dict.fromkeys(session.workshops.values_list("pk", flat=True), 0)
+    for workshop_id in Assignment.objects.filter(session=session).values_list("workshop_id", flat=True):
+        sizes[workshop_id] += 1
+    return sizes
+
+
+def _place(session: WorkshopSession, user_id: int, workshop: Workshop | None, actor) -> bool:
+    """Put one person in a workshop (None: back to the plenary); True if anything changed."""
+    current = Assignment.objects.filter(session=session, user_id=user_id).first()
+    if workshop is None:
+        if current is None:
+            return False
+        current.delete()
+        _log(session, LogEntry.Kind.UNASSIGNED, actor=actor, user=current.user, workshop=current.workshop)
+        return True
+    if current is not None and current.workshop_id == workshop.pk:
+        return False
+    if workshop.capacity is not None and workshop.assignments.count() >= workshop.capacity:
+        raise InvalidInput(_("%(name)s is full.") % {"name": workshop.name})
+    Assignment.objects.update_or_create(
+        session=session, user_id=user_id, defaults={"workshop": workshop, "assigned_by": actor}
+    )
+    LogEntry.objects.create(session=session, kind=LogEntry.Kind.ASSIGNED, actor=actor, user_id=user_id, workshop=workshop)
+    return True
+
+
+def _workshop_in(session: WorkshopSession, workshop_id: int | None) -> Workshop | None:
+    if workshop_id is None:
+        return None
+    workshop = session.workshops.filter(pk=workshop_id).first()
+    if workshop is None:
+        raise InvalidInput(_("There is no such workshop in this session."))
+    return workshop
+
+
+@transaction.atomic
+def assignment_set(*, actor, session_id: int, user_id: int, workshop_id: int | None) -> dict[str, Any]:
+    """Put someone in a workshop by hand, or move them while workshops run.
+
+    The session row is locked: two facilitators moving the same person one after the
+    other leave the person where the second put them, never in two workshops.
+    """
+    from council.accounts.models import User
+
+    session = access_session(actor, session_id, perm="workshops.assign_participants", for_update=True)
+    workshop = _workshop_in(session, workshop_id)
+    person = User.objects.filter(pk=user_id).first()
+    if person is None or not person.has_perm("rooms.view_room", session.room):
+        raise InvalidInput(_("Choose someone who takes part in the meeting."))
+    if _place(session, person.pk, workshop, actor):
+        announce(session)
+    return {}
+
+
+@transaction.atomic
+def workshop_choose(*, actor, session_id: int, workshop_id: int) -> dict[str, Any]:
+    """A participant picks their workshop (sessions where participants choose), within capacity."""
+    session = access_session(actor, session_id, perm="workshops.choose_workshop", for_update=True)
+    if _place(session, actor.pk, _workshop_in(session, workshop_id), actor):
+        announce(session)
+    return {}
+
+
+def _slots(session: WorkshopSession) -> list[draw.Slot]:
+    workshops = session.workshops.prefetch_related("groups")
+    return [
+        draw.Slot(workshop_id=w.pk, capacity=w.capacity, group_ids=frozenset(g.pk for g in w.groups.all()))
+        for w in workshops
+    ]
+
+
+def _memberships(session: WorkshopSession, user_ids: list[int]) -> dict[int, set[int]]:
+    return memberships_of(session=session, user_ids=user_ids)
+
+
+@transaction.atomic
+def assignments_draw(*, actor, session_id: int, mode: str | None = None, seed: str | None = None) -> dict[str, Any]:
+    """Assign everyone present by the session's rule (random, by group, stratified lottery).
+
+    Replaces earlier assignments. The seed is published with the session, so anyone can
+    draw again from the same list and seed and get the same workshops.
+    """
+    session = access_session(actor, session_id, perm="workshops.assign_participants", for_update=True)
+    if mode is not None:
+        _settings(session, {"mode": mode})
+    if session.mode not in (Mode.RANDOM, Mode.GROUPS, Mode.LOTTERY):
+        raise InvalidInput(_("Only random, by-group and lottery assignments are drawn."))
+    session.seed = _clean_text(seed, field=_("The seed"), max_chars=64) if seed else draw.draw_seed()
+    session.save()
+    people = assignment_pool(session=session)
+    slots = _slots(session)
+    if session.mode == Mode.RANDOM:
+        placement = draw.assign_random(people, slots, session.seed)
+    elif session.mode == Mode.GROUPS:
+        placement = draw.assign_by_group(people, slots, _memberships(session, people), session.seed)
+    else:
+        placement = draw.assign_stratified(people, slots, strata_of(session=session, user_ids=people), session.seed)
+    _replace_assignments(session, placement.assigned, actor)
+    announce(session)
+    return {"assigned": len(placement.assigned), "unplaced": placement.unplaced, "seed": session.seed}
+
+
+def _replace_assignments(session: WorkshopSession, placement: dict[int, int], actor) -> None:
+    Assignment.objects.filter(session=session).delete()
+    Assignment.objects.bulk_create(
+        [Assignment(session=session, user_id=uid, workshop_id=wid, assigned_by=actor) for uid, wid in placement.items()]
+    )
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(session=session, kind=LogEntry.Kind.ASSIGNED, actor=actor, user_id=uid, workshop_id=wid)
+            for uid, wid in placement.items()
+        ]
+    )
+
+
+@transaction.atomic
+def assignments_import(*, actor, session_id: int, csv_text: str) -> dict[str, Any]:
+    """Pre-assign from a list of `e-mail, workshop` rows; report what could not be used."""
+    from council.accounts.models import User
+
+    session = access_session(actor, session_id, perm="workshops.assign_participants", for_update=True)
+    workshops = {w.name.casefold(): w for w in session.workshops.all()}
+    rows, errors = draw.parse_assignment_csv(csv_text, [w.name for w in workshops.values()])
+    users = {u.email.lower(): u for u in User.objects.filter(email__in=[email for email, _name in rows])}
+    assigned = 0
+    for email, name in rows:
+        person = users.get(email)
+        if person is None or not person.has_perm("rooms.view_room", session.room):
+            errors.append(_("%(email)s has no access to this meeting.") % {"email": email})
+            continue
+        try:
+            _place(session, person.pk, workshops[name.casefold()], actor)
+            assigned += 1
+        except InvalidInput as error:
+            errors.append(f"{email}: {error.message}")
+    session.mode = Mode.LIST
+    session.save(update_fields=["mode"])
+    announce(session)
+    return {"assigned": assigned, "errors": errors}
+
+
+def late_arrival_place(*, user, session: WorkshopSession) -> Workshop | None:
+    """Place someone who arrives while workshops run by the session's rule (None: plenary)."""
+    with transaction.atomic():
+        session = WorkshopSession.objects.select_for_update().select_related("room__council").get(pk=session.pk)
+        if not session.is_running or Assignment.objects.filter(session=session, user=user).exists():
+            return None
+        if user.pk not in _pool_for(session, user):
+            return None
+        sizes = _sizes(session)
+        stratum, stratum_sizes, groups = None, None, None
+        if session.mode == Mode.LOTTERY:
+            stratum = strata_of(session=session, user_ids=[user.pk]).get(user.pk, ("",))
+            assigned = dict(Assignment.objects.filter(session=session).values_list("user_id", "workshop_id"))
+            strata = strata_of(session=session, user_ids=list(assigned))
+            stratum_sizes = {pk: {} for pk in sizes}
+            for uid, wid in assigned.items():
+                key = strata.get(uid, ("",))
+                stratum_sizes[wid][key] = stratum_sizes[wid].get(key, 0) + 1
+        if session.mode == Mode.GROUPS:
+            groups = _memberships(session, [user.pk]).get(user.pk, set())
+        workshop_id = draw.place_late_arrival(
+            user.pk, _slots(session), sizes, mode=session.mode, seed=session.seed,
+            groups=groups, stratum=stratum, stratum_sizes=stratum_sizes,
+        )
+        if workshop_id is None:
+            return None
+        workshop = session.workshops.get(pk=workshop_id)
+        _place(session, user.pk, workshop, None)
+        announce(session)
+        return workshop
+
+
+def _pool_for(session: WorkshopSession, user) -> list[int]:
+    from council.councils.models import Role
+    from council.councils.selectors import role_get
+
+    if user.has_perm("rooms.moderate_room", session.room):
+        return []
+    if role_get(user=user, council=session.room.council) == Role.RESIDENT and not session.include_followers:
+        return []
+    return [user.pk]
+
+
+# ---------------------------------------------------------------- running
+
+
+@transaction.atomic
+def session_open(*, actor, session_id: int) -> dict[str, Any]:
+    """Open every workshop at once: assigned people's sockets move to their breakout rooms."""
+    session = access_session(actor, session_id, perm="workshops.open_workshops", for_update=True)
+    if session.is_running:
+        raise InvalidInput(_("These workshops are already open."))
+    if WorkshopSession.objects.filter(room=session.room, status__in=(Status.OPEN, Status.CLOSING)).exclude(pk=session.pk).exists():
+        stale = WorkshopSession.objects.select_for_update().filter(room=session.room, status__in=(Status.OPEN, Status.CLOSING)).exclude(pk=session.pk)
+        for other in stale:
+            if other.is_running:
+                raise InvalidInput(_("Another set of workshops is running in this room."))
+            _finish(other)
+    now = timezone.now()
+    session.status = Status.OPEN
+    session.round += 1
+    session.opened_at = now
+    session.ends_at = now + timedelta(seconds=session.duration_seconds)
+    session.closes_at = session.closed_at = None
+    session.save()
+    _log(session, LogEntry.Kind.OPENED, actor=actor)
+    announce(session)
+    return {}
+
+
+@transaction.atomic
+def session_close(*, actor, session_id: int, grace_seconds: int | None = None) -> dict[str, Any]:
+    """Start the countdown after which everyone returns to the plenary."""
+    session = access_session(actor, session_id, perm="workshops.close_workshops", for_update=True)
+    if session.effective_status() != Status.OPEN:
+        raise InvalidInput(_("These workshops are not open."))
+    if grace_seconds is not None:
+        _settings(session, {"grace_seconds": grace_seconds})
+    session.status = Status.CLOSING
+    session.closes_at = timezone.now() + timedelta(seconds=session.grace_seconds)
+    session.save()
+    _log(session, LogEntry.Kind.CLOSING, actor=actor)
+    if session.grace_seconds == 0:
+        _finish(session)
+    announce(session)
+    return {}
+
+
+def _finish(session: WorkshopSession) -> None:
+    session.status = Status.CLOSED
+    session.closed_at = session.closes_at or timezone.now()
+    session.save(update_fields=["status", "closed_at"])
+    _log(session, LogEntry.Kind.CLOSED)
+
+
+@transaction.atomic
+def session_finish_due(*, session_id: int) -> bool:
+    """Record that a closing session's countdown ran out (idempotent; any socket may ask)."""
+    session = WorkshopSession.objects.select_for_update().filter(pk=session_id).first()
+    if session is None or session.status != Status.CLOSING or session.is_running:
+        return False
+    _finish(session)
+    announce(session)
+    return True
+
+
+@transaction.atomic
+def session_reopen(*, actor, session_id: int, shuffle: bool = False) -> dict[str, Any]:
+    """Open closed workshops again, with the same people or drawn again."""
+    session = access_session(actor, session_id, perm="workshops.open_workshops", for_update=True)
+    if session.effective_status() != Status.CLOSED:
+        raise InvalidInput(_("Only closed workshops can be reopened."))
+    if session.status == Status.CLOSING:
+        _finish(session)
+    if shuffle:
+        session.status = Status.DRAFT
+        session.save(update_fields=["status"])
+        assignments_draw(actor=actor, session_id=session.pk)
+    return session_open(actor=actor, session_id=session.pk)
+
+
+@transaction.atomic
+def session_duplicate(*, actor, session_id: int, keep_assignments: bool = False, room_id: int | None = None) -> dict[str, Any]:
+    """A new session prepared like this one (for the next meeting, or to recreate it)."""
+    source = access_session(actor, session_id, perm="workshops.change_session")
+    options = {
+        f: getattr(source, f)
+        for f in ("mode", "strata", "include_followers", "duration_seconds", "grace_seconds", "max_proposals")
+    }
+    specs = [{"name": w.name, "topic": w.topic, "capacity": w.capacity} for w in source.workshops.all()]
+    copy = session_create(actor=actor, room_id=room_id or source.room_id, title=source.title, workshops=specs, **options)
+    pairs = zip(source.workshops.all(), copy.workshops.all(), strict=True)
+    for old, new in pairs:
+        new.groups.set(old.groups.all())
+        if keep_assignments:
+            Assignment.objects.bulk_create(
+                [Assignment(session=copy, workshop=new, user_id=a.user_id, assigned_by=actor) for a in old.assignments.all()]
+            )
+    return {"session_id": copy.pk}
+
+
+@transaction.atomic
+def timer_set(*, actor, session_id: int, seconds_left: int) -> dict[str, Any]:
+    """Change the time left while workshops run (every workshop's countdown follows)."""
+    session = access_session(actor, session_id, perm="workshops.set_timer", for_update=True)
+    if session.effective_status() != Status.OPEN:
+        raise InvalidInput(_("These workshops are not open."))
+    if isinstance(seconds_left, bool) or not isinstance(seconds_left, int) or not 0 <= seconds_left <= 8 * 3600:
+        raise InvalidInput(_("The time left is between 0 and 8 hours."))
+    session.ends_at = timezone.now() + timedelta(seconds=seconds_left)
+    session.save(update_fields=["ends_at"])
+    _log(session, LogEntry.Kind.TIMER, actor=actor, text=str(seconds_left))
+    announce(session)
+    return {}
+
+
+@transaction.atomic
+def broadcast_send(*, actor, session_id: int, text: str) -> dict[str, Any]:
+    """A message shown in every workshop (and the plenary)."""
+    session = access_session(actor, session_id, perm="workshops.broadcast_message")
+    if not session.is_running:
+        raise InvalidInput(_("These workshops are not open."))
+    text = _clean_text(text, field=_("The message"), max_chars=settings.ROOM_MESSAGE_MAX_CHARS)
+    _log(session, LogEntry.Kind.BROADCAST, actor=actor, text=text)
+    send_event_on_commit(
+        events.meeting_group(session.room_id),
+        events.BROADCAST_SENT,
+        {"session_id": session.pk, "text": text, "by": {"id": actor.pk, "name": str(actor.public_name)}, "at": timezone.now().isoformat()},
+    )
+    return {}
+
+
+def _workshop_alert(workshop: Workshop, actor, kind: str, event_type: str) -> dict[str, Any]:
+    session = workshop.session
+    _log(session, kind, actor=actor, user=actor, workshop=workshop)
+    payload = {
+        "session_id": session.pk,
+        "workshop": {"id": workshop.pk, "name": workshop.name, "room_id": workshop.room_id},
+        "by": {"id": actor.pk, "name": str(actor.public_name)},
+        "at": timezone.now().isoformat(),
+    }
+    return payload
+
+
+@transaction.atomic
+def help_ask(*, actor, workshop_id: int) -> dict[str, Any]:
+    """Ask the facilitators for help from a workshop: they are alerted wherever they are."""
+    workshop = access_workshop(actor, workshop_id, perm="workshops.ask_help")
+    request = HelpRequest.objects.filter(workshop=workshop, answered_at__isnull=True).first()
+    if request is None:
+        request = HelpRequest.objects.create(workshop=workshop, user=actor)
+    payload = _workshop_alert(workshop, actor, LogEntry.Kind.HELP, events.HELP_REQUESTED)
+    payload["help_id"] = request.pk
+    send_event_on_commit(events.meeting_group(workshop.session.room_id), events.HELP_REQUESTED, payload)
+    return {"help_id": request.pk}
+
+
+@transaction.atomic
+def more_time_ask(*, actor, workshop_id: int) -> dict[str, Any]:
+    """Ask for more time (the facilitators decide, with timer_set)."""
+    workshop = access_workshop(actor, workshop_id, perm="workshops.ask_help")
+    payload = _workshop_alert(workshop, actor, LogEntry.Kind.MORE_TIME, events.MORE_TIME_REQUESTED)
+    send_event_on_commit(events.meeting_group(workshop.session.room_id), events.MORE_TIME_REQUESTED, payload)
+    return {}
+
+
+@transaction.atomic
+def help_answer(*, actor, help_id: int) -> dict[str, Any]:
+    request = HelpRequest.objects.select_related("workshop__session__room").filter(pk=help_id).first()
+    if request is None:
+        raise AccessDenied("workshops.answer_help")
+    session = access_session(actor, request.workshop.session_id, perm="workshops.answer_help")
+    if request.answered_at is None:
+        request.answered_at = timezone.now()
+        request.answered_by = actor
+        request.save(update_fields=["answered_at", "answered_by"])
+        send_event_on_commit(
+            events.meeting_group(session.room_id),
+            events.HELP_ANSWERED,
+            {"session_id": session.pk, "help_id": request.pk, "workshop_id": request.workshop_id,
+             "by": {"id": actor.pk, "name": str(actor.public_name)}},
+        )
+    return {}
+
+
+# ---------------------------------------------------------------- sockets moving
+
+
+def visit_check(*, actor, workshop_id: int, hidden: bool = False) -> int:
+    """May the facilitator go into this workshop (listening in: only where the council allows it)?"""
+    workshop = access_workshop(actor, workshop_id, perm="workshops.view_workshop")
+    perm = "workshops.listen_in" if hidden else "workshops.visit_workshop"
+    if not actor.has_perm(perm, workshop.session) and not (
+        not hidden and workshop.cofacilitator_id == actor.pk
+    ):
+        raise AccessDenied(perm)
+    return workshop.room_id
+
+
+@transaction.atomic
+def breakout_join(*, actor, room_id: int, channel_name: str, hidden: bool = False, previous_room_id: int | None = None) -> Room:
+    """Move a socket into a room of the meeting and log who was where, when."""
+    room = room_services.room_join(actor=actor, room_id=room_id, channel_name=channel_name, hidden=hidden)
+    rooms = [r for r in (previous_room_id, room_id) if r is not None]
+    for workshop in Workshop.objects.filter(room_id__in=rooms).select_related("session"):
+        if workshop.room_id == room_id:
+            kind = LogEntry.Kind.OBSERVED if hidden else LogEntry.Kind.ENTERED
+        else:
+            kind = LogEntry.Kind.LEFT
+        LogEntry.objects.create(session=workshop.session, workshop=workshop, kind=kind, user=actor)
+    return room
+
+
+def breakout_left(*, actor, room_id: int) -> None:
+    """A socket in a workshop closed: log that the person left it."""
+    workshop = Workshop.objects.select_related("session").filter(room_id=room_id).first()
+    if workshop is not None:
+        LogEntry.objects.create(session=workshop.session, workshop=workshop, kind=LogEntry.Kind.LEFT, user=actor)

