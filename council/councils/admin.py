@@ -1,5 +1,7 @@
 """Django admin, limited for council administrators to the councils they administer."""
 
+from functools import reduce
+
 from django import forms
 from django.contrib import admin
 from django.contrib import messages
@@ -42,7 +44,7 @@ class CouncilScopedAdmin(admin.ModelAdmin):
             return True
         if obj is None:
             return administered_councils(request.user).exists()
-        council = obj if isinstance(obj, Council) else getattr(obj, self.council_path)
+        council = obj if isinstance(obj, Council) else reduce(getattr, self.council_path.split("__"), obj)
         return request.user.has_perm("councils.manage_council", council)
 
     def has_module_permission(self, request):

@@ -7,8 +7,8 @@ from council.rooms.models import Room
 
 @admin.register(Room)
 class RoomAdmin(CouncilScopedAdmin):
-    list_display = ["name", "council", "is_locked", "residents_can_chat", "created_at"]
-    list_filter = ["council"]
+    list_display = ["name", "council", "parent", "is_locked", "residents_can_chat", "created_at"]
+    list_filter = ["council", ("parent", admin.EmptyFieldListFilter)]
     search_fields = ["name"]
 
 
@@ -21,8 +21,3 @@ class MessageAdmin(CouncilScopedAdmin):
 
     def has_add_permission(self, request):
         return False
-
-    def _allowed(self, request, obj=None):
-        if obj is not None and not request.user.is_superuser:
-            return request.user.has_perm("councils.manage_council", obj.room.council)
-        return super()._allowed(request)

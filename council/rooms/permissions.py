@@ -88,7 +88,7 @@ rules.add_perm("rooms.join_room", can_join)
 rules.add_perm(
     "rooms.send_message",
     can_moderate
-    | (can_view & ~is_muted_in_room & (is_council_member | room_chat_is_open_to_residents)),
+    | (can_view & ~is_muted_in_room & (is_council_member | room_chat_is_open_to_residents | is_breakout_room)),
 )
 rules.add_perm("rooms.raise_hand", can_view)
 rules.add_perm("rooms.moderate_room", can_moderate)
@@ -104,7 +104,10 @@ for action in (
 rules.add_perm("rooms.create_room", is_council_facilitator)
 # Video: members take part with camera and microphone, residents follow (receive only,
 # capped by MEDIA_MAX_FOLLOWERS in the media worker) until a facilitator gives them the floor.
-rules.add_perm("rooms.publish_media", can_moderate | (can_view & (is_council_member | has_the_floor)))
+# A resident let into a workshop takes part in it like everyone there: chat, camera, microphone.
+rules.add_perm(
+    "rooms.publish_media", can_moderate | (can_view & (is_council_member | has_the_floor | is_breakout_room))
+)
 rules.add_perm("rooms.receive_media", can_view)
 rules.add_perm("rooms.moderate_media", can_moderate)
 
