@@ -287,8 +287,7 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
             await self.send_error(command.request_id, error.code, "You may not visit this workshop.")
             return
         await self.send_ack(command, {"room_id": room_id})
-        self.visiting = True
-        await self.move_to(room_id, self.session_state, hidden=hidden)
+        self.visiting = await self.move_to(room_id, self.session_state, hidden=hidden)
 
     async def return_to_plenary(self, command: Command) -> None:
         if not self.visiting:
@@ -313,8 +312,12 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
     workshops_broadcast_sent = RoomConsumer.forward
 
     async def _to_facilitators(self, message: dict[str, Any]) -> None:
-        view = personal_view(self.session_state, user_id=self.user.pk, runs=False) if self.session_state else {}
-        if getattr(self, "runs", False) or view.get("cofacilitating_id") == message["payload"].get("workshop", {}).get("id", message["payload"].get("workshop_id")):
+        """Facilitators hear every workshop; a co-facilitator hears their own."""
+        payload = message["payload"]
+        workshop_id = payload.get("workshop_id") or payload.get("workshop", {}).get("id")
+        state = self.session_state
+        cofacilitating = state and personal_view(state, user_id=self.user.pk, runs=False)["cofacilitating_id"]
+        if getattr(self, "runs", False) or (cofacilitating and cofacilitating == workshop_id):
             await self.forward(message)
 
     workshops_help_requested = _to_facilitators
