@@ -178,6 +178,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "frontend" / "src",
     ("vendor/leaflet", BASE_DIR / "frontend" / "node_modules" / "leaflet" / "dist"),
     ("vendor/geoman", BASE_DIR / "frontend" / "node_modules" / "@geoman-io" / "leaflet-geoman-free" / "dist"),
+    # Yjs and lib0 bundled into one ES module by `npm ci` (frontend/package.json, postinstall).
+    ("vendor/yjs", BASE_DIR / "frontend" / "node_modules" / ".council-vendor" / "yjs"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))

@@ -1,10 +1,97 @@
-"""Shared notes and report back on the meeting socket (mixed into MeetingConsumer)."""
+"""Shared notes and report back on the meeting socket (mixed into MeetingConsumer).
 
+A socket in a breakout room edits that workshop's notes: the snapshot of the room
+carries the notes' document, and every merged update reaches the room's group. The
+sender gets its own update back too: Yjs ignores an update it already holds, so the
+echo costs a few bytes and lets every socket share one frame serialised once; the
+page also uses it to know which of its changes the server kept.
+"""
+
+from datetime import datetime
 from typing import Any
 
-NOTES_COMMANDS: dict[str, str] = {}  # client frame type -> handler method name
+from django.utils import timezone
+
+from council.core.consumers import Command
+from council.core.errors import InvalidInput
+from council.workshops.notes import decode_update
+from council.workshops.notes import notes_apply
+from council.workshops.notes import notes_snapshot
+from council.workshops.reports import report_save
+from council.workshops.reports import reports_read
+from council.workshops.reports import reports_visible_to
+
+NOTES_COMMANDS: dict[str, str] = {  # client frame type -> handler method name
+    "workshops.notes_update": "notes_update",
+    "workshops.save_report": "save_report",
+    "workshops.reports": "reports_list",
+}
+
+
+def _closed(state: dict[str, Any]) -> bool:
+    if state["status"] == "closed":
+        return True
+    closes_at = state.get("closes_at")
+    return state["status"] == "closing" and bool(closes_at) and datetime.fromisoformat(closes_at) <= timezone.now()
 
 
 class NotesSocketMixin:
+    #: the workshop whose breakout room this socket is in (set with every snapshot)
+    notes_workshop_id: int | None = None
+
     async def notes_snapshot(self, snapshot: dict[str, Any]) -> None:
         """Add the current workshop's notes and report (and the session's reports) to the snapshot."""
+        notes = await self.run_sync(notes_snapshot, user=self.user, room_id=self.room_id)
+        self.notes_workshop_id = notes["workshop_id"] if notes else None
+        snapshot["notes"] = notes
+        snapshot["reports"] = await self.run_sync(reports_visible_to, user=self.user, plenary_id=self.plenary_id)
+
+    async def notes_update(self, command: Command) -> None:
+        asked = command.payload.get("workshop_id", self.notes_workshop_id)
+        if self.notes_workshop_id is None or asked != self.notes_workshop_id:
+            # `workshop_id` (optional) keeps an update typed in one workshop out of the next one.
+            await self.send_error(command.request_id, "not_in_workshop", "You are not in this workshop.")
+            return
+        try:
+            update = decode_update(command.payload.get("update"))
+        except InvalidInput as error:
+            await self.send_error(command.request_id, error.code, error.message)
+            return
+        await self.call_service(command, notes_apply, workshop_id=self.notes_workshop_id, update=update)
+
+    async def save_report(self, command: Command) -> None:
+        workshop_id = command.payload.get("workshop_id")
+        if isinstance(workshop_id, bool) or not isinstance(workshop_id, int):
+            await self.send_error(command.request_id, "invalid", "'workshop_id' must be an integer.")
+            return
+        await self.call_service(
+            command,
+            report_save,
+            workshop_id=workshop_id,
+            summary=command.payload.get("summary", ""),
+            proposals=command.payload.get("proposals", []),
+        )
+
+    async def reports_list(self, command: Command) -> None:
+        await self.call_service(command, reports_read, session_id=command.payload.get("session_id"))
+
+    # -- group events
+
+    async def workshops_notes_updated(self, message: dict[str, Any]) -> None:
+        if message["payload"]["workshop_id"] == self.notes_workshop_id:  # not a room this socket left
+            await self.forward(message)
+
+    async def workshops_report_updated(self, message: dict[str, Any]) -> None:
+        if self._may_see_report(message["payload"]):
+            await self.forward(message)
+
+    def _may_see_report(self, payload: dict[str, Any]) -> bool:
+        """Facilitators always; the workshop's own people; everyone once the workshops are closed."""
+        if getattr(self, "runs", False) or payload["workshop_id"] == self.notes_workshop_id:
+            return True
+        state = getattr(self, "session_state", None)
+        if not state or state["session_id"] != payload["session_id"]:
+            return False
+        mine = {w for u, w in state["assignments"] if u == self.user.pk}
+        mine |= {w["id"] for w in state["workshops"] if (w["cofacilitator"] or {}).get("id") == self.user.pk}
+        return payload["workshop_id"] in mine or _closed(state)

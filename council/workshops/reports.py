@@ -1,0 +1,147 @@
+"""A workshop's report back (a summary and a few key proposals) and the session's reports.
+
+The plenary sees the reports side by side once the workshops are closed; facilitators
+see them at any time. They stay after the meeting as the session's outputs (exports.py).
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from council.core.errors import AccessDenied
+from council.core.errors import InvalidInput
+from council.core.realtime import send_event_on_commit
+from council.workshops import events
+from council.workshops.models import Report
+from council.workshops.models import Workshop
+from council.workshops.models import WorkshopSession
+from council.workshops.permissions import access_session
+from council.workshops.permissions import access_workshop
+from council.workshops.selectors import session_current
+
+MAX_SUMMARY_CHARS = 2000
+MAX_PROPOSAL_CHARS = 300
+
+
+def _clean_summary(value: Any) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(_("The summary must be text."))
+    summary = value.strip()
+    if len(summary) > MAX_SUMMARY_CHARS:
+        raise InvalidInput(
+            _("The summary is too long (at most %(max)d characters).") % {"max": MAX_SUMMARY_CHARS}
+        )
+    return summary
+
+
+def _clean_proposals(value: Any, *, max_proposals: int) -> list[str]:
+    """The non-empty proposals, in order; each at most MAX_PROPOSAL_CHARS characters."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidInput(_("The proposals must be a list of texts."))
+    proposals = [item.strip() for item in value if item.strip()]
+    if len(proposals) > max_proposals:
+        raise InvalidInput(
+            _("A workshop reports at most %(max)d key proposals.") % {"max": max_proposals}
+        )
+    for number, proposal in enumerate(proposals, start=1):
+        if len(proposal) > MAX_PROPOSAL_CHARS:
+            raise InvalidInput(
+                _("Proposal %(number)d is too long (at most %(max)d characters).")
+                % {"number": number, "max": MAX_PROPOSAL_CHARS}
+            )
+    return proposals
+
+
+def _payload(workshop: Workshop, report: Report | None) -> dict[str, Any]:
+    return {
+        "workshop_id": workshop.pk,
+        "name": workshop.name,
+        "topic": workshop.topic,
+        "summary": report.summary if report else "",
+        "proposals": list(report.proposals) if report else [],
+        "updated_at": report.updated_at.isoformat() if report else None,
+    }
+
+
+@transaction.atomic
+def report_save(*, actor, workshop_id: int, summary: Any, proposals: Any) -> dict[str, Any]:
+    """Write a workshop's report back; the meeting hears `workshops.report_updated` after commit.
+
+    Every socket of the meeting gets the event; each keeps it only if its person may
+    see this report now (consumer_notes.py).
+    """
+    workshop = access_workshop(actor, workshop_id, perm="workshops.edit_report")
+    summary = _clean_summary(summary)
+    proposals = _clean_proposals(proposals, max_proposals=workshop.session.max_proposals)
+    report, _created = Report.objects.update_or_create(
+        workshop=workshop, defaults={"summary": summary, "proposals": proposals, "updated_by": actor}
+    )
+    payload = _payload(workshop, report)
+    send_event_on_commit(
+        events.meeting_group(workshop.session.room_id),
+        events.REPORT_UPDATED,
+        {
+            "session_id": workshop.session_id,
+            "workshop_id": workshop.pk,
+            "report": payload,
+            "by": {"id": actor.pk, "name": str(actor.public_name)},
+        },
+    )
+    return {"report": payload}
+
+
+def report_of(workshop: Workshop) -> dict[str, Any]:
+    return _payload(workshop, Report.objects.filter(workshop=workshop).first())
+
+
+def session_reports(*, session: WorkshopSession) -> list[dict[str, Any]]:
+    """Every workshop of the session in order, with its report, notes and number of members."""
+    workshops = (
+        Workshop.objects.filter(session=session)
+        .select_related("report", "notes")
+        .annotate(members=Count("assignments"))
+        .order_by("position", "pk")  # Meta.ordering does not apply to a query with GROUP BY
+    )
+    reports = []
+    for workshop in workshops:
+        report = getattr(workshop, "report", None)
+        notes = getattr(workshop, "notes", None)
+        reports.append(
+            {
+                **_payload(workshop, report),
+                "members": workshop.members,
+                "notes_text": notes.text if notes else "",
+            }
+        )
+    return reports
+
+
+def may_see_reports(user, session: WorkshopSession) -> bool:
+    """Facilitators at any time; whoever follows the meeting once the workshops are closed."""
+    if user.has_perm("workshops.export_outputs", session):
+        return True
+    return (
+        session.round > 0
+        and session.effective_status() == WorkshopSession.Status.CLOSED
+        and user.has_perm("workshops.view_session", session)
+    )
+
+
+def reports_visible_to(*, user, plenary_id: int) -> list[dict[str, Any]] | None:
+    """The current session's reports for the meeting socket, or None if not (yet) for this person."""
+    session = session_current(plenary_id=plenary_id)
+    if session is None or not may_see_reports(user, session):
+        return None
+    return session_reports(session=session)
+
+
+def reports_read(*, actor, session_id: int) -> dict[str, Any]:
+    """The reports of a session for a socket that asks (once the workshops close, say)."""
+    if isinstance(session_id, bool) or not isinstance(session_id, int):
+        raise InvalidInput(_("'session_id' must be an integer."))
+    session = access_session(actor, session_id, perm="workshops.view_session")
+    if not may_see_reports(actor, session):
+        raise AccessDenied("workshops.view_session")
+    return {"session_id": session.pk, "reports": session_reports(session=session)}

@@ -1,0 +1,65 @@
+"""HTTP pages of workshops: a session's outputs for facilitators, and their exports."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from council.core.errors import AccessDenied
+from council.workshops import exports
+from council.workshops.models import WorkshopSession
+from council.workshops.permissions import access_session
+from council.workshops.reports import session_reports
+
+
+def _session(request, session_id: int, perm: str) -> WorkshopSession:
+    """The session if it belongs to this council and the person may `perm`; 404 otherwise."""
+    try:
+        session = access_session(request.user, session_id, perm=perm)
+    except AccessDenied as error:
+        raise Http404 from error
+    if session.room.council_id != request.council.pk:
+        raise Http404
+    return session
+
+
+def _download(text: str, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def session_outputs(request, council_slug, session_id):
+    session = _session(request, session_id, "workshops.export_outputs")
+    context = {
+        "session": session,
+        "reports": session_reports(session=session),
+        "markdown": exports.outputs_markdown(session=session),
+        "can_view_log": request.user.has_perm("workshops.view_log", session),
+    }
+    return render(request, "workshops/session_outputs.html", context)
+
+
+@login_required
+def outputs_csv(request, council_slug, session_id):
+    session = _session(request, session_id, "workshops.export_outputs")
+    return _download(
+        exports.outputs_csv(session=session), content_type="text/csv", filename=f"workshops-{session.pk}-outputs.csv"
+    )
+
+
+@login_required
+def outputs_markdown(request, council_slug, session_id):
+    session = _session(request, session_id, "workshops.export_outputs")
+    return _download(
+        exports.outputs_markdown(session=session),
+        content_type="text/markdown",
+        filename=f"workshops-{session.pk}-outputs.md",
+    )
+
+
+@login_required
+def log_csv(request, council_slug, session_id):
+    session = _session(request, session_id, "workshops.view_log")
+    return _download(exports.log_csv(session=session), content_type="text/csv", filename=f"workshops-{session.pk}-log.csv")

@@ -1,0 +1,786 @@
+// Breakout workshops on the room page: the facilitator's panel and each participant's view.
+//
+// The server sends the whole session on every change (`workshops.session_updated`, and
+// `workshops` in each room snapshot), already cut down to what this person may see, so the
+// page renders it whole. Times are the server's: `ends_at` and `closes_at` are compared
+// with the server's clock (the offset comes from `server_now`), so every workshop counts
+// down together. room.js moves the page between rooms; this module only shows where the
+// session stands and sends the facilitators' and participants' commands.
+
+const TICK_MS = 1000;
+const EXTEND_SECONDS = 5 * 60;
+const CLOSING_ANNOUNCEMENTS = [30, 10]; // the closing countdown is spoken then, not every second
+const RUNNING = ["open", "closing"];
+
+export function createWorkshops({ client, t, fmt, confirmAction, people }) {
+  const $ = (id) => document.getElementById(id);
+
+  const w = {
+    view: null, // this person's view of the session, or null when there is none
+    me: null,
+    capabilities: {},
+    room: null, // the room this page is in now (the plenary or a breakout)
+    visiting: false, // a facilitator who went into a workshop by themselves
+    offset: 0, // the server's clock minus ours, in milliseconds
+    ticker: null,
+    status: null, // the last status rendered, to notice changes
+    closingSpoken: new Set(),
+    requests: new Map(), // key -> {kind, payload}: help and more-time requests (facilitators)
+    preparing: false, // the facilitator opened the form for new workshops
+  };
+
+  // Small helpers ------------------------------------------------------------------------
+
+  function failed(error) {
+    if (!error || error.code === "closed") return;
+    $("room-alert").textContent = fmt(t.error, { message: error.message || String(error) });
+  }
+
+  function runStatus(text) {
+    $("workshops-run-status").textContent = text;
+  }
+
+  function announce(text) {
+    $("workshops-announcer").textContent = text;
+  }
+
+  function element(tag, { className, text, attrs } = {}) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
+    return node;
+  }
+
+  function button(label, onClick, { className = "button secondary small", focusKey } = {}) {
+    const node = element("button", { className, text: label, attrs: { type: "button" } });
+    if (focusKey) node.dataset.focusKey = focusKey;
+    node.addEventListener("click", () => onClick(node));
+    return node;
+  }
+
+  // Replace a list's items without losing the keyboard focus on a button that comes back.
+  function replaceKeepingFocus(container, items) {
+    const focused = container.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
+    container.replaceChildren(...items);
+    if (focused) {
+      const again = [...container.querySelectorAll("[data-focus-key]")].find((n) => n.dataset.focusKey === focused);
+      (again || fallbackFocus()).focus();
+    }
+  }
+
+  function fallbackFocus() {
+    return $("workshops").hidden ? $("room-heading") : $("workshops-heading");
+  }
+
+  function send(type, payload = {}) {
+    return client.send(type, payload).catch((error) => {
+      failed(error);
+      throw error;
+    });
+  }
+
+  function sessionId() {
+    return w.view && w.view.session_id;
+  }
+
+  function runs() {
+    if (w.view) return Boolean(w.view.can && w.view.can.run);
+    return Boolean(w.capabilities.moderate_room && w.room && !w.room.parent_id);
+  }
+
+  function inBreakout() {
+    return Boolean(w.room && w.room.parent_id);
+  }
+
+  function currentWorkshop() {
+    if (!w.view || !w.room) return null;
+    return w.view.workshops.find((workshop) => workshop.room_id === w.room.id) || null;
+  }
+
+  function workshopById(id) {
+    return w.view ? w.view.workshops.find((workshop) => workshop.id === id) || null : null;
+  }
+
+  function serverNow() {
+    return Date.now() + w.offset;
+  }
+
+  function secondsUntil(iso) {
+    return iso ? Math.max(0, Math.ceil((Date.parse(iso) - serverNow()) / 1000)) : null;
+  }
+
+  function clock(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = String(seconds % 60).padStart(2, "0");
+    return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+  }
+
+  // State from the server -------------------------------------------------------------------
+
+  function synced(snapshot) {
+    w.me = snapshot.me;
+    w.capabilities = { ...snapshot.me.capabilities };
+    w.room = snapshot.room;
+    if (!inBreakout()) w.visiting = false;
+    setView(snapshot.workshops || null);
+  }
+
+  function capabilities(caps) {
+    w.capabilities = { ...caps };
+    render();
+  }
+
+  function setView(view) {
+    const before = w.view;
+    w.view = view;
+    if (view && view.server_now) w.offset = Date.parse(view.server_now) - Date.now();
+    const status = view ? view.status : null;
+    if (before && view && before.session_id === view.session_id && w.status !== status) statusChanged(status);
+    else if (!before || !view || before.session_id !== view.session_id) w.closingSpoken.clear();
+    w.status = status;
+    if (view && view.can && view.can.run) w.preparing = w.preparing && view.status === "closed";
+    render();
+    tick();
+  }
+
+  function statusChanged(status) {
+    if (status === "closing") {
+      w.closingSpoken.clear();
+      const seconds = secondsUntil(w.view.closes_at) ?? 0;
+      for (const threshold of CLOSING_ANNOUNCEMENTS) if (seconds <= threshold) w.closingSpoken.add(threshold);
+      if (concerned()) announce(fmt(t.workshops_closing_announce, { seconds }));
+    }
+  }
+
+  // People who hear the timers: those in a workshop, and the facilitators.
+  function concerned() {
+    return inBreakout() || runs();
+  }
+
+  function handle(frame) {
+    const payload = frame.payload || {};
+    switch (frame.type) {
+      case "workshops.session_updated":
+        setView(payload);
+        return true;
+      case "workshops.moved":
+        w.visiting = runs() && payload.room_id !== payload.plenary_id;
+        render();
+        return true;
+      case "workshops.broadcast_sent":
+        $("workshops-broadcast").textContent = fmt(t.workshops_broadcast, {
+          name: payload.by ? payload.by.name : "",
+          text: payload.text,
+        });
+        return true;
+      case "workshops.help_requested":
+      case "workshops.more_time_requested":
+        addRequest(frame.type === "workshops.help_requested" ? "help" : "more_time", payload);
+        return true;
+      case "workshops.help_answered":
+        helpAnswered(payload);
+        return true;
+      case "workshops.timer_warning": {
+        if (!concerned()) return true;
+        const minutes = Math.round(payload.seconds_left / 60);
+        announce(minutes === 1 ? t.workshops_one_minute_left : fmt(t.workshops_minutes_left, { minutes }));
+        return true;
+      }
+      case "workshops.time_up":
+        if (concerned()) announce(t.workshops_time_up);
+        tick();
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // The clock: countdowns of the open session and of the return to the plenary ---------------
+
+  function tick() {
+    const running = w.view && RUNNING.includes(w.view.status);
+    if (running && !w.ticker) w.ticker = setInterval(tick, TICK_MS);
+    if (!running && w.ticker) {
+      clearInterval(w.ticker);
+      w.ticker = null;
+    }
+    const countdown = $("workshops-countdown");
+    const timeLeft = $("workshops-time-left");
+    const closing = $("workshops-closing");
+    if (!running) {
+      countdown.textContent = "";
+      timeLeft.textContent = "";
+      closing.hidden = true;
+      return;
+    }
+    const left = secondsUntil(w.view.ends_at);
+    const text = left === null ? "" : left > 0 ? fmt(t.workshops_time_left, { time: clock(left) }) : t.workshops_time_over;
+    if (countdown.textContent !== text) countdown.textContent = text;
+    if (timeLeft.textContent !== text) timeLeft.textContent = text;
+    if (w.view.status === "closing") {
+      const seconds = secondsUntil(w.view.closes_at) ?? 0;
+      const closingText = fmt(t.workshops_closing_in, { seconds });
+      if (closing.textContent !== closingText) closing.textContent = closingText;
+      closing.hidden = false;
+      countdown.hidden = true;
+      timeLeft.textContent = closingText;
+      for (const threshold of CLOSING_ANNOUNCEMENTS) {
+        if (seconds <= threshold && seconds > 0 && !w.closingSpoken.has(threshold)) {
+          w.closingSpoken.add(threshold);
+          if (concerned()) announce(fmt(t.workshops_closing_soon, { seconds }));
+        }
+      }
+    } else {
+      closing.hidden = true;
+      countdown.hidden = false;
+    }
+  }
+
+  // Rendering -------------------------------------------------------------------------------
+
+  function render() {
+    const focused = document.activeElement;
+    const inPanel = Boolean(focused && focused.closest && focused.closest("#workshops, #workshops-current"));
+    const facilitator = runs();
+    const view = w.view;
+    const breakout = inBreakout();
+    const showSection = facilitator ? !breakout || w.visiting : Boolean(view) && !breakout && view.status !== "closed";
+    $("workshops").hidden = !showSection;
+    $("workshops-summary").textContent = view
+      ? fmt(t.workshops_summary, { title: view.title, status: t[`workshops_status_${view.status}`] || view.status })
+      : "";
+    renderCurrent(facilitator);
+    renderMine(facilitator);
+    renderRun(facilitator);
+    renderRequests();
+    // A control that vanished (the Open button once open…) must not leave the focus nowhere.
+    if (inPanel && (!focused.isConnected || !focused.checkVisibility())) fallbackFocus().focus();
+  }
+
+  // Inside a workshop: its name, topic, countdown and the buttons to call the facilitators.
+  function renderCurrent(facilitator) {
+    const workshop = currentWorkshop();
+    const section = $("workshops-current");
+    section.hidden = !workshop;
+    if (!workshop) return;
+    $("workshops-current-heading").textContent = workshop.name;
+    const topic = $("workshops-current-topic");
+    topic.textContent = workshop.topic || "";
+    topic.hidden = !workshop.topic;
+    $("workshops-listening-notice").hidden = !w.view.listening_in_allowed;
+    const running = RUNNING.includes(w.view.status);
+    const participant = !facilitator || w.view.cofacilitating_id === workshop.id;
+    $("workshops-help").hidden = !participant || !running || w.visiting;
+    $("workshops-more-time").hidden = !participant || w.view.status !== "open" || w.visiting;
+    $("workshops-more-time-help").hidden = $("workshops-more-time").hidden;
+    $("workshops-return").hidden = !w.visiting;
+  }
+
+  // A participant in the plenary: where they will go, or the workshops to choose from.
+  function renderMine(facilitator) {
+    const view = w.view;
+    const box = $("workshops-mine");
+    box.hidden = facilitator || !view || inBreakout();
+    if (box.hidden) return;
+    const mine = workshopById(view.my_workshop_id);
+    const running = RUNNING.includes(view.status);
+    const choosing = Boolean(view.can && view.can.choose);
+    let text = t.workshops_not_assigned;
+    if (mine) text = fmt(t.workshops_assigned_to, { name: mine.name });
+    else if (running) text = t.workshops_stay_plenary;
+    else if (choosing) text = t.workshops_choose_prompt;
+    $("workshops-assigned").textContent = text;
+    const list = $("workshops-choices");
+    list.hidden = !choosing;
+    if (!choosing) return;
+    const items = view.workshops.map((workshop) => {
+      const item = element("li", { className: "workshops-choice" });
+      item.append(element("span", { className: "workshop-name", text: workshop.name }));
+      if (workshop.topic) item.append(" ", element("span", { className: "workshops-topic", text: workshop.topic }));
+      item.append(" ", element("span", { className: "help", text: placesLeft(workshop) }));
+      if (workshop.id === view.my_workshop_id) {
+        item.append(" ", element("strong", { text: `(${t.workshops_your_choice})` }));
+      } else {
+        const full = workshop.capacity !== null && workshop.size >= workshop.capacity;
+        const choose = button(
+          fmt(t.workshops_choose, { name: workshop.name }),
+          () => send("workshops.choose", { session_id: view.session_id, workshop_id: workshop.id }).catch(() => {}),
+          { focusKey: `choose-${workshop.id}` },
+        );
+        choose.disabled = full;
+        item.append(" ", choose);
+      }
+      return item;
+    });
+    replaceKeepingFocus(list, items);
+  }
+
+  function placesLeft(workshop) {
+    if (workshop.capacity === null || workshop.capacity === undefined) return "";
+    const left = workshop.capacity - workshop.size;
+    if (left <= 0) return t.workshops_full;
+    return left === 1 ? t.workshops_one_place_left : fmt(t.workshops_places_left, { count: left });
+  }
+
+  // The facilitator's panel --------------------------------------------------------------------
+
+  function renderRun(facilitator) {
+    $("workshops-run").hidden = !facilitator;
+    if (!facilitator) return;
+    const view = w.view;
+    const mayPrepare = !inBreakout() && (!view || view.status === "closed");
+    const toggle = $("workshops-prepare-toggle");
+    toggle.hidden = !mayPrepare;
+    if (!view && !mayPrepare) w.preparing = false;
+    const formShown = mayPrepare && w.preparing;
+    toggle.setAttribute("aria-expanded", String(formShown));
+    $("workshops-create-form").hidden = !formShown;
+    $("workshops-manage").hidden = !view;
+    if (!view) return;
+    const running = RUNNING.includes(view.status);
+    $("workshops-open-block").hidden = view.status !== "draft";
+    $("workshops-running-block").hidden = !running;
+    for (const id of ["workshops-timer-set", "workshops-extend", "workshops-timer-minutes", "workshops-close", "workshops-grace"])
+      $(id).disabled = view.status !== "open";
+    $("workshops-closed-block").hidden = view.status !== "closed";
+    $("workshops-listen-help").hidden = !(view.can && view.can.listen_in);
+    const drawn = ["random", "groups", "lottery"].includes(view.mode);
+    $("workshops-seed").textContent = view.seed && drawn ? fmt(t.workshops_seed, { seed: view.seed }) : "";
+    if (document.activeElement !== $("workshops-grace")) $("workshops-grace").value = view.grace_seconds;
+    renderOverview(view, running);
+    renderAssignments(view);
+  }
+
+  function membersOf(view, workshopId) {
+    return (view.people || []).filter((person) => person.workshop_id === workshopId);
+  }
+
+  function renderOverview(view, running) {
+    const items = view.workshops.map((workshop) => {
+      const item = element("li", { className: "workshop-card" });
+      item.dataset.workshopId = workshop.id;
+      const heading = element("h4", { text: workshop.name });
+      heading.id = `workshops-card-${workshop.id}`;
+      item.setAttribute("aria-labelledby", heading.id);
+      item.append(heading);
+      if (workshop.topic) item.append(element("p", { className: "workshops-topic", text: workshop.topic }));
+      const members = membersOf(view, workshop.id);
+      const count =
+        workshop.capacity !== null
+          ? fmt(t.workshops_capacity, { size: members.length, capacity: workshop.capacity })
+          : members.length === 0
+            ? t.workshops_nobody
+            : members.length === 1
+              ? t.workshops_one_person
+              : fmt(t.workshops_people, { count: members.length });
+      item.append(element("p", { className: "help", text: count }));
+      if (members.length) {
+        const list = element("ul", { className: "people" });
+        list.append(...members.map((person) => element("li", { text: person.name })));
+        item.append(list);
+      }
+      if (workshop.cofacilitator)
+        item.append(element("p", { className: "help", text: fmt(t.workshops_cofacilitator, { name: workshop.cofacilitator.name }) }));
+      if (running && !(w.room && w.room.id === workshop.room_id)) {
+        const actions = element("div", { className: "workshops-buttons" });
+        actions.append(
+          button(fmt(t.workshops_visit, { name: workshop.name }), () => visit(workshop, false), {
+            focusKey: `visit-${workshop.id}`,
+          }),
+        );
+        if (view.can && view.can.listen_in)
+          actions.append(
+            button(fmt(t.workshops_listen_in, { name: workshop.name }), () => visit(workshop, true), {
+              focusKey: `listen-${workshop.id}`,
+            }),
+          );
+        item.append(actions);
+      }
+      return item;
+    });
+    replaceKeepingFocus($("workshops-overview"), items);
+  }
+
+  function visit(workshop, hidden) {
+    send("workshops.visit", { workshop_id: workshop.id, hidden }).catch(() => {});
+  }
+
+  // One labelled select per person: keyboard-usable assignment by hand. Rows are kept and
+  // updated in place so a select being used keeps its focus when the session changes.
+  function renderAssignments(view) {
+    const byId = new Map();
+    for (const [id, person] of people()) {
+      if (w.me && id === w.me.id) continue;
+      byId.set(id, { id, name: person.name, workshop_id: null });
+    }
+    for (const person of view.people || []) byId.set(person.id, { ...byId.get(person.id), ...person });
+    const rows = [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const body = $("workshops-assign-rows");
+    const existing = new Map([...body.children].map((row) => [Number(row.dataset.userId), row]));
+    const signature = JSON.stringify(view.workshops.map((workshop) => [workshop.id, workshop.name]));
+    const ordered = rows.map((person) => {
+      let row = existing.get(person.id);
+      if (!row) row = assignmentRow(person);
+      existing.delete(person.id);
+      const select = row.querySelector("select");
+      row.querySelector("th").textContent = person.name;
+      select.setAttribute("aria-label", fmt(t.workshops_assign_label, { name: person.name }));
+      if (select.dataset.signature !== signature) {
+        select.replaceChildren(
+          element("option", { text: t.workshops_plenary_option, attrs: { value: "" } }),
+          ...view.workshops.map((workshop) => element("option", { text: workshop.name, attrs: { value: String(workshop.id) } })),
+        );
+        select.dataset.signature = signature;
+      }
+      select.value = person.workshop_id ? String(person.workshop_id) : "";
+      return row;
+    });
+    const hadFocus = [...existing.values()].some((row) => row.contains(document.activeElement));
+    for (const row of existing.values()) row.remove();
+    ordered.forEach((row, index) => {
+      if (body.children[index] !== row) body.insertBefore(row, body.children[index] || null);
+    });
+    if (hadFocus) fallbackFocus().focus();
+    $("workshops-assign").hidden = rows.length === 0;
+    $("workshops-assign-empty").hidden = rows.length > 0;
+  }
+
+  function assignmentRow(person) {
+    const row = element("tr");
+    row.dataset.userId = person.id;
+    const name = element("th", { attrs: { scope: "row" } });
+    const cell = element("td");
+    const select = element("select");
+    select.id = `workshops-assign-${person.id}`;
+    select.dataset.userId = person.id;
+    select.addEventListener("change", () => {
+      const value = select.value ? Number(select.value) : null;
+      send("workshops.assign", { session_id: sessionId(), user_id: person.id, workshop_id: value }).catch(() => render());
+    });
+    cell.append(select);
+    row.append(name, cell);
+    return row;
+  }
+
+  // Help and more-time requests (facilitators, and a workshop's co-facilitator) ----------------
+
+  function requestKey(kind, payload) {
+    return kind === "help" ? `help-${payload.help_id}` : `more-${payload.workshop.id}`;
+  }
+
+  function addRequest(kind, payload) {
+    const key = requestKey(kind, payload);
+    w.requests.set(key, { kind, payload, key });
+    const text = fmt(kind === "help" ? t.workshops_help_requested : t.workshops_more_time_requested, {
+      name: payload.by ? payload.by.name : "",
+      workshop: payload.workshop.name,
+    });
+    $("workshops-requests-alert").textContent = text;
+    renderRequests();
+  }
+
+  function helpAnswered(payload) {
+    const key = `help-${payload.help_id}`;
+    const request = w.requests.get(key);
+    w.requests.delete(key);
+    if (request && !(w.me && payload.by && payload.by.id === w.me.id))
+      runStatus(fmt(t.workshops_help_answered, { name: payload.by.name, workshop: request.payload.workshop.name }));
+    renderRequests();
+  }
+
+  function renderRequests() {
+    const list = $("workshops-requests");
+    const items = [...w.requests.values()].map(({ kind, payload, key }) => {
+      const item = element("li", { className: `workshops-request ${kind}` });
+      const names = { name: payload.by ? payload.by.name : "", workshop: payload.workshop.name };
+      item.append(
+        element("span", {
+          text: fmt(kind === "help" ? t.workshops_help_requested : t.workshops_more_time_requested, names),
+        }),
+      );
+      const actions = element("span", { className: "actions" });
+      if (!(w.room && w.room.id === payload.workshop.room_id))
+        actions.append(
+          button(fmt(t.workshops_go_to, names), () => visit(payload.workshop, false), { focusKey: `${key}-go` }),
+        );
+      if (kind === "more_time" && runs() && w.view && w.view.status === "open")
+        actions.append(
+          button(fmt(t.workshops_give_more_time, names), () => extend().then(() => dismiss(key)), {
+            focusKey: `${key}-more`,
+          }),
+        );
+      actions.append(
+        button(
+          fmt(t.workshops_answered, names),
+          () => {
+            if (kind === "help") send("workshops.answer_help", { help_id: payload.help_id }).then(() => dismiss(key), () => {});
+            else dismiss(key);
+          },
+          { focusKey: `${key}-done` },
+        ),
+      );
+      item.append(" ", actions);
+      return item;
+    });
+    list.hidden = items.length === 0;
+    replaceKeepingFocus(list, items);
+  }
+
+  function dismiss(key) {
+    w.requests.delete(key);
+    renderRequests();
+  }
+
+  // Facilitators' commands ---------------------------------------------------------------------
+
+  function workshopSpecs() {
+    const lines = $("workshops-specs")
+      .value.split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
+    if (lines.length) {
+      return lines.map((line) => {
+        const [name, topic = "", capacity = ""] = line.split(/[;|]/).map((part) => part.trim());
+        const spec = { name, topic };
+        const places = Number.parseInt(capacity, 10);
+        if (places > 0) spec.capacity = places;
+        return spec;
+      });
+    }
+    const count = Number.parseInt($("workshops-count").value, 10);
+    if (!(count > 0)) return [];
+    return Array.from({ length: count }, (_, index) => ({ name: fmt(t.workshops_workshop_n, { number: index + 1 }) }));
+  }
+
+  $("workshops-prepare-toggle").addEventListener("click", () => {
+    const open = !w.preparing;
+    w.preparing = open;
+    render();
+    if (open) $("workshops-title").focus();
+  });
+
+  $("workshops-create-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const specs = workshopSpecs();
+    if (!specs.length) {
+      failed({ message: t.workshops_specs_invalid });
+      return;
+    }
+    const minutes = Number.parseInt($("workshops-duration").value, 10) || 20;
+    send("workshops.create_session", {
+      title: $("workshops-title").value.trim(),
+      workshops: specs,
+      mode: $("workshops-mode").value,
+      duration_seconds: minutes * 60,
+    })
+      .then(() => {
+        w.preparing = false;
+        $("workshops-specs").value = "";
+        $("room-alert").textContent = "";
+        runStatus(t.workshops_created);
+        render();
+        $("workshops-heading").focus();
+      })
+      .catch(() => {});
+  });
+
+  async function draw(mode) {
+    if (mode === "lottery") {
+      const strata = $("workshops-strata")
+        .value.split(",")
+        .map((key) => key.trim())
+        .filter(Boolean);
+      await send("workshops.update_session", { session_id: sessionId(), strata });
+    }
+    const result = await send("workshops.draw", { session_id: sessionId(), mode });
+    runStatus(
+      fmt(t.workshops_drawn, {
+        seed: result.seed,
+        assigned: result.assigned,
+        unplaced: Array.isArray(result.unplaced) ? result.unplaced.length : result.unplaced,
+      }),
+    );
+  }
+
+  for (const mode of ["random", "groups", "lottery"])
+    $(`workshops-draw-${mode}`).addEventListener("click", () => draw(mode).catch(() => {}));
+
+  $("workshops-csv-file").addEventListener("change", async () => {
+    const [file] = $("workshops-csv-file").files;
+    if (file) $("workshops-csv").value = await file.text();
+  });
+
+  $("workshops-import").addEventListener("click", async () => {
+    const errors = $("workshops-import-errors");
+    const text = $("workshops-csv").value;
+    if (!text.trim()) {
+      errors.textContent = t.workshops_import_empty;
+      return;
+    }
+    errors.replaceChildren();
+    try {
+      const result = await send("workshops.import_list", { session_id: sessionId(), csv_text: text });
+      runStatus(fmt(t.workshops_imported, { count: result.assigned }));
+      if (result.errors && result.errors.length) {
+        const list = element("ul");
+        list.append(...result.errors.map((message) => element("li", { text: message })));
+        errors.append(list);
+      }
+    } catch {
+      // shown by send()
+    }
+  });
+
+  $("workshops-open").addEventListener("click", () =>
+    send("workshops.open", { session_id: sessionId() })
+      .then(() => runStatus(t.workshops_opened))
+      .catch(() => {}),
+  );
+
+  function setTimeLeft(seconds) {
+    return send("workshops.set_timer", { session_id: sessionId(), seconds_left: seconds }).then(() =>
+      runStatus(fmt(t.workshops_timer_set, { minutes: Math.round(seconds / 60) })),
+    );
+  }
+
+  function extend() {
+    const left = w.view ? secondsUntil(w.view.ends_at) || 0 : 0;
+    return setTimeLeft(left + EXTEND_SECONDS);
+  }
+
+  $("workshops-timer-set").addEventListener("click", () => {
+    const minutes = Number.parseInt($("workshops-timer-minutes").value, 10);
+    if (minutes >= 0) setTimeLeft(minutes * 60).catch(() => {});
+  });
+  $("workshops-extend").addEventListener("click", () => extend().catch(() => {}));
+
+  $("workshops-broadcast-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = $("workshops-broadcast-text");
+    const text = input.value.trim();
+    if (!text) {
+      failed({ message: t.empty_message });
+      return;
+    }
+    send("workshops.broadcast", { session_id: sessionId(), text })
+      .then(() => {
+        input.value = "";
+        runStatus(t.workshops_broadcast_sent);
+      })
+      .catch(() => {});
+  });
+
+  $("workshops-close").addEventListener("click", async () => {
+    const grace = Number.parseInt($("workshops-grace").value, 10);
+    const seconds = grace >= 0 ? grace : w.view.grace_seconds;
+    if (!(await confirmAction(fmt(t.workshops_confirm_close, { seconds }), $("workshops-close")))) return;
+    send("workshops.close", { session_id: sessionId(), grace_seconds: seconds }).catch(() => {});
+  });
+
+  for (const [id, shuffle] of [
+    ["workshops-reopen", false],
+    ["workshops-reopen-shuffle", true],
+  ])
+    $(id).addEventListener("click", () =>
+      send("workshops.reopen", { session_id: sessionId(), shuffle })
+        .then(() => runStatus(t.workshops_reopened))
+        .catch(() => {}),
+    );
+
+  $("workshops-duplicate").addEventListener("click", () =>
+    send("workshops.duplicate", { session_id: sessionId(), keep_assignments: $("workshops-duplicate-keep").checked })
+      .then(() => runStatus(t.workshops_duplicated))
+      .catch(() => {}),
+  );
+
+  $("workshops-new").addEventListener("click", () => {
+    w.preparing = true;
+    render();
+    $("workshops-title").focus();
+  });
+
+  $("workshops-return").addEventListener("click", () => send("workshops.return").catch(() => {}));
+
+  // Participants' buttons inside a workshop.
+  function currentStatus(text) {
+    $("workshops-current-status").textContent = text;
+  }
+
+  $("workshops-help").addEventListener("click", () =>
+    send("workshops.ask_help")
+      .then(() => currentStatus(t.workshops_help_sent))
+      .catch(() => {}),
+  );
+  $("workshops-more-time").addEventListener("click", () =>
+    send("workshops.ask_more_time")
+      .then(() => currentStatus(t.workshops_more_time_sent))
+      .catch(() => {}),
+  );
+
+  // The session log, in a dialog; the focus goes back to the button that opened it.
+  $("workshops-log-open").addEventListener("click", async () => {
+    const opener = $("workshops-log-open");
+    let result;
+    try {
+      result = await send("workshops.log", { session_id: sessionId() });
+    } catch {
+      return;
+    }
+    renderLog(result);
+    const dialog = $("workshops-log-dialog");
+    dialog.addEventListener(
+      "close",
+      () => {
+        (opener.isConnected && opener.checkVisibility() ? opener : fallbackFocus()).focus();
+      },
+      { once: true },
+    );
+    dialog.showModal();
+  });
+
+  function renderLog({ entries, whereabouts }) {
+    const where = Object.entries(whereabouts || {}).map(([workshopId, persons]) => {
+      const workshop = workshopById(Number(workshopId));
+      return element("li", {
+        text: fmt(t.workshops_whereabouts, {
+          workshop: workshop ? workshop.name : workshopId,
+          names: persons.length ? persons.map((person) => person.name).join(", ") : t.workshops_nobody,
+        }),
+      });
+    });
+    $("workshops-whereabouts").replaceChildren(...where);
+    const lang = document.documentElement.lang;
+    const rows = (entries || []).map((entry) => {
+      const row = element("tr");
+      const time = element("time", {
+        text: new Date(entry.at).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" }),
+        attrs: { datetime: entry.at },
+      });
+      const cells = [
+        time,
+        entry.text ? `${entry.label} (${entry.text})` : entry.label,
+        entry.workshop,
+        entry.user ? entry.user.name : "",
+        entry.actor ? entry.actor.name : "",
+      ].map((content) => {
+        const cell = element("td");
+        cell.append(content);
+        return cell;
+      });
+      row.append(...cells);
+      return row;
+    });
+    if (!rows.length) {
+      const row = element("tr");
+      row.append(element("td", { text: t.workshops_log_empty, attrs: { colspan: "5" } }));
+      rows.push(row);
+    }
+    $("workshops-log-rows").replaceChildren(...rows);
+  }
+
+  render();
+
+  return { synced, handle, capabilities, render };
+}
