@@ -1,0 +1,386 @@
+"""The meeting's agenda and speaking turns: services (writes) and selectors (reads).
+
+Both belong to the plenary room. Every change is broadcast whole to the meeting group
+(the plenary and its breakouts) once committed, built from the committed rows, so two
+facilitators acting at once both end with the latest state on every screen. Countdowns
+are computed by browsers from `started_at`, `planned_minutes` and `server_now`.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import DateTimeField
+from django.db.models import DurationField
+from django.db.models import ExpressionWrapper
+from django.db.models import F
+from django.db.models import Max
+from django.db.models import Sum
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from council.core.errors import InvalidInput
+from council.core.realtime import send_event_on_commit
+from council.rooms import services as room_services
+from council.rooms.models import Room
+from council.rooms.permissions import access_room
+from council.workshops import events
+from council.workshops import services as workshop_services
+from council.workshops.models import AgendaItem
+from council.workshops.models import SpeakingTurn
+from council.workshops.models import WorkshopSession
+
+MANAGE_AGENDA = "workshops.manage_agenda"
+MANAGE_SPEAKERS = "workshops.manage_speakers"
+MAX_TITLE_CHARS = 200
+MAX_PLANNED_MINUTES = 600
+SESSIONS_OFFERED = 20  # recent workshop sessions a facilitator can attach to an item
+UNCHANGED: Any = object()  # `session_id=None` unlinks the workshops, so "not given" needs its own value
+
+
+# -- selectors
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def agenda_items(*, room: Room) -> list[AgendaItem]:
+    return list(AgendaItem.objects.filter(room=room).select_related("session").order_by("position", "pk"))
+
+
+def agenda_current(*, room: Room) -> AgendaItem | None:
+    """The item under way: started and not ended (at most one; the latest if data disagrees)."""
+    return (
+        AgendaItem.objects.filter(room=room, started_at__isnull=False, ended_at__isnull=True)
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+
+
+def agenda_payload(*, room: Room) -> dict[str, Any]:
+    """The whole agenda as every socket of the meeting receives it."""
+    items = agenda_items(room=room)
+    current = agenda_current(room=room)
+    return {
+        "room_id": room.pk,
+        "items": [
+            {
+                "id": item.pk,
+                "position": index,
+                "title": item.title,
+                "planned_minutes": item.planned_minutes,
+                "session_id": item.session_id,
+                "session_title": item.session.title if item.session else None,
+                "started_at": _iso(item.started_at),
+                "ended_at": _iso(item.ended_at),
+            }
+            for index, item in enumerate(items)
+        ],
+        "current_id": current.pk if current else None,
+        "server_now": timezone.now().isoformat(),
+    }
+
+
+def agenda_sessions(*, room: Room) -> list[dict[str, Any]]:
+    """The room's recent workshop sessions, which an item can open (for facilitators)."""
+    sessions = WorkshopSession.objects.filter(room=room).order_by("-created_at")[:SESSIONS_OFFERED]
+    return [{"id": s.pk, "title": s.title, "status": s.effective_status()} for s in sessions]
+
+
+def speaking_times(*, room: Room, now=None) -> dict[int, int]:
+    """Seconds each person has spoken in the room: closed turns plus the running one."""
+    now = now or timezone.now()
+    spoken = ExpressionWrapper(
+        Coalesce("ended_at", Value(now, output_field=DateTimeField())) - F("started_at"),
+        output_field=DurationField(),
+    )
+    rows = SpeakingTurn.objects.filter(room=room).values("user_id").annotate(total=Sum(spoken))
+    return {row["user_id"]: max(0, int(row["total"].total_seconds())) for row in rows}
+
+
+def speaker_current(*, room: Room) -> SpeakingTurn | None:
+    return SpeakingTurn.objects.filter(room=room, ended_at__isnull=True).select_related("user").first()
+
+
+def speakers_payload(*, room: Room) -> dict[str, Any]:
+    """Who speaks now and how long everyone has spoken, longest first."""
+    from council.accounts.models import User
+
+    now = timezone.now()
+    times = speaking_times(room=room, now=now)
+    names = {user.pk: str(user.public_name) for user in User.objects.filter(pk__in=times)}
+    current = speaker_current(room=room)
+    totals = [{"user_id": uid, "name": names.get(uid, ""), "seconds": seconds} for uid, seconds in times.items()]
+    totals.sort(key=lambda total: (-total["seconds"], total["name"]))
+    return {
+        "room_id": room.pk,
+        "current": None
+        if current is None
+        else {"user_id": current.user_id, "name": str(current.user.public_name), "started_at": _iso(current.started_at)},
+        "totals": totals,
+        "server_now": now.isoformat(),
+    }
+
+
+def agenda_snapshot(*, user, room_id: int) -> dict[str, Any]:
+    """What a socket of the meeting adds to its snapshot: the agenda and the speakers."""
+    room = Room.objects.select_related("council").get(pk=room_id)
+    if not user.has_perm("workshops.view_agenda", room):
+        return {"agenda": None, "speakers": None}
+    can_manage = user.has_perm(MANAGE_AGENDA, room)
+    agenda = {**agenda_payload(room=room), "can_manage": can_manage}
+    if can_manage:
+        agenda["sessions"] = agenda_sessions(room=room)
+    speakers = {**speakers_payload(room=room), "can_manage": user.has_perm(MANAGE_SPEAKERS, room)}
+    return {"agenda": agenda, "speakers": speakers}
+
+
+# -- broadcasting
+
+
+def _announce(room_id: int, event_type: str, build) -> None:
+    """After commit, send the state as committed (not as this transaction last saw it)."""
+
+    def send() -> None:
+        room = Room.objects.get(pk=room_id)
+        send_event_on_commit(events.meeting_group(room_id), event_type, build(room=room))
+
+    transaction.on_commit(send)
+
+
+def _announce_agenda(room: Room) -> None:
+    _announce(room.pk, events.AGENDA_CHANGED, agenda_payload)
+
+
+def _announce_speakers(room: Room) -> None:
+    _announce(room.pk, events.SPEAKERS_CHANGED, speakers_payload)
+
+
+# -- validation
+
+
+def _plenary(actor, room_id: int, perm: str) -> Room:
+    """Lock the plenary room: agenda and turns of one room change one at a time."""
+    room = access_room(actor, room_id, perm=perm, for_update=True)
+    if room.parent_id is not None:
+        raise InvalidInput(_("The agenda and speaking turns belong to the plenary room."))
+    return room
+
+
+def _title(value: Any) -> str:
+    title = value.strip() if isinstance(value, str) else ""
+    if not title:
+        raise InvalidInput(_("Give the item a title."))
+    if len(title) > MAX_TITLE_CHARS:
+        raise InvalidInput(_("The title is too long (at most %(max)d characters).") % {"max": MAX_TITLE_CHARS})
+    return title
+
+
+def _minutes(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PLANNED_MINUTES:
+        raise InvalidInput(
+            _("The planned duration is a number of minutes from 1 to %(max)d.") % {"max": MAX_PLANNED_MINUTES}
+        )
+    return value
+
+
+def _session(room: Room, session_id: Any) -> WorkshopSession | None:
+    if session_id is None:
+        return None
+    session = None
+    if isinstance(session_id, int) and not isinstance(session_id, bool):
+        session = WorkshopSession.objects.filter(pk=session_id, room=room).first()
+    if session is None:
+        raise InvalidInput(_("These workshops were not prepared in this room."))
+    return session
+
+
+def _item(room: Room, item_id: Any) -> AgendaItem:
+    item = None
+    if isinstance(item_id, int) and not isinstance(item_id, bool):
+        item = AgendaItem.objects.select_for_update().filter(pk=item_id, room=room).first()
+    if item is None:
+        raise InvalidInput(_("There is no such agenda item."))
+    return item
+
+
+# -- agenda services
+
+
+@transaction.atomic
+def agenda_item_add(
+    *, actor, room_id: int, title: str, planned_minutes: int = 10, session_id: int | None = None
+) -> dict[str, Any]:
+    """Add an item at the end of the agenda; broadcasts the agenda after commit."""
+    room = _plenary(actor, room_id, MANAGE_AGENDA)
+    last = AgendaItem.objects.filter(room=room).aggregate(Max("position"))["position__max"]
+    item = AgendaItem.objects.create(
+        room=room,
+        position=0 if last is None else last + 1,
+        title=_title(title),
+        planned_minutes=_minutes(planned_minutes),
+        session=_session(room, session_id),
+    )
+    _announce_agenda(room)
+    return {"item_id": item.pk}
+
+
+@transaction.atomic
+def agenda_item_update(
+    *,
+    actor,
+    room_id: int,
+    item_id: int,
+    title: str | None = None,
+    planned_minutes: int | None = None,
+    session_id: Any = UNCHANGED,
+) -> dict[str, Any]:
+    """Change an item's title, planned duration or workshops (`session_id=None` unlinks them)."""
+    room = _plenary(actor, room_id, MANAGE_AGENDA)
+    item = _item(room, item_id)
+    changed = []
+    if title is not None:
+        item.title = _title(title)
+        changed.append("title")
+    if planned_minutes is not None:
+        item.planned_minutes = _minutes(planned_minutes)
+        changed.append("planned_minutes")
+    if session_id is not UNCHANGED:
+        item.session = _session(room, session_id)
+        changed.append("session")
+    if changed:
+        item.save(update_fields=changed)
+        _announce_agenda(room)
+    return {}
+
+
+@transaction.atomic
+def agenda_item_remove(*, actor, room_id: int, item_id: int) -> dict[str, Any]:
+    room = _plenary(actor, room_id, MANAGE_AGENDA)
+    _item(room, item_id).delete()
+    _announce_agenda(room)
+    return {}
+
+
+@transaction.atomic
+def agenda_reorder(*, actor, room_id: int, item_ids: list[int]) -> dict[str, Any]:
+    """Put the items in the given order; items not named keep their order after them."""
+    room = _plenary(actor, room_id, MANAGE_AGENDA)
+    items = {item.pk: item for item in agenda_items(room=room)}
+    ordered = [pk for pk in dict.fromkeys(item_ids) if pk in items]
+    ordered += [pk for pk in items if pk not in ordered]
+    for position, pk in enumerate(ordered):
+        items[pk].position = position
+    AgendaItem.objects.bulk_update(items.values(), ["position"])
+    _announce_agenda(room)
+    return {}
+
+
+def _end_current(room: Room, now) -> AgendaItem | None:
+    current = agenda_current(room=room)
+    AgendaItem.objects.filter(room=room, started_at__isnull=False, ended_at__isnull=True).update(ended_at=now)
+    return current
+
+
+def _start(actor, room: Room, item: AgendaItem) -> dict[str, Any]:
+    """End the item under way, start `item`, and open its workshops if still in preparation."""
+    now = timezone.now()
+    _end_current(room, now)
+    item.started_at, item.ended_at = now, None
+    item.save(update_fields=["started_at", "ended_at"])
+    if item.session_id is not None and item.session.status == WorkshopSession.Status.DRAFT:
+        # Same transaction: if the workshops cannot open, the item does not start either.
+        workshop_services.session_open(actor=actor, session_id=item.session_id)
+    _announce_agenda(room)
+    return {"current_id": item.pk}
+
+
+@transaction.atomic
+def agenda_item_start(*, actor, room_id: int, item_id: int) -> dict[str, Any]:
+    """Make `item_id` the current item (its countdown starts again if it ran before).
+
+    Starting the item already under way changes nothing, so a command sent twice is harmless.
+    """
+    room = _plenary(actor, room_id, MANAGE_AGENDA)
+    item = _item(room, item_id)
+    if item.started_at is not None and item.ended_at is None:
+        return {"current_id": item.pk}
+    return _start(actor, room, item)
+
+
+@transaction.atomic
+def agenda_item_finish(*, actor, room_id: int) -> dict[str, Any]:
+    """End the current item without starting another."""
+    room = _plenary(actor, room_id, MANAGE_AGENDA)
+    if _end_current(room, timezone.now()) is not None:
+        _announce_agenda(room)
+    return {"current_id": None}
+
+
+def _next_item(room: Room) -> AgendaItem | None:
+    """The first item not yet started after the current one (or after the last finished)."""
+    items = agenda_items(room=room)
+    anchor = agenda_current(room=room)
+    if anchor is None:
+        anchor = max((i for i in items if i.ended_at), key=lambda i: i.ended_at, default=None)
+    after = items[[i.pk for i in items].index(anchor.pk) + 1 :] if anchor else items
+    return next((i for i in after if i.started_at is None), None) or next(
+        (i for i in items if i.started_at is None), None
+    )
+
+
+@transaction.atomic
+def agenda_next(*, actor, room_id: int) -> dict[str, Any]:
+    """End the current item and start the next one not yet taken up (none left: just end it)."""
+    room = _plenary(actor, room_id, MANAGE_AGENDA)
+    following = _next_item(room)
+    if following is not None:
+        return _start(actor, room, following)
+    if _end_current(room, timezone.now()) is not None:
+        _announce_agenda(room)
+    return {"current_id": None}
+
+
+# -- speaking turns
+
+
+def _speaker(room: Room, user_id: Any):
+    from council.accounts.models import User
+
+    target = None
+    if isinstance(user_id, int) and not isinstance(user_id, bool):
+        target = User.objects.filter(pk=user_id).first()
+    if target is None or not target.has_perm("rooms.view_room", room):
+        raise InvalidInput(_("Choose a participant of this room."))
+    return target
+
+
+@transaction.atomic
+def speaker_give(*, actor, room_id: int, user_id: int) -> dict[str, Any]:
+    """Give someone the floor: the current turn ends, theirs starts, their raised hand is lowered.
+
+    Broadcasts the speakers (and, through rooms, the hands queue) after commit.
+    """
+    room = _plenary(actor, room_id, MANAGE_SPEAKERS)
+    target = _speaker(room, user_id)
+    current = SpeakingTurn.objects.filter(room=room, ended_at__isnull=True).first()
+    if current is None or current.user_id != target.pk:
+        now = timezone.now()
+        if current is not None:
+            current.ended_at = now
+            current.save(update_fields=["ended_at"])
+        SpeakingTurn.objects.create(room=room, user=target, given_by=actor, started_at=now)
+        _announce_speakers(room)
+    room_services.hand_lower(actor=actor, room_id=room.pk, user_id=target.pk)
+    return {}
+
+
+@transaction.atomic
+def speaker_end(*, actor, room_id: int) -> dict[str, Any]:
+    """End the current turn; nobody has the floor until the next one is given."""
+    room = _plenary(actor, room_id, MANAGE_SPEAKERS)
+    if SpeakingTurn.objects.filter(room=room, ended_at__isnull=True).update(ended_at=timezone.now()):
+        _announce_speakers(room)
+    return {}
