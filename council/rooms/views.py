@@ -18,6 +18,8 @@ def room_detail(request, council_slug, room_id):
         raise Http404
     context = {
         "room": room,
+        # A breakout room's page is titled after its plenary too ("Workshop 2 — Plenary").
+        "plenary": room.parent or room,
         "room_strings": room_strings(),
         # What the browser passes to RTCPeerConnection (STUN/TURN); empty on loopback and LAN.
         "media_ice_servers": getattr(settings, "MEDIA_ICE_SERVERS", []),

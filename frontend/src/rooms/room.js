@@ -1,6 +1,11 @@
 // The live room page: chat log, presence, raised hands and moderation over one socket.
+//
+// The socket follows its person between rooms (breakout workshops): a `rooms.room_synced`
+// for another room replaces the chat, presence and hands, retitles the page and moves the
+// video call; `workshops.moved` says why, and the page tells the person where they are.
 
 import { RealtimeClient } from "../realtime/client.js";
+import { createWorkshops } from "../workshops/workshops.js";
 import { createVideo } from "./video.js";
 
 const root = document.getElementById("room");
@@ -21,14 +26,41 @@ const state = {
 };
 
 const defaultChatHelp = $("chat-help").textContent;
+const plenaryName = $("room-heading").dataset.plenaryName;
+const titleSuffix = document.title.startsWith($("room-heading").textContent)
+  ? document.title.slice($("room-heading").textContent.length)
+  : "";
 
 const client = new RealtimeClient(root.dataset.wsPath, {
   onEvent: handle,
   onStatus: showStatus,
-  query: () => ({ since: state.contiguousSeq }),
+  // `since` counts the messages of the room we were in: the server applies it to that room only.
+  query: () => ({ since: state.contiguousSeq, room: state.room ? state.room.id : null }),
 });
 
 const video = createVideo({ client, t, fmt, confirmAction, people: () => state.presence });
+const workshops = createWorkshops({ client, t, fmt, confirmAction, people: () => state.presence });
+// Shared notes and reports, and the agenda: other modules, fed the same frames.
+const meetingModules = await loadMeetingModules();
+
+async function loadMeetingModules() {
+  const load = async (path, factory, rootId) => {
+    const moduleRoot = document.getElementById(rootId);
+    if (!moduleRoot) return null;
+    try {
+      const module = await import(path);
+      return module[factory]({ client, root: moduleRoot });
+    } catch (error) {
+      console.error(`${path} did not load`, error); // the room works without it
+      return null;
+    }
+  };
+  const modules = await Promise.all([
+    load("../workshops/notes.js", "createNotes", "workshop-notes"),
+    load("../workshops/agenda.js", "createAgenda", "agenda"),
+  ]);
+  return { notes: modules[0], agenda: modules[1] };
+}
 
 function showStatus({ state: connection, delay, code }) {
   const status = $("connection-status");
@@ -53,7 +85,25 @@ function commandFailed(error) {
   if (error && error.code !== "closed") alertUser(fmt(t.error, { message: error.message }));
 }
 
+// Room events carry their room: one still in flight from the room we just left is dropped.
+function fromAnotherRoom(frame) {
+  const payload = frame.payload || {};
+  const roomId = frame.type === "rooms.room_updated" ? payload.id : payload.room_id;
+  return (
+    frame.type.startsWith("rooms.") &&
+    frame.type !== "rooms.room_synced" &&
+    roomId !== undefined &&
+    state.room !== null &&
+    roomId !== state.room.id
+  );
+}
+
 function handle(frame) {
+  if (fromAnotherRoom(frame)) return;
+  // The notes and the agenda see every frame first; true means it was theirs alone.
+  if (meetingModules.notes && meetingModules.notes.handle(frame)) return;
+  if (meetingModules.agenda && meetingModules.agenda.handle(frame)) return;
+  if (frame.type === "workshops.moved") moved(frame.payload);
   const handlers = {
     "rooms.room_synced": synced,
     "rooms.message_posted": (p) => addMessages([p]),
@@ -68,12 +118,14 @@ function handle(frame) {
   };
   const handler = handlers[frame.type];
   if (handler) handler(frame.payload);
-  else video.handle(frame);
+  else if (!workshops.handle(frame)) video.handle(frame);
 }
 
 function synced(snapshot) {
+  const roomChanged = state.room !== null && state.room.id !== snapshot.room.id;
+  if (roomChanged) leaveRoom();
   state.me = snapshot.me;
-  if (snapshot.since_seq === null) {
+  if (snapshot.since_seq === null || roomChanged) {
     state.messages.clear();
     $("chat-messages").replaceChildren();
     state.contiguousSeq = snapshot.messages.length ? snapshot.messages[0].seq - 1 : snapshot.room.last_seq;
@@ -84,8 +136,51 @@ function synced(snapshot) {
   setCapabilities(snapshot.me.capabilities);
   showPresence(snapshot.presence, { announce: false });
   showHands(snapshot.hands, { announce: false });
+  showWhere(snapshot);
   video.synced(snapshot);
+  workshops.synced(snapshot);
+  if (meetingModules.notes) meetingModules.notes.synced(snapshot);
+  if (roomChanged && meetingModules.notes) meetingModules.notes.roomChanged(); // after the new room's notes
+  if (meetingModules.agenda) meetingModules.agenda.synced(snapshot);
   if (snapshot.truncated) client.send("rooms.sync", { since: state.contiguousSeq }).catch(commandFailed);
+}
+
+// Moving between rooms (workshops) ------------------------------------------------------
+
+// What belonged to the room we left: its messages, who was there, whose hand was up.
+function leaveRoom() {
+  clearTimeout(state.gapTimer);
+  state.messages.clear();
+  state.contiguousSeq = null;
+  $("chat-messages").replaceChildren();
+  state.presence = new Map();
+  state.muted = new Set();
+  state.hands = [];
+}
+
+// The heading (and the tab's title) says which room this is: "Workshop 2 — Plenary".
+function showWhere(snapshot) {
+  const room = snapshot.room;
+  root.dataset.roomId = room.id;
+  root.dataset.inWorkshop = String(Boolean(room.parent_id));
+  const heading = room.parent_id ? fmt(t.workshop_heading, { workshop: room.name, plenary: plenaryName }) : plenaryName;
+  if ($("room-heading").textContent !== heading) {
+    $("room-heading").textContent = heading;
+    document.title = heading + titleSuffix;
+  }
+}
+
+// The server moved this socket (the snapshot of the new room came just before): say where
+// we are, and put the focus on the new heading so the page is read from its top again.
+function moved({ room_id: roomId, plenary_id: plenaryId, workshop, hidden }) {
+  let text;
+  if (roomId === plenaryId) text = t.moved_back;
+  else {
+    const name = workshop ? workshop.name : state.room ? state.room.name : "";
+    text = fmt(hidden ? t.moved_listening : t.moved_in, { name });
+  }
+  $("room-announcer").textContent = text;
+  $("room-heading").focus();
 }
 
 // Chat ------------------------------------------------------------------------------
@@ -344,6 +439,7 @@ function setCapabilities(capabilities) {
   $("hand-toggle").disabled = !capabilities.raise_hand;
   $("moderation").hidden = !capabilities.moderate_room;
   video.capabilities(capabilities);
+  workshops.capabilities(capabilities);
   if (wasModerator !== capabilities.moderate_room) {
     renderPresence();
     renderHands();

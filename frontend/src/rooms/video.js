@@ -7,6 +7,10 @@
 // negotiating wins (setRemoteDescription rolls back whatever the browser had started).
 // No trickle ICE: every SDP is sent once ICE gathering is complete, so it carries its candidates.
 //
+// Moving to another room (breakout workshops): the server has already ended this page's media
+// in the old room, so the page closes its connections, forgets the old room's tracks and, if
+// the person was in the call, joins the new room's call the same way (same devices, same mode).
+//
 // Screen sharing replaces the camera's track on the same video sender (replaceTrack): no
 // renegotiation, one video per person, and the camera comes back when sharing stops.
 // Camera off stops the camera (its light goes off) and sends nothing on the video sender;
@@ -33,6 +37,8 @@ export function createVideo({ client, t, fmt, confirmAction, people }) {
     mode: null, // what the person asked for: null, "follow" or "publish"
     interrupted: false, // the socket dropped while in the call: restart after the next snapshot
     generation: 0, // bumped at each (re)start; late answers of older sessions are ignored
+    roomId: null, // the room whose call this page is in (or would join)
+    subAnswering: -1, // generation whose first subscribe offer was answered: later offers are renegotiations
     pub: null,
     sub: null,
     subQueue: Promise.resolve(),
@@ -65,6 +71,9 @@ export function createVideo({ client, t, fmt, confirmAction, people }) {
     },
     get mode() {
       return v.mode;
+    },
+    get roomId() {
+      return v.roomId;
     },
     state: v,
   };
@@ -394,6 +403,7 @@ export function createVideo({ client, t, fmt, confirmAction, people }) {
     // Who is behind each stream, for the tiles. The reply may be older than a
     // rooms.media_tracks_changed already received, so add to what we know, never replace.
     if (offer.tracks) v.tracks = mergeTracks(v.tracks, offer.tracks);
+    v.subAnswering = generation;
     await answer(generation, offer.sdp);
   }
 
@@ -779,16 +789,27 @@ export function createVideo({ client, t, fmt, confirmAction, people }) {
 
   function synced(snapshot) {
     const hadMe = v.me !== null;
+    const roomChanged = v.roomId !== null && snapshot.room && snapshot.room.id !== v.roomId;
+    if (snapshot.room) v.roomId = snapshot.room.id;
     v.me = snapshot.me;
     v.capabilities = { ...snapshot.me.capabilities };
+    if (roomChanged) {
+      // The old room's people and tiles go; the old connections are dead on the server's side.
+      v.generation += 1;
+      closeConnections();
+      v.tracks = [];
+      v.hands = [];
+    }
     if (snapshot.media) {
       if ("available" in snapshot.media) v.available = Boolean(snapshot.media.available);
       if (snapshot.media.tracks) v.tracks = mergeTracks(v.tracks, snapshot.media.tracks);
     }
     if (!hadMe) status(v.available ? t.video_not_joined : t.video_unavailable);
-    if (v.interrupted && v.mode) {
+    if ((v.interrupted || roomChanged) && v.mode) {
       v.interrupted = false;
-      start(); // the server forgot our connections with the old socket: publish and subscribe again
+      // The server forgot our connections (a new socket, or another room): publish and
+      // subscribe again, with the devices and the mode the person chose.
+      start();
     }
     render();
   }
@@ -861,7 +882,10 @@ export function createVideo({ client, t, fmt, confirmAction, people }) {
     const payload = frame.payload || {};
     switch (frame.type) {
       case "rooms.rtc_offer":
-        if (v.sub && (!payload.pc || payload.pc === "subscribe")) answer(v.generation, payload.sdp).catch(failed);
+        // Before our first answer, an offer can only be a late one for a connection we closed
+        // (the server renegotiates a subscribe connection only once it is stable).
+        if (v.sub && v.subAnswering === v.generation && (!payload.pc || payload.pc === "subscribe"))
+          answer(v.generation, payload.sdp).catch(failed);
         break;
       case "rooms.media_tracks_changed":
         v.tracks = payload.tracks || [];
