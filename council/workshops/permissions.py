@@ -5,10 +5,13 @@ Room (asked by council/rooms/permissions.py); a workshop's own actions take the 
 """
 
 import rules
+from django.utils.translation import gettext as _
 
 from council.core.errors import AccessDenied
+from council.core.errors import InvalidInput
 from council.core.memo import recall
 from council.core.memo import remembered
+from council.councils.permissions import is_council_member
 from council.workshops.models import Assignment
 from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
@@ -52,6 +55,17 @@ def session_is_draft(user, session) -> bool:
 
 
 @rules.predicate
+def session_is_open(user, session) -> bool:
+    """Open and not counting down to the return: the time when people go where they chose."""
+    return session.effective_status() == WorkshopSession.Status.OPEN
+
+
+@rules.predicate
+def followers_included(user, session) -> bool:
+    return session.include_followers
+
+
+@rules.predicate
 def participants_choose(user, session) -> bool:
     return session.mode == WorkshopSession.Mode.CHOICE
 
@@ -74,10 +88,14 @@ def cofacilitates_a_workshop(user, session) -> bool:
 
 @rules.predicate
 def facilitates_this_breakout(user, room) -> bool:
+    """The plenary's facilitators, and the workshop's co-facilitator while they may follow the plenary."""
     workshop = _workshop_of_room(room)
-    if workshop is None:
+    if workshop is None or not user.is_authenticated:
         return False
-    return workshop.cofacilitator_id == user.pk or user.has_perm("rooms.moderate_room", workshop.session.room)
+    plenary = workshop.session.room
+    if workshop.cofacilitator_id is not None and workshop.cofacilitator_id == user.pk:
+        return user.has_perm("rooms.view_room", plenary)
+    return user.has_perm("rooms.moderate_room", plenary)
 
 
 @rules.predicate
@@ -143,9 +161,16 @@ for action in (
 rules.add_perm("workshops.listen_in", runs_the_plenary & council_allows_listening_in)
 rules.add_perm("workshops.view_session", runs_the_plenary | cofacilitates_a_workshop | may_follow_the_plenary)
 rules.add_perm("workshops.see_help_requests", runs_the_plenary | cofacilitates_a_workshop)
+# Those who run workshops (facilitators, co-facilitators) do not pick one to take part in;
+# residents who follow choose only when the session includes them, as in a draw.
 rules.add_perm(
     "workshops.choose_workshop",
-    may_follow_the_plenary & participants_choose & (session_is_draft | session_is_running) & ~runs_the_plenary,
+    may_follow_the_plenary
+    & participants_choose
+    & (session_is_draft | session_is_open)
+    & (is_council_member | followers_included)
+    & ~runs_the_plenary
+    & ~cofacilitates_a_workshop,
 )
 
 # -- the meeting's agenda and speakers (a room)
@@ -167,12 +192,21 @@ rules.add_perm("workshops.manage_agenda", moderates_room)
 rules.add_perm("workshops.manage_speakers", moderates_room)
 
 
+def object_id(value, *, field: str, optional: bool = False) -> int | None:
+    """`value` as the id of a row; a wrong type is told as such, not as a missing row."""
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(_("'%(field)s' must be a number.") % {"field": field})
+    return value
+
+
 def access_session(user, session_id: int, *, perm: str, for_update: bool = False) -> WorkshopSession:
     """Fetch a session and check `perm`; missing and forbidden raise the same AccessDenied."""
     sessions = WorkshopSession.objects.select_related("room__council")
     if for_update:
         sessions = sessions.select_for_update(of=("self",))
-    session = sessions.filter(pk=session_id).first()
+    session = sessions.filter(pk=object_id(session_id, field="session_id")).first()
     with remembered():
         if session is None or not user.has_perm(perm, session):
             raise AccessDenied(perm)
@@ -180,7 +214,12 @@ def access_session(user, session_id: int, *, perm: str, for_update: bool = False
 
 
 def access_workshop(user, workshop_id: int, *, perm: str) -> Workshop:
-    workshop = Workshop.objects.select_related("session__room__council", "room").filter(pk=workshop_id).first()
+    """Fetch a workshop and check `perm`; missing and forbidden raise the same AccessDenied."""
+    workshop = (
+        Workshop.objects.select_related("session__room__council", "room")
+        .filter(pk=object_id(workshop_id, field="workshop_id"))
+        .first()
+    )
     with remembered():
         if workshop is None or not user.has_perm(perm, workshop):
             raise AccessDenied(perm)

@@ -1,8 +1,11 @@
 """Reads for workshops: the session as sockets see it, where a person belongs, the log."""
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from council.rooms.models import Presence
@@ -13,6 +16,12 @@ from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
 
 RUNNING = (WorkshopSession.Status.OPEN, WorkshopSession.Status.CLOSING)
+
+
+def _fresh_presences(room_ids) -> QuerySet[Presence]:
+    """Open sockets, not hidden listeners; rows of a crashed process go stale after the TTL."""
+    cutoff = timezone.now() - timedelta(seconds=settings.ROOM_PRESENCE_TTL_SECONDS)
+    return Presence.objects.filter(room_id__in=room_ids, seen_at__gte=cutoff, hidden=False)
 
 
 def plenary_of(room: Room) -> int:
@@ -93,13 +102,20 @@ def session_payload(session: WorkshopSession) -> dict[str, Any]:
 
 
 def destination(*, user, plenary_id: int) -> int | None:
-    """The breakout room the person belongs in now, or None for the plenary."""
+    """The breakout room the person belongs in now, or None for the plenary.
+
+    Their assigned workshop, else the workshop they co-facilitate (as sockets follow a
+    session change: consumers.MeetingConsumer.follow), so a socket opened late goes there too.
+    """
     session = session_running(plenary_id=plenary_id)
     if session is None:
         return None
-    return (
+    assigned = (
         Assignment.objects.filter(session=session, user_id=user.pk).values_list("workshop__room_id", flat=True).first()
     )
+    if assigned is not None:
+        return assigned
+    return Workshop.objects.filter(session=session, cofacilitator_id=user.pk).values_list("room_id", flat=True).first()
 
 
 def whereabouts(*, session: WorkshopSession) -> dict[int, list[dict[str, Any]]]:
@@ -107,7 +123,7 @@ def whereabouts(*, session: WorkshopSession) -> dict[int, list[dict[str, Any]]]:
     rooms = dict(Workshop.objects.filter(session=session).values_list("room_id", "pk"))
     present: dict[int, list[dict[str, Any]]] = {pk: [] for pk in rooms.values()}
     rows = (
-        Presence.objects.filter(room_id__in=rooms, hidden=False)
+        _fresh_presences(rooms)
         .select_related("user")
         .order_by("user__display_name", "user_id")
     )
@@ -136,7 +152,8 @@ def session_log(*, session: WorkshopSession) -> list[dict[str, Any]]:
 
 
 def assignment_pool(*, session: WorkshopSession) -> list[int]:
-    """Who a draw places: people present in the plenary or its workshops, not its facilitators.
+    """Who a draw places: people present in the plenary or its workshops, not those who run them
+    (facilitators, the workshops' co-facilitators).
 
     Residents who follow are included only when the session says so.
     """
@@ -146,11 +163,12 @@ def assignment_pool(*, session: WorkshopSession) -> list[int]:
 
     room = session.room
     rooms = [room.pk, *Workshop.objects.filter(session=session).values_list("room_id", flat=True)]
-    user_ids = sorted(set(Presence.objects.filter(room_id__in=rooms, hidden=False).values_list("user_id", flat=True)))
+    user_ids = sorted(set(_fresh_presences(rooms).values_list("user_id", flat=True)))
     roles = roles_of(council=room.council, user_ids=user_ids)
+    cofacilitators = set(Workshop.objects.filter(session=session).values_list("cofacilitator_id", flat=True))
     pool = []
     for user in User.objects.filter(pk__in=user_ids):
-        if user.has_perm("rooms.moderate_room", room):
+        if user.pk in cofacilitators or user.has_perm("rooms.moderate_room", room):
             continue
         if roles.get(user.pk) == Role.RESIDENT and not session.include_followers:
             continue

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,10 +25,13 @@ from council.workshops import events
 from council.workshops.models import Assignment
 from council.workshops.models import HelpRequest
 from council.workshops.models import LogEntry
+from council.workshops.models import Notes
+from council.workshops.models import Report
 from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
 from council.workshops.permissions import access_session
 from council.workshops.permissions import access_workshop
+from council.workshops.permissions import object_id
 from council.workshops.selectors import assignment_pool
 from council.workshops.selectors import memberships_of
 from council.workshops.selectors import session_payload
@@ -62,6 +66,13 @@ def _clean_text(value: Any, *, field: str, max_chars: int, required: bool = True
     if len(text) > max_chars:
         raise InvalidInput(_("%(field)s is too long (at most %(max)d characters).") % {"field": field, "max": max_chars})
     return text
+
+
+def _flag(value: Any, *, field: str) -> bool:
+    """A yes/no option: a string such as "false" must not silently mean yes."""
+    if not isinstance(value, bool):
+        raise InvalidInput(_("%(field)s must be true or false.") % {"field": field})
+    return value
 
 
 def _capacity(value: Any) -> int | None:
@@ -104,7 +115,7 @@ def _settings(session: WorkshopSession, options: dict[str, Any]) -> None:
             raise InvalidInput(_("Choose up to five attributes for the lottery."))
         session.strata = strata
     if "include_followers" in options:
-        session.include_followers = bool(options["include_followers"])
+        session.include_followers = _flag(options["include_followers"], field="include_followers")
 
 
 @transaction.atomic
@@ -148,7 +159,7 @@ def workshop_add(*, actor, session_id: int, name: str, topic: str = "", capacity
 
 @transaction.atomic
 def workshop_update(*, actor, workshop_id: int, **changes: Any) -> dict[str, Any]:
-    workshop = Workshop.objects.select_related("room", "session").filter(pk=workshop_id).first()
+    workshop = Workshop.objects.select_related("room", "session").filter(pk=object_id(workshop_id, field="workshop_id")).first()
     if workshop is None:
         raise AccessDenied("workshops.change_session")
     session = access_session(actor, workshop.session_id, perm="workshops.change_session", for_update=True)
@@ -166,12 +177,21 @@ def workshop_update(*, actor, workshop_id: int, **changes: Any) -> dict[str, Any
 
 @transaction.atomic
 def workshop_remove(*, actor, workshop_id: int) -> dict[str, Any]:
-    workshop = Workshop.objects.filter(pk=workshop_id).first()
+    """Remove a workshop still in preparation, with its breakout room.
+
+    A workshop that has met is kept: deleting it would erase its part of the log (who was
+    where, when) and its notes and report, which outlive the meeting.
+    """
+    workshop = Workshop.objects.filter(pk=object_id(workshop_id, field="workshop_id")).first()
     if workshop is None:
         raise AccessDenied("workshops.change_session")
     session = access_session(actor, workshop.session_id, perm="workshops.change_session", for_update=True)
     if session.is_running:
         raise InvalidInput(_("Close the workshops before removing one."))
+    if _has_met(workshop):
+        raise InvalidInput(
+            _("This workshop has met: its log and outputs are kept. Duplicate the session to prepare another.")
+        )
     room = workshop.room
     workshop.delete()
     room.delete()
@@ -179,20 +199,37 @@ def workshop_remove(*, actor, workshop_id: int) -> dict[str, Any]:
     return {}
 
 
+def _has_met(workshop: Workshop) -> bool:
+    """Someone was in it, or a round left outputs (notes written in preparation do not count)."""
+    met = (LogEntry.Kind.ENTERED, LogEntry.Kind.VISITED, LogEntry.Kind.OBSERVED, LogEntry.Kind.HELP, LogEntry.Kind.MORE_TIME)
+    if LogEntry.objects.filter(workshop=workshop, kind__in=met).exists():
+        return True
+    return workshop.session.round > 0 and (
+        Notes.objects.filter(workshop=workshop).exclude(text="").exists()
+        or Report.objects.filter(workshop=workshop).exists()
+    )
+
+
 @transaction.atomic
 def cofacilitator_set(*, actor, workshop_id: int, user_id: int | None) -> dict[str, Any]:
-    """Give a workshop its own co-facilitator (they run its chat and video), or none."""
+    """Give a workshop its own co-facilitator (they run its chat and video), or none.
+
+    A co-facilitator runs their workshop instead of taking part in one: an assignment of
+    theirs in this session is dropped (and logged).
+    """
     from council.accounts.models import User
 
-    workshop = Workshop.objects.filter(pk=workshop_id).first()
+    workshop = Workshop.objects.filter(pk=object_id(workshop_id, field="workshop_id")).first()
     if workshop is None:
         raise AccessDenied("workshops.change_session")
     session = access_session(actor, workshop.session_id, perm="workshops.change_session", for_update=True)
     person = None
+    user_id = object_id(user_id, field="user_id", optional=True)
     if user_id is not None:
         person = User.objects.filter(pk=user_id).first()
         if person is None or not person.has_perm("rooms.view_room", session.room):
             raise InvalidInput(_("Choose someone who takes part in the meeting."))
+        _place(session, person.pk, None, actor)
     workshop.cofacilitator = person
     workshop.save(update_fields=["cofacilitator"])
     announce(session)
@@ -230,6 +267,7 @@ def _place(session: WorkshopSession, user_id: int, workshop: Workshop | None, ac
 
 
 def _workshop_in(session: WorkshopSession, workshop_id: int | None) -> Workshop | None:
+    workshop_id = object_id(workshop_id, field="workshop_id", optional=True)
     if workshop_id is None:
         return None
     workshop = session.workshops.filter(pk=workshop_id).first()
@@ -249,7 +287,7 @@ def assignment_set(*, actor, session_id: int, user_id: int, workshop_id: int | N
 
     session = access_session(actor, session_id, perm="workshops.assign_participants", for_update=True)
     workshop = _workshop_in(session, workshop_id)
-    person = User.objects.filter(pk=user_id).first()
+    person = User.objects.filter(pk=object_id(user_id, field="user_id")).first()
     if person is None or not person.has_perm("rooms.view_room", session.room):
         raise InvalidInput(_("Choose someone who takes part in the meeting."))
     if _place(session, person.pk, workshop, actor):
@@ -324,9 +362,15 @@ def assignments_import(*, actor, session_id: int, csv_text: str) -> dict[str, An
     from council.accounts.models import User
 
     session = access_session(actor, session_id, perm="workshops.assign_participants", for_update=True)
+    if not isinstance(csv_text, str):
+        raise InvalidInput(_("The list must be text (one 'e-mail, workshop' per line)."))
     workshops = {w.name.casefold(): w for w in session.workshops.all()}
     rows, errors = draw.parse_assignment_csv(csv_text, [w.name for w in workshops.values()])
-    users = {u.email.lower(): u for u in User.objects.filter(email__in=[email for email, _name in rows])}
+    # Addresses keep the case people typed them in; a list matches them in any case.
+    users = {
+        u.email.lower(): u
+        for u in User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=[email for email, _name in rows])
+    }
     assigned = 0
     for email, name in rows:
         person = users.get(email)
@@ -347,8 +391,13 @@ def assignments_import(*, actor, session_id: int, csv_text: str) -> dict[str, An
 def late_arrival_place(*, user, session: WorkshopSession) -> Workshop | None:
     """Place someone who arrives while workshops run by the session's rule (None: plenary)."""
     with transaction.atomic():
-        session = WorkshopSession.objects.select_for_update().select_related("room__council").get(pk=session.pk)
-        if not session.is_running or Assignment.objects.filter(session=session, user=user).exists():
+        session = (
+            WorkshopSession.objects.select_for_update(of=("self",)).select_related("room__council").get(pk=session.pk)
+        )
+        # During the closing countdown a newcomer stays in the plenary everyone is coming back to.
+        if session.effective_status() != Status.OPEN:
+            return None
+        if Assignment.objects.filter(session=session, user=user).exists():
             return None
         if user.pk not in _pool_for(session, user):
             return None
@@ -377,10 +426,13 @@ def late_arrival_place(*, user, session: WorkshopSession) -> Workshop | None:
 
 
 def _pool_for(session: WorkshopSession, user) -> list[int]:
+    """[the person] if a draw now would include them (as selectors.assignment_pool decides)."""
     from council.councils.models import Role
     from council.councils.selectors import role_get
 
-    if user.has_perm("rooms.moderate_room", session.room):
+    if not user.has_perm("rooms.view_room", session.room) or user.has_perm("rooms.moderate_room", session.room):
+        return []
+    if session.workshops.filter(cofacilitator_id=user.pk).exists():
         return []
     if role_get(user=user, council=session.room.council) == Role.RESIDENT and not session.include_followers:
         return []
@@ -396,6 +448,8 @@ def session_open(*, actor, session_id: int) -> dict[str, Any]:
     session = access_session(actor, session_id, perm="workshops.open_workshops", for_update=True)
     if session.is_running:
         raise InvalidInput(_("These workshops are already open."))
+    if session.status == Status.CLOSING:  # its countdown ran out unnoticed: the log says when it ended
+        _finish(session)
     if WorkshopSession.objects.filter(room=session.room, status__in=(Status.OPEN, Status.CLOSING)).exclude(pk=session.pk).exists():
         stale = WorkshopSession.objects.select_for_update().filter(room=session.room, status__in=(Status.OPEN, Status.CLOSING)).exclude(pk=session.pk)
         for other in stale:
@@ -453,6 +507,7 @@ def session_finish_due(*, session_id: int) -> bool:
 @transaction.atomic
 def session_reopen(*, actor, session_id: int, shuffle: bool = False) -> dict[str, Any]:
     """Open closed workshops again, with the same people or drawn again."""
+    shuffle = _flag(shuffle, field="shuffle")
     session = access_session(actor, session_id, perm="workshops.open_workshops", for_update=True)
     if session.effective_status() != Status.CLOSED:
         raise InvalidInput(_("Only closed workshops can be reopened."))
@@ -467,21 +522,31 @@ def session_reopen(*, actor, session_id: int, shuffle: bool = False) -> dict[str
 
 @transaction.atomic
 def session_duplicate(*, actor, session_id: int, keep_assignments: bool = False, room_id: int | None = None) -> dict[str, Any]:
-    """A new session prepared like this one (for the next meeting, or to recreate it)."""
+    """A new session prepared like this one (for the next meeting, or to recreate it).
+
+    Workshops keep their names, topics, capacities, groups and co-facilitators (where
+    they may follow the new room); kept assignments are logged as made by `actor`.
+    """
+    keep_assignments = _flag(keep_assignments, field="keep_assignments")
     source = access_session(actor, session_id, perm="workshops.change_session")
     options = {
         f: getattr(source, f)
         for f in ("mode", "strata", "include_followers", "duration_seconds", "grace_seconds", "max_proposals")
     }
     specs = [{"name": w.name, "topic": w.topic, "capacity": w.capacity} for w in source.workshops.all()]
-    copy = session_create(actor=actor, room_id=room_id or source.room_id, title=source.title, workshops=specs, **options)
-    pairs = zip(source.workshops.all(), copy.workshops.all(), strict=True)
+    room_id = object_id(room_id, field="room_id", optional=True) or source.room_id
+    copy = session_create(actor=actor, room_id=room_id, title=source.title, workshops=specs, **options)
+    pairs = zip(source.workshops.select_related("cofacilitator"), copy.workshops.all(), strict=True)
+    kept: dict[int, int] = {}
     for old, new in pairs:
         new.groups.set(old.groups.all())
+        if old.cofacilitator is not None and old.cofacilitator.has_perm("rooms.view_room", copy.room):
+            new.cofacilitator = old.cofacilitator
+            new.save(update_fields=["cofacilitator"])
         if keep_assignments:
-            Assignment.objects.bulk_create(
-                [Assignment(session=copy, workshop=new, user_id=a.user_id, assigned_by=actor) for a in old.assignments.all()]
-            )
+            kept.update(dict.fromkeys(old.assignments.values_list("user_id", flat=True), new.pk))
+    if kept:
+        _replace_assignments(copy, kept, actor)
     return {"session_id": copy.pk}
 
 
@@ -552,7 +617,11 @@ def more_time_ask(*, actor, workshop_id: int) -> dict[str, Any]:
 
 @transaction.atomic
 def help_answer(*, actor, help_id: int) -> dict[str, Any]:
-    request = HelpRequest.objects.select_related("workshop__session__room").filter(pk=help_id).first()
+    request = (
+        HelpRequest.objects.select_related("workshop__session__room")
+        .filter(pk=object_id(help_id, field="help_id"))
+        .first()
+    )
     if request is None:
         raise AccessDenied("workshops.answer_help")
     session = access_session(actor, request.workshop.session_id, perm="workshops.answer_help")
@@ -587,14 +656,24 @@ def visit_check(*, actor, workshop_id: int, hidden: bool = False) -> int:
 def breakout_join(*, actor, room_id: int, channel_name: str, hidden: bool = False, previous_room_id: int | None = None) -> Room:
     """Move a socket into a room of the meeting and log who was where, when."""
     room = room_services.room_join(actor=actor, room_id=room_id, channel_name=channel_name, hidden=hidden)
-    rooms = [r for r in (previous_room_id, room_id) if r is not None]
-    for workshop in Workshop.objects.filter(room_id__in=rooms).select_related("session"):
-        if workshop.room_id == room_id:
-            kind = LogEntry.Kind.OBSERVED if hidden else LogEntry.Kind.ENTERED
-        else:
-            kind = LogEntry.Kind.LEFT
-        LogEntry.objects.create(session=workshop.session, workshop=workshop, kind=kind, user=actor)
+    workshops = {w.room_id: w for w in Workshop.objects.filter(room_id__in=[previous_room_id, room_id]).select_related("session")}
+    left = workshops.get(previous_room_id) if previous_room_id != room_id else None
+    if left is not None:
+        LogEntry.objects.create(session=left.session, workshop=left, kind=LogEntry.Kind.LEFT, user=actor)
+    entered = workshops.get(room_id)
+    if entered is not None:
+        LogEntry.objects.create(session=entered.session, workshop=entered, kind=_entry_kind(entered, actor, hidden), user=actor)
     return room
+
+
+def _entry_kind(workshop: Workshop, person, hidden: bool) -> str:
+    """Listening in, a visit (a facilitator dropping by), or taking part."""
+    if hidden:
+        return LogEntry.Kind.OBSERVED
+    takes_part = workshop.cofacilitator_id == person.pk or Assignment.objects.filter(
+        session_id=workshop.session_id, user_id=person.pk, workshop=workshop
+    ).exists()
+    return LogEntry.Kind.ENTERED if takes_part else LogEntry.Kind.VISITED
 
 
 def breakout_left(*, actor, room_id: int) -> None:

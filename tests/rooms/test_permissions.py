@@ -3,7 +3,8 @@
 The tables are parsed from the document, so the document and the code cannot drift:
 a changed rule, a new permission or a cell edited by hand fails here. Rooms and
 councils have one set of tables (`<!-- matrix: … -->`), groups another
-(`<!-- groups matrix: … -->`), each with its own columns.
+(`<!-- groups matrix: … -->`), workshops a third (`<!-- workshops matrix: … -->`),
+each with its own columns.
 """
 
 import re
@@ -22,6 +23,8 @@ from council.groups.models import NeighbourhoodGroup
 from council.rooms.models import ChatMute
 from council.rooms.models import RoomRemoval
 from council.rooms.permissions import access_room
+from council.workshops import services
+from council.workshops.models import WorkshopSession
 from tests.factories import UserFactory
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
@@ -314,4 +317,128 @@ def test_every_groups_permission_is_documented():
 
 @pytest.mark.parametrize("perm", sorted({perm for _s, _r, perm, _o, _a in GROUPS_MATRIX}))
 def test_groups_perm_exists(perm):
+    assert rules.perm_exists(perm)
+
+
+# Workshops: a third set of tables, about a session of two workshops in seven states.
+
+WORKSHOPS_MARKER = re.compile(r"<!-- workshops matrix: (?P<state>[a-z ]+) -->")
+WORKSHOPS_MATRIX = parse_matrix(DOC.read_text(encoding="utf-8"), WORKSHOPS_MARKER)
+WORKSHOPS_COLUMNS = [
+    "administrator",
+    "facilitator",
+    "member",
+    "resident",
+    "outsider",
+    "co-facilitator of this workshop",
+    "member of this workshop",
+    "member of another workshop",
+    "visitor",
+]
+#: state -> (the session's options when prepared, what happens once the subject is in place)
+WORKSHOP_STATES = {
+    "in preparation": ({}, []),
+    "open": ({}, ["open"]),
+    "closing": ({}, ["open", "close with countdown"]),
+    "closed": ({}, ["open", "close"]),
+    "participants choose": ({"mode": "choice"}, []),
+    "followers included": ({"mode": "choice", "include_followers": True}, []),
+    "listening in allowed": ({}, ["allow listening in", "open"]),
+}
+
+
+def _workshop_subject(role: str, session, user_with_role):
+    """The person a column of the workshops tables describes; "this workshop" is the first."""
+    council = session.room.council
+    this, other = session.workshops.all()
+    if role == "visitor":
+        return AnonymousUser()
+    if role == "outsider":
+        return UserFactory()
+    if role == "co-facilitator of this workshop":
+        person = user_with_role("member", council)
+        services.cofacilitator_set(actor=session.created_by, workshop_id=this.pk, user_id=person.pk)
+        return person
+    if role in ("member of this workshop", "member of another workshop"):
+        person = user_with_role("member", council)
+        workshop = this if role == "member of this workshop" else other
+        services.assignment_set(
+            actor=session.created_by,
+            session_id=session.pk,
+            user_id=person.pk,
+            workshop_id=workshop.pk,
+        )
+        return person
+    return user_with_role(role, council)
+
+
+def _workshops_in_state(session, steps: list[str]):
+    facilitator = session.created_by
+    for step in steps:
+        if step == "open":
+            services.session_open(actor=facilitator, session_id=session.pk)
+        elif step == "close":
+            services.session_close(actor=facilitator, session_id=session.pk, grace_seconds=0)
+        elif step == "close with countdown":
+            services.session_close(actor=facilitator, session_id=session.pk, grace_seconds=60)
+        else:
+            assert step == "allow listening in"
+            session.room.council.workshops_allow_listening_in = True
+            session.room.council.save(update_fields=["workshops_allow_listening_in"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "role", "perm", "on", "allowed"),
+    WORKSHOPS_MATRIX,
+    ids=[f"{state}-{role}-{perm}" for state, role, perm, _on, _allowed in WORKSHOPS_MATRIX],
+)
+def test_workshops_matrix_cell(state, role, perm, on, allowed, room, user_with_role):
+    assert state in WORKSHOP_STATES, f"unknown workshops state {state!r} in docs/permissions.md"
+    options, steps = WORKSHOP_STATES[state]
+    facilitator = user_with_role("facilitator", room.council)
+    session = services.session_create(
+        actor=facilitator,
+        room_id=room.pk,
+        title="Ateliers",
+        workshops=[{"name": "Cet atelier"}, {"name": "Un autre atelier"}],
+        **options,
+    )
+    person = _workshop_subject(role, session, user_with_role)
+    _workshops_in_state(session, steps)
+    session = WorkshopSession.objects.select_related("room__council").get(pk=session.pk)
+    this_workshop = session.workshops.select_related("room").first()
+    target = {
+        "session": session,
+        "workshop": this_workshop,
+        "breakout": this_workshop.room,
+        "plenary": session.room,
+    }[on]
+
+    assert person.has_perm(perm, target) is allowed
+
+
+def test_workshops_matrix_has_every_column_and_state():
+    columns: dict[str, list[str]] = {}
+    for state, role, *_ in WORKSHOPS_MATRIX:
+        if role not in columns.setdefault(state, []):
+            columns[state].append(role)
+
+    assert columns == dict.fromkeys(WORKSHOP_STATES, WORKSHOPS_COLUMNS)
+    assert len(WORKSHOPS_MATRIX) == 9 * (27 + 11 + 4 + 7 + 1 + 1 + 2)
+
+
+def test_every_workshops_permission_is_documented():
+    registered = {name for name in registered_permissions if name.startswith("workshops.")}
+    documented = {
+        perm
+        for state, _r, perm, _o, _a in WORKSHOPS_MATRIX
+        if state == "in preparation" and perm.startswith("workshops.")
+    }
+
+    assert registered == documented
+
+
+@pytest.mark.parametrize("perm", sorted({perm for _s, _r, perm, _o, _a in WORKSHOPS_MATRIX}))
+def test_workshops_perm_exists(perm):
     assert rules.perm_exists(perm)

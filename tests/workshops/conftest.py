@@ -1,5 +1,8 @@
+import itertools
+
 import pytest
 
+from council.rooms import services as room_services
 from council.workshops import services
 
 
@@ -25,5 +28,25 @@ def make_session(room, facilitator):
         return services.session_create(
             actor=facilitator, room_id=room.pk, title="Ateliers", workshops=specs, **options
         )
+
+    return make
+
+
+@pytest.fixture
+def present():
+    """Return a maker: `present(room, *people)` opens one (fake) socket each in the room.
+
+    The Presence rows are what a real socket writes when it joins (rooms.services.room_join).
+    """
+    sockets = itertools.count()
+
+    def make(room, *people, hidden=False):
+        for person in people:
+            room_services.room_join(
+                actor=person,
+                room_id=room.pk,
+                channel_name=f"test.socket.{next(sockets)}",
+                hidden=hidden,
+            )
 
     return make
