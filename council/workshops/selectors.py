@@ -62,7 +62,11 @@ def session_payload(session: WorkshopSession) -> dict[str, Any]:
     only their own workshop (council/workshops/consumers.py).
     """
     workshops = list(
-        Workshop.objects.filter(session=session).select_related("cofacilitator").annotate(size=Count("assignments"))
+        Workshop.objects.filter(session=session)
+        .select_related("cofacilitator")
+        .prefetch_related("groups")
+        .annotate(size=Count("assignments"))
+        .order_by("position", "pk")  # an aggregate drops the model's default ordering
     )
     assignments = list(
         Assignment.objects.filter(session=session).select_related("user").order_by("user_id")
@@ -93,9 +97,11 @@ def session_payload(session: WorkshopSession) -> dict[str, Any]:
                 "room_id": w.room_id,
                 "size": w.size,
                 "cofacilitator": _person(w.cofacilitator),
+                "groups": [{"id": g.pk, "name": g.name} for g in w.groups.all()],
             }
             for w in workshops
         ],
+        "include_followers": session.include_followers,
         "assignments": [[a.user_id, a.workshop_id] for a in assignments],
         "people": [{"id": a.user_id, "name": str(a.user.public_name), "workshop_id": a.workshop_id} for a in assignments],
     }

@@ -170,9 +170,23 @@ def workshop_update(*, actor, workshop_id: int, **changes: Any) -> dict[str, Any
         workshop.topic = _clean_text(changes["topic"], field=_("The topic"), max_chars=2000, required=False)
     if "capacity" in changes:
         workshop.capacity = _capacity(changes["capacity"])
+    if "group_ids" in changes:
+        workshop.groups.set(_council_groups(session, changes["group_ids"]))
     workshop.save()
     announce(session)
     return {}
+
+
+def _council_groups(session: WorkshopSession, group_ids: Any) -> list:
+    """The council's groups a workshop is for (assignment by group sends their members there)."""
+    from council.groups.models import NeighbourhoodGroup
+
+    if not isinstance(group_ids, list) or not all(isinstance(g, int) and not isinstance(g, bool) for g in group_ids):
+        raise InvalidInput(_("'group_ids' must be a list of group numbers."))
+    groups = list(NeighbourhoodGroup.objects.filter(council=session.room.council, pk__in=group_ids))
+    if len(groups) != len(set(group_ids)):
+        raise InvalidInput(_("Choose groups of this council."))
+    return groups
 
 
 @transaction.atomic
