@@ -103,11 +103,16 @@ def _settings(session: WorkshopSession, options: dict[str, Any]) -> None:
         if options["mode"] not in Mode.values:
             raise InvalidInput(_("Unknown way of assigning people."))
         session.mode = options["mode"]
-    for field, low, high in (("duration_seconds", 60, 8 * 3600), ("grace_seconds", 0, 600), ("max_proposals", 1, 10)):
+    ranges = (
+        ("duration_seconds", _("The planned duration (in seconds)"), 60, 8 * 3600),
+        ("grace_seconds", _("The countdown before returning (in seconds)"), 0, 600),
+        ("max_proposals", _("The number of key proposals"), 1, 10),
+    )
+    for field, label, low, high in ranges:
         if field in options:
             value = options[field]
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise InvalidInput(_("%(field)s must be between %(low)d and %(high)d.") % {"field": field, "low": low, "high": high})
+                raise InvalidInput(_("%(field)s must be between %(low)d and %(high)d.") % {"field": label, "low": low, "high": high})
             setattr(session, field, value)
     if "strata" in options:
         strata = options["strata"]
@@ -115,7 +120,7 @@ def _settings(session: WorkshopSession, options: dict[str, Any]) -> None:
             raise InvalidInput(_("Choose up to five attributes for the lottery."))
         session.strata = strata
     if "include_followers" in options:
-        session.include_followers = _flag(options["include_followers"], field="include_followers")
+        session.include_followers = _flag(options["include_followers"], field=_("Including followers"))
 
 
 @transaction.atomic
@@ -521,7 +526,7 @@ def session_finish_due(*, session_id: int) -> bool:
 @transaction.atomic
 def session_reopen(*, actor, session_id: int, shuffle: bool = False) -> dict[str, Any]:
     """Open closed workshops again, with the same people or drawn again."""
-    shuffle = _flag(shuffle, field="shuffle")
+    shuffle = _flag(shuffle, field=_("Shuffling"))
     session = access_session(actor, session_id, perm="workshops.open_workshops", for_update=True)
     if session.effective_status() != Status.CLOSED:
         raise InvalidInput(_("Only closed workshops can be reopened."))
@@ -541,7 +546,7 @@ def session_duplicate(*, actor, session_id: int, keep_assignments: bool = False,
     Workshops keep their names, topics, capacities, groups and co-facilitators (where
     they may follow the new room); kept assignments are logged as made by `actor`.
     """
-    keep_assignments = _flag(keep_assignments, field="keep_assignments")
+    keep_assignments = _flag(keep_assignments, field=_("Keeping the assignments"))
     source = access_session(actor, session_id, perm="workshops.change_session")
     options = {
         f: getattr(source, f)

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
+from django.utils import translation
 
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
@@ -199,25 +200,25 @@ def test_workshops_are_prepared_from_the_plenary_not_a_breakout(room, facilitato
             "Ateliers",
             [{"name": "A"}],
             {"duration_seconds": 30},
-            "duration_seconds must be between 60 and 28800.",
+            "The planned duration (in seconds) must be between 60 and 28800.",
         ),
         (
             "Ateliers",
             [{"name": "A"}],
             {"duration_seconds": "900"},
-            "duration_seconds must be between 60 and 28800.",
+            "The planned duration (in seconds) must be between 60 and 28800.",
         ),
         (
             "Ateliers",
             [{"name": "A"}],
             {"grace_seconds": 601},
-            "grace_seconds must be between 0 and 600.",
+            "The countdown before returning (in seconds) must be between 0 and 600.",
         ),
         (
             "Ateliers",
             [{"name": "A"}],
             {"max_proposals": 0},
-            "max_proposals must be between 1 and 10.",
+            "The number of key proposals must be between 1 and 10.",
         ),
         (
             "Ateliers",
@@ -235,7 +236,7 @@ def test_workshops_are_prepared_from_the_plenary_not_a_breakout(room, facilitato
             "Ateliers",
             [{"name": "A"}],
             {"include_followers": "no"},
-            "include_followers must be true or false.",
+            "Including followers must be true or false.",
         ),
     ],
 )
@@ -1105,7 +1106,7 @@ def test_close_refuses_what_is_not_open(make_session, running, facilitator, memb
         services.session_close(actor=facilitator, session_id=running.pk, grace_seconds="60")
 
     assert error.value.message == "These workshops are not open."
-    assert bad_grace.value.message == "grace_seconds must be between 0 and 600."
+    assert bad_grace.value.message == "The countdown before returning (in seconds) must be between 0 and 600."
     assert _reload(running).status == "open"
 
 
@@ -1197,7 +1198,7 @@ def test_reopen_refuses_what_is_not_closed_and_shuffling_by_hand(running, facili
 
     assert still_open.value.message == "Only closed workshops can be reopened."
     assert by_hand.value.message == "Only random, by-group and lottery assignments are drawn."
-    assert not_a_flag.value.message == "shuffle must be true or false."
+    assert not_a_flag.value.message == "Shuffling must be true or false."
     assert _reload(running).status == "closed"
     assert len(_placed(running)) == 4
 
@@ -1253,7 +1254,7 @@ def test_duplicate_refuses_members_and_bad_flags(running, facilitator, members):
             actor=facilitator, session_id=running.pk, keep_assignments="false"
         )
 
-    assert error.value.message == "keep_assignments must be true or false."
+    assert error.value.message == "Keeping the assignments must be true or false."
     assert WorkshopSession.objects.count() == 1
 
 
@@ -1545,7 +1546,8 @@ def _together(*calls):
     def run(index, call):
         try:
             barrier.wait(timeout=10)
-            outcomes[index] = call()
+            with translation.override("en"):  # a thread does not inherit the test's language
+                outcomes[index] = call()
         except Exception as error:  # the outcome the test looks at
             outcomes[index] = error
         finally:
