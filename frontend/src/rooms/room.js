@@ -294,6 +294,7 @@ function showPresence(summary, { announce = true } = {}) {
     if (news.length) $("presence-announcer").textContent = news.slice(0, 3).join(" ");
   }
   renderPresence(summary);
+  workshops.render(); // the facilitator's lists of people (assignment, co-facilitators) follow
 }
 
 function renderPresence(summary) {

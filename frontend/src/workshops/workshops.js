@@ -14,6 +14,8 @@ const RUNNING = ["open", "closing"];
 
 export function createWorkshops({ client, t, fmt, confirmAction, people }) {
   const $ = (id) => document.getElementById(id);
+  // Facilitators only (council/rooms/views.py): the council's groups, the outputs page's address.
+  const panelData = $("workshops-panel") ? JSON.parse($("workshops-panel").textContent) : null;
 
   const w = {
     view: null, // this person's view of the session, or null when there is none
@@ -27,16 +29,25 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
     closingSpoken: new Set(),
     requests: new Map(), // key -> {kind, payload}: help and more-time requests (facilitators)
     preparing: false, // the facilitator opened the form for new workshops
+    lastError: "", // the alert this module showed, cleared by the next success
   };
 
   // Small helpers ------------------------------------------------------------------------
 
   function failed(error) {
     if (!error || error.code === "closed") return;
-    $("room-alert").textContent = fmt(t.error, { message: error.message || String(error) });
+    w.lastError = fmt(t.error, { message: error.message || String(error) });
+    $("room-alert").textContent = w.lastError;
+  }
+
+  // A success takes away the error this module showed before (not the room's own alerts).
+  function clearError() {
+    if (w.lastError && $("room-alert").textContent === w.lastError) $("room-alert").textContent = "";
+    w.lastError = "";
   }
 
   function runStatus(text) {
+    clearError();
     $("workshops-run-status").textContent = text;
   }
 
@@ -59,13 +70,14 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
     return node;
   }
 
-  // Replace a list's items without losing the keyboard focus on a button that comes back.
-  function replaceKeepingFocus(container, items) {
+  // Replace a list's items without losing the keyboard focus on a button that comes back;
+  // when it does not come back, the focus goes to `fallback` (the panel's heading by default).
+  function replaceKeepingFocus(container, items, fallback = fallbackFocus) {
     const focused = container.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
     container.replaceChildren(...items);
     if (focused) {
       const again = [...container.querySelectorAll("[data-focus-key]")].find((n) => n.dataset.focusKey === focused);
-      (again || fallbackFocus()).focus();
+      (again && !again.disabled ? again : fallback()).focus();
     }
   }
 
@@ -255,8 +267,12 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
     renderMine(facilitator);
     renderRun(facilitator);
     renderRequests();
-    // A control that vanished (the Open button once open…) must not leave the focus nowhere.
-    if (inPanel && (!focused.isConnected || !focused.checkVisibility())) fallbackFocus().focus();
+    // A control that vanished (the Open button once open…) must not leave the focus nowhere;
+    // a part of the panel that already put it somewhere sensible keeps it there.
+    const now = document.activeElement;
+    const kept =
+      now && now !== focused && now.closest && now.closest("#workshops, #workshops-current") && now.checkVisibility();
+    if (inPanel && (!focused.isConnected || !focused.checkVisibility()) && !kept) fallbackFocus().focus();
   }
 
   // Inside a workshop: its name, topic, countdown and the buttons to call the facilitators.
@@ -294,27 +310,60 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
     $("workshops-assigned").textContent = text;
     const list = $("workshops-choices");
     list.hidden = !choosing;
+    // Drawn again only when it changes: not on every arrival in the room, which would move a
+    // screen reader's reading position for nothing.
+    const signature = choosing
+      ? JSON.stringify([view.my_workshop_id, view.workshops.map((o) => [o.id, o.name, o.topic, o.size, o.capacity])])
+      : "";
+    if (list.dataset.signature === signature) return;
+    list.dataset.signature = signature;
     if (!choosing) return;
     const items = view.workshops.map((workshop) => {
       const item = element("li", { className: "workshops-choice" });
       item.append(element("span", { className: "workshop-name", text: workshop.name }));
       if (workshop.topic) item.append(" ", element("span", { className: "workshops-topic", text: workshop.topic }));
-      item.append(" ", element("span", { className: "help", text: placesLeft(workshop) }));
+      const places = element("span", { className: "help", text: placesLeft(workshop) });
+      places.id = `workshops-places-${workshop.id}`;
+      item.append(" ", places);
       if (workshop.id === view.my_workshop_id) {
         item.append(" ", element("strong", { text: `(${t.workshops_your_choice})` }));
       } else {
-        const full = workshop.capacity !== null && workshop.size >= workshop.capacity;
-        const choose = button(
-          fmt(t.workshops_choose, { name: workshop.name }),
-          () => send("workshops.choose", { session_id: view.session_id, workshop_id: workshop.id }).catch(() => {}),
-          { focusKey: `choose-${workshop.id}` },
-        );
-        choose.disabled = full;
+        // A full workshop keeps its button, marked unavailable with the reason, so the focus
+        // stays on it when the last place goes while someone is about to press it.
+        const full = isFull(workshop);
+        const choose = button(fmt(t.workshops_choose, { name: workshop.name }), () => chooseWorkshop(workshop), {
+          focusKey: `choose-${workshop.id}`,
+        });
+        if (full) {
+          choose.setAttribute("aria-disabled", "true");
+          choose.setAttribute("aria-describedby", places.id);
+        }
         item.append(" ", choose);
       }
       return item;
     });
-    replaceKeepingFocus(list, items);
+    // Once chosen, the button gives way to "your choice": the focus goes to the sentence
+    // saying where the person will go.
+    replaceKeepingFocus(list, items, () => $("workshops-assigned"));
+  }
+
+  function isFull(workshop) {
+    return workshop.capacity !== null && workshop.capacity !== undefined && workshop.size >= workshop.capacity;
+  }
+
+  function mineStatus(text) {
+    clearError();
+    $("workshops-mine-status").textContent = text;
+  }
+
+  function chooseWorkshop(workshop) {
+    if (isFull(workshop)) {
+      mineStatus(fmt(t.workshops_full_reason, { name: workshop.name }));
+      return;
+    }
+    send("workshops.choose", { session_id: sessionId(), workshop_id: workshop.id })
+      .then(() => mineStatus(fmt(t.workshops_chosen, { name: workshop.name })))
+      .catch(() => {});
   }
 
   function placesLeft(workshop) {
@@ -351,56 +400,297 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
     if (document.activeElement !== $("workshops-grace")) $("workshops-grace").value = view.grace_seconds;
     renderOverview(view, running);
     renderAssignments(view);
+    renderSettings(view);
+    const outputs = $("workshops-outputs");
+    outputs.hidden = !panelData;
+    if (panelData) outputs.href = panelData.outputs_url.replace(/\/0\/$/, `/${view.session_id}/`);
+  }
+
+  // The session's settings, filled from the session unless the facilitator is changing them.
+  function renderSettings(view) {
+    const form = $("workshops-settings-form");
+    if (form.dataset.dirty && form.dataset.sessionId === String(view.session_id)) return;
+    delete form.dataset.dirty;
+    form.dataset.sessionId = view.session_id;
+    $("workshops-settings-title").value = view.title;
+    $("workshops-settings-mode").value = view.mode;
+    $("workshops-settings-duration").value = Math.round(view.duration_seconds / 60);
+    $("workshops-settings-grace").value = view.grace_seconds;
+    $("workshops-settings-proposals").value = view.max_proposals;
+    $("workshops-settings-followers").checked = Boolean(view.include_followers);
   }
 
   function membersOf(view, workshopId) {
     return (view.people || []).filter((person) => person.workshop_id === workshopId);
   }
 
+  // The workshops' cards. Each card is kept and updated in place (keyed by the workshop's id)
+  // so that a session change while someone edits a card keeps what they typed, the open
+  // "Change…" section and the focus.
   function renderOverview(view, running) {
-    const items = view.workshops.map((workshop) => {
-      const item = element("li", { className: "workshop-card" });
-      item.dataset.workshopId = workshop.id;
-      const heading = element("h4", { text: workshop.name });
-      heading.id = `workshops-card-${workshop.id}`;
-      item.setAttribute("aria-labelledby", heading.id);
-      item.append(heading);
-      if (workshop.topic) item.append(element("p", { className: "workshops-topic", text: workshop.topic }));
-      const members = membersOf(view, workshop.id);
-      const count =
-        workshop.capacity !== null
-          ? fmt(t.workshops_capacity, { size: members.length, capacity: workshop.capacity })
-          : members.length === 0
-            ? t.workshops_nobody
-            : members.length === 1
-              ? t.workshops_one_person
-              : fmt(t.workshops_people, { count: members.length });
-      item.append(element("p", { className: "help", text: count }));
-      if (members.length) {
-        const list = element("ul", { className: "people" });
-        list.append(...members.map((person) => element("li", { text: person.name })));
-        item.append(list);
-      }
-      if (workshop.cofacilitator)
-        item.append(element("p", { className: "help", text: fmt(t.workshops_cofacilitator, { name: workshop.cofacilitator.name }) }));
-      if (running && !(w.room && w.room.id === workshop.room_id)) {
-        const actions = element("div", { className: "workshops-buttons" });
-        actions.append(
-          button(fmt(t.workshops_visit, { name: workshop.name }), () => visit(workshop, false), {
-            focusKey: `visit-${workshop.id}`,
-          }),
-        );
-        if (view.can && view.can.listen_in)
-          actions.append(
-            button(fmt(t.workshops_listen_in, { name: workshop.name }), () => visit(workshop, true), {
-              focusKey: `listen-${workshop.id}`,
-            }),
-          );
-        item.append(actions);
-      }
+    const list = $("workshops-overview");
+    const existing = new Map([...list.children].map((item) => [Number(item.dataset.workshopId), item]));
+    const candidates = cofacilitatorCandidates(view);
+    const cards = view.workshops.map((workshop) => {
+      const item = existing.get(workshop.id) || workshopCard(workshop.id);
+      existing.delete(workshop.id);
+      updateCard(item, workshop, view, running, candidates);
       return item;
     });
-    replaceKeepingFocus($("workshops-overview"), items);
+    const lostFocus = [...existing.values()].some((item) => item.contains(document.activeElement));
+    for (const item of existing.values()) item.remove();
+    cards.forEach((item, index) => {
+      if (list.children[index] !== item) list.insertBefore(item, list.children[index] || null);
+    });
+    if (lostFocus) $("workshops-overview-heading").focus();
+  }
+
+  function workshopCard(id) {
+    const item = element("li", { className: "workshop-card", attrs: { "aria-labelledby": `workshops-card-${id}` } });
+    item.dataset.workshopId = id;
+    const cofacilitator = element("div", { className: "field" });
+    const select = element("select", { attrs: { id: `workshops-cofacilitator-${id}` } });
+    select.addEventListener("change", () => setCofacilitator(id, select));
+    cofacilitator.append(
+      element("label", { text: t.workshops_cofacilitator_label, attrs: { for: select.id } }),
+      select,
+    );
+    item.append(
+      element("h4", { attrs: { id: `workshops-card-${id}` } }),
+      element("p", { className: "workshops-topic" }),
+      element("p", { className: "help workshop-count" }),
+      element("ul", { className: "people workshop-members" }),
+      element("p", { className: "help workshop-groups" }),
+      cofacilitator,
+      element("div", { className: "workshops-buttons workshop-visits" }),
+      editSection(id),
+    );
+    return item;
+  }
+
+  function updateCard(item, workshop, view, running, candidates) {
+    const part = (selector) => item.querySelector(selector);
+    part("h4").textContent = workshop.name;
+    const topic = part(".workshops-topic");
+    topic.textContent = workshop.topic || "";
+    topic.hidden = !workshop.topic;
+    const members = membersOf(view, workshop.id);
+    part(".workshop-count").textContent =
+      workshop.capacity !== null
+        ? fmt(t.workshops_capacity, { size: members.length, capacity: workshop.capacity })
+        : members.length === 0
+          ? t.workshops_nobody
+          : members.length === 1
+            ? t.workshops_one_person
+            : fmt(t.workshops_people, { count: members.length });
+    const list = part(".workshop-members");
+    list.replaceChildren(...members.map((person) => element("li", { text: person.name })));
+    list.hidden = members.length === 0;
+    const groups = workshop.groups || [];
+    const groupsLine = part(".workshop-groups");
+    groupsLine.textContent = groups.length
+      ? fmt(t.workshops_groups_of, { names: groups.map((group) => group.name).join(", ") })
+      : "";
+    groupsLine.hidden = groups.length === 0;
+    updateCofacilitator(part("select"), workshop, candidates);
+    const visits = part(".workshop-visits");
+    const buttons = [];
+    if (running && !(w.room && w.room.id === workshop.room_id)) {
+      buttons.push(
+        button(fmt(t.workshops_visit, { name: workshop.name }), () => visit(workshop, false), {
+          focusKey: `visit-${workshop.id}`,
+        }),
+      );
+      if (view.can && view.can.listen_in)
+        buttons.push(
+          button(fmt(t.workshops_listen_in, { name: workshop.name }), () => visit(workshop, true), {
+            focusKey: `listen-${workshop.id}`,
+          }),
+        );
+    }
+    replaceKeepingFocus(visits, buttons, () => part("select"));
+    visits.hidden = buttons.length === 0;
+    updateEditSection(part(".workshop-edit"), workshop, running);
+  }
+
+  // Who may co-facilitate: the people here, those assigned (in a workshop while they run),
+  // and whoever co-facilitates now.
+  function cofacilitatorCandidates(view) {
+    const names = new Map();
+    for (const [id, person] of people()) if (!(w.me && id === w.me.id)) names.set(id, person.name);
+    for (const person of view.people || []) names.set(person.id, person.name);
+    for (const workshop of view.workshops)
+      if (workshop.cofacilitator) names.set(workshop.cofacilitator.id, workshop.cofacilitator.name);
+    return [...names].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  function updateCofacilitator(select, workshop, candidates) {
+    const signature = JSON.stringify(candidates);
+    if (select.dataset.signature !== signature) {
+      select.replaceChildren(
+        element("option", { text: t.workshops_no_cofacilitator, attrs: { value: "" } }),
+        ...candidates.map((person) => element("option", { text: person.name, attrs: { value: String(person.id) } })),
+      );
+      select.dataset.signature = signature;
+    }
+    select.value = workshop.cofacilitator ? String(workshop.cofacilitator.id) : "";
+  }
+
+  function setCofacilitator(workshopId, select) {
+    const userId = select.value ? Number(select.value) : null;
+    const person = select.selectedOptions[0] ? select.selectedOptions[0].textContent : "";
+    send("workshops.set_cofacilitator", { workshop_id: workshopId, user_id: userId })
+      .then(() => {
+        const workshop = workshopById(workshopId);
+        const name = workshop ? workshop.name : "";
+        runStatus(
+          userId === null
+            ? fmt(t.workshops_cofacilitator_removed, { name })
+            : fmt(t.workshops_cofacilitator_set, { person, name }),
+        );
+      })
+      .catch(() => render()); // back to what the server has
+  }
+
+  // "Change…": name, topic and places (saved together), the groups the workshop is for
+  // (saved on each tick), and removing it while the workshops are not running.
+  function editSection(id) {
+    const details = element("details", { className: "workshop-edit" });
+    const summary = element("summary");
+    const form = element("form", { className: "workshop-edit-form" });
+    const field = (labelText, control, className = "field") => {
+      const box = element("div", { className });
+      box.append(element("label", { text: labelText, attrs: { for: control.id } }), control);
+      return box;
+    };
+    const name = element("input", {
+      className: "workshop-edit-name",
+      attrs: { id: `workshops-edit-name-${id}`, maxlength: "120", required: "" },
+    });
+    const topic = element("textarea", {
+      className: "workshop-edit-topic",
+      attrs: { id: `workshops-edit-topic-${id}`, rows: "2", maxlength: "2000" },
+    });
+    const capacity = element("input", {
+      className: "workshop-edit-capacity",
+      attrs: {
+        id: `workshops-edit-capacity-${id}`,
+        type: "number",
+        min: "1",
+        max: "1000",
+        inputmode: "numeric",
+        "aria-describedby": `workshops-edit-capacity-help-${id}`,
+      },
+    });
+    const capacityField = field(t.workshops_capacity_label, capacity);
+    capacityField.append(
+      element("p", {
+        className: "help",
+        text: t.workshops_capacity_help,
+        attrs: { id: `workshops-edit-capacity-help-${id}` },
+      }),
+    );
+    form.append(
+      field(t.workshops_name_label, name),
+      field(t.workshops_topic_label, topic, "field wide"),
+      capacityField,
+      element("button", { className: "button secondary small", text: t.workshops_save, attrs: { type: "submit" } }),
+    );
+    form.addEventListener("input", () => {
+      form.dataset.dirty = "1";
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      saveWorkshop(id, form);
+    });
+    details.addEventListener("toggle", () => {
+      if (details.open) return;
+      // Closed without saving: what was typed is dropped, the fields show the workshop again.
+      delete form.dataset.dirty;
+      const workshop = workshopById(id);
+      if (workshop) updateEditSection(details, workshop, RUNNING.includes(w.view.status));
+    });
+    const groups = element("fieldset", { className: "workshop-groups-choice" });
+    groups.append(element("legend", { text: t.workshops_groups_legend }));
+    const councilGroups = panelData ? panelData.groups : [];
+    if (!councilGroups.length) groups.append(element("p", { className: "help", text: t.workshops_no_groups }));
+    for (const group of councilGroups) {
+      const box = element("div", { className: "field check" });
+      const check = element("input", {
+        attrs: { type: "checkbox", id: `workshops-group-${id}-${group.id}`, value: String(group.id) },
+      });
+      check.addEventListener("change", () => saveGroups(id, groups));
+      box.append(check, element("label", { text: group.name, attrs: { for: check.id } }));
+      groups.append(box);
+    }
+    groups.hidden = !panelData;
+    const remove = element("button", {
+      className: "button danger small workshop-remove",
+      text: t.workshops_remove,
+      attrs: { type: "button" },
+    });
+    remove.addEventListener("click", () => removeWorkshop(id, remove));
+    details.append(summary, form, groups, remove);
+    return details;
+  }
+
+  function updateEditSection(details, workshop, running) {
+    details.querySelector("summary").textContent = fmt(t.workshops_edit, { name: workshop.name });
+    const form = details.querySelector("form");
+    if (!form.dataset.dirty) {
+      form.querySelector(".workshop-edit-name").value = workshop.name;
+      form.querySelector(".workshop-edit-topic").value = workshop.topic || "";
+      form.querySelector(".workshop-edit-capacity").value = workshop.capacity ?? "";
+    }
+    const linked = new Set((workshop.groups || []).map((group) => group.id));
+    for (const check of details.querySelectorAll(".workshop-groups-choice input"))
+      check.checked = linked.has(Number(check.value));
+    // The server keeps a workshop while the session runs (its people are in it).
+    details.querySelector(".workshop-remove").hidden = running;
+  }
+
+  function saveWorkshop(id, form) {
+    const name = form.querySelector(".workshop-edit-name").value.trim();
+    const capacityText = form.querySelector(".workshop-edit-capacity").value.trim();
+    if (!name) {
+      failed({ message: t.workshops_name_required });
+      form.querySelector(".workshop-edit-name").focus();
+      return;
+    }
+    send("workshops.update_workshop", {
+      workshop_id: id,
+      name,
+      topic: form.querySelector(".workshop-edit-topic").value.trim(),
+      capacity: capacityText ? Number.parseInt(capacityText, 10) : null,
+    })
+      .then(() => {
+        delete form.dataset.dirty;
+        runStatus(fmt(t.workshops_saved, { name }));
+      })
+      .catch(() => {});
+  }
+
+  function saveGroups(id, fieldset) {
+    const groupIds = [...fieldset.querySelectorAll("input:checked")].map((check) => Number(check.value));
+    send("workshops.update_workshop", { workshop_id: id, group_ids: groupIds })
+      .then(() => {
+        const workshop = workshopById(id);
+        runStatus(fmt(t.workshops_groups_saved, { name: workshop ? workshop.name : "" }));
+      })
+      .catch(() => render());
+  }
+
+  async function removeWorkshop(id, opener) {
+    const workshop = workshopById(id);
+    if (!workshop) return;
+    if (!(await confirmAction(fmt(t.workshops_confirm_remove, { name: workshop.name }), opener))) return;
+    try {
+      await send("workshops.remove_workshop", { workshop_id: id });
+    } catch {
+      return; // the server's reason is in the alert; the focus stays on the button
+    }
+    runStatus(fmt(t.workshops_removed, { name: workshop.name }));
+    $("workshops-overview-heading").focus(); // its card is gone (or about to go)
   }
 
   function visit(workshop, hidden) {
@@ -631,6 +921,55 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
     } catch {
       // shown by send()
     }
+  });
+
+  $("workshops-settings-form").addEventListener("input", () => {
+    $("workshops-settings-form").dataset.dirty = "1";
+  });
+  $("workshops-settings").addEventListener("toggle", () => {
+    if ($("workshops-settings").open) return;
+    delete $("workshops-settings-form").dataset.dirty; // closed without saving: show the session again
+    if (w.view) renderSettings(w.view);
+  });
+
+  $("workshops-settings-form").addEventListener("submit", (event) => {
+    event.preventDefault(); // the browser checked the numbers' ranges before this
+    const number = (id) => Number.parseInt($(id).value, 10);
+    send("workshops.update_session", {
+      session_id: sessionId(),
+      title: $("workshops-settings-title").value.trim(),
+      mode: $("workshops-settings-mode").value,
+      duration_seconds: number("workshops-settings-duration") * 60,
+      grace_seconds: number("workshops-settings-grace"),
+      max_proposals: number("workshops-settings-proposals"),
+      include_followers: $("workshops-settings-followers").checked,
+    })
+      .then(() => {
+        delete $("workshops-settings-form").dataset.dirty;
+        runStatus(t.workshops_settings_saved);
+        if (w.view) renderSettings(w.view);
+      })
+      .catch(() => {});
+  });
+
+  $("workshops-add-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const name = $("workshops-add-name").value.trim();
+    if (!name) {
+      failed({ message: t.workshops_name_required });
+      $("workshops-add-name").focus();
+      return;
+    }
+    const capacity = Number.parseInt($("workshops-add-capacity").value, 10);
+    const payload = { session_id: sessionId(), name, topic: $("workshops-add-topic").value.trim() };
+    if (capacity > 0) payload.capacity = capacity;
+    send("workshops.add_workshop", payload)
+      .then(() => {
+        for (const id of ["workshops-add-name", "workshops-add-topic", "workshops-add-capacity"]) $(id).value = "";
+        runStatus(fmt(t.workshops_added, { name }));
+        $("workshops-add-name").focus(); // ready for the next one
+      })
+      .catch(() => {});
   });
 
   $("workshops-open").addEventListener("click", () =>
