@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,7 +158,8 @@ def workshop_add(*, actor, session_id: int, name: str, topic: str = "", capacity
     count = session.workshops.count()
     if count >= MAX_WORKSHOPS:
         raise InvalidInput(_("A session has between 1 and %(max)d workshops.") % {"max": MAX_WORKSHOPS})
-    workshop = _workshop_create(session, count + 1, {"name": name, "topic": topic, "capacity": capacity})
+    last = session.workshops.aggregate(last=Max("position"))["last"] or 0  # after removals too
+    workshop = _workshop_create(session, last + 1, {"name": name, "topic": topic, "capacity": capacity})
     announce(session)
     return {"workshop_id": workshop.pk}
 

@@ -225,7 +225,8 @@ async def test_socket_reports_invalid_reports(room, members, running):
 
     refused = await _answer(writer, "r1")
     assert (refused["type"], refused["payload"]["code"]) == ("error", "invalid")
-    assert refused["payload"]["message"] == "A workshop reports at most 3 key proposals."
+    # in the person's language: French, the default of a profile with none chosen
+    assert refused["payload"]["message"] == "Un atelier restitue au plus 3 propositions clés."
     assert (await _answer(writer, "r2"))["payload"]["code"] == "invalid"
     await writer.disconnect()
 
