@@ -1,7 +1,13 @@
 """The live room socket: snapshot on connect, commands to services, events relayed."""
 
+from collections.abc import Awaitable
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from django.db import close_old_connections
 
 from council.core.consumers import CLOSE_FORBIDDEN
 from council.core.consumers import CLOSE_REMOVED
@@ -10,6 +16,7 @@ from council.core.consumers import Command
 from council.core.consumers import CouncilConsumer
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.core.memo import remembered
 from council.councils.events import user_group
 from council.rooms import events
 from council.rooms import presence
@@ -19,6 +26,10 @@ from council.rooms.selectors import capabilities
 from council.rooms.selectors import room_snapshot
 from council.rooms.signalling import MEDIA_COMMANDS
 from council.rooms.signalling import MediaSignallingMixin
+
+#: threads (each with its own database connection) for the sockets' database work
+DATABASE_THREADS = 4
+_database_pool = ThreadPoolExecutor(max_workers=DATABASE_THREADS, thread_name_prefix="room-db")
 
 
 def _int(payload: dict[str, Any], key: str, *, required: bool = True) -> int | None:
@@ -51,6 +62,26 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         **MEDIA_COMMANDS,  # video: council/rooms/signalling.py
     }
 
+    async def run_sync(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Awaitable[Any]:
+        """Run the socket's database work on a few threads, not Channels' single one.
+
+        When workshops open, hundreds of sockets join and read their new room at once; on
+        one thread each query would wait for the others' round trips to PostgreSQL. Each
+        call is a unit of its own (its own transaction), so none needs the thread of
+        another; commands (call_service) stay on the single thread.
+        """
+
+        def call() -> Any:
+            try:
+                return func(*args, **kwargs)
+            finally:
+                # As Channels does after each call, and also under its test harness, which
+                # turns that off: a thread of the pool keeps no connection past CONN_MAX_AGE.
+                close_old_connections()
+
+        pooled = database_sync_to_async(call, thread_sensitive=False, executor=_database_pool)
+        return await pooled()
+
     async def connect(self) -> None:
         self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
         self.user = self.scope["user"]
@@ -60,21 +91,24 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
             return
         query = self.scope.get("query_string", b"")
         last_room = _query_int(query, "room")
-        try:
-            self.room_id = await self.entry_room(self.room_id)
-            await self.run_sync(
-                services.room_join, actor=self.user, room_id=self.room_id, channel_name=self.channel_name
-            )
-        except AccessDenied:
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
-        presence.track(self.channel_name, self.room_id)
-        await self.join(events.room_group(self.room_id))  # subscribe before the snapshot
-        await self.join(user_group(self.user.pk))
-        await self.joined()
-        # `since` counts the messages of the room the client was in: another room starts afresh.
-        since = _query_int(query, "since") if last_room in (None, self.room_id) else None
-        await self.send_snapshot(since)
+        # One unit of work: the permission lookups of the join and of the snapshot are read
+        # once (the memo reaches every database_sync_to_async call below through the context).
+        with remembered():
+            try:
+                self.room_id = await self.entry_room(self.room_id)
+                await self.run_sync(
+                    services.room_join, actor=self.user, room_id=self.room_id, channel_name=self.channel_name
+                )
+            except AccessDenied:
+                await self.close(code=CLOSE_FORBIDDEN)
+                return
+            presence.track(self.channel_name, self.room_id)
+            await self.join(events.room_group(self.room_id))  # subscribe before the snapshot
+            await self.join(user_group(self.user.pk))
+            await self.joined()
+            # `since` counts the messages of the room the client was in: another room starts afresh.
+            since = _query_int(query, "since") if last_room in (None, self.room_id) else None
+            await self.send_snapshot(since)
         presence.schedule_broadcast(self.room_id)
 
     async def enter_room(self, room_id: int, *, hidden: bool = False) -> None:
@@ -101,20 +135,21 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         """
         if room_id == self.room_id:
             return True
-        try:
-            await self.enter_room(room_id, hidden=hidden)
-        except AccessDenied:
-            return False
-        previous = self.room_id
-        await self.media_disconnect()
-        self.media_participant = None
-        previous_group = events.room_group(previous)
-        await self.channel_layer.group_discard(previous_group, self.channel_name)
-        self.joined_groups.remove(previous_group)
-        self.room_id = room_id
-        presence.track(self.channel_name, room_id)
-        await self.join(events.room_group(room_id))
-        await self.send_snapshot(None)
+        with remembered():  # one unit of work, as on connect: permissions are read once
+            try:
+                await self.enter_room(room_id, hidden=hidden)
+            except AccessDenied:
+                return False
+            previous = self.room_id
+            await self.media_disconnect()
+            self.media_participant = None
+            previous_group = events.room_group(previous)
+            await self.channel_layer.group_discard(previous_group, self.channel_name)
+            self.joined_groups.remove(previous_group)
+            self.room_id = room_id
+            presence.track(self.channel_name, room_id)
+            await self.join(events.room_group(room_id))
+            await self.send_snapshot(None)
         presence.schedule_broadcast(previous)
         presence.schedule_broadcast(room_id)
         return True

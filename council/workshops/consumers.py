@@ -65,7 +65,7 @@ SERVICE_COMMANDS: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
         ("title", "mode", "duration_seconds", "grace_seconds", "max_proposals", "strata", "include_followers"),
     ),
     "workshops.add_workshop": (services.workshop_add, ("session_id", "name"), ("topic", "capacity")),
-    "workshops.update_workshop": (services.workshop_update, ("workshop_id",), ("name", "topic", "capacity")),
+    "workshops.update_workshop": (services.workshop_update, ("workshop_id",), ("name", "topic", "capacity", "group_ids")),
     "workshops.remove_workshop": (services.workshop_remove, ("workshop_id",), ()),
     "workshops.set_cofacilitator": (services.cofacilitator_set, ("workshop_id", "user_id"), ()),
     "workshops.assign": (services.assignment_set, ("session_id", "user_id", "workshop_id"), ()),
@@ -99,11 +99,16 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
     plenary_id: int
     session_state: dict[str, Any] | None = None
     visiting = False
+    #: while moving: the session payload that sends this socket where it goes
+    announced: dict[str, Any] | None = None
 
     # -- joining: the room a socket enters, the meeting group, the snapshot
 
     async def entry_room(self, room_id: int) -> int:
         self.timers: list[asyncio.TimerHandle] = []
+        # One move of this socket at a time: the countdown's own return and the session's
+        # "closed" announce arrive together, and a second move must see where the first went.
+        self.moving = asyncio.Lock()
         parent_id = await self.run_sync(
             lambda: Room.objects.filter(pk=room_id).values_list("parent_id", flat=True).first()
         )
@@ -125,7 +130,7 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         await self.join(events.meeting_group(self.plenary_id))
 
     async def extend_snapshot(self, snapshot: dict[str, Any]) -> None:
-        payload, runs = await self.run_sync(self._session_payload)
+        payload, runs = await self.run_sync(self._session_payload, self.announced)
         self.runs = runs
         self.session_state = payload
         snapshot["workshops"] = None if payload is None else personal_view(payload, user_id=self.user.pk, runs=runs)
@@ -134,12 +139,19 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         await self.notes_snapshot(snapshot)
         await self.agenda_snapshot(snapshot)
 
-    def _session_payload(self) -> tuple[dict[str, Any] | None, bool]:
+    def _session_payload(self, announced: dict[str, Any] | None = None) -> tuple[dict[str, Any] | None, bool]:
+        """The meeting's current session (None if not to be seen) and whether this person runs it.
+
+        `announced` is the payload that moves this socket: when it is the current session it is
+        used as it is, rather than read again by every socket that moves at once.
+        """
         plenary = Room.objects.select_related("council").get(pk=self.plenary_id)
         runs = self.user.has_perm("rooms.moderate_room", plenary)
         session = selectors.session_current(plenary_id=self.plenary_id)
         if session is None or not self.user.has_perm("workshops.view_session", session):
             return None, runs
+        if announced is not None and announced["session_id"] == session.pk:
+            return announced, runs
         return selectors.session_payload(session), runs
 
     async def enter_room(self, room_id: int, *, hidden: bool = False) -> None:
@@ -174,24 +186,40 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
 
     async def follow(self, payload: dict[str, Any]) -> None:
         """Go where the session says this person belongs now."""
+        async with self.moving:
+            target = self._destination(payload)
+            if target is not None:
+                await self._move(target, payload)
+
+    def _destination(self, payload: dict[str, Any]) -> int | None:
+        """The room this socket must move to for the session to be followed (None: stay)."""
         breakouts = {w["room_id"] for w in payload["workshops"]}
         view = personal_view(payload, user_id=self.user.pk, runs=False)
         if payload["status"] in RUNNING and not self.visiting:
             target = self._room_of_workshop(payload, view["my_workshop_id"] or view["cofacilitating_id"])
             if target is not None and target != self.room_id:
-                await self.move_to(target, payload)
-            elif target is None and self.room_id in breakouts:
-                await self.move_to(self.plenary_id, payload)
+                return target
+            if target is None and self.room_id in breakouts:
+                return self.plenary_id
         elif payload["status"] not in RUNNING and self.room_id in breakouts:
-            await self.move_to(self.plenary_id, payload)
+            return self.plenary_id
+        return None
 
     async def move_to(self, room_id: int, payload: dict[str, Any] | None, *, hidden: bool = False) -> bool:
+        async with self.moving:
+            return await self._move(room_id, payload, hidden=hidden)
+
+    async def _move(self, room_id: int, payload: dict[str, Any] | None, *, hidden: bool = False) -> bool:
         if room_id == self.plenary_id:
             self.visiting = False
         workshop = None
         if payload is not None:
             workshop = next((w for w in payload["workshops"] if w["room_id"] == room_id), None)
-        moved = await self.switch_room(room_id, hidden=hidden)
+        self.announced = payload
+        try:
+            moved = await self.switch_room(room_id, hidden=hidden)
+        finally:
+            self.announced = None
         if moved:
             await self.send_event(
                 events.MOVED,

@@ -181,6 +181,6 @@ def test_snapshot_query_count_does_not_grow_with_the_room(
     assert len(snapshot["messages"]) == (10 if since_seq is None else 8)
 
 
-# room 1, messages 1, role 1, capabilities 22 (three actions through rules and guardian),
+# room 1, messages 1, role 1, capabilities (rules only: guardian answers for its own grants),
 # presence 3, hands 1; a resync adds the deleted seqs. None of it grows with the room.
-QUERIES = {None: 16, 2: 17}  # +1: groups the room is restricted to; +2: media floor and capabilities
+QUERIES = {None: 12, 2: 13}
