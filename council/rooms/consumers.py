@@ -47,6 +47,8 @@ def _query_int(query_string: bytes, key: str) -> int | None:
 
 
 class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
+    hidden = False  # in the room without appearing in its presence (a facilitator listening in)
+
     commands = {
         "rooms.send_message": "send_message",
         "rooms.delete_message": "delete_message",
@@ -96,9 +98,7 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         with remembered():
             try:
                 self.room_id = await self.entry_room(self.room_id)
-                await self.run_sync(
-                    services.room_join, actor=self.user, room_id=self.room_id, channel_name=self.channel_name
-                )
+                await self.enter_room(self.room_id)
             except AccessDenied:
                 await self.close(code=CLOSE_FORBIDDEN)
                 return
@@ -134,6 +134,10 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         page joins the call of the new one. False if the person may not enter.
         """
         if room_id == self.room_id:
+            if hidden != self.hidden:  # listening in, then visiting openly (or back)
+                await self.enter_room(room_id, hidden=hidden)
+                self.hidden = hidden
+                presence.schedule_broadcast(room_id)
             return True
         with remembered():  # one unit of work, as on connect: permissions are read once
             try:
@@ -147,6 +151,7 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
             await self.channel_layer.group_discard(previous_group, self.channel_name)
             self.joined_groups.remove(previous_group)
             self.room_id = room_id
+            self.hidden = hidden
             presence.track(self.channel_name, room_id)
             await self.join(events.room_group(room_id))
             await self.send_snapshot(None)

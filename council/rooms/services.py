@@ -89,13 +89,17 @@ def message_delete(*, actor, room_id: int, seq: int) -> dict[str, Any]:
 
 
 @transaction.atomic
-def room_join(*, actor, room_id: int, channel_name: str, hidden: bool = False) -> Room:
+def room_join(
+    *, actor, room_id: int, channel_name: str, hidden: bool = False, perm: str = "rooms.join_room"
+) -> Room:
     """Record one open socket of `actor` in the room (presence is broadcast coalesced).
 
     A socket is in one room at a time: joining another room (a workshop, and back)
-    moves its presence. `hidden` is for a facilitator listening in (checked by the caller).
+    moves its presence. `hidden` is for a facilitator listening in (checked by the caller);
+    `perm` is rooms.view_room for someone coming back to the plenary they were in (a lock
+    keeps newcomers out, not the people of the meeting).
     """
-    room = access_room(actor, room_id, perm="rooms.join_room")
+    room = access_room(actor, room_id, perm=perm)
     RoomAttendance.objects.get_or_create(room=room, user=actor)
     Presence.objects.update_or_create(
         channel_name=channel_name,

@@ -33,8 +33,12 @@ from council.workshops.permissions import access_session
 RUNNING = ("open", "closing")
 
 
-def personal_view(payload: dict[str, Any], *, user_id: int, runs: bool) -> dict[str, Any]:
-    """What one person sees of the session: facilitators see everyone, others their own workshop."""
+def personal_view(payload: dict[str, Any], *, user_id: int, runs: bool, follows_only: bool = False) -> dict[str, Any]:
+    """What one person sees of the session: facilitators see everyone, others their own workshop.
+
+    `follows_only`: a resident who follows the meeting (they choose only if the session
+    includes followers), as in the rule workshops.choose_workshop.
+    """
     view = {key: value for key, value in payload.items() if key not in ("assignments", "people")}
     view["my_workshop_id"] = next((w for u, w in payload["assignments"] if u == user_id), None)
     view["cofacilitating_id"] = next(
@@ -44,7 +48,11 @@ def personal_view(payload: dict[str, Any], *, user_id: int, runs: bool) -> dict[
         view["people"] = payload["people"]
     view["can"] = {
         "run": runs,
-        "choose": payload["mode"] == "choice" and not runs and payload["status"] in ("draft", "open"),
+        "choose": payload["mode"] == "choice"
+        and payload["status"] in ("draft", "open")
+        and not runs
+        and view["cofacilitating_id"] is None
+        and (not follows_only or payload.get("include_followers", False)),
         "listen_in": runs and payload["listening_in_allowed"],
     }
     return view
@@ -133,11 +141,18 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         payload, runs = await self.run_sync(self._session_payload, self.announced)
         self.runs = runs
         self.session_state = payload
-        snapshot["workshops"] = None if payload is None else personal_view(payload, user_id=self.user.pk, runs=runs)
+        self.follows_only = snapshot["me"]["role"] == "resident"
+        snapshot["workshops"] = None if payload is None else self.view_of(payload)
         if payload is not None:
             self._schedule(payload)
         await self.notes_snapshot(snapshot)
         await self.agenda_snapshot(snapshot)
+
+    def view_of(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return personal_view(
+            payload, user_id=self.user.pk, runs=getattr(self, "runs", False),
+            follows_only=getattr(self, "follows_only", False),
+        )
 
     def _session_payload(self, announced: dict[str, Any] | None = None) -> tuple[dict[str, Any] | None, bool]:
         """The meeting's current session (None if not to be seen) and whether this person runs it.
@@ -176,7 +191,7 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         payload = message["payload"]
         self.session_state = payload
         await self.send_event(
-            events.SESSION_UPDATED, personal_view(payload, user_id=self.user.pk, runs=getattr(self, "runs", False))
+            events.SESSION_UPDATED, self.view_of(payload)
         )
         self._schedule(payload)
         await self.follow(payload)
@@ -234,9 +249,10 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         self.timers = []
         loop = asyncio.get_running_loop()
 
-        def later(delay: float | None, action) -> None:
-            if delay is not None and delay > 0:
-                self.timers.append(loop.call_later(delay, lambda: loop.create_task(action())))
+        def later(delay: float | None, action, *, just_passed: float = 0.0) -> None:
+            """Run `action` after `delay` s; also at once if its moment passed less than `just_passed` s ago."""
+            if delay is not None and delay > -just_passed:
+                self.timers.append(loop.call_later(max(delay, 0), lambda: loop.create_task(action())))
 
         if payload["status"] == "open":
             ends_in = _deadline(payload["ends_at"])
@@ -248,7 +264,8 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
                         {"session_id": payload["session_id"], "seconds_left": s, "ends_at": payload["ends_at"]},
                     ),
                 )
-            later(ends_in, lambda: self.send_event(events.TIME_UP, {"session_id": payload["session_id"]}))
+            # a timer set to 0 ("time is up now") arrives a moment after its own deadline
+            later(ends_in, lambda: self.send_event(events.TIME_UP, {"session_id": payload["session_id"]}), just_passed=2)
         elif payload["status"] == "closing":
             later(_deadline(payload["closes_at"]), lambda: self._countdown_over(payload))
 

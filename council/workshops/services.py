@@ -676,8 +676,12 @@ def visit_check(*, actor, workshop_id: int, hidden: bool = False) -> int:
 @transaction.atomic
 def breakout_join(*, actor, room_id: int, channel_name: str, hidden: bool = False, previous_room_id: int | None = None) -> Room:
     """Move a socket into a room of the meeting and log who was where, when."""
-    room = room_services.room_join(actor=actor, room_id=room_id, channel_name=channel_name, hidden=hidden)
     workshops = {w.room_id: w for w in Workshop.objects.filter(room_id__in=[previous_room_id, room_id]).select_related("session")}
+    back_to_plenary = previous_room_id in workshops and workshops[previous_room_id].session.room_id == room_id
+    room = room_services.room_join(
+        actor=actor, room_id=room_id, channel_name=channel_name, hidden=hidden,
+        perm="rooms.view_room" if back_to_plenary else "rooms.join_room",
+    )
     left = workshops.get(previous_room_id) if previous_room_id != room_id else None
     if left is not None:
         LogEntry.objects.create(session=left.session, workshop=left, kind=LogEntry.Kind.LEFT, user=actor)

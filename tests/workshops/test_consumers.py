@@ -179,12 +179,6 @@ async def test_a_late_arrival_lands_in_a_workshop(room, facilitator, members, ma
     await _disconnect(late)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="consumer bug: RoomConsumer.connect joins the entry room with rooms.services.room_join, "
-    "not MeetingConsumer.enter_room/services.breakout_join, so a socket that opens straight "
-    "into a workshop (late arrival, reconnect) is never logged as 'entered'",
-)
 async def test_a_late_arrival_is_logged_as_entering_their_workshop(
     room, facilitator, members, make_session
 ):
@@ -234,12 +228,6 @@ async def test_a_late_arrival_waits_in_the_plenary_when_people_are_placed_by_han
     await _disconnect(late)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="consumer bug: personal_view() computes can.choose from mode/status/runs only, not from "
-    "workshops.choose_workshop, so a resident of a session without include_followers (or a "
-    "co-facilitator) is offered a choice the service then refuses",
-)
 async def test_the_choice_is_offered_only_to_those_who_may_choose(
     room, facilitator, members, resident, make_session
 ):
@@ -366,12 +354,6 @@ async def test_listening_in_is_hidden_where_the_council_allows_it(
     await _disconnect(in_a, boss)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="consumer bug: RoomConsumer.switch_room returns at once when the socket is already in the "
-    "room, so a facilitator listening in who then visits the same workshop (workshops.visit without "
-    "hidden) stays hidden from its participants, although the ack and workshops.moved say hidden=false",
-)
 async def test_a_listener_who_then_visits_the_same_workshop_becomes_visible(
     room, facilitator, members, make_session
 ):
@@ -525,12 +507,6 @@ async def test_timer_warnings_and_time_up_reach_every_workshop(
     await _disconnect(in_a, in_b, boss)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="consumer bug: MeetingConsumer._schedule only schedules delays > 0, so "
-    "workshops.set_timer with seconds_left=0 (allowed by timer_set: 'time is up now') sends no "
-    "workshops.time_up to any workshop",
-)
 async def test_setting_the_timer_to_zero_ends_the_time_at_once(
     room, facilitator, members, make_session
 ):

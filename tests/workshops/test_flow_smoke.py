@@ -51,3 +51,25 @@ async def test_open_moves_members_and_close_brings_them_back(room, facilitator, 
         assert synced["payload"]["room"]["id"] == room.pk
     for communicator in [*sockets, boss]:
         await communicator.disconnect()
+
+
+async def test_members_come_back_to_a_plenary_locked_meanwhile(room, facilitator, members, make_session):
+    """A lock keeps newcomers out of the plenary, not the meeting's own people coming back."""
+    from council.rooms import services as room_services
+
+    session = await database_sync_to_async(make_session)(1, grace_seconds=0)
+    workshop = await database_sync_to_async(lambda: session.workshops.get())()
+    member, _ = await connect(room_path(room.pk), user=members[0])
+    await database_sync_to_async(services.assignment_set)(
+        actor=facilitator, session_id=session.pk, user_id=members[0].pk, workshop_id=workshop.pk
+    )
+    await database_sync_to_async(services.session_open)(actor=facilitator, session_id=session.pk)
+    synced = await _until(member, "rooms.room_synced")
+    assert synced["payload"]["room"]["id"] == workshop.room_id
+
+    await database_sync_to_async(room_services.room_lock)(actor=facilitator, room_id=room.pk, locked=True)
+    await database_sync_to_async(services.session_close)(actor=facilitator, session_id=session.pk)
+
+    back = await _until(member, "rooms.room_synced")
+    assert back["payload"]["room"]["id"] == room.pk
+    await member.disconnect()
