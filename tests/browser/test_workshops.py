@@ -8,6 +8,7 @@ keyboard alone.
 """
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -167,7 +168,12 @@ def assert_accessible(driver, who: str) -> None:
 
 
 def screenshot(driver, name: str, element_id: str) -> None:
-    """Save a 1280x900 view of the page scrolled to an element, for the README."""
+    """Save a 1280x900 view of the page scrolled to an element, for the README.
+
+    Only when COUNCIL_SCREENSHOTS is set: a test run must not change the working tree.
+    """
+    if not os.environ.get("COUNCIL_SCREENSHOTS"):
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}
