@@ -1,6 +1,7 @@
 """Broadcast events to channel-layer groups, only once the data behind them is committed."""
 
 import json
+from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,6 +35,29 @@ def send_event_on_commit(group: str, event_type: str, payload: Mapping[str, Any]
     message = group_message(event_type, payload)
     json.dumps(message)  # fail here, not on commit, if the payload is not serialisable
     transaction.on_commit(lambda: _broadcast(group, message))
+
+
+def send_state_on_commit(group: str, event_type: str, build: Callable[[], Mapping[str, Any]]) -> None:
+    """Broadcast a whole state, built after commit: what was committed, built once.
+
+    For events that carry an object's whole state (a workshop session): however many
+    writes of one transaction announce it, one event leaves, with the state as committed.
+    A rolled-back transaction drops it with its other on-commit callbacks.
+    """
+    key = (group, event_type)
+    connection = transaction.get_connection()
+    open_savepoints = set(connection.savepoint_ids)
+    if any(
+        getattr(callback, "state_key", None) == key and savepoints <= open_savepoints
+        for savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return  # one is already waiting for this transaction's commit
+
+    def send() -> None:
+        _broadcast(group, group_message(event_type, build()))
+
+    send.state_key = key
+    transaction.on_commit(send)
 
 
 def _broadcast(group: str, message: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.realtime import send_event_on_commit
+from council.core.realtime import send_state_on_commit
 from council.rooms import services as room_services
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
@@ -45,15 +46,12 @@ MAX_WORKSHOPS = 50
 
 def announce(session: WorkshopSession) -> None:
     """Tell every socket of the meeting the session as it is once this transaction commits."""
-    transaction.on_commit(lambda: _announce_now(session.pk))
+    session_id = session.pk
 
+    def build() -> dict[str, Any]:
+        return session_payload(WorkshopSession.objects.select_related("room__council").get(pk=session_id))
 
-def _announce_now(session_id: int) -> None:
-    from council.core.realtime import _broadcast
-    from council.core.realtime import group_message
-
-    session = WorkshopSession.objects.select_related("room__council").get(pk=session_id)
-    _broadcast(events.meeting_group(session.room_id), group_message(events.SESSION_CHANGED, session_payload(session)))
+    send_state_on_commit(events.meeting_group(session.room_id), events.SESSION_CHANGED, build)
 
 
 def _log(session, kind, *, actor=None, user=None, workshop=None, text: str = "") -> None:
