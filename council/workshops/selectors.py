@@ -163,7 +163,8 @@ def assignment_pool(*, session: WorkshopSession) -> list[int]:
 
     Residents who follow are included only when the session says so.
     """
-    from council.accounts.models import User
+    from guardian.shortcuts import get_users_with_perms
+
     from council.councils.models import Role
     from council.councils.selectors import roles_of
 
@@ -171,15 +172,16 @@ def assignment_pool(*, session: WorkshopSession) -> list[int]:
     rooms = [room.pk, *Workshop.objects.filter(session=session).values_list("room_id", flat=True)]
     user_ids = sorted(set(_fresh_presences(rooms).values_list("user_id", flat=True)))
     roles = roles_of(council=room.council, user_ids=user_ids)
-    cofacilitators = set(Workshop.objects.filter(session=session).values_list("cofacilitator_id", flat=True))
-    pool = []
-    for user in User.objects.filter(pk__in=user_ids):
-        if user.pk in cofacilitators or user.has_perm("rooms.moderate_room", room):
-            continue
-        if roles.get(user.pk) == Role.RESIDENT and not session.include_followers:
-            continue
-        pool.append(user.pk)
-    return pool
+    # Who runs the plenary (rooms.moderate_room on a plenary: council facilitators and
+    # administrators, and the room's facilitator grants), read for everyone at once.
+    runs = {uid for uid, role in roles.items() if role in (Role.ADMINISTRATOR, Role.FACILITATOR)}
+    runs |= set(get_users_with_perms(room, only_with_perms_in=["facilitate_room"]).values_list("pk", flat=True))
+    runs |= set(Workshop.objects.filter(session=session).values_list("cofacilitator_id", flat=True))
+    return [
+        uid
+        for uid in user_ids
+        if uid not in runs and (roles.get(uid) != Role.RESIDENT or session.include_followers)
+    ]
 
 
 def memberships_of(*, session: WorkshopSession, user_ids: list[int]) -> dict[int, set[int]]:

@@ -1625,3 +1625,37 @@ def test_two_people_choosing_the_last_place(room, make_session, facilitator, mem
         assert list(
             Assignment.objects.filter(session=session).values_list("user_id", "workshop_id")
         ) == [(members[winners[0]].pk, first.pk)]
+
+
+def test_draw_leaves_out_those_who_run_the_meeting(
+    room, make_session, facilitator, members, resident, user_with_role, present
+):
+    """Council facilitators, a room's own facilitator and co-facilitators are not drawn."""
+    from guardian.shortcuts import assign_perm
+
+    session = make_session(2, include_followers=True)
+    colleague = user_with_role("facilitator", room.council, display_name="Paul Animateur")
+    assign_perm("rooms.facilitate_room", resident, room)
+    services.cofacilitator_set(actor=facilitator, workshop_id=_workshops(session)[0].pk, user_id=members[1].pk)
+    present(room, facilitator, colleague, resident, *members[:4])
+
+    services.assignments_draw(actor=facilitator, session_id=session.pk)
+
+    assert sorted(_placed(session)) == sorted(m.pk for m in (members[0], members[2], members[3]))
+
+
+def test_the_draw_pool_is_read_in_the_same_queries_however_many_are_present(
+    room, make_session, members, present, django_assert_num_queries
+):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    from council.workshops.selectors import assignment_pool
+
+    session = make_session(2)
+    present(room, *members[:2])
+    with CaptureQueriesContext(db) as few:
+        assert len(assignment_pool(session=session)) == 2
+    present(room, *members[2:])
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(assignment_pool(session=session)) == 6
