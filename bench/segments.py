@@ -40,6 +40,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import common  # bench/common.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -78,17 +80,7 @@ def env() -> dict[str, str]:
 
 
 def create_database() -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    connection = psycopg2.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    connection.close()
+    common.create_database(DATABASE_URL)
 
 
 def setup_django() -> None:

@@ -40,6 +40,8 @@ import sys
 import time
 from pathlib import Path
 
+import common  # bench/common.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DAPHNE = str(Path(sys.executable).with_name("daphne"))
@@ -55,35 +57,14 @@ SYNCED = '{"type":"rooms.room_synced"'
 
 
 def server_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="council.settings.base",
-        DATABASE_URL=DATABASE_URL,
-        REDIS_URL=REDIS_URL,
-        ALLOWED_HOSTS="127.0.0.1",
-        ROOM_RATE_LIMIT="100000/10",
-        DEBUG="False",
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
+    return common.daphne_env(DATABASE_URL, REDIS_URL)
 
 
 # Fixture: database, accounts, sessions (runs before the event loop starts).
 
 
 def create_database() -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    connection = psycopg2.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    connection.close()
+    common.create_database(DATABASE_URL)
 
 
 def prepare_fixture(n_people: int) -> dict:
