@@ -31,7 +31,7 @@ def daphne_env(database_url: str, redis_url: str) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1",
         ROOM_RATE_LIMIT="100000/10",
         DEBUG="False",
-        LOG_LEVEL="WARNING",
+        LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
         PYTHONPATH=str(ROOT),
     )
     return env

@@ -39,6 +39,26 @@ async def next_frame(
             return frame
 
 
+async def next_frame_of(
+    communicator: WebsocketCommunicator, frame_type: str, *, wait: float = 3.0
+) -> dict[str, Any]:
+    """The next frame of `frame_type` (background ones included); frames before it are passed over."""
+    while True:
+        frame = await next_frame(communicator, wait=wait, skip=frozenset())
+        if frame["type"] == frame_type:
+            return frame
+
+
+async def answer_to(
+    communicator: WebsocketCommunicator, request_id: str, *, wait: float = 3.0
+) -> dict[str, Any]:
+    """The ack or error answering `request_id`; other frames before it are passed over."""
+    while True:
+        frame = await next_frame(communicator, wait=wait, skip=frozenset())
+        if frame["type"] in ("ack", "error") and frame.get("request_id") == request_id:
+            return frame
+
+
 async def expect_close(
     communicator: WebsocketCommunicator, code: int, *, wait: float = 2
 ) -> list[str]:

@@ -4,6 +4,10 @@ Composed rules ask the same questions many times (the person's role, their room
 grants) while answering a handful of permissions; inside `remembered()` each is
 read from the database once. Outside it nothing is remembered, so a long-lived
 socket never acts on a stale answer.
+
+When many people are handled at once (a workshop session moving its sockets), the facts
+are read for all of them in one query each and `remember`ed under the keys the rules
+`recall`: the rules stay the one place that says who may do what.
 """
 
 import contextlib
@@ -36,3 +40,10 @@ def recall(key: Hashable, compute: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = compute()
     return memo[key]
+
+
+def remember(key: Hashable, value: Any) -> None:
+    """Store an answer read in bulk, for `recall` to return inside this `remembered()`."""
+    memo = _memo.get()
+    if memo is not None:
+        memo[key] = value

@@ -3,16 +3,36 @@
 from typing import Any
 
 import rules
+import rules.permissions
 from guardian.backends import ObjectPermissionBackend as GuardianBackend
 from guardian.exceptions import WrongAppError
 
 from council.core.errors import AccessDenied
+from council.core.memo import recall
 
 
 def require_perm(actor: Any, perm: str, obj: Any = None) -> None:
     """Raise AccessDenied unless `actor` holds the action permission `perm` on `obj`."""
     if not actor.has_perm(perm, obj):
         raise AccessDenied(perm)
+
+
+class RulesBackend(rules.permissions.ObjectPermissionBackend):
+    """rules' backend, answering each question once per unit of work (council/core/memo.py).
+
+    Composed rules ask the same permission again and again (whether the person follows
+    the plenary is asked by half the workshop rules), and a wave of moving sockets asks a
+    dozen per socket: each answer is worked out once inside `remembered()`, never outside.
+    """
+
+    def has_perm(self, user: Any, perm: str, *args: Any, **kwargs: Any) -> bool:
+        obj = args[0] if args else None
+        answer = super().has_perm
+        if obj is None:
+            return recall(("perm", user.pk, perm, None), lambda: answer(user, perm, *args, **kwargs))
+        if getattr(obj, "_meta", None) is None or obj.pk is None:  # not a stored row: nothing to key on
+            return answer(user, perm, *args, **kwargs)
+        return recall(("perm", user.pk, perm, obj._meta.label, obj.pk), lambda: answer(user, perm, *args, **kwargs))
 
 
 class ObjectPermissionBackend(GuardianBackend):

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from guardian.models import UserObjectPermission
 
 from council.core.memo import recall
+from council.core.memo import remember
 from council.councils.models import ROLE_BY_GRANT
 from council.councils.models import ROLE_RANK
 from council.councils.models import Council
@@ -37,7 +38,19 @@ def role_get(*, user, council: Council) -> Role | None:
         )
         return _highest(codenames)
 
-    return recall(("role", user.pk, council.pk), read)
+    return recall(_role_key(user.pk, council.pk), read)
+
+
+def _role_key(user_id: int, council_id: int) -> tuple:
+    return ("role", user_id, council_id)
+
+
+def roles_remember(*, council: Council, user_ids: Iterable[int]) -> None:
+    """Read many people's roles in one query for the rules to recall (council/core/memo.py)."""
+    user_ids = list(user_ids)
+    roles = roles_of(council=council, user_ids=user_ids)
+    for user_id in user_ids:
+        remember(_role_key(user_id, council.pk), roles.get(user_id))
 
 
 def roles_of(*, council: Council, user_ids: Iterable[int]) -> dict[int, Role]:

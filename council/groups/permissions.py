@@ -1,8 +1,10 @@
 """Who may manage groups and segments, and the eligibility check every module reuses."""
 
 import rules
+from django.db.models import prefetch_related_objects
 
 from council.core.memo import recall
+from council.core.memo import remember
 from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_administrator
 from council.councils.permissions import is_council_facilitator
@@ -50,10 +52,20 @@ def is_eligible(user, obj) -> bool:
     An object restricts participation with an `eligible_groups` many-to-many field;
     with none chosen, everyone in the council is eligible.
     """
-    groups = recall(
-        ("eligible_groups", obj._meta.label, obj.pk), lambda: list(obj.eligible_groups.all())
-    )
+    groups = recall(_eligible_key(obj), lambda: list(obj.eligible_groups.all()))
     return not groups or any(is_group_member(user, group) for group in groups)
+
+
+def _eligible_key(obj) -> tuple:
+    return ("eligible_groups", obj._meta.label, obj.pk)
+
+
+def eligible_groups_remember(objects) -> None:
+    """Read the eligible groups of many objects (rooms…) in one query, for is_eligible to recall."""
+    objects = list(objects)
+    prefetch_related_objects(objects, "eligible_groups")
+    for obj in objects:
+        remember(_eligible_key(obj), list(obj.eligible_groups.all()))
 
 
 can_manage = is_council_facilitator

@@ -2,12 +2,8 @@
 
 from collections.abc import Awaitable
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
-
-from channels.db import database_sync_to_async
-from django.db import close_old_connections
 
 from council.core.consumers import CLOSE_FORBIDDEN
 from council.core.consumers import CLOSE_REMOVED
@@ -17,19 +13,22 @@ from council.core.consumers import CouncilConsumer
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.memo import remembered
+from council.core.threads import run_in_database_thread
 from council.councils.events import user_group
+from council.councils.selectors import roles_remember
 from council.rooms import events
+from council.rooms import moves
 from council.rooms import presence
 from council.rooms import services
+from council.rooms.models import Room
 from council.rooms.permissions import access_room
+from council.rooms.permissions import room_facts_remember
 from council.rooms.selectors import capabilities
 from council.rooms.selectors import room_snapshot
+from council.rooms.selectors import room_views_remember
+from council.rooms.services import Entry
 from council.rooms.signalling import MEDIA_COMMANDS
 from council.rooms.signalling import MediaSignallingMixin
-
-#: threads (each with its own database connection) for the sockets' database work
-DATABASE_THREADS = 4
-_database_pool = ThreadPoolExecutor(max_workers=DATABASE_THREADS, thread_name_prefix="room-db")
 
 
 def _int(payload: dict[str, Any], key: str, *, required: bool = True) -> int | None:
@@ -65,24 +64,7 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
     }
 
     async def run_sync(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Awaitable[Any]:
-        """Run the socket's database work on a few threads, not Channels' single one.
-
-        When workshops open, hundreds of sockets join and read their new room at once; on
-        one thread each query would wait for the others' round trips to PostgreSQL. Each
-        call is a unit of its own (its own transaction), so none needs the thread of
-        another; commands (call_service) stay on the single thread.
-        """
-
-        def call() -> Any:
-            try:
-                return func(*args, **kwargs)
-            finally:
-                # As Channels does after each call, and also under its test harness, which
-                # turns that off: a thread of the pool keeps no connection past CONN_MAX_AGE.
-                close_old_connections()
-
-        pooled = database_sync_to_async(call, thread_sensitive=False, executor=_database_pool)
-        return await pooled()
+        return await run_in_database_thread(func, *args, **kwargs)
 
     async def connect(self) -> None:
         self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
@@ -112,10 +94,34 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         presence.schedule_broadcast(self.room_id)
 
     async def enter_room(self, room_id: int, *, hidden: bool = False) -> None:
-        """Record this socket's presence in another room (raises AccessDenied)."""
-        await self.run_sync(
-            services.room_join, actor=self.user, room_id=room_id, channel_name=self.channel_name, hidden=hidden
-        )
+        """Record this socket's presence in a room as it connects (raises AccessDenied)."""
+        entry = Entry(actor=self.user, channel_name=self.channel_name, room_id=room_id, hidden=hidden)
+        if (await self.run_sync(self.enter_rooms, [entry]))[0] is None:
+            raise AccessDenied(entry.perm)
+
+    @classmethod
+    def enter_rooms(cls, entries: list[Entry]) -> list[Room | None]:
+        """Record sockets entering rooms, many at once (sync); None for those refused."""
+        return services.rooms_join(entries=entries)
+
+    @classmethod
+    def remember_facts(cls, users: list[Any], room_ids: set[int]) -> list[Room]:
+        """Read what the rules will ask about these people in these rooms, for all at once (sync).
+
+        Returns the rooms and their plenaries, whose facts were read too.
+        """
+        rooms = Room.objects.select_related("council").in_bulk(room_ids)
+        parents = {room.parent_id for room in rooms.values()} - set(rooms) - {None}
+        rooms.update(Room.objects.select_related("council").in_bulk(parents))
+        for council in {room.council_id: room.council for room in rooms.values()}.values():
+            roles_remember(council=council, user_ids=[user.pk for user in users])
+        room_facts_remember(users=users, rooms=rooms.values())
+        return list(rooms.values())
+
+    @classmethod
+    def remember_room_views(cls, room_ids: set[int]) -> None:
+        """Read what these rooms' snapshots show everyone, for all of them at once (sync)."""
+        room_views_remember(room_ids)
 
     async def entry_room(self, room_id: int) -> int:
         """The room a socket opened on `room_id` enters (a workshop may send it elsewhere)."""
@@ -124,14 +130,18 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
     async def joined(self) -> None:
         """Called once the socket is in its room and groups, before the snapshot."""
 
-    async def extend_snapshot(self, snapshot: dict[str, Any]) -> None:
-        """Add to the snapshot what a subclass adds to the room (a workshop session…)."""
+    def extend_snapshot(self, snapshot: dict[str, Any]) -> None:
+        """Add to the snapshot what a subclass adds to the room (a workshop session…); sync."""
+
+    async def snapshot_sent(self, snapshot: dict[str, Any]) -> None:
+        """Called on the event loop once the snapshot went out (timers of a subclass…)."""
 
     async def switch_room(self, room_id: int, *, hidden: bool = False) -> bool:
         """Move this socket into another room and back (workshops): chat, presence and video follow.
 
         The client gets the new room's snapshot; its call in the old room ends and the
-        page joins the call of the new one. False if the person may not enter.
+        page joins the call of the new one. False if the person may not enter. Sockets
+        of this process moving at the same moment move together (council/rooms/moves.py).
         """
         if room_id == self.room_id:
             if hidden != self.hidden:  # listening in, then visiting openly (or back)
@@ -139,25 +149,20 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
                 self.hidden = hidden
                 presence.schedule_broadcast(room_id)
             return True
-        with remembered():  # one unit of work, as on connect: permissions are read once
-            try:
-                await self.enter_room(room_id, hidden=hidden)
-            except AccessDenied:
-                return False
-            previous = self.room_id
-            await self.media_disconnect()
-            self.media_participant = None
-            previous_group = events.room_group(previous)
-            await self.channel_layer.group_discard(previous_group, self.channel_name)
-            self.joined_groups.remove(previous_group)
-            self.room_id = room_id
-            self.hidden = hidden
-            presence.track(self.channel_name, room_id)
-            await self.join(events.room_group(room_id))
-            await self.send_snapshot(None)
-        presence.schedule_broadcast(previous)
-        presence.schedule_broadcast(room_id)
-        return True
+        return await moves.move(self, room_id, hidden=hidden)
+
+    async def leave_call(self) -> None:
+        """Leave the current room's call, before moving to another room."""
+        await self.media_disconnect()
+        self.media_participant = None
+
+    def room_changed(self, room_id: int, *, hidden: bool) -> None:
+        """The socket's presence and groups moved to `room_id` (council/rooms/moves.py): follow."""
+        self.joined_groups.remove(events.room_group(self.room_id))
+        self.joined_groups.append(events.room_group(room_id))
+        self.room_id = room_id
+        self.hidden = hidden
+        presence.track(self.channel_name, room_id)
 
     async def disconnect(self, code: int) -> None:
         await super().disconnect(code)
@@ -168,14 +173,20 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
             presence.schedule_broadcast(self.room_id)
 
     async def send_snapshot(self, since_seq: int | None) -> None:
-        snapshot = await self.run_sync(
-            room_snapshot, user=self.user, room_id=self.room_id, since_seq=since_seq
-        )
-        snapshot["media"] = await self.media_availability()
-        await self.extend_snapshot(snapshot)
+        await self.send_built_snapshot(await self.run_sync(self.build_snapshot, since_seq))
+
+    def build_snapshot(self, since_seq: int | None) -> dict[str, Any]:
+        """The room's snapshot for this socket, with what a subclass adds (sync, database thread)."""
+        snapshot = room_snapshot(user=self.user, room_id=self.room_id, since_seq=since_seq)
+        self.extend_snapshot(snapshot)
+        return snapshot
+
+    async def send_built_snapshot(self, snapshot: dict[str, Any], *, media: dict[str, Any] | None = None) -> None:
+        snapshot["media"] = media if media is not None else await self.media_availability()
         seqs = [m["seq"] for m in snapshot["messages"]]
         self.snapshot_seq = max([snapshot["room"]["last_seq"], *seqs])
         await self.send_event(events.ROOM_SYNCED, snapshot)
+        await self.snapshot_sent(snapshot)
 
     # Client commands: parse, call a service, answer ack/error.
 

@@ -1,19 +1,33 @@
 """Who may do what in a live room: one named permission per action (docs/permissions.md)."""
 
 import rules
+from django.contrib.contenttypes.models import ContentType
+from guardian.models import GroupObjectPermission
+from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_perms
 
 from council.core.errors import AccessDenied
 from council.core.memo import recall
+from council.core.memo import remember
 from council.core.memo import remembered
 from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_facilitator
 from council.councils.permissions import is_council_member
+from council.groups.permissions import eligible_groups_remember
 from council.groups.permissions import is_eligible
 from council.rooms.models import ChatMute
 from council.rooms.models import Room
 from council.rooms.models import RoomFloor
 from council.rooms.models import RoomRemoval
+
+# Facts about one person in one room, each one row a facilitator wrote (or not).
+PERSON_FACTS = {"removed": RoomRemoval, "muted": ChatMute, "floor": RoomFloor}
+
+
+def _fact(name: str, user, room) -> bool:
+    return recall(
+        (name, user.pk, room.pk), lambda: PERSON_FACTS[name].objects.filter(room=room, user_id=user.pk).exists()
+    )
 
 
 @rules.predicate
@@ -25,27 +39,18 @@ def is_room_facilitator(user, room) -> bool:
 
 @rules.predicate
 def is_removed_from_room(user, room) -> bool:
-    return recall(
-        ("removed", user.pk, room.pk),
-        lambda: RoomRemoval.objects.filter(room=room, user_id=user.pk).exists(),
-    )
+    return _fact("removed", user, room)
 
 
 @rules.predicate
 def is_muted_in_room(user, room) -> bool:
-    return recall(
-        ("muted", user.pk, room.pk),
-        lambda: ChatMute.objects.filter(room=room, user_id=user.pk).exists(),
-    )
+    return _fact("muted", user, room)
 
 
 @rules.predicate
 def has_the_floor(user, room) -> bool:
     """A facilitator gave this person the floor in the room's call (RoomFloor)."""
-    return user.is_authenticated and recall(
-        ("floor", user.pk, room.pk),
-        lambda: RoomFloor.objects.filter(room=room, user_id=user.pk).exists(),
-    )
+    return user.is_authenticated and _fact("floor", user, room)
 
 
 @rules.predicate
@@ -110,6 +115,41 @@ rules.add_perm(
 )
 rules.add_perm("rooms.receive_media", can_view)
 rules.add_perm("rooms.moderate_media", can_moderate)
+
+
+def room_facts_remember(*, users, rooms) -> None:
+    """Read what the room rules ask about each person, for many people and rooms at once.
+
+    A workshop session moves everyone together; asked one person at a time, these facts
+    would cost a query each per person (council/core/memo.py).
+    """
+    users, rooms = list(users), list(rooms)
+    room_ids, user_ids = [room.pk for room in rooms], [user.pk for user in users]
+    eligible_groups_remember(rooms)
+    for name, model in PERSON_FACTS.items():
+        found = set(
+            model.objects.filter(room_id__in=room_ids, user_id__in=user_ids).values_list("user_id", "room_id")
+        )
+        for user_id in user_ids:
+            for room_id in room_ids:
+                remember((name, user_id, room_id), (user_id, room_id) in found)
+    granted = _facilitator_grants(user_ids, room_ids)
+    for user in users:
+        for room_id in room_ids:
+            # as guardian's get_perms: nothing for an inactive account, everything for a superuser
+            facilitates = user.is_active and (user.is_superuser or (user.pk, room_id) in granted)
+            remember(("room_grants", user.pk, room_id), facilitates)
+
+
+def _facilitator_grants(user_ids: list[int], room_ids: list[int]) -> set[tuple[int, int]]:
+    """(user id, room id) pairs with facilitate_room granted, to the person or to a group of theirs."""
+    room_type = ContentType.objects.get_for_model(Room)
+    grants = {"content_type": room_type, "object_pk__in": [str(pk) for pk in room_ids], "permission__codename": "facilitate_room"}
+    pairs = set(UserObjectPermission.objects.filter(user_id__in=user_ids, **grants).values_list("user_id", "object_pk"))
+    pairs |= set(
+        GroupObjectPermission.objects.filter(group__user__in=user_ids, **grants).values_list("group__user", "object_pk")
+    )
+    return {(user_id, int(object_pk)) for user_id, object_pk in pairs}
 
 
 def access_room(user, room_id: int, *, perm: str = "rooms.view_room", for_update: bool = False) -> Room:

@@ -4,9 +4,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models import F
 from django.db.models import QuerySet
+from django.db.models import Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from council.core.memo import recall
+from council.core.memo import remember
 from council.core.memo import remembered
 from council.councils.models import Council
 from council.councils.selectors import role_get
@@ -32,20 +37,33 @@ def capabilities(*, user, room: Room) -> dict[str, bool]:
         return {name: user.has_perm(f"rooms.{name}", room) for name in CAPABILITIES}
 
 
-def _fresh_presences(room: Room) -> QuerySet[Presence]:
-    cutoff = timezone.now() - timedelta(seconds=settings.ROOM_PRESENCE_TTL_SECONDS)
-    return Presence.objects.filter(room=room, seen_at__gte=cutoff, hidden=False)
-
-
 def presence_summary(*, room: Room) -> dict[str, Any]:
     """Who is here, de-duplicated across a person's tabs; the list is capped for big rooms."""
-    user_ids = list(_fresh_presences(room).values_list("user_id", flat=True).distinct())
-    roles = roles_of(council=room.council, user_ids=user_ids)
+    return presence_summaries(rooms=[room])[room.pk]
+
+
+def presence_summaries(*, rooms: list[Room]) -> dict[int, dict[str, Any]]:
+    """presence_summary of each room, for many rooms in three queries (a wave of moves)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.ROOM_PRESENCE_TTL_SECONDS)
+    present: dict[int, set[int]] = {room.pk: set() for room in rooms}
+    fresh = Presence.objects.filter(room__in=rooms, seen_at__gte=cutoff, hidden=False)
+    for room_id, user_id in fresh.values_list("room_id", "user_id").distinct():
+        present[room_id].add(user_id)
+    everyone = set().union(*present.values())
+    councils = {room.council_id: room.council for room in rooms}
+    roles = {pk: roles_of(council=council, user_ids=everyone) for pk, council in councils.items()}
+    shown = {room.pk: sorted(present[room.pk])[: settings.ROOM_PRESENCE_LIST_MAX] for room in rooms}
+    names = dict(_names(list(set().union(*shown.values()))))
+    return {
+        room.pk: _summary(room, present[room.pk], shown[room.pk], roles[room.council_id], names) for room in rooms
+    }
+
+
+def _summary(room: Room, user_ids: set[int], shown: list[int], roles: dict, names: dict[int, str]) -> dict[str, Any]:
     counts: dict[str, int] = {}
-    for role in roles.values():
-        counts[role.value] = counts.get(role.value, 0) + 1
-    shown = sorted(user_ids)[: settings.ROOM_PRESENCE_LIST_MAX]
-    names = dict(_names(shown))
+    for user_id in user_ids:
+        if user_id in roles:
+            counts[roles[user_id].value] = counts.get(roles[user_id].value, 0) + 1
     participants = [
         {"id": uid, "name": names.get(uid, ""), "role": roles[uid].value if uid in roles else None}
         for uid in shown
@@ -68,19 +86,40 @@ def _names(user_ids: list[int]):
 
 
 def hands_queue(*, room: Room) -> list[dict[str, Any]]:
-    hands = RaisedHand.objects.filter(room=room).select_related("user")
-    return [
-        {"user_id": h.user_id, "name": str(h.user.public_name), "raised_at": h.raised_at.isoformat()}
-        for h in hands
-    ]
+    return hands_queues(rooms=[room])[room.pk]
+
+
+def hands_queues(*, rooms: list[Room]) -> dict[int, list[dict[str, Any]]]:
+    """Each room's raised hands in order, for many rooms in one query."""
+    queues: dict[int, list[dict[str, Any]]] = {room.pk: [] for room in rooms}
+    for hand in RaisedHand.objects.filter(room__in=rooms).select_related("user"):
+        queues[hand.room_id].append(
+            {"user_id": hand.user_id, "name": str(hand.user.public_name), "raised_at": hand.raised_at.isoformat()}
+        )
+    return queues
+
+
+def recent_messages(*, rooms: list[Room]) -> dict[int, list[dict[str, Any]]]:
+    """The last ROOM_HISTORY_ON_JOIN messages of each room, oldest first, in one query."""
+    newest_first = Window(RowNumber(), partition_by=F("room_id"), order_by=F("seq").desc())
+    recent = (
+        Message.objects.filter(room__in=rooms)
+        .annotate(recency=newest_first)
+        .filter(recency__lte=settings.ROOM_HISTORY_ON_JOIN)
+        .select_related("author")
+        .order_by("room_id", "seq")
+    )
+    by_room: dict[int, list[dict[str, Any]]] = {room.pk: [] for room in rooms}
+    for message in recent:
+        by_room[message.room_id].append(message_payload(message))
+    return by_room
 
 
 def messages_since(*, room: Room, since_seq: int | None) -> tuple[list[dict[str, Any]], bool]:
     """Return what a client that saw up to `since_seq` missed, and whether it was cut short."""
-    messages = Message.objects.filter(room=room).select_related("author")
     if since_seq is None:
-        recent = list(messages.order_by("-seq")[: settings.ROOM_HISTORY_ON_JOIN])
-        return [message_payload(m) for m in reversed(recent)], False
+        return recent_messages(rooms=[room])[room.pk], False
+    messages = Message.objects.filter(room=room).select_related("author")
     limit = settings.ROOM_RESYNC_MAX
     missed = list(messages.filter(seq__gt=since_seq).order_by("seq")[: limit + 1])
     truncated = len(missed) > limit
@@ -110,13 +149,40 @@ def room_payload(room: Room) -> dict[str, Any]:
 
 
 def room_snapshot(*, user, room_id: int, since_seq: int | None = None) -> dict[str, Any]:
-    """The state a socket sends on connect and on resync; applied whole by the client."""
+    """The state a socket sends on connect and on resync; applied whole by the client.
+
+    What the room shows everyone is read once per unit of work: a wave of sockets moving
+    into the same room (council/rooms/moves.py) shares it; what each person may do is theirs.
+    """
     with remembered():
-        return _room_snapshot(user, Room.objects.select_related("council").get(pk=room_id), since_seq)
+        return _room_snapshot(user, room_remembered(room_id), since_seq)
+
+
+def room_remembered(room_id: int) -> Room:
+    """The room (with its council), read once per unit of work."""
+    return recall(("room", room_id), lambda: Room.objects.select_related("council").get(pk=room_id))
+
+
+def room_views_remember(room_ids: set[int]) -> list[Room]:
+    """Read what the snapshots of these rooms show everyone, for all the rooms at once.
+
+    A wave of sockets moving into twenty workshops (council/rooms/moves.py) would
+    otherwise read each room's messages, presence and hands on its own.
+    """
+    rooms = list(Room.objects.select_related("council").filter(pk__in=room_ids))
+    messages, summaries, hands = recent_messages(rooms=rooms), presence_summaries(rooms=rooms), hands_queues(rooms=rooms)
+    for room in rooms:
+        remember(("room", room.pk), room)
+        remember(("messages_since", room.pk, None), (messages[room.pk], False))
+        remember(("presence_summary", room.pk), summaries[room.pk])
+        remember(("hands_queue", room.pk), hands[room.pk])
+    return rooms
 
 
 def _room_snapshot(user, room: Room, since_seq: int | None) -> dict[str, Any]:
-    messages, truncated = messages_since(room=room, since_seq=since_seq)
+    messages, truncated = recall(
+        ("messages_since", room.pk, since_seq), lambda: messages_since(room=room, since_seq=since_seq)
+    )
     role = role_get(user=user, council=room.council)
     return {
         "room": room_payload(room),
@@ -130,6 +196,6 @@ def _room_snapshot(user, room: Room, since_seq: int | None) -> dict[str, Any]:
         "messages": messages,
         "truncated": truncated,
         "deleted_seqs": deleted_seqs_before(room=room, since_seq=since_seq) if since_seq else [],
-        "presence": presence_summary(room=room),
-        "hands": hands_queue(room=room),
+        "presence": recall(("presence_summary", room.pk), lambda: presence_summary(room=room)),
+        "hands": recall(("hands_queue", room.pk), lambda: hands_queue(room=room)),
     }

@@ -1,5 +1,6 @@
 """Writes for live rooms. Each checks one named permission and broadcasts after commit."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.core.memo import remembered
 from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
 from council.councils.models import Council
@@ -88,23 +90,62 @@ def message_delete(*, actor, room_id: int, seq: int) -> dict[str, Any]:
     return {"seq": seq}
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One socket going into a room: whose, where from, seen or not, under which permission.
+
+    `perm` is rooms.view_room for someone coming back to the plenary they were in (a lock
+    keeps newcomers out, not the people of the meeting); `hidden` is for a facilitator
+    listening in (checked by the caller).
+    """
+
+    actor: Any
+    channel_name: str
+    room_id: int
+    hidden: bool = False
+    perm: str = "rooms.join_room"
+    previous_room_id: int | None = None
+
+
 @transaction.atomic
+def rooms_join(*, entries: list[Entry]) -> list[Room | None]:
+    """Record sockets entering rooms, each checked against its permission; None where refused.
+
+    A socket is in one room at a time: entering another (a workshop, and back) moves its
+    presence. Those let in are written in two statements whatever their number, since a
+    workshop session moves everyone at once (presence is broadcast coalesced).
+    """
+    rooms = Room.objects.select_related("council").in_bulk({entry.room_id for entry in entries})
+    with remembered():
+        admitted = [
+            room if (room := rooms.get(entry.room_id)) is not None and entry.actor.has_perm(entry.perm, room) else None
+            for entry in entries
+        ]
+    now = timezone.now()
+    pairs = [(entry, room) for entry, room in zip(entries, admitted, strict=True) if room is not None]
+    RoomAttendance.objects.bulk_create(
+        [RoomAttendance(room=room, user=entry.actor) for entry, room in pairs], ignore_conflicts=True
+    )
+    Presence.objects.bulk_create(
+        [
+            Presence(room=room, user=entry.actor, channel_name=entry.channel_name, seen_at=now, hidden=entry.hidden)
+            for entry, room in pairs
+        ],
+        update_conflicts=True,
+        unique_fields=["channel_name"],
+        update_fields=["room", "user", "seen_at", "hidden"],
+    )
+    return admitted
+
+
 def room_join(
     *, actor, room_id: int, channel_name: str, hidden: bool = False, perm: str = "rooms.join_room"
 ) -> Room:
-    """Record one open socket of `actor` in the room (presence is broadcast coalesced).
-
-    A socket is in one room at a time: joining another room (a workshop, and back)
-    moves its presence. `hidden` is for a facilitator listening in (checked by the caller);
-    `perm` is rooms.view_room for someone coming back to the plenary they were in (a lock
-    keeps newcomers out, not the people of the meeting).
-    """
-    room = access_room(actor, room_id, perm=perm)
-    RoomAttendance.objects.get_or_create(room=room, user=actor)
-    Presence.objects.update_or_create(
-        channel_name=channel_name,
-        defaults={"room": room, "user": actor, "seen_at": timezone.now(), "hidden": hidden},
-    )
+    """Record one open socket of `actor` in the room (raises AccessDenied): see rooms_join."""
+    entry = Entry(actor=actor, channel_name=channel_name, room_id=room_id, hidden=hidden, perm=perm)
+    room = rooms_join(entries=[entry])[0]
+    if room is None:
+        raise AccessDenied(perm)
     return room
 
 

@@ -124,7 +124,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
+    "council.core.permissions.RulesBackend",  # rules, answers remembered per unit of work
     "council.core.permissions.ObjectPermissionBackend",  # guardian, see there
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

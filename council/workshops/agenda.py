@@ -21,10 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from council.core.errors import InvalidInput
+from council.core.memo import recall
 from council.core.realtime import send_event_on_commit
 from council.rooms import services as room_services
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
+from council.rooms.selectors import room_remembered
 from council.workshops import events
 from council.workshops import services as workshop_services
 from council.workshops.models import AgendaItem
@@ -126,14 +128,18 @@ def speakers_payload(*, room: Room) -> dict[str, Any]:
 
 def agenda_snapshot(*, user, room_id: int) -> dict[str, Any]:
     """What a socket of the meeting adds to its snapshot: the agenda and the speakers."""
-    room = Room.objects.select_related("council").get(pk=room_id)
+    room = room_remembered(room_id)
     if not user.has_perm("workshops.view_agenda", room):
         return {"agenda": None, "speakers": None}
     can_manage = user.has_perm(MANAGE_AGENDA, room)
-    agenda = {**agenda_payload(room=room), "can_manage": can_manage}
+    # the same for everyone of the meeting: read once per unit of work (a wave of moves)
+    agenda = {**recall(("agenda", room.pk), lambda: agenda_payload(room=room)), "can_manage": can_manage}
     if can_manage:
-        agenda["sessions"] = agenda_sessions(room=room)
-    speakers = {**speakers_payload(room=room), "can_manage": user.has_perm(MANAGE_SPEAKERS, room)}
+        agenda["sessions"] = recall(("agenda_sessions", room.pk), lambda: agenda_sessions(room=room))
+    speakers = {
+        **recall(("speakers", room.pk), lambda: speakers_payload(room=room)),
+        "can_manage": user.has_perm(MANAGE_SPEAKERS, room),
+    }
     return {"agenda": agenda, "speakers": speakers}
 
 

@@ -56,9 +56,9 @@ class AgendaSocketMixin:
     plenary_id: int
     user: Any
 
-    async def agenda_snapshot(self, snapshot: dict[str, Any]) -> None:
-        """Add the plenary's agenda and speakers to the snapshot (None if the person may not see them)."""
-        snapshot.update(await self.run_sync(agenda.agenda_snapshot, user=self.user, room_id=self.plenary_id))
+    def agenda_snapshot(self, snapshot: dict[str, Any]) -> None:
+        """Add the plenary's agenda and speakers to the snapshot (None if the person may not see them); sync."""
+        snapshot.update(agenda.agenda_snapshot(user=self.user, room_id=self.plenary_id))
 
     async def _agenda_call(self, command: Command, service, read) -> None:
         """Read the payload with `read` (a bad type answers `invalid`), then call the service."""

@@ -39,12 +39,12 @@ class NotesSocketMixin:
     #: the workshop whose breakout room this socket is in (set with every snapshot)
     notes_workshop_id: int | None = None
 
-    async def notes_snapshot(self, snapshot: dict[str, Any]) -> None:
-        """Add the current workshop's notes and report (and the session's reports) to the snapshot."""
-        notes = await self.run_sync(notes_snapshot, user=self.user, room_id=self.room_id)
+    def notes_snapshot(self, snapshot: dict[str, Any]) -> None:
+        """Add the current workshop's notes and report (and the session's reports) to the snapshot (sync)."""
+        notes = notes_snapshot(user=self.user, room_id=self.room_id)
         self.notes_workshop_id = notes["workshop_id"] if notes else None
         snapshot["notes"] = notes
-        snapshot["reports"] = await self.run_sync(reports_visible_to, user=self.user, plenary_id=self.plenary_id)
+        snapshot["reports"] = reports_visible_to(user=self.user, plenary_id=self.plenary_id)
 
     async def notes_update(self, command: Command) -> None:
         asked = command.payload.get("workshop_id", self.notes_workshop_id)

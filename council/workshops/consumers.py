@@ -19,8 +19,11 @@ from django.utils import timezone
 from council.core.consumers import Command
 from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
+from council.core.memo import recall
 from council.rooms.consumers import RoomConsumer
 from council.rooms.models import Room
+from council.rooms.selectors import room_remembered
+from council.rooms.services import Entry
 from council.workshops import events
 from council.workshops import selectors
 from council.workshops import services
@@ -28,7 +31,9 @@ from council.workshops.consumer_agenda import AGENDA_COMMANDS
 from council.workshops.consumer_agenda import AgendaSocketMixin
 from council.workshops.consumer_notes import NOTES_COMMANDS
 from council.workshops.consumer_notes import NotesSocketMixin
+from council.workshops.notes import workshop_views_remember
 from council.workshops.permissions import access_session
+from council.workshops.permissions import session_facts_remember
 
 RUNNING = ("open", "closing")
 
@@ -41,9 +46,7 @@ def personal_view(payload: dict[str, Any], *, user_id: int, runs: bool, follows_
     """
     view = {key: value for key, value in payload.items() if key not in ("assignments", "people")}
     view["my_workshop_id"] = next((w for u, w in payload["assignments"] if u == user_id), None)
-    view["cofacilitating_id"] = next(
-        (w["id"] for w in payload["workshops"] if (w["cofacilitator"] or {}).get("id") == user_id), None
-    )
+    view["cofacilitating_id"] = _cofacilitated(payload, user_id)
     if runs:
         view["people"] = payload["people"]
     view["can"] = {
@@ -56,6 +59,16 @@ def personal_view(payload: dict[str, Any], *, user_id: int, runs: bool, follows_
         "listen_in": runs and payload["listening_in_allowed"],
     }
     return view
+
+
+def _place_of(payload: dict[str, Any], user_id: int) -> int | None:
+    """The workshop a person belongs in: the one they are assigned to, else the one they co-facilitate."""
+    assigned = next((w for u, w in payload["assignments"] if u == user_id), None)
+    return assigned or _cofacilitated(payload, user_id)
+
+
+def _cofacilitated(payload: dict[str, Any], user_id: int) -> int | None:
+    return next((w["id"] for w in payload["workshops"] if (w["cofacilitator"] or {}).get("id") == user_id), None)
 
 
 def _deadline(value: str | None) -> float | None:
@@ -137,16 +150,18 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
     async def joined(self) -> None:
         await self.join(events.meeting_group(self.plenary_id))
 
-    async def extend_snapshot(self, snapshot: dict[str, Any]) -> None:
-        payload, runs = await self.run_sync(self._session_payload, self.announced)
+    def extend_snapshot(self, snapshot: dict[str, Any]) -> None:
+        payload, runs = self._session_payload(self.announced)
         self.runs = runs
         self.session_state = payload
         self.follows_only = snapshot["me"]["role"] == "resident"
         snapshot["workshops"] = None if payload is None else self.view_of(payload)
-        if payload is not None:
-            self._schedule(payload)
-        await self.notes_snapshot(snapshot)
-        await self.agenda_snapshot(snapshot)
+        self.notes_snapshot(snapshot)
+        self.agenda_snapshot(snapshot)
+
+    async def snapshot_sent(self, snapshot: dict[str, Any]) -> None:
+        if snapshot["workshops"] is not None:
+            self._schedule(self.session_state)
 
     def view_of(self, payload: dict[str, Any]) -> dict[str, Any]:
         return personal_view(
@@ -160,21 +175,29 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         `announced` is the payload that moves this socket: when it is the current session it is
         used as it is, rather than read again by every socket that moves at once.
         """
-        plenary = Room.objects.select_related("council").get(pk=self.plenary_id)
+        plenary = room_remembered(self.plenary_id)
         runs = self.user.has_perm("rooms.moderate_room", plenary)
-        session = selectors.session_current(plenary_id=self.plenary_id)
+        session = selectors.session_shown(plenary_id=self.plenary_id)
         if session is None or not self.user.has_perm("workshops.view_session", session):
             return None, runs
         if announced is not None and announced["session_id"] == session.pk:
             return announced, runs
-        return selectors.session_payload(session), runs
+        return recall(("session_payload", session.pk), lambda: selectors.session_payload(session)), runs
 
-    async def enter_room(self, room_id: int, *, hidden: bool = False) -> None:
-        await self.run_sync(
-            services.breakout_join,
-            actor=self.user, room_id=room_id, channel_name=self.channel_name, hidden=hidden,
-            previous_room_id=self.room_id,
-        )
+    @classmethod
+    def enter_rooms(cls, entries: list[Entry]) -> list[Room | None]:
+        return services.breakouts_join(entries=entries)
+
+    @classmethod
+    def remember_room_views(cls, room_ids: set[int]) -> None:
+        super().remember_room_views(room_ids)
+        workshop_views_remember(room_ids)
+
+    @classmethod
+    def remember_facts(cls, users: list[Any], room_ids: set[int]) -> list[Room]:
+        rooms = super().remember_facts(users, room_ids)
+        session_facts_remember(users=users, rooms=rooms)
+        return rooms
 
     async def disconnect(self, code: int) -> None:
         for timer in getattr(self, "timers", []):
@@ -209,9 +232,8 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
     def _destination(self, payload: dict[str, Any]) -> int | None:
         """The room this socket must move to for the session to be followed (None: stay)."""
         breakouts = {w["room_id"] for w in payload["workshops"]}
-        view = personal_view(payload, user_id=self.user.pk, runs=False)
         if payload["status"] in RUNNING and not self.visiting:
-            target = self._room_of_workshop(payload, view["my_workshop_id"] or view["cofacilitating_id"])
+            target = self._room_of_workshop(payload, _place_of(payload, self.user.pk))
             if target is not None and target != self.room_id:
                 return target
             if target is None and self.room_id in breakouts:
@@ -291,7 +313,7 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         except CouncilError as error:
             await self.send_error(command.request_id, error.code, error.message)
             return
-        await self.call_service(command, _typed(service), **arguments)
+        await self.call_service(command, service, **arguments)
 
     async def create_session(self, command: Command) -> None:
         keys = ("title", "workshops", "mode", "duration_seconds", "grace_seconds", "max_proposals", "strata", "include_followers")
@@ -302,7 +324,7 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         def create(*, actor, **kwargs):
             return {"session_id": services.session_create(actor=actor, **kwargs).pk}
 
-        await self.call_service(command, _typed(create), room_id=self.plenary_id, **arguments)
+        await self.call_service(command, create, room_id=self.plenary_id, **arguments)
 
     async def _current_workshop_call(self, command: Command, service) -> None:
         workshop_id = self._current_workshop_id()
@@ -361,7 +383,7 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         payload = message["payload"]
         workshop_id = payload.get("workshop_id") or payload.get("workshop", {}).get("id")
         state = self.session_state
-        cofacilitating = state and personal_view(state, user_id=self.user.pk, runs=False)["cofacilitating_id"]
+        cofacilitating = state and _cofacilitated(state, self.user.pk)
         if getattr(self, "runs", False) or (cofacilitating and cofacilitating == workshop_id):
             await self.forward(message)
 
@@ -369,14 +391,3 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
     workshops_help_answered = _to_facilitators
     workshops_more_time_requested = _to_facilitators
 
-
-def _typed(service):
-    """Turn payload type mistakes (a string for an id…) into a clear error, not a crash."""
-
-    def call(**kwargs):
-        try:
-            return service(**kwargs)
-        except (TypeError, ValueError) as error:
-            raise CouncilError(f"Invalid arguments: {error}", code="invalid") from error
-
-    return call

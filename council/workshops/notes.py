@@ -16,6 +16,8 @@ from pycrdt import Doc
 from pycrdt import Text
 
 from council.core.errors import InvalidInput
+from council.core.memo import recall
+from council.core.memo import remember
 from council.core.realtime import send_event_on_commit
 from council.rooms.events import room_group
 from council.workshops import events
@@ -144,9 +146,38 @@ def notes_apply(*, actor, workshop_id: int, update: bytes) -> dict[str, Any]:
 def notes_of(workshop: Workshop) -> tuple[bytes, str]:
     """(state, text) of a workshop's notes; an empty document when nobody wrote yet."""
     row = Notes.objects.filter(workshop=workshop).values_list("state", "text").first()
+    return _content(row)
+
+
+def _content(row) -> tuple[bytes, str]:
+    """(state, text) of a Notes row (or its values); an empty document for None."""
     if row is None:
         return EMPTY_STATE, ""
-    return bytes(row[0]) or EMPTY_STATE, row[1]
+    state, text = (row.state, row.text) if isinstance(row, Notes) else row
+    return bytes(state) or EMPTY_STATE, text
+
+
+def workshop_views_remember(room_ids: set[int]) -> None:
+    """Read the workshop, notes and report of many breakout rooms at once, for notes_snapshot.
+
+    A wave of sockets moving into twenty workshops (council/rooms/moves.py) would
+    otherwise read them room by room.
+    """
+    from council.workshops.reports import report_payload
+
+    workshops = {
+        workshop.room_id: workshop
+        for workshop in Workshop.objects.select_related("session__room__council", "room", "notes", "report").filter(
+            room_id__in=room_ids
+        )
+    }
+    for room_id in room_ids:
+        workshop = workshops.get(room_id)
+        remember(("workshop_in_room", room_id), workshop)
+        if workshop is None:
+            continue
+        remember(("notes_of", workshop.pk), _content(getattr(workshop, "notes", None)))
+        remember(("report_of", workshop.pk), report_payload(workshop, getattr(workshop, "report", None)))
 
 
 def notes_snapshot(*, user, room_id: int) -> dict[str, Any] | None:
@@ -156,10 +187,13 @@ def notes_snapshot(*, user, room_id: int) -> dict[str, Any] | None:
     """
     from council.workshops.reports import report_of
 
-    workshop = Workshop.objects.select_related("session__room__council", "room").filter(room_id=room_id).first()
+    workshop = recall(
+        ("workshop_in_room", room_id),
+        lambda: Workshop.objects.select_related("session__room__council", "room").filter(room_id=room_id).first(),
+    )
     if workshop is None:
         return None
-    state, _text = notes_of(workshop)
+    state, _text = recall(("notes_of", workshop.pk), lambda: notes_of(workshop))
     return {
         "workshop_id": workshop.pk,
         "name": workshop.name,
@@ -168,5 +202,5 @@ def notes_snapshot(*, user, room_id: int) -> dict[str, Any] | None:
         "can_edit": user.has_perm("workshops.edit_notes", workshop),
         "can_report": user.has_perm("workshops.edit_report", workshop),
         "max_proposals": workshop.session.max_proposals,
-        "report": report_of(workshop),
+        "report": recall(("report_of", workshop.pk), lambda: report_of(workshop)),
     }

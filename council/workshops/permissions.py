@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.memo import recall
+from council.core.memo import remember
 from council.core.memo import remembered
 from council.councils.permissions import is_council_member
 from council.workshops.models import Assignment
@@ -24,7 +25,7 @@ def _workshop_of_room(room) -> Workshop | None:
     )
 
 
-def _assigned_workshop_id(user, session_id: int) -> int | None:
+def assigned_workshop_id(user, session_id: int) -> int | None:
     return recall(
         ("assigned", user.pk, session_id),
         lambda: Assignment.objects.filter(session_id=session_id, user_id=user.pk)
@@ -104,7 +105,7 @@ def assigned_to_this_running_breakout(user, room) -> bool:
     if workshop is None or not workshop.session.is_running:
         return False
     session = workshop.session
-    return _assigned_workshop_id(user, session.pk) == workshop.pk and user.has_perm(
+    return assigned_workshop_id(user, session.pk) == workshop.pk and user.has_perm(
         "rooms.view_room", session.room
     )
 
@@ -117,7 +118,7 @@ rules.add_perm("workshops.enter_breakout", facilitates_this_breakout | assigned_
 
 @rules.predicate
 def member_of_workshop(user, workshop) -> bool:
-    return _assigned_workshop_id(user, workshop.session_id) == workshop.pk and user.has_perm(
+    return assigned_workshop_id(user, workshop.session_id) == workshop.pk and user.has_perm(
         "rooms.view_room", workshop.session.room
     )
 
@@ -199,6 +200,42 @@ def object_id(value, *, field: str, optional: bool = False) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(_("'%(field)s' must be a number.") % {"field": field})
     return value
+
+
+def session_facts_remember(*, users, rooms) -> None:
+    """Read what the workshop rules ask about each person, for many people and rooms at once.
+
+    `rooms` are breakout rooms and plenaries: the sessions concerned are those of the
+    breakouts and each plenary's current one (council/core/memo.py).
+    """
+    from council.workshops.selectors import session_current
+
+    user_ids, room_ids = [user.pk for user in users], [room.pk for room in rooms]
+    workshops = {
+        workshop.room_id: workshop
+        for workshop in Workshop.objects.select_related("session__room__council").filter(room_id__in=room_ids)
+    }
+    for room_id in room_ids:
+        remember(("workshop_of_room", room_id), workshops.get(room_id))
+    plenaries = {room.pk for room in rooms if room.parent_id is None}
+    session_ids = {workshop.session_id for workshop in workshops.values()} | {
+        session.pk for plenary_id in plenaries if (session := session_current(plenary_id=plenary_id))
+    }
+    assigned = {
+        (user_id, session_id): workshop_id
+        for user_id, session_id, workshop_id in Assignment.objects.filter(
+            session_id__in=session_ids, user_id__in=user_ids
+        ).values_list("user_id", "session_id", "workshop_id")
+    }
+    cofacilitating = set(
+        Workshop.objects.filter(session_id__in=session_ids, cofacilitator_id__in=user_ids).values_list(
+            "cofacilitator_id", "session_id"
+        )
+    )
+    for user_id in user_ids:
+        for session_id in session_ids:
+            remember(("assigned", user_id, session_id), assigned.get((user_id, session_id)))
+            remember(("cofacilitates", user_id, session_id), (user_id, session_id) in cofacilitating)
 
 
 def access_session(user, session_id: int, *, perm: str, for_update: bool = False) -> WorkshopSession:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.core.memo import recall
 from council.core.realtime import send_event_on_commit
 from council.workshops import events
 from council.workshops.models import Report
@@ -19,7 +20,7 @@ from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
 from council.workshops.permissions import access_session
 from council.workshops.permissions import access_workshop
-from council.workshops.selectors import session_current
+from council.workshops.selectors import session_shown
 
 MAX_SUMMARY_CHARS = 2000
 MAX_PROPOSAL_CHARS = 300
@@ -54,7 +55,7 @@ def _clean_proposals(value: Any, *, max_proposals: int) -> list[str]:
     return proposals
 
 
-def _payload(workshop: Workshop, report: Report | None) -> dict[str, Any]:
+def report_payload(workshop: Workshop, report: Report | None) -> dict[str, Any]:
     return {
         "workshop_id": workshop.pk,
         "name": workshop.name,
@@ -78,7 +79,7 @@ def report_save(*, actor, workshop_id: int, summary: Any, proposals: Any) -> dic
     report, _created = Report.objects.update_or_create(
         workshop=workshop, defaults={"summary": summary, "proposals": proposals, "updated_by": actor}
     )
-    payload = _payload(workshop, report)
+    payload = report_payload(workshop, report)
     send_event_on_commit(
         events.meeting_group(workshop.session.room_id),
         events.REPORT_UPDATED,
@@ -93,7 +94,7 @@ def report_save(*, actor, workshop_id: int, summary: Any, proposals: Any) -> dic
 
 
 def report_of(workshop: Workshop) -> dict[str, Any]:
-    return _payload(workshop, Report.objects.filter(workshop=workshop).first())
+    return report_payload(workshop, Report.objects.filter(workshop=workshop).first())
 
 
 def session_reports(*, session: WorkshopSession) -> list[dict[str, Any]]:
@@ -110,7 +111,7 @@ def session_reports(*, session: WorkshopSession) -> list[dict[str, Any]]:
         notes = getattr(workshop, "notes", None)
         reports.append(
             {
-                **_payload(workshop, report),
+                **report_payload(workshop, report),
                 "members": workshop.members,
                 "notes_text": notes.text if notes else "",
             }
@@ -131,10 +132,10 @@ def may_see_reports(user, session: WorkshopSession) -> bool:
 
 def reports_visible_to(*, user, plenary_id: int) -> list[dict[str, Any]] | None:
     """The current session's reports for the meeting socket, or None if not (yet) for this person."""
-    session = session_current(plenary_id=plenary_id)
+    session = session_shown(plenary_id=plenary_id)
     if session is None or not may_see_reports(user, session):
         return None
-    return session_reports(session=session)
+    return recall(("session_reports", session.pk), lambda: session_reports(session=session))
 
 
 def reports_read(*, actor, session_id: int) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from council.core.memo import recall
 from council.rooms.models import Presence
 from council.rooms.models import Room
 from council.workshops.models import Assignment
@@ -45,6 +46,11 @@ def session_current(*, plenary_id: int) -> WorkshopSession | None:
     if running is not None:
         return running
     return sessions.filter(status=WorkshopSession.Status.DRAFT).first() or sessions.first()
+
+
+def session_shown(*, plenary_id: int) -> WorkshopSession | None:
+    """session_current, read once per unit of work (a wave of moves builds many snapshots)."""
+    return recall(("session_current", plenary_id), lambda: session_current(plenary_id=plenary_id))
 
 
 def _iso(value) -> str | None:

@@ -5,6 +5,7 @@ whole session (selectors.session_payload): sockets apply it whole, so a lost eve
 mended by the next one or by the snapshot on reconnect.
 """
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -33,6 +34,7 @@ from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
 from council.workshops.permissions import access_session
 from council.workshops.permissions import access_workshop
+from council.workshops.permissions import assigned_workshop_id
 from council.workshops.permissions import object_id
 from council.workshops.selectors import assignment_pool
 from council.workshops.selectors import memberships_of
@@ -59,7 +61,9 @@ def _log(session, kind, *, actor=None, user=None, workshop=None, text: str = "")
 
 
 def _clean_text(value: Any, *, field: str, max_chars: int, required: bool = True) -> str:
-    text = value.strip() if isinstance(value, str) else ""
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(_("%(field)s must be text.") % {"field": field})
+    text = (value or "").strip()
     if required and not text:
         raise InvalidInput(_("%(field)s is required.") % {"field": field})
     if len(text) > max_chars:
@@ -672,30 +676,44 @@ def visit_check(*, actor, workshop_id: int, hidden: bool = False) -> int:
 
 
 @transaction.atomic
-def breakout_join(*, actor, room_id: int, channel_name: str, hidden: bool = False, previous_room_id: int | None = None) -> Room:
-    """Move a socket into a room of the meeting and log who was where, when."""
-    workshops = {w.room_id: w for w in Workshop.objects.filter(room_id__in=[previous_room_id, room_id]).select_related("session")}
-    back_to_plenary = previous_room_id in workshops and workshops[previous_room_id].session.room_id == room_id
-    room = room_services.room_join(
-        actor=actor, room_id=room_id, channel_name=channel_name, hidden=hidden,
-        perm="rooms.view_room" if back_to_plenary else "rooms.join_room",
-    )
-    left = workshops.get(previous_room_id) if previous_room_id != room_id else None
-    if left is not None:
-        LogEntry.objects.create(session=left.session, workshop=left, kind=LogEntry.Kind.LEFT, user=actor)
-    entered = workshops.get(room_id)
-    if entered is not None:
-        LogEntry.objects.create(session=entered.session, workshop=entered, kind=_entry_kind(entered, actor, hidden), user=actor)
-    return room
+def breakouts_join(*, entries: list[room_services.Entry]) -> list[Room | None]:
+    """Move sockets into rooms of the meeting (many at once) and log who was where, when.
+
+    Someone coming back from a workshop to its plenary needs only to follow the plenary
+    (rooms.view_room): a plenary locked meanwhile does not keep its own people out.
+    """
+    room_ids = {entry.room_id for entry in entries} | {entry.previous_room_id for entry in entries}
+    workshops = {
+        workshop.room_id: workshop
+        for workshop in Workshop.objects.filter(room_id__in=room_ids - {None}).select_related("session")
+    }
+
+    def back_to_plenary(entry: room_services.Entry) -> bool:
+        left = workshops.get(entry.previous_room_id)
+        return left is not None and left.session.room_id == entry.room_id
+
+    entries = [replace(entry, perm="rooms.view_room") if back_to_plenary(entry) else entry for entry in entries]
+    rooms = room_services.rooms_join(entries=entries)
+    log = []
+    for entry, room in zip(entries, rooms, strict=True):
+        if room is None:
+            continue
+        left = workshops.get(entry.previous_room_id) if entry.previous_room_id != entry.room_id else None
+        if left is not None:
+            log.append(LogEntry(session=left.session, workshop=left, kind=LogEntry.Kind.LEFT, user=entry.actor))
+        entered = workshops.get(entry.room_id)
+        if entered is not None:
+            kind = _entry_kind(entered, entry.actor, entry.hidden)
+            log.append(LogEntry(session=entered.session, workshop=entered, kind=kind, user=entry.actor))
+    LogEntry.objects.bulk_create(log)
+    return rooms
 
 
 def _entry_kind(workshop: Workshop, person, hidden: bool) -> str:
     """Listening in, a visit (a facilitator dropping by), or taking part."""
     if hidden:
         return LogEntry.Kind.OBSERVED
-    takes_part = workshop.cofacilitator_id == person.pk or Assignment.objects.filter(
-        session_id=workshop.session_id, user_id=person.pk, workshop=workshop
-    ).exists()
+    takes_part = workshop.cofacilitator_id == person.pk or assigned_workshop_id(person, workshop.session_id) == workshop.pk
     return LogEntry.Kind.ENTERED if takes_part else LogEntry.Kind.VISITED
 
 

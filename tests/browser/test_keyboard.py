@@ -1,51 +1,17 @@
 """The room works with the keyboard alone, with visible focus and announced live regions."""
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
+from tests.browser.keyboard import FOCUSED
+from tests.browser.keyboard import assert_focus_visible
+from tests.browser.keyboard import chord
+from tests.browser.keyboard import press
+from tests.browser.keyboard import tab_until
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-FOCUSED = """
-const el = document.activeElement;
-const style = getComputedStyle(el);
-return {
-  id: el.id, tag: el.tagName.toLowerCase(), cls: el.className, text: el.textContent.trim().slice(0, 40),
-  outline: style.outlineStyle, outlineWidth: style.outlineWidth, visible: el.checkVisibility(),
-};
-"""
-
-
-def press(driver, *keys) -> dict:
-    ActionChains(driver).send_keys(*keys).perform()
-    return driver.execute_script(FOCUSED)
-
-
-def chord(driver, modifier, key) -> dict:
-    ActionChains(driver).key_down(modifier).send_keys(key).key_up(modifier).perform()
-    return driver.execute_script(FOCUSED)
-
-
-def assert_focus_visible(focused: dict) -> None:
-    assert focused["visible"], f"focus went to an invisible element: {focused}"
-    assert focused["outline"] != "none", f"no visible focus indicator on {focused}"
-    assert focused["outlineWidth"] != "0px", f"no visible focus indicator on {focused}"
-
-
-def tab_until(driver, predicate, limit: int = 40) -> list[dict]:
-    """Press Tab until `predicate(focused)`; return every stop, each checked for a visible focus."""
-    stops = []
-    for _ in range(limit):
-        focused = press(driver, Keys.TAB)
-        assert_focus_visible(focused)
-        stops.append(focused)
-        if predicate(focused):
-            return stops
-    raise AssertionError(
-        f"never reached the element; tab stops: {[s['id'] or s['text'] for s in stops]}"
-    )
 
 
 def test_room_by_keyboard_alone(browser, ui, meeting):

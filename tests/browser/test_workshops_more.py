@@ -21,11 +21,11 @@ from council.workshops.models import Assignment
 from council.workshops.models import LogEntry
 from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
-from tests.browser.test_workshops import FOCUSED
+from tests.browser.keyboard import FOCUSED
+from tests.browser.keyboard import assert_focus_visible
+from tests.browser.keyboard import press
 from tests.browser.test_workshops import assert_accessible
-from tests.browser.test_workshops import assert_focus_visible
 from tests.browser.test_workshops import card
-from tests.browser.test_workshops import press
 from tests.browser.test_workshops import text_of
 from tests.browser.test_workshops import wait_until
 

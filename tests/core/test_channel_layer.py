@@ -53,3 +53,33 @@ async def test_shielded_layer_delivers_the_message():
 async def test_upstream_layer_still_loses_it():
     """Why the subclass exists; if this fails, upstream fixed it and the subclass can go."""
     assert not await _message_survives_cancelled_receiver(RedisChannelLayer)
+
+
+async def _hears(layer, channel: str, group: str) -> bool:
+    await layer.group_send(group, {"type": "rooms.message_posted", "group": group})
+    try:
+        message = await asyncio.wait_for(layer.receive(channel), 0.5)
+    except TimeoutError:
+        return False
+    return message["group"] == group
+
+
+@pytest.mark.e2e
+async def test_sockets_move_between_groups_in_one_go_on_redis_and_in_memory():
+    from channels.layers import InMemoryChannelLayer
+
+    from council.core.channel_layer import group_moves
+
+    redis_layer = ShieldedRedisChannelLayer(hosts=[REDIS_URL], prefix="asgi-test-moves")
+    for layer in (redis_layer, InMemoryChannelLayer()):
+        moving, staying = await layer.new_channel(), await layer.new_channel()
+        for channel in (moving, staying):
+            await layer.group_add("room.1", channel)
+
+        await group_moves(layer, [(moving, "room.1", "room.2")])
+
+        assert await _hears(layer, moving, "room.2")
+        assert not await _hears(layer, moving, "room.1")
+        assert await _hears(layer, staying, "room.1")
+        assert not await _hears(layer, staying, "room.2")
+        await layer.flush()

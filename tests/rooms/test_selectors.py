@@ -5,12 +5,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from council.core.memo import remembered
 from council.rooms import services
 from council.rooms.models import Presence
 from council.rooms.selectors import capabilities
 from council.rooms.selectors import presence_summary
 from council.rooms.selectors import room_list_visible_to
 from council.rooms.selectors import room_snapshot
+from council.rooms.selectors import room_views_remember
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +186,35 @@ def test_snapshot_query_count_does_not_grow_with_the_room(
 # room 1, messages 1, role 1, capabilities (rules only: guardian answers for its own grants),
 # presence 3, hands 1; a resync adds the deleted seqs. None of it grows with the room.
 QUERIES = {None: 12, 2: 13}
+
+
+def test_the_views_of_many_rooms_read_at_once_are_those_of_each_room(
+    room, room_factory, member, facilitator, user_with_role, settings, django_assert_num_queries
+):
+    """A wave of sockets moving into many rooms reads them together (council/rooms/moves.py)."""
+    settings.ROOM_HISTORY_ON_JOIN = 2
+    other, empty = room_factory(council=room.council), room_factory(council=room.council)
+    _post(room, member, 3)
+    _post(other, facilitator, 1)
+    resident = user_with_role("resident", room.council, display_name="Rémi Résident")
+    for person, where, tab in ((member, room, "a"), (facilitator, room, "b"), (resident, other, "c"), (member, other, "d")):
+        services.room_join(actor=person, room_id=where.pk, channel_name=tab)
+    services.hand_raise(actor=resident, room_id=other.pk)
+    rooms = [room, other, empty]
+    one_by_one = {
+        r.pk: room_snapshot(user=member, room_id=r.pk) for r in rooms
+    }
+
+    with remembered():
+        with django_assert_num_queries(6):  # rooms, messages, presence 3 (people, roles, names), hands
+            room_views_remember({r.pk for r in rooms})
+        together = {r.pk: room_snapshot(user=member, room_id=r.pk) for r in rooms}
+
+    for pk, snapshot in one_by_one.items():
+        for part in ("room", "messages", "presence", "hands"):
+            assert together[pk][part] == snapshot[part], (pk, part)
+    assert [m["seq"] for m in together[room.pk]["messages"]] == [2, 3]
+    assert [m["text"] for m in together[other.pk]["messages"]] == ["Message 1"]
+    assert together[other.pk]["presence"]["counts_by_role"] == {"member": 1, "resident": 1}
+    assert [h["name"] for h in together[other.pk]["hands"]] == ["Rémi Résident"]
+    assert together[empty.pk]["presence"]["count"] == 0

@@ -16,12 +16,11 @@ from council.workshops.models import AgendaItem
 from council.workshops.models import SpeakingTurn
 from council.workshops.models import WorkshopSession
 from tests.factories import RoomFactory
+from tests.helpers import answer_to
 from tests.helpers import command
 from tests.helpers import connect
-from tests.helpers import next_frame
+from tests.helpers import next_frame_of
 from tests.helpers import room_path
-
-SOCKET_NOISE = frozenset({"rooms.presence_changed"})
 
 
 def _add(actor, room, title, minutes=10, **extra):
@@ -283,21 +282,6 @@ def test_members_cannot_give_or_end_turns(room, facilitator, members):
 # -- the meeting socket
 
 
-async def _until(communicator, frame_type, *, wait=3):
-    while True:
-        frame = await next_frame(communicator, wait=wait, skip=SOCKET_NOISE)
-        if frame["type"] == frame_type:
-            return frame
-
-
-async def _answer(communicator, request_id, *, wait=3):
-    """The ack or error answering `request_id` (events in between are passed over)."""
-    while True:
-        frame = await next_frame(communicator, wait=wait, skip=SOCKET_NOISE)
-        if frame["type"] in ("ack", "error") and frame.get("request_id") == request_id:
-            return frame
-
-
 @pytest.mark.django_db(transaction=True)
 async def test_member_sees_the_current_item_but_cannot_manage(room, facilitator, members):
     item_id = await database_sync_to_async(_add)(facilitator, room, "Budget participatif", 30)
@@ -313,9 +297,9 @@ async def test_member_sees_the_current_item_but_cannot_manage(room, facilitator,
     assert "sessions" not in shown
     assert snapshot["payload"]["speakers"]["current"] is None
     await member.send_json_to(command("workshops.agenda_next", "n1"))
-    assert (await _answer(member, "n1"))["payload"]["code"] == "forbidden"
+    assert (await answer_to(member, "n1"))["payload"]["code"] == "forbidden"
     await member.send_json_to(command("workshops.give_turn", "g1", user_id=members[0].pk))
-    assert (await _answer(member, "g1"))["payload"]["code"] == "forbidden"
+    assert (await answer_to(member, "g1"))["payload"]["code"] == "forbidden"
     await member.disconnect()
 
 
@@ -327,26 +311,26 @@ async def test_facilitator_runs_the_agenda_and_turns_over_the_socket(room, facil
     assert snapshot["payload"]["speakers"]["can_manage"] is True
 
     await boss.send_json_to(command("workshops.agenda_add", "a1", title="Ouverture", planned_minutes=5))
-    added = await _answer(boss, "a1")
+    added = await answer_to(boss, "a1")
     assert added["type"] == "ack"
     await boss.send_json_to(command("workshops.agenda_start", "s1", item_id=added["payload"]["item_id"]))
-    assert (await _answer(boss, "s1"))["payload"] == {"current_id": added["payload"]["item_id"]}
-    changed = await _until(member, "workshops.agenda_changed")
+    assert (await answer_to(boss, "s1"))["payload"] == {"current_id": added["payload"]["item_id"]}
+    changed = await next_frame_of(member, "workshops.agenda_changed")
     while changed["payload"]["current_id"] is None:
-        changed = await _until(member, "workshops.agenda_changed")
+        changed = await next_frame_of(member, "workshops.agenda_changed")
     assert changed["payload"]["items"][0]["title"] == "Ouverture"
 
     await boss.send_json_to(command("workshops.give_turn", "t1", user_id=members[0].pk))
-    assert (await _answer(boss, "t1"))["type"] == "ack"
-    speakers = await _until(member, "workshops.speakers_changed")
+    assert (await answer_to(boss, "t1"))["type"] == "ack"
+    speakers = await next_frame_of(member, "workshops.speakers_changed")
     assert speakers["payload"]["current"]["user_id"] == members[0].pk
     await boss.send_json_to(command("workshops.end_turn", "t2"))
-    assert (await _answer(boss, "t2"))["type"] == "ack"
-    speakers = await _until(member, "workshops.speakers_changed")
+    assert (await answer_to(boss, "t2"))["type"] == "ack"
+    speakers = await next_frame_of(member, "workshops.speakers_changed")
     assert speakers["payload"]["current"] is None
     await boss.send_json_to(command("workshops.agenda_finish", "f1"))
-    assert (await _answer(boss, "f1"))["payload"] == {"current_id": None}
-    finished = await _until(member, "workshops.agenda_changed")
+    assert (await answer_to(boss, "f1"))["payload"] == {"current_id": None}
+    finished = await next_frame_of(member, "workshops.agenda_changed")
     assert finished["payload"]["current_id"] is None
     assert finished["payload"]["items"][0]["ended_at"] is not None
     for communicator in (boss, member):
@@ -367,12 +351,12 @@ async def test_starting_an_item_with_workshops_moves_the_sockets(room, facilitat
 
     await boss.send_json_to(command("workshops.agenda_start", "s1", item_id=item_id))
 
-    assert (await _answer(boss, "s1"))["type"] == "ack"
+    assert (await answer_to(boss, "s1"))["type"] == "ack"
     for communicator, workshop in zip(sockets, workshops, strict=True):
-        moved = await _until(communicator, "workshops.moved")
+        moved = await next_frame_of(communicator, "workshops.moved")
         assert moved["payload"]["room_id"] == workshop.room_id
     # In their workshop they still follow the plenary's agenda.
-    changed = await _until(sockets[0], "workshops.agenda_changed")
+    changed = await next_frame_of(sockets[0], "workshops.agenda_changed")
     assert changed["payload"]["current_id"] == item_id
     for communicator in [*sockets, boss]:
         await communicator.disconnect()
@@ -403,9 +387,9 @@ async def test_malformed_commands_get_an_error_frame(room, facilitator, frame_ty
 
     await boss.send_json_to({"type": frame_type, "request_id": "bad", "payload": payload})
 
-    answer = await _answer(boss, "bad")
+    answer = await answer_to(boss, "bad")
     assert answer["type"] == "error"
     assert answer["payload"]["code"] == "invalid"
     await boss.send_json_to(command("workshops.agenda_add", "good", title="Toujours là", planned_minutes=5))
-    assert (await _answer(boss, "good"))["type"] == "ack"
+    assert (await answer_to(boss, "good"))["type"] == "ack"
     await boss.disconnect()

@@ -13,30 +13,16 @@ from council.workshops.models import Assignment
 from council.workshops.models import LogEntry
 from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
+from tests.helpers import answer_to
 from tests.helpers import command
 from tests.helpers import connect
 from tests.helpers import next_frame
+from tests.helpers import next_frame_of
 from tests.helpers import room_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NOTHING = frozenset()
-
-
-async def _until(communicator, frame_type, *, wait=3.0):
-    """The next frame of this type; frames of other types before it are passed over."""
-    while True:
-        frame = await next_frame(communicator, wait=wait, skip=NOTHING)
-        if frame["type"] == frame_type:
-            return frame
-
-
-async def _reply(communicator, request_id, *, wait=3.0):
-    """The ack or error answering `request_id`."""
-    while True:
-        frame = await next_frame(communicator, wait=wait, skip=NOTHING)
-        if frame["type"] in ("ack", "error") and frame.get("request_id") == request_id:
-            return frame
 
 
 async def _types_within(communicator, seconds):
@@ -52,9 +38,9 @@ async def _types_within(communicator, seconds):
 
 
 async def _moved_to(communicator, room_id):
-    synced = await _until(communicator, "rooms.room_synced")
+    synced = await next_frame_of(communicator, "rooms.room_synced")
     assert synced["payload"]["room"]["id"] == room_id
-    moved = await _until(communicator, "workshops.moved")
+    moved = await next_frame_of(communicator, "workshops.moved")
     assert moved["payload"]["room_id"] == room_id
     return moved
 
@@ -114,7 +100,7 @@ async def test_chat_of_a_workshop_reaches_neither_another_workshop_nor_the_plena
 
     await in_a.send_json_to(command("rooms.send_message", "m1", text="Bonjour l'atelier 1"))
 
-    posted = await _until(also_in_a, "rooms.message_posted")
+    posted = await next_frame_of(also_in_a, "rooms.message_posted")
     assert (posted["payload"]["room_id"], posted["payload"]["text"]) == (
         a.room_id,
         "Bonjour l'atelier 1",
@@ -144,11 +130,11 @@ async def test_a_member_moved_while_workshops_run_moves_with_their_socket(
         )
     )
 
-    assert (await _reply(boss, "r1"))["type"] == "ack"
+    assert (await answer_to(boss, "r1"))["type"] == "ack"
     moved = await _moved_to(mover, b.room_id)
     assert moved["payload"]["workshop"]["name"] == "Atelier 2"
     await mover.send_json_to(command("rooms.send_message", "m1", text="Me voici"))
-    posted = await _until(in_b, "rooms.message_posted")
+    posted = await next_frame_of(in_b, "rooms.message_posted")
     assert posted["payload"]["author"]["id"] == members[0].pk
     log = await _in_db(
         lambda: list(
@@ -244,7 +230,7 @@ async def test_the_choice_is_offered_only_to_those_who_may_choose(
 
 async def _presence_until(communicator, room_id, predicate, *, wait=3.0):
     while True:
-        frame = await _until(communicator, "rooms.presence_changed", wait=wait)
+        frame = await next_frame_of(communicator, "rooms.presence_changed", wait=wait)
         if frame["payload"]["room_id"] == room_id and predicate(
             {p["id"] for p in frame["payload"]["participants"]}
         ):
@@ -274,7 +260,7 @@ async def test_a_facilitator_visits_a_workshop_seen_by_its_members_and_returns(
 
     await boss.send_json_to(command("workshops.visit", "v1", workshop_id=a.pk))
 
-    assert await _reply(boss, "v1") == {
+    assert await answer_to(boss, "v1") == {
         "type": "ack",
         "request_id": "v1",
         "payload": {"room_id": a.room_id},
@@ -285,7 +271,7 @@ async def test_a_facilitator_visits_a_workshop_seen_by_its_members_and_returns(
 
     await boss.send_json_to(command("workshops.return", "v2"))
 
-    assert (await _reply(boss, "v2"))["type"] == "ack"
+    assert (await answer_to(boss, "v2"))["type"] == "ack"
     await _moved_to(boss, room.pk)
     await _presence_until(in_a, a.room_id, lambda ids: facilitator.pk not in ids)
     log = await _in_db(
@@ -308,7 +294,7 @@ async def test_listening_in_is_refused_where_the_council_does_not_allow_it(
 
     await boss.send_json_to(command("workshops.visit", "v1", workshop_id=a.pk, hidden=True))
 
-    error = await _reply(boss, "v1")
+    error = await answer_to(boss, "v1")
     assert (error["type"], error["payload"]["code"]) == ("error", "forbidden")
     assert "rooms.room_synced" not in await _types_within(boss, 0.3)
     where = await _in_db(
@@ -331,7 +317,7 @@ async def test_listening_in_is_hidden_where_the_council_allows_it(
 
     await boss.send_json_to(command("workshops.visit", "v1", workshop_id=a.pk, hidden=True))
 
-    assert (await _reply(boss, "v1"))["type"] == "ack"
+    assert (await answer_to(boss, "v1"))["type"] == "ack"
     moved = await _moved_to(boss, a.room_id)
     assert moved["payload"]["hidden"] is True
     summary = await _in_db(lambda: presence_summary(room=a.room))
@@ -366,7 +352,7 @@ async def test_a_listener_who_then_visits_the_same_workshop_becomes_visible(
     await _moved_to(boss, a.room_id)
 
     await boss.send_json_to(command("workshops.visit", "v2", workshop_id=a.pk))
-    await _reply(boss, "v2")
+    await answer_to(boss, "v2")
     await _types_within(boss, 0.3)
     hidden = await _in_db(lambda: Presence.objects.get(user=facilitator).hidden)
     await _disconnect(boss)
@@ -400,10 +386,10 @@ async def test_help_request_reaches_facilitators_and_the_cofacilitator_only(
 
     await asker.send_json_to(command("workshops.ask_help", "h1"))
 
-    ack = await _reply(asker, "h1")
+    ack = await answer_to(asker, "h1")
     assert ack["type"] == "ack"
     for runner in (boss, cofacilitator):
-        alert = await _until(runner, "workshops.help_requested")
+        alert = await next_frame_of(runner, "workshops.help_requested")
         assert alert["payload"]["workshop"] == {
             "id": a.pk,
             "name": "Atelier 1",
@@ -417,7 +403,7 @@ async def test_help_request_reaches_facilitators_and_the_cofacilitator_only(
         command("workshops.answer_help", "h2", help_id=ack["payload"]["help_id"])
     )
 
-    assert (await _until(cofacilitator, "workshops.help_answered"))["payload"]["by"][
+    assert (await next_frame_of(cofacilitator, "workshops.help_answered"))["payload"]["by"][
         "id"
     ] == facilitator.pk
     assert "workshops.help_answered" not in await _types_within(asker, 0.3)
@@ -433,7 +419,7 @@ async def test_asking_for_help_from_the_plenary_is_refused(
 
     await in_plenary.send_json_to(command("workshops.ask_help", "h1"))
 
-    error = await _reply(in_plenary, "h1")
+    error = await answer_to(in_plenary, "h1")
     assert (error["type"], error["payload"]["code"]) == ("error", "not_in_workshop")
     await _disconnect(in_plenary)
 
@@ -453,7 +439,7 @@ async def test_broadcast_reaches_every_workshop_and_the_plenary(
     )
 
     for communicator in (in_a, in_b, in_plenary, boss):
-        frame = await _until(communicator, "workshops.broadcast_sent")
+        frame = await next_frame_of(communicator, "workshops.broadcast_sent")
         assert (frame["payload"]["text"], frame["payload"]["by"]["id"]) == (
             "Plus que 5 minutes",
             facilitator.pk,
@@ -479,7 +465,7 @@ async def test_timer_warnings_and_time_up_reach_every_workshop(
     await boss.send_json_to(
         command("workshops.set_timer", "t1", session_id=session.pk, seconds_left=3)
     )
-    assert (await _reply(boss, "t1"))["type"] == "ack"
+    assert (await answer_to(boss, "t1"))["type"] == "ack"
 
     async def clock(communicator):
         """(frame, seconds left, after how many seconds) of the clock's frames, read as they come."""
@@ -539,7 +525,7 @@ async def test_closing_returns_everyone_after_the_countdown_and_not_before(
     )
 
     for communicator in (in_a, in_b):
-        closing = await _until(communicator, "workshops.session_updated")
+        closing = await next_frame_of(communicator, "workshops.session_updated")
         assert closing["payload"]["status"] == "closing"
     assert "rooms.room_synced" not in await _types_within(in_a, 1.2)
     for communicator in (in_a, in_b):
@@ -590,6 +576,25 @@ MALFORMED = [
     ("workshops.return", {}, "not_visiting"),
     ("workshops.answer_help", {"help_id": "x"}, "invalid"),
     ("workshops.choose", {"session_id": "SESSION"}, "invalid"),
+    # wrong types in every field the services take (no generic catch turns a crash into an error)
+    ("workshops.update_session", {"session_id": "SESSION", "duration_seconds": "abc"}, "invalid"),
+    ("workshops.update_session", {"session_id": "SESSION", "grace_seconds": [60]}, "invalid"),
+    ("workshops.update_session", {"session_id": "SESSION", "include_followers": "yes"}, "invalid"),
+    ("workshops.update_session", {"session_id": "SESSION", "strata": 5}, "invalid"),
+    ("workshops.update_session", {"session_id": "SESSION", "mode": ["random"]}, "invalid"),
+    ("workshops.update_session", {"session_id": "SESSION", "max_proposals": "3"}, "invalid"),
+    ("workshops.update_session", {"session_id": "SESSION", "title": {"fr": "Ateliers"}}, "invalid"),
+    ("workshops.add_workshop", {"session_id": "SESSION", "name": 5}, "invalid"),
+    ("workshops.add_workshop", {"session_id": "SESSION", "name": "C", "capacity": "ten"}, "invalid"),
+    ("workshops.add_workshop", {"session_id": "SESSION", "name": "C", "topic": ["a"]}, "invalid"),
+    ("workshops.update_workshop", {"workshop_id": "WORKSHOP", "group_ids": "1,2"}, "invalid"),
+    ("workshops.update_workshop", {"workshop_id": "WORKSHOP", "group_ids": ["1"]}, "invalid"),
+    ("workshops.update_workshop", {"workshop_id": "WORKSHOP", "capacity": 2.5}, "invalid"),
+    ("workshops.set_cofacilitator", {"workshop_id": "WORKSHOP", "user_id": "MEMBER-as-text"}, "invalid"),
+    ("workshops.remove_workshop", {"workshop_id": [1]}, "invalid"),
+    ("workshops.create_session", {"title": "A", "workshops": [{"name": "A", "capacity": "x"}]}, "invalid"),
+    ("workshops.create_session", {"title": "A", "workshops": ["A"]}, "invalid"),
+    ("workshops.create_session", {"title": "A", "workshops": [{"name": "A"}], "duration_seconds": "x"}, "invalid"),
 ]
 
 
@@ -612,8 +617,8 @@ async def test_malformed_commands_get_an_error_and_change_nothing(
             for key, value in payload.items()
         }
         await boss.send_json_to(command(frame_type, f"bad{index}", **payload))
-        error = await _reply(boss, f"bad{index}")
-        assert (error["type"], error["payload"]["code"]) == ("error", code), (
+        error = await answer_to(boss, f"bad{index}")
+        assert (error["type"], error["payload"].get("code")) == ("error", code), (
             frame_type,
             payload,
             error,
@@ -648,7 +653,7 @@ async def test_a_member_cannot_run_the_workshops(room, facilitator, members, mak
         ("r4", "workshops.log", {"session_id": session.pk}),
     ):
         await member.send_json_to(command(frame_type, request_id, **payload))
-        error = await _reply(member, request_id)
+        error = await answer_to(member, request_id)
         assert (error["type"], error["payload"]["code"]) == ("error", "forbidden"), frame_type
 
     state = await _in_db(

@@ -7,19 +7,12 @@ from council.workshops import services
 from tests.helpers import command
 from tests.helpers import connect
 from tests.helpers import expect_silence
-from tests.helpers import next_frame
+from tests.helpers import next_frame_of
 from tests.helpers import room_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SKIP = frozenset({"rooms.presence_changed", "workshops.session_updated"})
-
-
-async def _until(communicator, frame_type, *, wait=3):
-    while True:
-        frame = await next_frame(communicator, wait=wait, skip=frozenset({"rooms.presence_changed"}))
-        if frame["type"] == frame_type:
-            return frame
 
 
 async def test_open_moves_members_and_close_brings_them_back(room, facilitator, members, make_session):
@@ -37,18 +30,18 @@ async def test_open_moves_members_and_close_brings_them_back(room, facilitator, 
         )
     await boss.send_json_to(command("workshops.open", "r1", session_id=session.pk))
     for communicator, workshop in zip(sockets, workshops, strict=True):
-        synced = await _until(communicator, "rooms.room_synced")
+        synced = await next_frame_of(communicator, "rooms.room_synced")
         assert synced["payload"]["room"]["id"] == workshop.room_id
-        moved = await _until(communicator, "workshops.moved")
+        moved = await next_frame_of(communicator, "workshops.moved")
         assert moved["payload"]["room_id"] == workshop.room_id
     # chat stays in the workshop
     await sockets[0].send_json_to(command("rooms.send_message", "m1", text="Bonjour l'atelier 1"))
-    posted = await _until(sockets[0], "rooms.message_posted")
+    posted = await next_frame_of(sockets[0], "rooms.message_posted")
     assert posted["payload"]["room_id"] == workshops[0].room_id
     await expect_silence(sockets[1])  # workshop 2 does not hear workshop 1's chat
     await boss.send_json_to(command("workshops.close", "r2", session_id=session.pk))
     for communicator in sockets:
-        synced = await _until(communicator, "rooms.room_synced")
+        synced = await next_frame_of(communicator, "rooms.room_synced")
         assert synced["payload"]["room"]["id"] == room.pk
     for communicator in [*sockets, boss]:
         await communicator.disconnect()
@@ -65,12 +58,12 @@ async def test_members_come_back_to_a_plenary_locked_meanwhile(room, facilitator
         actor=facilitator, session_id=session.pk, user_id=members[0].pk, workshop_id=workshop.pk
     )
     await database_sync_to_async(services.session_open)(actor=facilitator, session_id=session.pk)
-    synced = await _until(member, "rooms.room_synced")
+    synced = await next_frame_of(member, "rooms.room_synced")
     assert synced["payload"]["room"]["id"] == workshop.room_id
 
     await database_sync_to_async(room_services.room_lock)(actor=facilitator, room_id=room.pk, locked=True)
     await database_sync_to_async(services.session_close)(actor=facilitator, session_id=session.pk)
 
-    back = await _until(member, "rooms.room_synced")
+    back = await next_frame_of(member, "rooms.room_synced")
     assert back["payload"]["room"]["id"] == room.pk
     await member.disconnect()

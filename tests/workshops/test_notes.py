@@ -13,10 +13,11 @@ from council.rooms.events import room_group
 from council.workshops import notes as notes_service
 from council.workshops import services
 from council.workshops.models import Notes
+from tests.helpers import answer_to
 from tests.helpers import command
 from tests.helpers import connect
 from tests.helpers import expect_silence
-from tests.helpers import next_frame
+from tests.helpers import next_frame_of
 from tests.helpers import room_path
 
 
@@ -269,20 +270,6 @@ def test_snapshot_of_a_breakout_carries_the_notes(running, members, resident):
 SOCKET = pytest.mark.django_db(transaction=True)
 
 
-async def _until(communicator, frame_type, *, wait=3):
-    while True:
-        frame = await next_frame(communicator, wait=wait)
-        if frame["type"] == frame_type:
-            return frame
-
-
-async def _answer(communicator, request_id, *, wait=3):
-    while True:
-        frame = await next_frame(communicator, wait=wait)
-        if frame.get("request_id") == request_id:
-            return frame
-
-
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
@@ -300,8 +287,8 @@ async def test_two_members_write_together_through_their_sockets(room, members, r
     await alice_socket.send_json_to(
         command("workshops.notes_update", "n1", workshop_id=first.pk, update=_b64(alice.insert(0, "Bonjour ")))
     )
-    assert (await _answer(alice_socket, "n1"))["type"] == "ack"
-    relayed = await _until(bob_socket, "workshops.notes_updated")
+    assert (await answer_to(alice_socket, "n1"))["type"] == "ack"
+    relayed = await next_frame_of(bob_socket, "workshops.notes_updated")
     assert relayed["payload"]["by"]["id"] == members[0].pk
     bob.receive(base64.b64decode(relayed["payload"]["update"]))
     assert str(bob) == "Bonjour "
@@ -309,9 +296,9 @@ async def test_two_members_write_together_through_their_sockets(room, members, r
     await bob_socket.send_json_to(
         command("workshops.notes_update", "n2", update=_b64(bob.insert(8, "l'atelier")))
     )
-    assert (await _answer(bob_socket, "n2"))["type"] == "ack"
+    assert (await answer_to(bob_socket, "n2"))["type"] == "ack"
     while True:  # Alice gets her own update back (ignored by Yjs), then Bob's
-        relayed = await _until(alice_socket, "workshops.notes_updated")
+        relayed = await next_frame_of(alice_socket, "workshops.notes_updated")
         alice.receive(base64.b64decode(relayed["payload"]["update"]))
         if relayed["payload"]["by"]["id"] == members[1].pk:
             break
@@ -330,7 +317,7 @@ async def test_other_workshop_does_not_hear_the_notes(room, members, running):
     alice = Typist(base64.b64decode(alice_snapshot["payload"]["notes"]["state"]))
 
     await alice_socket.send_json_to(command("workshops.notes_update", "n1", update=_b64(alice.insert(0, "Secret"))))
-    assert (await _answer(alice_socket, "n1"))["type"] == "ack"
+    assert (await answer_to(alice_socket, "n1"))["type"] == "ack"
 
     await expect_silence(other_socket)
     for communicator in (alice_socket, other_socket):
@@ -351,10 +338,10 @@ async def test_socket_refuses_notes_outside_a_workshop_and_bad_input(room, membe
     )
     await member_socket.send_json_to(command("workshops.notes_update", "m3", update=_b64(b"\xff\xff\xff")))
 
-    assert (await _answer(plenary_socket, "p1"))["payload"]["code"] == "not_in_workshop"
-    assert (await _answer(member_socket, "m1"))["payload"]["code"] == "invalid"
-    assert (await _answer(member_socket, "m2"))["payload"]["code"] == "not_in_workshop"
-    assert (await _answer(member_socket, "m3"))["payload"]["code"] == "invalid"
+    assert (await answer_to(plenary_socket, "p1"))["payload"]["code"] == "not_in_workshop"
+    assert (await answer_to(member_socket, "m1"))["payload"]["code"] == "invalid"
+    assert (await answer_to(member_socket, "m2"))["payload"]["code"] == "not_in_workshop"
+    assert (await answer_to(member_socket, "m3"))["payload"]["code"] == "invalid"
     assert (await database_sync_to_async(_stored)(first)) == (b"", "")
     for communicator in (plenary_socket, member_socket):
         await communicator.disconnect()
@@ -368,17 +355,17 @@ async def test_visiting_facilitator_reads_and_writes_the_notes(room, members, fa
     member = Typist(base64.b64decode(member_snapshot["payload"]["notes"]["state"]))
 
     await boss.send_json_to(command("workshops.visit", "v1", workshop_id=first.pk))
-    visited = await _until(boss, "rooms.room_synced")
+    visited = await next_frame_of(boss, "rooms.room_synced")
     assert visited["payload"]["notes"]["workshop_id"] == first.pk
     assert visited["payload"]["notes"]["can_edit"] is True
     await member_socket.send_json_to(command("workshops.notes_update", "n1", update=_b64(member.insert(0, "Aidez-nous"))))
 
-    relayed = await _until(boss, "workshops.notes_updated")
+    relayed = await next_frame_of(boss, "workshops.notes_updated")
     boss_doc = Typist(base64.b64decode(visited["payload"]["notes"]["state"]))
     boss_doc.receive(base64.b64decode(relayed["payload"]["update"]))
     assert str(boss_doc) == "Aidez-nous"
     await boss.send_json_to(command("workshops.notes_update", "n2", update=_b64(boss_doc.insert(10, " : voici"))))
-    assert (await _answer(boss, "n2"))["type"] == "ack"
+    assert (await answer_to(boss, "n2"))["type"] == "ack"
     assert (await database_sync_to_async(_stored)(first))[1] == "Aidez-nous : voici"
     for communicator in (member_socket, boss):
         await communicator.disconnect()

@@ -13,10 +13,11 @@ from council.workshops.models import Report
 from council.workshops.notes import notes_apply
 from council.workshops.reports import report_save
 from council.workshops.reports import reports_visible_to
+from tests.helpers import answer_to
 from tests.helpers import command
 from tests.helpers import connect
 from tests.helpers import expect_silence
-from tests.helpers import next_frame
+from tests.helpers import next_frame_of
 from tests.helpers import room_path
 
 
@@ -149,20 +150,6 @@ def test_reports_are_for_facilitators_until_the_workshops_close(running, members
 SOCKET = pytest.mark.django_db(transaction=True)
 
 
-async def _until(communicator, frame_type, *, wait=3):
-    while True:
-        frame = await next_frame(communicator, wait=wait)
-        if frame["type"] == frame_type:
-            return frame
-
-
-async def _answer(communicator, request_id, *, wait=3):
-    while True:
-        frame = await next_frame(communicator, wait=wait)
-        if frame.get("request_id") == request_id:
-            return frame
-
-
 @SOCKET
 async def test_report_reaches_the_plenary_side_by_side_after_closing(room, members, facilitator, running):
     session, first, second = running
@@ -178,9 +165,9 @@ async def test_report_reaches_the_plenary_side_by_side_after_closing(room, membe
         )
     )
 
-    assert (await _answer(writer, "r1"))["type"] == "ack"
+    assert (await answer_to(writer, "r1"))["type"] == "ack"
     for communicator in (boss, follower):
-        updated = await _until(communicator, "workshops.report_updated")
+        updated = await next_frame_of(communicator, "workshops.report_updated")
         assert updated["payload"]["workshop_id"] == first.pk
         assert updated["payload"]["report"]["summary"] == "Plus d'arbres"
         assert updated["payload"]["report"]["proposals"] == ["Planter", "Arroser"]
@@ -204,9 +191,9 @@ async def test_while_running_a_report_stays_with_its_workshop_and_the_facilitato
         command("workshops.save_report", "r1", workshop_id=first.pk, summary="En cours", proposals=[])
     )
 
-    assert (await _answer(writer, "r1"))["type"] == "ack"
+    assert (await answer_to(writer, "r1"))["type"] == "ack"
     for communicator in (boss, teammate):
-        updated = await _until(communicator, "workshops.report_updated")
+        updated = await next_frame_of(communicator, "workshops.report_updated")
         assert updated["payload"]["report"]["summary"] == "En cours"
     await expect_silence(other)
     for communicator in (boss, writer, teammate, other):
@@ -223,11 +210,11 @@ async def test_socket_reports_invalid_reports(room, members, running):
     )
     await writer.send_json_to(command("workshops.save_report", "r2", workshop_id="un", summary=""))
 
-    refused = await _answer(writer, "r1")
+    refused = await answer_to(writer, "r1")
     assert (refused["type"], refused["payload"]["code"]) == ("error", "invalid")
     # in the person's language: French, the default of a profile with none chosen
     assert refused["payload"]["message"] == "Un atelier restitue au plus 3 propositions clés."
-    assert (await _answer(writer, "r2"))["payload"]["code"] == "invalid"
+    assert (await answer_to(writer, "r2"))["payload"]["code"] == "invalid"
     await writer.disconnect()
 
 
@@ -237,11 +224,11 @@ async def test_reports_command_answers_once_closed(room, members, facilitator, r
     follower, _ = await connect(room_path(room.pk), user=members[5])
 
     await follower.send_json_to(command("workshops.reports", "q1", session_id=session.pk))
-    assert (await _answer(follower, "q1"))["payload"]["code"] == "forbidden"
+    assert (await answer_to(follower, "q1"))["payload"]["code"] == "forbidden"
 
     await database_sync_to_async(services.session_close)(actor=facilitator, session_id=session.pk, grace_seconds=0)
     await follower.send_json_to(command("workshops.reports", "q2", session_id=session.pk))
-    answer = await _answer(follower, "q2")
+    answer = await answer_to(follower, "q2")
     assert answer["type"] == "ack"
     assert [r["workshop_id"] for r in answer["payload"]["reports"]] == [first.pk, second.pk]
     await follower.disconnect()

@@ -1,0 +1,195 @@
+"""Sockets of one process that change rooms at the same moment move together, in one wave.
+
+When a workshop session opens, every socket of the meeting hears the same announce and
+moves into its breakout; when it closes, they all come back. Moved one at a time, each
+socket checked its permission, wrote its presence and built its new room's snapshot on
+its own: about 45 queries each, and 200 people took 4 to 17 s to arrive. A wave gathers
+the moves asked within a few milliseconds of each other, then:
+
+1. reads once, for everyone in it, the facts the permission rules ask (memo.remember),
+   and writes every presence and log row in a few statements (`enter_rooms`);
+2. switches each socket's groups and call (no database);
+3. builds every snapshot in one unit of work, where what a room shows everyone
+   (messages, presence, hands, notes…) is read once per room and what each person may
+   do comes from the facts read in 1;
+4. sends each socket its snapshot.
+
+A single move (a facilitator visiting a workshop) is a wave of one.
+"""
+
+import asyncio
+import itertools
+import logging
+from dataclasses import dataclass
+from dataclasses import field
+from typing import TYPE_CHECKING
+from typing import Any
+
+from council.core.channel_layer import group_moves
+from council.core.memo import remembered
+from council.core.threads import run_in_database_thread
+from council.rooms import presence
+from council.rooms.events import room_group
+from council.rooms.services import Entry
+
+if TYPE_CHECKING:
+    from council.rooms.consumers import RoomConsumer
+
+logger = logging.getLogger(__name__)
+
+#: a wave leaves once no move joined it for this long…
+QUIET_SECONDS = 0.02
+#: …or this long after its first move, whichever comes first (and not before the wave ahead is done)
+MAX_WAIT_SECONDS = 0.2
+
+
+@dataclass
+class Move:
+    consumer: "RoomConsumer"
+    room_id: int
+    hidden: bool
+    done: asyncio.Future = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+@dataclass
+class Wave:
+    consumer_class: type
+    moves: list[Move] = field(default_factory=list)
+    started: float = field(default_factory=lambda: asyncio.get_running_loop().time())
+    last_joined: float = 0.0
+    task: asyncio.Task | None = None
+
+
+_gathering: dict[type, Wave] = {}  # consumer class -> the wave still taking moves
+_one_at_a_time: dict[type, asyncio.Lock] = {}  # consumer class -> held by the wave under way
+
+
+async def move(consumer: "RoomConsumer", room_id: int, *, hidden: bool = False) -> bool:
+    """Move `consumer` into `room_id` with whoever else moves now; False if they may not enter."""
+    loop = asyncio.get_running_loop()
+    cls = type(consumer)
+    wave = _gathering.get(cls)
+    if wave is None:
+        wave = _gathering[cls] = Wave(consumer_class=cls)
+        wave.task = loop.create_task(_run(wave))
+    step = Move(consumer=consumer, room_id=room_id, hidden=hidden)
+    wave.moves.append(step)
+    wave.last_joined = loop.time()
+    return await step.done
+
+
+async def _gathered(wave: Wave) -> None:
+    loop = asyncio.get_running_loop()
+    # The deadline moves with every move that joins: a sleep until it, not an event to wait for.
+    while (wait := min(wave.last_joined + QUIET_SECONDS, wave.started + MAX_WAIT_SECONDS) - loop.time()) > 0:  # noqa: ASYNC110
+        await asyncio.sleep(wait)
+    if _gathering.get(wave.consumer_class) is wave:
+        del _gathering[wave.consumer_class]  # later moves start the next wave
+
+
+async def _run(wave: Wave) -> None:
+    # Waves go one after the other: two at once would share the same threads and CPU, and
+    # while one is under way the next one gathers every move that arrives meanwhile.
+    async with _one_at_a_time.setdefault(wave.consumer_class, asyncio.Lock()):
+        await _gathered(wave)
+        await _move_all(wave)
+
+
+async def _move_all(wave: Wave) -> None:
+    moves, cls = wave.moves, wave.consumer_class
+    loop = asyncio.get_running_loop()
+    times = [loop.time()]
+    try:
+        with remembered():  # one unit of work: facts read in step 1 serve step 3
+            entries = [
+                Entry(
+                    actor=step.consumer.user,
+                    channel_name=step.consumer.channel_name,
+                    room_id=step.room_id,
+                    hidden=step.hidden,
+                    previous_room_id=step.consumer.room_id,
+                )
+                for step in moves
+            ]
+            rooms = await run_in_database_thread(_enter, cls, entries)
+            times.append(loop.time())
+            admitted = [step for step, room in zip(moves, rooms, strict=True) if room is not None]
+            left = {step.consumer.room_id for step in admitted}
+            await _each(admitted, lambda step: step.consumer.leave_call())
+            await _switch_groups(_pending(admitted))
+            times.append(loop.time())
+            snapshots = await run_in_database_thread(_snapshots, cls, _pending(admitted))
+            times.append(loop.time())
+            media = await admitted[0].consumer.media_availability() if admitted else None
+            await _each(_pending(admitted), lambda step: _send(step, snapshots[id(step)], media))
+            times.append(loop.time())
+    except Exception as error:  # the database failed the whole wave: each socket hears it
+        for step in moves:
+            if not step.done.done():
+                step.done.set_exception(error)
+        return
+    for room_id in left | {step.room_id for step in admitted}:
+        presence.schedule_broadcast(room_id)
+    for step, room in zip(moves, rooms, strict=True):
+        if not step.done.done():
+            step.done.set_result(room is not None)
+    logger.info(
+        "wave of %d moves (gathered in %.0f ms): enter %.0f ms, switch %.0f ms, snapshots %.0f ms, send %.0f ms",
+        len(moves), 1000 * (times[0] - wave.started), *(1000 * (b - a) for a, b in itertools.pairwise(times)),
+    )
+
+
+async def _switch_groups(moves: list[Move]) -> None:
+    """Every socket leaves its room's group for its new room's, in one round trip."""
+    if not moves:
+        return
+    await group_moves(
+        moves[0].consumer.channel_layer,
+        [(step.consumer.channel_name, room_group(step.consumer.room_id), room_group(step.room_id)) for step in moves],
+    )
+    for step in moves:
+        step.consumer.room_changed(step.room_id, hidden=step.hidden)
+
+
+def _enter(cls, entries: list[Entry]) -> list[Any]:
+    users = {entry.actor.pk: entry.actor for entry in entries}
+    cls.remember_facts(list(users.values()), {entry.room_id for entry in entries})
+    return cls.enter_rooms(entries)
+
+
+def _snapshots(cls, moves: list[Move]) -> dict[int, dict[str, Any] | Exception]:
+    """Every moved socket's new snapshot, or the error that stopped building it."""
+    if moves:
+        cls.remember_room_views({step.room_id for step in moves})
+    snapshots: dict[int, dict[str, Any] | Exception] = {}
+    for step in moves:
+        try:
+            snapshots[id(step)] = step.consumer.build_snapshot(None)
+        except Exception as error:  # one socket's snapshot failing is that socket's error alone
+            snapshots[id(step)] = error
+    return snapshots
+
+
+async def _send(step: Move, snapshot: dict[str, Any] | Exception, media: dict[str, Any] | None) -> None:
+    if isinstance(snapshot, Exception):
+        raise snapshot
+    await step.consumer.send_built_snapshot(snapshot, media=media)
+
+
+def _pending(moves: list[Move]) -> list[Move]:
+    """Moves still under way (not failed, nor cancelled by their socket closing)."""
+    return [step for step in moves if not step.done.done()]
+
+
+def _fail(step: Move, error: Exception) -> None:
+    if not step.done.done():
+        step.done.set_exception(error)
+
+
+async def _each(moves: list[Move], action) -> None:
+    """Run `action` for every move at once; one that fails ends that move only."""
+    moves = _pending(moves)
+    results = await asyncio.gather(*(action(step) for step in moves), return_exceptions=True)
+    for step, result in zip(moves, results, strict=True):
+        if isinstance(result, BaseException):
+            _fail(step, result)
