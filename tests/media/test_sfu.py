@@ -267,3 +267,30 @@ async def test_followers_joining_within_the_keyframe_interval_both_start(media_r
         assert times[1] <= max(joined_at, times[0] + KEYFRAME_INTERVAL) + 0.5, times
     for client in (marc, lea, first, second):
         await client.close()
+
+
+async def test_a_connection_closing_while_its_offer_is_made_is_no_error(media_room, router, caplog, monkeypatch):
+    """When everyone hangs up at once, a subscriber's connection can close mid-renegotiation."""
+    ana = await join(media_room, router, "ana")
+    ben = await join(media_room, router, "ben", publish=False)
+    cleo = await join(media_room, router, "cleo", publish=False)
+    await router.settle()
+    real_sync = media_room._sync_senders
+
+    async def ben_hangs_up_meanwhile(participant):
+        changed = await real_sync(participant)
+        if participant.participant_id == "ben":
+            await participant.subscribe_pc.close()
+        return changed
+
+    monkeypatch.setattr(media_room, "_sync_senders", ben_hangs_up_meanwhile)
+    offers_to_cleo = len([e for e in router.of_type("rooms.rtc_offer") if e[0] == "cleo"])
+
+    await media_room.leave("ana")
+    await router.settle()
+
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+    # the others' calls go on: Cleo is offered the call without Ana
+    assert len([e for e in router.of_type("rooms.rtc_offer") if e[0] == "cleo"]) > offers_to_cleo
+    for client in (ana, ben, cleo):
+        await client.close()

@@ -27,6 +27,7 @@ from aiortc import RTCIceServer
 from aiortc import RTCPeerConnection
 from aiortc import RTCRtpTransceiver
 from aiortc import RTCSessionDescription
+from aiortc.exceptions import InvalidStateError
 
 from council.rooms.media.forwarding import EncodedTrack
 from council.rooms.media.forwarding import TrackForwarder
@@ -400,10 +401,17 @@ class MediaRoom:
             if pc.signalingState != "stable":
                 participant.renegotiate_later = True
                 return
-            if not await self._sync_senders(participant):
-                return
-            offer = await pc.createOffer()
-            await pc.setLocalDescription(offer)
+            try:
+                if not await self._sync_senders(participant):
+                    return
+                offer = await pc.createOffer()
+                await pc.setLocalDescription(offer)
+            except InvalidStateError:
+                # When a whole meeting hangs up at once (workshops opening or closing), a
+                # connection closes while its new offer is being made: leave() tidies up.
+                if pc.signalingState == "closed":
+                    return
+                raise
             sdp = pc.localDescription.sdp
         await self._emit(EVENT_OFFER, participant.participant_id, {"sdp": sdp, "pc": "subscribe"})
 
