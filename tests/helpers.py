@@ -1,6 +1,7 @@
 """Plain helpers for tests: talk to the room socket, read its frames."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from channels.routing import URLRouter
@@ -39,24 +40,32 @@ async def next_frame(
             return frame
 
 
+async def first_frame(
+    communicator: WebsocketCommunicator, matches: Callable[[dict[str, Any]], bool], *, wait: float = 3.0
+) -> dict[str, Any]:
+    """The first frame `matches` accepts (background ones included); frames before it are passed over."""
+    while True:
+        frame = await next_frame(communicator, wait=wait, skip=frozenset())
+        if matches(frame):
+            return frame
+
+
 async def next_frame_of(
     communicator: WebsocketCommunicator, frame_type: str, *, wait: float = 3.0
 ) -> dict[str, Any]:
-    """The next frame of `frame_type` (background ones included); frames before it are passed over."""
-    while True:
-        frame = await next_frame(communicator, wait=wait, skip=frozenset())
-        if frame["type"] == frame_type:
-            return frame
+    """The next frame of `frame_type`."""
+    return await first_frame(communicator, lambda frame: frame["type"] == frame_type, wait=wait)
 
 
 async def answer_to(
     communicator: WebsocketCommunicator, request_id: str, *, wait: float = 3.0
 ) -> dict[str, Any]:
-    """The ack or error answering `request_id`; other frames before it are passed over."""
-    while True:
-        frame = await next_frame(communicator, wait=wait, skip=frozenset())
-        if frame["type"] in ("ack", "error") and frame.get("request_id") == request_id:
-            return frame
+    """The ack or error answering `request_id`."""
+    return await first_frame(
+        communicator,
+        lambda frame: frame["type"] in ("ack", "error") and frame.get("request_id") == request_id,
+        wait=wait,
+    )
 
 
 async def expect_close(

@@ -10,6 +10,7 @@ from council.councils.permissions import is_council_administrator
 from council.councils.permissions import is_council_facilitator
 from council.groups.models import Membership
 from council.groups.models import NeighbourhoodGroup
+from council.groups.selectors import group_members
 from council.groups.selectors import is_in_group
 
 
@@ -22,7 +23,11 @@ def is_group_coordinator(user, group) -> bool:
 
 @rules.predicate
 def is_group_member(user, group) -> bool:
-    return recall(("in_group", user.pk, group.pk), lambda: is_in_group(user, group))
+    return recall(_member_key(user.pk, group.pk), lambda: is_in_group(user, group))
+
+
+def _member_key(user_id: int, group_id: int) -> tuple:
+    return ("in_group", user_id, group_id)
 
 
 @rules.predicate
@@ -60,12 +65,20 @@ def _eligible_key(obj) -> tuple:
     return ("eligible_groups", obj._meta.label, obj.pk)
 
 
-def eligible_groups_remember(objects) -> None:
-    """Read the eligible groups of many objects (rooms…) in one query, for is_eligible to recall."""
-    objects = list(objects)
+def eligible_groups_remember(objects, users) -> None:
+    """Read the eligible groups of many objects (rooms…) and who of `users` is in them, for
+    is_eligible to recall: a query for the objects, one per group (council/core/memo.py)."""
+    objects, user_ids = list(objects), [user.pk for user in users if user.is_authenticated]
     prefetch_related_objects(objects, "eligible_groups")
+    groups = {}
     for obj in objects:
-        remember(_eligible_key(obj), list(obj.eligible_groups.all()))
+        eligible = list(obj.eligible_groups.all())
+        remember(_eligible_key(obj), eligible)
+        groups.update((group.pk, group) for group in eligible)
+    for group in groups.values():
+        inside = set(group_members(group).filter(pk__in=user_ids).values_list("pk", flat=True))
+        for user_id in user_ids:
+            remember(_member_key(user_id, group.pk), user_id in inside)
 
 
 can_manage = is_council_facilitator

@@ -125,7 +125,7 @@ def room_facts_remember(*, users, rooms) -> None:
     """
     users, rooms = list(users), list(rooms)
     room_ids, user_ids = [room.pk for room in rooms], [user.pk for user in users]
-    eligible_groups_remember(rooms)
+    eligible_groups_remember(rooms, users)
     for name, model in PERSON_FACTS.items():
         found = set(
             model.objects.filter(room_id__in=room_ids, user_id__in=user_ids).values_list("user_id", "room_id")

@@ -12,6 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from guardian.shortcuts import assign_perm
 
 from council.core.memo import remembered
+from council.groups.models import Membership
+from council.groups.models import NeighbourhoodGroup
 from council.rooms import moves
 from council.rooms.models import ChatMute
 from council.rooms.models import Room
@@ -102,8 +104,16 @@ def _answers(people: dict, room_ids: list[int], session_id: int) -> dict:
 
 
 @pytest.mark.django_db
-def test_facts_read_in_bulk_give_every_answer_the_rules_give_one_by_one(meeting):
+@pytest.mark.parametrize("restricted", [False, True], ids=["open plenary", "plenary for one group"])
+def test_facts_read_in_bulk_give_every_answer_the_rules_give_one_by_one(meeting, restricted):
     people, session = meeting["people"], meeting["session"]
+    if restricted:  # the plenary is open to one neighbourhood's group only
+        group = NeighbourhoodGroup.objects.create(council=meeting["room"].council, name="Quartier Nord")
+        outside = {"unassigned member", "member of 2"}
+        for who, person in people.items():
+            if who not in outside:
+                Membership.objects.create(group=group, user=person, status=Membership.Status.ACTIVE)
+        meeting["room"].eligible_groups.add(group)
     room_ids = [meeting["room"].pk, *Workshop.objects.filter(session=session).values_list("room_id", flat=True)]
 
     one_by_one = _answers(people, room_ids, session.pk)
@@ -126,6 +136,7 @@ def test_facts_read_in_bulk_give_every_answer_the_rules_give_one_by_one(meeting)
     assert one_by_one["room facilitator", "rooms.moderate_room", first_room]
     assert one_by_one["resident with the floor", "rooms.publish_media", meeting["room"].pk]
     assert one_by_one["superuser", "rooms.moderate_room", first_room]
+    assert one_by_one["unassigned member", "rooms.view_room", meeting["room"].pk] is not restricted
 
 
 @pytest.mark.django_db
