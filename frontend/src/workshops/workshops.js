@@ -66,16 +66,28 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
   function button(label, onClick, { className = "button secondary small", focusKey } = {}) {
     const node = element("button", { className, text: label, attrs: { type: "button" } });
     if (focusKey) node.dataset.focusKey = focusKey;
-    node.addEventListener("click", () => onClick(node));
+    node.onActivate = onClick; // read at each click: a button kept across renders gets the newest
+    node.addEventListener("click", () => node.onActivate(node));
     return node;
   }
 
-  // Replace a list's items without losing the keyboard focus on a button that comes back;
-  // when it does not come back, the focus goes to `fallback` (the panel's heading by default).
+  // Replace a list's items, keeping in place each button that comes back unchanged (same key,
+  // label and state), so a pointer or the keyboard focus on it is not lost to a re-render (the
+  // session and presence change often); when the focused one does not come back, the focus goes
+  // to `fallback` (the panel's heading by default).
   function replaceKeepingFocus(container, items, fallback = fallbackFocus) {
     const focused = container.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
-    container.replaceChildren(...items);
-    if (focused) {
+    const current = new Map([...container.children].filter((n) => n.dataset.focusKey).map((n) => [n.dataset.focusKey, n]));
+    const nodes = items.map((item) => {
+      const kept = item.dataset && item.dataset.focusKey && current.get(item.dataset.focusKey);
+      if (!kept || !kept.isEqualNode(item)) return item;
+      kept.onActivate = item.onActivate;
+      return kept;
+    });
+    const same = nodes.length === container.children.length && nodes.every((node, index) => container.children[index] === node);
+    if (same) return;
+    container.replaceChildren(...nodes);
+    if (focused && !container.contains(document.activeElement)) {
       const again = [...container.querySelectorAll("[data-focus-key]")].find((n) => n.dataset.focusKey === focused);
       (again && !again.disabled ? again : fallback()).focus();
     }
