@@ -57,7 +57,7 @@ class Wave:
     moves: list[Move] = field(default_factory=list)
     started: float = field(default_factory=lambda: asyncio.get_running_loop().time())
     last_joined: float = 0.0
-    task: asyncio.Task | None = None
+    task: asyncio.Task | None = None  # held here so the running wave is not garbage-collected
 
 
 _gathering: dict[type, Wave] = {}  # consumer class -> the wave still taking moves
@@ -123,7 +123,7 @@ async def _move_all(wave: Wave) -> None:
             media = await admitted[0].consumer.media_availability() if admitted else None
             await _each(_pending(admitted), lambda step: _send(step, snapshots[id(step)], media))
             times.append(loop.time())
-    except Exception as error:  # the database failed the whole wave: each socket hears it
+    except Exception as error:  # the wave itself failed (database, Redis): every socket in it hears it
         for step in moves:
             if not step.done.done():
                 step.done.set_exception(error)
