@@ -20,6 +20,7 @@ A single move (a facilitator visiting a workshop) is a wave of one.
 import asyncio
 import itertools
 import logging
+import weakref
 from dataclasses import dataclass
 from dataclasses import field
 from typing import TYPE_CHECKING
@@ -60,17 +61,31 @@ class Wave:
     task: asyncio.Task | None = None  # held here so the running wave is not garbage-collected
 
 
-_gathering: dict[type, Wave] = {}  # consumer class -> the wave still taking moves
-_one_at_a_time: dict[type, asyncio.Lock] = {}  # consumer class -> held by the wave under way
+@dataclass
+class _Waves:
+    """A process's waves (one event loop each; tests run many loops one after the other)."""
+
+    gathering: dict[type, Wave] = field(default_factory=dict)  # consumer class -> wave taking moves
+    one_at_a_time: dict[type, asyncio.Lock] = field(default_factory=dict)  # held by the wave under way
+
+
+_waves: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Waves]" = weakref.WeakKeyDictionary()
+
+
+def _of_this_loop() -> _Waves:
+    loop = asyncio.get_running_loop()
+    if loop not in _waves:
+        _waves[loop] = _Waves()
+    return _waves[loop]
 
 
 async def move(consumer: "RoomConsumer", room_id: int, *, hidden: bool = False) -> bool:
     """Move `consumer` into `room_id` with whoever else moves now; False if they may not enter."""
     loop = asyncio.get_running_loop()
-    cls = type(consumer)
-    wave = _gathering.get(cls)
+    cls, gathering = type(consumer), _of_this_loop().gathering
+    wave = gathering.get(cls)
     if wave is None:
-        wave = _gathering[cls] = Wave(consumer_class=cls)
+        wave = gathering[cls] = Wave(consumer_class=cls)
         wave.task = loop.create_task(_run(wave))
     step = Move(consumer=consumer, room_id=room_id, hidden=hidden)
     wave.moves.append(step)
@@ -83,14 +98,15 @@ async def _gathered(wave: Wave) -> None:
     # The deadline moves with every move that joins: a sleep until it, not an event to wait for.
     while (wait := min(wave.last_joined + QUIET_SECONDS, wave.started + MAX_WAIT_SECONDS) - loop.time()) > 0:  # noqa: ASYNC110
         await asyncio.sleep(wait)
-    if _gathering.get(wave.consumer_class) is wave:
-        del _gathering[wave.consumer_class]  # later moves start the next wave
+    gathering = _of_this_loop().gathering
+    if gathering.get(wave.consumer_class) is wave:
+        del gathering[wave.consumer_class]  # later moves start the next wave
 
 
 async def _run(wave: Wave) -> None:
     # Waves go one after the other: two at once would share the same threads and CPU, and
     # while one is under way the next one gathers every move that arrives meanwhile.
-    async with _one_at_a_time.setdefault(wave.consumer_class, asyncio.Lock()):
+    async with _of_this_loop().one_at_a_time.setdefault(wave.consumer_class, asyncio.Lock()):
         await _gathered(wave)
         await _move_all(wave)
 
