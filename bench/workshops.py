@@ -33,7 +33,6 @@ import contextlib
 import datetime
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -52,7 +51,6 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 PORTS = (8771, 8772)
 CONNECT_CONCURRENCY = 8  # handshakes in flight per load process (Daphne drops one after 5 s)
 SETTLE_SECONDS = 2.0  # let the presence summaries and session updates of a phase go out
-AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 SYNCED = '{"type":"rooms.room_synced"'
 
 
@@ -63,74 +61,14 @@ def server_env() -> dict[str, str]:
 # Fixture: database, accounts, sessions (runs before the event loop starts).
 
 
-def create_database() -> None:
-    common.create_database(DATABASE_URL)
-
-
 def prepare_fixture(n_people: int) -> dict:
-    create_database()
-    env = server_env()
-    subprocess.run(
-        [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    common.setup_django(DATABASE_URL, REDIS_URL)
+    emails = ["bench-facilitator@bench.invalid"] + [f"bench-ws{i:05d}@bench.invalid" for i in range(n_people)]
+    council, users = common.council_accounts(
+        slug="bench-workshops", name="Bench workshops council", emails=emails,
+        display_name=lambda email: f"Voisin {email[8:13]}",
     )
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL")})
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-    from django.utils.crypto import get_random_string
-
-    from council.councils.models import Council
-    from council.councils.models import Role
-    from council.councils.selectors import roles_of
-    from council.councils.services import role_grant
-
-    user_model = get_user_model()
-    council, _ = Council.objects.get_or_create(
-        slug="bench-workshops", defaults={"name": "Bench workshops council"}
-    )
-    emails = ["bench-facilitator@bench.invalid"] + [
-        f"bench-ws{i:05d}@bench.invalid" for i in range(n_people)
-    ]
-    existing = set(user_model.objects.filter(email__in=emails).values_list("email", flat=True))
-    user_model.objects.bulk_create(
-        [
-            user_model(
-                email=email, display_name=f"Voisin {email[8:13]}", password=make_password(None)
-            )
-            for email in emails
-            if email not in existing
-        ]
-    )
-    by_email = {u.email: u for u in user_model.objects.filter(email__in=emails)}
-    users = [by_email[email] for email in emails]
-    granted = roles_of(council=council, user_ids=[u.pk for u in users])
-    for index, user in enumerate(users):
-        if user.pk not in granted:
-            role = Role.FACILITATOR if index == 0 else Role.MEMBER
-            role_grant(actor=None, council=council, user=user, role=role)
-    Session.objects.all().delete()  # this database is the benchmark's own
-    store = SessionStore()
-    expires = timezone.now() + datetime.timedelta(days=1)
-    sessions = []
-    keys = []
-    for user in users:
-        key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
-        data = {
-            "_auth_user_id": str(user.pk),
-            "_auth_user_backend": AUTH_BACKEND,
-            "_auth_user_hash": user.get_session_auth_hash(),
-        }
-        sessions.append(
-            Session(session_key=key, session_data=store.encode(data), expire_date=expires)
-        )
-        keys.append(key)
-    Session.objects.bulk_create(sessions, batch_size=500)
+    keys = common.login_sessions(users)
     return {"council_id": council.pk, "facilitator_session": keys[0], "sessions": keys[1:]}
 
 
@@ -238,43 +176,8 @@ async def load_process() -> None:
         task.cancel()
 
 
-class LoadProcess:
-    async def start(self, clients: list) -> None:
-        self.proc = await asyncio.create_subprocess_exec(
-            PYTHON,
-            __file__,
-            "--load-process",
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            limit=2**26,
-        )
-        self.proc.stdin.write(json.dumps({"clients": clients}).encode() + b"\n")
-        await self.proc.stdin.drain()
-
-    async def ask(self, command: str) -> dict:
-        self.proc.stdin.write(command.encode() + b"\n")
-        await self.proc.stdin.drain()
-        return json.loads(await self.proc.stdout.readline())
-
-    async def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            self.proc.stdin.write(b"quit\n")
-            await self.proc.stdin.drain()
-        try:
-            await asyncio.wait_for(self.proc.wait(), 10)
-        except TimeoutError:
-            self.proc.kill()
-            await self.proc.wait()
-
-
-async def ask_all(loads: list[LoadProcess], command: str) -> dict:
-    answers = await asyncio.gather(*(load.ask(command) for load in loads))
-    total = {
-        key: sum(a.get(key, 0) for a in answers)
-        for key in ("connected", "failed", "closed", "arrived")
-    }
-    seconds = [a["connect_seconds"] for a in answers]
-    total["connect_seconds"] = None if None in seconds else max(seconds)
+async def ask_all(loads: list[common.LoadProcess], command: str) -> dict:
+    answers, total = await common.ask_all(loads, command, ("connected", "failed", "closed", "arrived"))
     if command == "results":
         total["user_ids"] = [u for a in answers for u in a["user_ids"]]
         total["snapshots"] = [s for a in answers for s in a["snapshots"]]
@@ -286,42 +189,13 @@ async def ask_all(loads: list[LoadProcess], command: str) -> dict:
 
 
 def start_servers(count: int, profile_dir: str | None) -> list[subprocess.Popen]:
-    procs = []
-    for port in PORTS[:count]:
-        log = open(f"/tmp/council-bench-workshops-daphne-{port}.log", "ab")  # noqa: SIM115
-        if profile_dir:
-            command = [PYTHON, __file__, "--profiled-daphne", str(port), profile_dir]
-        else:
-            command = [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "-v", "0", "asgi:application"]
-        procs.append(
-            subprocess.Popen(
-                command, cwd=ROOT, env=server_env(), stdout=subprocess.DEVNULL, stderr=log
-            )
-        )
-    deadline = time.monotonic() + 60
-    for port in PORTS[:count]:
-        while True:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if time.monotonic() > deadline:
-                stop_servers(procs)
-                raise RuntimeError(
-                    f"Daphne did not listen on {port}; see /tmp/council-bench-workshops-daphne-{port}.log"
-                )
-            time.sleep(0.1)
-    return procs
-
-
-def stop_servers(procs: list[subprocess.Popen]) -> None:
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    commands = {
+        port: [PYTHON, __file__, "--profiled-daphne", str(port), profile_dir]
+        if profile_dir
+        else [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "-v", "0", "asgi:application"]
+        for port in PORTS[:count]
+    }
+    return common.start_daphnes(commands, server_env(), "council-bench-workshops-daphne")
 
 
 def profiled_daphne(port: str, out_dir: str) -> None:
@@ -460,9 +334,9 @@ class Facilitator:
 async def connect_participants(servers: int, n: int, fixture: dict, room_id: int, loads_count: int):
     urls = [f"ws://127.0.0.1:{port}/ws/rooms/room/{room_id}/" for port in PORTS[:servers]]
     clients = [(urls[i % servers], fixture["sessions"][i]) for i in range(n)]
-    loads = [LoadProcess() for _ in range(loads_count)]
+    loads = [common.LoadProcess(__file__) for _ in range(loads_count)]
     for index, load in enumerate(loads):
-        await load.start(clients[index::loads_count])
+        await load.start({"clients": clients[index::loads_count]})
     while True:
         await asyncio.sleep(0.5)
         status = await ask_all(loads, "status")
@@ -519,7 +393,7 @@ async def run_case(servers: int, args, fixture: dict) -> list[dict]:
     label = f"{servers}srv-{time.time():.0f}"
     room_id = await asyncio.to_thread(fresh_plenary, fixture["council_id"], label)
     procs = start_servers(servers, args.profile)
-    loads: list[LoadProcess] = []
+    loads: list[common.LoadProcess] = []
     boss = None
     rounds = []
     try:
@@ -632,7 +506,7 @@ async def run_case(servers: int, args, fixture: dict) -> list[dict]:
             await boss.close()
         for load in loads:
             await load.stop()
-        stop_servers(procs)
+        common.stop_servers(procs)
     return rounds
 
 

@@ -27,7 +27,6 @@ import datetime
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,7 +46,6 @@ LOAD_PROCESSES = 2
 CONNECT_CONCURRENCY = 8  # handshakes in flight per load process (Daphne drops a handshake after 5 s)
 SETTLE_SECONDS = 2.0  # let coalesced presence broadcasts of the connect storm go out
 FILLER = " la seance reprend apres la pause, merci de rester connectes"
-AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 APPS = {
     "council": ("asgi:application", "/ws/rooms/room/{room_id}/"),
     "bare": ("bench.bare_asgi:application", "/ws/bare/"),
@@ -61,70 +59,18 @@ def server_env() -> dict[str, str]:
 # Fixture: database, accounts, sessions (runs before the event loop starts).
 
 
-def create_database() -> None:
-    common.create_database(DATABASE_URL)
-
-
 def prepare_fixture(n_users: int) -> dict:
-    create_database()
-    env = server_env()
-    subprocess.run(
-        [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL")})
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-    from django.utils.crypto import get_random_string
-
-    from council.councils.models import Council
-    from council.councils.models import Role
-    from council.councils.selectors import roles_of
-    from council.councils.services import role_grant
+    common.setup_django(DATABASE_URL, REDIS_URL)
     from council.rooms.models import Room
 
-    user_model = get_user_model()
-    council, _ = Council.objects.get_or_create(slug="bench", defaults={"name": "Bench council"})
+    emails = ["bench-sender@bench.invalid"] + [f"bench{i:05d}@bench.invalid" for i in range(n_users)]
+    council, users = common.council_accounts(
+        slug="bench", name="Bench council", emails=emails, display_name=lambda email: f"Voisin {email[5:10]}"
+    )
     room = Room.objects.filter(council=council, name="Bench room").first()
     if room is None:
         room = Room.objects.create(council=council, name="Bench room")
-    emails = ["bench-sender@bench.invalid"] + [f"bench{i:05d}@bench.invalid" for i in range(n_users)]
-    existing = set(user_model.objects.filter(email__in=emails).values_list("email", flat=True))
-    user_model.objects.bulk_create(
-        [
-            user_model(email=email, display_name=f"Voisin {email[5:10]}", password=make_password(None))
-            for email in emails
-            if email not in existing
-        ]
-    )
-    by_email = {u.email: u for u in user_model.objects.filter(email__in=emails)}
-    users = [by_email[email] for email in emails]
-    granted = roles_of(council=council, user_ids=[u.pk for u in users])
-    for index, user in enumerate(users):
-        if user.pk not in granted:
-            role = Role.FACILITATOR if index == 0 else Role.MEMBER
-            role_grant(actor=None, council=council, user=user, role=role)
-    Session.objects.all().delete()  # this database is the benchmark's own
-    store = SessionStore()
-    expires = timezone.now() + datetime.timedelta(days=1)
-    sessions = []
-    keys = []
-    for user in users:
-        key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
-        data = {
-            "_auth_user_id": str(user.pk),
-            "_auth_user_backend": AUTH_BACKEND,
-            "_auth_user_hash": user.get_session_auth_hash(),
-        }
-        sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
-        keys.append(key)
-    Session.objects.bulk_create(sessions, batch_size=500)
+    keys = common.login_sessions(users)
     return {"room_id": room.pk, "sender_session": keys[0], "sessions": keys[1:]}
 
 
@@ -232,39 +178,8 @@ async def load_process() -> None:
         task.cancel()
 
 
-class LoadProcess:
-    async def start(self, clients: list, run: str, first_frame: bool) -> None:
-        self.proc = await asyncio.create_subprocess_exec(
-            PYTHON, __file__, "--load-process",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=2**26,
-        )
-        cfg = {"clients": clients, "run": run, "first_frame": first_frame}
-        self.proc.stdin.write(json.dumps(cfg).encode() + b"\n")
-        await self.proc.stdin.drain()
-
-    async def ask(self, command: str) -> dict:
-        self.proc.stdin.write(command.encode() + b"\n")
-        await self.proc.stdin.drain()
-        return json.loads(await self.proc.stdout.readline())
-
-    async def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            self.proc.stdin.write(b"quit\n")
-            await self.proc.stdin.drain()
-        try:
-            await asyncio.wait_for(self.proc.wait(), 10)
-        except TimeoutError:
-            self.proc.kill()
-            await self.proc.wait()
-
-
-async def ask_all(loads: list[LoadProcess], command: str) -> dict:
-    answers = await asyncio.gather(*(load.ask(command) for load in loads))
-    total = {
-        key: sum(a[key] for a in answers) for key in ("connected", "failed", "closed", "received")
-    }
-    seconds = [a["connect_seconds"] for a in answers]
-    total["connect_seconds"] = None if None in seconds else max(seconds)
+async def ask_all(loads: list[common.LoadProcess], command: str) -> dict:
+    answers, total = await common.ask_all(loads, command, ("connected", "failed", "closed", "received"))
     if command == "results":
         total["latencies_ms"] = [x for a in answers for x in a["latencies_ms"]]
         total["close_codes"] = {}
@@ -279,38 +194,8 @@ async def ask_all(loads: list[LoadProcess], command: str) -> dict:
 
 
 def start_servers(app: str, count: int) -> list[subprocess.Popen]:
-    module = APPS[app][0]
-    procs = []
-    for port in PORTS[:count]:
-        log = open(f"/tmp/council-bench-daphne-{port}.log", "ab")  # noqa: SIM115
-        procs.append(
-            subprocess.Popen(
-                [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "-v", "0", module],
-                cwd=ROOT, env=server_env(), stdout=subprocess.DEVNULL, stderr=log,
-            )
-        )
-    deadline = time.monotonic() + 60
-    for port in PORTS[:count]:
-        while True:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if time.monotonic() > deadline:
-                stop_servers(procs)
-                raise RuntimeError(f"Daphne did not listen on {port}; see /tmp/council-bench-daphne-{port}.log")
-            time.sleep(0.1)
-    return procs
-
-
-def stop_servers(procs: list[subprocess.Popen]) -> None:
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    commands = {port: [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "-v", "0", APPS[app][0]] for port in PORTS[:count]}
+    return common.start_daphnes(commands, server_env(), "council-bench-daphne")
 
 
 def cpu_seconds(processes) -> float:
@@ -386,9 +271,9 @@ async def connect_listeners(app, servers, n, fixture, run):
     clients = [
         (urls[i % servers], fixture["sessions"][i] if app == "council" else None) for i in range(n)
     ]
-    loads = [LoadProcess() for _ in range(LOAD_PROCESSES)]
+    loads = [common.LoadProcess(__file__) for _ in range(LOAD_PROCESSES)]
     for index, load in enumerate(loads):
-        await load.start(clients[index::LOAD_PROCESSES], run, first_frame=app == "council")
+        await load.start({"clients": clients[index::LOAD_PROCESSES], "run": run, "first_frame": app == "council"})
     while True:
         await asyncio.sleep(0.5)
         status = await ask_all(loads, "status")
@@ -438,7 +323,7 @@ async def run_case(app: str, servers: int, n: int, args, fixture) -> dict:
             await sender.close()
         for load in loads:
             await load.stop()
-        stop_servers(procs)
+        common.stop_servers(procs, wait=10)
     latencies = sorted(results["latencies_ms"])
     expected = sender.broadcast * held
     delivered = results["received"]
@@ -551,7 +436,7 @@ async def idle_soak(args, fixture) -> None:
             await sender.close()
         for load in loads:
             await load.stop()
-        stop_servers(procs)
+        common.stop_servers(procs, wait=10)
     print(
         f"after {args.idle_soak:g} s idle: {results['closed']} of {held} sockets closed "
         f"{results['close_codes'] or ''}; a message sent at the end reached "
