@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from council.core.memo import recall
+from council.core.memo import remembered
 from council.rooms.models import Presence
 from council.rooms.models import Room
 from council.workshops.models import Assignment
@@ -169,25 +170,26 @@ def assignment_pool(*, session: WorkshopSession) -> list[int]:
 
     Residents who follow are included only when the session says so.
     """
-    from guardian.shortcuts import get_users_with_perms
-
+    from council.accounts.models import User
     from council.councils.models import Role
-    from council.councils.selectors import roles_of
+    from council.councils.selectors import role_get
+    from council.councils.selectors import roles_remember
+    from council.rooms.permissions import room_facts_remember
 
     room = session.room
     rooms = [room.pk, *Workshop.objects.filter(session=session).values_list("room_id", flat=True)]
-    user_ids = sorted(set(_fresh_presences(rooms).values_list("user_id", flat=True)))
-    roles = roles_of(council=room.council, user_ids=user_ids)
-    # Who runs the plenary (rooms.moderate_room on a plenary: council facilitators and
-    # administrators, and the room's facilitator grants), read for everyone at once.
-    runs = {uid for uid, role in roles.items() if role in (Role.ADMINISTRATOR, Role.FACILITATOR)}
-    runs |= set(get_users_with_perms(room, only_with_perms_in=["facilitate_room"]).values_list("pk", flat=True))
-    runs |= set(Workshop.objects.filter(session=session).values_list("cofacilitator_id", flat=True))
-    return [
-        uid
-        for uid in user_ids
-        if uid not in runs and (roles.get(uid) != Role.RESIDENT or session.include_followers)
-    ]
+    people = list(User.objects.filter(pk__in=_fresh_presences(rooms).values("user_id")).order_by("pk"))
+    cofacilitators = set(Workshop.objects.filter(session=session).values_list("cofacilitator_id", flat=True))
+    with remembered():  # the rules asked for everyone, their facts read for everyone at once
+        roles_remember(council=room.council, user_ids=[person.pk for person in people])
+        room_facts_remember(users=people, rooms=[room])
+        return [
+            person.pk
+            for person in people
+            if person.pk not in cofacilitators
+            and not person.has_perm("rooms.moderate_room", room)
+            and (role_get(user=person, council=room.council) != Role.RESIDENT or session.include_followers)
+        ]
 
 
 def memberships_of(*, session: WorkshopSession, user_ids: list[int]) -> dict[int, set[int]]:

@@ -1656,6 +1656,7 @@ def test_the_draw_pool_is_read_in_the_same_queries_however_many_are_present(
 
     session = make_session(2)
     present(room, *members[:2])
+    assignment_pool(session=session)  # once first: Django caches the content types it looks up
     with CaptureQueriesContext(db) as few:
         assert len(assignment_pool(session=session)) == 2
     present(room, *members[2:])
