@@ -24,6 +24,8 @@ from council.workshops import events
 from council.workshops.models import Notes
 from council.workshops.models import Workshop
 from council.workshops.permissions import access_workshop
+from council.workshops.permissions import workshop_of_room
+from council.workshops.permissions import workshops_of_rooms_remember
 
 TEXT_NAME = "notes"  # the Y.Text both sides edit
 MAX_UPDATE_BYTES = 48 * 1024  # once in base64, still fits one socket frame (ROOM_MAX_FRAME_BYTES)
@@ -165,17 +167,7 @@ def workshop_views_remember(room_ids: set[int]) -> None:
     """
     from council.workshops.reports import report_payload
 
-    workshops = {
-        workshop.room_id: workshop
-        for workshop in Workshop.objects.select_related("session__room__council", "room", "notes", "report").filter(
-            room_id__in=room_ids
-        )
-    }
-    for room_id in room_ids:
-        workshop = workshops.get(room_id)
-        remember(("workshop_in_room", room_id), workshop)
-        if workshop is None:
-            continue
+    for workshop in workshops_of_rooms_remember(room_ids, with_related=("notes", "report")).values():
         remember(("notes_of", workshop.pk), _content(getattr(workshop, "notes", None)))
         remember(("report_of", workshop.pk), report_payload(workshop, getattr(workshop, "report", None)))
 
@@ -187,10 +179,7 @@ def notes_snapshot(*, user, room_id: int) -> dict[str, Any] | None:
     """
     from council.workshops.reports import report_of
 
-    workshop = recall(
-        ("workshop_in_room", room_id),
-        lambda: Workshop.objects.select_related("session__room__council", "room").filter(room_id=room_id).first(),
-    )
+    workshop = workshop_of_room(room_id)
     if workshop is None:
         return None
     state, _text = recall(("notes_of", workshop.pk), lambda: notes_of(workshop))

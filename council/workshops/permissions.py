@@ -18,11 +18,22 @@ from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
 
 
-def _workshop_of_room(room) -> Workshop | None:
-    return recall(
-        ("workshop_of_room", room.pk),
-        lambda: Workshop.objects.select_related("session__room__council").filter(room=room).first(),
-    )
+def workshop_of_room(room_id: int) -> Workshop | None:
+    """The workshop whose breakout room this is (None for a plenary), read once per unit of work."""
+    return recall(("workshop_of_room", room_id), lambda: _workshops(room_ids=[room_id]).get(room_id))
+
+
+def workshops_of_rooms_remember(room_ids, *, with_related: tuple[str, ...] = ()) -> dict[int, Workshop]:
+    """workshop_of_room for many rooms in one query (a wave of moves), with `with_related` too."""
+    workshops = _workshops(room_ids=room_ids, with_related=with_related)
+    for room_id in room_ids:
+        remember(("workshop_of_room", room_id), workshops.get(room_id))
+    return workshops
+
+
+def _workshops(*, room_ids, with_related: tuple[str, ...] = ()) -> dict[int, Workshop]:
+    workshops = Workshop.objects.select_related("session__room__council", "room", *with_related)
+    return {workshop.room_id: workshop for workshop in workshops.filter(room_id__in=room_ids)}
 
 
 def assigned_workshop_id(user, session_id: int) -> int | None:
@@ -90,7 +101,7 @@ def cofacilitates_a_workshop(user, session) -> bool:
 @rules.predicate
 def facilitates_this_breakout(user, room) -> bool:
     """The plenary's facilitators, and the workshop's co-facilitator while they may follow the plenary."""
-    workshop = _workshop_of_room(room)
+    workshop = workshop_of_room(room.pk)
     if workshop is None or not user.is_authenticated:
         return False
     plenary = workshop.session.room
@@ -101,7 +112,7 @@ def facilitates_this_breakout(user, room) -> bool:
 
 @rules.predicate
 def assigned_to_this_running_breakout(user, room) -> bool:
-    workshop = _workshop_of_room(room)
+    workshop = workshop_of_room(room.pk)
     if workshop is None or not workshop.session.is_running:
         return False
     session = workshop.session
@@ -211,12 +222,7 @@ def session_facts_remember(*, users, rooms) -> None:
     from council.workshops.selectors import session_current
 
     user_ids, room_ids = [user.pk for user in users], [room.pk for room in rooms]
-    workshops = {
-        workshop.room_id: workshop
-        for workshop in Workshop.objects.select_related("session__room__council").filter(room_id__in=room_ids)
-    }
-    for room_id in room_ids:
-        remember(("workshop_of_room", room_id), workshops.get(room_id))
+    workshops = workshops_of_rooms_remember(room_ids)
     plenaries = {room.pk for room in rooms if room.parent_id is None}
     session_ids = {workshop.session_id for workshop in workshops.values()} | {
         session.pk for plenary_id in plenaries if (session := session_current(plenary_id=plenary_id))
