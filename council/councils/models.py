@@ -32,29 +32,27 @@ def validate_logo_image(file) -> None:
     if getattr(file, "_committed", False):
         return
     file.seek(0)
-    head = file.read(1024).lstrip().lower()
+    head = file.read(1024).lower()
     file.seek(0)
     if PurePosixPath(file.name).suffix.lower() == ".svg" or b"<svg" in head:
         raise ValidationError(
-            _("SVG logos are refused: an SVG file can carry a script. Upload a PNG, JPEG or WebP image."),
-            code="svg",
+            _("SVG logos are refused: an SVG file can carry a script. Upload a PNG, JPEG or WebP image.")
         )
     try:
         with Image.open(file) as image:
             format_ = image.format
             image.verify()  # reads the whole file: a truncated or forged one fails here
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise ValidationError(_("This file is not a PNG, JPEG or WebP image."), code="not_image") from error
+        raise ValidationError(_("This file is not a PNG, JPEG or WebP image.")) from error
     finally:
         file.seek(0)
     if format_ not in LOGO_FORMATS:
-        raise ValidationError(_("This file is not a PNG, JPEG or WebP image."), code="not_image")
+        raise ValidationError(_("This file is not a PNG, JPEG or WebP image."))
     endings = LOGO_FORMATS[format_]
     if PurePosixPath(file.name).suffix.lower() not in endings:
         raise ValidationError(
             _("The name of a %(format)s image must end in %(ending)s."),
             params={"format": "WebP" if format_ == "WEBP" else format_, "ending": endings[0]},
-            code="name",
         )
 
 
