@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include
 from django.urls import path
+
+from council.core.uploads import serve_upload
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,5 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("c/<slug:council_slug>/workshops/", include("council.workshops.urls")),
     path("", include("council.councils.urls")),
-    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
+    # Uploads in every setting, not only with DEBUG on (`static()` is a no-op without it);
+    # a proxy in front may serve them itself with the same headers (README, Security).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_upload, name="upload"),
 ]

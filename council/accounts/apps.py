@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "council.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from council.accounts import text_fields  # noqa: F401 - declares its text fields

@@ -11,3 +11,4 @@ class CouncilsConfig(AppConfig):
         # rules registers permissions when their module is imported: do it at start-up,
         # so Celery workers and commands know them as well as web processes.
         from council.councils import permissions  # noqa: F401
+        from council.councils import text_fields  # noqa: F401 - declares its text fields

@@ -1,13 +1,17 @@
+from pathlib import PurePosixPath
+
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from council.councils.branding import HEX_COLOUR
 from council.councils.branding import palette_for
 
 LOGO_MAX_BYTES = 512 * 1024
+#: Pillow format -> the file name endings it may carry (they decide how it is served)
+LOGO_FORMATS = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "WEBP": (".webp",)}
 
 
 def validate_logo_size(file) -> None:
@@ -15,6 +19,40 @@ def validate_logo_size(file) -> None:
         raise ValidationError(
             _("The logo is too large (%(size)d KB); the limit is %(limit)d KB."),
             params={"size": file.size // 1024, "limit": LOGO_MAX_BYTES // 1024},
+        )
+
+
+def validate_logo_image(file) -> None:
+    """Accept only a PNG, JPEG or WebP image, judged by its content, with a matching name.
+
+    SVG is refused outright: it is a document that can carry script, and every council
+    shares one origin. Only new uploads are read: a logo stored before keeps the other
+    fields of the council editable (the upload view serves it as a download anyway).
+    """
+    if getattr(file, "_committed", False):
+        return
+    file.seek(0)
+    head = file.read(1024).lower()
+    file.seek(0)
+    if PurePosixPath(file.name).suffix.lower() == ".svg" or b"<svg" in head:
+        raise ValidationError(
+            _("SVG logos are refused: an SVG file can carry a script. Upload a PNG, JPEG or WebP image.")
+        )
+    try:
+        with Image.open(file) as image:
+            format_ = image.format
+            image.verify()  # reads the whole file: a truncated or forged one fails here
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise ValidationError(_("This file is not a PNG, JPEG or WebP image.")) from error
+    finally:
+        file.seek(0)
+    if format_ not in LOGO_FORMATS:
+        raise ValidationError(_("This file is not a PNG, JPEG or WebP image."))
+    endings = LOGO_FORMATS[format_]
+    if PurePosixPath(file.name).suffix.lower() not in endings:
+        raise ValidationError(
+            _("The name of a %(format)s image must end in %(ending)s."),
+            params={"format": "WebP" if format_ == "WEBP" else format_, "ending": endings[0]},
         )
 
 
@@ -37,10 +75,8 @@ class Council(models.Model):
         _("logo"),
         upload_to="councils/logos/",
         blank=True,
-        validators=[
-            FileExtensionValidator(["png", "jpg", "jpeg", "svg", "webp"]),
-            validate_logo_size,
-        ],
+        validators=[validate_logo_size, validate_logo_image],
+        help_text=_("A PNG, JPEG or WebP image of at most 512 KB."),
     )
     brand_colour = models.CharField(
         _("brand colour"),

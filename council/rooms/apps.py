@@ -10,6 +10,7 @@ class RoomsConfig(AppConfig):
     def ready(self) -> None:
         from council.groups.segments import register_behaviour
         from council.rooms import permissions  # noqa: F401 - registers the rooms.* rules
+        from council.rooms import text_fields  # noqa: F401 - declares its text fields
         from council.rooms.segments import attended_room
 
         register_behaviour("attended_room", attended_room)

@@ -212,6 +212,7 @@ MEDIA_KEY_PREFIX = env("MEDIA_KEY_PREFIX", default="council:media")
 
 # Maps of zones (Leaflet); any tile server in the {z}/{x}/{y} scheme.
 MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# HTML, inserted as is by Leaflet (a link to the tiles' licence): only the operator sets it.
 MAP_TILE_ATTRIBUTION = env(
     "MAP_TILE_ATTRIBUTION",
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',

@@ -9,3 +9,4 @@ class WorkshopsConfig(AppConfig):
 
     def ready(self) -> None:
         from council.workshops import permissions  # noqa: F401 - registers the workshops.* rules
+        from council.workshops import text_fields  # noqa: F401 - declares its text fields

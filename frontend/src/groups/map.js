@@ -33,6 +33,8 @@ function start() {
 
   const map = L.map(container, { scrollWheelZoom: false });
   // Tiles are decoration: if the server cannot be reached, the polygons still show.
+  // The attribution is HTML by design (a link to the tiles' licence): it comes from the
+  // operator's MAP_TILE_ATTRIBUTION setting, never from a council or a resident.
   L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
 
   const baseStyle = { color: "#1f4e79", weight: 2, fillOpacity: 0.15 };
@@ -44,7 +46,13 @@ function start() {
       layers.set(feature.properties.slug, layer);
       // Names stay shown on the overview; on the picking map they follow the pointer.
       const pick = config.mode === "pick";
-      layer.bindTooltip(feature.properties.name, { sticky: pick, permanent: !pick, direction: "center" });
+      // Leaflet inserts a string as HTML: a zone's name, chosen by a council's
+      // administrator, goes in as a text node.
+      layer.bindTooltip(textElement(feature.properties.name), {
+        sticky: pick,
+        permanent: !pick,
+        direction: "center",
+      });
     },
   }).addTo(map);
   if (zones.features.length) map.fitBounds(zoneLayer.getBounds(), { padding: [12, 12] });
@@ -52,6 +60,12 @@ function start() {
 
   if (config.mode === "pick") setUpPicking(map, zones, layers, { t, fmt, baseStyle, chosenStyle });
   if (config.draw && L.PM) setUpDrawing(map, t);
+}
+
+function textElement(text) {
+  const span = document.createElement("span");
+  span.textContent = text;
+  return span;
 }
 
 function setUpDrawing(map, t) {

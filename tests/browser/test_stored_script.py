@@ -1,0 +1,354 @@
+"""No text a person stored runs as script, on any page, for anyone (all councils share one origin).
+
+Every field declared written by people (council.core.text_fields, kept complete by
+tests/core/test_text_fields.py) holds markup that would call `__hit(<number of the
+field>)` if it ever ran: an image whose loading fails, a script element, and quotes
+that would close an attribute. One council holds an object of every model, with a
+workshop session running in its room and an agenda item under way, so that chat,
+workshops and agenda reach the room page over the socket too. Then every URL pattern
+of the project is visited, with the ids of those objects, as an administrator, a
+facilitator and a resident (the admin as the superuser), the map's tooltips are
+opened, and no page may have called `__hit` or opened a dialog. Patterns left out
+say why in EXCLUDED; a new pattern fails the test until it is visited or listed.
+"""
+
+import contextlib
+import itertools
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group as AuthGroup
+from django.urls import URLResolver
+from django.urls import get_resolver
+from django.urls import reverse
+from django.utils import timezone
+from pycrdt import Doc
+from pycrdt import Text
+from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import UnexpectedAlertPresentException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
+
+from council.accounts.models import User
+from council.core.text_fields import written_fields
+from council.councils.models import Council
+from council.councils.models import Role
+from council.groups.models import Membership
+from council.groups.models import NeighbourhoodGroup
+from council.groups.models import Notification
+from council.groups.models import NotificationSend
+from council.groups.models import ProfileAttribute
+from council.groups.models import ProfileValue
+from council.groups.models import ResidentProfile
+from council.groups.models import Zone
+from council.rooms.models import Message
+from council.rooms.models import Room
+from council.workshops.models import AgendaItem
+from council.workshops.models import Assignment
+from council.workshops.models import LogEntry
+from council.workshops.models import Notes
+from council.workshops.models import Report
+from council.workshops.models import Workshop
+from council.workshops.models import WorkshopSession
+from council.workshops.notes import TEXT_NAME as NOTES_TEXT
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Runs before any script of every page: the payloads report through it.
+HOOK = """
+window.__hit = (field) => { window.__xss = (window.__xss || []).concat([field]); };
+// Keep every Leaflet map, so that the test can open all their tooltips.
+let leaflet;
+Object.defineProperty(window, "L", {
+  configurable: true,
+  get() { return leaflet; },
+  set(value) {
+    leaflet = value;
+    if (value && value.Map && !value.__watched) {
+      value.__watched = true;
+      value.Map.addInitHook(function () { (window.__maps = window.__maps || []).push(this); });
+    }
+  },
+});
+"""
+OPEN_TOOLTIPS = """
+let opened = 0;
+for (const map of window.__maps || []) {
+  map.eachLayer((layer) => {
+    if (layer.getTooltip && layer.getTooltip()) { layer.openTooltip(); opened += 1; }
+  });
+}
+return opened;
+"""
+IMAGES_DONE = "return [...document.images].every((image) => image.complete)"
+FIELDS = written_fields()
+NUMBER = {field.label: number for number, field in enumerate(FIELDS)}
+
+#: URL patterns not visited, and why.
+EXCLUDED = {
+    "media/<path:path>": "uploads: served as downloads or sandboxed images (tests/core/test_uploads.py)",
+    "c/<slug:council_slug>/workshops/<int:session_id>/outputs.csv": "a download (attachment), never rendered",
+    "c/<slug:council_slug>/workshops/<int:session_id>/outputs.md": "a download (attachment), never rendered",
+    "c/<slug:council_slug>/workshops/<int:session_id>/log.csv": "a download (attachment), never rendered",
+    "c/<slug:council_slug>/groups/<int:group_id>/export.csv": "a download (attachment), never rendered",
+    "admin/logout/": "POST only: it would end the superuser's session",
+    "admin/jsi18n/": "the admin's translations in JavaScript: no stored text",
+    "admin/autocomplete/": "JSON for select widgets, only with a model's query parameters",
+    "admin/r/<path:content_type_id>/<path:object_id>/": "redirects to a model's own site URL",
+    "admin/(?P<url>.*)$": "catch-all: redirects to the admin's log-in or answers 404",
+}
+#: admin/<app>/<model>/<id>/ redirect to .../change/, which is visited
+ADMIN_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")
+
+
+def payload(label: str) -> str:
+    """Markup that calls __hit(n) wherever it is parsed as HTML, even inside an attribute."""
+    n = NUMBER[label]
+    return f"\"'><img src=x onerror=__hit({n})><script>__hit({n})</script>"
+
+
+def marker(label: str) -> str:
+    """What a page shows of the payload when it is kept as text."""
+    return f"onerror=__hit({NUMBER[label]})>"
+
+
+def url_patterns(resolver=None, prefix: str = "", namespace: str = ""):
+    """(route, name) of every URL pattern of the project, admin and allauth included."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry, prefix + str(entry.pattern), inner)
+        else:
+            yield prefix + str(entry.pattern), f"{namespace}{entry.name}" if entry.name else None
+
+
+def strings(value) -> list[str]:
+    """The strings in a text or JSON value, wherever they are nested (an e-mail in full)."""
+    if isinstance(value, str):
+        return [value, value.removesuffix("@example.org")]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [text for item in value for text in strings(item)]
+    return []
+
+
+def route_kwargs(route: str) -> list[str]:
+    """Names of the arguments of a route, path converters and regular expressions alike."""
+    return [a or b for a, b in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)]
+
+
+@pytest.fixture
+def server_env() -> dict[str, str]:
+    """No tile server is reachable here: answer tiles from this server, at once (404)."""
+    return {"MAP_TILE_URL": "/static/no-tiles/{z}/{x}/{y}.png"}
+
+
+@pytest.fixture
+def poisoned(transactional_db, ui):
+    """One council with an object of every model, every written field holding a payload."""
+    p = payload
+    council = Council.objects.create(
+        slug="nord",
+        name=p("councils.Council.name"),
+        description=p("councils.Council.description"),
+        host_name=p("councils.Council.host_name"),
+        brand_colour="#0b6e4f",
+    )
+    people = {
+        "administrator": ui.make_person(council, "anne@example.org", "Anne Administratrice", Role.ADMINISTRATOR),
+        "facilitator": ui.make_person(council, "fatou@example.org", "Fatou Facilitatrice", Role.FACILITATOR),
+        "resident": ui.make_person(council, "remi@example.org", "Rémi Résident", Role.RESIDENT),
+        "superuser": ui.make_person(council, "root@example.org", "Root", Role.MEMBER),
+    }
+    User.objects.filter(pk=people["superuser"].pk).update(is_staff=True, is_superuser=True)
+    mallory = ui.make_person(
+        council, f"{p('accounts.User.email')}@example.org", p("accounts.User.display_name"), Role.MEMBER
+    )
+
+    square = {"type": "Polygon", "coordinates": [[[2.3, 48.8], [2.4, 48.8], [2.4, 48.9], [2.3, 48.9], [2.3, 48.8]]]}
+    zone = Zone.objects.create(
+        council=council, name=p("groups.Zone.name"), slug="centre", geometry=square,
+        min_lon=2.3, min_lat=48.8, max_lon=2.4, max_lat=48.9,
+    )
+    common = {"label": p("groups.ProfileAttribute.label"), "purpose": p("groups.ProfileAttribute.purpose")}
+    free_text = ProfileAttribute.objects.create(council=council, key="metier", kind="text", position=1, **common)
+    choice = ProfileAttribute.objects.create(
+        council=council, key="age", kind="choice", position=2, choices=[p("groups.ProfileAttribute.choices")], **common
+    )
+    for person in (mallory, people["resident"]):
+        profile = ResidentProfile.objects.create(
+            council=council, user=person, zone=zone, latitude=48.85, longitude=2.35
+        )
+        ProfileValue.objects.create(profile=profile, attribute=free_text, value=p("groups.ProfileValue.value"))
+        ProfileValue.objects.create(profile=profile, attribute=choice, value=p("groups.ProfileAttribute.choices"))
+    group_text = {"name": p("groups.NeighbourhoodGroup.name"), "description": p("groups.NeighbourhoodGroup.description")}
+    static = NeighbourhoodGroup.objects.create(council=council, kind="static", join_policy="request", **group_text)
+    segment = NeighbourhoodGroup.objects.create(
+        council=council, kind="segment", **group_text,
+        rule={"all": [{"field": "attribute:age", "op": "in", "value": [p("groups.NeighbourhoodGroup.rule")]}]},
+    )
+    Membership.objects.create(group=static, user=mallory, status="active", is_coordinator=True)
+    Membership.objects.create(group=static, user=people["resident"], status="requested")
+    send = NotificationSend.objects.create(
+        group=static, sender=people["administrator"], subject=p("groups.NotificationSend.subject"),
+        body=p("groups.NotificationSend.body"), status="done", total=2,
+    )
+    notification = Notification.objects.create(send=send, user=people["resident"])
+    Notification.objects.create(send=send, user=people["facilitator"])
+
+    plenary = Room.objects.create(
+        council=council, name=p("rooms.Room.name"), description=p("rooms.Room.description"), last_seq=1
+    )
+    Message.objects.create(
+        room=plenary, seq=1, author=mallory, text=p("rooms.Message.text"),
+        client_request_id=p("rooms.Message.client_request_id"),
+    )
+    now = timezone.now()
+    session = WorkshopSession.objects.create(
+        room=plenary, title=p("workshops.WorkshopSession.title"), seed=p("workshops.WorkshopSession.seed"),
+        strata=[p("workshops.WorkshopSession.strata")], status="open", round=1,
+        opened_at=now, ends_at=now + timedelta(hours=1), created_by=people["facilitator"],
+    )
+    breakout = Room.objects.create(council=council, name=p("rooms.Room.name"), parent=plenary)
+    workshop = Workshop.objects.create(
+        session=session, position=1, name=p("workshops.Workshop.name"), topic=p("workshops.Workshop.topic"),
+        room=breakout,
+    )
+    Assignment.objects.create(session=session, workshop=workshop, user=people["resident"])
+    Assignment.objects.create(session=session, workshop=workshop, user=mallory)
+    notes = Doc()  # the shared notes reach the page as a Yjs document
+    notes.get(NOTES_TEXT, type=Text).insert(0, p("workshops.Notes.text"))
+    Notes.objects.create(workshop=workshop, state=notes.get_update(), text=p("workshops.Notes.text"))
+    Report.objects.create(
+        workshop=workshop, summary=p("workshops.Report.summary"),
+        proposals=[p("workshops.Report.proposals")], updated_by=mallory,
+    )
+    LogEntry.objects.create(session=session, kind="broadcast", actor=people["facilitator"], text=p("workshops.LogEntry.text"))
+    AgendaItem.objects.create(
+        room=plenary, position=1, title=p("workshops.AgendaItem.title"), session=session, started_at=now
+    )
+    AuthGroup.objects.create(name="Équipe technique")
+
+    for field in FIELDS:  # the fixture above left no written field without its payload
+        values = apps.get_model(field.model).objects.values_list(field.field, flat=True)
+        assert any(payload(field.label) in strings(value) for value in values), field.label
+    ids = {
+        "council_slug": [council.slug],
+        "room_id": [plenary.pk, breakout.pk],
+        "session_id": [session.pk],
+        "group_id": [static.pk, segment.pk],
+        "user_id": [mallory.pk],
+        "attribute_id": [free_text.pk, choice.pk],
+        "zone_id": [zone.pk],
+        "notification_id": [notification.pk],
+        "send_id": [send.pk],
+        "council_id": [council.pk],
+        "id": [mallory.pk],  # the admin's password form of a person
+        "app_label": sorted({m._meta.app_label for m in admin.site._registry}),
+        "key": ["not-a-key"],
+        "uidb36": ["0"],
+    }
+    return {"people": people, "ids": ids, "plenary": plenary}
+
+
+def admin_object_id(route: str) -> list[str]:
+    app_label, model_name = route.split("/")[1:3]
+    return [str(apps.get_model(app_label, model_name).objects.order_by("pk").first().pk)]
+
+
+def urls_of(route: str, name: str, ids: dict[str, list]) -> list[str]:
+    names = route_kwargs(route)
+    choices = [admin_object_id(route) if n == "object_id" else ids[n] for n in names]
+    return [reverse(name, kwargs=dict(zip(names, values, strict=True))) for values in itertools.product(*choices)]
+
+
+class Visitor:
+    """Visits pages in one browser and records what ran and what was shown as text."""
+
+    def __init__(self, driver, ui):
+        self.driver = driver
+        self.ui = ui
+        self.ran: dict[str, list] = {}
+        self.shown: set[int] = set()
+
+    def log_in(self, user: User) -> None:
+        self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        self.ui.log_in(self.driver, user, "/accounts/profile/")
+
+    def visit(self, who: str, url: str, *, wait_for: tuple[str, ...] = ()) -> None:
+        try:
+            self._check(who, url, wait_for)
+        except UnexpectedAlertPresentException as error:  # Chrome dismissed it and tells
+            self.ran[f"{who} {url}"] = [f"dialog: {error.alert_text}"]
+
+    def _check(self, who: str, url: str, wait_for: tuple[str, ...]) -> None:
+        driver = self.driver
+        driver.get(self.ui.url + url)
+        if driver.find_elements(By.ID, "room"):
+            self._wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#room[data-connection=open]"))
+            self._wait(lambda d: d.find_element(By.ID, "presence-list").text.strip())
+        if wait_for:
+            self._wait(lambda d: all(marker(label) in self._text() for label in wait_for))
+        driver.execute_script(OPEN_TOOLTIPS)
+        # A failing image reports once it is complete: wait for those inserted by scripts.
+        self._wait(lambda d: d.execute_script(IMAGES_DONE))
+        time.sleep(0.05)
+        hits = driver.execute_script("return window.__xss || null")
+        if hits:
+            self.ran[f"{who} {url}"] = sorted({FIELDS[n].label for n in hits})
+        text = self._text()
+        self.shown |= {n for label, n in NUMBER.items() if marker(label) in text}
+
+    def _text(self) -> str:
+        return self.driver.execute_script(
+            "return document.body ? document.body.innerText + document.title : ''"
+        )
+
+    def _wait(self, condition) -> None:
+        # On time-out the page is checked as it is; the coverage assertion says what never showed.
+        with contextlib.suppress(TimeoutException):
+            WebDriverWait(self.driver, 10, poll_frequency=0.05).until(condition)
+
+
+def test_no_stored_text_runs_as_script_on_any_page(browser, ui, poisoned):
+    driver = browser()
+    hook = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": HOOK})
+    visitor = Visitor(driver, ui)
+    ids, people = poisoned["ids"], poisoned["people"]
+    patterns = sorted(set(url_patterns()))
+    visited: set[str] = set()
+    try:
+        for who in ("administrator", "facilitator", "resident", "superuser"):
+            visitor.log_in(people[who])
+            for route, name in patterns:
+                if route in EXCLUDED or ADMIN_REDIRECT.match(route) or name is None:
+                    continue
+                if route.startswith("admin/") != (who == "superuser"):
+                    continue
+                for url in urls_of(route, name, ids):
+                    # The chat, the workshops and the agenda come over the socket: wait for them.
+                    live = ("rooms.Message.text", "workshops.Workshop.name", "workshops.AgendaItem.title")
+                    plenary = url == reverse("room-detail", args=["nord", poisoned["plenary"].pk])
+                    visitor.visit(who, url, wait_for=live if plenary and who == "facilitator" else ())
+                visited.add(route)
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": hook["identifier"]})
+
+    assert visitor.ran == {}
+    unvisited = {route for route, name in patterns if route not in visited}
+    assert sorted(unvisited - set(EXCLUDED) - {r for r in unvisited if ADMIN_REDIRECT.match(r)}) == []
+    # The pages did show the stored text, as text, including what came over the socket
+    # (the rest is in form fields, exports or the notes' Yjs state, never in a page's text).
+    shown = {FIELDS[n].label for n in visitor.shown}
+    assert {f.label for f in FIELDS} - shown == {
+        "groups.NeighbourhoodGroup.rule",
+        "rooms.Room.description",
+        "workshops.LogEntry.text",
+        "workshops.Notes.text",
+        "workshops.WorkshopSession.strata",
+    }
