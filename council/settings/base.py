@@ -86,6 +86,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # connection instead of opening one per call doubles the connect rate.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default: sockets write from several threads at once. A deferred
+    # transaction that reads and then writes fails at once with "database is locked" when
+    # another holds the write lock (SQLite cannot wait there: it would deadlock), which
+    # closed a socket with 1011; IMMEDIATE takes the write lock at BEGIN, where the busy
+    # timeout makes it wait its turn. WAL lets readers go on while one writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
