@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 from council.core.errors import AccessDenied
 from council.councils import services
 from council.councils.models import Council
+from council.councils.sections import council_sections
 from council.councils.selectors import council_list_for
 from council.councils.selectors import role_get
-from council.rooms.selectors import room_list_visible_to
 
 
 def home(request):
@@ -32,7 +32,7 @@ def council_detail(request, council_slug):
         {
             "council": council,
             "role": role_get(user=request.user, council=council),
-            "rooms": room_list_visible_to(user=request.user, council=council),
+            "sections": council_sections(user=request.user, council=council),
             "can_join": request.user.has_perm("councils.join_council", council),
         },
     )
