@@ -154,3 +154,16 @@ def test_a_meeting_kept_for_a_group_is_hidden_from_visitors(client, nord, room_f
     assert "Séance des aînés" not in page
     assert "Aucune séance n’est prévue pour l’instant." in page  # noqa: RUF001
 
+
+def test_councils_do_not_import_rooms():
+    import ast
+    from pathlib import Path
+
+    import council.councils
+
+    imported = set()
+    for path in Path(council.councils.__path__[0]).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add((path.name, node.module))
+    assert sorted(found for found in imported if found[1].split(".")[:2] in (["council", "rooms"], ["council", "workshops"])) == []
