@@ -1,4 +1,7 @@
+from functools import partial
+
 from council.councils.branding import DEFAULT_PALETTE
+from council.councils.selectors import accessibility_status
 
 
 def council_brand(request):
@@ -7,4 +10,6 @@ def council_brand(request):
     return {
         "current_council": council,
         "palette": council.palette if council else DEFAULT_PALETTE,
+        # read only when a template shows it (the footer of the council's pages)
+        "accessibility_status": partial(accessibility_status, council=council) if council else None,
     }

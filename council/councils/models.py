@@ -130,3 +130,38 @@ ROLE_GRANTS: dict[Role, str] = {
 }
 ROLE_BY_GRANT = {grant: role for role, grant in ROLE_GRANTS.items()}
 ROLE_RANK = [Role.ADMINISTRATOR, Role.FACILITATOR, Role.MEMBER, Role.RESIDENT]
+
+
+class CouncilPage(models.Model):
+    """A council's own statement page: accessibility, legal notice or personal data.
+
+    Until an administrator saves one, the page shows the default text (legal_pages.py).
+    The body is plain text with blank lines between paragraphs, never HTML.
+    """
+
+    class Kind(models.TextChoices):
+        ACCESSIBILITY = "accessibility", _("Accessibility")
+        LEGAL = "legal", _("Legal notice")
+        PRIVACY = "privacy", _("Personal data")
+
+    class Conformity(models.TextChoices):
+        # The three statuses of the RGAA; shown in every page's footer for the accessibility page.
+        NONE = "none", _("not compliant")
+        PARTIAL = "partial", _("partially compliant")
+        FULL = "full", _("fully compliant")
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="pages")
+    kind = models.CharField(_("page"), max_length=20, choices=Kind.choices)
+    body = models.TextField(_("text"))
+    conformity = models.CharField(
+        _("conformity status"), max_length=10, choices=Conformity.choices, default=Conformity.PARTIAL
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("council page")
+        verbose_name_plural = _("council pages")
+        constraints = [models.UniqueConstraint(fields=["council", "kind"], name="council_page_unique_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.council_id}:{self.kind}"

@@ -8,9 +8,11 @@ from guardian.models import UserObjectPermission
 
 from council.core.memo import recall
 from council.core.memo import remember
+from council.councils.legal_pages import default_body
 from council.councils.models import ROLE_BY_GRANT
 from council.councils.models import ROLE_RANK
 from council.councils.models import Council
+from council.councils.models import CouncilPage
 from council.councils.models import Role
 
 
@@ -80,3 +82,16 @@ def council_list_for(*, user) -> QuerySet[Council]:
         permission__codename__in=ROLE_BY_GRANT.keys(),
     ).values_list("object_pk", flat=True)
     return Council.objects.filter(pk__in=[int(pk) for pk in council_ids])
+
+
+def council_page_get(*, council: Council, kind: str) -> CouncilPage:
+    """The council's page of this kind; an unsaved one with the default text if never edited."""
+    page = CouncilPage.objects.filter(council=council, kind=kind).first()
+    return page or CouncilPage(council=council, kind=kind, body=default_body(kind, council.name))
+
+
+def accessibility_status(*, council: Council) -> str:
+    """The conformity status the footer of every page states (RGAA obligation)."""
+
+    saved = CouncilPage.objects.filter(council=council, kind=CouncilPage.Kind.ACCESSIBILITY).first()
+    return CouncilPage.Conformity(saved.conformity if saved else CouncilPage.Conformity.PARTIAL).label

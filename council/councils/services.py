@@ -1,6 +1,8 @@
 """Writes about councils: role grants (guardian) and self-registration."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 from guardian.shortcuts import remove_perm
 
@@ -10,6 +12,7 @@ from council.core.realtime import send_event_on_commit
 from council.councils import events
 from council.councils.models import ROLE_GRANTS
 from council.councils.models import Council
+from council.councils.models import CouncilPage
 from council.councils.models import Role
 from council.councils.selectors import council_list_for
 from council.councils.selectors import role_get
@@ -67,3 +70,20 @@ def council_join(*, actor, council: Council) -> Role:
         raise AccessDenied("councils.join_council")
     _set_role(council, actor, Role.RESIDENT)
     return Role.RESIDENT
+
+
+@transaction.atomic
+def council_page_update(*, actor, council: Council, kind: str, body: str, conformity: str = "") -> CouncilPage:
+    """Save the text of one of the council's statement pages (administrators only).
+
+    Nothing is broadcast: no socket shows these pages.
+    """
+    require_perm(actor, "councils.manage_council", council)
+    body = body.strip().replace("\r\n", "\n")
+    if not body:
+        raise ValidationError({"body": _("The page cannot be empty: write its text or keep the default one.")})
+    defaults = {"body": body}
+    if kind == CouncilPage.Kind.ACCESSIBILITY:
+        defaults["conformity"] = CouncilPage.Conformity(conformity or CouncilPage.Conformity.PARTIAL)
+    page, _created = CouncilPage.objects.update_or_create(council=council, kind=CouncilPage.Kind(kind), defaults=defaults)
+    return page

@@ -1,5 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -7,10 +9,12 @@ from django.views.decorators.http import require_POST
 
 from council.core.errors import AccessDenied
 from council.councils import services
+from council.councils.forms import CouncilPageForm
 from council.councils.models import Council
+from council.councils.sections import council_sections
 from council.councils.selectors import council_list_for
+from council.councils.selectors import council_page_get
 from council.councils.selectors import role_get
-from council.rooms.selectors import room_list_visible_to
 
 
 def home(request):
@@ -32,7 +36,7 @@ def council_detail(request, council_slug):
         {
             "council": council,
             "role": role_get(user=request.user, council=council),
-            "rooms": room_list_visible_to(user=request.user, council=council),
+            "sections": council_sections(user=request.user, council=council),
             "can_join": request.user.has_perm("councils.join_council", council),
         },
     )
@@ -48,3 +52,43 @@ def council_join(request, council_slug):
     else:
         messages.success(request, _("You now follow this council."))
     return redirect("council-detail", council_slug=council_slug)
+
+
+def council_page(request, council_slug, kind):
+    """The council's accessibility statement, legal notice or personal data page, for everyone."""
+    council = request.council
+    context = {
+        "council": council,
+        "page": council_page_get(council=council, kind=kind),
+        "can_edit": request.user.has_perm("councils.manage_council", council),
+    }
+    return render(request, "councils/council_page.html", context)
+
+
+@login_required
+def council_page_edit(request, council_slug, kind):
+    council = request.council
+    if not request.user.has_perm("councils.manage_council", council):
+        raise PermissionDenied
+    page = council_page_get(council=council, kind=kind)
+    form = CouncilPageForm(
+        request.POST or None, kind=kind, initial={"body": page.body, "conformity": page.conformity}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.council_page_update(
+                actor=request.user,
+                council=council,
+                kind=kind,
+                body=form.cleaned_data["body"],
+                conformity=form.cleaned_data.get("conformity", ""),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The page was saved."))
+            # the page's own address: this one's URL name without "-edit"
+            return redirect(request.resolver_match.url_name.removesuffix("-edit"), council_slug=council.slug)
+    context = {"council": council, "page": page, "form": form}
+    return render(request, "councils/council_page_edit.html", context, status=400 if form.errors else 200)
+

@@ -277,8 +277,9 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
             await self.forward(message)
 
     async def rooms_room_updated(self, message: dict[str, Any]) -> None:
+        """The room changed (locked, renamed, kept for some groups): re-check this person."""
         await self.forward(message)
-        await self.send_capabilities()
+        await self.councils_role_changed(message)
 
     async def councils_role_changed(self, message: dict[str, Any]) -> None:
         """A role or group membership changed: close if the room is no longer open to them."""

@@ -12,6 +12,12 @@ class Room(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("name"), max_length=160)
     description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(
+        _("date and time of the meeting"),
+        null=True,
+        blank=True,
+        help_text=_("Shown to visitors on the council's page as an upcoming meeting."),
+    )
     is_locked = models.BooleanField(_("locked"), default=False)
     residents_can_chat = models.BooleanField(_("residents may write in the chat"), default=False)
     last_seq = models.PositiveBigIntegerField(default=0, editable=False)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import F
+from django.db.models import Prefetch
 from django.db.models import QuerySet
 from django.db.models import Window
 from django.db.models.functions import RowNumber
@@ -21,14 +22,21 @@ from council.rooms.models import Message
 from council.rooms.models import Presence
 from council.rooms.models import RaisedHand
 from council.rooms.models import Room
+from council.rooms.models import RoomRemoval
 
 CAPABILITIES = ("send_message", "raise_hand", "moderate_room", "publish_media", "moderate_media")
 
 
-def room_list_visible_to(*, user, council: Council) -> QuerySet[Room]:
+def room_list_visible_to(*, user, council: Council) -> list[Room]:
+    """The council's plenary rooms the person may see, asked of rooms.view_room.
+
+    The rule, not a copy of it: a room kept for some groups is not listed to the others.
+    """
     if not user.is_authenticated or role_get(user=user, council=council) is None:
-        return Room.objects.none()
-    return council.rooms.filter(parent__isnull=True).exclude(removals__user=user)
+        return []
+    rooms = list(council.rooms.filter(parent__isnull=True).select_related("council"))
+    with remembered():
+        return [room for room in rooms if user.has_perm("rooms.view_room", room)]
 
 
 def capabilities(*, user, room: Room) -> dict[str, bool]:
@@ -198,4 +206,55 @@ def _room_snapshot(user, room: Room, since_seq: int | None) -> dict[str, Any]:
         "deleted_seqs": deleted_seqs_before(room=room, since_seq=since_seq) if since_seq else [],
         "presence": recall(("presence_summary", room.pk), lambda: presence_summary(room=room)),
         "hands": recall(("hands_queue", room.pk), lambda: hands_queue(room=room)),
+    }
+
+
+def room_list_managed(*, council: Council) -> QuerySet[Room]:
+    """The council's plenary rooms for its facilitators' page, next meeting first.
+
+    With the groups each is open to and the people removed from it (to readmit).
+    """
+    return (
+        council.rooms.filter(parent__isnull=True)
+        .order_by(F("starts_at").asc(nulls_last=True), "name", "pk")
+        .prefetch_related(
+            "eligible_groups",
+            Prefetch("removals", queryset=RoomRemoval.objects.select_related("user").order_by("created_at")),
+        )
+    )
+
+
+UPCOMING_SHOWN = 10
+
+
+def council_meetings(*, user, council: Council) -> dict[str, Any]:
+    """The rooms part of the council page: live rooms, upcoming meetings, the managers' link.
+
+    A meeting is upcoming from its day on (in the instance's time zone), so it stays listed
+    while it runs. Visitors see the meetings open to the whole council; a meeting kept for
+    some groups is listed only to people who may see it, as its name may say who it is for.
+    """
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    candidates = (
+        council.rooms.filter(parent__isnull=True, starts_at__gte=today)
+        .order_by("starts_at", "pk")
+        .prefetch_related("eligible_groups")
+    )
+    upcoming = []
+    with remembered():
+        for room in candidates:
+            restricted = bool(room.eligible_groups.all())
+            if restricted and not user.has_perm("rooms.view_room", room):
+                continue
+            upcoming.append({"room": room, "can_join": user.has_perm("rooms.join_room", room)})
+            if len(upcoming) == UPCOMING_SHOWN:
+                break
+        can_manage = user.has_perm("rooms.create_room", council)
+    return {
+        "council": council,
+        "has_role": role_get(user=user, council=council) is not None,
+        "rooms": room_list_visible_to(user=user, council=council),
+        "upcoming": upcoming,
+        "can_manage": can_manage,
+        "time_zone": settings.TIME_ZONE,
     }

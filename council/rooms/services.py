@@ -1,9 +1,12 @@
 """Writes for live rooms. Each checks one named permission and broadcasts after commit."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -31,12 +34,59 @@ from council.rooms.selectors import hands_queue
 from council.rooms.selectors import room_payload
 
 
+def _check_groups(council_id: int, group_ids: Iterable[int]) -> list[int]:
+    """Return the ids if every group is the council's own; refuse the lot otherwise."""
+    from council.groups.models import NeighbourhoodGroup
+
+    wanted = set(group_ids)
+    own = set(NeighbourhoodGroup.objects.filter(council_id=council_id, pk__in=wanted).values_list("pk", flat=True))
+    if own != wanted:
+        raise ValidationError({"eligible_groups": _("Choose only groups of this council.")})
+    return sorted(wanted)
+
+
 @transaction.atomic
-def room_create(*, actor, council: Council, name: str, description: str = "") -> Room:
+def room_create(
+    *,
+    actor,
+    council: Council,
+    name: str,
+    description: str = "",
+    starts_at: datetime | None = None,
+    eligible_group_ids: Iterable[int] = (),
+) -> Room:
+    """Create a plenary room of the council, open to the given groups (everyone if none)."""
     require_perm(actor, "rooms.create_room", council)
-    room = Room(council=council, name=name.strip(), description=description)
+    group_ids = _check_groups(council.pk, eligible_group_ids)
+    room = Room(council=council, name=name.strip(), description=description.strip(), starts_at=starts_at)
     room.full_clean()
     room.save()
+    room.eligible_groups.set(group_ids)
+    return room
+
+
+@transaction.atomic
+def room_update(
+    *,
+    actor,
+    room_id: int,
+    name: str,
+    description: str = "",
+    starts_at: datetime | None = None,
+    eligible_group_ids: Iterable[int] = (),
+) -> Room:
+    """Change what a room is called, when it meets and who may come in; broadcasts room_updated.
+
+    People already connected get their capabilities again with the event, and those no
+    longer eligible are shut out by their socket (RoomConsumer.rooms_room_updated).
+    """
+    room = access_room(actor, room_id, perm="rooms.moderate_room", for_update=True)
+    group_ids = _check_groups(room.council_id, eligible_group_ids)
+    room.name, room.description, room.starts_at = name.strip(), description.strip(), starts_at
+    room.full_clean(exclude=["council", "parent", "eligible_groups"])
+    room.save(update_fields=["name", "description", "starts_at"])
+    room.eligible_groups.set(group_ids)
+    send_event_on_commit(events.room_group(room.pk), events.ROOM_UPDATED, room_payload(room))
     return room
 
 

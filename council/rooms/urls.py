@@ -2,4 +2,10 @@ from django.urls import path
 
 from council.rooms import views
 
-urlpatterns = [path("<int:room_id>/", views.room_detail, name="room-detail")]
+urlpatterns = [
+    path("manage/", views.room_manage, name="room-manage"),
+    path("<int:room_id>/", views.room_detail, name="room-detail"),
+    path("<int:room_id>/edit/", views.room_edit, name="room-edit"),
+    path("<int:room_id>/lock/", views.room_lock, name="room-lock"),
+    path("<int:room_id>/readmit/<int:user_id>/", views.participant_readmit, name="room-readmit"),
+]

@@ -1,11 +1,22 @@
+from functools import partial
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from council.core.errors import AccessDenied
+from council.rooms import services
+from council.rooms.forms import RoomForm
 from council.rooms.permissions import access_room
+from council.rooms.selectors import room_list_managed
 from council.rooms.strings import room_strings
 
 
@@ -47,3 +58,85 @@ def _workshops_panel(request, plenary) -> dict | None:
         "groups": [{"id": group.pk, "name": group.name} for group in groups],
         "outputs_url": reverse("workshop-outputs", args=[request.council.slug, 0]),
     }
+
+
+# The facilitators' page: create, edit, lock and readmit, all through the rooms services.
+
+
+def _managed_room(request, room_id: int, perm: str):
+    """The council's plenary room if the person may `perm` on it; 404 for missing and forbidden alike."""
+    try:
+        room = access_room(request.user, room_id, perm=perm)
+    except AccessDenied as error:
+        raise Http404 from error
+    if room.council_id != request.council.pk or room.parent_id is not None:
+        raise Http404
+    return room
+
+
+def _save(request, form: RoomForm, write) -> bool:
+    """Call the service with the form's values; its refusals become errors next to the fields."""
+    if not form.is_valid():
+        return False
+    try:
+        write(**form.service_arguments())
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
+@login_required
+def room_manage(request, council_slug):
+    council = request.council
+    if not request.user.has_perm("rooms.create_room", council):
+        raise PermissionDenied
+    form = RoomForm(request.POST or None, council=council, prefix="new")
+    if request.method == "POST":
+        create = partial(services.room_create, actor=request.user, council=council)
+        if _save(request, form, create):
+            messages.success(request, _("The room was created."))
+            return redirect("room-manage", council_slug=council.slug)
+    context = {"council": council, "rooms": room_list_managed(council=council), "form": form}
+    return render(request, "rooms/room_manage.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def room_edit(request, council_slug, room_id):
+    room = _managed_room(request, room_id, "rooms.moderate_room")
+    initial = {
+        "name": room.name,
+        "description": room.description,
+        "starts_at": room.starts_at,
+        "eligible_groups": list(room.eligible_groups.all()),
+    }
+    form = RoomForm(request.POST or None, council=request.council, initial=initial)
+    if request.method == "POST":
+        update = partial(services.room_update, actor=request.user, room_id=room.pk)
+        if _save(request, form, update):
+            messages.success(request, _("The room was saved."))
+            return redirect("room-manage", council_slug=council_slug)
+    context = {"council": request.council, "room": room, "form": form}
+    return render(request, "rooms/room_edit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def room_lock(request, council_slug, room_id):
+    room = _managed_room(request, room_id, "rooms.lock_room")
+    locked = request.POST.get("locked") == "1"
+    services.room_lock(actor=request.user, room_id=room.pk, locked=locked)
+    if locked:
+        messages.success(request, _("“%(name)s” is locked: only facilitators may come in.") % {"name": room.name})
+    else:
+        messages.success(request, _("“%(name)s” is open again.") % {"name": room.name})
+    return redirect("room-manage", council_slug=council_slug)
+
+
+@login_required
+@require_POST
+def participant_readmit(request, council_slug, room_id, user_id):
+    room = _managed_room(request, room_id, "rooms.remove_participant")
+    services.participant_readmit(actor=request.user, room_id=room.pk, user_id=user_id)
+    messages.success(request, _("The person may come back into “%(name)s”.") % {"name": room.name})
+    return redirect("room-manage", council_slug=council_slug)

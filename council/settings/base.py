@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "council.groups",
     "council.rooms",
     "council.workshops",
+    "council.demo",  # last: seeds every app's demo data (manage.py seed_demo)
 ]
 
 MIDDLEWARE = [

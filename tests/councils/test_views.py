@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from freezegun import freeze_time
 
 from council.councils.models import Role
 from council.councils.selectors import role_get
@@ -76,3 +77,93 @@ def test_language_switch_to_english(client, nord):
     assert '<html lang="en">' in english
     assert "Log in to take part." in english
     assert "Log in to take part." not in french
+
+
+# Upcoming meetings on the public page (the rooms module's section of it).
+
+
+def _at(text):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("UTC"))
+
+
+@freeze_time("2027-01-05 10:00:00")
+def test_visitors_see_the_upcoming_meetings(client, nord, room_factory):
+    room_factory(council=nord, name="Séance de janvier", starts_at=_at("2027-01-09T17:30"))
+    room_factory(council=nord, name="Séance de décembre", starts_at=_at("2026-12-03T18:00"))
+    room_factory(council=nord, name="Salle sans date")
+
+    page = client.get(reverse("council-detail", args=["nord"])).content.decode()
+
+    # 17:30 UTC is 18:30 in Paris, the instance's time zone
+    assert (
+        "<strong>Séance de janvier</strong><br>\n"
+        '          <time datetime="2027-01-09T18:30:00+01:00">samedi 9 janvier 2027 à 18:30</time><br>\n'
+        "          \n"
+        "            <span>Connectez-vous pour participer.</span>"
+    ) in page
+    assert "Séance de décembre" not in page
+    assert "Salle sans date" not in page
+
+
+@freeze_time("2027-01-05 10:00:00")
+def test_a_meeting_of_today_stays_listed_while_it_runs(client, nord, room_factory):
+    room_factory(council=nord, name="Séance du matin", starts_at=_at("2027-01-05T08:00"))
+
+    page = client.get(reverse("council-detail", args=["nord"])).content.decode()
+
+    assert "Séance du matin" in page
+
+
+def test_a_friendly_text_when_no_meeting_is_planned(client, nord):
+    page = client.get(reverse("council-detail", args=["nord"])).content.decode()
+
+    assert "Aucune séance n’est prévue pour l’instant." in page  # noqa: RUF001
+
+
+@freeze_time("2027-01-05 10:00:00")
+def test_residents_are_told_whether_they_may_join(client, nord, room_factory, user_with_role):
+    from council.groups.models import NeighbourhoodGroup
+
+    open_room = room_factory(council=nord, name="Séance ouverte", starts_at=_at("2027-01-09T17:30"))
+    room_factory(council=nord, name="Séance fermée", starts_at=_at("2027-01-10T17:30"), is_locked=True)
+    kept = room_factory(council=nord, name="Séance des aînés", starts_at=_at("2027-01-11T17:30"))
+    kept.eligible_groups.set([NeighbourhoodGroup.objects.create(council=nord, name="Aînés")])
+    client.force_login(user_with_role("resident", nord))
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    page = client.get(reverse("council-detail", args=["nord"])).content.decode()
+
+    assert f'<a href="/c/nord/rooms/{open_room.pk}/">Join<span class="visually-hidden"> Séance ouverte</span></a>' in page
+    assert "Séance fermée" in page
+    assert "<span>Locked: only facilitators may come in.</span>" in page
+    assert "Séance des aînés" not in page  # kept for a group she is not in: not even its name
+
+
+@freeze_time("2027-01-05 10:00:00")
+def test_a_meeting_kept_for_a_group_is_hidden_from_visitors(client, nord, room_factory):
+    from council.groups.models import NeighbourhoodGroup
+
+    kept = room_factory(council=nord, name="Séance des aînés", starts_at=_at("2027-01-11T17:30"))
+    kept.eligible_groups.set([NeighbourhoodGroup.objects.create(council=nord, name="Aînés")])
+
+    page = client.get(reverse("council-detail", args=["nord"])).content.decode()
+
+    assert "Séance des aînés" not in page
+    assert "Aucune séance n’est prévue pour l’instant." in page  # noqa: RUF001
+
+
+def test_councils_do_not_import_rooms():
+    import ast
+    from pathlib import Path
+
+    import council.councils
+
+    imported = set()
+    for path in Path(council.councils.__path__[0]).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add((path.name, node.module))
+    assert sorted(found for found in imported if found[1].split(".")[:2] in (["council", "rooms"], ["council", "workshops"])) == []

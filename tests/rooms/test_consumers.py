@@ -440,3 +440,21 @@ async def test_locked_room_keeps_new_members_out(room, member, other_member, fac
     assert await _send(alice, "Déjà dedans", "r1") == 1  # those inside go on
     await alice.disconnect()
     await fatou.disconnect()
+
+
+async def test_a_room_kept_for_a_group_closes_the_sockets_of_the_others(room, member, facilitator):
+    from council.groups.models import NeighbourhoodGroup
+    from council.rooms.services import room_update
+
+    alice, _ = await connect(room_path(room.pk), user=member)
+    fatou, _ = await connect(room_path(room.pk), user=facilitator)
+    seniors = await database_sync_to_async(NeighbourhoodGroup.objects.create)(council=room.council, name="Aînés")
+
+    await database_sync_to_async(room_update)(
+        actor=facilitator, room_id=room.pk, name=room.name, eligible_group_ids=[seniors.pk]
+    )
+
+    assert "rooms.room_updated" in await expect_close(alice, 4403)
+    updated = await next_frame(fatou, skip=frozenset({"rooms.presence_changed"}))
+    assert (updated["type"], updated["payload"]["name"]) == ("rooms.room_updated", room.name)
+    await fatou.disconnect()

@@ -218,3 +218,17 @@ def test_the_views_of_many_rooms_read_at_once_are_those_of_each_room(
     assert together[other.pk]["presence"]["counts_by_role"] == {"member": 1, "resident": 1}
     assert [h["name"] for h in together[other.pk]["hands"]] == ["Rémi Résident"]
     assert together[empty.pk]["presence"]["count"] == 0
+
+
+def test_rooms_kept_for_a_group_are_listed_only_to_its_members(room, room_factory, user_with_role):
+    from council.groups.models import Membership
+    from council.groups.models import NeighbourhoodGroup
+
+    seniors = NeighbourhoodGroup.objects.create(council=room.council, name="Aînés")
+    kept = room_factory(council=room.council, name="Séance des aînés")
+    kept.eligible_groups.set([seniors])
+    senior, other = user_with_role("resident", room.council), user_with_role("resident", room.council)
+    Membership.objects.create(group=seniors, user=senior, status=Membership.Status.ACTIVE)
+
+    assert set(room_list_visible_to(user=senior, council=room.council)) == {room, kept}
+    assert list(room_list_visible_to(user=other, council=room.council)) == [room]

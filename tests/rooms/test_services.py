@@ -394,3 +394,43 @@ def test_room_create_needs_a_facilitator(council, user_with_role):
     with pytest.raises(AccessDenied):
         services.room_create(actor=member, council=council, name="Autre")
     assert list(council.rooms.values_list("name", flat=True)) == ["Séance du 3 décembre"]
+
+
+def test_room_update_refuses_groups_of_another_council(room, facilitator, council_factory, captured_events):
+    from django.core.exceptions import ValidationError
+
+    from council.groups.models import NeighbourhoodGroup
+
+    foreign = NeighbourhoodGroup.objects.create(council=council_factory(), name="Ailleurs")
+
+    with pytest.raises(ValidationError) as error:
+        services.room_update(actor=facilitator, room_id=room.pk, name="Nouveau nom", eligible_group_ids=[foreign.pk])
+
+    assert error.value.message_dict == {"eligible_groups": ["Choose only groups of this council."]}
+    room.refresh_from_db()
+    assert room.name != "Nouveau nom"
+    assert list(room.eligible_groups.all()) == []
+    assert captured_events == []
+
+
+def test_room_update_needs_a_facilitator(room, member):
+    with pytest.raises(AccessDenied):
+        services.room_update(actor=member, room_id=room.pk, name="Nouveau nom")
+
+    room.refresh_from_db()
+    assert room.name != "Nouveau nom"
+
+
+def test_room_create_refuses_groups_of_another_council(council, user_with_role, council_factory):
+    from django.core.exceptions import ValidationError
+
+    from council.groups.models import NeighbourhoodGroup
+
+    foreign = NeighbourhoodGroup.objects.create(council=council_factory(), name="Ailleurs")
+
+    with pytest.raises(ValidationError):
+        services.room_create(
+            actor=user_with_role("facilitator", council), council=council, name="Séance", eligible_group_ids=[foreign.pk]
+        )
+
+    assert not council.rooms.exists()
