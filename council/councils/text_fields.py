@@ -6,3 +6,4 @@ from council.core.text_fields import written_by_people
 written_by_people("councils.Council", "name", "description", "host_name")
 not_written_by_people("councils.Council", "slug", reason="a SlugField: letters, digits, - and _")
 not_written_by_people("councils.Council", "brand_colour", reason="validated as #RRGGBB")
+written_by_people("councils.CouncilPage", "body")

@@ -36,6 +36,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 from council.accounts.models import User
 from council.core.text_fields import written_fields
 from council.councils.models import Council
+from council.councils.models import CouncilPage
 from council.councils.models import Role
 from council.groups.models import Membership
 from council.groups.models import NeighbourhoodGroup
@@ -96,6 +97,8 @@ EXCLUDED = {
     "c/<slug:council_slug>/workshops/<int:session_id>/log.csv": "a download (attachment), never rendered",
     "c/<slug:council_slug>/groups/<int:group_id>/export.csv": "a download (attachment), never rendered",
     "admin/logout/": "POST only: it would end the superuser's session",
+    "c/<slug:council_slug>/rooms/<int:room_id>/lock/": "POST only: locks or unlocks, then redirects to the rooms page",
+    "c/<slug:council_slug>/rooms/<int:room_id>/readmit/<int:user_id>/": "POST only: readmits, then redirects",
     "admin/jsi18n/": "the admin's translations in JavaScript: no stored text",
     "admin/autocomplete/": "JSON for select widgets, only with a model's query parameters",
     "admin/r/<path:content_type_id>/<path:object_id>/": "redirects to a model's own site URL",
@@ -233,6 +236,7 @@ def poisoned(transactional_db, ui):
         room=plenary, position=1, title=p("workshops.AgendaItem.title"), session=session, started_at=now
     )
     AuthGroup.objects.create(name="Équipe technique")
+    CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.ACCESSIBILITY, body=p("councils.CouncilPage.body"))
 
     for field in FIELDS:  # the fixture above left no written field without its payload
         values = apps.get_model(field.model).objects.values_list(field.field, flat=True)
