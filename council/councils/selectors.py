@@ -80,3 +80,16 @@ def council_list_for(*, user) -> QuerySet[Council]:
         permission__codename__in=ROLE_BY_GRANT.keys(),
     ).values_list("object_pk", flat=True)
     return Council.objects.filter(pk__in=[int(pk) for pk in council_ids])
+
+
+def people_in(*, councils: Iterable[Council]) -> QuerySet:
+    """Return the people holding a role in any of `councils` (users are instance-wide)."""
+    from django.contrib.auth import get_user_model
+
+    council_pks = [str(c.pk) for c in councils]
+    holders = UserObjectPermission.objects.filter(
+        content_type=ContentType.objects.get_for_model(Council),
+        object_pk__in=council_pks,
+        permission__codename__in=ROLE_BY_GRANT.keys(),
+    ).values("user_id")
+    return get_user_model().objects.filter(pk__in=holders)

@@ -11,3 +11,16 @@ class GroupsConfig(AppConfig):
         # rules registers permissions when their module is imported: do it at start-up,
         # so Celery workers and commands know them as well as web processes.
         from council.groups import permissions  # noqa: F401
+        _register_tenancy()
+
+
+def _register_tenancy() -> None:
+    from council.councils import tenancy
+    from council.groups import models
+
+    for model in (models.ProfileAttribute, models.Zone, models.ResidentProfile, models.NeighbourhoodGroup):
+        tenancy.register(model, "council")
+    tenancy.register(models.ProfileValue, "profile__council")
+    tenancy.register(models.Membership, "group__council")
+    tenancy.register(models.NotificationSend, "group__council")
+    tenancy.register(models.Notification, "send__group__council")

@@ -14,7 +14,6 @@ class RoomAdmin(CouncilScopedAdmin):
 
 @admin.register(Message)
 class MessageAdmin(CouncilScopedAdmin):
-    council_path = "room__council"
     list_display = ["room", "seq", "author", "created_at", "deleted_at"]
     list_filter = ["room__council"]
     readonly_fields = ["room", "seq", "author", "text", "client_request_id", "deleted_at", "deleted_by"]

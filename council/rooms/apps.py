@@ -13,3 +13,16 @@ class RoomsConfig(AppConfig):
         from council.rooms.segments import attended_room
 
         register_behaviour("attended_room", attended_room)
+        _register_tenancy()
+
+
+def _register_tenancy() -> None:
+    from council.councils import tenancy
+    from council.rooms import models
+
+    tenancy.register(models.Room, "council")
+    for model in (
+        models.Message, models.Presence, models.RaisedHand, models.ChatMute, models.RoomRemoval,
+        models.RoomAttendance, models.RoomFloor, models.MediaMute,
+    ):
+        tenancy.register(model, "room__council")
