@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from council.accounts.models import User
 from council.councils import services
 from council.councils import tenancy
+from council.councils.models import AuditEntry
 from council.councils.models import Council
 from council.councils.models import Role
 from council.councils.selectors import council_list_for
@@ -127,6 +128,7 @@ class RoleForm(forms.Form):
 
 @admin.register(Council)
 class CouncilAdmin(CouncilScopedAdmin):
+    SUPERUSER_FIELDS = frozenset({"slug", "host_name"})
     list_display = ["name", "slug", "host_name", "brand_colour"]
     prepopulated_fields = {"slug": ["name"]}
     change_form_template = "admin/councils/council/change_form.html"
@@ -141,10 +143,26 @@ class CouncilAdmin(CouncilScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            services.audit_record(
+                actor=request.user, action=AuditEntry.Action.COUNCIL_CHANGED, target=obj,
+                details={"fields": form.changed_data},
+            )
+
     def get_readonly_fields(self, request, obj=None):
         # The host name decides which council a request is for (CurrentCouncilMiddleware):
         # a council's administrator who set it to the instance's own host would take it.
-        return [] if request.user.is_superuser else ["slug", "host_name"]
+        return [] if request.user.is_superuser else sorted(self.SUPERUSER_FIELDS)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Read-only fields are left out of the form, so a forged post would be ignored in
+        # silence; refuse it instead, so that whoever tried knows it did not happen.
+        forged = set(request.POST) & set(self.get_readonly_fields(request)) & self.SUPERUSER_FIELDS
+        if request.method == "POST" and forged:
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if request.user.is_superuser else {}
@@ -187,3 +205,22 @@ class CouncilAdmin(CouncilScopedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/councils/council/roles.html", context)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(CouncilScopedAdmin):
+    """Read-only for everyone: the log is written by the services, never by hand."""
+
+    list_display = ["at", "council", "actor", "action", "target_text"]
+    list_filter = ["action", "council"]
+    search_fields = ["target_text"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

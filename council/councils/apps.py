@@ -11,3 +11,7 @@ class CouncilsConfig(AppConfig):
         # rules registers permissions when their module is imported: do it at start-up,
         # so Celery workers and commands know them as well as web processes.
         from council.councils import permissions  # noqa: F401
+        from council.councils import tenancy
+        from council.councils.models import AuditEntry
+
+        tenancy.register(AuditEntry, "council")

@@ -10,6 +10,7 @@ from council.core.memo import recall
 from council.core.memo import remember
 from council.councils.models import ROLE_BY_GRANT
 from council.councils.models import ROLE_RANK
+from council.councils.models import AuditEntry
 from council.councils.models import Council
 from council.councils.models import Role
 
@@ -93,3 +94,8 @@ def people_in(*, councils: Iterable[Council]) -> QuerySet:
         permission__codename__in=ROLE_BY_GRANT.keys(),
     ).values("user_id")
     return get_user_model().objects.filter(pk__in=holders)
+
+
+def audit_entries(*, council: Council) -> QuerySet[AuditEntry]:
+    """Return the council's audit log, newest first, with who did each action."""
+    return AuditEntry.objects.filter(council=council).select_related("actor").order_by("-at", "-pk")

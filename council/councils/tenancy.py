@@ -63,9 +63,15 @@ def council_id_of(obj: models.Model | None) -> int | None:
 
 
 def council_of(obj: models.Model | None) -> Council | None:
-    """The council `obj` belongs to (the object itself for a Council)."""
-    council_id = council_id_of(obj)
-    return None if council_id is None else Council.objects.filter(pk=council_id).first()
+    """The council `obj` belongs to (the object itself for a Council), through cached relations."""
+    if obj is None:
+        return None
+    path = council_path(type(obj))
+    for hop in path.split("__") if path else []:
+        obj = getattr(obj, hop, None)
+        if obj is None:
+            return None
+    return obj
 
 
 def council_id_from(model: type[models.Model], values: Mapping[str, Any], instance: models.Model) -> int | None:

@@ -1,5 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -8,6 +10,7 @@ from django.views.decorators.http import require_POST
 from council.core.errors import AccessDenied
 from council.councils import services
 from council.councils.models import Council
+from council.councils.selectors import audit_entries
 from council.councils.selectors import council_list_for
 from council.councils.selectors import role_get
 from council.rooms.selectors import room_list_visible_to
@@ -48,3 +51,16 @@ def council_join(request, council_slug):
     else:
         messages.success(request, _("You now follow this council."))
     return redirect("council-detail", council_slug=council_slug)
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+def audit_log(request, council_slug):
+    """The council's administrative actions, newest first, for its administrators."""
+    council = request.council
+    if not request.user.has_perm("councils.view_audit", council):
+        raise Http404
+    page = Paginator(audit_entries(council=council), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "councils/audit_log.html", {"council": council, "page": page})
