@@ -14,7 +14,9 @@ from council.core.errors import InvalidInput
 from council.core.memo import remembered
 from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
+from council.councils.models import AuditEntry
 from council.councils.models import Council
+from council.councils.services import audit_record
 from council.rooms import events
 from council.rooms.media.assignment import MEDIA_WORKERS_GROUP
 from council.rooms.models import ChatMute
@@ -37,6 +39,7 @@ def room_create(*, actor, council: Council, name: str, description: str = "") ->
     room = Room(council=council, name=name.strip(), description=description)
     room.full_clean()
     room.save()
+    audit_record(actor=actor, action=AuditEntry.Action.ROOM_CREATED, target=room)
     return room
 
 
@@ -272,6 +275,9 @@ def _update_room(room: Room, **changes: bool) -> None:
 def room_lock(*, actor, room_id: int, locked: bool = True) -> dict[str, Any]:
     """A locked room keeps who is in it and lets only facilitators in."""
     room = access_room(actor, room_id, perm="rooms.lock_room", for_update=True)
+    if room.is_locked != bool(locked):
+        action = AuditEntry.Action.ROOM_LOCKED if locked else AuditEntry.Action.ROOM_UNLOCKED
+        audit_record(actor=actor, action=action, target=room)
     _update_room(room, is_locked=bool(locked))
     return {}
 
