@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib import messages
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
@@ -104,6 +105,15 @@ class CouncilScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
 
     def _allowed(self, request, obj=None) -> bool:
         return may_administer(request.user, obj)
+
+    def get_list_filter(self, request):
+        """Filter by related objects that occur in the rows shown, not by every council's."""
+        return [
+            (name, admin.RelatedOnlyFieldListFilter)
+            if isinstance(name, str) and get_fields_from_path(self.model, name)[-1].is_relation
+            else name
+            for name in super().get_list_filter(request)
+        ]
 
     def has_module_permission(self, request):
         return self._allowed(request)

@@ -188,6 +188,19 @@ def _foreign_choices(response, own_council: Council, url: str) -> list[str]:
     return found
 
 
+def _foreign_filters(response, own_council: Council) -> list[str]:
+    """Choices of the change list's filters that name another council's objects."""
+    found = []
+    for spec in response.context["cl"].filter_specs:
+        related = getattr(getattr(spec, "field", None), "related_model", None)
+        if not tenancy.is_tenant_model(related):
+            continue
+        for pk, text in getattr(spec, "lookup_choices", []):  # an "empty or not" filter names nothing
+            if tenancy.council_id_of(related.objects.get(pk=pk)) != own_council.pk:
+                found.append(f"{response.request['PATH_INFO']} filter {spec.field_path}: {text}")
+    return found
+
+
 def test_an_administrator_is_offered_no_choice_of_another_council(client, administrator, own, foreign):
     client.force_login(administrator)
     offered, walked, refused = [], [], []
@@ -197,6 +210,7 @@ def test_an_administrator_is_offered_no_choice_of_another_council(client, admini
         urls = [reverse(f"{prefix}_add")]
         if model in own:
             urls.append(reverse(f"{prefix}_change", args=[own[model].pk]))
+            offered += _foreign_filters(client.get(reverse(f"{prefix}_changelist")), own[Council])
         for url in urls:
             response = client.get(url)
             if response.status_code != 200:
