@@ -156,3 +156,14 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.target_text}"
+
+    @property
+    def details_text(self) -> str:
+        """The details as one line ("fields: name, description; count: 3") for the audit page."""
+
+        def text(value) -> str:
+            if isinstance(value, list):
+                return ", ".join(str(item) for item in value)
+            return "—" if value is None else str(value)
+
+        return "; ".join(f"{key}: {text(value)}" for key, value in self.details.items())

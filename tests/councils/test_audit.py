@@ -327,15 +327,21 @@ def _pages_in_english(client):
 
 
 def test_the_councils_page_shows_its_entries_newest_first(client, council, administrator, two_logs):
-    group_services.group_create(actor=administrator, council=council, name="Deuxième groupe")
+    group = group_services.group_create(actor=administrator, council=council, name="Deuxième groupe")
+    group_services.group_update(actor=administrator, group=group, name="Deuxième groupe", description="Pour tester")
     client.force_login(administrator)
 
     page = client.get(reverse("council-audit", args=[council.slug]))
 
     assert page.status_code == 200
     rows = [(e.action, e.target_text) for e in page.context["page"]]
-    assert rows[:2] == [(A.GROUP_CREATED, "Deuxième groupe"), (A.GROUP_CREATED, "Groupe du Nord")]
+    assert rows[:3] == [
+        (A.GROUP_CHANGED, "Deuxième groupe"),
+        (A.GROUP_CREATED, "Deuxième groupe"),
+        (A.GROUP_CREATED, "Groupe du Nord"),
+    ]
     content = page.content.decode()
+    assert "<td>fields: description</td>" in content
     assert "Groupe du Nord" in content
     assert "Groupe du Sud" not in content
 
