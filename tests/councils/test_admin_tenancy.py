@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from council.accounts.models import User
 from council.councils import tenancy
+from council.councils.admin import CouncilScopedAdmin
 from council.councils.models import AuditEntry
 from council.councils.models import Council
 from council.councils.models import Role
@@ -378,3 +379,14 @@ def test_the_superuser_sets_host_names(client, superuser, own):
     council.refresh_from_db()
     assert (council.host_name, council.slug) == ("conseil-a.example.fr", "conseil-a")
 
+
+
+def test_people_offered_in_the_admin_are_those_of_the_administered_councils(rf, administrator, own, foreign):
+    """Users are instance-wide: a user field offers only people holding a role in one's councils."""
+    request = rf.get("/admin/")
+    request.user = administrator
+    model_admin = CouncilScopedAdmin(Message, admin.site)
+
+    field = model_admin.formfield_for_foreignkey(Message._meta.get_field("author"), request)
+
+    assert sorted(p.email for p in field.queryset) == ["admin-a@example.org", "personne-a@example.org"]
