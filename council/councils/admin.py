@@ -53,9 +53,8 @@ class SameCouncilForm(forms.ModelForm):
             for name, field in self.fields.items()
             if isinstance(field, forms.ModelMultipleChoiceField) and data.get(name) is not None
         }
-        if chosen:
-            values = {**{k: v for k, v in data.items() if k not in chosen}, **chosen}
-            for name, error in tenancy.foreign_choices(self.instance, values).items():
+        if chosen:  # the other fields tell which council the object is in
+            for name, error in tenancy.foreign_choices(self.instance, data).items():
                 if name in chosen:
                     self.add_error(name, error)
         return data

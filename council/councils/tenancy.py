@@ -111,8 +111,9 @@ def foreign_choices(instance: models.Model, values: Mapping[str, Any]) -> dict[s
 class SameCouncilMixin:
     """Refuse, in `clean()`, a related object of another council than the object's own.
 
-    A CHECK constraint cannot read another table, so the database cannot say it; the admin
-    (through `full_clean`) and the services that take ids ask here.
+    A CHECK constraint cannot read another table, so the database cannot say it. The admin
+    asks here through `full_clean`; services that take ids from input look them up within
+    the object's own council or room (`agenda._session`, `services._council_groups`).
     """
 
     def clean(self) -> None:
