@@ -1,10 +1,9 @@
 """Django admin, limited for council administrators to the councils they administer."""
 
-from functools import reduce
-
 from django import forms
 from django.contrib import admin
 from django.contrib import messages
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
@@ -14,10 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from council.accounts.models import User
 from council.councils import services
+from council.councils import tenancy
+from council.councils.models import AuditEntry
 from council.councils.models import Council
 from council.councils.models import Role
 from council.councils.selectors import council_list_for
 from council.councils.selectors import member_list
+from council.councils.selectors import people_in
 
 
 def administered_councils(user):
@@ -28,24 +30,89 @@ def administered_councils(user):
     )
 
 
-class CouncilScopedAdmin(admin.ModelAdmin):
-    """Show and change only objects of councils the user administers."""
+def may_administer(user, obj=None) -> bool:
+    """Whether `user` administers the council of `obj` (of any council, without `obj`)."""
+    if user.is_superuser:
+        return True
+    if obj is None:
+        return administered_councils(user).exists()
+    council = tenancy.council_of(obj)
+    return council is not None and user.has_perm("councils.manage_council", council)
 
-    council_path = "council"
+
+class SameCouncilForm(forms.ModelForm):
+    """Refuse many-to-many choices of another council (a model's clean() cannot see them).
+
+    Foreign keys are checked by the model (`SameCouncilMixin.clean`, through full_clean).
+    """
+
+    def clean(self):
+        data = super().clean()
+        chosen = {
+            name: data[name]
+            for name, field in self.fields.items()
+            if isinstance(field, forms.ModelMultipleChoiceField) and data.get(name) is not None
+        }
+        if chosen:  # the other fields tell which council the object is in
+            for name, error in tenancy.foreign_choices(self.instance, data).items():
+                if name in chosen:
+                    self.add_error(name, error)
+        return data
+
+
+class ScopedChoicesMixin:
+    """Offer, in every foreign key and many-to-many field, only the administered councils' objects.
+
+    Which council an object belongs to comes from council/councils/tenancy.py; people
+    (instance-wide) are offered only if they hold a role in one of those councils, so the
+    admin does not list the instance's people. Superusers keep everything.
+    """
+
+    form = SameCouncilForm
+
+    def _scoped_choices(self, db_field, request, queryset):
+        if queryset is None:
+            queryset = self.get_field_queryset(None, db_field, request)
+        if queryset is None:
+            queryset = db_field.related_model._default_manager.all()
+        councils = administered_councils(request.user)
+        if tenancy.is_tenant_model(db_field.related_model):
+            return tenancy.scope(queryset, councils)
+        if db_field.related_model is User:
+            return queryset.filter(pk__in=people_in(councils=councils))
+        return queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            kwargs["queryset"] = self._scoped_choices(db_field, request, kwargs.get("queryset"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            kwargs["queryset"] = self._scoped_choices(db_field, request, kwargs.get("queryset"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class CouncilScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+    """Show and change only objects of councils the user administers."""
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(**{f"{self.council_path}__in": administered_councils(request.user)})
+        return tenancy.scope(queryset, administered_councils(request.user))
 
     def _allowed(self, request, obj=None) -> bool:
-        if request.user.is_superuser:
-            return True
-        if obj is None:
-            return administered_councils(request.user).exists()
-        council = obj if isinstance(obj, Council) else reduce(getattr, self.council_path.split("__"), obj)
-        return request.user.has_perm("councils.manage_council", council)
+        return may_administer(request.user, obj)
+
+    def get_list_filter(self, request):
+        """Filter by related objects that occur in the rows shown, not by every council's."""
+        return [
+            (name, admin.RelatedOnlyFieldListFilter)
+            if isinstance(name, str) and get_fields_from_path(self.model, name)[-1].is_relation
+            else name
+            for name in super().get_list_filter(request)
+        ]
 
     def has_module_permission(self, request):
         return self._allowed(request)
@@ -62,11 +129,6 @@ class CouncilScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return self._allowed(request, obj)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Council and not request.user.is_superuser:
-            kwargs["queryset"] = administered_councils(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 class RoleForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of a registered person"))
@@ -75,7 +137,7 @@ class RoleForm(forms.Form):
 
 @admin.register(Council)
 class CouncilAdmin(CouncilScopedAdmin):
-    council_path = "pk"
+    SUPERUSER_FIELDS = frozenset({"slug", "host_name"})
     list_display = ["name", "slug", "host_name", "brand_colour"]
     prepopulated_fields = {"slug": ["name"]}
     change_form_template = "admin/councils/council/change_form.html"
@@ -89,6 +151,30 @@ class CouncilAdmin(CouncilScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            services.audit_record(
+                actor=request.user, action=AuditEntry.Action.COUNCIL_CHANGED, target=obj,
+                details={"fields": form.changed_data},
+            )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The host name decides which council a request is for (CurrentCouncilMiddleware):
+        # a council's administrator who set it to the instance's own host would take it.
+        return [] if request.user.is_superuser else sorted(self.SUPERUSER_FIELDS)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Read-only fields are left out of the form, so a forged post would be ignored in
+        # silence; refuse it instead, so that whoever tried knows it did not happen.
+        forged = set(request.POST) & set(self.get_readonly_fields(request)) & self.SUPERUSER_FIELDS
+        if request.method == "POST" and forged:
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if request.user.is_superuser else {}
 
     def get_urls(self):
         extra = [
@@ -128,3 +214,22 @@ class CouncilAdmin(CouncilScopedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/councils/council/roles.html", context)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(CouncilScopedAdmin):
+    """Read-only for everyone: the log is written by the services, never by hand."""
+
+    list_display = ["at", "council", "actor", "action", "target_text"]
+    list_filter = ["action", "council"]
+    search_fields = ["target_text"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,4 +11,10 @@ class CouncilsConfig(AppConfig):
         # rules registers permissions when their module is imported: do it at start-up,
         # so Celery workers and commands know them as well as web processes.
         from council.councils import permissions  # noqa: F401
+        from council.councils import tenancy
         from council.councils import text_fields  # noqa: F401 - declares its text fields
+        from council.councils.models import AuditEntry
+        from council.councils.models import CouncilPage
+
+        tenancy.register(AuditEntry, "council")
+        tenancy.register(CouncilPage, "council")

@@ -1,8 +1,11 @@
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
@@ -165,3 +168,73 @@ class CouncilPage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.council_id}:{self.kind}"
+class AuditEntry(models.Model):
+    """One administrative action: who did what to which object of which council, and when.
+
+    Kept apart from votes: its own table, read only by the council's administrators (and
+    the instance's superusers), written by the services that change roles, settings,
+    rooms, groups, zones, questions, imports and exports. It never records a ballot or
+    what anyone chose in one. `council` is empty for actions on the instance itself.
+    Written in the transaction of the change it records, so a change rolled back leaves
+    no entry.
+    """
+
+    class Action(models.TextChoices):
+        ROLE_GRANTED = "councils.role_granted", _("role given")
+        ROLE_REVOKED = "councils.role_revoked", _("roles taken away")
+        COUNCIL_CHANGED = "councils.council_changed", _("council settings changed")
+        PAGE_CHANGED = "councils.page_changed", _("statement page changed")
+        ROOM_CREATED = "rooms.room_created", _("room created")
+        ROOM_CHANGED = "rooms.room_changed", _("room changed")
+        ROOM_LOCKED = "rooms.room_locked", _("room locked")
+        ROOM_UNLOCKED = "rooms.room_unlocked", _("room unlocked")
+        ROOM_DELETED = "rooms.room_deleted", _("room deleted")
+        PARTICIPANT_READMITTED = "rooms.participant_readmitted", _("removed person readmitted")
+        GROUP_CREATED = "groups.group_created", _("group created")
+        GROUP_CHANGED = "groups.group_changed", _("group changed")
+        GROUP_DELETED = "groups.group_deleted", _("group deleted")
+        MEMBERS_IMPORTED = "groups.members_imported", _("members imported")
+        MEMBERS_EXPORTED = "groups.members_exported", _("members exported")
+        NOTIFICATION_SENT = "groups.notification_sent", _("notification sent")
+        ZONES_IMPORTED = "groups.zones_imported", _("zones imported")
+        ZONE_SAVED = "groups.zone_saved", _("zone drawn or renamed")
+        ZONE_DELETED = "groups.zone_deleted", _("zone deleted")
+        QUESTION_CREATED = "groups.question_created", _("profile question created")
+        QUESTION_CHANGED = "groups.question_changed", _("profile question changed")
+        QUESTION_DELETED = "groups.question_deleted", _("profile question deleted")
+        OUTPUTS_EXPORTED = "workshops.outputs_exported", _("workshop outputs exported")
+
+    council = models.ForeignKey(
+        Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries",
+        verbose_name=_("council"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    target_type = models.CharField(_("kind of object"), max_length=100, blank=True)
+    target_id = models.PositiveBigIntegerField(_("object number"), null=True, blank=True)
+    target_text = models.CharField(_("object"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["council", "-at"], name="audit_council_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.target_text}"
+
+    @property
+    def details_text(self) -> str:
+        """The details as one line ("fields: name, description; count: 3") for the audit page."""
+
+        def text(value) -> str:
+            if isinstance(value, list):
+                return ", ".join(str(item) for item in value)
+            return "—" if value is None else str(value)
+
+        return "; ".join(f"{key}: {text(value)}" for key, value in self.details.items())

@@ -38,3 +38,4 @@ rules.add_perm(
 )
 rules.add_perm("councils.manage_council", is_council_administrator)
 rules.add_perm("councils.manage_roles", is_council_administrator)
+rules.add_perm("councils.view_audit", is_council_administrator)

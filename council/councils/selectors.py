@@ -11,6 +11,7 @@ from council.core.memo import remember
 from council.councils.legal_pages import default_body
 from council.councils.models import ROLE_BY_GRANT
 from council.councils.models import ROLE_RANK
+from council.councils.models import AuditEntry
 from council.councils.models import Council
 from council.councils.models import CouncilPage
 from council.councils.models import Role
@@ -95,3 +96,19 @@ def accessibility_status(*, council: Council) -> str:
 
     saved = CouncilPage.objects.filter(council=council, kind=CouncilPage.Kind.ACCESSIBILITY).first()
     return CouncilPage.Conformity(saved.conformity if saved else CouncilPage.Conformity.PARTIAL).label
+def people_in(*, councils: Iterable[Council]) -> QuerySet:
+    """Return the people holding a role in any of `councils` (users are instance-wide)."""
+    from django.contrib.auth import get_user_model
+
+    council_pks = [str(c.pk) for c in councils]
+    holders = UserObjectPermission.objects.filter(
+        content_type=ContentType.objects.get_for_model(Council),
+        object_pk__in=council_pks,
+        permission__codename__in=ROLE_BY_GRANT.keys(),
+    ).values("user_id")
+    return get_user_model().objects.filter(pk__in=holders)
+
+
+def audit_entries(*, council: Council) -> QuerySet[AuditEntry]:
+    """Return the council's audit log, newest first, with who did each action."""
+    return AuditEntry.objects.filter(council=council).select_related("actor").order_by("-at", "-pk")

@@ -1,6 +1,10 @@
-"""Writes about councils: role grants (guardian) and self-registration."""
+"""Writes about councils: role grants (guardian), self-registration and the audit log."""
+
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
@@ -10,12 +14,40 @@ from council.core.errors import AccessDenied
 from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
 from council.councils import events
+from council.councils import tenancy
 from council.councils.models import ROLE_GRANTS
+from council.councils.models import AuditEntry
 from council.councils.models import Council
 from council.councils.models import CouncilPage
 from council.councils.models import Role
 from council.councils.selectors import council_list_for
 from council.councils.selectors import role_get
+
+
+def audit_record(
+    *,
+    actor,
+    action: AuditEntry.Action,
+    target: models.Model | None = None,
+    council: Council | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Record an administrative action; call it inside the transaction of the change.
+
+    `council` defaults to the target's (council/councils/tenancy.py). `actor=None` is the
+    system (management commands, demo data).
+    """
+    if council is None and target is not None and tenancy.is_tenant_model(type(target)):
+        council = tenancy.council_of(target)
+    return AuditEntry.objects.create(
+        council=council,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        target_type="" if target is None else target._meta.label_lower,
+        target_id=None if target is None else target.pk,
+        target_text="" if target is None else str(target)[:200],
+        details=dict(details or {}),
+    )
 
 
 def _set_role(council: Council, user, role: Role | None) -> None:
@@ -52,6 +84,7 @@ def role_grant(*, actor, council: Council, user, role: Role) -> Role:
     if actor is not None:
         require_perm(actor, "councils.manage_roles", council)
     _set_role(council, user, Role(role))
+    _audit_role(actor, council, user, AuditEntry.Action.ROLE_GRANTED, Role(role))
     return Role(role)
 
 
@@ -61,6 +94,7 @@ def role_revoke(*, actor, council: Council, user) -> None:
     if actor is not None:
         require_perm(actor, "councils.manage_roles", council)
     _set_role(council, user, None)
+    _audit_role(actor, council, user, AuditEntry.Action.ROLE_REVOKED, None)
 
 
 @transaction.atomic
@@ -69,6 +103,7 @@ def council_join(*, actor, council: Council) -> Role:
     if not actor.has_perm("councils.join_council", council):
         raise AccessDenied("councils.join_council")
     _set_role(council, actor, Role.RESIDENT)
+    _audit_role(actor, council, actor, AuditEntry.Action.ROLE_GRANTED, Role.RESIDENT)
     return Role.RESIDENT
 
 
@@ -86,4 +121,11 @@ def council_page_update(*, actor, council: Council, kind: str, body: str, confor
     if kind == CouncilPage.Kind.ACCESSIBILITY:
         defaults["conformity"] = CouncilPage.Conformity(conformity or CouncilPage.Conformity.PARTIAL)
     page, _created = CouncilPage.objects.update_or_create(council=council, kind=CouncilPage.Kind(kind), defaults=defaults)
+    audit_record(actor=actor, action=AuditEntry.Action.PAGE_CHANGED, target=page, council=council)
     return page
+def _audit_role(actor, council: Council, user, action: AuditEntry.Action, role: Role | None) -> None:
+    # The person's name as shown to others, never their e-mail address, as the target's text.
+    audit_record(
+        actor=actor, action=action, target=user, council=council,
+        details={"role": role.value if role else None},
+    )

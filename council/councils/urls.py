@@ -25,6 +25,7 @@ urlpatterns = [
         path(f"c/<slug:council_slug>/{address}/modifier/", views.council_page_edit, {"kind": kind}, name=f"{name}-edit")
         for address, kind, name in PAGES
     ),
+    path("c/<slug:council_slug>/audit/", views.audit_log, name="council-audit"),
     path("c/<slug:council_slug>/rooms/", include("council.rooms.urls")),
     path("c/<slug:council_slug>/", include("council.groups.urls")),
 ]

@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from council.councils import services
 from council.councils.forms import CouncilPageForm
 from council.councils.models import Council
 from council.councils.sections import council_sections
+from council.councils.selectors import audit_entries
 from council.councils.selectors import council_list_for
 from council.councils.selectors import council_page_get
 from council.councils.selectors import role_get
@@ -92,3 +95,14 @@ def council_page_edit(request, council_slug, kind):
     context = {"council": council, "page": page, "form": form}
     return render(request, "councils/council_page_edit.html", context, status=400 if form.errors else 200)
 
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+def audit_log(request, council_slug):
+    """The council's administrative actions, newest first, for its administrators."""
+    council = request.council
+    if not request.user.has_perm("councils.view_audit", council):
+        raise Http404
+    page = Paginator(audit_entries(council=council), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "councils/audit_log.html", {"council": council, "page": page})

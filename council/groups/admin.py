@@ -7,11 +7,15 @@ only be renamed or deleted.
 
 from django import forms
 from django.contrib import admin
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from council.core.errors import InvalidInput
 from council.councils.admin import CouncilScopedAdmin
+from council.councils.models import AuditEntry
+from council.councils.services import audit_record
 from council.groups import services
 from council.groups.models import NeighbourhoodGroup
 from council.groups.models import ProfileAttribute
@@ -118,3 +122,24 @@ class ZoneAdmin(CouncilScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        # Only the name can change here (the slug that segment rules name stays as it is).
+        super().save_model(request, obj, form, change)
+        audit_record(actor=request.user, action=AuditEntry.Action.ZONE_SAVED, target=obj, details={"reshaped": False})
+
+    def get_actions(self, request):
+        # One zone at a time, so that a refusal (a segment names it) is told, not a 500.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except InvalidInput as error:
+            messages.error(request, error.message)
+            return redirect("admin:groups_zone_change", object_id)
+
+    def delete_model(self, request, obj):
+        services.zone_delete(actor=request.user, zone=obj)

@@ -12,3 +12,16 @@ class GroupsConfig(AppConfig):
         # so Celery workers and commands know them as well as web processes.
         from council.groups import permissions  # noqa: F401
         from council.groups import text_fields  # noqa: F401 - declares its text fields
+        _register_tenancy()
+
+
+def _register_tenancy() -> None:
+    from council.councils import tenancy
+    from council.groups import models
+
+    for model in (models.ProfileAttribute, models.Zone, models.ResidentProfile, models.NeighbourhoodGroup):
+        tenancy.register(model, "council")
+    tenancy.register(models.ProfileValue, "profile__council")
+    tenancy.register(models.Membership, "group__council")
+    tenancy.register(models.NotificationSend, "group__council")
+    tenancy.register(models.Notification, "send__group__council")

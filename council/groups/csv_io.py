@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 
 from council.core.errors import InvalidInput
 from council.core.permissions import require_perm
+from council.councils.models import AuditEntry
 from council.councils.selectors import roles_of
+from council.councils.services import audit_record
 from council.groups import services
 from council.groups.models import Membership
 from council.groups.models import NeighbourhoodGroup
@@ -75,6 +77,8 @@ def export_members(*, actor, group: NeighbourhoodGroup, out: TextIO) -> int:
     for email, name, status, coordinator in rows:
         writer.writerow([_cell(email), _cell(name), status, "yes" if coordinator else "no"])
         count += 1
+    # Who took the list of people out of the council, and how many: an export is audited.
+    audit_record(actor=actor, action=AuditEntry.Action.MEMBERS_EXPORTED, target=group, details={"count": count})
     return count
 
 
@@ -177,4 +181,8 @@ def import_members(*, actor, group: NeighbourhoodGroup, data: bytes, add_directl
                 services.membership_add(actor=actor, group=group, user=user)
             else:
                 services.membership_invite(actor=actor, group=group, user=user)
+        audit_record(
+            actor=actor, action=AuditEntry.Action.MEMBERS_IMPORTED, target=group,
+            details={"count": len(accepted), "status": status},
+        )
     return ImportReport(imported=[user for _line, user in accepted], status=status)

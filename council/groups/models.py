@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from council.councils.models import Council
+from council.councils.tenancy import SameCouncilMixin
 
 
 class IdentityLevel(models.IntegerChoices):
@@ -66,7 +67,7 @@ class Zone(models.Model):
         return self.name
 
 
-class ResidentProfile(models.Model):
+class ResidentProfile(SameCouncilMixin, models.Model):
     """What one person told one council about themselves (all optional)."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="profiles")
@@ -83,7 +84,7 @@ class ResidentProfile(models.Model):
         return f"{self.user_id}@{self.council_id}"
 
 
-class ProfileValue(models.Model):
+class ProfileValue(SameCouncilMixin, models.Model):
     """One answer; a multi-choice answer is several rows. Indexed for segment queries."""
 
     profile = models.ForeignKey(ResidentProfile, on_delete=models.CASCADE, related_name="values")

@@ -39,7 +39,9 @@ from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
+from council.councils.models import AuditEntry
 from council.councils.models import Council
+from council.councils.services import audit_record
 from council.groups import events
 from council.groups.models import NeighbourhoodGroup
 from council.groups.models import Notification
@@ -110,6 +112,10 @@ def _send_create(*, actor, group, subject, body, by_email) -> NotificationSend:
         body=body,
         by_email=by_email,
         total=group_members(group).count(),
+    )
+    audit_record(
+        actor=actor, action=AuditEntry.Action.NOTIFICATION_SENT, target=group,
+        details={"subject": send.subject, "recipients": send.total, "by_email": send.by_email},
     )
     _enqueue(send)
     return send

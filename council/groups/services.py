@@ -20,7 +20,9 @@ from council.core.errors import InvalidInput
 from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
 from council.councils.events import user_group
+from council.councils.models import AuditEntry
 from council.councils.models import Council
+from council.councils.services import audit_record
 from council.groups import events
 from council.groups.models import Membership
 from council.groups.models import NeighbourhoodGroup
@@ -58,6 +60,7 @@ def group_create(*, actor, council: Council, name: str, kind: str = "static", jo
     require_perm(actor, "groups.manage_groups", council)
     group = NeighbourhoodGroup(council=council, name=name.strip(), kind=kind, join_policy=join_policy, rule=rule or {}, description=description)
     _validated(group).save()
+    audit_record(actor=actor, action=AuditEntry.Action.GROUP_CREATED, target=group)
     return group
 
 
@@ -66,10 +69,12 @@ def group_update(*, actor, group: NeighbourhoodGroup, **changes: Any) -> Neighbo
     """Change a group; if its rule changes, everyone who may have left re-checks access."""
     require_perm(actor, "groups.change_group", group)
     before = set(_member_ids(group))
+    changed = [f for f in ("name", "description", "join_policy", "rule") if f in changes and changes[f] != getattr(group, f)]
     for field in ("name", "description", "join_policy", "rule"):
         if field in changes:
             setattr(group, field, changes[field])
     _validated(group).save()
+    audit_record(actor=actor, action=AuditEntry.Action.GROUP_CHANGED, target=group, details={"fields": changed})
     announce_access_change(before - set(_member_ids(group)), group.council)
     return group
 
@@ -81,6 +86,7 @@ def group_delete(*, actor, group: NeighbourhoodGroup) -> None:
     for membership in group.memberships.filter(is_coordinator=True).select_related("user"):
         remove_perm("groups.coordinate_group", membership.user, group)
     council = group.council
+    audit_record(actor=actor, action=AuditEntry.Action.GROUP_DELETED, target=group)
     group.delete()
     announce_access_change(affected, council)
 
@@ -257,6 +263,10 @@ def zones_import(*, actor, council: Council, geojson: str) -> list[Zone]:
         )
         zones.append(zone)
     _residents_relocate(council)
+    audit_record(
+        actor=actor, action=AuditEntry.Action.ZONES_IMPORTED, council=council,
+        details={"zones": [zone.name for zone in zones]},
+    )
     return zones
 
 
@@ -321,6 +331,7 @@ def attribute_create(*, actor, council: Council, key: str, label: str, kind: str
     position = (council.profile_attributes.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     attribute = ProfileAttribute(council=council, key=key, label=label.strip(), kind=kind, choices=choices, purpose=purpose.strip(), position=position)
     _attribute_validated(attribute).save()
+    audit_record(actor=actor, action=AuditEntry.Action.QUESTION_CREATED, target=attribute)
     return attribute
 
 
@@ -334,7 +345,9 @@ def attribute_update(*, actor, attribute: ProfileAttribute, **changes: Any) -> P
     old_kind = attribute.kind
     if changes.get("key", attribute.key) != attribute.key:
         _refuse_if_in_segments(attribute)
-    for field in ("key", "label", "kind", "choices", "purpose"):
+    fields = ("key", "label", "kind", "choices", "purpose")
+    changed = [f for f in fields if f in changes and changes[f] != getattr(attribute, f)]
+    for field in fields:
         if field in changes:
             setattr(attribute, field, changes[field])
     _attribute_validated(attribute).save()
@@ -347,6 +360,10 @@ def attribute_update(*, actor, attribute: ProfileAttribute, **changes: Any) -> P
     affected = list(stale.values_list("profile__user_id", flat=True))
     stale.delete()
     announce_access_change(affected, attribute.council)
+    audit_record(
+        actor=actor, action=AuditEntry.Action.QUESTION_CHANGED, target=attribute,
+        details={"fields": changed, "answers_erased": len(affected)},
+    )
     return attribute
 
 
@@ -357,6 +374,7 @@ def attribute_delete(*, actor, attribute: ProfileAttribute) -> None:
     _refuse_if_in_segments(attribute)
     council = attribute.council
     affected = list(attribute.values.values_list("profile__user_id", flat=True))
+    audit_record(actor=actor, action=AuditEntry.Action.QUESTION_DELETED, target=attribute)
     attribute.delete()
     announce_access_change(affected, council)
 
@@ -408,6 +426,7 @@ def zone_save(*, actor, council: Council, name: str, geometry: Any, zone_id: int
     zone.save()
     if reshaped:
         _residents_relocate(council)
+    audit_record(actor=actor, action=AuditEntry.Action.ZONE_SAVED, target=zone, details={"reshaped": reshaped})
     return zone
 
 
@@ -423,6 +442,7 @@ def zone_delete(*, actor, zone: Zone) -> None:
         zone, _("The segments %(names)s use the zone %(zone)s: change their rules before deleting it.")
     )
     residents = list(ResidentProfile.objects.select_for_update().filter(zone=zone).values_list("pk", "user_id"))
+    audit_record(actor=actor, action=AuditEntry.Action.ZONE_DELETED, target=zone)
     zone.delete()  # residents' zone becomes empty (SET_NULL)
     located = ResidentProfile.objects.filter(
         pk__in=[pk for pk, _user in residents], latitude__isnull=False, longitude__isnull=False

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from council.councils.admin import CouncilScopedAdmin
+from council.councils.models import AuditEntry
+from council.councils.services import audit_record
 from council.rooms.models import Message
 from council.rooms.models import Room
 
@@ -11,10 +13,23 @@ class RoomAdmin(CouncilScopedAdmin):
     list_filter = ["council", ("parent", admin.EmptyFieldListFilter)]
     search_fields = ["name"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = AuditEntry.Action.ROOM_CHANGED if change else AuditEntry.Action.ROOM_CREATED
+        audit_record(actor=request.user, action=action, target=obj, details={"fields": form.changed_data})
+
+    def delete_model(self, request, obj):
+        audit_record(actor=request.user, action=AuditEntry.Action.ROOM_DELETED, target=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for room in queryset:
+            audit_record(actor=request.user, action=AuditEntry.Action.ROOM_DELETED, target=room)
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(Message)
 class MessageAdmin(CouncilScopedAdmin):
-    council_path = "room__council"
     list_display = ["room", "seq", "author", "created_at", "deleted_at"]
     list_filter = ["room__council"]
     readonly_fields = ["room", "seq", "author", "text", "client_request_id", "deleted_at", "deleted_by"]

@@ -17,3 +17,16 @@ class RoomsConfig(AppConfig):
 
         register_behaviour("attended_room", attended_room)
         register_section("rooms", template="rooms/_council_section.html", context=council_meetings)
+        _register_tenancy()
+
+
+def _register_tenancy() -> None:
+    from council.councils import tenancy
+    from council.rooms import models
+
+    tenancy.register(models.Room, "council")
+    for model in (
+        models.Message, models.Presence, models.RaisedHand, models.ChatMute, models.RoomRemoval,
+        models.RoomAttendance, models.RoomFloor, models.MediaMute,
+    ):
+        tenancy.register(model, "room__council")

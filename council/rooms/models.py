@@ -4,9 +4,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from council.councils.models import Council
+from council.councils.tenancy import SameCouncilMixin
 
 
-class Room(models.Model):
+class Room(SameCouncilMixin, models.Model):
     """A live meeting space of a council: chat, presence and raised hands."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="rooms")

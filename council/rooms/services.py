@@ -17,7 +17,9 @@ from council.core.errors import InvalidInput
 from council.core.memo import remembered
 from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
+from council.councils.models import AuditEntry
 from council.councils.models import Council
+from council.councils.services import audit_record
 from council.rooms import events
 from council.rooms.media.assignment import MEDIA_WORKERS_GROUP
 from council.rooms.models import ChatMute
@@ -62,6 +64,7 @@ def room_create(
     room.full_clean()
     room.save()
     room.eligible_groups.set(group_ids)
+    audit_record(actor=actor, action=AuditEntry.Action.ROOM_CREATED, target=room)
     return room
 
 
@@ -87,6 +90,10 @@ def room_update(
     room.save(update_fields=["name", "description", "starts_at"])
     room.eligible_groups.set(group_ids)
     send_event_on_commit(events.room_group(room.pk), events.ROOM_UPDATED, room_payload(room))
+    audit_record(
+        actor=actor, action=AuditEntry.Action.ROOM_CHANGED, target=room,
+        details={"fields": ["name", "description", "starts_at", "eligible_groups"]},
+    )
     return room
 
 
@@ -307,7 +314,10 @@ def participant_remove(*, actor, room_id: int, user_id: int) -> dict[str, Any]:
 @transaction.atomic
 def participant_readmit(*, actor, room_id: int, user_id: int) -> dict[str, Any]:
     room = access_room(actor, room_id, perm="rooms.remove_participant")
-    RoomRemoval.objects.filter(room=room, user_id=user_id).delete()
+    if RoomRemoval.objects.filter(room=room, user_id=user_id).delete()[0]:
+        audit_record(
+            actor=actor, action=AuditEntry.Action.PARTICIPANT_READMITTED, target=room, details={"user_id": user_id}
+        )
     return {}
 
 
@@ -322,6 +332,9 @@ def _update_room(room: Room, **changes: bool) -> None:
 def room_lock(*, actor, room_id: int, locked: bool = True) -> dict[str, Any]:
     """A locked room keeps who is in it and lets only facilitators in."""
     room = access_room(actor, room_id, perm="rooms.lock_room", for_update=True)
+    if room.is_locked != bool(locked):
+        action = AuditEntry.Action.ROOM_LOCKED if locked else AuditEntry.Action.ROOM_UNLOCKED
+        audit_record(actor=actor, action=action, target=room)
     _update_room(room, is_locked=bool(locked))
     return {}
 

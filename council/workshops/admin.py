@@ -1,12 +1,14 @@
 from django.contrib import admin
 
 from council.councils.admin import CouncilScopedAdmin
+from council.councils.admin import ScopedChoicesMixin
+from council.councils.admin import may_administer
 from council.workshops.models import AgendaItem
 from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
 
 
-class WorkshopInline(admin.TabularInline):
+class WorkshopInline(ScopedChoicesMixin, admin.TabularInline):
     model = Workshop
     fields = ["position", "name", "topic", "capacity", "cofacilitator"]
     readonly_fields = ["cofacilitator"]
@@ -16,12 +18,19 @@ class WorkshopInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False  # a workshop comes with its breakout room: created from the room page
 
+    # Django would ask the model permission "workshops.view_workshop", which is a rule about
+    # one workshop (council/workshops/permissions.py), with the session: ask the admin's own.
+    def has_view_permission(self, request, obj=None):
+        return may_administer(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return may_administer(request.user, obj)
+
 
 @admin.register(WorkshopSession)
 class WorkshopSessionAdmin(CouncilScopedAdmin):
     """Sessions stay after the meeting: their reports and log are the meeting's record."""
 
-    council_path = "room__council"
     list_display = ["title", "room", "status", "mode", "round", "opened_at", "closed_at"]
     list_filter = ["room__council", "status", "mode"]
     search_fields = ["title", "room__name"]
@@ -34,6 +43,5 @@ class WorkshopSessionAdmin(CouncilScopedAdmin):
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(CouncilScopedAdmin):
-    council_path = "room__council"
     list_display = ["title", "room", "position", "planned_minutes", "started_at", "ended_at"]
     list_filter = ["room__council"]

@@ -22,6 +22,7 @@ from council.core.errors import CouncilError
 from council.core.memo import recall
 from council.rooms.consumers import RoomConsumer
 from council.rooms.models import Room
+from council.rooms.permissions import access_room
 from council.rooms.selectors import room_remembered
 from council.rooms.services import Entry
 from council.workshops import events
@@ -135,6 +136,9 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         )
         self.plenary_id = parent_id or room_id
         if parent_id is not None:
+            # The meeting group carries the plenary's sessions and agenda: a breakout whose
+            # plenary this person may not see (a room hung under another council's) is refused.
+            await self.run_sync(access_room, self.user, parent_id)
             return room_id
         return await self.run_sync(self._entry_destination) or room_id
 

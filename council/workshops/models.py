@@ -7,11 +7,14 @@ whose `closes_at` has passed is closed, whoever notices first records it.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from council.councils.tenancy import SameCouncilMixin
 from council.rooms.models import Room
 
 
@@ -80,7 +83,7 @@ class WorkshopSession(models.Model):
         return self.effective_status() in (self.Status.OPEN, self.Status.CLOSING)
 
 
-class Workshop(models.Model):
+class Workshop(SameCouncilMixin, models.Model):
     session = models.ForeignKey(WorkshopSession, on_delete=models.CASCADE, related_name="workshops")
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("name"), max_length=120)
@@ -104,7 +107,7 @@ class Workshop(models.Model):
         return self.name
 
 
-class Assignment(models.Model):
+class Assignment(SameCouncilMixin, models.Model):
     """Where a person goes when the session opens; one row per person and session."""
 
     session = models.ForeignKey(WorkshopSession, on_delete=models.CASCADE, related_name="assignments")
@@ -122,7 +125,7 @@ class Assignment(models.Model):
         return f"{self.user_id}->{self.workshop_id}"
 
 
-class LogEntry(models.Model):
+class LogEntry(SameCouncilMixin, models.Model):
     """What happened in a session, and who was where when (visible to facilitators)."""
 
     class Kind(models.TextChoices):
@@ -193,7 +196,7 @@ class Report(models.Model):
         return f"report@{self.workshop_id}"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(SameCouncilMixin, models.Model):
     """One item of a meeting's agenda; some launch a workshop session when started."""
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="agenda")
@@ -214,6 +217,11 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.session_id is not None and self.room_id is not None and self.session.room_id != self.room_id:
+            raise ValidationError({"session": gettext("These workshops were not prepared in this room.")})
 
 
 class SpeakingTurn(models.Model):

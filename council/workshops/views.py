@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from council.core.errors import AccessDenied
+from council.councils.models import AuditEntry
+from council.councils.services import audit_record
 from council.workshops import exports
 from council.workshops.models import WorkshopSession
 from council.workshops.permissions import access_session
@@ -23,7 +25,9 @@ def _session(request, session_id: int, perm: str) -> WorkshopSession:
     return session
 
 
-def _download(text: str, *, content_type: str, filename: str) -> HttpResponse:
+def _download(request, session: WorkshopSession, text: str, *, content_type: str, filename: str) -> HttpResponse:
+    """The file as an attachment; who took it out of the council, and which, goes to the audit log."""
+    audit_record(actor=request.user, action=AuditEntry.Action.OUTPUTS_EXPORTED, target=session, details={"file": filename})
     response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -45,7 +49,11 @@ def session_outputs(request, council_slug, session_id):
 def outputs_csv(request, council_slug, session_id):
     session = _session(request, session_id, "workshops.export_outputs")
     return _download(
-        exports.outputs_csv(session=session), content_type="text/csv", filename=f"workshops-{session.pk}-outputs.csv"
+        request,
+        session,
+        exports.outputs_csv(session=session),
+        content_type="text/csv",
+        filename=f"workshops-{session.pk}-outputs.csv",
     )
 
 
@@ -53,6 +61,8 @@ def outputs_csv(request, council_slug, session_id):
 def outputs_markdown(request, council_slug, session_id):
     session = _session(request, session_id, "workshops.export_outputs")
     return _download(
+        request,
+        session,
         exports.outputs_markdown(session=session),
         content_type="text/markdown",
         filename=f"workshops-{session.pk}-outputs.md",
@@ -62,4 +72,4 @@ def outputs_markdown(request, council_slug, session_id):
 @login_required
 def log_csv(request, council_slug, session_id):
     session = _session(request, session_id, "workshops.view_log")
-    return _download(exports.log_csv(session=session), content_type="text/csv", filename=f"workshops-{session.pk}-log.csv")
+    return _download(request, session, exports.log_csv(session=session), content_type="text/csv", filename=f"workshops-{session.pk}-log.csv")

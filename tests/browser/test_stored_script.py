@@ -35,6 +35,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from council.accounts.models import User
 from council.core.text_fields import written_fields
+from council.councils.models import AuditEntry
 from council.councils.models import Council
 from council.councils.models import CouncilPage
 from council.councils.models import Role
@@ -237,6 +238,11 @@ def poisoned(transactional_db, ui):
     )
     AuthGroup.objects.create(name="Équipe technique")
     CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.ACCESSIBILITY, body=p("councils.CouncilPage.body"))
+    AuditEntry.objects.create(
+        council=council, actor=mallory, action=AuditEntry.Action.ZONE_SAVED, target_type="groups.zone",
+        target_id=zone.pk, target_text=p("councils.AuditEntry.target_text"),
+        details={"name": p("councils.AuditEntry.details")},
+    )
 
     for field in FIELDS:  # the fixture above left no written field without its payload
         values = apps.get_model(field.model).objects.values_list(field.field, flat=True)

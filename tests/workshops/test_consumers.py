@@ -1,12 +1,14 @@
 """The meeting socket with real consumers: people follow their workshop, and nothing leaks between workshops."""
 
 import asyncio
+import json
 import time
 
 import pytest
 from channels.db import database_sync_to_async
 
 from council.rooms.models import Presence
+from council.rooms.models import Room
 from council.rooms.selectors import presence_summary
 from council.workshops import services
 from council.workshops.models import Assignment
@@ -19,6 +21,7 @@ from tests.helpers import connect
 from tests.helpers import next_frame
 from tests.helpers import next_frame_of
 from tests.helpers import room_path
+from tests.helpers import ws_communicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -661,3 +664,36 @@ async def test_a_member_cannot_run_the_workshops(room, facilitator, members, mak
     )
     assert state == ("draft", 1)
     await _disconnect(member)
+
+
+@pytest.fixture
+def intruder_room(room, room_factory, council_factory):
+    """A room of another council hung under this plenary by a direct write (the admin now refuses it)."""
+    own = room_factory(council=council_factory(name="Conseil voisin"), name="Salle voisine")
+    Room.objects.filter(pk=own.pk).update(parent=room)
+    return own
+
+
+async def test_a_room_hung_under_another_councils_plenary_hears_nothing_of_its_meeting(
+    room, facilitator, make_session, intruder_room, user_with_role
+):
+    session = await database_sync_to_async(make_session)(2)
+    intruder = await database_sync_to_async(user_with_role)("administrator", intruder_room.council)
+    communicator = ws_communicator(room_path(intruder_room.pk), user=intruder)
+    await communicator.connect()
+    boss, _ = await connect(room_path(room.pk), user=facilitator)
+
+    await boss.send_json_to(
+        command("workshops.update_session", "r1", session_id=session.pk, title="Ateliers confidentiels")
+    )
+
+    assert (await answer_to(boss, "r1"))["type"] == "ack"
+    assert (await next_frame_of(boss, "workshops.session_updated"))["payload"]["title"] == "Ateliers confidentiels"
+    outputs = []
+    while not await communicator.receive_nothing(0.5):
+        outputs.append(await communicator.receive_output())
+
+    sent = [json.loads(output["text"])["type"] for output in outputs if output["type"] == "websocket.send"]
+    assert "workshops.session_updated" not in sent
+    assert outputs[-1] == {"type": "websocket.close", "code": 4403}
+    await _disconnect(communicator, boss)
