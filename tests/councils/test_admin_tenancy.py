@@ -20,6 +20,7 @@ from council.councils import tenancy
 from council.councils.admin import CouncilScopedAdmin
 from council.councils.models import AuditEntry
 from council.councils.models import Council
+from council.councils.models import CouncilPage
 from council.councils.models import Role
 from council.councils.selectors import role_get
 from council.councils.services import role_grant
@@ -105,6 +106,7 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         Report: Report.objects.create(workshop=workshop, summary=f"Résumé {tag}"),
         AgendaItem: AgendaItem.objects.create(room=plenary, title=f"Point {tag}", session=session),
         SpeakingTurn: SpeakingTurn.objects.create(room=plenary, user=person),
+        CouncilPage: CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.LEGAL, body=f"Mentions {tag}"),
         AuditEntry: AuditEntry.objects.create(
             council=council, actor=person, action=AuditEntry.Action.ROOM_CREATED, target_type="rooms.room",
             target_id=plenary.pk, target_text=plenary.name,
