@@ -3,7 +3,8 @@
 Frames in both directions share one envelope: ``{"type", "request_id", "payload"}``.
 A client command is answered by ``ack`` or ``error`` carrying its ``request_id``.
 Bad input never raises out of the consumer and never closes the socket unless the
-client keeps flooding.
+client keeps flooding: a socket closed by a frame would be re-sent that frame by the
+client after reconnecting, and crash again.
 """
 
 import json
@@ -31,6 +32,42 @@ CLOSE_REMOVED = 4410
 CLOSE_FLOODING = 4429
 MAX_REQUEST_ID_CHARS = 64
 FLOOD_CLOSE_FACTOR = 5  # close when a client sends this many times its allowance
+UNSTORABLE_TEXT = "Text may not hold the character U+0000 or a lone surrogate."
+
+
+class FrameError(CouncilError):
+    """A frame refused before any handler ran; carries its request_id when it had a valid one."""
+
+    def __init__(self, message: str, *, code: str, request_id: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.request_id = request_id
+
+
+def _unstorable(value: str) -> bool:
+    """True for text PostgreSQL refuses (U+0000) or UTF-8 cannot encode (a lone surrogate)."""
+    if "\x00" in value:
+        return True
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _holds_unstorable_text(content: Any) -> bool:
+    """Walk a decoded frame once, without recursion (it may be nested as deep as json allows)."""
+    stack = [content]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _unstorable(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 @dataclass(frozen=True)
@@ -41,23 +78,31 @@ class Command:
 
 
 def parse_command(text: str | None) -> Command:
-    """Parse one client frame; raise CouncilError with a precise code if it is malformed."""
+    """Parse one client frame; raise FrameError with a precise code if it is malformed.
+
+    Text holding U+0000 or a lone surrogate is refused here, anywhere in the frame: it
+    cannot be stored (psycopg2 raises ValueError) nor always sent back (UTF-8).
+    """
     if text is None:
-        raise CouncilError("Binary frames are not accepted.", code="bad_frame")
+        raise FrameError("Binary frames are not accepted.", code="bad_frame")
     try:
         content = json.loads(text)
-    except ValueError as error:
-        raise CouncilError("The frame is not valid JSON.", code="bad_json") from error
+    except (ValueError, RecursionError) as error:  # RecursionError: nested thousands deep
+        raise FrameError("The frame is not valid JSON.", code="bad_json") from error
     if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-        raise CouncilError("A frame is an object with a string 'type'.", code="bad_envelope")
+        raise FrameError("A frame is an object with a string 'type'.", code="bad_envelope")
     request_id = content.get("request_id")
     if request_id is not None and (
         not isinstance(request_id, str) or not 0 < len(request_id) <= MAX_REQUEST_ID_CHARS
     ):
-        raise CouncilError("'request_id' is a string of 1 to 64 characters.", code="bad_envelope")
+        raise FrameError("'request_id' is a string of 1 to 64 characters.", code="bad_envelope")
+    if request_id is not None and _unstorable(request_id):
+        raise FrameError(UNSTORABLE_TEXT, code="bad_frame")
+    if _holds_unstorable_text(content):
+        raise FrameError(UNSTORABLE_TEXT, code="bad_frame", request_id=request_id)
     payload = content.get("payload", {})
     if not isinstance(payload, dict):
-        raise CouncilError("'payload' is an object.", code="bad_envelope")
+        raise FrameError("'payload' is an object.", code="bad_envelope", request_id=request_id)
     return Command(type=content["type"], request_id=request_id, payload=payload)
 
 
@@ -84,14 +129,15 @@ class CouncilConsumer(AsyncWebsocketConsumer):
         await self.leave_all_groups()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        # surrogatepass: a lone surrogate is measured here and refused by parse_command
+        size = len(text_data.encode("utf-8", "surrogatepass")) if text_data is not None else len(bytes_data or b"")
         if size > settings.ROOM_MAX_FRAME_BYTES:
             await self.send_error(None, "frame_too_large", f"Frames are limited to {settings.ROOM_MAX_FRAME_BYTES} bytes.")
             return
         try:
             command = parse_command(text_data)
-        except CouncilError as error:
-            await self.send_error(None, error.code, error.message)
+        except FrameError as error:
+            await self.send_error(error.request_id, error.code, error.message)
             return
         if not await self.within_rate_limit(command):
             return
@@ -99,7 +145,20 @@ class CouncilConsumer(AsyncWebsocketConsumer):
         if handler_name is None:
             await self.send_error(command.request_id, "unknown_type", f"Unknown command {command.type!r}.")
             return
-        await getattr(self, handler_name)(command)
+        await self.run_handler(getattr(self, handler_name), command)
+
+    async def run_handler(self, handler: Callable[[Command], Awaitable[None]], command: Command) -> None:
+        """Run a command's handler; a bug in it is answered, not a crash of the socket (1011).
+
+        Only Exception is caught: CancelledError (a BaseException) must reach the event loop.
+        """
+        try:
+            await handler(command)
+        except Exception:
+            logger.exception("command %s failed", command.type)
+            await self.send_error(
+                command.request_id, "internal", "The server could not carry out this command."
+            )
 
     async def within_rate_limit(self, command: Command) -> bool:
         rate = settings.ROOM_RATE_LIMIT
