@@ -9,6 +9,7 @@ client after reconnecting, and crash again.
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Awaitable
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,11 +29,16 @@ logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_MANY_SOCKETS = 4409
 CLOSE_REMOVED = 4410
 CLOSE_FLOODING = 4429
 MAX_REQUEST_ID_CHARS = 64
 FLOOD_CLOSE_FACTOR = 5  # close when a client sends this many times its allowance
 UNSTORABLE_TEXT = "Text may not hold the character U+0000 or a lone surrogate."
+
+# user id -> sockets that person holds in this process (ROOM_MAX_SOCKETS_PER_PERSON): each
+# costs a presence row and a snapshot, and one account once opened 100 in 5 s.
+_sockets_per_person: Counter[int] = Counter()
 
 
 class FrameError(CouncilError):
@@ -114,7 +120,31 @@ class CouncilConsumer(AsyncWebsocketConsumer):
 
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self.joined_groups: list[str] = []
+        self.socket_place: int | None = None
         await super().websocket_connect(message)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        try:
+            await super().websocket_disconnect(message)
+        finally:  # whatever disconnect() raised, the place is given back
+            self.release_socket_place()
+
+    def take_socket_place(self) -> bool:
+        """Count this socket against its person's ROOM_MAX_SOCKETS_PER_PERSON; False when full."""
+        user_id = self.scope["user"].pk
+        if _sockets_per_person[user_id] >= settings.ROOM_MAX_SOCKETS_PER_PERSON:
+            return False
+        _sockets_per_person[user_id] += 1
+        self.socket_place = user_id
+        return True
+
+    def release_socket_place(self) -> None:
+        if self.socket_place is None:
+            return
+        _sockets_per_person[self.socket_place] -= 1
+        if _sockets_per_person[self.socket_place] <= 0:
+            del _sockets_per_person[self.socket_place]
+        self.socket_place = None
 
     async def join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 
 from council.core.consumers import CLOSE_FORBIDDEN
 from council.core.consumers import CLOSE_REMOVED
+from council.core.consumers import CLOSE_TOO_MANY_SOCKETS
 from council.core.consumers import CLOSE_UNAUTHENTICATED
 from council.core.consumers import Command
 from council.core.consumers import CouncilConsumer
@@ -72,6 +73,9 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         await self.accept()  # accept first, so the browser can read why it was refused
         if not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        if not self.take_socket_place():  # before any presence row or snapshot
+            await self.close(code=CLOSE_TOO_MANY_SOCKETS)
             return
         query = self.scope.get("query_string", b"")
         last_room = _query_int(query, "room")

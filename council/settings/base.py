@@ -198,6 +198,7 @@ ROOM_RESYNC_MAX = env.int("ROOM_RESYNC_MAX", default=1000)
 ROOM_PRESENCE_LIST_MAX = env.int("ROOM_PRESENCE_LIST_MAX", default=200)
 ROOM_PRESENCE_COALESCE_SECONDS = env.float("ROOM_PRESENCE_COALESCE_SECONDS", default=0.5)
 ROOM_PRESENCE_TTL_SECONDS = env.int("ROOM_PRESENCE_TTL_SECONDS", default=90)
+ROOM_MAX_SOCKETS_PER_PERSON = env.int("ROOM_MAX_SOCKETS_PER_PERSON", default=10)  # per process; then 4409
 
 # Video in live rooms (docs/media.md): media workers, ICE, followers.
 MEDIA_ICE_SERVERS = env.json("MEDIA_ICE_SERVERS", default=[])  # [{"urls", "username", "credential"}]
