@@ -169,21 +169,21 @@ class CouncilConsumer(AsyncWebsocketConsumer):
         except FrameError as error:
             await self.send_error(error.request_id, error.code, error.message)
             return
-        if not await self.within_rate_limit(command):
-            return
-        handler_name = self.commands.get(command.type)
-        if handler_name is None:
-            await self.send_error(command.request_id, "unknown_type", f"Unknown command {command.type!r}.")
-            return
-        await self.run_handler(getattr(self, handler_name), command)
+        await self.dispatch_command(command)
 
-    async def run_handler(self, handler: Callable[[Command], Awaitable[None]], command: Command) -> None:
-        """Run a command's handler; a bug in it is answered, not a crash of the socket (1011).
+    async def dispatch_command(self, command: Command) -> None:
+        """Rate-limit and run a command; a failure is answered, not a crash of the socket (1011).
 
         Only Exception is caught: CancelledError (a BaseException) must reach the event loop.
         """
         try:
-            await handler(command)
+            if not await self.within_rate_limit(command):
+                return
+            handler_name = self.commands.get(command.type)
+            if handler_name is None:
+                await self.send_error(command.request_id, "unknown_type", f"Unknown command {command.type!r}.")
+                return
+            await getattr(self, handler_name)(command)
         except Exception:
             logger.exception("command %s failed", command.type)
             await self.send_error(

@@ -9,6 +9,7 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
+from council.core import ratelimit
 from council.rooms import services
 from council.rooms.models import Message
 from tests.helpers import answer_to
@@ -125,5 +126,21 @@ async def test_an_unexpected_failure_is_an_internal_error_and_is_logged(room, me
     }
     failures = [r for r in caplog.records if r.exc_info and r.exc_info[0] is RuntimeError]
     assert [r.getMessage() for r in failures] == ["command rooms.raise_hand failed"]
+    await _still_usable(alice, room)
+    await alice.disconnect()
+
+
+async def test_a_failing_rate_limiter_is_an_internal_error(room, member, monkeypatch):
+    alice, _ = await connect(room_path(room.pk), user=member)
+
+    def cache_is_down(key, rate):
+        raise ConnectionError("the cache went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ratelimit, "hit", cache_is_down)
+        await alice.send_json_to(command("rooms.send_message", "r1", text="Bonjour"))
+        frame = await answer_to(alice, "r1")
+
+    assert (frame["type"], frame["payload"]["code"]) == ("error", "internal")
     await _still_usable(alice, room)
     await alice.disconnect()
