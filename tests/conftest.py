@@ -8,6 +8,7 @@ from channels.layers import channel_layers
 from django.utils import translation
 from pytest_factoryboy import register
 
+from council.core import consumers
 from council.councils.models import Council
 from council.councils.models import Role
 from council.councils.services import role_grant
@@ -58,6 +59,7 @@ def _fresh_realtime_state():
     yield
     channel_layers.backends.clear()
     presence._pending.clear()
+    consumers._sockets_per_person.clear()  # a test that never closed its sockets
     presence._last_count.clear()
     presence._local_channels.clear()
     presence._heartbeat = None

@@ -3,11 +3,13 @@
 Frames in both directions share one envelope: ``{"type", "request_id", "payload"}``.
 A client command is answered by ``ack`` or ``error`` carrying its ``request_id``.
 Bad input never raises out of the consumer and never closes the socket unless the
-client keeps flooding.
+client keeps flooding: a socket closed by a frame would be re-sent that frame by the
+client after reconnecting, and crash again.
 """
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Awaitable
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,10 +29,51 @@ logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_MANY_SOCKETS = 4409
 CLOSE_REMOVED = 4410
 CLOSE_FLOODING = 4429
 MAX_REQUEST_ID_CHARS = 64
 FLOOD_CLOSE_FACTOR = 5  # close when a client sends this many times its allowance
+UNSTORABLE_TEXT = "Text may not hold the character U+0000 or a lone surrogate."
+
+# user id -> sockets that person holds in this process (ROOM_MAX_SOCKETS_PER_PERSON): each
+# costs a presence row and a snapshot, and one account once opened 100 in 5 s.
+_sockets_per_person: Counter[int] = Counter()
+
+
+class FrameError(CouncilError):
+    """A frame refused before any handler ran; carries its request_id when it had a valid one."""
+
+    def __init__(self, message: str, *, code: str, request_id: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.request_id = request_id
+
+
+def _unstorable(value: str) -> bool:
+    """True for text PostgreSQL refuses (U+0000) or UTF-8 cannot encode (a lone surrogate)."""
+    if "\x00" in value:
+        return True
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _holds_unstorable_text(content: Any) -> bool:
+    """Walk a decoded frame once, without recursion (it may be nested as deep as json allows)."""
+    stack = [content]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _unstorable(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 @dataclass(frozen=True)
@@ -41,23 +84,31 @@ class Command:
 
 
 def parse_command(text: str | None) -> Command:
-    """Parse one client frame; raise CouncilError with a precise code if it is malformed."""
+    """Parse one client frame; raise FrameError with a precise code if it is malformed.
+
+    Text holding U+0000 or a lone surrogate is refused here, anywhere in the frame: it
+    cannot be stored (psycopg2 raises ValueError) nor always sent back (UTF-8).
+    """
     if text is None:
-        raise CouncilError("Binary frames are not accepted.", code="bad_frame")
+        raise FrameError("Binary frames are not accepted.", code="bad_frame")
     try:
         content = json.loads(text)
-    except ValueError as error:
-        raise CouncilError("The frame is not valid JSON.", code="bad_json") from error
+    except (ValueError, RecursionError) as error:  # RecursionError: nested thousands deep
+        raise FrameError("The frame is not valid JSON.", code="bad_json") from error
     if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-        raise CouncilError("A frame is an object with a string 'type'.", code="bad_envelope")
+        raise FrameError("A frame is an object with a string 'type'.", code="bad_envelope")
     request_id = content.get("request_id")
     if request_id is not None and (
         not isinstance(request_id, str) or not 0 < len(request_id) <= MAX_REQUEST_ID_CHARS
     ):
-        raise CouncilError("'request_id' is a string of 1 to 64 characters.", code="bad_envelope")
+        raise FrameError("'request_id' is a string of 1 to 64 characters.", code="bad_envelope")
+    if request_id is not None and _unstorable(request_id):
+        raise FrameError(UNSTORABLE_TEXT, code="bad_frame")
+    if _holds_unstorable_text(content):
+        raise FrameError(UNSTORABLE_TEXT, code="bad_frame", request_id=request_id)
     payload = content.get("payload", {})
     if not isinstance(payload, dict):
-        raise CouncilError("'payload' is an object.", code="bad_envelope")
+        raise FrameError("'payload' is an object.", code="bad_envelope", request_id=request_id)
     return Command(type=content["type"], request_id=request_id, payload=payload)
 
 
@@ -69,7 +120,31 @@ class CouncilConsumer(AsyncWebsocketConsumer):
 
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self.joined_groups: list[str] = []
+        self.socket_place: int | None = None
         await super().websocket_connect(message)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        try:
+            await super().websocket_disconnect(message)
+        finally:  # whatever disconnect() raised, the place is given back
+            self.release_socket_place()
+
+    def take_socket_place(self) -> bool:
+        """Count this socket against its person's ROOM_MAX_SOCKETS_PER_PERSON; False when full."""
+        user_id = self.scope["user"].pk
+        if _sockets_per_person[user_id] >= settings.ROOM_MAX_SOCKETS_PER_PERSON:
+            return False
+        _sockets_per_person[user_id] += 1
+        self.socket_place = user_id
+        return True
+
+    def release_socket_place(self) -> None:
+        if self.socket_place is None:
+            return
+        _sockets_per_person[self.socket_place] -= 1
+        if _sockets_per_person[self.socket_place] <= 0:
+            del _sockets_per_person[self.socket_place]
+        self.socket_place = None
 
     async def join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)
@@ -84,22 +159,36 @@ class CouncilConsumer(AsyncWebsocketConsumer):
         await self.leave_all_groups()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        # surrogatepass: a lone surrogate is measured here and refused by parse_command
+        size = len(text_data.encode("utf-8", "surrogatepass")) if text_data is not None else len(bytes_data or b"")
         if size > settings.ROOM_MAX_FRAME_BYTES:
             await self.send_error(None, "frame_too_large", f"Frames are limited to {settings.ROOM_MAX_FRAME_BYTES} bytes.")
             return
         try:
             command = parse_command(text_data)
-        except CouncilError as error:
-            await self.send_error(None, error.code, error.message)
+        except FrameError as error:
+            await self.send_error(error.request_id, error.code, error.message)
             return
-        if not await self.within_rate_limit(command):
-            return
-        handler_name = self.commands.get(command.type)
-        if handler_name is None:
-            await self.send_error(command.request_id, "unknown_type", f"Unknown command {command.type!r}.")
-            return
-        await getattr(self, handler_name)(command)
+        await self.dispatch_command(command)
+
+    async def dispatch_command(self, command: Command) -> None:
+        """Rate-limit and run a command; a failure is answered, not a crash of the socket (1011).
+
+        Only Exception is caught: CancelledError (a BaseException) must reach the event loop.
+        """
+        try:
+            if not await self.within_rate_limit(command):
+                return
+            handler_name = self.commands.get(command.type)
+            if handler_name is None:
+                await self.send_error(command.request_id, "unknown_type", f"Unknown command {command.type!r}.")
+                return
+            await getattr(self, handler_name)(command)
+        except Exception:
+            logger.exception("command %s failed", command.type)
+            await self.send_error(
+                command.request_id, "internal", "The server could not carry out this command."
+            )
 
     async def within_rate_limit(self, command: Command) -> bool:
         rate = settings.ROOM_RATE_LIMIT

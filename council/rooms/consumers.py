@@ -1,5 +1,6 @@
 """The live room socket: snapshot on connect, commands to services, events relayed."""
 
+import re
 from collections.abc import Awaitable
 from collections.abc import Callable
 from typing import Any
@@ -7,6 +8,7 @@ from urllib.parse import parse_qs
 
 from council.core.consumers import CLOSE_FORBIDDEN
 from council.core.consumers import CLOSE_REMOVED
+from council.core.consumers import CLOSE_TOO_MANY_SOCKETS
 from council.core.consumers import CLOSE_UNAUTHENTICATED
 from council.core.consumers import Command
 from council.core.consumers import CouncilConsumer
@@ -45,6 +47,15 @@ def _query_int(query_string: bytes, key: str) -> int | None:
     return int(values[0]) if values and values[0].isdigit() else None
 
 
+TAB_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def _query_tab(query_string: bytes) -> str:
+    """The page's id (client.js makes one per page load), or "" if missing or malformed."""
+    values = parse_qs(query_string.decode(errors="replace")).get("tab")
+    return values[0] if values and TAB_ID.fullmatch(values[0]) else ""
+
+
 class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
     hidden = False  # in the room without appearing in its presence (a facilitator listening in)
 
@@ -73,8 +84,12 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         if not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        if not self.take_socket_place():  # before any presence row or snapshot
+            await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+            return
         query = self.scope.get("query_string", b"")
         last_room = _query_int(query, "room")
+        self.tab = _query_tab(query)
         # One unit of work: the permission lookups of the join and of the snapshot are read
         # once (the memo reaches every database_sync_to_async call below through the context).
         with remembered():
@@ -85,6 +100,10 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
                 await self.close(code=CLOSE_FORBIDDEN)
                 return
             presence.track(self.channel_name, self.room_id)
+            for ghost_room_id in await self.run_sync(
+                services.presence_forget_tab, actor=self.user, tab=self.tab, channel_name=self.channel_name
+            ) - {self.room_id}:  # this room's summary follows the connect anyway
+                presence.schedule_broadcast(ghost_room_id)
             await self.join(events.room_group(self.room_id))  # subscribe before the snapshot
             await self.join(user_group(self.user.pk))
             await self.joined()
@@ -95,7 +114,13 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
 
     async def enter_room(self, room_id: int, *, hidden: bool = False) -> None:
         """Record this socket's presence in a room as it connects (raises AccessDenied)."""
-        entry = Entry(actor=self.user, channel_name=self.channel_name, room_id=room_id, hidden=hidden)
+        entry = Entry(
+            actor=self.user,
+            channel_name=self.channel_name,
+            room_id=room_id,
+            hidden=hidden,
+            tab=getattr(self, "tab", ""),
+        )
         if (await self.run_sync(self.enter_rooms, [entry]))[0] is None:
             raise AccessDenied(entry.perm)
 
@@ -165,12 +190,24 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         presence.track(self.channel_name, room_id)
 
     async def disconnect(self, code: int) -> None:
-        await super().disconnect(code)
-        if getattr(self, "room_id", None) is not None and self.user.is_authenticated:
-            presence.untrack(self.channel_name)
-            await self.media_disconnect()
+        """Delete this socket's presence first, then leave the call and the groups.
+
+        The channel layer (Redis) may be down: its failure must not keep the row, which
+        would show the person present until the TTL (sockets closing during a Redis
+        outage left 108 to 115 rows behind).
+        """
+        if getattr(self, "socket_place", None) is None:  # refused before entering (4401, 4409)
+            await super().disconnect(code)
+            return
+        presence.untrack(self.channel_name)
+        try:
             await self.run_sync(services.room_leave, channel_name=self.channel_name)
             presence.schedule_broadcast(self.room_id)
+        finally:
+            try:
+                await self.media_disconnect()
+            finally:
+                await super().disconnect(code)
 
     async def send_snapshot(self, since_seq: int | None) -> None:
         await self.send_built_snapshot(await self.run_sync(self.build_snapshot, since_seq))

@@ -87,6 +87,12 @@ class Presence(models.Model):
     hidden = models.BooleanField(
         default=False, help_text="A facilitator listening in, not shown as a participant."
     )
+    tab = models.CharField(
+        max_length=32,
+        blank=True,
+        default="",
+        help_text="The page's id (one per page load): its next socket replaces this row if it died.",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["room", "seen_at"])]

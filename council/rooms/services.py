@@ -162,6 +162,7 @@ class Entry:
     hidden: bool = False
     perm: str = "rooms.join_room"
     previous_room_id: int | None = None
+    tab: str = ""  # the page's id (RoomConsumer.connect): kept when the socket moves
 
 
 @transaction.atomic
@@ -185,12 +186,19 @@ def rooms_join(*, entries: list[Entry]) -> list[Room | None]:
     )
     Presence.objects.bulk_create(
         [
-            Presence(room=room, user=entry.actor, channel_name=entry.channel_name, seen_at=now, hidden=entry.hidden)
+            Presence(
+                room=room,
+                user=entry.actor,
+                channel_name=entry.channel_name,
+                seen_at=now,
+                hidden=entry.hidden,
+                tab=entry.tab,
+            )
             for entry, room in pairs
         ],
         update_conflicts=True,
         unique_fields=["channel_name"],
-        update_fields=["room", "user", "seen_at", "hidden"],
+        update_fields=["room", "user", "seen_at", "hidden"],  # not tab: moves do not carry it
     )
     return admitted
 
@@ -208,6 +216,21 @@ def room_join(
 
 def room_leave(*, channel_name: str) -> None:
     Presence.objects.filter(channel_name=channel_name).delete()
+
+
+def presence_forget_tab(*, actor, tab: str, channel_name: str) -> set[int]:
+    """Delete the rows the page `tab` of `actor` left behind with sockets other than this one.
+
+    A page has one socket at a time: another row of the same page belongs to a socket that
+    died with its process (nobody deleted it). Returns the rooms it was in, to be told.
+    """
+    if not tab:
+        return set()
+    ghosts = Presence.objects.filter(user=actor, tab=tab).exclude(channel_name=channel_name)
+    rooms = set(ghosts.values_list("room_id", flat=True))
+    if rooms:
+        ghosts.delete()
+    return rooms
 
 
 def presence_touch(*, channel_names: list[str]) -> None:

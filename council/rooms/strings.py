@@ -10,6 +10,9 @@ def room_strings() -> dict[str, str]:
         "reconnecting": _("Connection lost. Reconnecting in %(seconds)s s…"),
         "closed_4401": _("Your session has expired. Log in again to rejoin."),
         "closed_4403": _("You no longer have access to this room."),
+        "closed_4409": _(
+            "You have too many connections open to Council. Close other tabs, then reload the page."
+        ),
         "closed_4410": _("A facilitator removed you from this room."),
         "closed_4429": _("Too many messages: the connection was closed. Reload the page."),
         "joined": _("%(name)s joined the room."),
@@ -40,6 +43,7 @@ def room_strings() -> dict[str, str]:
         "cannot_write_resident": _("Residents follow this room; the chat is open to members."),
         "empty_message": _("Write a message first."),
         "error": _("Error: %(message)s"),
+        "undelivered": _("The server did not answer. Reload the page to try again."),
         "more_people": _("and %(count)s more"),
         "role_administrator": _("Administrator"),
         "role_facilitator": _("Facilitator"),

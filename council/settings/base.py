@@ -210,7 +210,11 @@ ROOM_HISTORY_ON_JOIN = env.int("ROOM_HISTORY_ON_JOIN", default=100)
 ROOM_RESYNC_MAX = env.int("ROOM_RESYNC_MAX", default=1000)
 ROOM_PRESENCE_LIST_MAX = env.int("ROOM_PRESENCE_LIST_MAX", default=200)
 ROOM_PRESENCE_COALESCE_SECONDS = env.float("ROOM_PRESENCE_COALESCE_SECONDS", default=0.5)
-ROOM_PRESENCE_TTL_SECONDS = env.int("ROOM_PRESENCE_TTL_SECONDS", default=90)
+# A live socket's row is refreshed every TTL/3 (one UPDATE per process); the row of a socket
+# whose process was killed leaves the summaries within TTL, and is announced gone by a
+# surviving process's heartbeat within TTL + TTL/3 (plus the coalescing delay).
+ROOM_PRESENCE_TTL_SECONDS = env.int("ROOM_PRESENCE_TTL_SECONDS", default=45)
+ROOM_MAX_SOCKETS_PER_PERSON = env.int("ROOM_MAX_SOCKETS_PER_PERSON", default=10)  # per process; then 4409
 
 # Video in live rooms (docs/media.md): media workers, ICE, followers.
 MEDIA_ICE_SERVERS = env.json("MEDIA_ICE_SERVERS", default=[])  # [{"urls", "username", "credential"}]

@@ -27,6 +27,7 @@ from typing import Any
 
 from channels.layers import get_channel_layer
 from django.conf import settings
+from redis.exceptions import RedisError
 
 from council.core.errors import CouncilError
 from council.core.realtime import group_message
@@ -37,6 +38,9 @@ logger = logging.getLogger(__name__)
 
 REPLY = "rooms.media_reply"
 COMMAND = "media.command"
+# What the channel layer raises while Redis is away (killed, restarting, unreachable).
+REDIS_AWAY = (RedisError, OSError, TimeoutError)
+RECEIVE_BACKOFF_MAX_SECONDS = 2.0
 
 
 class MediaError(CouncilError):
@@ -158,8 +162,7 @@ class MediaWorker:
     async def start(self) -> None:
         """Announce this worker (live at once) and start receiving; returns when it is listening."""
         self.loop = asyncio.get_running_loop()
-        await self.layer.group_add(assignment.MEDIA_WORKERS_GROUP, self.channel)
-        await assignment.store().heartbeat(self.worker_id, [])
+        await self._announce()
         self._main = [
             self.loop.create_task(self._receive_loop()),
             self.loop.create_task(self._heartbeat_loop()),
@@ -191,9 +194,44 @@ class MediaWorker:
             except Exception:  # Redis away for a moment: the next beat will do
                 logger.exception("media worker heartbeat failed")
 
+    async def _announce(self) -> None:
+        """Join the workers' group and the live list (again after Redis restarted empty)."""
+        await self.layer.group_add(assignment.MEDIA_WORKERS_GROUP, self.channel)
+        await assignment.store().heartbeat(self.worker_id, list(self.rooms))
+
+    async def _reconnect(self) -> None:
+        """Drop the layer's pooled connections, then announce this worker again.
+
+        A pooled connection the restarted server closed is not noticed before use: the
+        first reply sent after the outage failed with "Connection closed by server" (seen
+        in tests/media_signalling/test_worker_redis_outage.py) and its command timed out.
+        """
+        if hasattr(self.layer, "close_pools"):  # channels-redis; not the in-memory layer
+            await self.layer.close_pools()
+        await self._announce()
+
     async def _receive_loop(self) -> None:
+        """Receive commands for ever; Redis going away pauses it, with back-off, but never ends it.
+
+        An exception escaping here used to end `python -m council.rooms.media`, and video
+        stayed down until someone restarted it. A Redis restarted without persistence has
+        forgotten the group and the live list: the worker joins them again first.
+        """
+        failures = 0
         while True:
-            message = await self.layer.receive(self.channel)
+            try:
+                if failures:
+                    await self._reconnect()
+                message = await self.layer.receive(self.channel)
+            except REDIS_AWAY as error:
+                failures += 1
+                if failures == 1:
+                    logger.warning("media worker %s lost Redis (%r); retrying", self.worker_id, error)
+                await asyncio.sleep(min(RECEIVE_BACKOFF_MAX_SECONDS, 0.05 * 2**failures))
+                continue
+            if failures:
+                logger.warning("media worker %s receives again after %d attempts", self.worker_id, failures)
+                failures = 0
             task = asyncio.get_running_loop().create_task(self.handle(message))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)

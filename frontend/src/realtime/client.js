@@ -3,9 +3,22 @@
 // Every frame is {type, request_id, payload}. send() resolves on the server's `ack`
 // and rejects on its `error`. Commands not yet acknowledged when the socket drops
 // are sent again after reconnecting, with the same request_id, which the server
-// uses to apply them only once. Close codes 4401, 4403, 4410 and 4429 are final.
+// uses to apply them only once; a command sent on MAX_SENDS connections without an
+// answer is given up (rejected with code "undelivered"), so a command that kills the
+// socket cannot loop forever. Close codes 4401, 4403, 4409 (too many sockets for this
+// person), 4410 and 4429 are final (docs/asyncapi.yaml, "Close codes").
+//
+// Each page load has its own `tab` id, sent with every connection: the server drops
+// the presence left behind by this page's previous socket if its process died.
 
-const FINAL_CLOSE_CODES = new Set([4401, 4403, 4410, 4429]);
+const FINAL_CLOSE_CODES = new Set([4401, 4403, 4409, 4410, 4429]);
+const MAX_SENDS = 3;
+
+function randomTabId() {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 export class RealtimeClient {
   constructor(path, { onEvent, onStatus, query = () => ({}) }) {
@@ -13,17 +26,20 @@ export class RealtimeClient {
     this.onEvent = onEvent;
     this.onStatus = onStatus;
     this.query = query;
-    this.pending = new Map(); // request_id -> {frame, resolve, reject}
+    this.pending = new Map(); // request_id -> {frame, resolve, reject, sends}
     this.attempt = 0;
     this.counter = 0;
     this.closedForGood = false;
     this.prefix = Math.random().toString(36).slice(2, 10);
+    this.tab = randomTabId();
   }
 
   url() {
     const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
     const params = new URLSearchParams(
-      Object.entries(this.query()).filter(([, v]) => v !== null && v !== undefined),
+      Object.entries({ ...this.query(), tab: this.tab }).filter(
+        ([, v]) => v !== null && v !== undefined,
+      ),
     );
     const search = params.toString() ? `?${params}` : "";
     return `${scheme}//${window.location.host}${this.path}${search}`;
@@ -36,7 +52,7 @@ export class RealtimeClient {
     socket.addEventListener("open", () => {
       this.attempt = 0;
       this.onStatus({ state: "open" });
-      for (const { frame } of this.pending.values()) socket.send(frame);
+      for (const [requestId, waiting] of this.pending) this.resend(socket, requestId, waiting);
     });
     socket.addEventListener("message", (event) => this.receive(event.data));
     socket.addEventListener("close", (event) => this.closed(event.code));
@@ -77,13 +93,30 @@ export class RealtimeClient {
     setTimeout(() => this.connect(), delay);
   }
 
+  resend(socket, requestId, waiting) {
+    if (waiting.sends >= MAX_SENDS) {
+      this.pending.delete(requestId);
+      waiting.reject({
+        code: "undelivered",
+        message: `The server did not answer this command after ${MAX_SENDS} attempts.`,
+      });
+      return;
+    }
+    waiting.sends += 1;
+    socket.send(waiting.frame);
+  }
+
   send(type, payload = {}) {
     this.counter += 1;
     const requestId = `${this.prefix}-${this.counter}`;
     const frame = JSON.stringify({ type, request_id: requestId, payload });
     return new Promise((resolve, reject) => {
-      this.pending.set(requestId, { frame, resolve, reject });
-      if (this.socket && this.socket.readyState === WebSocket.OPEN) this.socket.send(frame);
+      const waiting = { frame, resolve, reject, sends: 0 };
+      this.pending.set(requestId, waiting);
+      if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+        waiting.sends += 1;
+        this.socket.send(frame);
+      }
     });
   }
 }

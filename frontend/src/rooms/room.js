@@ -82,7 +82,8 @@ function alertUser(text) {
 }
 
 function commandFailed(error) {
-  if (error && error.code !== "closed") alertUser(fmt(t.error, { message: error.message }));
+  if (error && error.code === "undelivered") alertUser(t.undelivered);
+  else if (error && error.code !== "closed") alertUser(fmt(t.error, { message: error.message }));
 }
 
 // Room events carry their room: one still in flight from the room we just left is dropped.
