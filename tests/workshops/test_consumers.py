@@ -8,6 +8,7 @@ from channels.db import database_sync_to_async
 
 from council.rooms.models import Presence
 from council.rooms.selectors import presence_summary
+from council.workshops import deadlines
 from council.workshops import services
 from council.workshops.models import Assignment
 from council.workshops.models import LogEntry
@@ -566,6 +567,20 @@ async def test_with_no_facilitator_connected_the_session_closes_on_time_and_ever
     assert await _in_db(
         lambda: LogEntry.objects.filter(session=session, kind=LogEntry.Kind.CLOSED).count()
     ) == 1
+
+
+async def test_a_meeting_socket_starts_the_sweep_only_where_the_server_sweeps(room, members, settings):
+    settings.DEADLINE_SWEEP_IN_SERVER = False
+    first, _ = await connect(room_path(room.pk), user=members[0])
+    without = deadlines._sweep
+    settings.DEADLINE_SWEEP_IN_SERVER = True
+    second, _ = await connect(room_path(room.pk), user=members[1])
+    sweep = deadlines._sweep
+    await _disconnect(first, second)
+
+    assert without is None
+    assert sweep is not None
+    assert not sweep.task.done()
 
 
 # ---------------------------------------------------------------- bad commands

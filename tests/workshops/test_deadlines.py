@@ -187,3 +187,80 @@ def test_the_next_deadline_is_the_next_warning_then_the_end_then_the_return(
 
     assert (first, then, last) == (ends_at - timedelta(seconds=300), ends_at, closes_at)
     assert deadlines.deadline_next() is None
+
+
+def test_with_workers_each_coming_moment_gets_a_task_and_nothing_runs_in_the_server(
+    running, facilitator, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.DEADLINE_SWEEP_IN_SERVER = False
+    queued = []
+    monkeypatch.setattr(
+        "council.workshops.tasks.deadlines_apply_task.apply_async",
+        lambda **options: queued.append((options["eta"], options["expires"])),
+    )
+    woken = []
+    monkeypatch.setattr(deadlines, "sweep_wake", lambda: woken.append(True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.timer_set(actor=facilitator, session_id=running.pk, seconds_left=120)
+    ends_at = WorkshopSession.objects.get(pk=running.pk).ends_at
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_close(actor=facilitator, session_id=running.pk, grace_seconds=30)
+    closes_at = WorkshopSession.objects.get(pk=running.pk).closes_at
+
+    minute = timedelta(minutes=1)
+    assert queued == [
+        (ends_at - timedelta(seconds=60), ends_at),  # the 1-minute warning (5 minutes is behind)
+        (ends_at, ends_at + minute),
+        (closes_at, closes_at + minute),
+    ]
+    assert woken == []
+
+
+def test_in_the_server_a_deadline_set_wakes_the_sweep_and_queues_no_task(
+    running, facilitator, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.DEADLINE_SWEEP_IN_SERVER = True
+    queued = []
+    monkeypatch.setattr(
+        "council.workshops.tasks.deadlines_apply_task.apply_async", lambda **o: queued.append(o)
+    )
+    woken = []
+    monkeypatch.setattr(deadlines, "sweep_wake", lambda: woken.append(True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_close(actor=facilitator, session_id=running.pk, grace_seconds=30)
+
+    assert (woken, queued) == ([True], [])
+
+
+@pytest.mark.parametrize(
+    ("environment", "in_server"),
+    [
+        ({}, "True"),  # the embedded default: no Redis, eager tasks
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "False"),  # workers and `celery beat`
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0", "DEADLINE_SWEEP_IN_SERVER": "true"}, "True"),
+    ],
+)
+def test_where_the_sweep_runs_by_default(environment, in_server):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("REDIS_URL", "CELERY_TASK_ALWAYS_EAGER", "DEADLINE_SWEEP_IN_SERVER")
+    }
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEADLINE_SWEEP_IN_SERVER, s.CELERY_BEAT_SCHEDULE['workshops-deadlines']['task'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "council.settings.base", **environment},
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True,
+    )  # fmt: skip
+
+    assert result.stdout.split() == [in_server, "council.workshops.tasks.deadlines_apply"]

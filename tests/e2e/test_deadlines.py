@@ -1,8 +1,9 @@
-"""A workshop deadline holds with real Celery processes, even when its worker is killed and replaced.
+"""Workshop deadlines applied by real server processes, with nobody facilitating connected.
 
-The deadline's own `eta` task is held, unacknowledged, by the worker that fetched it; once
-that worker is killed, Redis gives the task to another only after the visibility timeout
-(an hour). The beat sweep is what applies the deadline on time regardless.
+With Celery workers, the deadline's own `eta` task is held, unacknowledged, by the worker
+that fetched it; once that worker is killed, Redis gives the task to another only after the
+visibility timeout (an hour). The beat sweep is what applies the deadline on time regardless.
+In the embedded default (no Redis, eager tasks), the Daphne process sweeps by itself.
 """
 
 import asyncio
@@ -16,13 +17,16 @@ from pathlib import Path
 import pytest
 import redis
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels_redis.core import RedisChannelLayer
 from kombu import pools as kombu_pools
 
 from council import celery_app
+from council.accounts.models import User
 from council.workshops import services
 from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
+from tests.e2e.conftest import Meeting
 from tests.e2e.conftest import random_id
 from tests.e2e.servers import BIN
 from tests.e2e.servers import ROOT
@@ -220,3 +224,48 @@ def test_a_closing_countdown_ends_on_time_after_its_worker_is_killed_and_replace
     assert (stored.status, stored.closed_at) == ("closed", closes_at)
     assert "deadlines_apply" in celery.log("second")  # the replacement swept
     assert celery.held_until_eta() == held  # while the killed worker's task waits for the visibility timeout
+
+
+@database_sync_to_async
+def _running_session(meeting: Meeting) -> tuple[int, dict[int, int]]:
+    """An open session, Alice in one workshop and Bob in the other; (session id, {person: room})."""
+    facilitator = User.objects.get(pk=meeting.facilitator.user_id)
+    session = services.session_create(
+        actor=facilitator, room_id=meeting.room_id, title="Ateliers",
+        workshops=[{"name": "Atelier 1"}, {"name": "Atelier 2"}],
+    )  # fmt: skip
+    rooms = {}
+    for person, workshop in zip((meeting.alice, meeting.bob), Workshop.objects.filter(session=session), strict=True):
+        services.assignment_set(
+            actor=facilitator, session_id=session.pk, user_id=person.user_id, workshop_id=workshop.pk
+        )
+        rooms[person.user_id] = workshop.room_id
+    services.session_open(actor=facilitator, session_id=session.pk)
+    return session.pk, rooms
+
+
+@database_sync_to_async
+def _close(meeting: Meeting, session_id: int, *, grace_seconds: int) -> None:
+    facilitator = User.objects.get(pk=meeting.facilitator.user_id)
+    services.session_close(actor=facilitator, session_id=session_id, grace_seconds=grace_seconds)
+
+
+async def test_in_the_embedded_default_the_server_process_closes_the_session_on_time(
+    daphne, meeting, room_client
+):
+    (server,) = daphne(1, REDIS_URL="")  # in-memory layer, eager tasks: the sweep runs in Daphne
+    session_id, rooms = await _running_session(meeting)
+    alice = await room_client(server, meeting.alice)
+    bob = await room_client(server, meeting.bob)
+    for client, person in ((alice, meeting.alice), (bob, meeting.bob)):
+        assert (await client.synced())["room"]["id"] == rooms[person.user_id]
+
+    # Closed from another process (this one): the server only finds the deadline in the database.
+    await _close(meeting, session_id, grace_seconds=2)
+    for client in (alice, bob):
+        await client.wait_event("workshops.moved", within=8, room_id=meeting.room_id)
+        closed = await client.wait_event("workshops.session_updated", status="closed")
+        assert closed["payload"]["session_id"] == session_id
+    stored = await database_sync_to_async(WorkshopSession.objects.get)(pk=session_id)
+
+    assert (stored.status, stored.closed_at) == ("closed", stored.closes_at)
