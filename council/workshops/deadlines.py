@@ -61,8 +61,14 @@ def deadline_schedule(*moments: datetime) -> None:
             return
         from council.workshops.tasks import deadlines_apply_task
 
+        # Redis hands out again, every visibility timeout, a task whose eta is further away
+        # (Celery docs, "Using Redis", Visibility timeout caveat): moments that far ahead are
+        # left to the sweep alone.
+        visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+        horizon = timezone.now() + timedelta(seconds=visibility / 2)
         for moment in moments:
-            deadlines_apply_task.apply_async(eta=moment, expires=moment + timedelta(minutes=1))
+            if moment <= horizon:
+                deadlines_apply_task.apply_async(eta=moment, expires=moment + timedelta(minutes=1))
 
     transaction.on_commit(schedule, robust=True)
 

@@ -217,6 +217,26 @@ def test_with_workers_each_coming_moment_gets_a_task_and_nothing_runs_in_the_ser
     assert woken == []
 
 
+def test_with_workers_moments_beyond_half_the_visibility_timeout_are_left_to_the_sweep(
+    running, facilitator, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.DEADLINE_SWEEP_IN_SERVER = False
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    queued = []
+    monkeypatch.setattr(
+        "council.workshops.tasks.deadlines_apply_task.apply_async",
+        lambda **options: queued.append(options["eta"]),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.timer_set(actor=facilitator, session_id=running.pk, seconds_left=2 * 3600)
+    ends_at = WorkshopSession.objects.get(pk=running.pk).ends_at
+
+    # 2 h, and the warnings 5 and 1 minute before, are all beyond 30 minutes.
+    assert queued == []
+    assert deadlines.deadline_next() == ends_at - timedelta(seconds=300)  # the sweep still knows
+
+
 def test_in_the_server_a_deadline_set_wakes_the_sweep_and_queues_no_task(
     running, facilitator, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
