@@ -13,6 +13,7 @@ from council.councils.models import Council
 from council.councils.models import Role
 from council.councils.services import role_grant
 from council.rooms import presence
+from council.workshops import deadlines
 from tests.factories import CouncilFactory
 from tests.factories import MessageFactory
 from tests.factories import RoomFactory
@@ -54,7 +55,7 @@ def captured_events(monkeypatch) -> list[tuple[str, dict[str, Any]]]:
 
 @pytest.fixture(autouse=True)
 def _fresh_realtime_state():
-    """Give each test its own in-memory channel layer and no presence state from earlier tests."""
+    """Give each test its own in-memory channel layer, no presence state and no deadline sweep from earlier tests."""
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
@@ -63,6 +64,9 @@ def _fresh_realtime_state():
     presence._last_count.clear()
     presence._local_channels.clear()
     presence._heartbeat = None
+    if deadlines._sweep is not None and not deadlines._sweep.loop.is_closed():
+        deadlines._sweep.task.cancel()  # the sweep of this test's event loop
+    deadlines._sweep = None
 
 
 @pytest.fixture(autouse=True)

@@ -4,17 +4,14 @@ Sockets open on the plenary room. When workshops open, each socket whose person 
 assigned moves itself into the breakout room (RoomConsumer.switch_room: chat, presence
 and video follow); when the countdown after closing runs out, it moves back. Every
 change of the session reaches every socket whole (`workshops.session_changed`); each
-socket keeps for its person what they may see. Timers run on each socket against the
-deadline the server stored, so every workshop hears its warnings at the same moment.
+socket keeps for its person what they may see. Sockets keep no time: the server applies
+the deadlines (council/workshops/deadlines.py) and sockets relay its warnings and follow
+the session it announces.
 """
 
 import asyncio
 import contextlib
-from datetime import datetime
 from typing import Any
-
-from django.conf import settings
-from django.utils import timezone
 
 from council.core.consumers import Command
 from council.core.errors import AccessDenied
@@ -25,6 +22,7 @@ from council.rooms.models import Room
 from council.rooms.permissions import access_room
 from council.rooms.selectors import room_remembered
 from council.rooms.services import Entry
+from council.workshops import deadlines
 from council.workshops import events
 from council.workshops import selectors
 from council.workshops import services
@@ -70,13 +68,6 @@ def _place_of(payload: dict[str, Any], user_id: int) -> int | None:
 
 def _cofacilitated(payload: dict[str, Any], user_id: int) -> int | None:
     return next((w["id"] for w in payload["workshops"] if (w["cofacilitator"] or {}).get("id") == user_id), None)
-
-
-def _deadline(value: str | None) -> float | None:
-    """Seconds from now until an ISO timestamp (None when there is none)."""
-    if not value:
-        return None
-    return (datetime.fromisoformat(value) - timezone.now()).total_seconds()
 
 
 # Commands that call one service with payload keys as arguments: (service, required, optional).
@@ -127,9 +118,9 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
     # -- joining: the room a socket enters, the meeting group, the snapshot
 
     async def entry_room(self, room_id: int) -> int:
-        self.timers: list[asyncio.TimerHandle] = []
-        # One move of this socket at a time: the countdown's own return and the session's
-        # "closed" announce arrive together, and a second move must see where the first went.
+        deadlines.sweep_start()  # where this process applies the deadlines (embedded default)
+        # One move of this socket at a time: a session announced while a visit or a return is
+        # under way must see where that move went.
         self.moving = asyncio.Lock()
         parent_id = await self.run_sync(
             lambda: Room.objects.filter(pk=room_id).values_list("parent_id", flat=True).first()
@@ -162,10 +153,6 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         snapshot["workshops"] = None if payload is None else self.view_of(payload)
         self.notes_snapshot(snapshot)
         self.agenda_snapshot(snapshot)
-
-    async def snapshot_sent(self, snapshot: dict[str, Any]) -> None:
-        if snapshot["workshops"] is not None:
-            self._schedule(self.session_state)
 
     def view_of(self, payload: dict[str, Any]) -> dict[str, Any]:
         return personal_view(
@@ -204,8 +191,6 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         return rooms
 
     async def disconnect(self, code: int) -> None:
-        for timer in getattr(self, "timers", []):
-            timer.cancel()
         room_id = getattr(self, "room_id", None)
         if room_id is not None and getattr(self, "plenary_id", room_id) != room_id:
             with contextlib.suppress(Exception):
@@ -220,7 +205,6 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         await self.send_event(
             events.SESSION_UPDATED, self.view_of(payload)
         )
-        self._schedule(payload)
         await self.follow(payload)
 
     def _room_of_workshop(self, payload: dict[str, Any], workshop_id: int | None) -> int | None:
@@ -267,40 +251,6 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
                 {"room_id": room_id, "plenary_id": self.plenary_id, "workshop": workshop, "hidden": hidden},
             )
         return moved
-
-    def _schedule(self, payload: dict[str, Any]) -> None:
-        """Warnings before the end, time up, and the return when the countdown runs out."""
-        for timer in self.timers:
-            timer.cancel()
-        self.timers = []
-        loop = asyncio.get_running_loop()
-
-        def later(delay: float | None, action, *, just_passed: float = 0.0) -> None:
-            """Run `action` after `delay` s; also at once if its moment passed less than `just_passed` s ago."""
-            if delay is not None and delay > -just_passed:
-                self.timers.append(loop.call_later(max(delay, 0), lambda: loop.create_task(action())))
-
-        if payload["status"] == "open":
-            ends_in = _deadline(payload["ends_at"])
-            for seconds in settings.WORKSHOP_TIMER_WARNINGS:
-                later(
-                    None if ends_in is None else ends_in - seconds,
-                    lambda s=seconds: self.send_event(
-                        events.TIMER_WARNING,
-                        {"session_id": payload["session_id"], "seconds_left": s, "ends_at": payload["ends_at"]},
-                    ),
-                )
-            # a timer set to 0 ("time is up now") arrives a moment after its own deadline
-            later(ends_in, lambda: self.send_event(events.TIME_UP, {"session_id": payload["session_id"]}), just_passed=2)
-        elif payload["status"] == "closing":
-            later(_deadline(payload["closes_at"]), lambda: self._countdown_over(payload))
-
-    async def _countdown_over(self, payload: dict[str, Any]) -> None:
-        closed = {**payload, "status": "closed"}
-        if getattr(self, "runs", False):  # facilitators' sockets record it; anyone's view is the same
-            with contextlib.suppress(Exception):
-                await self.run_sync(services.session_finish_due, session_id=payload["session_id"])
-        await self.follow(closed)
 
     # -- commands
 
@@ -381,6 +331,8 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
     # -- events for facilitators only, or for everyone
 
     workshops_broadcast_sent = RoomConsumer.forward
+    workshops_timer_warning = RoomConsumer.forward  # sent by the deadline sweep
+    workshops_time_up = RoomConsumer.forward
 
     async def _to_facilitators(self, message: dict[str, Any]) -> None:
         """Facilitators hear every workshop; a co-facilitator hears their own."""

@@ -2,8 +2,8 @@
 
 A workshop session splits a plenary room into workshops; each workshop owns a breakout
 room (a `Room` whose `parent` is the plenary), so chat, presence, hands and video of a
-workshop are those of any room. The session's state is its timestamps: a closing session
-whose `closes_at` has passed is closed, whoever notices first records it.
+workshop are those of any room. The session's deadlines (`ends_at`, `closes_at`) are data:
+the server applies them when due (council/workshops/deadlines.py), whoever is connected.
 """
 
 from django.conf import settings
@@ -51,6 +51,10 @@ class WorkshopSession(models.Model):
     ends_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # What the server already did about `ends_at` (deadlines.py): the smallest warning mark
+    # given (or passed over), and when the time-up was sent.
+    warned_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    time_up_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -72,7 +76,10 @@ class WorkshopSession(models.Model):
         return self.room.council
 
     def effective_status(self, now=None) -> str:
-        """The status at `now`: a closing session past its countdown is closed."""
+        """The status at `now`: a closing session past its countdown is closed.
+
+        The sweep stores it within a second or two; this guards readers meanwhile.
+        """
         now = now or timezone.now()
         if self.status == self.Status.CLOSING and self.closes_at and self.closes_at <= now:
             return self.Status.CLOSED

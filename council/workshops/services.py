@@ -24,6 +24,7 @@ from council.rooms import services as room_services
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
 from council.workshops import assignment as draw
+from council.workshops import deadlines
 from council.workshops import events
 from council.workshops.models import Assignment
 from council.workshops.models import HelpRequest
@@ -485,6 +486,7 @@ def session_open(*, actor, session_id: int) -> dict[str, Any]:
     session.opened_at = now
     session.ends_at = now + timedelta(seconds=session.duration_seconds)
     session.closes_at = session.closed_at = None
+    deadlines.deadlines_reset(session, now=now)
     session.save()
     _log(session, LogEntry.Kind.OPENED, actor=actor)
     announce(session)
@@ -505,26 +507,18 @@ def session_close(*, actor, session_id: int, grace_seconds: int | None = None) -
     _log(session, LogEntry.Kind.CLOSING, actor=actor)
     if session.grace_seconds == 0:
         _finish(session)
+    else:
+        deadlines.deadline_schedule(session.closes_at)
     announce(session)
     return {}
 
 
 def _finish(session: WorkshopSession) -> None:
+    """Record the end of a session (at its countdown's end); the caller announces it."""
     session.status = Status.CLOSED
     session.closed_at = session.closes_at or timezone.now()
     session.save(update_fields=["status", "closed_at"])
     _log(session, LogEntry.Kind.CLOSED)
-
-
-@transaction.atomic
-def session_finish_due(*, session_id: int) -> bool:
-    """Record that a closing session's countdown ran out (idempotent; any socket may ask)."""
-    session = WorkshopSession.objects.select_for_update().filter(pk=session_id).first()
-    if session is None or session.status != Status.CLOSING or session.is_running:
-        return False
-    _finish(session)
-    announce(session)
-    return True
 
 
 @transaction.atomic
@@ -581,8 +575,10 @@ def timer_set(*, actor, session_id: int, seconds_left: int) -> dict[str, Any]:
         raise InvalidInput(_("These workshops are not open."))
     if isinstance(seconds_left, bool) or not isinstance(seconds_left, int) or not 0 <= seconds_left <= 8 * 3600:
         raise InvalidInput(_("The time left is between 0 and 8 hours."))
-    session.ends_at = timezone.now() + timedelta(seconds=seconds_left)
-    session.save(update_fields=["ends_at"])
+    now = timezone.now()
+    session.ends_at = now + timedelta(seconds=seconds_left)
+    deadlines.deadlines_reset(session, now=now)
+    session.save(update_fields=["ends_at", "warned_seconds", "time_up_sent_at"])
     _log(session, LogEntry.Kind.TIMER, actor=actor, text=str(seconds_left))
     announce(session)
     return {}

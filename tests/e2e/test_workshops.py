@@ -265,6 +265,7 @@ async def test_workshops_split_the_meeting_chat_and_video_and_bring_it_back(
         1,
         MEDIA_KEY_PREFIX=media_key_prefix,
         WORKSHOP_TIMER_WARNINGS=str(WARNING_SECONDS),
+        DEADLINE_SWEEP_IN_SERVER="true",  # no Celery beat runs here: Daphne applies the deadlines
         ROOM_RATE_LIMIT="1000/10",
         **MEDIA_ENV,
     )

@@ -10,6 +10,7 @@ from channels.db import database_sync_to_async
 from council.rooms.models import Presence
 from council.rooms.models import Room
 from council.rooms.selectors import presence_summary
+from council.workshops import deadlines
 from council.workshops import services
 from council.workshops.models import Assignment
 from council.workshops.models import LogEntry
@@ -536,8 +537,53 @@ async def test_closing_returns_everyone_after_the_countdown_and_not_before(
     assert time.monotonic() - started >= 1.9
     await asyncio.sleep(0.2)
     status = await _in_db(lambda: WorkshopSession.objects.get(pk=session.pk).status)
-    assert status == "closed"  # the facilitator's socket recorded the end
+    assert status == "closed"  # the server recorded the end
     await _disconnect(in_a, in_b, boss)
+
+
+@database_sync_to_async
+def _close(facilitator, session, grace_seconds):
+    services.session_close(actor=facilitator, session_id=session.pk, grace_seconds=grace_seconds)
+
+
+async def test_with_no_facilitator_connected_the_session_closes_on_time_and_everyone_returns(
+    room, facilitator, members, make_session
+):
+    session, (a, b) = await _prepare(make_session, facilitator, [[members[0]], [members[1]]])
+    in_a, _ = await connect(room_path(room.pk), user=members[0])
+    in_b, _ = await connect(room_path(room.pk), user=members[1])
+    await _open_and_follow(facilitator, session, [(in_a, a.room_id), (in_b, b.room_id)])
+
+    await _close(facilitator, session, 2)  # from elsewhere: no facilitator's socket here
+    closes_at = await _in_db(lambda: WorkshopSession.objects.get(pk=session.pk).closes_at)
+    for communicator in (in_a, in_b):
+        closing = await next_frame_of(communicator, "workshops.session_updated")
+        assert closing["payload"]["status"] == "closing"
+    for communicator in (in_a, in_b):
+        closed = await next_frame_of(communicator, "workshops.session_updated", wait=4)
+        assert closed["payload"]["status"] == "closed"
+        await _moved_to(communicator, room.pk)
+    stored = await _in_db(lambda: WorkshopSession.objects.get(pk=session.pk))
+    await _disconnect(in_a, in_b)
+
+    assert (stored.status, stored.closed_at) == ("closed", closes_at)
+    assert await _in_db(
+        lambda: LogEntry.objects.filter(session=session, kind=LogEntry.Kind.CLOSED).count()
+    ) == 1
+
+
+async def test_a_meeting_socket_starts_the_sweep_only_where_the_server_sweeps(room, members, settings):
+    settings.DEADLINE_SWEEP_IN_SERVER = False
+    first, _ = await connect(room_path(room.pk), user=members[0])
+    without = deadlines._sweep
+    settings.DEADLINE_SWEEP_IN_SERVER = True
+    second, _ = await connect(room_path(room.pk), user=members[1])
+    sweep = deadlines._sweep
+    await _disconnect(first, second)
+
+    assert without is None
+    assert sweep is not None
+    assert not sweep.task.done()
 
 
 # ---------------------------------------------------------------- bad commands

@@ -1117,26 +1117,6 @@ def test_close_refuses_what_is_not_open(make_session, running, facilitator, memb
     assert _reload(running).status == "open"
 
 
-def test_finish_due_records_the_end_of_the_countdown_once(
-    running, facilitator, captured_events, django_capture_on_commit_callbacks
-):
-    services.session_close(actor=facilitator, session_id=running.pk, grace_seconds=60)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        early = services.session_finish_due(session_id=running.pk)
-        WorkshopSession.objects.filter(pk=running.pk).update(
-            closes_at=timezone.now() - timedelta(seconds=1)
-        )
-        due = services.session_finish_due(session_id=running.pk)
-        again = services.session_finish_due(session_id=running.pk)
-
-    session = _reload(running)
-    assert (early, due, again) == (False, True, False)
-    assert (session.status, session.closed_at) == ("closed", session.closes_at)
-    assert [kind for kind, *_ in _log(session)].count(Kind.CLOSED) == 1
-    assert _announced(captured_events) == [(f"meeting.{running.room_id}", "closed")]
-
-
 def test_reopen_with_the_same_people(running, facilitator):
     before = _placed(running)
     services.session_close(actor=facilitator, session_id=running.pk, grace_seconds=0)
