@@ -186,7 +186,14 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of Daphne, each appending to X-Forwarded-For and X-Forwarded-Proto:
+# the client address and scheme are read that many entries from the right, for HTTP and
+# WebSockets alike (council/core/proxy.py, which wraps the whole application in asgi.py).
+# 0: no proxy, the headers are ignored. Daphne runs without --proxy-headers, and
+# SECURE_PROXY_SSL_HEADER stays unset: the scheme comes from the same rule, so a client
+# cannot claim HTTPS by sending the header itself. ALLAUTH_TRUSTED_PROXY_COUNT must stay 0
+# (allauth then reads REMOTE_ADDR, already the client's).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Live rooms.
 ROOM_MAX_FRAME_BYTES = env.int("ROOM_MAX_FRAME_BYTES", default=64 * 1024)  # room for SDP offers
