@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "council.councils.middleware.CurrentCouncilMiddleware",
+    "council.core.middleware.ServiceUnavailableMiddleware",  # last: sees view errors first
 ]
 
 ROOT_URLCONF = "council.urls"
