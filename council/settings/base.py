@@ -6,8 +6,12 @@ Every variable is documented in README.md.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE
+from csp.constants import SELF
+from csp.constants import UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -31,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "csp",
     "guardian",
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
@@ -45,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -224,6 +230,38 @@ MAP_TILE_ATTRIBUTION = env(
     "MAP_TILE_ATTRIBUTION",
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+
+
+
+def _origin(url: str) -> str:
+    """The origin of a tile URL template, for the CSP ("{s}" subdomains become a wildcard)."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Content-Security-Policy (django-csp), for every page of every environment, tests included.
+# Scripts come only from our own files: no inline script, no eval, no on…= handler
+# (tests/core/test_security_headers.py walks the templates). Styles allow 'unsafe-inline':
+# base.html sets the council's colours in a <style> from the database and pages carry style
+# attributes; Leaflet and Geoman also write style attributes into the markup they insert.
+# A nonce would not do: browsers ignore 'unsafe-inline' once a nonce is present, which would
+# block those attributes. Style cannot run script; images and connections stay restricted.
+# connect-src 'self' covers the same-host ws:/wss: sockets (CSP 3; Chrome 71, Firefox,
+# Safari 16); production.py adds wss:// of each allowed host for older Safari.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", _origin(MAP_TILE_URL)],  # data: for Leaflet's and Geoman's icons
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,
