@@ -5,7 +5,8 @@ writes itself (daphne/utils.py `parse_x_forwarded_for`), so the log-in limit, lo
 anything reading the address could be dodged by sending a new forged entry each time.
 Each proxy *appends* the address it saw, so only the entries our own proxies wrote can
 be trusted: with TRUSTED_PROXY_COUNT proxies in front of Daphne, the client is the entry
-that many hops from the right (werkzeug's ProxyFix reads it the same way). Daphne runs
+that many hops from the right (werkzeug's ProxyFix reads it the same way); the scheme is
+X-Forwarded-Proto as the proxy facing the Internet wrote it. Daphne runs
 without `--proxy-headers`; Django's REMOTE_ADDR, allauth's rate limits (which read
 REMOTE_ADDR while ALLAUTH_TRUSTED_PROXY_COUNT is 0) and consumers then see scope["client"]
 as set here.
@@ -60,7 +61,11 @@ def client_scope(scope: dict[str, Any], count: int) -> dict[str, Any]:
     address = _address(forwarded) if forwarded else None
     if address is not None:
         scope["client"] = (address, 0)
-    proto = _trusted_entry(_header(scope, b"x-forwarded-proto"), count)
+    # The proxy facing the Internet overwrites X-Forwarded-Proto and the others pass it on
+    # (nginx `proxy_set_header X-Forwarded-Proto $scheme;` on the edge only), so it holds one
+    # value, ours, whatever the client sent.
+    protos = _header(scope, b"x-forwarded-proto")
+    proto = protos[-1] if protos else None
     if proto is not None and proto.lower() in ("http", "https"):
         kinds = _SECURE if proto.lower() == "https" else _PLAIN
         scope["scheme"] = kinds[scope["type"]]
