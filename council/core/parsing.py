@@ -40,19 +40,21 @@ def json_loads_strict(text: str) -> Any:
 
 
 def _check_tree(document: Any) -> None:
-    """Walk without recursion: depth, then every string and key."""
-    pending: list[tuple[Any, int]] = [(document, 1)]
-    while pending:
-        value, depth = pending.pop()
+    """Walk level by level, without recursion: the depth, every string and every key."""
+    level, depth = [document], 1
+    while level:
         if depth > MAX_JSON_DEPTH:
             raise InvalidInput(_("it is nested too deeply."))
-        if isinstance(value, dict):
-            pending.extend((key, depth) for key in value)
-            pending.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            pending.extend((item, depth + 1) for item in value)
-        elif isinstance(value, str) and not storable_text(value):
-            raise InvalidInput(_("it holds a NUL character or an invalid Unicode escape."))
+        below: list[Any] = []
+        for value in level:
+            if isinstance(value, list):
+                below.extend(value)
+            elif isinstance(value, dict):
+                below.extend(value)  # the keys, checked as strings one level down
+                below.extend(value.values())
+            elif isinstance(value, str) and not storable_text(value):
+                raise InvalidInput(_("it holds a NUL character or an invalid Unicode escape."))
+        level, depth = below, depth + 1
 
 
 def storable_text(text: str) -> bool:
