@@ -193,9 +193,10 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
-# Reverse proxies in front of Daphne, each appending to X-Forwarded-For and X-Forwarded-Proto:
-# the client address and scheme are read that many entries from the right, for HTTP and
-# WebSockets alike (council/core/proxy.py, which wraps the whole application in asgi.py).
+# Reverse proxies in front of Daphne, each appending the address it saw to X-Forwarded-For:
+# the client address is read that many entries from the right, and the scheme from the
+# X-Forwarded-Proto the edge proxy wrote, for HTTP and WebSockets alike (council/core/proxy.py,
+# which wraps the whole application in asgi.py).
 # 0: no proxy, the headers are ignored. Daphne runs without --proxy-headers, and
 # SECURE_PROXY_SSL_HEADER stays unset: the scheme comes from the same rule, so a client
 # cannot claim HTTPS by sending the header itself. ALLAUTH_TRUSTED_PROXY_COUNT must stay 0
@@ -232,7 +233,6 @@ MAP_TILE_ATTRIBUTION = env(
 )
 
 
-
 def _origin(url: str) -> str:
     """The origin of a tile URL template, for the CSP ("{s}" subdomains become a wildcard)."""
     parts = urlsplit(url.replace("{s}", "*"))
@@ -242,10 +242,12 @@ def _origin(url: str) -> str:
 # Content-Security-Policy (django-csp), for every page of every environment, tests included.
 # Scripts come only from our own files: no inline script, no eval, no on…= handler
 # (tests/core/test_security_headers.py walks the templates). Styles allow 'unsafe-inline':
-# base.html sets the council's colours in a <style> from the database and pages carry style
-# attributes; Leaflet and Geoman also write style attributes into the markup they insert.
-# A nonce would not do: browsers ignore 'unsafe-inline' once a nonce is present, which would
-# block those attributes. Style cannot run script; images and connections stay restricted.
+# base.html sets the council's colours in a <style> from the database, seven templates carry
+# a <style> block and breakdown_table.html draws its bars with style="width: N%". A nonce would
+# cover the <style> blocks but not the attribute, and browsers ignore 'unsafe-inline' once a
+# nonce is present. (Leaflet and Geoman position things through element.style, the CSSOM,
+# which style-src does not restrict.) Style cannot run script; images and connections stay
+# restricted, which limits what injected CSS could reach.
 # connect-src 'self' covers the same-host ws:/wss: sockets (CSP 3; Chrome 71, Firefox,
 # Safari 16); production.py adds wss:// of each allowed host for older Safari.
 CONTENT_SECURITY_POLICY = {
