@@ -16,6 +16,7 @@ import ipaddress
 from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.http.request import split_domain_port
 
 ASGIApp = Any
@@ -84,3 +85,17 @@ class TrustedProxyMiddleware:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         return await self.app(client_scope(scope, settings.TRUSTED_PROXY_COUNT), receive, send)
+
+
+def check_one_proxy_rule(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Refuse allauth's own proxy count: it reads X-Forwarded-For itself, beside ours."""
+    if getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0):
+        return [
+            checks.Error(
+                "ALLAUTH_TRUSTED_PROXY_COUNT is set: allauth would read X-Forwarded-For by a rule of its own.",
+                hint="Remove it and set TRUSTED_PROXY_COUNT: allauth then reads REMOTE_ADDR, set by "
+                "council.core.proxy for every request.",
+                id="core.E001",
+            )
+        ]
+    return []

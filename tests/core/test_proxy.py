@@ -167,3 +167,14 @@ async def test_https_is_believed_only_from_a_configured_proxy(count, status):
         await communicator.wait(timeout=10)
 
     assert response["status"] == status
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1, TRUSTED_PROXY_COUNT=1)
+def test_allauth_s_own_proxy_count_is_refused_by_the_system_checks():
+    from django.core import checks
+
+    errors = [message for message in checks.run_checks() if message.id == "core.E001"]
+
+    assert [error.msg for error in errors] == [
+        "ALLAUTH_TRUSTED_PROXY_COUNT is set: allauth would read X-Forwarded-For by a rule of its own."
+    ]
