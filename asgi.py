@@ -1,4 +1,8 @@
-"""ASGI entry point: HTTP goes to Django, WebSockets through Origin check and session auth."""
+"""ASGI entry point: HTTP goes to Django, WebSockets through Origin check and session auth.
+
+Everything first goes through TrustedProxyMiddleware, which sets the client address and
+scheme from the headers our own proxies wrote (run Daphne without --proxy-headers).
+"""
 
 import os
 
@@ -12,13 +16,16 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 from channels.routing import URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from council.core.proxy import TrustedProxyMiddleware  # noqa: E402
 from council.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
-    }
+application = TrustedProxyMiddleware(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
 )

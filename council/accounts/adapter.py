@@ -1,9 +1,10 @@
 """django-allauth hooks: account e-mail goes out through Celery, language follows the profile."""
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.conf import settings
 from django.db import transaction
 from django.utils import translation
+
+from council.accounts.cookies import language_cookie_set
 
 
 class CouncilAccountAdapter(DefaultAccountAdapter):
@@ -25,7 +26,5 @@ class CouncilAccountAdapter(DefaultAccountAdapter):
         response = super().post_login(request, user, **kwargs)
         if user.preferred_language:
             translation.activate(user.preferred_language)
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax"
-            )
+            language_cookie_set(response, user.preferred_language)
         return response

@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from council.accounts import services
+from council.accounts.cookies import language_cookie_set
 from council.accounts.forms import ProfileForm
 
 
@@ -21,6 +22,6 @@ def profile(request):
         translation.activate(user.preferred_language)
         messages.success(request, _("Your profile was saved."))
         response = redirect("profile")
-        response.set_cookie("django_language", user.preferred_language, samesite="Lax")
+        language_cookie_set(response, user.preferred_language)
         return response
     return render(request, "accounts/profile.html", {"form": form})

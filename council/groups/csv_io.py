@@ -19,6 +19,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from council.core.errors import InvalidInput
+from council.core.parsing import first_nul_line
 from council.core.permissions import require_perm
 from council.councils.models import AuditEntry
 from council.councils.selectors import roles_of
@@ -29,6 +30,8 @@ from council.groups.models import NeighbourhoodGroup
 from council.groups.selectors import group_members
 
 MAX_BYTES = 1024 * 1024
+#: A rejected import lists this many lines and counts the rest (60,000 made a 6.9 MB page).
+REJECTED_SHOWN = 50
 EXPORT_COLUMNS = ["email", "display_name", "status", "coordinator"]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,6 +54,14 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.rejected
+
+    @property
+    def rejected_shown(self) -> list[Rejected]:
+        return self.rejected[:REJECTED_SHOWN]
+
+    @property
+    def rejected_hidden(self) -> int:
+        return max(0, len(self.rejected) - REJECTED_SHOWN)
 
 
 def _cell(value: str) -> str:
@@ -86,12 +97,20 @@ def _decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise InvalidInput(_("The file is larger than 1 MB; split it into smaller files."))
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInput(
             _("The file is not UTF-8 text (line %(line)s). Save it as “CSV UTF-8” and try again.")
             % {"line": data[: error.start].count(b"\n") + 1}
         ) from error
+    nul_line = first_nul_line(text)
+    if nul_line is not None:
+        raise InvalidInput(nul_message(nul_line))
+    return text
+
+
+def nul_message(line: int) -> str:
+    return _("Line %(line)s holds a NUL character: the file is not CSV text.") % {"line": line}
 
 
 def _rows(text: str) -> list[tuple[int, dict[str, str]]]:

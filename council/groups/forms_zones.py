@@ -1,10 +1,10 @@
 """Form of the GeoJSON import of zones."""
 
-import json
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from council.core.errors import InvalidInput
+from council.core.parsing import json_loads_strict
 from council.groups.zones import MAX_GEOJSON_BYTES
 
 
@@ -47,8 +47,8 @@ class ZoneDrawForm(ZoneNameForm):
                 _("No polygon was drawn: draw the zone on the map first, or import it from a GeoJSON file.")
             )
         try:
-            geometry = json.loads(text)
-        except ValueError as error:
+            geometry = json_loads_strict(text)
+        except InvalidInput as error:
             raise forms.ValidationError(_("The drawn polygon could not be read: draw it again.")) from error
         if isinstance(geometry, dict) and geometry.get("type") == "Feature":
             geometry = geometry.get("geometry")

@@ -1,7 +1,6 @@
 """Zones from GeoJSON: validation with shapely and point-in-polygon lookup."""
 
 import hashlib
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +12,7 @@ from shapely.prepared import prep
 from shapely.validation import explain_validity
 
 from council.core.errors import InvalidInput
+from council.core.parsing import json_loads_strict
 from council.councils.models import Council
 from council.groups.models import Zone
 
@@ -24,9 +24,9 @@ def parse_feature_collection(text: str) -> list[dict[str, Any]]:
     if len(text.encode()) > MAX_GEOJSON_BYTES:
         raise InvalidInput(_("The file is larger than 5 MB."))
     try:
-        document = json.loads(text)
-    except ValueError as error:
-        raise InvalidInput(_("The file is not valid JSON: %(error)s") % {"error": error}) from error
+        document = json_loads_strict(text)
+    except InvalidInput as error:
+        raise InvalidInput(_("The file is not valid JSON: %(error)s") % {"error": error.message}) from error
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         raise InvalidInput(_("The file must be a GeoJSON FeatureCollection."))
     zones, problems = [], []

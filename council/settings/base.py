@@ -6,8 +6,12 @@ Every variable is documented in README.md.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE
+from csp.constants import SELF
+from csp.constants import UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -31,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "csp",
     "guardian",
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
@@ -46,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -56,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "council.councils.middleware.CurrentCouncilMiddleware",
+    "council.core.middleware.ServiceUnavailableMiddleware",  # last: sees view errors first
 ]
 
 ROOT_URLCONF = "council.urls"
@@ -214,7 +221,15 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of Daphne, each appending the address it saw to X-Forwarded-For:
+# the client address is read that many entries from the right, and the scheme from the
+# X-Forwarded-Proto the edge proxy wrote, for HTTP and WebSockets alike (council/core/proxy.py,
+# which wraps the whole application in asgi.py).
+# 0: no proxy, the headers are ignored. Daphne runs without --proxy-headers, and
+# SECURE_PROXY_SSL_HEADER stays unset: the scheme comes from the same rule, so a client
+# cannot claim HTTPS by sending the header itself. ALLAUTH_TRUSTED_PROXY_COUNT must stay 0
+# (allauth then reads REMOTE_ADDR, already the client's).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Live rooms.
 ROOM_MAX_FRAME_BYTES = env.int("ROOM_MAX_FRAME_BYTES", default=64 * 1024)  # room for SDP offers
@@ -249,6 +264,39 @@ MAP_TILE_ATTRIBUTION = env(
     "MAP_TILE_ATTRIBUTION",
     default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+
+
+def _origin(url: str) -> str:
+    """The origin of a tile URL template, for the CSP ("{s}" subdomains become a wildcard)."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Content-Security-Policy (django-csp), for every page of every environment, tests included.
+# Scripts come only from our own files: no inline script, no eval, no on…= handler
+# (tests/core/test_security_headers.py walks the templates). Styles allow 'unsafe-inline':
+# base.html sets the council's colours in a <style> from the database, seven templates carry
+# a <style> block and breakdown_table.html draws its bars with style="width: N%". A nonce would
+# cover the <style> blocks but not the attribute, and browsers ignore 'unsafe-inline' once a
+# nonce is present. (Leaflet and Geoman position things through element.style, the CSSOM,
+# which style-src does not restrict.) Style cannot run script; images and connections stay
+# restricted, which limits what injected CSS could reach.
+# connect-src 'self' covers the same-host ws:/wss: sockets (CSP 3; Chrome 71, Firefox,
+# Safari 16); production.py adds wss:// of each allowed host for older Safari.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", _origin(MAP_TILE_URL)],  # data: for Leaflet's and Geoman's icons
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -17,10 +17,15 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from council.core.parsing import first_unstorable_line
 
 Stratum = tuple[str, ...]
 NO_STRATUM: Stratum = ("",)
 MAX_CSV_ROWS = 5000
+#: A list with more problems reports this many and counts the rest (a socket frame, then a page list).
+MAX_REPORTED_ERRORS = 50
 PLACE_ON_ARRIVAL_MODES = ("random", "groups", "lottery")
 PLACE_BY_HAND_MODES = ("manual", "choice", "list")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -278,6 +283,12 @@ def parse_assignment_csv(
     their line number; an e-mail address listed twice counts at its first good line.
     """
     text = text.removeprefix("\ufeff")
+    bad_line = first_unstorable_line(text)
+    if bad_line is not None:
+        return [], [
+            _("Line %(line)d holds a NUL or invalid character: the list is not CSV text.")
+            % {"line": bad_line}
+        ]
     lookup = _workshop_lookup(workshop_names)
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     email_column, workshop_column = 0, 1
@@ -317,6 +328,15 @@ def parse_assignment_csv(
         first_line_of[email.lower()] = line
         rows.append((email.lower(), name))
     return rows, errors
+
+
+def capped_errors(errors: list[str]) -> list[str]:
+    """The first MAX_REPORTED_ERRORS messages, then one that counts the others."""
+    hidden = len(errors) - MAX_REPORTED_ERRORS
+    if hidden <= 0:
+        return errors
+    more = ngettext("…and %(count)d more problem.", "…and %(count)d more problems.", hidden)
+    return [*errors[:MAX_REPORTED_ERRORS], more % {"count": hidden}]
 
 
 def _is_header(cells: list[str]) -> bool:

@@ -409,7 +409,7 @@ def assignments_import(*, actor, session_id: int, csv_text: str) -> dict[str, An
     session.mode = Mode.LIST
     session.save(update_fields=["mode"])
     announce(session)
-    return {"assigned": assigned, "errors": errors}
+    return {"assigned": assigned, "errors": draw.capped_errors(errors)}
 
 
 def late_arrival_place(*, user, session: WorkshopSession) -> Workshop | None:

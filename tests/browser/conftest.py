@@ -210,14 +210,36 @@ def _websocket_frames(driver) -> list[str]:
     return frames
 
 
-def _diagnose(drivers: list[webdriver.Chrome]) -> None:
+def _diagnose(drivers: list[webdriver.Chrome], consoles: list[list[dict]]) -> None:
     """On failure, show what each browser received and what the server said."""
-    for number, driver in enumerate(drivers, 1):
+    for number, (driver, console) in enumerate(zip(drivers, consoles, strict=True), 1):
         print(f"--- browser {number}: {driver.current_url}")  # noqa: T201
         print("\n".join(_websocket_frames(driver)))  # noqa: T201
-        print("console:", driver.get_log("browser"))  # noqa: T201
+        print("console:", console)  # noqa: T201
     if _server_log:
         print("--- Daphne log (end):\n" + Path(_server_log[0]).read_text()[-6000:])  # noqa: T201
+
+
+def _after_test(request, drivers: list[webdriver.Chrome]) -> list[str]:
+    """Read each browser's console once: diagnose a failure, return the CSP violations.
+
+    Chromium logs a blocked inline script, handler or source as "Refused to … because it
+    violates the following Content Security Policy directive: …".
+    """
+    consoles = [driver.get_log("browser") for driver in drivers]
+    if getattr(request.node, "browser_test_failed", False):
+        _diagnose(drivers, consoles)
+    return [
+        entry["message"]
+        for console in consoles
+        for entry in console
+        if "Content Security Policy" in entry.get("message", "")
+    ]
+
+
+def _fail_on_csp_violations(violations: list[str]) -> None:
+    if violations:
+        pytest.fail("The page broke its Content-Security-Policy:\n" + "\n".join(violations), pytrace=False)
 
 
 @pytest.fixture
@@ -235,12 +257,13 @@ def browser(request, _browser_pool, live_url):
 
     for driver in _browser_pool:
         driver.get_log("performance")  # drop what earlier tests left
+        driver.get_log("browser")
     yield open_browser
-    if getattr(request.node, "browser_test_failed", False):
-        _diagnose(used)
+    violations = _after_test(request, used)
     for driver in used:
         driver.get("about:blank")  # closes the room's WebSocket
         driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    _fail_on_csp_violations(violations)
 
 
 @pytest.fixture
@@ -259,10 +282,10 @@ def video_browser(request, live_url):
         return driver
 
     yield open_browser
-    if getattr(request.node, "browser_test_failed", False):
-        _diagnose(used)
+    violations = _after_test(request, used)
     for driver in used:
         driver.quit()
+    _fail_on_csp_violations(violations)
 
 
 _password_hash: list[str] = []
