@@ -80,6 +80,7 @@ def test_facilitator_renames_adds_removes_names_a_cofacilitator_and_links_a_grou
     ui.enter_room(marc_page, marc, path)
     boss = browser()
     ui.enter_room(boss, fatou, path)
+    ui.show_tab(boss, "workshops")  # the facilitator's panel is a tab
     strings = ui.strings(boss)
     wait_until(boss, lambda d: card(d, "Jardins"), "the workshops' cards never showed")
 
@@ -277,6 +278,7 @@ def test_a_workshop_that_has_met_is_kept_and_the_reason_shown(browser, ui, meeti
     LogEntry.objects.create(session=session, kind=LogEntry.Kind.ENTERED, user=marc, workshop=mobility)
     boss = browser()
     ui.enter_room(boss, fatou, path)
+    ui.show_tab(boss, "workshops")  # the facilitator's panel is a tab
     strings = ui.strings(boss)
     wait_until(boss, lambda d: card(d, "Budget"), "no cards")
 
@@ -343,6 +345,7 @@ def test_member_chooses_a_workshop_within_its_places(browser, ui, meeting):
     marc_page = browser()
     ui.enter_room(marc_page, marc, path)
     strings = ui.strings(marc_page)
+    ui.show_tab(marc_page, "workshops")
     wait_until(marc_page, lambda d: d.find_elements(By.CSS_SELECTOR, "#workshops-choices li"), "nothing to choose")
     assert text_of(marc_page, "workshops-assigned") == strings["workshops_choose_prompt"]
     # The list is drawn again on every change (someone comes in…): each step looks it up anew.
@@ -350,7 +353,7 @@ def test_member_chooses_a_workshop_within_its_places(browser, ui, meeting):
         "Mobilité",
         "Jardins",
     ]
-    assert strings["workshops_places_left"].replace("%(count)s", "3") in choices(marc_page)[1].text
+    assert strings["workshops_places_left"]["other"].replace("%(count)s", "3") in choices(marc_page)[1].text
 
     # Mobilité is full (Léa took its only place): its button says so and does nothing.
     full = choices(marc_page)[0].find_element(By.TAG_NAME, "button")
@@ -386,7 +389,7 @@ def test_member_chooses_a_workshop_within_its_places(browser, ui, meeting):
     )
     chosen = choices(marc_page)[1]
     assert strings["workshops_your_choice"] in chosen.text
-    assert strings["workshops_places_left"].replace("%(count)s", "2") in chosen.text
+    assert strings["workshops_places_left"]["other"].replace("%(count)s", "2") in chosen.text
     now = focused(marc_page)
     assert now["id"] == "workshops-assigned", f"the focus went to the confirmation, not the top: {now}"
     assert_focus_visible(now)
@@ -394,6 +397,7 @@ def test_member_chooses_a_workshop_within_its_places(browser, ui, meeting):
     # The facilitator sends Léa back to the plenary: Mobilité has a place again, Marc takes it.
     boss = browser()
     ui.enter_room(boss, fatou, path)
+    ui.show_tab(boss, "workshops")  # the facilitator's panel is a tab
     Select(boss.find_element(By.ID, f"workshops-assign-{lea.pk}")).select_by_value("")
     wait_until(
         marc_page,
