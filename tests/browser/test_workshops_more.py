@@ -239,7 +239,8 @@ def test_facilitator_renames_adds_removes_names_a_cofacilitator_and_links_a_grou
         True,
     )
     assert boss.find_element(By.ID, "workshops-settings-followers").is_selected()
-    # Members now see the workshops to choose from.
+    # Members now see the workshops to choose from (in their Workshops tab).
+    ui.show_tab(marc_page, "workshops")
     wait_until(
         marc_page,
         lambda d: [b.text for b in d.find_elements(By.CSS_SELECTOR, "#workshops-choices button")]
