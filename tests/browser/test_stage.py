@@ -154,7 +154,10 @@ def test_a_resident_raises_a_hand_from_a_phone_without_leaving_the_stage(
     )
     strings = ui.strings(driver)
     badge = driver.find_element(By.ID, "people-tab-hands")
-    assert badge.text == strings["hands_badge"]["one"].replace("%(count)s", "1")
+    # The tab shows the number and says the words: "Participants 1 hand raised".
+    assert badge.find_element(By.CSS_SELECTOR, "[aria-hidden=true]").text == "1"
+    tab_name = driver.find_element(By.ID, "tab-people").get_attribute("textContent")
+    assert strings["hands_badge"]["one"].replace("%(count)s", "1") in tab_name
     assert resident.public_name in driver.find_element(By.ID, "hands-announcer").get_attribute(
         "textContent"
     )
@@ -172,6 +175,11 @@ def test_the_facilitators_drawer_opens_takes_the_focus_and_gives_it_back(
     driver = browser()
     ui.enter_room(driver, meeting["facilitator"], meeting["path"])
     sized(driver, size)
+    # Every tab the facilitator has (chat, participants, agenda, workshops) passes axe.
+    for tab in driver.find_elements(By.CSS_SELECTOR, "#side-tabs [role=tab]"):
+        if tab.is_displayed():
+            tab.click()
+            assert_axe_clean(driver, f"facilitator's {tab.get_attribute('id')} at {size}")
     toggle = driver.find_element(By.ID, "drawer-toggle")
 
     toggle.click()

@@ -131,7 +131,14 @@ export function createStage(t) {
     handsCount(count) {
       const badge = $("people-tab-hands");
       badge.hidden = count === 0;
-      badge.textContent = count ? plural(t.hands_badge, count) : "";
+      // The number is seen; the words are heard ("2 hands raised"), so the tab stays short.
+      const seen = document.createElement("span");
+      seen.setAttribute("aria-hidden", "true");
+      seen.textContent = String(count);
+      const heard = document.createElement("span");
+      heard.className = "visually-hidden";
+      heard.textContent = plural(t.hands_badge, count);
+      badge.replaceChildren(...(count ? [seen, heard] : []));
     },
   };
 }
