@@ -229,3 +229,24 @@ def test_screenshots_of_the_stage_for_the_readme(video_browser, ui, meeting, siz
     sized(marc, "phone")
     time.sleep(2)
     marc.save_screenshot(str(SCREENSHOTS / "room-stage-phone.png"))
+
+
+def test_a_light_brand_colour_keeps_the_stage_readable(browser, ui, transactional_db, sized):
+    """The tabs, the hands badge and the toolbar use the council's colours: a light yellow too."""
+    from council.councils.models import Council
+    from council.rooms.models import Room
+
+    council = Council.objects.create(slug="sud", name="Conseil Sud", brand_colour="#f4c430")
+    room = Room.objects.create(council=council, name="Atelier budget")
+    facilitator = ui.make_person(council, "sofia@example.org", "Sofia Sud", Role.FACILITATOR)
+    driver = browser()
+    ui.enter_room(driver, facilitator, f"/c/{council.slug}/rooms/{room.pk}/")
+    driver.find_element(By.ID, "hand-toggle").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "people-tab-hands").is_displayed())
+
+    for size in ("laptop", "phone"):
+        sized(driver, size)
+        assert_axe_clean(driver, f"yellow council's stage at {size}")
+        driver.find_element(By.ID, "drawer-toggle").click()
+        assert_axe_clean(driver, f"yellow council's drawer at {size}")
+        driver.find_element(By.ID, "drawer-close").click()
