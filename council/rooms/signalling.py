@@ -20,7 +20,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from council.core.consumers import Command
 from council.core.errors import AccessDenied
@@ -212,7 +212,9 @@ class MediaSignallingMixin:
         if message["ok"]:
             await self.send_ack(command, message["payload"])
         else:
-            await self.send_error(command.request_id, message["code"], message["message"])
+            # the worker speaks no one's language: it sends the English msgid, and send_error
+            # tells it in the person's language
+            await self.send_error(command.request_id, message["code"], _(message["message"]))
 
     async def media_disconnect(self) -> None:
         """The socket closed: its peer connections close and its tracks leave every tile."""

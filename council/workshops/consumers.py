@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from council.core.consumers import Command
 from council.core.errors import AccessDenied
