@@ -3,10 +3,11 @@
 // French says "0 place, 1 place, 2 places" where English says "0 places": a hand-written
 // `n === 1 ? … : …` gets French wrong at 0.
 
-const rules = new Intl.PluralRules(document.documentElement.lang || "fr");
+const pageLanguage = globalThis.document?.documentElement?.lang || "fr";
 
 /** The form of `forms` ({one, other} or a plain string) that fits the number `n`. */
-export function plural(forms, n) {
+export function plural(forms, n, language = pageLanguage) {
   if (typeof forms === "string") return forms;
-  return forms[rules.select(n)] ?? forms.other;
+  // "many" (French millions) and any other category fall back on "other"
+  return forms[new Intl.PluralRules(language).select(n)] ?? forms.other;
 }
