@@ -14,6 +14,7 @@ import pytest
 import rules
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 from guardian.shortcuts import assign_perm
 from rules.permissions import permissions as registered_permissions
 
@@ -174,7 +175,9 @@ def test_access_room_says_the_same_for_missing_and_forbidden(room, user_with_rol
         access_room(member, room.pk + 1000)
 
     assert (forbidden.value.code, missing.value.code) == ("forbidden", "forbidden")
-    assert str(forbidden.value) == str(missing.value) == "rooms.view_room"
+    assert forbidden.value.perm == missing.value.perm == "rooms.view_room"
+    with translation.override("fr"):  # told in words, the same for both
+        assert forbidden.value.message == missing.value.message == "Cette salle n’existe pas ou ne vous est pas ouverte."  # noqa: RUF001
     assert access_room(member, room.pk) == room
 
 

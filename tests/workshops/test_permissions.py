@@ -437,7 +437,8 @@ def test_access_session_says_the_same_for_missing_and_forbidden(meeting):
             meeting.facilitator, meeting.session.pk + 1000, perm="workshops.open_workshops"
         )
 
-    assert str(forbidden.value) == str(missing.value) == "workshops.open_workshops"
+    assert forbidden.value.perm == missing.value.perm == "workshops.open_workshops"
+    assert forbidden.value.message == missing.value.message
     assert (
         access_session(meeting.facilitator, meeting.session.pk, perm="workshops.open_workshops")
         == meeting.session
@@ -450,7 +451,8 @@ def test_access_workshop_says_the_same_for_missing_and_forbidden(meeting):
     with pytest.raises(AccessDenied) as missing:
         access_workshop(meeting.facilitator, meeting.b.pk + 1000, perm="workshops.view_workshop")
 
-    assert str(forbidden.value) == str(missing.value) == "workshops.view_workshop"
+    assert forbidden.value.perm == missing.value.perm == "workshops.view_workshop"
+    assert forbidden.value.message == missing.value.message
     assert (
         access_workshop(meeting["member of A"], meeting.a.pk, perm="workshops.view_workshop")
         == meeting.a
