@@ -253,6 +253,10 @@ def cofacilitator_set(*, actor, workshop_id: int, user_id: int | None) -> dict[s
         person = User.objects.filter(pk=user_id).first()
         if person is None or not person.has_perm("rooms.view_room", session.room):
             raise InvalidInput(_("Choose someone who takes part in the meeting."))
+        if not person.has_perm("workshops.cofacilitate_workshop", session):
+            raise InvalidInput(
+                _("Residents follow the meeting: choose a member of the council to co-facilitate a workshop.")
+            )
         _place(session, person.pk, None, actor)
     workshop.cofacilitator = person
     workshop.save(update_fields=["cofacilitator"])
