@@ -10,7 +10,6 @@ client after reconnecting, and crash again.
 import json
 import logging
 from collections import Counter
-from collections.abc import Awaitable
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -133,7 +132,7 @@ def parse_command(text: str | None) -> Command:
     return Command(type=content["type"], request_id=request_id, payload=payload)
 
 
-class CouncilConsumer(AsyncWebsocketConsumer):
+class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels ships no types
     """Parse, rate-limit and dispatch commands; relay pre-serialised group events."""
 
     #: client frame type -> name of the handler method, which takes the Command
@@ -277,5 +276,5 @@ class CouncilConsumer(AsyncWebsocketConsumer):
         """Relay a group event whose frame was serialised once by the sender."""
         await self.send(text_data=message["frame"])
 
-    async def run_sync(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Awaitable[Any]:
+    async def run_sync(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await database_sync_to_async(func)(*args, **kwargs)

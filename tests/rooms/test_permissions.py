@@ -428,7 +428,7 @@ def test_workshops_matrix_has_every_column_and_state():
             columns[state].append(role)
 
     assert columns == dict.fromkeys(WORKSHOP_STATES, WORKSHOPS_COLUMNS)
-    assert len(WORKSHOPS_MATRIX) == 9 * (27 + 11 + 4 + 7 + 1 + 1 + 2)
+    assert len(WORKSHOPS_MATRIX) == 9 * (28 + 11 + 4 + 7 + 1 + 1 + 2)
 
 
 def test_every_workshops_permission_is_documented():
