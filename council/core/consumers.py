@@ -46,7 +46,7 @@ _sockets_per_person: Counter[int] = Counter()
 class FrameError(CouncilError):
     """A frame refused before any handler ran; carries its request_id when it had a valid one."""
 
-    def __init__(self, message: str, *, code: str, request_id: str | None = None) -> None:
+    def __init__(self, message: Any, *, code: str, request_id: str | None = None) -> None:
         super().__init__(message, code=code)
         self.request_id = request_id
 
