@@ -26,6 +26,7 @@ register_refusals({
     "workshops.view_session": _("These workshops do not exist or are not open to you."),
     "workshops.see_help_requests": _("Only the facilitation team sees help requests."),
     "workshops.choose_workshop": _("You cannot choose a workshop now."),
+    "workshops.cofacilitate_workshop": _("Only members of the council can co-facilitate a workshop."),
     "workshops.view_agenda": _("This agenda is not open to you."),
     "workshops.manage_agenda": _("Only the facilitation team can change the agenda."),
     "workshops.manage_speakers": _("Only the facilitation team can give and take the floor."),

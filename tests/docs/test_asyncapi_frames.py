@@ -148,6 +148,7 @@ class Recorder(CouncilConsumer):
 
     def __init__(self) -> None:
         super().__init__()
+        self.scope = {"user": None}  # nobody in particular: errors in the instance's language
         self.sent: list[str] = []
 
 

@@ -438,7 +438,7 @@ def test_a_resident_follows_and_is_not_made_cofacilitator(
     with translation.override("fr"), pytest.raises(InvalidInput) as error:
         services.cofacilitator_set(actor=facilitator, workshop_id=first.pk, user_id=resident.pk)
     assert error.value.message == (
-        "Les habitants suivent la réunion : choisissez un membre du conseil pour co-animer un atelier."
+        "Les habitants et habitantes suivent la séance\u00a0: choisissez un membre du conseil pour co-animer un atelier."
     )
     # a member is still named, and leaves the workshop they were assigned to
     services.cofacilitator_set(actor=facilitator, workshop_id=first.pk, user_id=members[0].pk)
