@@ -1,12 +1,13 @@
 """Translations the browser needs in more than one form."""
 
-from django.utils.translation import ngettext
+from collections.abc import Callable
 
 
-def plural_forms(singular: str, plural: str) -> dict[str, str]:
+def plural_forms(pick: Callable[[int], str]) -> dict[str, str]:
     """The forms of a counted string, keyed by `Intl.PluralRules` category, for the browser.
 
-    ngettext gives the form for 1 and for many; the browser picks by its own rules (French
-    counts 0 as "one", English does not), which fit the two-form languages we ship (fr, en).
+    `pick` is a lambda calling ngettext with literal strings, so that makemessages finds them.
+    ngettext at 1 gives the "one" form and at 2 the "other" form; the browser picks by its own
+    rules (French counts 0 as "one", English does not), which fit the languages we ship (fr, en).
     """
-    return {"one": ngettext(singular, plural, 1), "other": ngettext(singular, plural, 2)}
+    return {"one": pick(1), "other": pick(2)}

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
+from django.utils.translation import gettext_lazy as _
+
 from council.core.consumers import CLOSE_FORBIDDEN
 from council.core.consumers import CLOSE_REMOVED
 from council.core.consumers import CLOSE_TOO_MANY_SOCKETS
@@ -230,7 +232,7 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
     async def send_message(self, command: Command) -> None:
         text = command.payload.get("text")
         if not isinstance(text, str):
-            await self.send_error(command.request_id, "invalid", "'text' must be a string.")
+            await self.send_error(command.request_id, "invalid", _("“text” must be a string."))
             return
         await self.call_service(
             command, services.message_post, room_id=self.room_id, text=text, request_id=command.request_id
@@ -248,7 +250,7 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
     async def reorder_hands(self, command: Command) -> None:
         user_ids = command.payload.get("user_ids")
         if not isinstance(user_ids, list) or not all(isinstance(u, int) for u in user_ids):
-            await self.send_error(command.request_id, "invalid", "'user_ids' must be a list of integers.")
+            await self.send_error(command.request_id, "invalid", _("“user_ids” must be a list of integers."))
             return
         await self.call_service(command, services.hands_reorder, room_id=self.room_id, user_ids=user_ids)
 
@@ -275,7 +277,7 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
     async def sync(self, command: Command) -> None:
         since = command.payload.get("since")
         if since is not None and (isinstance(since, bool) or not isinstance(since, int)):
-            await self.send_error(command.request_id, "invalid", "'since' must be an integer.")
+            await self.send_error(command.request_id, "invalid", _("“since” must be an integer."))
             return
         await self.send_ack(command)
         await self.send_snapshot(since)

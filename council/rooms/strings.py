@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from council.core.i18n import plural_forms
 
@@ -22,8 +23,12 @@ def room_strings() -> dict[str, Any]:
         "joined": _("%(name)s joined the room."),
         "left": _("%(name)s left the room."),
         "hand_raised": _("%(name)s raised their hand."),
-        "hands_count": plural_forms("%(count)s raised hand.", "%(count)s raised hands."),
-        "hands_badge": plural_forms("%(count)s hand raised", "%(count)s hands raised"),
+        "hands_count": plural_forms(
+            lambda n: ngettext("%(count)s raised hand.", "%(count)s raised hands.", n)
+        ),
+        "hands_badge": plural_forms(
+            lambda n: ngettext("%(count)s hand raised", "%(count)s hands raised", n)
+        ),
         "raise_hand": _("Raise my hand"),
         "lower_hand": _("Lower my hand"),
         "lower_hand_of": _("Lower the hand of %(name)s"),

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from council.core.consumers import Command
 from council.core.errors import InvalidInput
@@ -50,7 +51,7 @@ class NotesSocketMixin:
         asked = command.payload.get("workshop_id", self.notes_workshop_id)
         if self.notes_workshop_id is None or asked != self.notes_workshop_id:
             # `workshop_id` (optional) keeps an update typed in one workshop out of the next one.
-            await self.send_error(command.request_id, "not_in_workshop", "You are not in this workshop.")
+            await self.send_error(command.request_id, "not_in_workshop", _("You are not in this workshop."))
             return
         try:
             update = decode_update(command.payload.get("update"))
@@ -62,7 +63,7 @@ class NotesSocketMixin:
     async def save_report(self, command: Command) -> None:
         workshop_id = command.payload.get("workshop_id")
         if isinstance(workshop_id, bool) or not isinstance(workshop_id, int):
-            await self.send_error(command.request_id, "invalid", "'workshop_id' must be an integer.")
+            await self.send_error(command.request_id, "invalid", _("“workshop_id” must be an integer."))
             return
         await self.call_service(
             command,

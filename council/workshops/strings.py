@@ -7,6 +7,7 @@ Each function feeds one panel's JSON block (council/rooms/panels.py); the script
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from council.core.i18n import plural_forms
 
@@ -24,12 +25,27 @@ def workshop_strings() -> dict[str, Any]:
         "workshops_time_left": _("Time left: %(time)s"),
         "workshops_time_over": _("Time is up."),
         "workshops_closing_in": _("Back to the plenary in %(seconds)s s"),
-        "workshops_closing_announce": _(
-            "The workshops are closing: back to the plenary in %(seconds)s seconds."
+        "workshops_closing_announce": plural_forms(
+            lambda n: ngettext(
+                "The workshops are closing: back to the plenary in %(seconds)s second.",
+                "The workshops are closing: back to the plenary in %(seconds)s seconds.",
+                n,
+            )
         ),
-        "workshops_closing_soon": _("Back to the plenary in %(seconds)s seconds."),
-        "workshops_one_minute_left": _("1 minute left in the workshops."),
-        "workshops_minutes_left": _("%(minutes)s minutes left in the workshops."),
+        "workshops_closing_soon": plural_forms(
+            lambda n: ngettext(
+                "Back to the plenary in %(seconds)s second.",
+                "Back to the plenary in %(seconds)s seconds.",
+                n,
+            )
+        ),
+        "workshops_minutes_left": plural_forms(
+            lambda n: ngettext(
+                "%(minutes)s minute left in the workshops.",
+                "%(minutes)s minutes left in the workshops.",
+                n,
+            )
+        ),
         "workshops_time_up": _("Time is up: the facilitators will close the workshops."),
         "workshops_broadcast": _("Message from %(name)s to every workshop: %(text)s"),
         "workshops_help_sent": _("The facilitators know that your workshop needs help."),
@@ -46,28 +62,56 @@ def workshop_strings() -> dict[str, Any]:
         "workshops_choose_prompt": _("Choose your workshop:"),
         "workshops_choose": _("Choose %(name)s"),
         "workshops_your_choice": _("your choice"),
-        "workshops_places_left": plural_forms("%(count)s place left", "%(count)s places left"),
+        "workshops_places_left": plural_forms(
+            lambda n: ngettext("%(count)s place left", "%(count)s places left", n)
+        ),
         "workshops_full": _("full"),
         "workshops_workshop_n": _("Workshop %(number)s"),
         "workshops_plenary_option": _("Plenary (no workshop)"),
         "workshops_assign_label": _("Workshop of %(name)s"),
         "workshops_nobody": _("Nobody yet"),
-        "workshops_people": plural_forms("%(count)s person", "%(count)s people"),
-        "workshops_capacity": _("%(size)s of %(capacity)s places taken"),
+        "workshops_people": plural_forms(
+            lambda n: ngettext("%(count)s person", "%(count)s people", n)
+        ),
+        "workshops_capacity": plural_forms(
+            lambda n: ngettext(
+                "%(size)s of %(capacity)s places taken", "%(size)s of %(capacity)s places taken", n
+            )
+        ),
         "workshops_visit": _("Visit %(name)s"),
         "workshops_listen_in": _("Listen in to %(name)s"),
         "workshops_seed": _("Published seed of the last draw: %(seed)s"),
-        "workshops_drawn": _(
-            "Drawn with the seed %(seed)s: %(assigned)s people placed, %(unplaced)s left in the plenary."
+        "workshops_drawn": _("Drawn with the seed %(seed)s: %(assigned)s, %(unplaced)s."),
+        "workshops_drawn_assigned": plural_forms(
+            lambda n: ngettext("%(count)s person placed", "%(count)s people placed", n)
         ),
-        "workshops_imported": _("%(count)s people assigned from the list."),
+        "workshops_drawn_unplaced": plural_forms(
+            lambda n: ngettext("%(count)s left in the plenary", "%(count)s left in the plenary", n)
+        ),
+        "workshops_imported": plural_forms(
+            lambda n: ngettext(
+                "%(count)s person assigned from the list.",
+                "%(count)s people assigned from the list.",
+                n,
+            )
+        ),
         "workshops_import_empty": _("Choose a file or paste the lines first."),
         "workshops_created": _("The workshops are ready: assign people, then open them."),
         "workshops_opened": _("The workshops are open."),
-        "workshops_confirm_close": _(
-            "Close the workshops? Everyone returns to the plenary after %(seconds)s seconds."
+        "workshops_confirm_close": plural_forms(
+            lambda n: ngettext(
+                "Close the workshops? Everyone returns to the plenary after %(seconds)s second.",
+                "Close the workshops? Everyone returns to the plenary after %(seconds)s seconds.",
+                n,
+            )
         ),
-        "workshops_timer_set": _("The workshops now have %(minutes)s minutes left."),
+        "workshops_timer_set": plural_forms(
+            lambda n: ngettext(
+                "The workshops now have %(minutes)s minute left.",
+                "The workshops now have %(minutes)s minutes left.",
+                n,
+            )
+        ),
         "workshops_broadcast_sent": _("Message sent to every workshop."),
         "workshops_duplicated": _("A copy of these workshops is ready."),
         "workshops_reopened": _("The workshops are open again."),
@@ -153,5 +197,7 @@ def notes_strings() -> dict[str, Any]:
         "proposals_heading": _("Key proposals"),
         "notes_of": _("Notes of %(name)s"),
         "no_report": _("No report yet."),
-        "members_count": plural_forms("%(count)s member", "%(count)s members"),
+        "members_count": plural_forms(
+            lambda n: ngettext("%(count)s member", "%(count)s members", n)
+        ),
     }

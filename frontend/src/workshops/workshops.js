@@ -144,7 +144,7 @@ export function mount({ client, t, data, confirmAction, people }) {
       w.closingSpoken.clear();
       const seconds = secondsUntil(w.view.closes_at) ?? 0;
       for (const threshold of CLOSING_ANNOUNCEMENTS) if (seconds <= threshold) w.closingSpoken.add(threshold);
-      if (concerned()) announce(fmt(t.workshops_closing_announce, { seconds }));
+      if (concerned()) announce(plural(t.workshops_closing_announce, seconds, { seconds }));
     }
   }
 
@@ -175,7 +175,7 @@ export function mount({ client, t, data, confirmAction, people }) {
   client.on("workshops.timer_warning", (payload) => {
     if (!concerned()) return;
     const minutes = Math.round(payload.seconds_left / 60);
-    announce(minutes === 1 ? t.workshops_one_minute_left : fmt(t.workshops_minutes_left, { minutes }));
+    announce(plural(t.workshops_minutes_left, minutes, { minutes }));
   });
   client.on("workshops.time_up", () => {
     if (concerned()) announce(t.workshops_time_up);
@@ -214,7 +214,7 @@ export function mount({ client, t, data, confirmAction, people }) {
       for (const threshold of CLOSING_ANNOUNCEMENTS) {
         if (seconds <= threshold && seconds > 0 && !w.closingSpoken.has(threshold)) {
           w.closingSpoken.add(threshold);
-          if (concerned()) announce(fmt(t.workshops_closing_soon, { seconds }));
+          if (concerned()) announce(plural(t.workshops_closing_soon, seconds, { seconds }));
         }
       }
     } else {

@@ -114,7 +114,7 @@ export function createFacilitatorPanel(ctx) {
     const members = membersOf(view, workshop.id);
     part(".workshop-count").textContent =
       workshop.capacity !== null
-        ? fmt(t.workshops_capacity, { size: members.length, capacity: workshop.capacity })
+        ? plural(t.workshops_capacity, members.length, { size: members.length, capacity: workshop.capacity })
         : members.length === 0
           ? t.workshops_nobody
           : plural(t.workshops_people, members.length);
@@ -450,11 +450,12 @@ export function createFacilitatorPanel(ctx) {
         await ctx.send("workshops.update_session", { session_id: ctx.sessionId(), strata });
       }
       const result = await ctx.send("workshops.draw", { session_id: ctx.sessionId(), mode });
+      const unplaced = Array.isArray(result.unplaced) ? result.unplaced.length : result.unplaced;
       ctx.runStatus(
         fmt(t.workshops_drawn, {
           seed: result.seed,
-          assigned: result.assigned,
-          unplaced: Array.isArray(result.unplaced) ? result.unplaced.length : result.unplaced,
+          assigned: plural(t.workshops_drawn_assigned, result.assigned),
+          unplaced: plural(t.workshops_drawn_unplaced, unplaced),
         }),
       );
     }
@@ -477,7 +478,7 @@ export function createFacilitatorPanel(ctx) {
       errors.replaceChildren();
       try {
         const result = await ctx.send("workshops.import_list", { session_id: ctx.sessionId(), csv_text: text });
-        ctx.runStatus(fmt(t.workshops_imported, { count: result.assigned }));
+        ctx.runStatus(plural(t.workshops_imported, result.assigned));
         if (result.errors && result.errors.length) {
           const list = element("ul");
           list.append(...result.errors.map((message) => element("li", { text: message })));
@@ -569,7 +570,7 @@ export function createFacilitatorPanel(ctx) {
     $("workshops-close").addEventListener("click", async () => {
       const grace = Number.parseInt($("workshops-grace").value, 10);
       const seconds = grace >= 0 ? grace : w.view.grace_seconds;
-      if (!(await confirmAction(fmt(t.workshops_confirm_close, { seconds }), $("workshops-close")))) return;
+      if (!(await confirmAction(plural(t.workshops_confirm_close, seconds, { seconds }), $("workshops-close")))) return;
       ctx.send("workshops.close", { session_id: ctx.sessionId(), grace_seconds: seconds }).catch(() => {});
     });
 
@@ -600,7 +601,7 @@ export function createFacilitatorPanel(ctx) {
 
   function setTimeLeft(seconds) {
     return ctx.send("workshops.set_timer", { session_id: ctx.sessionId(), seconds_left: seconds }).then(() =>
-      ctx.runStatus(fmt(t.workshops_timer_set, { minutes: Math.round(seconds / 60) })),
+      ctx.runStatus(plural(t.workshops_timer_set, Math.round(seconds / 60), { minutes: Math.round(seconds / 60) })),
     );
   }
 
