@@ -8,6 +8,8 @@ import { fmt, plural } from "../core/i18n.js";
 
 const EXTEND_SECONDS = 5 * 60;
 const RUNNING = ["open", "closing"];
+// Roles that may co-facilitate (rule workshops.cofacilitate_workshop): cofacilitator_set refuses residents.
+const COFACILITATOR_ROLES = new Set(["administrator", "facilitator", "member"]);
 
 export function createFacilitatorPanel(ctx) {
   const { w, t, client, confirmAction, people, panelData } = ctx;
@@ -148,12 +150,12 @@ export function createFacilitatorPanel(ctx) {
     updateEditSection(part(".workshop-edit"), workshop, running);
   }
 
-  // Who may co-facilitate: the people here, those assigned (in a workshop while they run),
-  // and whoever co-facilitates now.
+  // Who may co-facilitate: the members of the council here (the server refuses anyone else,
+  // council/workshops/permissions.py), and whoever co-facilitates now.
   function cofacilitatorCandidates(view) {
     const names = new Map();
-    for (const [id, person] of people()) if (!(w.me && id === w.me.id)) names.set(id, person.name);
-    for (const person of view.people || []) names.set(person.id, person.name);
+    for (const [id, person] of people())
+      if (!(w.me && id === w.me.id) && COFACILITATOR_ROLES.has(person.role)) names.set(id, person.name);
     for (const workshop of view.workshops)
       if (workshop.cofacilitator) names.set(workshop.cofacilitator.id, workshop.cofacilitator.name);
     return [...names].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
