@@ -305,7 +305,7 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
     async def rooms_participant_muted(self, message: dict[str, Any]) -> None:
         await self.forward(message)
         if message["payload"]["user_id"] == self.user.pk:
-            await self.send_capabilities()
+            await self.rights_changed()
 
     async def rooms_participant_removed(self, message: dict[str, Any]) -> None:
         if message["payload"]["user_id"] == self.user.pk:
@@ -325,9 +325,13 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         except AccessDenied:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        await self.send_capabilities()
+        await self.rights_changed()
 
     groups_membership_changed = councils_role_changed
+
+    async def rights_changed(self) -> None:
+        """This person's rights may have changed: send what they may do now, asked of the rules."""
+        await self.send_capabilities()
 
     async def send_capabilities(self) -> None:
         room = await self.run_sync(access_room, self.user, self.room_id)

@@ -306,6 +306,8 @@ class MediaSignallingMixin:
 
     async def rooms_floor_changed(self, message: dict[str, Any]) -> None:
         await self.forward(message)
+        if message["payload"]["user_id"] == self.user.pk:  # publish_media follows the floor
+            await self.rights_changed()
 
     async def rooms_call_ended(self, message: dict[str, Any]) -> None:
         await self.forward(message)

@@ -111,6 +111,7 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
 
     plenary_id: int
     session_state: dict[str, Any] | None = None
+    runs = False  # in the meeting's facilitators' group (kept by _keep_facilitators_group)
     visiting = False
     #: while moving: the session payload that sends this socket where it goes
     announced: dict[str, Any] | None = None
@@ -144,6 +145,38 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
 
     async def joined(self) -> None:
         await self.join(events.meeting_group(self.plenary_id))
+        await self._keep_facilitators_group(await self.run_sync(self._runs))
+
+    def _runs(self) -> bool:
+        """Whether this person runs the meeting, asked of the rule (sync)."""
+        return self.user.has_perm("rooms.moderate_room", room_remembered(self.plenary_id))
+
+    async def _keep_facilitators_group(self, runs: bool) -> None:
+        """Join or leave the meeting's facilitators' group so that it holds exactly those who run it."""
+        group = events.facilitators_group(self.plenary_id)
+        self.runs = runs
+        if runs and group not in self.joined_groups:
+            await self.join(group)
+        elif not runs and group in self.joined_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.joined_groups.remove(group)
+
+    async def snapshot_sent(self, snapshot: dict[str, Any]) -> None:
+        await self._keep_facilitators_group(self.runs)
+
+    async def rights_changed(self) -> None:
+        """Capabilities, the facilitators' group and the session's view follow the person's rights.
+
+        The session is sent again, as the person may now see it, when what they may see of it
+        changed: a facilitator demoted while connected stops seeing everyone's assignments.
+        """
+        await super().rights_changed()
+        runs = await self.run_sync(self._runs)
+        if runs == self.runs:
+            return
+        await self._keep_facilitators_group(runs)
+        if self.session_state is not None:
+            await self.send_event(events.SESSION_UPDATED, self.view_of(self.session_state))
 
     def extend_snapshot(self, snapshot: dict[str, Any]) -> None:
         payload, runs = self._session_payload(self.announced)
@@ -334,16 +367,8 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
     workshops_timer_warning = RoomConsumer.forward  # sent by the deadline sweep
     workshops_time_up = RoomConsumer.forward
 
-    async def _to_facilitators(self, message: dict[str, Any]) -> None:
-        """Facilitators hear every workshop; a co-facilitator hears their own."""
-        payload = message["payload"]
-        workshop_id = payload.get("workshop_id") or payload.get("workshop", {}).get("id")
-        state = self.session_state
-        cofacilitating = state and _cofacilitated(state, self.user.pk)
-        if getattr(self, "runs", False) or (cofacilitating and cofacilitating == workshop_id):
-            await self.forward(message)
-
-    workshops_help_requested = _to_facilitators
-    workshops_help_answered = _to_facilitators
-    workshops_more_time_requested = _to_facilitators
+    # Sent to the facilitators' group and to the workshop's co-facilitator (services._to_those_who_run).
+    workshops_help_requested = RoomConsumer.forward
+    workshops_help_answered = RoomConsumer.forward
+    workshops_more_time_requested = RoomConsumer.forward
 

@@ -20,6 +20,7 @@ from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.realtime import send_event_on_commit
 from council.core.realtime import send_state_on_commit
+from council.councils.events import user_group
 from council.rooms import services as room_services
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
@@ -600,6 +601,19 @@ def broadcast_send(*, actor, session_id: int, text: str) -> dict[str, Any]:
     return {}
 
 
+def _to_those_who_run(workshop: Workshop, event_type: str, payload: dict[str, Any]) -> None:
+    """Send to the meeting's facilitators' group, and to the workshop's co-facilitator.
+
+    The audience of workshops.see_help_requests, by membership: the facilitators' group is
+    kept by the sockets as rights change; a co-facilitator hears only their own workshop.
+    """
+    session = workshop.session
+    send_event_on_commit(events.facilitators_group(session.room_id), event_type, payload)
+    cofacilitator = workshop.cofacilitator
+    if cofacilitator is not None and not cofacilitator.has_perm("rooms.moderate_room", session.room):
+        send_event_on_commit(user_group(cofacilitator.pk), event_type, payload)
+
+
 def _workshop_alert(workshop: Workshop, actor, kind: str, event_type: str) -> dict[str, Any]:
     session = workshop.session
     _log(session, kind, actor=actor, user=actor, workshop=workshop)
@@ -621,7 +635,7 @@ def help_ask(*, actor, workshop_id: int) -> dict[str, Any]:
         request = HelpRequest.objects.create(workshop=workshop, user=actor)
     payload = _workshop_alert(workshop, actor, LogEntry.Kind.HELP, events.HELP_REQUESTED)
     payload["help_id"] = request.pk
-    send_event_on_commit(events.meeting_group(workshop.session.room_id), events.HELP_REQUESTED, payload)
+    _to_those_who_run(workshop, events.HELP_REQUESTED, payload)
     return {"help_id": request.pk}
 
 
@@ -630,7 +644,7 @@ def more_time_ask(*, actor, workshop_id: int) -> dict[str, Any]:
     """Ask for more time (the facilitators decide, with timer_set)."""
     workshop = access_workshop(actor, workshop_id, perm="workshops.ask_help")
     payload = _workshop_alert(workshop, actor, LogEntry.Kind.MORE_TIME, events.MORE_TIME_REQUESTED)
-    send_event_on_commit(events.meeting_group(workshop.session.room_id), events.MORE_TIME_REQUESTED, payload)
+    _to_those_who_run(workshop, events.MORE_TIME_REQUESTED, payload)
     return {}
 
 
@@ -648,8 +662,8 @@ def help_answer(*, actor, help_id: int) -> dict[str, Any]:
         request.answered_at = timezone.now()
         request.answered_by = actor
         request.save(update_fields=["answered_at", "answered_by"])
-        send_event_on_commit(
-            events.meeting_group(session.room_id),
+        _to_those_who_run(
+            request.workshop,
             events.HELP_ANSWERED,
             {"session_id": session.pk, "help_id": request.pk, "workshop_id": request.workshop_id,
              "by": {"id": actor.pk, "name": str(actor.public_name)}},
