@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Awaitable
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -22,7 +23,10 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from council.core import ratelimit
+from council.core.commands import Payload
+from council.core.commands import parse_payload
 from council.core.errors import CouncilError
+from council.core.errors import InvalidInput
 from council.core.realtime import envelope
 
 logger = logging.getLogger(__name__)
@@ -81,6 +85,8 @@ class Command:
     type: str
     request_id: str | None
     payload: dict[str, Any]
+    #: the payload validated against the command's schema (None for a command without one)
+    data: Any = None
 
 
 def parse_command(text: str | None) -> Command:
@@ -117,6 +123,13 @@ class CouncilConsumer(AsyncWebsocketConsumer):
 
     #: client frame type -> name of the handler method, which takes the Command
     commands: dict[str, str] = {}
+
+    def command_handler(
+        self, type_: str
+    ) -> tuple[type[Payload] | None, Callable[[Command], Awaitable[None]]] | None:
+        """The schema and the handler of a command type (None if unknown)."""
+        name = self.commands.get(type_)
+        return None if name is None else (None, getattr(self, name))
 
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self.joined_groups: list[str] = []
@@ -179,11 +192,19 @@ class CouncilConsumer(AsyncWebsocketConsumer):
         try:
             if not await self.within_rate_limit(command):
                 return
-            handler_name = self.commands.get(command.type)
-            if handler_name is None:
+            found = self.command_handler(command.type)
+            if found is None:
                 await self.send_error(command.request_id, "unknown_type", f"Unknown command {command.type!r}.")
                 return
-            await getattr(self, handler_name)(command)
+            schema, handler = found
+            if schema is not None:
+                try:
+                    with translation.override(self.language()):
+                        command = replace(command, data=parse_payload(schema, command.payload))
+                except InvalidInput as error:  # one error frame naming the field; nothing ran
+                    await self.send_error(command.request_id, error.code, error.message)
+                    return
+            await handler(command)
         except Exception:
             logger.exception("command %s failed", command.type)
             await self.send_error(
@@ -206,12 +227,16 @@ class CouncilConsumer(AsyncWebsocketConsumer):
             )
         return False
 
+    def language(self) -> str:
+        """The connected person's language, for the messages of their errors."""
+        return getattr(self.scope["user"], "preferred_language", None) or settings.LANGUAGE_CODE
+
     async def call_service(
         self, command: Command, service: Callable[..., Any], **kwargs: Any
     ) -> Any:
         """Run a sync service as the connected user; answer with ack or error."""
         actor = self.scope["user"]
-        language = getattr(actor, "preferred_language", None) or settings.LANGUAGE_CODE
+        language = self.language()
 
         def run_in_language() -> Any:
             with translation.override(language):  # error messages in the person's language

@@ -15,7 +15,6 @@ from typing import Any
 
 from council.core.consumers import Command
 from council.core.errors import AccessDenied
-from council.core.errors import CouncilError
 from council.core.memo import recall
 from council.rooms.consumers import RoomConsumer
 from council.rooms.models import Room
@@ -26,9 +25,7 @@ from council.workshops import deadlines
 from council.workshops import events
 from council.workshops import selectors
 from council.workshops import services
-from council.workshops.consumer_agenda import AGENDA_COMMANDS
 from council.workshops.consumer_agenda import AgendaSocketMixin
-from council.workshops.consumer_notes import NOTES_COMMANDS
 from council.workshops.consumer_notes import NotesSocketMixin
 from council.workshops.notes import workshop_views_remember
 from council.workshops.permissions import access_session
@@ -70,45 +67,7 @@ def _cofacilitated(payload: dict[str, Any], user_id: int) -> int | None:
     return next((w["id"] for w in payload["workshops"] if (w["cofacilitator"] or {}).get("id") == user_id), None)
 
 
-# Commands that call one service with payload keys as arguments: (service, required, optional).
-SERVICE_COMMANDS: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
-    "workshops.update_session": (
-        services.session_update,
-        ("session_id",),
-        ("title", "mode", "duration_seconds", "grace_seconds", "max_proposals", "strata", "include_followers"),
-    ),
-    "workshops.add_workshop": (services.workshop_add, ("session_id", "name"), ("topic", "capacity")),
-    "workshops.update_workshop": (services.workshop_update, ("workshop_id",), ("name", "topic", "capacity", "group_ids")),
-    "workshops.remove_workshop": (services.workshop_remove, ("workshop_id",), ()),
-    "workshops.set_cofacilitator": (services.cofacilitator_set, ("workshop_id", "user_id"), ()),
-    "workshops.assign": (services.assignment_set, ("session_id", "user_id", "workshop_id"), ()),
-    "workshops.draw": (services.assignments_draw, ("session_id",), ("mode", "seed")),
-    "workshops.import_list": (services.assignments_import, ("session_id", "csv_text"), ()),
-    "workshops.choose": (services.workshop_choose, ("session_id", "workshop_id"), ()),
-    "workshops.open": (services.session_open, ("session_id",), ()),
-    "workshops.close": (services.session_close, ("session_id",), ("grace_seconds",)),
-    "workshops.reopen": (services.session_reopen, ("session_id",), ("shuffle",)),
-    "workshops.duplicate": (services.session_duplicate, ("session_id",), ("keep_assignments",)),
-    "workshops.set_timer": (services.timer_set, ("session_id", "seconds_left"), ()),
-    "workshops.broadcast": (services.broadcast_send, ("session_id", "text"), ()),
-    "workshops.answer_help": (services.help_answer, ("help_id",), ()),
-}
-
-
 class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
-    commands = {
-        **RoomConsumer.commands,
-        **NOTES_COMMANDS,
-        **AGENDA_COMMANDS,
-        **dict.fromkeys(SERVICE_COMMANDS, "service_command"),
-        "workshops.create_session": "create_session",
-        "workshops.ask_help": "ask_help",
-        "workshops.ask_more_time": "ask_more_time",
-        "workshops.visit": "visit",
-        "workshops.return": "return_to_plenary",
-        "workshops.log": "session_log",
-    }
-
     plenary_id: int
     session_state: dict[str, Any] | None = None
     runs = False  # in the meeting's facilitators' group (kept by _keep_facilitators_group)
@@ -287,30 +246,11 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
 
     # -- commands
 
-    def _arguments(self, command: Command, required: tuple[str, ...], optional: tuple[str, ...]) -> dict[str, Any]:
-        missing = [key for key in required if key not in command.payload]
-        if missing:
-            raise CouncilError(f"Missing {', '.join(missing)}.", code="invalid")
-        return {key: command.payload[key] for key in (*required, *optional) if key in command.payload}
-
-    async def service_command(self, command: Command) -> None:
-        service, required, optional = SERVICE_COMMANDS[command.type]
-        try:
-            arguments = self._arguments(command, required, optional)
-        except CouncilError as error:
-            await self.send_error(command.request_id, error.code, error.message)
-            return
-        await self.call_service(command, service, **arguments)
-
     async def create_session(self, command: Command) -> None:
-        keys = ("title", "workshops", "mode", "duration_seconds", "grace_seconds", "max_proposals", "strata", "include_followers")
-        arguments = {key: command.payload[key] for key in keys if key in command.payload}
-        arguments.setdefault("title", "")
-        arguments.setdefault("workshops", [])
-
         def create(*, actor, **kwargs):
             return {"session_id": services.session_create(actor=actor, **kwargs).pk}
 
+        arguments = {"title": "", "workshops": [], **command.data.arguments()}
         await self.call_service(command, create, room_id=self.plenary_id, **arguments)
 
     async def _current_workshop_call(self, command: Command, service) -> None:
@@ -331,10 +271,7 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         await self._current_workshop_call(command, services.more_time_ask)
 
     async def visit(self, command: Command) -> None:
-        workshop_id, hidden = command.payload.get("workshop_id"), command.payload.get("hidden", False) is True
-        if isinstance(workshop_id, bool) or not isinstance(workshop_id, int):
-            await self.send_error(command.request_id, "invalid", "'workshop_id' must be an integer.")
-            return
+        workshop_id, hidden = command.data.workshop_id, command.data.hidden
         try:
             room_id = await self.run_sync(services.visit_check, actor=self.user, workshop_id=workshop_id, hidden=hidden)
         except AccessDenied as error:
@@ -353,13 +290,11 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
             await self.follow(self.session_state)
 
     async def session_log(self, command: Command) -> None:
-        session_id = command.payload.get("session_id")
-
         def read(*, actor, session_id):
             session = access_session(actor, session_id, perm="workshops.view_log")
             return {"entries": selectors.session_log(session=session), "whereabouts": selectors.whereabouts(session=session)}
 
-        await self.call_service(command, read, session_id=session_id)
+        await self.call_service(command, read, session_id=command.data.session_id)
 
     # -- events for facilitators only, or for everyone
 
