@@ -17,19 +17,15 @@ from council.core.errors import AccessDenied
 from council.core.memo import remembered
 from council.core.threads import run_in_database_thread
 from council.councils.events import user_group
-from council.councils.selectors import roles_remember
 from council.rooms import events
 from council.rooms import host
 from council.rooms import moves
 from council.rooms import presence
 from council.rooms import services
-from council.rooms.models import Room
 from council.rooms.permissions import access_room
-from council.rooms.permissions import room_facts_remember
 from council.rooms.selectors import capabilities
 from council.rooms.selectors import room_remembered
 from council.rooms.selectors import room_snapshot
-from council.rooms.selectors import room_views_remember
 from council.rooms.services import Entry
 from council.rooms.signalling import MediaSignallingMixin
 
@@ -103,32 +99,8 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
             hidden=hidden,
             tab=getattr(self, "tab", ""),
         )
-        if (await self.run_sync(self.enter_rooms, [entry]))[0] is None:
+        if (await self.run_sync(moves.enter_rooms, [entry]))[0] is None:
             raise AccessDenied(entry.perm)
-
-    @classmethod
-    def enter_rooms(cls, entries: list[Entry]) -> list[Room | None]:
-        """Record sockets entering rooms, many at once (sync); None for those refused."""
-        return services.rooms_join(entries=entries)
-
-    @classmethod
-    def remember_facts(cls, users: list[Any], room_ids: set[int]) -> list[Room]:
-        """Read what the rules will ask about these people in these rooms, for all at once (sync).
-
-        Returns the rooms and their plenaries, whose facts were read too.
-        """
-        rooms = Room.objects.select_related("council").in_bulk(room_ids)
-        parents = {room.parent_id for room in rooms.values()} - set(rooms) - {None}
-        rooms.update(Room.objects.select_related("council").in_bulk(parents))
-        for council in {room.council_id: room.council for room in rooms.values()}.values():
-            roles_remember(council=council, user_ids=[user.pk for user in users])
-        room_facts_remember(users=users, rooms=rooms.values())
-        return list(rooms.values())
-
-    @classmethod
-    def remember_room_views(cls, room_ids: set[int]) -> None:
-        """Read what these rooms' snapshots show everyone, for all of them at once (sync)."""
-        room_views_remember(room_ids)
 
     async def entry_room(self, room_id: int) -> int:
         """The room a socket opened on `room_id` enters (a workshop may send it elsewhere)."""

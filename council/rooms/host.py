@@ -120,3 +120,43 @@ def sections_for(user: Any, room: Any) -> dict[str, Any]:
         section.name: section.build(user, room) if section.perm is None or user.has_perm(section.perm, room) else None
         for section in _sections.values()
     }
+
+
+# -- waves: what a module reads in bulk and writes when sockets move (council/rooms/moves.py)
+
+_wave_facts: list[Callable[[list[Any], list[Any]], None]] = []
+_wave_views: list[Callable[[set[int]], None]] = []
+_entry_wrappers: list[Callable[..., list[Any]]] = []
+
+
+def register_wave(
+    *,
+    remember_facts: Callable[[list[Any], list[Any]], None] | None = None,
+    remember_views: Callable[[set[int]], None] | None = None,
+    wrap_entry: Callable[..., list[Any]] | None = None,
+) -> None:
+    """What a module adds to every move of sockets between rooms, for all of them at once.
+
+    `remember_facts(users, rooms)` reads what its rules will ask (council/core/facts.py);
+    `remember_views(room_ids)` what its sections show everyone in those rooms;
+    `wrap_entry(entries=..., join=...)` calls `join(entries)` (rooms' own entry) and may
+    adjust the entries before and log them after, in the same few statements.
+    """
+    if remember_facts is not None and remember_facts not in _wave_facts:
+        _wave_facts.append(remember_facts)
+    if remember_views is not None and remember_views not in _wave_views:
+        _wave_views.append(remember_views)
+    if wrap_entry is not None and wrap_entry not in _entry_wrappers:
+        _entry_wrappers.append(wrap_entry)
+
+
+def wave_facts() -> list[Callable[[list[Any], list[Any]], None]]:
+    return list(_wave_facts)
+
+
+def wave_views() -> list[Callable[[set[int]], None]]:
+    return list(_wave_views)
+
+
+def entry_wrappers() -> list[Callable[..., list[Any]]]:
+    return list(_entry_wrappers)

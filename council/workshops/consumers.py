@@ -20,16 +20,13 @@ from council.rooms.consumers import RoomConsumer
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
 from council.rooms.selectors import room_remembered
-from council.rooms.services import Entry
 from council.workshops import deadlines
 from council.workshops import events
 from council.workshops import selectors
 from council.workshops import services
 from council.workshops.consumer_agenda import AgendaSocketMixin
 from council.workshops.consumer_notes import NotesSocketMixin
-from council.workshops.notes import workshop_views_remember
 from council.workshops.permissions import access_session
-from council.workshops.permissions import session_facts_remember
 
 RUNNING = ("open", "closing")
 
@@ -124,18 +121,15 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         await self._keep_facilitators_group(self.runs)
 
     async def rights_changed(self) -> None:
-        """Capabilities, the facilitators' group and the session's view follow the person's rights.
+        """Capabilities, the facilitators' group and every section follow the person's rights.
 
-        The session is sent again, as the person may now see it, when what they may see of it
-        changed: a facilitator demoted while connected stops seeing everyone's assignments.
+        When whether they run the meeting changed, the snapshot comes again, each section as
+        they may now see it (the session's people, the agenda's controls, the reports): a
+        facilitator demoted while connected stops seeing everyone's assignments.
         """
         await super().rights_changed()
-        runs = await self.run_sync(self._runs)
-        if runs == self.runs:
-            return
-        await self._keep_facilitators_group(runs)
-        if self.session_state is not None:
-            await self.send_event(events.SESSION_UPDATED, self.view_of(self.session_state))
+        if await self.run_sync(self._runs) != self.runs:
+            await self.send_snapshot(None)  # snapshot_sent then joins or leaves the facilitators' group
 
     def extend_snapshot(self, snapshot: dict[str, Any]) -> None:
         payload, runs = self._session_payload(self.announced)
@@ -166,21 +160,6 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         if announced is not None and announced["session_id"] == session.pk:
             return announced, runs
         return recall(("session_payload", session.pk), lambda: selectors.session_payload(session)), runs
-
-    @classmethod
-    def enter_rooms(cls, entries: list[Entry]) -> list[Room | None]:
-        return services.breakouts_join(entries=entries)
-
-    @classmethod
-    def remember_room_views(cls, room_ids: set[int]) -> None:
-        super().remember_room_views(room_ids)
-        workshop_views_remember(room_ids)
-
-    @classmethod
-    def remember_facts(cls, users: list[Any], room_ids: set[int]) -> list[Room]:
-        rooms = super().remember_facts(users, room_ids)
-        session_facts_remember(users=users, rooms=rooms)
-        return rooms
 
     async def disconnect(self, code: int) -> None:
         room_id = getattr(self, "room_id", None)

@@ -686,7 +686,7 @@ def visit_check(*, actor, workshop_id: int, hidden: bool = False) -> int:
 
 
 @transaction.atomic
-def breakouts_join(*, entries: list[room_services.Entry]) -> list[Room | None]:
+def breakouts_join(*, entries: list[room_services.Entry], join=room_services.rooms_join) -> list[Room | None]:
     """Move sockets into rooms of the meeting (many at once) and log who was where, when.
 
     Someone coming back from a workshop to its plenary needs only to follow the plenary
@@ -703,7 +703,7 @@ def breakouts_join(*, entries: list[room_services.Entry]) -> list[Room | None]:
         return left is not None and left.session.room_id == entry.room_id
 
     entries = [replace(entry, perm="rooms.view_room") if back_to_plenary(entry) else entry for entry in entries]
-    rooms = room_services.rooms_join(entries=entries)
+    rooms = join(entries=entries)
     log = []
     for entry, room in zip(entries, rooms, strict=True):
         if room is None:

@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 from council.core import facts
 from council.core.memo import remembered
 from council.rooms import host
-from council.workshops.consumers import MeetingConsumer
+from council.rooms import moves
 from tests.helpers import answer_to
 from tests.helpers import command
 from tests.helpers import connect
@@ -48,7 +48,7 @@ def test_its_fact_is_read_in_bulk_when_a_wave_moves_people(example_module, room,
     people = [user_with_role("member", room.council) for _ in range(4)]
 
     with remembered():
-        MeetingConsumer.remember_facts(people, {room.pk})  # step 1 of every wave (council/rooms/moves.py)
+        moves.remember_facts(people, {room.pk})  # step 1 of every wave (council/rooms/moves.py)
         answers = [example_module.likes(person, room) for person in people]
 
     assert answers == [person.pk % 2 == 0 for person in people]

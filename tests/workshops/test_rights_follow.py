@@ -53,14 +53,15 @@ async def test_a_facilitator_demoted_while_connected_no_longer_receives_people_n
     boss_socket, _ = await connect(room_path(room.pk), user=facilitator)
     assert snapshot["payload"]["workshops"]["can"]["run"] is True
     assert "people" in snapshot["payload"]["workshops"]
+    assert snapshot["payload"]["agenda"]["can_manage"] is True
 
     await _role(room.council, demoted, Role.MEMBER)
 
     assert (await _capabilities(demoted_socket))["moderate_room"] is False
-    # the section whose visibility changed comes again, as a member sees it
-    resent = (await next_frame_of(demoted_socket, "workshops.session_updated"))["payload"]
-    assert resent["can"]["run"] is False
-    assert "people" not in resent
+    # the sections whose visibility changed come again, as a member sees them
+    resent = (await next_frame_of(demoted_socket, "rooms.room_synced"))["payload"]
+    assert (resent["workshops"]["can"]["run"], "people" in resent["workshops"]) == (False, False)
+    assert (resent["agenda"]["can_manage"], "sessions" in resent["agenda"]) == (False, False)
     await _rename(facilitator, workshop, "Atelier des jardins")
     seen = (await next_frame_of(demoted_socket, "workshops.session_updated"))["payload"]
     assert (seen["workshops"][0]["name"], seen["can"]["run"], "people" in seen) == ("Atelier des jardins", False, False)
@@ -89,10 +90,10 @@ async def test_a_member_promoted_while_connected_receives_people_and_help_reques
     await _role(room.council, promoted, Role.FACILITATOR)
 
     assert (await _capabilities(promoted_socket))["moderate_room"] is True
-    resent = (await next_frame_of(promoted_socket, "workshops.session_updated"))["payload"]
-    assert resent["can"]["run"] is True
-    assert [person["id"] for person in resent["people"]] == sorted(p["id"] for p in resent["people"])
-    assert members[0].pk in [person["id"] for person in resent["people"]]
+    resent = (await next_frame_of(promoted_socket, "rooms.room_synced"))["payload"]
+    assert resent["workshops"]["can"]["run"] is True
+    assert members[0].pk in [person["id"] for person in resent["workshops"]["people"]]
+    assert resent["agenda"]["can_manage"] is True
     await database_sync_to_async(services.session_open)(actor=facilitator, session_id=session.pk)
     member_socket, _ = await connect(room_path(room.pk), user=members[0])
     await _ask_help(members[0], workshop)
