@@ -195,6 +195,13 @@ rules.add_perm(
     & ~cofacilitates_a_workshop,
 )
 
+# Who a draw places (selectors.assignment_pool) and who arriving late is placed
+# (services.late_arrival_place): one rule for both, asked as `takes_part_in_draws.test(user, session)`. Those who run the workshops take part in
+# none; residents who follow are placed only when the session includes them.
+takes_part_in_draws = (
+    may_follow_the_plenary & ~runs_the_plenary & ~cofacilitates_a_workshop & (is_council_member | followers_included)
+)
+
 # -- the meeting's agenda and speakers (a room)
 
 

@@ -38,6 +38,7 @@ from council.workshops.permissions import access_session
 from council.workshops.permissions import access_workshop
 from council.workshops.permissions import assigned_workshop_id
 from council.workshops.permissions import object_id
+from council.workshops.permissions import takes_part_in_draws
 from council.workshops.selectors import assignment_pool
 from council.workshops.selectors import memberships_of
 from council.workshops.selectors import session_payload
@@ -424,7 +425,7 @@ def late_arrival_place(*, user, session: WorkshopSession) -> Workshop | None:
             return None
         if Assignment.objects.filter(session=session, user=user).exists():
             return None
-        if user.pk not in _pool_for(session, user):
+        if not takes_part_in_draws.test(user, session):  # as a draw now would (assignment_pool)
             return None
         sizes = _sizes(session)
         stratum, stratum_sizes, groups = None, None, None
@@ -448,20 +449,6 @@ def late_arrival_place(*, user, session: WorkshopSession) -> Workshop | None:
         _place(session, user.pk, workshop, None)
         announce(session)
         return workshop
-
-
-def _pool_for(session: WorkshopSession, user) -> list[int]:
-    """[the person] if a draw now would include them (as selectors.assignment_pool decides)."""
-    from council.councils.models import Role
-    from council.councils.selectors import role_get
-
-    if not user.has_perm("rooms.view_room", session.room) or user.has_perm("rooms.moderate_room", session.room):
-        return []
-    if session.workshops.filter(cofacilitator_id=user.pk).exists():
-        return []
-    if role_get(user=user, council=session.room.council) == Role.RESIDENT and not session.include_followers:
-        return []
-    return [user.pk]
 
 
 # ---------------------------------------------------------------- running
