@@ -18,6 +18,7 @@ from tests.factories import CouncilFactory
 from tests.factories import MessageFactory
 from tests.factories import RoomFactory
 from tests.factories import UserFactory
+from tests.protocol import watch_frames
 
 register(UserFactory)
 register(CouncilFactory)
@@ -67,6 +68,36 @@ def _fresh_realtime_state():
     if deadlines._sweep is not None and not deadlines._sweep.loop.is_closed():
         deadlines._sweep.task.cancel()  # the sweep of this test's event loop
     deadlines._sweep = None
+
+
+@pytest.fixture(autouse=True)
+def _frames_follow_asyncapi(request, monkeypatch):
+    """Check every frame a consumer sends against docs/asyncapi.yaml (tests/protocol.py).
+
+    A frame that does not validate fails the test that sent it (pytest_runtest_call below),
+    or its teardown when a closing socket sent it.
+    """
+    violations = watch_frames(monkeypatch)
+    request.node.frame_violations = violations
+    yield
+    reported = getattr(request.node, "frame_violations_reported", 0)
+    if len(violations) > reported:
+        pytest.fail(_violations_text(violations[reported:]), pytrace=False)
+
+
+def _violations_text(violations: list[str]) -> str:
+    unique = list(dict.fromkeys(violations))
+    return "frames that do not follow docs/asyncapi.yaml:\n  " + "\n  ".join(unique)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    violations = getattr(item, "frame_violations", [])
+    item.frame_violations_reported = len(violations)
+    if violations:
+        pytest.fail(_violations_text(violations), pytrace=False)
+    return result
 
 
 @pytest.fixture(autouse=True)

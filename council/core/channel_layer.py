@@ -13,13 +13,13 @@ import asyncio
 import time
 from typing import Any
 
-from channels_redis.core import RedisChannelLayer
+from channels_redis.core import RedisChannelLayer  # type: ignore[import-untyped]
 
 
-class ShieldedRedisChannelLayer(RedisChannelLayer):
+class ShieldedRedisChannelLayer(RedisChannelLayer):  # type: ignore[misc]  # channels-redis ships no types
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._resends: set[asyncio.Task] = set()
+        self._resends: set[asyncio.Task[None]] = set()
 
     async def receive_single(self, channel: str) -> tuple[Any, dict[str, Any]]:
         pop = asyncio.ensure_future(super().receive_single(channel))
@@ -29,7 +29,7 @@ class ShieldedRedisChannelLayer(RedisChannelLayer):
             pop.add_done_callback(self._send_orphan_again)
             raise
 
-    def _send_orphan_again(self, pop: asyncio.Future) -> None:
+    def _send_orphan_again(self, pop: asyncio.Future[tuple[Any, dict[str, Any]]]) -> None:
         if pop.cancelled() or pop.exception() is not None:
             return
         message_channel, message = pop.result()

@@ -36,20 +36,20 @@ class NoPayload(Payload):
 def _problem(kind: str) -> str:
     """What was wrong with a field, in words (pydantic's error type -> a translated phrase)."""
     if kind == "missing":
-        return _("'%(field)s' is missing.")
+        return _("“%(field)s” is missing.")
     if kind == "extra_forbidden":
-        return _("'%(field)s' is not expected here.")
+        return _("“%(field)s” is not expected here.")
     if kind.startswith("int") or kind.startswith("greater_than") or kind.startswith("less_than"):
-        return _("'%(field)s' must be a whole number in range.")
+        return _("“%(field)s” must be a whole number in range.")
     if kind.startswith("string"):
-        return _("'%(field)s' must be text.")
+        return _("“%(field)s” must be text.")
     if kind.startswith("bool"):
-        return _("'%(field)s' must be true or false.")
+        return _("“%(field)s” must be true or false.")
     if kind.startswith("list") or kind.startswith("too_"):
-        return _("'%(field)s' must be a list of the right length.")
+        return _("“%(field)s” must be a list of the right length.")
     if kind in ("literal_error", "enum"):
-        return _("'%(field)s' is not one of the accepted values.")
-    return _("'%(field)s' is not valid.")
+        return _("“%(field)s” is not one of the accepted values.")
+    return _("“%(field)s” is not valid.")
 
 
 def parse_payload(schema: type[Payload], payload: dict[str, Any]) -> Payload:

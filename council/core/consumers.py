@@ -21,6 +21,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 
 from council.core import ratelimit
 from council.core.commands import Payload
@@ -38,7 +41,7 @@ CLOSE_REMOVED = 4410
 CLOSE_FLOODING = 4429
 MAX_REQUEST_ID_CHARS = 64
 FLOOD_CLOSE_FACTOR = 5  # close when a client sends this many times its allowance
-UNSTORABLE_TEXT = "Text may not hold the character U+0000 or a lone surrogate."
+UNSTORABLE_TEXT = gettext_lazy("Text may not hold the character U+0000 or a lone surrogate.")
 
 # user id -> sockets that person holds in this process (ROOM_MAX_SOCKETS_PER_PERSON): each
 # costs a presence row and a snapshot, and one account once opened 100 in 5 s.
@@ -48,7 +51,7 @@ _sockets_per_person: Counter[int] = Counter()
 class FrameError(CouncilError):
     """A frame refused before any handler ran; carries its request_id when it had a valid one."""
 
-    def __init__(self, message: str, *, code: str, request_id: str | None = None) -> None:
+    def __init__(self, message: Any, *, code: str, request_id: str | None = None) -> None:
         super().__init__(message, code=code)
         self.request_id = request_id
 
@@ -80,6 +83,24 @@ def _holds_unstorable_text(content: Any) -> bool:
     return False
 
 
+def frames_limited_to(limit: int) -> str:
+    return ngettext("Frames are limited to %(limit)d byte.", "Frames are limited to %(limit)d bytes.", limit) % {
+        "limit": limit
+    }
+
+
+def unknown_command(command_type: str) -> str:
+    return _("Unknown command “%(type)s”.") % {"type": command_type}
+
+
+def slow_down(limit: int, window: int) -> str:
+    return ngettext(
+        "Slow down: at most %(limit)d command every %(window)d s.",
+        "Slow down: at most %(limit)d commands every %(window)d s.",
+        limit,
+    ) % {"limit": limit, "window": window}
+
+
 @dataclass(frozen=True)
 class Command:
     type: str
@@ -96,29 +117,29 @@ def parse_command(text: str | None) -> Command:
     cannot be stored (psycopg2 raises ValueError) nor always sent back (UTF-8).
     """
     if text is None:
-        raise FrameError("Binary frames are not accepted.", code="bad_frame")
+        raise FrameError(_("Binary frames are not accepted."), code="bad_frame")
     try:
         content = json.loads(text)
     except (ValueError, RecursionError) as error:  # RecursionError: nested thousands deep
-        raise FrameError("The frame is not valid JSON.", code="bad_json") from error
+        raise FrameError(_("The frame is not valid JSON."), code="bad_json") from error
     if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-        raise FrameError("A frame is an object with a string 'type'.", code="bad_envelope")
+        raise FrameError(_("A frame is an object with a string “type”."), code="bad_envelope")
     request_id = content.get("request_id")
     if request_id is not None and (
         not isinstance(request_id, str) or not 0 < len(request_id) <= MAX_REQUEST_ID_CHARS
     ):
-        raise FrameError("'request_id' is a string of 1 to 64 characters.", code="bad_envelope")
+        raise FrameError(_("“request_id” is a string of 1 to 64 characters."), code="bad_envelope")
     if request_id is not None and _unstorable(request_id):
         raise FrameError(UNSTORABLE_TEXT, code="bad_frame")
     if _holds_unstorable_text(content):
         raise FrameError(UNSTORABLE_TEXT, code="bad_frame", request_id=request_id)
     payload = content.get("payload", {})
     if not isinstance(payload, dict):
-        raise FrameError("'payload' is an object.", code="bad_envelope", request_id=request_id)
+        raise FrameError(_("“payload” is an object."), code="bad_envelope", request_id=request_id)
     return Command(type=content["type"], request_id=request_id, payload=payload)
 
 
-class CouncilConsumer(AsyncWebsocketConsumer):
+class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels ships no types
     """Parse, rate-limit and dispatch commands; relay pre-serialised group events."""
 
     #: client frame type -> name of the handler method, which takes the Command
@@ -172,10 +193,14 @@ class CouncilConsumer(AsyncWebsocketConsumer):
         await self.leave_all_groups()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        with translation.override(self.language):  # every answer in the person's language
+            await self.receive_frame(text_data, bytes_data)
+
+    async def receive_frame(self, text_data: str | None, bytes_data: bytes | None) -> None:
         # surrogatepass: a lone surrogate is measured here and refused by parse_command
         size = len(text_data.encode("utf-8", "surrogatepass")) if text_data is not None else len(bytes_data or b"")
         if size > settings.ROOM_MAX_FRAME_BYTES:
-            await self.send_error(None, "frame_too_large", f"Frames are limited to {settings.ROOM_MAX_FRAME_BYTES} bytes.")
+            await self.send_error(None, "frame_too_large", frames_limited_to(settings.ROOM_MAX_FRAME_BYTES))
             return
         try:
             command = parse_command(text_data)
@@ -183,6 +208,12 @@ class CouncilConsumer(AsyncWebsocketConsumer):
             await self.send_error(error.request_id, error.code, error.message)
             return
         await self.dispatch_command(command)
+
+    @property
+    def language(self) -> str:
+        """The language of the person on this socket: their preference, else the instance's."""
+        user = self.scope.get("user")
+        return getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE
 
     async def dispatch_command(self, command: Command) -> None:
         """Rate-limit and run a command; a failure is answered, not a crash of the socket (1011).
@@ -194,13 +225,12 @@ class CouncilConsumer(AsyncWebsocketConsumer):
                 return
             found = self.command_handler(command.type)
             if found is None:
-                await self.send_error(command.request_id, "unknown_type", f"Unknown command {command.type!r}.")
+                await self.send_error(command.request_id, "unknown_type", unknown_command(command.type))
                 return
             schema, handler = found
             if schema is not None:
-                try:
-                    with translation.override(self.language()):
-                        command = replace(command, data=parse_payload(schema, command.payload))
+                try:  # the field's message in the person's language (receive() set it)
+                    command = replace(command, data=parse_payload(schema, command.payload))
                 except InvalidInput as error:  # one error frame naming the field; nothing ran
                     await self.send_error(command.request_id, error.code, error.message)
                     return
@@ -208,7 +238,7 @@ class CouncilConsumer(AsyncWebsocketConsumer):
         except Exception:
             logger.exception("command %s failed", command.type)
             await self.send_error(
-                command.request_id, "internal", "The server could not carry out this command."
+                command.request_id, "internal", _("The server could not carry out this command.")
             )
 
     async def within_rate_limit(self, command: Command) -> bool:
@@ -223,20 +253,16 @@ class CouncilConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FLOODING)
         else:
             await self.send_error(
-                command.request_id, "rate_limited", f"Slow down: at most {limit} commands every {window} s."
+                command.request_id, "rate_limited", slow_down(limit, window)
             )
         return False
-
-    def language(self) -> str:
-        """The connected person's language, for the messages of their errors."""
-        return getattr(self.scope["user"], "preferred_language", None) or settings.LANGUAGE_CODE
 
     async def call_service(
         self, command: Command, service: Callable[..., Any], **kwargs: Any
     ) -> Any:
         """Run a sync service as the connected user; answer with ack or error."""
         actor = self.scope["user"]
-        language = self.language()
+        language = self.language
 
         def run_in_language() -> Any:
             with translation.override(language):  # error messages in the person's language
@@ -256,7 +282,10 @@ class CouncilConsumer(AsyncWebsocketConsumer):
     async def send_ack(self, command: Command, payload: dict[str, Any] | None = None) -> None:
         await self.send(text_data=envelope("ack", payload or {}, command.request_id or ""))
 
-    async def send_error(self, request_id: str | None, code: str, message: str) -> None:
+    async def send_error(self, request_id: str | None, code: str, message: Any) -> None:
+        """Answer with an error frame; a lazy message is told in the person's language."""
+        with translation.override(self.language):
+            message = str(message)
         await self.send(
             text_data=envelope("error", {"code": code, "message": message}, request_id or "")
         )
@@ -268,5 +297,5 @@ class CouncilConsumer(AsyncWebsocketConsumer):
         """Relay a group event whose frame was serialised once by the sender."""
         await self.send(text_data=message["frame"])
 
-    async def run_sync(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Awaitable[Any]:
+    async def run_sync(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await database_sync_to_async(func)(*args, **kwargs)

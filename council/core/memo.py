@@ -39,7 +39,8 @@ def recall(key: Hashable, compute: Callable[[], T]) -> T:
         return compute()
     if key not in memo:
         memo[key] = compute()
-    return memo[key]
+    value: T = memo[key]  # stored by compute() or by remember() under the same key
+    return value
 
 
 def remember(key: Hashable, value: Any) -> None:

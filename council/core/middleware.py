@@ -1,6 +1,7 @@
 """HTTP middleware of our own: plumbing that every page shares."""
 
 import logging
+from collections.abc import Callable
 
 import redis.exceptions
 from django.http import HttpRequest
@@ -25,7 +26,7 @@ class ServiceUnavailableMiddleware:
     tells the person to send the same request again, where a 500 says the site is broken.
     """
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -1,6 +1,8 @@
 """Permission plumbing shared by every app: one vocabulary, `<app>.<verb>_<noun>`."""
 
+from collections.abc import Callable
 from typing import Any
+from typing import Protocol
 
 import rules
 import rules.permissions
@@ -11,7 +13,13 @@ from council.core.errors import AccessDenied
 from council.core.memo import recall
 
 
-def require_perm(actor: Any, perm: str, obj: Any = None) -> None:
+class PermissionHolder(Protocol):
+    """Whoever may be asked about an action: accounts' User (core imports no app above it)."""
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool: ...
+
+
+def require_perm(actor: PermissionHolder, perm: str, obj: Any = None) -> None:
     """Raise AccessDenied unless `actor` holds the action permission `perm` on `obj`."""
     if not actor.has_perm(perm, obj):
         raise AccessDenied(perm)
@@ -27,7 +35,7 @@ class RulesBackend(rules.permissions.ObjectPermissionBackend):
 
     def has_perm(self, user: Any, perm: str, *args: Any, **kwargs: Any) -> bool:
         obj = args[0] if args else None
-        answer = super().has_perm
+        answer: Callable[..., bool] = super().has_perm
         if obj is None:
             return recall(("perm", user.pk, perm, None), lambda: answer(user, perm, *args, **kwargs))
         if getattr(obj, "_meta", None) is None or obj.pk is None:  # not a stored row: nothing to key on

@@ -3,6 +3,7 @@
 import json
 from collections.abc import Callable
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -53,11 +54,19 @@ def send_state_on_commit(group: str, event_type: str, build: Callable[[], Mappin
     ):
         return  # one is already waiting for this transaction's commit
 
-    def send() -> None:
-        _broadcast(group, group_message(event_type, build()))
+    transaction.on_commit(_StateBroadcast(key, build))
 
-    send.state_key = key
-    transaction.on_commit(send)
+
+@dataclass(frozen=True)
+class _StateBroadcast:
+    """The on-commit callback of send_state_on_commit, known by its (group, event type)."""
+
+    state_key: tuple[str, str]
+    build: Callable[[], Mapping[str, Any]]
+
+    def __call__(self) -> None:
+        group, event_type = self.state_key
+        _broadcast(group, group_message(event_type, self.build()))
 
 
 def _broadcast(group: str, message: dict[str, Any]) -> None:

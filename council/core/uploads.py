@@ -44,7 +44,9 @@ def serve_upload(request: HttpRequest, path: str) -> HttpResponseBase:
         if "Content-Encoding" in response:
             del response["Content-Encoding"]
         if content_type == OPAQUE_TYPE:
-            response["Content-Disposition"] = content_disposition_header(
+            disposition = content_disposition_header(
                 as_attachment=True, filename=PurePosixPath(path).name
             )
+            assert disposition is not None  # None only when not an attachment
+            response["Content-Disposition"] = disposition
     return response

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 from guardian.shortcuts import remove_perm
 
+from council.accounts.models import User
 from council.core.errors import AccessDenied
 from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
@@ -26,7 +27,7 @@ from council.councils.selectors import role_get
 
 def audit_record(
     *,
-    actor,
+    actor: User | None,
     action: AuditEntry.Action,
     target: models.Model | None = None,
     council: Council | None = None,
@@ -76,7 +77,7 @@ def _sync_staff_flag(user) -> None:
 
 
 @transaction.atomic
-def role_grant(*, actor, council: Council, user, role: Role) -> Role:
+def role_grant(*, actor: User | None, council: Council, user, role: Role) -> Role:
     """Give `user` exactly one role in `council`; open sockets re-check their access.
 
     `actor=None` is the system (management commands, demo data).
@@ -89,7 +90,7 @@ def role_grant(*, actor, council: Council, user, role: Role) -> Role:
 
 
 @transaction.atomic
-def role_revoke(*, actor, council: Council, user) -> None:
+def role_revoke(*, actor: User | None, council: Council, user) -> None:
     """Take every role in `council` from `user`; their open sockets there are closed."""
     if actor is not None:
         require_perm(actor, "councils.manage_roles", council)
@@ -98,7 +99,7 @@ def role_revoke(*, actor, council: Council, user) -> None:
 
 
 @transaction.atomic
-def council_join(*, actor, council: Council) -> Role:
+def council_join(*, actor: User, council: Council) -> Role:
     """Let a signed-in person follow a council that is open to registration."""
     if not actor.has_perm("councils.join_council", council):
         raise AccessDenied("councils.join_council")
@@ -108,7 +109,7 @@ def council_join(*, actor, council: Council) -> Role:
 
 
 @transaction.atomic
-def council_page_update(*, actor, council: Council, kind: str, body: str, conformity: str = "") -> CouncilPage:
+def council_page_update(*, actor: User, council: Council, kind: str, body: str, conformity: str = "") -> CouncilPage:
     """Save the text of one of the council's statement pages (administrators only).
 
     Nothing is broadcast: no socket shows these pages.
@@ -123,7 +124,7 @@ def council_page_update(*, actor, council: Council, kind: str, body: str, confor
     page, _created = CouncilPage.objects.update_or_create(council=council, kind=CouncilPage.Kind(kind), defaults=defaults)
     audit_record(actor=actor, action=AuditEntry.Action.PAGE_CHANGED, target=page, council=council)
     return page
-def _audit_role(actor, council: Council, user, action: AuditEntry.Action, role: Role | None) -> None:
+def _audit_role(actor: User | None, council: Council, user, action: AuditEntry.Action, role: Role | None) -> None:
     # The person's name as shown to others, never their e-mail address, as the target's text.
     audit_record(
         actor=actor, action=action, target=user, council=council,

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from council.accounts.models import User
 from council.core.errors import InvalidInput
 from council.core.parsing import first_nul_line
 from council.core.permissions import require_perm
@@ -69,7 +70,7 @@ def _cell(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
-def export_members(*, actor, group: NeighbourhoodGroup, out: TextIO) -> int:
+def export_members(*, actor: User, group: NeighbourhoodGroup, out: TextIO) -> int:
     """Write the group's people as CSV (email, display name, status, coordinator); return the count."""
     require_perm(actor, "groups.export_members", group)
     writer = csv.writer(out)
@@ -182,7 +183,7 @@ def _reason(email: str, users: dict, roles: dict, existing: dict, seen: dict) ->
     return ""
 
 
-def import_members(*, actor, group: NeighbourhoodGroup, data: bytes, add_directly: bool = False) -> ImportReport:
+def import_members(*, actor: User, group: NeighbourhoodGroup, data: bytes, add_directly: bool = False) -> ImportReport:
     """Invite (or, for a manager who asks, add) everyone in the CSV, or nobody if a line is rejected.
 
     InvalidInput for a file that cannot be read at all (size, encoding, no "email" column).

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from council.accounts.models import User
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.permissions import require_perm
@@ -96,20 +97,20 @@ def _enqueue(send: NotificationSend) -> None:
 
 @transaction.atomic
 def notification_send_create(
-    *, actor, group: NeighbourhoodGroup, subject: str, body: str, by_email: bool = True
+    *, actor: User, group: NeighbourhoodGroup, subject: str, body: str, by_email: bool = True
 ) -> NotificationSend:
     """Record a message to everyone in `group`; delivery starts once this commits."""
     require_perm(actor, "groups.notify_group", group)
     return _send_create(actor=actor, group=group, subject=subject, body=body, by_email=by_email)
 
 
-def notification_send_for(*, actor, group, subject, body, by_email) -> NotificationSend:
+def notification_send_for(*, actor: User, group, subject, body, by_email) -> NotificationSend:
     """Record a message to `group` on behalf of a module that checked its own permission
     (rooms' invitations ask rooms.moderate_room); delivery starts once this commits."""
     return _send_create(actor=actor, group=group, subject=subject, body=body, by_email=by_email)
 
 
-def _send_create(*, actor, group, subject, body, by_email) -> NotificationSend:
+def _send_create(*, actor: User, group, subject, body, by_email) -> NotificationSend:
     subject, body = _clean(subject, body)
     send = NotificationSend.objects.create(
         group=group,
@@ -128,7 +129,7 @@ def _send_create(*, actor, group, subject, body, by_email) -> NotificationSend:
 
 
 @transaction.atomic
-def notification_mark_read(*, actor, notification_id: int) -> Notification:
+def notification_mark_read(*, actor: User, notification_id: int) -> Notification:
     """Mark one of the person's own notifications as read (someone else's: AccessDenied)."""
     notification = Notification.objects.select_for_update().filter(
         pk=notification_id, user_id=actor.pk if actor.is_authenticated else None

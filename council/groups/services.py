@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 from guardian.shortcuts import remove_perm
 
+from council.accounts.models import User
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.permissions import require_perm
@@ -56,7 +57,7 @@ def _validated(group: NeighbourhoodGroup) -> NeighbourhoodGroup:
 
 
 @transaction.atomic
-def group_create(*, actor, council: Council, name: str, kind: str = "static", join_policy: str = "invitation", rule: dict | None = None, description: str = "") -> NeighbourhoodGroup:
+def group_create(*, actor: User, council: Council, name: str, kind: str = "static", join_policy: str = "invitation", rule: dict | None = None, description: str = "") -> NeighbourhoodGroup:
     require_perm(actor, "groups.manage_groups", council)
     group = NeighbourhoodGroup(council=council, name=name.strip(), kind=kind, join_policy=join_policy, rule=rule or {}, description=description)
     _validated(group).save()
@@ -65,7 +66,7 @@ def group_create(*, actor, council: Council, name: str, kind: str = "static", jo
 
 
 @transaction.atomic
-def group_update(*, actor, group: NeighbourhoodGroup, **changes: Any) -> NeighbourhoodGroup:
+def group_update(*, actor: User, group: NeighbourhoodGroup, **changes: Any) -> NeighbourhoodGroup:
     """Change a group; if its rule changes, everyone who may have left re-checks access."""
     require_perm(actor, "groups.change_group", group)
     before = set(_member_ids(group))
@@ -80,7 +81,7 @@ def group_update(*, actor, group: NeighbourhoodGroup, **changes: Any) -> Neighbo
 
 
 @transaction.atomic
-def group_delete(*, actor, group: NeighbourhoodGroup) -> None:
+def group_delete(*, actor: User, group: NeighbourhoodGroup) -> None:
     require_perm(actor, "groups.delete_group", group)
     affected = _member_ids(group)
     for membership in group.memberships.filter(is_coordinator=True).select_related("user"):
@@ -103,7 +104,7 @@ def _static(group: NeighbourhoodGroup) -> None:
 
 
 @transaction.atomic
-def membership_invite(*, actor, group: NeighbourhoodGroup, user) -> Membership:
+def membership_invite(*, actor: User, group: NeighbourhoodGroup, user) -> Membership:
     """Invite someone; if they had asked to join, this lets them in."""
     require_perm(actor, "groups.invite_member", group)
     _static(group)
@@ -118,7 +119,7 @@ def membership_invite(*, actor, group: NeighbourhoodGroup, user) -> Membership:
 
 
 @transaction.atomic
-def membership_add(*, actor, group: NeighbourhoodGroup, user) -> Membership:
+def membership_add(*, actor: User, group: NeighbourhoodGroup, user) -> Membership:
     """Put someone in a static group at once (a council manager's choice, e.g. a CSV import)."""
     require_perm(actor, "groups.manage_groups", group.council)
     require_perm(actor, "groups.invite_member", group)
@@ -131,7 +132,7 @@ def membership_add(*, actor, group: NeighbourhoodGroup, user) -> Membership:
 
 
 @transaction.atomic
-def membership_join(*, actor, group: NeighbourhoodGroup) -> Membership:
+def membership_join(*, actor: User, group: NeighbourhoodGroup) -> Membership:
     """Accept an invitation, join an open group, or ask to join one that approves requests."""
     if not actor.has_perm("groups.join_group", group):
         raise AccessDenied("groups.join_group")
@@ -150,7 +151,7 @@ def membership_join(*, actor, group: NeighbourhoodGroup) -> Membership:
 
 
 @transaction.atomic
-def membership_approve(*, actor, group: NeighbourhoodGroup, user) -> Membership:
+def membership_approve(*, actor: User, group: NeighbourhoodGroup, user) -> Membership:
     require_perm(actor, "groups.approve_member", group)
     membership = Membership.objects.select_for_update().filter(
         group=group, user=user, status=Membership.Status.REQUESTED
@@ -164,7 +165,7 @@ def membership_approve(*, actor, group: NeighbourhoodGroup, user) -> Membership:
 
 
 @transaction.atomic
-def membership_remove(*, actor, group: NeighbourhoodGroup, user) -> None:
+def membership_remove(*, actor: User, group: NeighbourhoodGroup, user) -> None:
     """Take someone out of a group (or leave it); their open sockets re-check access now."""
     if actor.pk != user.pk:
         require_perm(actor, "groups.remove_member", group)
@@ -175,7 +176,7 @@ def membership_remove(*, actor, group: NeighbourhoodGroup, user) -> None:
 
 
 @transaction.atomic
-def coordinator_set(*, actor, group: NeighbourhoodGroup, user, is_coordinator: bool = True) -> Membership:
+def coordinator_set(*, actor: User, group: NeighbourhoodGroup, user, is_coordinator: bool = True) -> Membership:
     """Make an active member a coordinator (a guardian grant on the group), or stop it."""
     require_perm(actor, "groups.set_coordinator", group)
     membership = Membership.objects.select_for_update().filter(
@@ -213,7 +214,7 @@ def _clean_answer(attribute: ProfileAttribute, raw: Any) -> list[str]:
 
 @transaction.atomic
 def profile_update(
-    *, actor, council: Council, answers: dict[str, Any], latitude: float | None = None,
+    *, actor: User, council: Council, answers: dict[str, Any], latitude: float | None = None,
     longitude: float | None = None, zone_slug: str | None = None,
 ) -> ResidentProfile:
     """Save the person's answers and location; the zone follows the location, or their choice.
@@ -246,7 +247,7 @@ def profile_update(
 
 
 @transaction.atomic
-def zones_import(*, actor, council: Council, geojson: str) -> list[Zone]:
+def zones_import(*, actor: User, council: Council, geojson: str) -> list[Zone]:
     """Create or replace zones from a GeoJSON FeatureCollection: all of it, or nothing.
 
     Residents with a location are put in their zone again afterwards.
@@ -325,7 +326,7 @@ def _refuse_if_in_segments(attribute: ProfileAttribute) -> None:
 
 
 @transaction.atomic
-def attribute_create(*, actor, council: Council, key: str, label: str, kind: str, choices: list[str], purpose: str) -> ProfileAttribute:
+def attribute_create(*, actor: User, council: Council, key: str, label: str, kind: str, choices: list[str], purpose: str) -> ProfileAttribute:
     """Add a question the council asks its residents (always optional for them)."""
     require_perm(actor, "groups.manage_attributes", council)
     position = (council.profile_attributes.order_by("-position").values_list("position", flat=True).first() or 0) + 1
@@ -336,7 +337,7 @@ def attribute_create(*, actor, council: Council, key: str, label: str, kind: str
 
 
 @transaction.atomic
-def attribute_update(*, actor, attribute: ProfileAttribute, **changes: Any) -> ProfileAttribute:
+def attribute_update(*, actor: User, attribute: ProfileAttribute, **changes: Any) -> ProfileAttribute:
     """Change a question; answers no longer possible (a removed choice, a new kind) are erased.
 
     Erased answers can take people out of segments: their sockets re-check access.
@@ -368,7 +369,7 @@ def attribute_update(*, actor, attribute: ProfileAttribute, **changes: Any) -> P
 
 
 @transaction.atomic
-def attribute_delete(*, actor, attribute: ProfileAttribute) -> None:
+def attribute_delete(*, actor: User, attribute: ProfileAttribute) -> None:
     """Remove a question and every answer to it."""
     require_perm(actor, "groups.manage_attributes", attribute.council)
     _refuse_if_in_segments(attribute)
@@ -399,7 +400,7 @@ def _refuse_if_zone_in_segments(zone: Zone, message: str) -> None:
 
 
 @transaction.atomic
-def zone_save(*, actor, council: Council, name: str, geometry: Any, zone_id: int | None = None) -> Zone:
+def zone_save(*, actor: User, council: Council, name: str, geometry: Any, zone_id: int | None = None) -> Zone:
     """Create a zone drawn on the map (no id), or rename or redraw one.
 
     The geometry is checked as an imported feature is; names are unique per council
@@ -431,7 +432,7 @@ def zone_save(*, actor, council: Council, name: str, geometry: Any, zone_id: int
 
 
 @transaction.atomic
-def zone_delete(*, actor, zone: Zone) -> None:
+def zone_delete(*, actor: User, zone: Zone) -> None:
     """Delete a zone; its residents lose it (or fall in another zone holding their point).
 
     Refused while a segment rule names the zone. The residents concerned are told.

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from council.accounts.models import User
 from council.core.errors import AccessDenied
 from council.core.permissions import require_perm
 from council.groups.models import NeighbourhoodGroup
@@ -21,7 +22,7 @@ def room_invite_subject(room) -> str:
 
 @transaction.atomic
 def room_invite(
-    *, actor, room, group: NeighbourhoodGroup, subject: str | None = None, message: str = "",
+    *, actor: User, room, group: NeighbourhoodGroup, subject: str | None = None, message: str = "",
     by_email: bool = True, base_url: str | None = None,
 ) -> NotificationSend:
     """Invite everyone in `group` to `room`: a notification naming the room, with its link.

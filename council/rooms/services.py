@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from council.accounts.models import User
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.memo import remembered
@@ -50,7 +51,7 @@ def _check_groups(council_id: int, group_ids: Iterable[int]) -> list[int]:
 @transaction.atomic
 def room_create(
     *,
-    actor,
+    actor: User,
     council: Council,
     name: str,
     description: str = "",
@@ -71,7 +72,7 @@ def room_create(
 @transaction.atomic
 def room_update(
     *,
-    actor,
+    actor: User,
     room_id: int,
     name: str,
     description: str = "",
@@ -98,7 +99,7 @@ def room_update(
 
 
 @transaction.atomic
-def message_post(*, actor, room_id: int, text: str, request_id: str | None = None) -> dict[str, Any]:
+def message_post(*, actor: User, room_id: int, text: str, request_id: str | None = None) -> dict[str, Any]:
     """Persist a chat message with the room's next seq, then broadcast it.
 
     The room row is locked so seqs have no gaps; a command re-sent with the same
@@ -131,7 +132,7 @@ def message_post(*, actor, room_id: int, text: str, request_id: str | None = Non
 
 
 @transaction.atomic
-def message_delete(*, actor, room_id: int, seq: int) -> dict[str, Any]:
+def message_delete(*, actor: User, room_id: int, seq: int) -> dict[str, Any]:
     """Hide a message for everyone; its seq stays taken so no client sees a gap."""
     room = access_room(actor, room_id, perm="rooms.delete_message")
     message = Message.objects.select_for_update().filter(room=room, seq=seq).first()
@@ -204,7 +205,7 @@ def rooms_join(*, entries: list[Entry]) -> list[Room | None]:
 
 
 def room_join(
-    *, actor, room_id: int, channel_name: str, hidden: bool = False, perm: str = "rooms.join_room"
+    *, actor: User, room_id: int, channel_name: str, hidden: bool = False, perm: str = "rooms.join_room"
 ) -> Room:
     """Record one open socket of `actor` in the room (raises AccessDenied): see rooms_join."""
     entry = Entry(actor=actor, channel_name=channel_name, room_id=room_id, hidden=hidden, perm=perm)
@@ -218,7 +219,7 @@ def room_leave(*, channel_name: str) -> None:
     Presence.objects.filter(channel_name=channel_name).delete()
 
 
-def presence_forget_tab(*, actor, tab: str, channel_name: str) -> set[int]:
+def presence_forget_tab(*, actor: User, tab: str, channel_name: str) -> set[int]:
     """Delete the rows the page `tab` of `actor` left behind with sockets other than this one.
 
     A page has one socket at a time: another row of the same page belongs to a socket that
@@ -247,7 +248,7 @@ def _broadcast_hands(room: Room) -> None:
 
 
 @transaction.atomic
-def hand_raise(*, actor, room_id: int) -> dict[str, Any]:
+def hand_raise(*, actor: User, room_id: int) -> dict[str, Any]:
     room = access_room(actor, room_id, perm="rooms.raise_hand", for_update=True)
     if not RaisedHand.objects.filter(room=room, user=actor).exists():
         last = RaisedHand.objects.filter(room=room).aggregate(Max("position"))["position__max"]
@@ -257,7 +258,7 @@ def hand_raise(*, actor, room_id: int) -> dict[str, Any]:
 
 
 @transaction.atomic
-def hand_lower(*, actor, room_id: int, user_id: int | None = None) -> dict[str, Any]:
+def hand_lower(*, actor: User, room_id: int, user_id: int | None = None) -> dict[str, Any]:
     """Lower one's own hand, or, for a facilitator, someone else's."""
     target_id = user_id or actor.pk
     perm = "rooms.view_room" if target_id == actor.pk else "rooms.manage_hands"
@@ -268,7 +269,7 @@ def hand_lower(*, actor, room_id: int, user_id: int | None = None) -> dict[str, 
 
 
 @transaction.atomic
-def hands_reorder(*, actor, room_id: int, user_ids: list[int]) -> dict[str, Any]:
+def hands_reorder(*, actor: User, room_id: int, user_ids: list[int]) -> dict[str, Any]:
     """Put the queue in the given order; hands not named keep their order after them."""
     room = access_room(actor, room_id, perm="rooms.manage_hands", for_update=True)
     hands = {h.user_id: h for h in RaisedHand.objects.filter(room=room)}
@@ -282,14 +283,14 @@ def hands_reorder(*, actor, room_id: int, user_ids: list[int]) -> dict[str, Any]
 
 
 @transaction.atomic
-def hands_clear(*, actor, room_id: int) -> dict[str, Any]:
+def hands_clear(*, actor: User, room_id: int) -> dict[str, Any]:
     room = access_room(actor, room_id, perm="rooms.manage_hands", for_update=True)
     RaisedHand.objects.filter(room=room).delete()
     _broadcast_hands(room)
     return {}
 
 
-def _target_in_room(room: Room, user_id: int, actor):
+def _target_in_room(room: Room, user_id: int, actor: User):
     from council.accounts.models import User
 
     target = User.objects.filter(pk=user_id).first()
@@ -301,7 +302,7 @@ def _target_in_room(room: Room, user_id: int, actor):
 
 
 @transaction.atomic
-def participant_mute(*, actor, room_id: int, user_id: int, muted: bool = True) -> dict[str, Any]:
+def participant_mute(*, actor: User, room_id: int, user_id: int, muted: bool = True) -> dict[str, Any]:
     """Stop (or allow again) a participant writing in the chat; they keep following."""
     room = access_room(actor, room_id, perm="rooms.mute_participant")
     target = _target_in_room(room, user_id, actor)
@@ -318,7 +319,7 @@ def participant_mute(*, actor, room_id: int, user_id: int, muted: bool = True) -
 
 
 @transaction.atomic
-def participant_remove(*, actor, room_id: int, user_id: int) -> dict[str, Any]:
+def participant_remove(*, actor: User, room_id: int, user_id: int) -> dict[str, Any]:
     """Remove a participant: their sockets close with 4410 and they cannot rejoin."""
     room = access_room(actor, room_id, perm="rooms.remove_participant")
     target = _target_in_room(room, user_id, actor)
@@ -335,7 +336,7 @@ def participant_remove(*, actor, room_id: int, user_id: int) -> dict[str, Any]:
 
 
 @transaction.atomic
-def participant_readmit(*, actor, room_id: int, user_id: int) -> dict[str, Any]:
+def participant_readmit(*, actor: User, room_id: int, user_id: int) -> dict[str, Any]:
     room = access_room(actor, room_id, perm="rooms.remove_participant")
     if RoomRemoval.objects.filter(room=room, user_id=user_id).delete()[0]:
         audit_record(
@@ -352,7 +353,7 @@ def _update_room(room: Room, **changes: bool) -> None:
 
 
 @transaction.atomic
-def room_lock(*, actor, room_id: int, locked: bool = True) -> dict[str, Any]:
+def room_lock(*, actor: User, room_id: int, locked: bool = True) -> dict[str, Any]:
     """A locked room keeps who is in it and lets only facilitators in."""
     room = access_room(actor, room_id, perm="rooms.lock_room", for_update=True)
     if room.is_locked != bool(locked):
@@ -363,7 +364,7 @@ def room_lock(*, actor, room_id: int, locked: bool = True) -> dict[str, Any]:
 
 
 @transaction.atomic
-def room_chat_open(*, actor, room_id: int, open_to_residents: bool = True) -> dict[str, Any]:
+def room_chat_open(*, actor: User, room_id: int, open_to_residents: bool = True) -> dict[str, Any]:
     room = access_room(actor, room_id, perm="rooms.open_chat", for_update=True)
     _update_room(room, residents_can_chat=bool(open_to_residents))
     return {}
@@ -384,7 +385,7 @@ def _person(user) -> dict[str, Any]:
     return {"id": user.pk, "name": str(user.public_name)}
 
 
-def _media_target(room: Room, user_id: int, actor):
+def _media_target(room: Room, user_id: int, actor: User):
     from council.accounts.models import User
 
     target = User.objects.filter(pk=user_id).first()
@@ -394,7 +395,7 @@ def _media_target(room: Room, user_id: int, actor):
 
 
 @transaction.atomic
-def floor_give(*, actor, room_id: int, user_id: int, floor: bool = True) -> dict[str, Any]:
+def floor_give(*, actor: User, room_id: int, user_id: int, floor: bool = True) -> dict[str, Any]:
     """Let a resident publish (their raised hand is lowered), or take the floor back."""
     room = access_room(actor, room_id, perm="rooms.moderate_media", for_update=True)
     target = _media_target(room, user_id, actor)
@@ -417,7 +418,7 @@ def _check_kind(kind: str) -> None:
         raise InvalidInput(_("'kind' must be 'audio' or 'video'."))
 
 
-def _mute(room: Room, actor, user_ids: list[int], kind: str) -> None:
+def _mute(room: Room, actor: User, user_ids: list[int], kind: str) -> None:
     MediaMute.objects.bulk_create(
         [MediaMute(room=room, user_id=uid, kind=kind, decided_by=actor) for uid in user_ids],
         ignore_conflicts=True,
@@ -430,7 +431,7 @@ def _mute(room: Room, actor, user_ids: list[int], kind: str) -> None:
 
 
 @transaction.atomic
-def media_mute(*, actor, room_id: int, user_id: int, kind: str = "audio") -> dict[str, Any]:
+def media_mute(*, actor: User, room_id: int, user_id: int, kind: str = "audio") -> dict[str, Any]:
     """Mute someone's microphone (or stop their camera): the worker stops forwarding it."""
     _check_kind(kind)
     room = access_room(actor, room_id, perm="rooms.moderate_media")
@@ -440,7 +441,7 @@ def media_mute(*, actor, room_id: int, user_id: int, kind: str = "audio") -> dic
 
 
 @transaction.atomic
-def media_mute_all(*, actor, room_id: int, kind: str = "audio") -> dict[str, Any]:
+def media_mute_all(*, actor: User, room_id: int, kind: str = "audio") -> dict[str, Any]:
     """Mute everyone present except facilitators."""
     _check_kind(kind)
     room = access_room(actor, room_id, perm="rooms.moderate_media")
@@ -453,7 +454,7 @@ def media_mute_all(*, actor, room_id: int, kind: str = "audio") -> dict[str, Any
 
 
 @transaction.atomic
-def media_unmute_self(*, actor, room_id: int, kind: str) -> dict[str, Any]:
+def media_unmute_self(*, actor: User, room_id: int, kind: str) -> dict[str, Any]:
     """The person unmutes themselves: a facilitator's mute no longer applies."""
     _check_kind(kind)
     room = access_room(actor, room_id, perm="rooms.view_room")
@@ -462,7 +463,7 @@ def media_unmute_self(*, actor, room_id: int, kind: str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def call_end(*, actor, room_id: int) -> dict[str, Any]:
+def call_end(*, actor: User, room_id: int) -> dict[str, Any]:
     """End the call for everyone: media stops, floors given and mutes are forgotten."""
     room = access_room(actor, room_id, perm="rooms.moderate_media", for_update=True)
     RoomFloor.objects.filter(room=room).delete()

@@ -20,6 +20,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from council.core.consumers import Command
 from council.core.errors import AccessDenied
@@ -151,13 +152,13 @@ class MediaSignallingMixin:
         try:
             await self.run_sync(access_room, self.user, self.room_id, perm=perm)
         except AccessDenied as error:
-            await self.send_error(command.request_id, error.code, "You may not do this in the call.")
+            await self.send_error(command.request_id, error.code, error.message)
             return
         await ensure_embedded_worker()
         worker_id = await assignment.worker_for(self.room_id)
         if worker_id is None:
             await self.send_error(
-                command.request_id, "media_unavailable", "Video is unavailable for now; it will come back."
+                command.request_id, "media_unavailable", _("Video is unavailable for now; it will come back.")
             )
             return
         if self.media_participant is None:
@@ -188,7 +189,7 @@ class MediaSignallingMixin:
         pending = self.media_pending.pop(ref, None)
         if pending is not None:
             await self.send_error(
-                pending[0].request_id, "media_unavailable", "The media server did not answer."
+                pending[0].request_id, "media_unavailable", _("The media server did not answer.")
             )
 
     async def rooms_media_reply(self, message: dict[str, Any]) -> None:
@@ -200,7 +201,9 @@ class MediaSignallingMixin:
         if message["ok"]:
             await self.send_ack(command, message["payload"])
         else:
-            await self.send_error(command.request_id, message["code"], message["message"])
+            # the worker speaks no one's language: it sends the English msgid, and send_error
+            # tells it in the person's language
+            await self.send_error(command.request_id, message["code"], _(message["message"]))
 
     async def media_disconnect(self) -> None:
         """The socket closed: its peer connections close and its tracks leave every tile."""

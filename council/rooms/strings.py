@@ -1,9 +1,23 @@
 """Strings the room's script shows, translated on the server (Django i18n)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
-def room_strings() -> dict[str, str]:
+def plural(pick: Callable[[int], str]) -> dict[str, str]:
+    """Both forms of a counted string, picked in the page by Intl.PluralRules (frontend/src/core/plural.js).
+
+    Keyed by CLDR category: ngettext at 1 gives the "one" form and at 2 the "other" form,
+    which holds for French ("0 place", "1 place", "2 places") and English alike. `pick` is
+    a lambda calling ngettext with literal strings, so that makemessages finds them.
+    """
+    return {"one": pick(1), "other": pick(2)}
+
+
+def room_strings() -> dict[str, Any]:
     return {
         "connecting": _("Connecting…"),
         "connected": _("Connected."),
@@ -89,7 +103,7 @@ def room_strings() -> dict[str, str]:
     }
 
 
-def workshop_strings() -> dict[str, str]:
+def workshop_strings() -> dict[str, Any]:
     """Breakout workshops on the room page (frontend/src/workshops/workshops.js)."""
     return {
         "workshop_heading": _("%(workshop)s — %(plenary)s"),
@@ -107,10 +121,15 @@ def workshop_strings() -> dict[str, str]:
         "workshops_time_left": _("Time left: %(time)s"),
         "workshops_time_over": _("Time is up."),
         "workshops_closing_in": _("Back to the plenary in %(seconds)s s"),
-        "workshops_closing_announce": _("The workshops are closing: back to the plenary in %(seconds)s seconds."),
-        "workshops_closing_soon": _("Back to the plenary in %(seconds)s seconds."),
-        "workshops_one_minute_left": _("1 minute left in the workshops."),
-        "workshops_minutes_left": _("%(minutes)s minutes left in the workshops."),
+        "workshops_closing_announce": plural(
+            lambda n: ngettext(
+                "The workshops are closing: back to the plenary in %(seconds)s second.",
+                "The workshops are closing: back to the plenary in %(seconds)s seconds.",
+                n,
+            )
+        ),
+        "workshops_closing_soon": plural(lambda n: ngettext("Back to the plenary in %(seconds)s second.", "Back to the plenary in %(seconds)s seconds.", n)),
+        "workshops_minutes_left": plural(lambda n: ngettext("%(minutes)s minute left in the workshops.", "%(minutes)s minutes left in the workshops.", n)),
         "workshops_time_up": _("Time is up: the facilitators will close the workshops."),
         "workshops_broadcast": _("Message from %(name)s to every workshop: %(text)s"),
         "workshops_help_sent": _("The facilitators know that your workshop needs help."),
@@ -127,28 +146,32 @@ def workshop_strings() -> dict[str, str]:
         "workshops_choose_prompt": _("Choose your workshop:"),
         "workshops_choose": _("Choose %(name)s"),
         "workshops_your_choice": _("your choice"),
-        "workshops_places_left": _("%(count)s places left"),
-        "workshops_one_place_left": _("1 place left"),
+        "workshops_places_left": plural(lambda n: ngettext("%(count)s place left", "%(count)s places left", n)),
         "workshops_full": _("full"),
         "workshops_workshop_n": _("Workshop %(number)s"),
         "workshops_plenary_option": _("Plenary (no workshop)"),
         "workshops_assign_label": _("Workshop of %(name)s"),
         "workshops_nobody": _("Nobody yet"),
-        "workshops_people": _("%(count)s people"),
-        "workshops_one_person": _("1 person"),
-        "workshops_capacity": _("%(size)s of %(capacity)s places taken"),
+        "workshops_people": plural(lambda n: ngettext("%(count)s person", "%(count)s people", n)),
+        "workshops_capacity": plural(lambda n: ngettext("%(size)s of %(capacity)s places taken", "%(size)s of %(capacity)s places taken", n)),
         "workshops_visit": _("Visit %(name)s"),
         "workshops_listen_in": _("Listen in to %(name)s"),
         "workshops_seed": _("Published seed of the last draw: %(seed)s"),
-        "workshops_drawn": _(
-            "Drawn with the seed %(seed)s: %(assigned)s people placed, %(unplaced)s left in the plenary."
-        ),
-        "workshops_imported": _("%(count)s people assigned from the list."),
+        "workshops_drawn": _("Drawn with the seed %(seed)s: %(assigned)s, %(unplaced)s."),
+        "workshops_drawn_assigned": plural(lambda n: ngettext("%(count)s person placed", "%(count)s people placed", n)),
+        "workshops_drawn_unplaced": plural(lambda n: ngettext("%(count)s left in the plenary", "%(count)s left in the plenary", n)),
+        "workshops_imported": plural(lambda n: ngettext("%(count)s person assigned from the list.", "%(count)s people assigned from the list.", n)),
         "workshops_import_empty": _("Choose a file or paste the lines first."),
         "workshops_created": _("The workshops are ready: assign people, then open them."),
         "workshops_opened": _("The workshops are open."),
-        "workshops_confirm_close": _("Close the workshops? Everyone returns to the plenary after %(seconds)s seconds."),
-        "workshops_timer_set": _("The workshops now have %(minutes)s minutes left."),
+        "workshops_confirm_close": plural(
+            lambda n: ngettext(
+                "Close the workshops? Everyone returns to the plenary after %(seconds)s second.",
+                "Close the workshops? Everyone returns to the plenary after %(seconds)s seconds.",
+                n,
+            )
+        ),
+        "workshops_timer_set": plural(lambda n: ngettext("The workshops now have %(minutes)s minute left.", "The workshops now have %(minutes)s minutes left.", n)),
         "workshops_broadcast_sent": _("Message sent to every workshop."),
         "workshops_duplicated": _("A copy of these workshops is ready."),
         "workshops_reopened": _("The workshops are open again."),

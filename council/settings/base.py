@@ -269,6 +269,8 @@ MAP_TILE_ATTRIBUTION = env(
 def _origin(url: str) -> str:
     """The origin of a tile URL template, for the CSP ("{s}" subdomains become a wildcard)."""
     parts = urlsplit(url.replace("{s}", "*"))
+    if not parts.scheme or not parts.netloc:  # tiles served by Council itself ("/static/tiles/…")
+        return SELF
     return f"{parts.scheme}://{parts.netloc}"
 
 

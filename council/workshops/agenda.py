@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from council.accounts.models import User
 from council.core.errors import InvalidInput
 from council.core.memo import recall
 from council.core.realtime import send_event_on_commit
@@ -167,7 +168,7 @@ def _announce_speakers(room: Room) -> None:
 # -- validation
 
 
-def _plenary(actor, room_id: int, perm: str) -> Room:
+def _plenary(actor: User, room_id: int, perm: str) -> Room:
     """Lock the plenary room: agenda and turns of one room change one at a time."""
     room = access_room(actor, room_id, perm=perm, for_update=True)
     if room.parent_id is not None:
@@ -217,7 +218,7 @@ def _item(room: Room, item_id: Any) -> AgendaItem:
 
 @transaction.atomic
 def agenda_item_add(
-    *, actor, room_id: int, title: str, planned_minutes: int = 10, session_id: int | None = None
+    *, actor: User, room_id: int, title: str, planned_minutes: int = 10, session_id: int | None = None
 ) -> dict[str, Any]:
     """Add an item at the end of the agenda; broadcasts the agenda after commit."""
     room = _plenary(actor, room_id, MANAGE_AGENDA)
@@ -236,7 +237,7 @@ def agenda_item_add(
 @transaction.atomic
 def agenda_item_update(
     *,
-    actor,
+    actor: User,
     room_id: int,
     item_id: int,
     title: str | None = None,
@@ -263,7 +264,7 @@ def agenda_item_update(
 
 
 @transaction.atomic
-def agenda_item_remove(*, actor, room_id: int, item_id: int) -> dict[str, Any]:
+def agenda_item_remove(*, actor: User, room_id: int, item_id: int) -> dict[str, Any]:
     room = _plenary(actor, room_id, MANAGE_AGENDA)
     _item(room, item_id).delete()
     _announce_agenda(room)
@@ -271,7 +272,7 @@ def agenda_item_remove(*, actor, room_id: int, item_id: int) -> dict[str, Any]:
 
 
 @transaction.atomic
-def agenda_reorder(*, actor, room_id: int, item_ids: list[int]) -> dict[str, Any]:
+def agenda_reorder(*, actor: User, room_id: int, item_ids: list[int]) -> dict[str, Any]:
     """Put the items in the given order; items not named keep their order after them."""
     room = _plenary(actor, room_id, MANAGE_AGENDA)
     items = {item.pk: item for item in agenda_items(room=room)}
@@ -290,7 +291,7 @@ def _end_current(room: Room, now) -> AgendaItem | None:
     return current
 
 
-def _start(actor, room: Room, item: AgendaItem) -> dict[str, Any]:
+def _start(actor: User, room: Room, item: AgendaItem) -> dict[str, Any]:
     """End the item under way, start `item`, and open its workshops if still in preparation."""
     now = timezone.now()
     _end_current(room, now)
@@ -304,7 +305,7 @@ def _start(actor, room: Room, item: AgendaItem) -> dict[str, Any]:
 
 
 @transaction.atomic
-def agenda_item_start(*, actor, room_id: int, item_id: int) -> dict[str, Any]:
+def agenda_item_start(*, actor: User, room_id: int, item_id: int) -> dict[str, Any]:
     """Make `item_id` the current item (its countdown starts again if it ran before).
 
     Starting the item already under way changes nothing, so a command sent twice is harmless.
@@ -317,7 +318,7 @@ def agenda_item_start(*, actor, room_id: int, item_id: int) -> dict[str, Any]:
 
 
 @transaction.atomic
-def agenda_item_finish(*, actor, room_id: int) -> dict[str, Any]:
+def agenda_item_finish(*, actor: User, room_id: int) -> dict[str, Any]:
     """End the current item without starting another."""
     room = _plenary(actor, room_id, MANAGE_AGENDA)
     if _end_current(room, timezone.now()) is not None:
@@ -338,7 +339,7 @@ def _next_item(room: Room) -> AgendaItem | None:
 
 
 @transaction.atomic
-def agenda_next(*, actor, room_id: int) -> dict[str, Any]:
+def agenda_next(*, actor: User, room_id: int) -> dict[str, Any]:
     """End the current item and start the next one not yet taken up (none left: just end it)."""
     room = _plenary(actor, room_id, MANAGE_AGENDA)
     following = _next_item(room)
@@ -364,7 +365,7 @@ def _speaker(room: Room, user_id: Any):
 
 
 @transaction.atomic
-def speaker_give(*, actor, room_id: int, user_id: int) -> dict[str, Any]:
+def speaker_give(*, actor: User, room_id: int, user_id: int) -> dict[str, Any]:
     """Give someone the floor: the current turn ends, theirs starts, their raised hand is lowered.
 
     Broadcasts the speakers (and, through rooms, the hands queue) after commit.
@@ -384,7 +385,7 @@ def speaker_give(*, actor, room_id: int, user_id: int) -> dict[str, Any]:
 
 
 @transaction.atomic
-def speaker_end(*, actor, room_id: int) -> dict[str, Any]:
+def speaker_end(*, actor: User, room_id: int) -> dict[str, Any]:
     """End the current turn; nobody has the floor until the next one is given."""
     room = _plenary(actor, room_id, MANAGE_SPEAKERS)
     if SpeakingTurn.objects.filter(room=room, ended_at__isnull=True).update(ended_at=timezone.now()):

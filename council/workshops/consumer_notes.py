@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from council.core.consumers import Command
 from council.core.errors import InvalidInput
@@ -44,7 +45,7 @@ class NotesSocketMixin:
         asked = self.notes_workshop_id if command.data.workshop_id is None else command.data.workshop_id
         if self.notes_workshop_id is None or asked != self.notes_workshop_id:
             # `workshop_id` (optional) keeps an update typed in one workshop out of the next one.
-            await self.send_error(command.request_id, "not_in_workshop", "You are not in this workshop.")
+            await self.send_error(command.request_id, "not_in_workshop", _("You are not in this workshop."))
             return
         try:
             update = decode_update(command.data.update)

@@ -13,6 +13,8 @@ import asyncio
 import contextlib
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from council.core.consumers import Command
 from council.core.errors import AccessDenied
 from council.core.memo import recall
@@ -235,7 +237,7 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
     async def _current_workshop_call(self, command: Command, service) -> None:
         workshop_id = self._current_workshop_id()
         if workshop_id is None:
-            await self.send_error(command.request_id, "not_in_workshop", "You are not in a workshop.")
+            await self.send_error(command.request_id, "not_in_workshop", _("You are not in a workshop."))
             return
         await self.call_service(command, service, workshop_id=workshop_id)
 
@@ -254,14 +256,14 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         try:
             room_id = await self.run_sync(services.visit_check, actor=self.user, workshop_id=workshop_id, hidden=hidden)
         except AccessDenied as error:
-            await self.send_error(command.request_id, error.code, "You may not visit this workshop.")
+            await self.send_error(command.request_id, error.code, error.message)
             return
         await self.send_ack(command, {"room_id": room_id})
         self.visiting = await self.move_to(room_id, self.session_state, hidden=hidden)
 
     async def return_to_plenary(self, command: Command) -> None:
         if not self.visiting:
-            await self.send_error(command.request_id, "not_visiting", "Only a facilitator visiting a workshop returns by themselves.")
+            await self.send_error(command.request_id, "not_visiting", _("You are not visiting a workshop."))
             return
         await self.send_ack(command)
         await self.move_to(self.plenary_id, self.session_state)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from pycrdt import Doc
 from pycrdt import Text
 
+from council.accounts.models import User
 from council.core.errors import InvalidInput
 from council.core.memo import recall
 from council.core.memo import remember
@@ -108,7 +109,7 @@ def encode(data: bytes) -> str:
 
 
 @transaction.atomic
-def notes_apply(*, actor, workshop_id: int, update: bytes) -> dict[str, Any]:
+def notes_apply(*, actor: User, workshop_id: int, update: bytes) -> dict[str, Any]:
     """Merge a Yjs update into a workshop's notes and relay it to the workshop after commit.
 
     Locks the Notes row, so two updates of the same notes are merged one after the

@@ -101,6 +101,11 @@ def council_allows_listening_in(user, session) -> bool:
 
 
 @rules.predicate
+def is_council_member_of_the_meeting(user, session) -> bool:
+    return is_council_member(user, session.room)
+
+
+@rules.predicate
 def cofacilitates_a_workshop(user, session) -> bool:
     return user.is_authenticated and cofacilitates(user, session)
 
@@ -183,6 +188,9 @@ for action in (
 rules.add_perm("workshops.listen_in", runs_the_plenary & council_allows_listening_in)
 rules.add_perm("workshops.view_session", runs_the_plenary | cofacilitates_a_workshop | may_follow_the_plenary)
 rules.add_perm("workshops.see_help_requests", runs_the_plenary | cofacilitates_a_workshop)
+# Asked about the person to be named: a co-facilitator runs a workshop's chat and video for
+# the council, which a resident (who follows the meeting) does not do anywhere else.
+rules.add_perm("workshops.cofacilitate_workshop", may_follow_the_plenary & is_council_member_of_the_meeting)
 # Those who run workshops (facilitators, co-facilitators) do not pick one to take part in;
 # residents who follow choose only when the session includes them, as in a draw.
 rules.add_perm(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from council.accounts.models import User
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.memo import recall
@@ -67,7 +68,7 @@ def report_payload(workshop: Workshop, report: Report | None) -> dict[str, Any]:
 
 
 @transaction.atomic
-def report_save(*, actor, workshop_id: int, summary: Any, proposals: Any) -> dict[str, Any]:
+def report_save(*, actor: User, workshop_id: int, summary: Any, proposals: Any) -> dict[str, Any]:
     """Write a workshop's report back; the meeting hears `workshops.report_updated` after commit.
 
     Every socket of the meeting gets the event; each keeps it only if its person may
@@ -138,7 +139,7 @@ def reports_visible_to(*, user, plenary_id: int) -> list[dict[str, Any]] | None:
     return recall(("session_reports", session.pk), lambda: session_reports(session=session))
 
 
-def reports_read(*, actor, session_id: int) -> dict[str, Any]:
+def reports_read(*, actor: User, session_id: int) -> dict[str, Any]:
     """The reports of a session for a socket that asks (once the workshops close, say)."""
     if isinstance(session_id, bool) or not isinstance(session_id, int):
         raise InvalidInput(_("'session_id' must be an integer."))

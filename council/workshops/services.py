@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from council.accounts.models import User
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.realtime import send_event_on_commit
@@ -59,7 +60,7 @@ def announce(session: WorkshopSession) -> None:
     send_state_on_commit(events.meeting_group(session.room_id), events.SESSION_CHANGED, build)
 
 
-def _log(session, kind, *, actor=None, user=None, workshop=None, text: str = "") -> None:
+def _log(session, kind, *, actor: User | None = None, user=None, workshop=None, text: str = "") -> None:
     LogEntry.objects.create(session=session, kind=kind, actor=actor, user=user, workshop=workshop, text=text)
 
 
@@ -130,7 +131,7 @@ def _settings(session: WorkshopSession, options: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def session_create(*, actor, room_id: int, title: str, workshops: list[dict[str, Any]], **options: Any) -> WorkshopSession:
+def session_create(*, actor: User, room_id: int, title: str, workshops: list[dict[str, Any]], **options: Any) -> WorkshopSession:
     """Prepare a session of breakout workshops for a plenary room (each gets its breakout room)."""
     room = access_room(actor, room_id, perm="rooms.view_room")
     if room.parent_id is not None:
@@ -149,7 +150,7 @@ def session_create(*, actor, room_id: int, title: str, workshops: list[dict[str,
 
 
 @transaction.atomic
-def session_update(*, actor, session_id: int, **options: Any) -> dict[str, Any]:
+def session_update(*, actor: User, session_id: int, **options: Any) -> dict[str, Any]:
     session = access_session(actor, session_id, perm="workshops.change_session", for_update=True)
     _settings(session, options)
     session.save()
@@ -158,7 +159,7 @@ def session_update(*, actor, session_id: int, **options: Any) -> dict[str, Any]:
 
 
 @transaction.atomic
-def workshop_add(*, actor, session_id: int, name: str, topic: str = "", capacity: int | None = None) -> dict[str, Any]:
+def workshop_add(*, actor: User, session_id: int, name: str, topic: str = "", capacity: int | None = None) -> dict[str, Any]:
     session = access_session(actor, session_id, perm="workshops.change_session", for_update=True)
     count = session.workshops.count()
     if count >= MAX_WORKSHOPS:
@@ -170,7 +171,7 @@ def workshop_add(*, actor, session_id: int, name: str, topic: str = "", capacity
 
 
 @transaction.atomic
-def workshop_update(*, actor, workshop_id: int, **changes: Any) -> dict[str, Any]:
+def workshop_update(*, actor: User, workshop_id: int, **changes: Any) -> dict[str, Any]:
     workshop = Workshop.objects.select_related("room", "session").filter(pk=object_id(workshop_id, field="workshop_id")).first()
     if workshop is None:
         raise AccessDenied("workshops.change_session")
@@ -202,7 +203,7 @@ def _council_groups(session: WorkshopSession, group_ids: Any) -> list:
 
 
 @transaction.atomic
-def workshop_remove(*, actor, workshop_id: int) -> dict[str, Any]:
+def workshop_remove(*, actor: User, workshop_id: int) -> dict[str, Any]:
     """Remove a workshop still in preparation, with its breakout room.
 
     A workshop that has met is kept: deleting it would erase its part of the log (who was
@@ -237,7 +238,7 @@ def _has_met(workshop: Workshop) -> bool:
 
 
 @transaction.atomic
-def cofacilitator_set(*, actor, workshop_id: int, user_id: int | None) -> dict[str, Any]:
+def cofacilitator_set(*, actor: User, workshop_id: int, user_id: int | None) -> dict[str, Any]:
     """Give a workshop its own co-facilitator (they run its chat and video), or none.
 
     A co-facilitator runs their workshop instead of taking part in one: an assignment of
@@ -255,6 +256,10 @@ def cofacilitator_set(*, actor, workshop_id: int, user_id: int | None) -> dict[s
         person = User.objects.filter(pk=user_id).first()
         if person is None or not person.has_perm("rooms.view_room", session.room):
             raise InvalidInput(_("Choose someone who takes part in the meeting."))
+        if not person.has_perm("workshops.cofacilitate_workshop", session):
+            raise InvalidInput(
+                _("Residents follow the meeting: choose a member of the council to co-facilitate a workshop.")
+            )
         _place(session, person.pk, None, actor)
     workshop.cofacilitator = person
     workshop.save(update_fields=["cofacilitator"])
@@ -272,7 +277,7 @@ def _sizes(session: WorkshopSession) -> dict[int, int]:
     return sizes
 
 
-def _place(session: WorkshopSession, user_id: int, workshop: Workshop | None, actor) -> bool:
+def _place(session: WorkshopSession, user_id: int, workshop: Workshop | None, actor: User) -> bool:
     """Put one person in a workshop (None: back to the plenary); True if anything changed."""
     current = Assignment.objects.filter(session=session, user_id=user_id).first()
     if workshop is None:
@@ -303,7 +308,7 @@ def _workshop_in(session: WorkshopSession, workshop_id: int | None) -> Workshop 
 
 
 @transaction.atomic
-def assignment_set(*, actor, session_id: int, user_id: int, workshop_id: int | None) -> dict[str, Any]:
+def assignment_set(*, actor: User, session_id: int, user_id: int, workshop_id: int | None) -> dict[str, Any]:
     """Put someone in a workshop by hand, or move them while workshops run.
 
     The session row is locked: two facilitators moving the same person one after the
@@ -322,7 +327,7 @@ def assignment_set(*, actor, session_id: int, user_id: int, workshop_id: int | N
 
 
 @transaction.atomic
-def workshop_choose(*, actor, session_id: int, workshop_id: int) -> dict[str, Any]:
+def workshop_choose(*, actor: User, session_id: int, workshop_id: int) -> dict[str, Any]:
     """A participant picks their workshop (sessions where participants choose), within capacity."""
     session = access_session(actor, session_id, perm="workshops.choose_workshop", for_update=True)
     if _place(session, actor.pk, _workshop_in(session, workshop_id), actor):
@@ -343,7 +348,7 @@ def _memberships(session: WorkshopSession, user_ids: list[int]) -> dict[int, set
 
 
 @transaction.atomic
-def assignments_draw(*, actor, session_id: int, mode: str | None = None, seed: str | None = None) -> dict[str, Any]:
+def assignments_draw(*, actor: User, session_id: int, mode: str | None = None, seed: str | None = None) -> dict[str, Any]:
     """Assign everyone present by the session's rule (random, by group, stratified lottery).
 
     Replaces earlier assignments. The seed is published with the session, so anyone can
@@ -369,7 +374,7 @@ def assignments_draw(*, actor, session_id: int, mode: str | None = None, seed: s
     return {"assigned": len(placement.assigned), "unplaced": placement.unplaced, "seed": session.seed}
 
 
-def _replace_assignments(session: WorkshopSession, placement: dict[int, int], actor) -> None:
+def _replace_assignments(session: WorkshopSession, placement: dict[int, int], actor: User) -> None:
     Assignment.objects.filter(session=session).delete()
     Assignment.objects.bulk_create(
         [Assignment(session=session, user_id=uid, workshop_id=wid, assigned_by=actor) for uid, wid in placement.items()]
@@ -383,7 +388,7 @@ def _replace_assignments(session: WorkshopSession, placement: dict[int, int], ac
 
 
 @transaction.atomic
-def assignments_import(*, actor, session_id: int, csv_text: str) -> dict[str, Any]:
+def assignments_import(*, actor: User, session_id: int, csv_text: str) -> dict[str, Any]:
     """Pre-assign from a list of `e-mail, workshop` rows; report what could not be used."""
     from council.accounts.models import User
 
@@ -455,7 +460,7 @@ def late_arrival_place(*, user, session: WorkshopSession) -> Workshop | None:
 
 
 @transaction.atomic
-def session_open(*, actor, session_id: int) -> dict[str, Any]:
+def session_open(*, actor: User, session_id: int) -> dict[str, Any]:
     """Open every workshop at once: assigned people's sockets move to their breakout rooms."""
     session = access_session(actor, session_id, perm="workshops.open_workshops", for_update=True)
     if session.is_running:
@@ -482,7 +487,7 @@ def session_open(*, actor, session_id: int) -> dict[str, Any]:
 
 
 @transaction.atomic
-def session_close(*, actor, session_id: int, grace_seconds: int | None = None) -> dict[str, Any]:
+def session_close(*, actor: User, session_id: int, grace_seconds: int | None = None) -> dict[str, Any]:
     """Start the countdown after which everyone returns to the plenary."""
     session = access_session(actor, session_id, perm="workshops.close_workshops", for_update=True)
     if session.effective_status() != Status.OPEN:
@@ -510,7 +515,7 @@ def _finish(session: WorkshopSession) -> None:
 
 
 @transaction.atomic
-def session_reopen(*, actor, session_id: int, shuffle: bool = False) -> dict[str, Any]:
+def session_reopen(*, actor: User, session_id: int, shuffle: bool = False) -> dict[str, Any]:
     """Open closed workshops again, with the same people or drawn again."""
     shuffle = _flag(shuffle, field=_("Shuffling"))
     session = access_session(actor, session_id, perm="workshops.open_workshops", for_update=True)
@@ -526,7 +531,7 @@ def session_reopen(*, actor, session_id: int, shuffle: bool = False) -> dict[str
 
 
 @transaction.atomic
-def session_duplicate(*, actor, session_id: int, keep_assignments: bool = False, room_id: int | None = None) -> dict[str, Any]:
+def session_duplicate(*, actor: User, session_id: int, keep_assignments: bool = False, room_id: int | None = None) -> dict[str, Any]:
     """A new session prepared like this one (for the next meeting, or to recreate it).
 
     Workshops keep their names, topics, capacities, groups and co-facilitators (where
@@ -556,7 +561,7 @@ def session_duplicate(*, actor, session_id: int, keep_assignments: bool = False,
 
 
 @transaction.atomic
-def timer_set(*, actor, session_id: int, seconds_left: int) -> dict[str, Any]:
+def timer_set(*, actor: User, session_id: int, seconds_left: int) -> dict[str, Any]:
     """Change the time left while workshops run (every workshop's countdown follows)."""
     session = access_session(actor, session_id, perm="workshops.set_timer", for_update=True)
     if session.effective_status() != Status.OPEN:
@@ -573,7 +578,7 @@ def timer_set(*, actor, session_id: int, seconds_left: int) -> dict[str, Any]:
 
 
 @transaction.atomic
-def broadcast_send(*, actor, session_id: int, text: str) -> dict[str, Any]:
+def broadcast_send(*, actor: User, session_id: int, text: str) -> dict[str, Any]:
     """A message shown in every workshop (and the plenary)."""
     session = access_session(actor, session_id, perm="workshops.broadcast_message")
     if not session.is_running:
@@ -601,7 +606,7 @@ def _to_those_who_run(workshop: Workshop, event_type: str, payload: dict[str, An
         send_event_on_commit(user_group(cofacilitator.pk), event_type, payload)
 
 
-def _workshop_alert(workshop: Workshop, actor, kind: str, event_type: str) -> dict[str, Any]:
+def _workshop_alert(workshop: Workshop, actor: User, kind: str, event_type: str) -> dict[str, Any]:
     session = workshop.session
     _log(session, kind, actor=actor, user=actor, workshop=workshop)
     payload = {
@@ -614,7 +619,7 @@ def _workshop_alert(workshop: Workshop, actor, kind: str, event_type: str) -> di
 
 
 @transaction.atomic
-def help_ask(*, actor, workshop_id: int) -> dict[str, Any]:
+def help_ask(*, actor: User, workshop_id: int) -> dict[str, Any]:
     """Ask the facilitators for help from a workshop: they are alerted wherever they are."""
     workshop = access_workshop(actor, workshop_id, perm="workshops.ask_help")
     request = HelpRequest.objects.filter(workshop=workshop, answered_at__isnull=True).first()
@@ -627,7 +632,7 @@ def help_ask(*, actor, workshop_id: int) -> dict[str, Any]:
 
 
 @transaction.atomic
-def more_time_ask(*, actor, workshop_id: int) -> dict[str, Any]:
+def more_time_ask(*, actor: User, workshop_id: int) -> dict[str, Any]:
     """Ask for more time (the facilitators decide, with timer_set)."""
     workshop = access_workshop(actor, workshop_id, perm="workshops.ask_help")
     payload = _workshop_alert(workshop, actor, LogEntry.Kind.MORE_TIME, events.MORE_TIME_REQUESTED)
@@ -636,7 +641,7 @@ def more_time_ask(*, actor, workshop_id: int) -> dict[str, Any]:
 
 
 @transaction.atomic
-def help_answer(*, actor, help_id: int) -> dict[str, Any]:
+def help_answer(*, actor: User, help_id: int) -> dict[str, Any]:
     request = (
         HelpRequest.objects.select_related("workshop__session__room")
         .filter(pk=object_id(help_id, field="help_id"))
@@ -661,7 +666,7 @@ def help_answer(*, actor, help_id: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- sockets moving
 
 
-def visit_check(*, actor, workshop_id: int, hidden: bool = False) -> int:
+def visit_check(*, actor: User, workshop_id: int, hidden: bool = False) -> int:
     """May the facilitator go into this workshop (listening in: only where the council allows it)?"""
     workshop = access_workshop(actor, workshop_id, perm="workshops.view_workshop")
     perm = "workshops.listen_in" if hidden else "workshops.visit_workshop"
@@ -714,7 +719,7 @@ def _entry_kind(workshop: Workshop, person, hidden: bool) -> str:
     return LogEntry.Kind.ENTERED if takes_part else LogEntry.Kind.VISITED
 
 
-def breakout_left(*, actor, room_id: int) -> None:
+def breakout_left(*, actor: User, room_id: int) -> None:
     """A socket in a workshop closed: log that the person left it."""
     workshop = Workshop.objects.select_related("session").filter(room_id=room_id).first()
     if workshop is not None:

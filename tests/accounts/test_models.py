@@ -1,6 +1,7 @@
 """The custom user: e-mail is the login, and other people never see the address."""
 
 import pytest
+from django.utils import translation
 
 from council.accounts.models import User
 
@@ -12,7 +13,10 @@ def test_public_name_never_shows_the_email():
     unnamed = User.objects.create_user("bob@example.org", "x")
 
     assert named.public_name == "Alice"
-    assert unnamed.public_name == f"Participant {unnamed.pk}"
+    with translation.override("fr"):
+        assert unnamed.public_name == f"Personne n°\u00a0{unnamed.pk}"
+    with translation.override("en"):
+        assert unnamed.public_name == f"Participant {unnamed.pk}"
     assert "bob@" not in str(unnamed)
     assert named.email == "Alice@example.org"  # the domain is normalised
 

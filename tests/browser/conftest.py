@@ -38,7 +38,8 @@ from council.rooms.models import Room
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "réunion-publique-2026"
-REDIS_DB = 13  # a Redis database of this module's own: others use 0 and nearby numbers
+# A Redis database of these tests' own (others use 0 and nearby numbers); another for a second run at once.
+REDIS_DB = int(os.environ.get("TEST_BROWSER_REDIS_DB", "13"))
 MAX_BROWSERS = 3
 WAIT = 15
 

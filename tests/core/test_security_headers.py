@@ -73,6 +73,8 @@ def test_map_tiles_are_allowed_from_the_default_tile_server(client):
     [
         ("https://tiles.example.org:8443/osm/{z}/{x}/{y}.png?key=abc", "https://tiles.example.org:8443"),
         ("https://{s}.tile.example.org/{z}/{x}/{y}.png", "https://*.tile.example.org"),
+        # tiles Council serves itself: no broken "://" source, which browsers report and ignore
+        ("/static/tiles/{z}/{x}/{y}.png", "'self'"),
     ],
 )
 def test_map_tiles_are_allowed_from_the_configured_tile_server_only(tile_url, origin):

@@ -116,6 +116,6 @@ def test_refusal_is_in_french_by_default(client, administrator, nord):
     response = upload_logo(client, nord, "logo.svg", b"<svg/>", "image/svg+xml")
 
     assert logo_errors(response) == [
-        "Les logos SVG sont refusés : un fichier SVG peut contenir un script. "
+        "Les logos SVG sont refusés\u00a0: un fichier SVG peut contenir un script. "
         "Envoyez une image PNG, JPEG ou WebP."
     ]

@@ -28,7 +28,7 @@ def test_accessibility_statement_has_the_rgaa_sections_by_default(client, nord):
     page = client.get("/c/nord/accessibilite/").content.decode()
 
     assert "<h1>Déclaration d’accessibilité</h1>" in page  # noqa: RUF001
-    assert "<p><strong>Accessibilité : partiellement conforme</strong></p>" in page
+    assert "<p><strong>Accessibilité\u00a0: partiellement conforme</strong></p>" in page
     for heading in [
         "État de conformité",
         "Résultats des tests",
@@ -62,7 +62,7 @@ def test_every_council_page_links_the_three_pages_in_its_footer(client, nord):
     page = client.get("/c/nord/").content.decode()
 
     footer = page[page.index('<footer class="site-footer">') :]
-    assert '<a href="/c/nord/accessibilite/">Accessibilité : partiellement conforme</a>' in footer
+    assert '<a href="/c/nord/accessibilite/">Accessibilité\u00a0: partiellement conforme</a>' in footer
     assert '<a href="/c/nord/mentions-legales/">Mentions légales</a>' in footer
     assert '<a href="/c/nord/donnees-personnelles/">Données personnelles</a>' in footer
 
@@ -79,7 +79,7 @@ def test_administrator_edits_the_statement_and_its_status(client, nord, user_wit
     assert response["Location"] == "/c/nord/accessibilite/"
     page = client.get("/c/nord/accessibilite/").content.decode()
     assert '<div class="council-page"><p>Audit réalisé le 3 mars.</p>\n\n<p>Tous les critères sont respectés.</p></div>' in page
-    assert '<a href="/c/nord/accessibilite/">Accessibilité : totalement conforme</a>' in page
+    assert '<a href="/c/nord/accessibilite/">Accessibilité\u00a0: totalement conforme</a>' in page
 
 
 def test_a_script_in_the_body_is_shown_as_text(client, nord, user_with_role):

@@ -62,7 +62,7 @@ def test_following_a_council_from_its_page(client, nord, user):
     assert role_get(user=user, council=nord) == Role.RESIDENT
     page = client.get(response["Location"]).content.decode()
     assert "Vous suivez désormais ce conseil." in page
-    assert "Votre rôle : Habitant" in page
+    assert "Votre rôle\u00a0: Habitant ou habitante" in page
 
 
 def test_language_switch_to_english(client, nord):

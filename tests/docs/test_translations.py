@@ -2,6 +2,9 @@
 
 import ast
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -58,11 +61,73 @@ def test_french_catalogue_has_no_untranslated_fuzzy_or_obsolete_entry(french):
     assert [e.msgid for e in french.obsolete_entries()] == []
 
 
+def test_plural_entries_have_every_form(french):
+    # French: nplurals=2, "0 membre, 1 membre, 2 membres"
+    assert french.metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
+    plurals = [e for e in french if e.msgid_plural]
+    assert len(plurals) >= 20
+    incomplete = [e.msgid for e in plurals if sorted(e.msgstr_plural) != [0, 1] or not all(e.msgstr_plural.values())]
+    assert incomplete == []
+
+
+NBSP = "\u00a0"
+
+
+def test_french_typography(french):
+    """One apostrophe (U+2019), and a non-breaking space before ; : ! ? » and after « (docs/glossary.md)."""
+    faults = []
+    for entry in french.translated_entries():
+        for msgstr in entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]:
+            if (
+                "'" in msgstr
+                or re.search(rf"[^{NBSP}][;:!?](\s|$|»)", msgstr)
+                or re.search(rf"«[^{NBSP}]|[^{NBSP}]»", msgstr)
+            ):
+                faults.append(msgstr)
+    assert faults == []
+
+
+def test_numbers_before_a_noun_go_through_ngettext(french):
+    """"1 membres" is wrong: a count followed by a word is a plural entry (units excepted)."""
+    not_nouns = {"s", "min", "Ko", "Mo", "Kio", "octets", "caractères", "de", "sur"}  # units of limits and clocks; "et 3 de plus"
+    singular_only = []
+    for entry in french.translated_entries():
+        if entry.msgid_plural:
+            continue
+        for word in re.findall(r"%\((?:count|n|size|done|assigned|seconds|minutes)\)[sd] (\w+)", entry.msgstr):
+            if word not in not_nouns:
+                singular_only.append(entry.msgid)
+    assert singular_only == []
+
+
+def test_makemessages_finds_nothing_the_catalogue_lacks(tmp_path):
+    """Run makemessages on a copy of the code: every msgid (plurals, contexts, blocktranslate) is in the .po."""
+    for name in ("council", "templates", "locale"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "fr", "--no-obsolete"],
+        cwd=tmp_path, check=True, capture_output=True,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": "sqlite:///:memory:"},
+    )
+    extracted = polib.pofile(str(tmp_path / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
+    committed = {(e.msgctxt, e.msgid, e.msgid_plural) for e in polib.pofile(str(FRENCH_PO))}
+    missing = sorted(
+        f"{e.msgid} | {e.msgid_plural}" for e in extracted if (e.msgctxt, e.msgid, e.msgid_plural) not in committed
+    )
+    assert missing == [], f"add these to {FRENCH_PO.name} (at the end) and translate them: {missing}"
+    stale = committed - {(e.msgctxt, e.msgid, e.msgid_plural) for e in extracted}
+    assert sorted(stale, key=str) == [], "the code no longer says these: remove them from the catalogue"
+
+
 def test_french_translations_keep_their_placeholders(french):
     for entry in french.translated_entries():
-        forms = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
-        for msgstr in forms:
-            assert sorted(PLACEHOLDER.findall(msgstr)) == sorted(PLACEHOLDER.findall(entry.msgid)), entry.msgid
+        if entry.msgid_plural:  # the plural form carries the number; the singular may spell it ("une")
+            expected = set(PLACEHOLDER.findall(entry.msgid_plural))
+            assert set(PLACEHOLDER.findall(entry.msgstr_plural[1])) == expected, entry.msgid
+            assert set(PLACEHOLDER.findall(entry.msgstr_plural[0])) <= expected, entry.msgid
+            continue
+        assert sorted(PLACEHOLDER.findall(entry.msgstr)) == sorted(PLACEHOLDER.findall(entry.msgid)), entry.msgid
 
 
 def test_every_string_in_the_code_and_templates_is_translated(french):
@@ -100,7 +165,7 @@ def test_council_page_is_in_french_by_default_and_in_english_after_switching(
     page = client.get(url).content.decode()
     assert '<html lang="fr">' in page
     assert "Salles en direct" in page
-    assert "Votre rôle : Membre" in page
+    assert "Votre rôle\u00a0: Membre" in page
     assert "Se déconnecter" in page
     assert "Live rooms" not in page
 

@@ -124,7 +124,7 @@ async def test_an_unexpected_failure_is_an_internal_error_and_is_logged(room, me
     assert frame == {
         "type": "error",
         "request_id": "h1",
-        "payload": {"code": "internal", "message": "The server could not carry out this command."},
+        "payload": {"code": "internal", "message": "Le serveur n’a pas pu exécuter cette commande."},  # noqa: RUF001
     }
     failures = [r for r in caplog.records if r.exc_info and r.exc_info[0] is RuntimeError]
     assert [r.getMessage() for r in failures] == ["command rooms.raise_hand failed"]

@@ -14,6 +14,8 @@ from tests.helpers import room_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+NBSP = "\u00a0"
+
 
 @database_sync_to_async
 def _state(room, member):
@@ -23,10 +25,10 @@ def _state(room, member):
 @pytest.mark.parametrize(
     ("type_", "payload", "message"),
     [
-        ("rooms.lock_room", {"locked": "false"}, "'locked' must be true or false."),
-        ("rooms.mute_participant", {"user_id": "MEMBER", "muted": "no"}, "'muted' must be true or false."),
-        ("rooms.mute_participant", {"user_id": "MEMBER", "mutted": False}, "'mutted' is not expected here."),
-        ("rooms.remove_participant", {}, "'user_id' is missing."),
+        ("rooms.lock_room", {"locked": "false"}, "“locked” must be true or false."),
+        ("rooms.mute_participant", {"user_id": "MEMBER", "muted": "no"}, "“muted” must be true or false."),
+        ("rooms.mute_participant", {"user_id": "MEMBER", "mutted": False}, "“mutted” is not expected here."),
+        ("rooms.remove_participant", {}, "“user_id” is missing."),
     ],
 )
 async def test_a_bad_payload_is_one_invalid_error_naming_the_field_and_changes_nothing(
@@ -56,7 +58,7 @@ async def test_the_field_is_named_in_the_persons_language(room, user_with_role):
     await socket.send_json_to(command("rooms.send_message", "m1", text=["Bonjour"]))
 
     error = await answer_to(socket, "m1")
-    assert error["payload"] == {"code": "invalid", "message": "« text » doit être un texte."}
+    assert error["payload"] == {"code": "invalid", "message": f"«{NBSP}text{NBSP}» doit être un texte."}
     await socket.disconnect()
 
 

@@ -116,6 +116,7 @@ def test_every_workshops_permission_is_tested_here():
         "workshops.listen_in",
         "workshops.view_session",
         "workshops.see_help_requests",
+        "workshops.cofacilitate_workshop",
         "workshops.choose_workshop",
         "workshops.enter_breakout",
         "workshops.facilitate_breakout",
@@ -164,6 +165,14 @@ def test_a_facilitator_of_another_council_runs_nothing_here(meeting, room_factor
     assert not elsewhere.has_perm("workshops.view_session", session)
     assert not elsewhere.has_perm("workshops.facilitate_breakout", a.room)
     assert not elsewhere.has_perm("rooms.view_room", a.room)
+
+
+def test_members_and_above_may_be_named_cofacilitators_not_residents(meeting):
+    session, _a, _b = meeting.fresh()
+
+    assert meeting.who_may("workshops.cofacilitate_workshop", session) == sorted(
+        [*RUNNERS, "member", "co-facilitator of A", "member of A", "member of B"]
+    )
 
 
 def test_everyone_of_the_meeting_sees_the_session_and_cofacilitators_its_help_requests(meeting):
@@ -437,7 +446,8 @@ def test_access_session_says_the_same_for_missing_and_forbidden(meeting):
             meeting.facilitator, meeting.session.pk + 1000, perm="workshops.open_workshops"
         )
 
-    assert str(forbidden.value) == str(missing.value) == "workshops.open_workshops"
+    assert forbidden.value.perm == missing.value.perm == "workshops.open_workshops"
+    assert forbidden.value.message == missing.value.message
     assert (
         access_session(meeting.facilitator, meeting.session.pk, perm="workshops.open_workshops")
         == meeting.session
@@ -450,7 +460,8 @@ def test_access_workshop_says_the_same_for_missing_and_forbidden(meeting):
     with pytest.raises(AccessDenied) as missing:
         access_workshop(meeting.facilitator, meeting.b.pk + 1000, perm="workshops.view_workshop")
 
-    assert str(forbidden.value) == str(missing.value) == "workshops.view_workshop"
+    assert forbidden.value.perm == missing.value.perm == "workshops.view_workshop"
+    assert forbidden.value.message == missing.value.message
     assert (
         access_workshop(meeting["member of A"], meeting.a.pk, perm="workshops.view_workshop")
         == meeting.a

@@ -418,6 +418,34 @@ def test_cofacilitator_is_someone_of_the_meeting(make_session, facilitator, memb
     assert Workshop.objects.get(pk=first.pk).cofacilitator is None
 
 
+def test_a_resident_follows_and_is_not_made_cofacilitator(
+    make_session, facilitator, resident, members, django_capture_on_commit_callbacks
+):
+    session = make_session(2)
+    first = _workshops(session)[0]
+    services.assignment_set(
+        actor=facilitator, session_id=session.pk, user_id=members[0].pk, workshop_id=first.pk
+    )
+
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(InvalidInput) as error:
+        services.cofacilitator_set(actor=facilitator, workshop_id=first.pk, user_id=resident.pk)
+
+    assert error.value.message == (
+        "Residents follow the meeting: choose a member of the council to co-facilitate a workshop."
+    )
+    assert Workshop.objects.get(pk=first.pk).cofacilitator is None
+    assert callbacks == []
+    with translation.override("fr"), pytest.raises(InvalidInput) as error:
+        services.cofacilitator_set(actor=facilitator, workshop_id=first.pk, user_id=resident.pk)
+    assert error.value.message == (
+        "Les habitants et habitantes suivent la séance\u00a0: choisissez un membre du conseil pour co-animer un atelier."
+    )
+    # a member is still named, and leaves the workshop they were assigned to
+    services.cofacilitator_set(actor=facilitator, workshop_id=first.pk, user_id=members[0].pk)
+    assert Workshop.objects.get(pk=first.pk).cofacilitator == members[0]
+    assert not Assignment.objects.filter(session=session, user=members[0]).exists()
+
+
 # ---------------------------------------------------------------- assigning by hand
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.utils.translation import gettext_noop
 from redis.exceptions import RedisError
 
 from council.core.errors import CouncilError
@@ -375,7 +376,7 @@ class MediaWorker:
             )
             if followers >= settings.MEDIA_MAX_FOLLOWERS:
                 raise MediaError(
-                    "The call is full: no more people can follow it.", code="media_full"
+                    gettext_noop("The call is full: no more people can follow it."), code="media_full"
                 )
         offer = await self._room(room_id).subscribe(participant.id)
         participant.subscribed = True
@@ -385,7 +386,7 @@ class MediaWorker:
     async def op_answer(self, room_id: int, message: dict[str, Any]) -> dict[str, Any]:
         participant = self.participants.get(str(message["participant_id"]))
         if participant is None or room_id not in self.rooms or not participant.subscribed:
-            raise MediaError("Subscribe to the call first.", code="invalid")
+            raise MediaError(gettext_noop("Subscribe to the call first."), code="invalid")
         await self.rooms[room_id].subscriber_answer(participant.id, _sdp(message))
         return {}
 
@@ -440,7 +441,7 @@ class MediaWorker:
 def _sdp(message: dict[str, Any]) -> str:
     sdp = message.get("sdp")
     if not isinstance(sdp, str) or not sdp.strip():
-        raise MediaError("'sdp' must be a session description.", code="invalid")
+        raise MediaError(gettext_noop("“sdp” must be a session description."), code="invalid")
     return sdp
 
 

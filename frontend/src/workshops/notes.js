@@ -21,6 +21,7 @@
 // server holds it, which the page falls back to when the server refuses a change.
 
 import * as Y from "../vendor/yjs/yjs.js";
+import { plural } from "../core/plural.js";
 
 const TEXT_NAME = "notes";
 const LOCAL = "local"; // origin of the textarea's own changes
@@ -372,7 +373,7 @@ export function createNotes({ client, root }) {
     };
     add("h3", report.name).id = headingId;
     if (report.topic) add("p", report.topic).className = "help";
-    if (report.members !== undefined) add("p", fmt(t.membersCount, { count: report.members })).className = "help";
+    if (report.members !== undefined) add("p", fmt(plural({ one: t.membersOne, other: t.membersOther }, report.members), { count: report.members })).className = "help";
     if (!report.summary && !report.proposals.length) add("p", t.noReport);
     if (report.summary) {
       add("h4", t.summaryHeading);

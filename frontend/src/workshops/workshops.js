@@ -7,6 +7,8 @@
 // down together. room.js moves the page between rooms; this module only shows where the
 // session stands and sends the facilitators' and participants' commands.
 
+import { plural } from "../core/plural.js";
+
 const TICK_MS = 1000;
 const EXTEND_SECONDS = 5 * 60;
 const CLOSING_ANNOUNCEMENTS = [30, 10]; // the closing countdown is spoken then, not every second
@@ -174,7 +176,7 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
       w.closingSpoken.clear();
       const seconds = secondsUntil(w.view.closes_at) ?? 0;
       for (const threshold of CLOSING_ANNOUNCEMENTS) if (seconds <= threshold) w.closingSpoken.add(threshold);
-      if (concerned()) announce(fmt(t.workshops_closing_announce, { seconds }));
+      if (concerned()) announce(fmt(plural(t.workshops_closing_announce, seconds), { seconds }));
     }
   }
 
@@ -209,7 +211,7 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
       case "workshops.timer_warning": {
         if (!concerned()) return true;
         const minutes = Math.round(payload.seconds_left / 60);
-        announce(minutes === 1 ? t.workshops_one_minute_left : fmt(t.workshops_minutes_left, { minutes }));
+        announce(fmt(plural(t.workshops_minutes_left, minutes), { minutes }));
         return true;
       }
       case "workshops.time_up":
@@ -253,7 +255,7 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
       for (const threshold of CLOSING_ANNOUNCEMENTS) {
         if (seconds <= threshold && seconds > 0 && !w.closingSpoken.has(threshold)) {
           w.closingSpoken.add(threshold);
-          if (concerned()) announce(fmt(t.workshops_closing_soon, { seconds }));
+          if (concerned()) announce(fmt(plural(t.workshops_closing_soon, seconds), { seconds }));
         }
       }
     } else {
@@ -382,7 +384,7 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
     if (workshop.capacity === null || workshop.capacity === undefined) return "";
     const left = workshop.capacity - workshop.size;
     if (left <= 0) return t.workshops_full;
-    return left === 1 ? t.workshops_one_place_left : fmt(t.workshops_places_left, { count: left });
+    return fmt(plural(t.workshops_places_left, left), { count: left });
   }
 
   // The facilitator's panel --------------------------------------------------------------------
@@ -489,12 +491,10 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
     const members = membersOf(view, workshop.id);
     part(".workshop-count").textContent =
       workshop.capacity !== null
-        ? fmt(t.workshops_capacity, { size: members.length, capacity: workshop.capacity })
+        ? fmt(plural(t.workshops_capacity, members.length), { size: members.length, capacity: workshop.capacity })
         : members.length === 0
           ? t.workshops_nobody
-          : members.length === 1
-            ? t.workshops_one_person
-            : fmt(t.workshops_people, { count: members.length });
+          : fmt(plural(t.workshops_people, members.length), { count: members.length });
     const list = part(".workshop-members");
     list.replaceChildren(...members.map((person) => element("li", { text: person.name })));
     list.hidden = members.length === 0;
@@ -897,11 +897,12 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
       await send("workshops.update_session", { session_id: sessionId(), strata });
     }
     const result = await send("workshops.draw", { session_id: sessionId(), mode });
+    const unplaced = Array.isArray(result.unplaced) ? result.unplaced.length : result.unplaced;
     runStatus(
       fmt(t.workshops_drawn, {
         seed: result.seed,
-        assigned: result.assigned,
-        unplaced: Array.isArray(result.unplaced) ? result.unplaced.length : result.unplaced,
+        assigned: fmt(plural(t.workshops_drawn_assigned, result.assigned), { count: result.assigned }),
+        unplaced: fmt(plural(t.workshops_drawn_unplaced, unplaced), { count: unplaced }),
       }),
     );
   }
@@ -924,7 +925,7 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
     errors.replaceChildren();
     try {
       const result = await send("workshops.import_list", { session_id: sessionId(), csv_text: text });
-      runStatus(fmt(t.workshops_imported, { count: result.assigned }));
+      runStatus(fmt(plural(t.workshops_imported, result.assigned), { count: result.assigned }));
       if (result.errors && result.errors.length) {
         const list = element("ul");
         list.append(...result.errors.map((message) => element("li", { text: message })));
@@ -992,7 +993,7 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
 
   function setTimeLeft(seconds) {
     return send("workshops.set_timer", { session_id: sessionId(), seconds_left: seconds }).then(() =>
-      runStatus(fmt(t.workshops_timer_set, { minutes: Math.round(seconds / 60) })),
+      runStatus(fmt(plural(t.workshops_timer_set, Math.round(seconds / 60)), { minutes: Math.round(seconds / 60) })),
     );
   }
 
@@ -1026,7 +1027,7 @@ export function createWorkshops({ client, t, fmt, confirmAction, people }) {
   $("workshops-close").addEventListener("click", async () => {
     const grace = Number.parseInt($("workshops-grace").value, 10);
     const seconds = grace >= 0 ? grace : w.view.grace_seconds;
-    if (!(await confirmAction(fmt(t.workshops_confirm_close, { seconds }), $("workshops-close")))) return;
+    if (!(await confirmAction(fmt(plural(t.workshops_confirm_close, seconds), { seconds }), $("workshops-close")))) return;
     send("workshops.close", { session_id: sessionId(), grace_seconds: seconds }).catch(() => {});
   });
 

@@ -30,9 +30,9 @@ PEOPLE = [
 ]
 
 WORKSHOPS = [
-    ("Mobilité", "Quelles rues apaiser en priorité ?"),
-    ("Espaces verts", "Où planter, et qui entretient ?"),
-    ("Jeunesse", "Que proposer aux 12-18 ans le soir ?"),
+    ("Mobilité", "Quelles rues apaiser en priorité\u00a0?"),
+    ("Espaces verts", "Où planter, et qui entretient\u00a0?"),
+    ("Jeunesse", "Que proposer aux 12-18 ans le soir\u00a0?"),
 ]
 AGENDA = [("Accueil et tour de table", 10), ("Ateliers thématiques", 30), ("Restitution des ateliers", 20)]
 
@@ -97,7 +97,7 @@ def _prepare_meeting(room: Room, facilitator: User) -> None:
     session = session_create(
         actor=facilitator,
         room_id=room.pk,
-        title="Ateliers : le budget du quartier",
+        title="Ateliers\u00a0: le budget du quartier",
         workshops=[{"name": name, "topic": topic} for name, topic in WORKSHOPS],
         duration_seconds=25 * 60,
     )
@@ -123,7 +123,7 @@ def _seed_neighbourhood(council: Council, admin: User) -> NeighbourhoodGroup:
         groups.group_create(
             actor=admin, council=council, name=TILLEULS, kind=NeighbourhoodGroup.Kind.SEGMENT,
             rule={"all": [{"field": "zone", "op": "in", "value": ["les-tilleuls"]}]},
-            description="Segment : toute personne dont le lieu est dans la zone des Tilleuls.",
+            description="Segment\u00a0: toute personne dont le lieu est dans la zone des Tilleuls.",
         )
     for local, name, zone, age, interests, gardener in RESIDENTS:
         resident = _person(f"{local}@demo.council.local", name)

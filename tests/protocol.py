@@ -1,0 +1,138 @@
+"""Every frame a consumer sends is checked against docs/asyncapi.yaml while the tests run.
+
+`watch_frames` wraps `CouncilConsumer.send` (every frame goes through it: acks, errors,
+events, and group events relayed pre-serialised by `forward`) and `send_ack` (which knows
+the command an ack answers). Each frame is validated, with JSON Schema Draft 2020-12, against
+the payload schema of the message of its `type`; an ack against the ack message of the
+receive operation of the command it answers. A frame that does not validate is recorded;
+`tests/conftest.py` fails the test that sent it, with the path and the message.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry
+from referencing import Resource
+from referencing.jsonschema import DRAFT202012
+
+DOCUMENT = Path(__file__).resolve().parents[1] / "docs" / "asyncapi.yaml"
+BASE_URI = "urn:council:asyncapi"
+
+
+def _follow(document: dict[str, Any], node: Any) -> Any:
+    """Follow local `$ref`s until a plain object is reached."""
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+@dataclass(frozen=True)
+class FrameSchemas:
+    """Validators by event type, and by command type for the acks that answer them."""
+
+    events: dict[str, Draft202012Validator]
+    acks: dict[str, Draft202012Validator]
+
+    def errors(self, text: str, *, acked: str | None = None) -> list[str]:
+        """What is wrong with one frame the server sent (empty when it follows the document)."""
+        frame = json.loads(text)
+        frame_type = frame.get("type") if isinstance(frame, dict) else None
+        if frame_type == "ack":
+            if acked is None:
+                return ["an ack that answers no known command (acks go through send_ack)"]
+            validator = self.acks.get(acked)
+            label = f"ack of {acked}"
+            if validator is None:
+                return [f"{label}: the command has no receive operation with an ack reply"]
+        else:
+            validator = self.events.get(str(frame_type))
+            label = str(frame_type)
+            if validator is None:
+                return [f"{label}: no message of this type is sent in docs/asyncapi.yaml"]
+        return [
+            f"{label}: {_describe(error)}"
+            for error in sorted(validator.iter_errors(frame), key=lambda e: list(map(str, e.absolute_path)))
+        ]
+
+
+def _describe(error: ValidationError) -> str:
+    """Where and what; for a oneOf that nothing matched, the closest branch's own complaint."""
+    text = f"at {_path(error)}: {error.message}"
+    if error.context:
+        # the deepest complaint, and one about content rather than type (a null branch)
+        closest = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
+        text += f" (closest: at {_path(closest)}: {closest.message})"
+    return text
+
+
+def _path(error: ValidationError) -> str:
+    return "/" + "/".join(str(part) for part in error.absolute_path)
+
+
+def _validator(registry: Registry, message: dict[str, Any]) -> Draft202012Validator:
+    payload = message["payload"]
+    assert set(payload) == {"$ref"}, f"message {message['name']}: its payload is a $ref to a schema"
+    schema = {"$ref": BASE_URI + payload["$ref"]}
+    return Draft202012Validator(schema, registry=registry)
+
+
+@functools.cache
+def frame_schemas(path: Path = DOCUMENT) -> FrameSchemas:
+    """Read the document once and build a validator for each frame the server sends."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    resource = Resource.from_contents(document, default_specification=DRAFT202012)
+    registry = Registry().with_resource(BASE_URI, resource)
+    events: dict[str, Draft202012Validator] = {}
+    acks: dict[str, Draft202012Validator] = {}
+    for operation in document["operations"].values():
+        messages = [_follow(document, m) for m in operation.get("messages", [])]
+        if operation["action"] == "send":
+            for message in messages:
+                if message["name"] != "ack":
+                    events[message["name"]] = _validator(registry, message)
+            continue
+        replies = [_follow(document, m) for m in operation["reply"]["messages"]]
+        for reply in replies:
+            if reply["name"] == "error":
+                events["error"] = _validator(registry, reply)
+        (ack,) = [reply for reply in replies if reply["name"] == "ack"]
+        for message in messages:
+            acks[message["name"]] = _validator(registry, ack)
+    return FrameSchemas(events=events, acks=acks)
+
+
+def watch_frames(monkeypatch: Any) -> list[str]:
+    """Validate every frame consumers send from now on; return the list the violations go to."""
+    from council.core.consumers import CouncilConsumer
+
+    violations: list[str] = []
+    schemas = frame_schemas()
+    send = CouncilConsumer.send
+    send_ack = CouncilConsumer.send_ack
+
+    async def checked_send(self: Any, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False) -> None:
+        if text_data is not None:
+            violations.extend(schemas.errors(text_data, acked=getattr(self, "_frame_acked", None)))
+        await send(self, text_data=text_data, bytes_data=bytes_data, close=close)
+
+    async def checked_send_ack(self: Any, command: Any, payload: dict[str, Any] | None = None) -> None:
+        self._frame_acked = command.type  # read synchronously by checked_send, before any await
+        try:
+            await send_ack(self, command, payload)
+        finally:
+            self._frame_acked = None
+
+    monkeypatch.setattr(CouncilConsumer, "send", checked_send)
+    monkeypatch.setattr(CouncilConsumer, "send_ack", checked_send_ack)
+    return violations
