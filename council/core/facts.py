@@ -38,10 +38,13 @@ class Fact(Generic[V]):
 
     def __call__(self, user: Any, obj: Any) -> V:
         """The answer for one person and one object (a model instance or its id)."""
-        object_id = getattr(obj, "pk", obj)
-        return recall(
-            self.key(user.pk, object_id), lambda: self.many([user], [object_id]).get((user.pk, object_id), self.default)
-        )
+        object_id: int = getattr(obj, "pk", obj)
+
+        def read() -> V:
+            answer: V = self.many([user], [object_id]).get((user.pk, object_id), self.default)
+            return answer
+
+        return recall(self.key(user.pk, object_id), read)
 
     def remember(self, users: list[Any], object_ids: list[int]) -> None:
         """Read the answers for every pair of `users` and `object_ids` at once."""
