@@ -1,6 +1,8 @@
 """A module registered with the host: its command is validated and answered, its section is in
 the snapshot, and its fact is read in bulk when a wave moves people."""
 
+from pathlib import Path
+
 import pytest
 from channels.db import database_sync_to_async
 
@@ -13,12 +15,14 @@ from tests.helpers import command
 from tests.helpers import connect
 from tests.helpers import room_path
 from tests.host_example import module
+from tests.protocol import document_also
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def example_module(monkeypatch):
+    document_also(monkeypatch, Path(__file__).with_name("asyncapi.yaml"))
     for registry, name in ((host, "_commands"), (host, "_sections"), (facts, "_facts")):
         monkeypatch.setattr(registry, name, dict(getattr(registry, name)))
     module.loads.clear()
@@ -34,7 +38,7 @@ async def test_its_command_is_validated_then_answered_and_its_section_is_in_the_
     assert snapshot["payload"]["example"] == {"likes": person.pk % 2 == 0}
 
     await socket.send_json_to(command("example.cheer", "c1", text="Bravo", times="2"))
-    assert (await answer_to(socket, "c1"))["payload"] == {"code": "invalid", "message": "'times' must be a whole number in range."}
+    assert (await answer_to(socket, "c1"))["payload"] == {"code": "invalid", "message": "“times” must be a whole number in range."}
     await socket.send_json_to(command("example.cheer", "c2", text="Bravo", times=2))
     assert (await answer_to(socket, "c2")) == {
         "type": "ack",
