@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from council.core.errors import AccessDenied
+from council.rooms import host
 from council.rooms import services
 from council.rooms.forms import RoomForm
 from council.rooms.permissions import access_room
@@ -36,28 +36,9 @@ def room_detail(request, council_slug, room_id):
         "room_strings": room_strings(),
         # What the browser passes to RTCPeerConnection (STUN/TURN); empty on loopback and LAN.
         "media_ice_servers": getattr(settings, "MEDIA_ICE_SERVERS", []),
-        "workshops_panel": _workshops_panel(request, plenary),
+        **host.page_context(request, plenary),  # what meeting modules add (their panels' data)
     }
     return render(request, "rooms/room_detail.html", context)
-
-
-def _workshops_panel(request, plenary) -> dict | None:
-    """What the facilitator's workshop panel needs and the socket does not carry.
-
-    The council's groups (to link workshops to them for the draw by group) and the address
-    of a session's outputs page, with 0 standing for the session's id. None for people who
-    may not prepare workshops: they see neither.
-    """
-    from council.groups.models import NeighbourhoodGroup
-    from council.workshops.models import WorkshopSession
-
-    if not request.user.has_perm("workshops.prepare_workshops", WorkshopSession(room=plenary)):
-        return None
-    groups = NeighbourhoodGroup.objects.filter(council=plenary.council_id).order_by("name", "pk")
-    return {
-        "groups": [{"id": group.pk, "name": group.name} for group in groups],
-        "outputs_url": reverse("workshop-outputs", args=[request.council.slug, 0]),
-    }
 
 
 # The facilitators' page: create, edit, lock and readmit, all through the rooms services.
