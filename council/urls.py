@@ -12,6 +12,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("c/<slug:council_slug>/workshops/", include("council.workshops.urls")),
     path("", include("council.councils.urls")),
+    # Each layer's pages, mounted here from the top: councils knows nothing of the apps above it.
+    path("c/<slug:council_slug>/rooms/", include("council.rooms.urls")),
+    path("c/<slug:council_slug>/", include("council.groups.urls")),
     # Uploads in every setting, not only with DEBUG on (`static()` is a no-op without it);
     # a proxy in front may serve them itself with the same headers (README, Security).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_upload, name="upload"),

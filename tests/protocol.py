@@ -90,7 +90,33 @@ def _validator(registry: Registry, message: dict[str, Any]) -> Draft202012Valida
 @functools.cache
 def frame_schemas(path: Path = DOCUMENT) -> FrameSchemas:
     """Read the document once and build a validator for each frame the server sends."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return schemas_of(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def _merged(base: Any, extra: Any) -> Any:
+    """`base` with `extra` laid over it: mappings merge key by key, anything else is replaced."""
+    if not (isinstance(base, dict) and isinstance(extra, dict)):
+        return extra
+    return {**base, **{key: _merged(base.get(key), value) for key, value in extra.items()}}
+
+
+def document_also(monkeypatch: Any, fragment: Path) -> None:
+    """Check frames, for this test, against docs/asyncapi.yaml with `fragment` laid over it.
+
+    A module registered only in tests (tests/host_example) documents its frames in a
+    fragment of the document, as a real module documents them in docs/asyncapi.yaml.
+    """
+    document = yaml.safe_load(DOCUMENT.read_text(encoding="utf-8"))
+    extended = schemas_of(_merged(document, yaml.safe_load(fragment.read_text(encoding="utf-8"))))
+    monkeypatch.setitem(_extended, "schemas", extended)
+
+
+#: the schemas frames are checked against when a test extends the document (else the document's)
+_extended: dict[str, FrameSchemas] = {}
+
+
+def schemas_of(document: dict[str, Any]) -> FrameSchemas:
+    """A validator for each frame the server sends, as `document` describes them."""
     resource = Resource.from_contents(document, default_specification=DRAFT202012)
     registry = Registry().with_resource(BASE_URI, resource)
     events: dict[str, Draft202012Validator] = {}
@@ -117,12 +143,12 @@ def watch_frames(monkeypatch: Any) -> list[str]:
     from council.core.consumers import CouncilConsumer
 
     violations: list[str] = []
-    schemas = frame_schemas()
     send = CouncilConsumer.send
     send_ack = CouncilConsumer.send_ack
 
     async def checked_send(self: Any, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False) -> None:
         if text_data is not None:
+            schemas = _extended.get("schemas") or frame_schemas()
             violations.extend(schemas.errors(text_data, acked=getattr(self, "_frame_acked", None)))
         await send(self, text_data=text_data, bytes_data=bytes_data, close=close)
 

@@ -10,8 +10,10 @@ client after reconnecting, and crash again.
 import json
 import logging
 from collections import Counter
+from collections.abc import Awaitable
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -24,7 +26,10 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from council.core import ratelimit
+from council.core.commands import Payload
+from council.core.commands import parse_payload
 from council.core.errors import CouncilError
+from council.core.errors import InvalidInput
 from council.core.realtime import envelope
 
 logger = logging.getLogger(__name__)
@@ -101,6 +106,8 @@ class Command:
     type: str
     request_id: str | None
     payload: dict[str, Any]
+    #: the payload validated against the command's schema (None for a command without one)
+    data: Any = None
 
 
 def parse_command(text: str | None) -> Command:
@@ -137,6 +144,13 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
 
     #: client frame type -> name of the handler method, which takes the Command
     commands: dict[str, str] = {}
+
+    def command_handler(
+        self, type_: str
+    ) -> tuple[type[Payload] | None, Callable[[Command], Awaitable[None]]] | None:
+        """The schema and the handler of a command type (None if unknown)."""
+        name = self.commands.get(type_)
+        return None if name is None else (None, getattr(self, name))
 
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self.joined_groups: list[str] = []
@@ -209,11 +223,18 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         try:
             if not await self.within_rate_limit(command):
                 return
-            handler_name = self.commands.get(command.type)
-            if handler_name is None:
+            found = self.command_handler(command.type)
+            if found is None:
                 await self.send_error(command.request_id, "unknown_type", unknown_command(command.type))
                 return
-            await getattr(self, handler_name)(command)
+            schema, handler = found
+            if schema is not None:
+                try:  # the field's message in the person's language (receive() set it)
+                    command = replace(command, data=parse_payload(schema, command.payload))
+                except InvalidInput as error:  # one error frame naming the field; nothing ran
+                    await self.send_error(command.request_id, error.code, error.message)
+                    return
+            await handler(command)
         except Exception:
             logger.exception("command %s failed", command.type)
             await self.send_error(

@@ -1,4 +1,3 @@
-from django.urls import include
 from django.urls import path
 
 from council.councils import views
@@ -26,6 +25,4 @@ urlpatterns = [
         for address, kind, name in PAGES
     ),
     path("c/<slug:council_slug>/audit/", views.audit_log, name="council-audit"),
-    path("c/<slug:council_slug>/rooms/", include("council.rooms.urls")),
-    path("c/<slug:council_slug>/", include("council.groups.urls")),
 ]

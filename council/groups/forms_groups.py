@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from council.councils.models import Council
 from council.councils.models import Role
+from council.groups import segments
 from council.groups.models import IdentityLevel
 from council.groups.models import NeighbourhoodGroup
 from council.groups.models import ProfileAttribute
 from council.groups.models import Zone
-from council.rooms.models import Room
 
 COMBINE_CHOICES = [("all", _("all the conditions")), ("any", _("any of the conditions"))]
 OP_CHOICES = [
@@ -49,8 +49,8 @@ def field_choices(council: Council) -> list[tuple[str, str]]:
         ("role", _("Role in the council")),
         ("identity_level", _("Identity level")),
         ("group", _("Member of the group")),
-        ("attended_room", _("Came to the room")),
     ]
+    choices += [(behaviour.name, behaviour.label) for behaviour in segments.behaviours.values()]
     return choices
 
 
@@ -71,7 +71,10 @@ def value_hints(council: Council) -> list[tuple[str, list[str]]]:
     hints.append((str(_("Identity level")), [f"{level.value} ({level.label})" for level in IdentityLevel]))
     static = NeighbourhoodGroup.objects.filter(council=council, kind=NeighbourhoodGroup.Kind.STATIC)
     hints.append((str(_("Member of the group")), [f"{g.pk} ({g.name})" for g in static]))
-    hints.append((str(_("Came to the room")), [f"{r.pk} ({r.name})" for r in Room.objects.filter(council=council)]))
+    hints.extend(  # behaviours registered by later modules (rooms…)
+        (str(behaviour.label), [f"{pk} ({name})" for name, pk in behaviour.choices(council).items()])
+        for behaviour in segments.behaviours.values()
+    )
     return hints
 
 
@@ -154,9 +157,8 @@ def _value(council: Council, field: str, op: str, values: list[str]) -> Any:
     if field == "group":
         groups = dict(NeighbourhoodGroup.objects.filter(council=council).values_list("name", "pk"))
         return _ids(values, groups)
-    if field == "attended_room":
-        rooms = dict(Room.objects.filter(council=council).values_list("name", "pk"))
-        return _ids(values, rooms)
+    if field in segments.behaviours:
+        return _ids(values, segments.behaviours[field].choices(council))
     if op == "between":
         return values[:2] if len(values) == 2 else values
     return values

@@ -1,6 +1,6 @@
 """Notifying a group or segment: in the app, and by e-mail through Celery.
 
-A send is created by `notification_send_create` (or `room_invite`), committed, then
+A send is created by `notification_send_create` (or `notification_send_for`, as rooms' invitations do), committed, then
 delivered by the Celery task `notification_send_deliver`, which calls
 `notification_send_process`. Delivery is idempotent and survives a killed worker:
 
@@ -104,6 +104,12 @@ def notification_send_create(
     return _send_create(actor=actor, group=group, subject=subject, body=body, by_email=by_email)
 
 
+def notification_send_for(*, actor: User, group, subject, body, by_email) -> NotificationSend:
+    """Record a message to `group` on behalf of a module that checked its own permission
+    (rooms' invitations ask rooms.moderate_room); delivery starts once this commits."""
+    return _send_create(actor=actor, group=group, subject=subject, body=body, by_email=by_email)
+
+
 def _send_create(*, actor: User, group, subject, body, by_email) -> NotificationSend:
     subject, body = _clean(subject, body)
     send = NotificationSend.objects.create(
@@ -120,43 +126,6 @@ def _send_create(*, actor: User, group, subject, body, by_email) -> Notification
     )
     _enqueue(send)
     return send
-
-
-def room_invite_subject(room) -> str:
-    return _("Invitation: %(room)s") % {"room": room.name}
-
-
-@transaction.atomic
-def room_invite(
-    *, actor: User, room, group: NeighbourhoodGroup, subject: str | None = None, message: str = "",
-    by_email: bool = True, base_url: str | None = None,
-) -> NotificationSend:
-    """Invite everyone in `group` to `room`: a notification naming the room, with its link.
-
-    Inviting is not restricting: the room's eligible groups are left as they are.
-    """
-    require_perm(actor, "rooms.moderate_room", room)
-    if group.council_id != room.council_id:
-        raise AccessDenied("rooms.moderate_room")
-    council = room.council
-    link = absolute_url(
-        council, reverse("room-detail", kwargs={"council_slug": council.slug, "room_id": room.pk}), base_url
-    )
-    lines = [
-        _("You are invited to the room “%(room)s” of %(council)s.") % {"room": room.name, "council": council.name}
-    ]
-    if room.description:
-        lines.append(room.description.strip())
-    if message.strip():
-        lines.append(message.strip())
-    lines.append(_("Join the room: %(link)s") % {"link": link})
-    return _send_create(
-        actor=actor,
-        group=group,
-        subject=subject or room_invite_subject(room),
-        body="\n\n".join(lines),
-        by_email=by_email,
-    )
 
 
 @transaction.atomic

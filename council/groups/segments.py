@@ -15,6 +15,7 @@ Evaluation is a single query (EXISTS sub-queries), never a Python loop.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -48,9 +49,34 @@ MAX_CONDITIONS = 30
 _behaviours: dict[str, Callable[[Council, list[Any]], Q]] = {}
 
 
-def register_behaviour(name: str, condition: Callable[[Council, list[Any]], Q]) -> None:
-    """Let a module (rooms, consultation, …) offer "took part in X" conditions."""
+@dataclass(frozen=True)
+class Behaviour:
+    """How the segment builder offers a behaviour: its label and the things it names."""
+
+    name: str
+    label: Any  # a lazy translated string
+    choices: Callable[[Council], dict[str, int]]  # the council's things: name -> id
+
+
+#: behaviour name -> how the builder (forms_groups.py) shows it
+behaviours: dict[str, Behaviour] = {}
+
+
+def register_behaviour(
+    name: str,
+    condition: Callable[[Council, list[Any]], Q],
+    *,
+    label: Any = None,
+    choices: Callable[[Council], dict[str, int]] | None = None,
+) -> None:
+    """Let a module (rooms, consultation, …) offer "took part in X" conditions.
+
+    With `label` and `choices`, the segment builder offers it too, naming the council's
+    things (rooms…) without groups knowing what they are.
+    """
     _behaviours[name] = condition
+    if label is not None and choices is not None:
+        behaviours[name] = Behaviour(name=name, label=label, choices=choices)
 
 
 def _role_condition(council: Council, roles: list[str]) -> Q:

@@ -1,6 +1,5 @@
 """HTTP routes of groups and segments, under /c/<council_slug>/; one list per view module."""
 
-from council.groups.views import breakdowns
 from council.groups.views import groups
 from council.groups.views import notifications
 from council.groups.views import profiles
@@ -10,6 +9,5 @@ urlpatterns = [
     *profiles.urlpatterns,
     *zones.urlpatterns,
     *groups.urlpatterns,
-    *breakdowns.urlpatterns,
     *notifications.urlpatterns,
 ]

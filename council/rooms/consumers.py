@@ -1,12 +1,11 @@
 """The live room socket: snapshot on connect, commands to services, events relayed."""
 
+import functools
 import re
 from collections.abc import Awaitable
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
-
-from django.utils.translation import gettext_lazy as _
 
 from council.core.consumers import CLOSE_FORBIDDEN
 from council.core.consumers import CLOSE_REMOVED
@@ -15,33 +14,20 @@ from council.core.consumers import CLOSE_UNAUTHENTICATED
 from council.core.consumers import Command
 from council.core.consumers import CouncilConsumer
 from council.core.errors import AccessDenied
-from council.core.errors import InvalidInput
 from council.core.memo import remembered
 from council.core.threads import run_in_database_thread
 from council.councils.events import user_group
-from council.councils.selectors import roles_remember
 from council.rooms import events
+from council.rooms import host
 from council.rooms import moves
 from council.rooms import presence
 from council.rooms import services
-from council.rooms.models import Room
 from council.rooms.permissions import access_room
-from council.rooms.permissions import room_facts_remember
 from council.rooms.selectors import capabilities
+from council.rooms.selectors import room_remembered
 from council.rooms.selectors import room_snapshot
-from council.rooms.selectors import room_views_remember
 from council.rooms.services import Entry
-from council.rooms.signalling import MEDIA_COMMANDS
 from council.rooms.signalling import MediaSignallingMixin
-
-
-def _int(payload: dict[str, Any], key: str, *, required: bool = True) -> int | None:
-    value = payload.get(key)
-    if value is None and not required:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"'{key}' must be an integer.")
-    return value
 
 
 def _query_int(query_string: bytes, key: str) -> int | None:
@@ -61,20 +47,10 @@ def _query_tab(query_string: bytes) -> str:
 class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
     hidden = False  # in the room without appearing in its presence (a facilitator listening in)
 
-    commands = {
-        "rooms.send_message": "send_message",
-        "rooms.delete_message": "delete_message",
-        "rooms.raise_hand": "raise_hand",
-        "rooms.lower_hand": "lower_hand",
-        "rooms.reorder_hands": "reorder_hands",
-        "rooms.clear_hands": "clear_hands",
-        "rooms.mute_participant": "mute_participant",
-        "rooms.remove_participant": "remove_participant",
-        "rooms.lock_room": "lock_room",
-        "rooms.open_chat": "open_chat",
-        "rooms.sync": "sync",
-        **MEDIA_COMMANDS,  # video: council/rooms/signalling.py
-    }
+    def command_handler(self, type_: str):
+        """Every command comes from the host's registry, with its typed schema (council/rooms/host.py)."""
+        spec = host.command_spec(type_)
+        return None if spec is None else (spec.schema, functools.partial(spec.handler, self))
 
     async def run_sync(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Awaitable[Any]:
         return await run_in_database_thread(func, *args, **kwargs)
@@ -123,32 +99,8 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
             hidden=hidden,
             tab=getattr(self, "tab", ""),
         )
-        if (await self.run_sync(self.enter_rooms, [entry]))[0] is None:
+        if (await self.run_sync(moves.enter_rooms, [entry]))[0] is None:
             raise AccessDenied(entry.perm)
-
-    @classmethod
-    def enter_rooms(cls, entries: list[Entry]) -> list[Room | None]:
-        """Record sockets entering rooms, many at once (sync); None for those refused."""
-        return services.rooms_join(entries=entries)
-
-    @classmethod
-    def remember_facts(cls, users: list[Any], room_ids: set[int]) -> list[Room]:
-        """Read what the rules will ask about these people in these rooms, for all at once (sync).
-
-        Returns the rooms and their plenaries, whose facts were read too.
-        """
-        rooms = Room.objects.select_related("council").in_bulk(room_ids)
-        parents = {room.parent_id for room in rooms.values()} - set(rooms) - {None}
-        rooms.update(Room.objects.select_related("council").in_bulk(parents))
-        for council in {room.council_id: room.council for room in rooms.values()}.values():
-            roles_remember(council=council, user_ids=[user.pk for user in users])
-        room_facts_remember(users=users, rooms=rooms.values())
-        return list(rooms.values())
-
-    @classmethod
-    def remember_room_views(cls, room_ids: set[int]) -> None:
-        """Read what these rooms' snapshots show everyone, for all of them at once (sync)."""
-        room_views_remember(room_ids)
 
     async def entry_room(self, room_id: int) -> int:
         """The room a socket opened on `room_id` enters (a workshop may send it elsewhere)."""
@@ -217,6 +169,7 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
     def build_snapshot(self, since_seq: int | None) -> dict[str, Any]:
         """The room's snapshot for this socket, with what a subclass adds (sync, database thread)."""
         snapshot = room_snapshot(user=self.user, room_id=self.room_id, since_seq=since_seq)
+        snapshot.update(host.sections_for(self.user, room_remembered(self.room_id)))
         self.extend_snapshot(snapshot)
         return snapshot
 
@@ -227,72 +180,11 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         await self.send_event(events.ROOM_SYNCED, snapshot)
         await self.snapshot_sent(snapshot)
 
-    # Client commands: parse, call a service, answer ack/error.
-
-    async def send_message(self, command: Command) -> None:
-        text = command.payload.get("text")
-        if not isinstance(text, str):
-            await self.send_error(command.request_id, "invalid", _("“text” must be a string."))
-            return
-        await self.call_service(
-            command, services.message_post, room_id=self.room_id, text=text, request_id=command.request_id
-        )
-
-    async def delete_message(self, command: Command) -> None:
-        await self._call(command, services.message_delete, seq=("seq", True))
-
-    async def raise_hand(self, command: Command) -> None:
-        await self.call_service(command, services.hand_raise, room_id=self.room_id)
-
-    async def lower_hand(self, command: Command) -> None:
-        await self._call(command, services.hand_lower, user_id=("user_id", False))
-
-    async def reorder_hands(self, command: Command) -> None:
-        user_ids = command.payload.get("user_ids")
-        if not isinstance(user_ids, list) or not all(isinstance(u, int) for u in user_ids):
-            await self.send_error(command.request_id, "invalid", _("“user_ids” must be a list of integers."))
-            return
-        await self.call_service(command, services.hands_reorder, room_id=self.room_id, user_ids=user_ids)
-
-    async def clear_hands(self, command: Command) -> None:
-        await self.call_service(command, services.hands_clear, room_id=self.room_id)
-
-    async def mute_participant(self, command: Command) -> None:
-        muted = command.payload.get("muted", True) is not False
-        await self._call(command, services.participant_mute, user_id=("user_id", True), muted=muted)
-
-    async def remove_participant(self, command: Command) -> None:
-        await self._call(command, services.participant_remove, user_id=("user_id", True))
-
-    async def lock_room(self, command: Command) -> None:
-        locked = command.payload.get("locked", True) is not False
-        await self.call_service(command, services.room_lock, room_id=self.room_id, locked=locked)
-
-    async def open_chat(self, command: Command) -> None:
-        is_open = command.payload.get("open", True) is not False
-        await self.call_service(
-            command, services.room_chat_open, room_id=self.room_id, open_to_residents=is_open
-        )
+    # Client commands: registered with the host (council/rooms/commands.py); those needing the socket.
 
     async def sync(self, command: Command) -> None:
-        since = command.payload.get("since")
-        if since is not None and (isinstance(since, bool) or not isinstance(since, int)):
-            await self.send_error(command.request_id, "invalid", _("“since” must be an integer."))
-            return
         await self.send_ack(command)
-        await self.send_snapshot(since)
-
-    async def _call(self, command: Command, service, **kwargs: Any) -> None:
-        """Call a service, reading (payload key, required) tuples as integer arguments."""
-        try:
-            arguments = {
-                name: _int(command.payload, spec[0], required=spec[1]) if isinstance(spec, tuple) else spec
-                for name, spec in kwargs.items()
-            }
-        except InvalidInput as error:
-            await self.send_error(command.request_id, error.code, error.message)
-            return
-        await self.call_service(command, service, room_id=self.room_id, **arguments)
+        await self.send_snapshot(command.data.since)
 
     # Group events: relay the frame serialised once by the sender.
 
@@ -307,7 +199,7 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
     async def rooms_participant_muted(self, message: dict[str, Any]) -> None:
         await self.forward(message)
         if message["payload"]["user_id"] == self.user.pk:
-            await self.send_capabilities()
+            await self.rights_changed()
 
     async def rooms_participant_removed(self, message: dict[str, Any]) -> None:
         if message["payload"]["user_id"] == self.user.pk:
@@ -327,9 +219,13 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         except AccessDenied:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        await self.send_capabilities()
+        await self.rights_changed()
 
     groups_membership_changed = councils_role_changed
+
+    async def rights_changed(self) -> None:
+        """This person's rights may have changed: send what they may do now, asked of the rules."""
+        await self.send_capabilities()
 
     async def send_capabilities(self) -> None:
         room = await self.run_sync(access_room, self.user, self.room_id)

@@ -7,7 +7,8 @@ its own: about 45 queries each, and 200 people took 4 to 17 s to arrive. A wave 
 the moves asked within a few milliseconds of each other, then:
 
 1. reads once, for everyone in it, the facts the permission rules ask (memo.remember),
-   and writes every presence and log row in a few statements (`enter_rooms`);
+   and writes every presence and log row in a few statements (`enter_rooms`), with what
+   the meeting modules registered with the host (council/rooms/host.py);
 2. switches each socket's groups and call (no database);
 3. builds every snapshot in one unit of work, where what a room shows everyone
    (messages, presence, hands, notes…) is read once per room and what each person may
@@ -18,6 +19,7 @@ A single move (a facilitator visiting a workshop) is a wave of one.
 """
 
 import asyncio
+import functools
 import itertools
 import logging
 import weakref
@@ -29,8 +31,14 @@ from typing import Any
 from council.core.channel_layer import group_moves
 from council.core.memo import remembered
 from council.core.threads import run_in_database_thread
+from council.councils.selectors import roles_remember
+from council.rooms import host
 from council.rooms import presence
+from council.rooms import services
 from council.rooms.events import room_group
+from council.rooms.models import Room
+from council.rooms.permissions import room_facts_remember
+from council.rooms.selectors import room_views_remember
 from council.rooms.services import Entry
 
 if TYPE_CHECKING:
@@ -54,7 +62,6 @@ class Move:
 
 @dataclass
 class Wave:
-    consumer_class: type
     moves: list[Move] = field(default_factory=list)
     started: float = field(default_factory=lambda: asyncio.get_running_loop().time())
     last_joined: float = 0.0
@@ -65,8 +72,8 @@ class Wave:
 class _Waves:
     """A process's waves (one event loop each; tests run many loops one after the other)."""
 
-    gathering: dict[type, Wave] = field(default_factory=dict)  # consumer class -> wave taking moves
-    one_at_a_time: dict[type, asyncio.Lock] = field(default_factory=dict)  # held by the wave under way
+    gathering: Wave | None = None  # the wave taking moves
+    one_at_a_time: asyncio.Lock = field(default_factory=asyncio.Lock)  # held by the wave under way
 
 
 _waves: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Waves]" = weakref.WeakKeyDictionary()
@@ -82,10 +89,10 @@ def _of_this_loop() -> _Waves:
 async def move(consumer: "RoomConsumer", room_id: int, *, hidden: bool = False) -> bool:
     """Move `consumer` into `room_id` with whoever else moves now; False if they may not enter."""
     loop = asyncio.get_running_loop()
-    cls, gathering = type(consumer), _of_this_loop().gathering
-    wave = gathering.get(cls)
+    waves = _of_this_loop()
+    wave = waves.gathering
     if wave is None:
-        wave = gathering[cls] = Wave(consumer_class=cls)
+        wave = waves.gathering = Wave()
         wave.task = loop.create_task(_run(wave))
     step = Move(consumer=consumer, room_id=room_id, hidden=hidden)
     wave.moves.append(step)
@@ -98,21 +105,21 @@ async def _gathered(wave: Wave) -> None:
     # The deadline moves with every move that joins: a sleep until it, not an event to wait for.
     while (wait := min(wave.last_joined + QUIET_SECONDS, wave.started + MAX_WAIT_SECONDS) - loop.time()) > 0:  # noqa: ASYNC110
         await asyncio.sleep(wait)
-    gathering = _of_this_loop().gathering
-    if gathering.get(wave.consumer_class) is wave:
-        del gathering[wave.consumer_class]  # later moves start the next wave
+    waves = _of_this_loop()
+    if waves.gathering is wave:
+        waves.gathering = None  # later moves start the next wave
 
 
 async def _run(wave: Wave) -> None:
     # Waves go one after the other: two at once would share the same threads and CPU, and
     # while one is under way the next one gathers every move that arrives meanwhile.
-    async with _of_this_loop().one_at_a_time.setdefault(wave.consumer_class, asyncio.Lock()):
+    async with _of_this_loop().one_at_a_time:
         await _gathered(wave)
         await _move_all(wave)
 
 
 async def _move_all(wave: Wave) -> None:
-    moves, cls = wave.moves, wave.consumer_class
+    moves = wave.moves
     loop = asyncio.get_running_loop()
     times = [loop.time()]
     try:
@@ -127,14 +134,14 @@ async def _move_all(wave: Wave) -> None:
                 )
                 for step in moves
             ]
-            rooms = await run_in_database_thread(_enter, cls, entries)
+            rooms = await run_in_database_thread(_enter, entries)
             times.append(loop.time())
             admitted = [step for step, room in zip(moves, rooms, strict=True) if room is not None]
             left = {step.consumer.room_id for step in admitted}
             await _each(admitted, lambda step: step.consumer.leave_call())
             await _switch_groups(_pending(admitted))
             times.append(loop.time())
-            snapshots = await run_in_database_thread(_snapshots, cls, _pending(admitted))
+            snapshots = await run_in_database_thread(_snapshots, _pending(admitted))
             times.append(loop.time())
             media = await admitted[0].consumer.media_availability() if admitted else None
             await _each(_pending(admitted), lambda step: _send(step, snapshots[id(step)], media))
@@ -167,16 +174,16 @@ async def _switch_groups(moves: list[Move]) -> None:
         step.consumer.room_changed(step.room_id, hidden=step.hidden)
 
 
-def _enter(cls, entries: list[Entry]) -> list[Any]:
+def _enter(entries: list[Entry]) -> list[Any]:
     users = {entry.actor.pk: entry.actor for entry in entries}
-    cls.remember_facts(list(users.values()), {entry.room_id for entry in entries})
-    return cls.enter_rooms(entries)
+    remember_facts(list(users.values()), {entry.room_id for entry in entries})
+    return enter_rooms(entries)
 
 
-def _snapshots(cls, moves: list[Move]) -> dict[int, dict[str, Any] | Exception]:
+def _snapshots(moves: list[Move]) -> dict[int, dict[str, Any] | Exception]:
     """Every moved socket's new snapshot, or the error that stopped building it."""
     if moves:
-        cls.remember_room_views({step.room_id for step in moves})
+        remember_room_views({step.room_id for step in moves})
     snapshots: dict[int, dict[str, Any] | Exception] = {}
     for step in moves:
         try:
@@ -184,6 +191,41 @@ def _snapshots(cls, moves: list[Move]) -> dict[int, dict[str, Any] | Exception]:
         except Exception as error:  # one socket's snapshot failing is that socket's error alone
             snapshots[id(step)] = error
     return snapshots
+
+
+# What a move reads and writes, for every socket of the wave at once (sync, database thread):
+# rooms' own, then what the meeting modules registered with the host (council/rooms/host.py).
+
+
+def enter_rooms(entries: list[Entry]) -> list[Room | None]:
+    """Record sockets entering rooms, many at once; None for those refused."""
+    join = services.rooms_join
+    for wrap in host.entry_wrappers():
+        join = functools.partial(wrap, join=join)
+    return join(entries=entries)
+
+
+def remember_facts(users: list[Any], room_ids: set[int]) -> list[Room]:
+    """Read what the rules will ask about these people in these rooms, for all at once.
+
+    Returns the rooms and their plenaries, whose facts were read too.
+    """
+    rooms = Room.objects.select_related("council").in_bulk(room_ids)
+    parents = {room.parent_id for room in rooms.values()} - set(rooms) - {None}
+    rooms.update(Room.objects.select_related("council").in_bulk(parents))
+    for council in {room.council_id: room.council for room in rooms.values()}.values():
+        roles_remember(council=council, user_ids=[user.pk for user in users])
+    room_facts_remember(users=users, rooms=rooms.values())
+    for remember in host.wave_facts():
+        remember(users, list(rooms.values()))
+    return list(rooms.values())
+
+
+def remember_room_views(room_ids: set[int]) -> None:
+    """Read what these rooms' snapshots show everyone, for all of them at once."""
+    room_views_remember(room_ids)
+    for remember in host.wave_views():
+        remember(room_ids)
 
 
 async def _send(step: Move, snapshot: dict[str, Any] | Exception, media: dict[str, Any] | None) -> None:

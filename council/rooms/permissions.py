@@ -4,53 +4,72 @@ import rules
 from django.contrib.contenttypes.models import ContentType
 from guardian.models import GroupObjectPermission
 from guardian.models import UserObjectPermission
-from guardian.shortcuts import get_perms
 
 from council.core.errors import AccessDenied
-from council.core.memo import recall
-from council.core.memo import remember
+from council.core.facts import Loader
+from council.core.facts import register_fact
+from council.core.facts import remember_facts
 from council.core.memo import remembered
 from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_facilitator
 from council.councils.permissions import is_council_member
 from council.groups.permissions import eligible_groups_remember
 from council.groups.permissions import is_eligible
+from council.rooms import host
 from council.rooms.models import ChatMute
 from council.rooms.models import Room
 from council.rooms.models import RoomFloor
 from council.rooms.models import RoomRemoval
 
 # Facts about one person in one room, each one row a facilitator wrote (or not).
-PERSON_FACTS = {"removed": RoomRemoval, "muted": ChatMute, "floor": RoomFloor}
 
 
-def _fact(name: str, user, room) -> bool:
-    return recall(
-        (name, user.pk, room.pk), lambda: PERSON_FACTS[name].objects.filter(room=room, user_id=user.pk).exists()
-    )
+def _rows_of(model) -> Loader:
+    def many(users, room_ids) -> dict[tuple[int, int], bool]:
+        rows = model.objects.filter(room_id__in=room_ids, user_id__in=[user.pk for user in users])
+        return dict.fromkeys(rows.values_list("user_id", "room_id"), True)
+
+    return many
+
+
+def _facilitates(users, room_ids) -> dict[tuple[int, int], bool]:
+    """facilitate_room granted to the person or to a group of theirs, as guardian's get_perms
+    answers: nothing for an inactive account, everything for a superuser."""
+    granted = _facilitator_grants([user.pk for user in users], room_ids)
+    return {
+        (user.pk, room_id): True
+        for user in users
+        if user.is_active
+        for room_id in room_ids
+        if user.is_superuser or (user.pk, room_id) in granted
+    }
+
+
+removed = register_fact("rooms.removed", model="rooms.Room", many=_rows_of(RoomRemoval))
+muted = register_fact("rooms.muted", model="rooms.Room", many=_rows_of(ChatMute))
+floor = register_fact("rooms.floor", model="rooms.Room", many=_rows_of(RoomFloor))
+facilitates = register_fact("rooms.facilitates", model="rooms.Room", many=_facilitates)
 
 
 @rules.predicate
 def is_room_facilitator(user, room) -> bool:
-    return user.is_authenticated and recall(
-        ("room_grants", user.pk, room.pk), lambda: "facilitate_room" in get_perms(user, room)
-    )
+    return user.is_authenticated and facilitates(user, room)
 
 
 @rules.predicate
 def is_removed_from_room(user, room) -> bool:
-    return _fact("removed", user, room)
+    return removed(user, room)
 
 
 @rules.predicate
 def is_muted_in_room(user, room) -> bool:
-    return _fact("muted", user, room)
+    return muted(user, room)
 
 
 @rules.predicate
 def has_the_floor(user, room) -> bool:
     """A facilitator gave this person the floor in the room's call (RoomFloor)."""
-    return user.is_authenticated and _fact("floor", user, room)
+    return user.is_authenticated and floor(user, room)
 
 
 @rules.predicate
@@ -68,16 +87,16 @@ def is_breakout_room(user, room) -> bool:
     return room.parent_id is not None
 
 
-# A breakout room belongs to a workshop (council/workshops): who may run it and who may
-# come in are the workshops app's permissions, asked here by name.
+# A breakout room belongs to a meeting module (workshops): who may run it and who may come
+# in are that module's rules, registered with the host (rooms asks no module by name).
 @rules.predicate
 def facilitates_breakout(user, room) -> bool:
-    return room.parent_id is not None and user.has_perm("workshops.facilitate_breakout", room)
+    return room.parent_id is not None and host.breakout_rule("facilitates", user, room)
 
 
 @rules.predicate
 def admitted_to_breakout(user, room) -> bool:
-    return user.has_perm("workshops.enter_breakout", room)
+    return host.breakout_rule("admits", user, room)
 
 
 can_moderate = is_council_facilitator | is_room_facilitator | facilitates_breakout
@@ -121,24 +140,11 @@ def room_facts_remember(*, users, rooms) -> None:
     """Read what the room rules ask about each person, for many people and rooms at once.
 
     A workshop session moves everyone together; asked one person at a time, these facts
-    would cost a query each per person (council/core/memo.py).
+    would cost a query each per person (council/core/facts.py).
     """
     users, rooms = list(users), list(rooms)
-    room_ids, user_ids = [room.pk for room in rooms], [user.pk for user in users]
     eligible_groups_remember(rooms, users)
-    for name, model in PERSON_FACTS.items():
-        found = set(
-            model.objects.filter(room_id__in=room_ids, user_id__in=user_ids).values_list("user_id", "room_id")
-        )
-        for user_id in user_ids:
-            for room_id in room_ids:
-                remember((name, user_id, room_id), (user_id, room_id) in found)
-    granted = _facilitator_grants(user_ids, room_ids)
-    for user in users:
-        for room_id in room_ids:
-            # as guardian's get_perms: nothing for an inactive account, everything for a superuser
-            facilitates = user.is_active and (user.is_superuser or (user.pk, room_id) in granted)
-            remember(("room_grants", user.pk, room_id), facilitates)
+    remember_facts(users, "rooms.Room", [room.pk for room in rooms])
 
 
 def _facilitator_grants(user_ids: list[int], room_ids: list[int]) -> set[tuple[int, int]]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from council.core.errors import InvalidInput
 from council.councils.models import Council
+from council.rooms.models import Room
 from council.rooms.models import RoomAttendance
 
 
@@ -22,3 +23,8 @@ def attended_room(council: Council, room_ids: list[Any]) -> Q:
         user=OuterRef("pk"), room_id__in=ids, room__council=council
     )
     return Q(Exists(attended))
+
+
+def council_rooms(council: Council) -> dict[str, int]:
+    """The council's rooms by name, for the segment builder to name them."""
+    return dict(Room.objects.filter(council=council).values_list("name", "pk"))

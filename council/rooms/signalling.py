@@ -33,17 +33,6 @@ from council.rooms.permissions import access_room
 
 logger = logging.getLogger(__name__)
 
-MEDIA_COMMANDS = {
-    "rooms.rtc_publish": "rtc_publish",
-    "rooms.rtc_unpublish": "rtc_unpublish",
-    "rooms.rtc_subscribe": "rtc_subscribe",
-    "rooms.rtc_answer": "rtc_answer",
-    "rooms.rtc_mute": "rtc_mute",
-    "rooms.give_floor": "give_floor",
-    "rooms.mute_media": "mute_media",
-    "rooms.mute_all_media": "mute_all_media",
-    "rooms.end_call": "end_call",
-}
 KINDS = ("audio", "video")
 
 # ---------------------------------------------------------------- the embedded worker
@@ -238,11 +227,7 @@ class MediaSignallingMixin:
     # -- client commands
 
     async def _sdp_command(self, command: Command, op: str, perm: str, **fields: Any) -> None:
-        sdp = command.payload.get("sdp")
-        if not isinstance(sdp, str) or not sdp.strip():
-            await self.send_error(command.request_id, "invalid", _("“sdp” must be a session description."))
-            return
-        await self.media_command(command, op, perm=perm, sdp=sdp, **fields)
+        await self.media_command(command, op, perm=perm, sdp=command.data.sdp, **fields)
 
     async def rtc_publish(self, command: Command) -> None:
         muted = await self.run_sync(_muted_kinds, self.user, self.room_id)
@@ -263,34 +248,15 @@ class MediaSignallingMixin:
         await self._sdp_command(command, "answer", "rooms.receive_media")
 
     async def rtc_mute(self, command: Command) -> None:
-        kind, muted = command.payload.get("kind"), command.payload.get("muted", True)
-        if kind not in KINDS or not isinstance(muted, bool):
-            await self.send_error(
-                command.request_id, "invalid", _("“kind” is “audio” or “video”; “muted” is a boolean.")
-            )
-            return
+        kind, muted = command.data.kind, command.data.muted
         if not muted:  # unmuting oneself lifts a facilitator's mute
             await self.run_sync(
                 services.media_unmute_self, actor=self.user, room_id=self.room_id, kind=kind
             )
         await self.media_command(command, "mute", perm="rooms.view_room", kind=kind, muted=muted)
 
-    # -- facilitator commands: services persist, then the room and the workers hear of it
-
-    async def give_floor(self, command: Command) -> None:
-        floor = command.payload.get("floor", True) is not False
-        await self._call(command, services.floor_give, user_id=("user_id", True), floor=floor)
-
-    async def mute_media(self, command: Command) -> None:
-        kind = command.payload.get("kind", "audio")
-        await self._call(command, services.media_mute, user_id=("user_id", True), kind=kind)
-
-    async def mute_all_media(self, command: Command) -> None:
-        kind = command.payload.get("kind", "audio")
-        await self.call_service(command, services.media_mute_all, room_id=self.room_id, kind=kind)
-
-    async def end_call(self, command: Command) -> None:
-        await self.call_service(command, services.call_end, room_id=self.room_id)
+    # Facilitator commands (floor, mutes, ending the call) call their services directly
+    # (council/rooms/commands.py): services persist, then the room and the workers hear of it.
 
     # -- events
 
@@ -309,6 +275,8 @@ class MediaSignallingMixin:
 
     async def rooms_floor_changed(self, message: dict[str, Any]) -> None:
         await self.forward(message)
+        if message["payload"]["user_id"] == self.user.pk:  # publish_media follows the floor
+            await self.rights_changed()
 
     async def rooms_call_ended(self, message: dict[str, Any]) -> None:
         await self.forward(message)

@@ -8,12 +8,33 @@ class WorkshopsConfig(AppConfig):
     verbose_name = _("Breakout workshops")
 
     def ready(self) -> None:
+        from council.workshops import commands
         from council.workshops import permissions  # noqa: F401 - registers the workshops.* rules
         from council.workshops import refusals  # noqa: F401 - what its refusals tell
         from council.workshops import text_fields  # noqa: F401 - declares its text fields
-
+        commands.register()
+        _register_with_the_host()
         _register_tenancy()
         _register_panels()
+
+
+def _register_with_the_host() -> None:
+    """Breakout rooms' rules and waves (council/rooms/host.py); the page's panels go through council/rooms/panels.py."""
+    from council.rooms import host
+    from council.workshops.notes import workshop_views_remember
+    from council.workshops.permissions import assigned_to_this_running_breakout
+    from council.workshops.permissions import facilitates_this_breakout
+    from council.workshops.permissions import session_facts_remember
+    from council.workshops.services import breakouts_join
+
+    host.register_breakout_rules(
+        facilitates=facilitates_this_breakout, admits=facilitates_this_breakout | assigned_to_this_running_breakout
+    )
+    host.register_wave(
+        remember_facts=lambda users, rooms: session_facts_remember(users=users, rooms=rooms),
+        remember_views=workshop_views_remember,
+        wrap_entry=breakouts_join,
+    )
 
 
 def _register_tenancy() -> None:

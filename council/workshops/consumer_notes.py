@@ -22,12 +22,6 @@ from council.workshops.reports import report_save
 from council.workshops.reports import reports_read
 from council.workshops.reports import reports_visible_to
 
-NOTES_COMMANDS: dict[str, str] = {  # client frame type -> handler method name
-    "workshops.notes_update": "notes_update",
-    "workshops.save_report": "save_report",
-    "workshops.reports": "reports_list",
-}
-
 
 def _closed(state: dict[str, Any]) -> bool:
     if state["status"] == "closed":
@@ -48,33 +42,23 @@ class NotesSocketMixin:
         snapshot["reports"] = reports_visible_to(user=self.user, plenary_id=self.plenary_id)
 
     async def notes_update(self, command: Command) -> None:
-        asked = command.payload.get("workshop_id", self.notes_workshop_id)
+        asked = self.notes_workshop_id if command.data.workshop_id is None else command.data.workshop_id
         if self.notes_workshop_id is None or asked != self.notes_workshop_id:
             # `workshop_id` (optional) keeps an update typed in one workshop out of the next one.
             await self.send_error(command.request_id, "not_in_workshop", _("You are not in this workshop."))
             return
         try:
-            update = decode_update(command.payload.get("update"))
+            update = decode_update(command.data.update)
         except InvalidInput as error:
             await self.send_error(command.request_id, error.code, error.message)
             return
         await self.call_service(command, notes_apply, workshop_id=self.notes_workshop_id, update=update)
 
     async def save_report(self, command: Command) -> None:
-        workshop_id = command.payload.get("workshop_id")
-        if isinstance(workshop_id, bool) or not isinstance(workshop_id, int):
-            await self.send_error(command.request_id, "invalid", _("“workshop_id” must be an integer."))
-            return
-        await self.call_service(
-            command,
-            report_save,
-            workshop_id=workshop_id,
-            summary=command.payload.get("summary", ""),
-            proposals=command.payload.get("proposals", []),
-        )
+        await self.call_service(command, report_save, **command.data.model_dump())
 
     async def reports_list(self, command: Command) -> None:
-        await self.call_service(command, reports_read, session_id=command.payload.get("session_id"))
+        await self.call_service(command, reports_read, session_id=command.data.session_id)
 
     # -- group events
 

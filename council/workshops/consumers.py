@@ -17,24 +17,18 @@ from django.utils.translation import gettext_lazy as _
 
 from council.core.consumers import Command
 from council.core.errors import AccessDenied
-from council.core.errors import CouncilError
 from council.core.memo import recall
 from council.rooms.consumers import RoomConsumer
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
 from council.rooms.selectors import room_remembered
-from council.rooms.services import Entry
 from council.workshops import deadlines
 from council.workshops import events
 from council.workshops import selectors
 from council.workshops import services
-from council.workshops.consumer_agenda import AGENDA_COMMANDS
 from council.workshops.consumer_agenda import AgendaSocketMixin
-from council.workshops.consumer_notes import NOTES_COMMANDS
 from council.workshops.consumer_notes import NotesSocketMixin
-from council.workshops.notes import workshop_views_remember
 from council.workshops.permissions import access_session
-from council.workshops.permissions import session_facts_remember
 
 RUNNING = ("open", "closing")
 
@@ -72,47 +66,10 @@ def _cofacilitated(payload: dict[str, Any], user_id: int) -> int | None:
     return next((w["id"] for w in payload["workshops"] if (w["cofacilitator"] or {}).get("id") == user_id), None)
 
 
-# Commands that call one service with payload keys as arguments: (service, required, optional).
-SERVICE_COMMANDS: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
-    "workshops.update_session": (
-        services.session_update,
-        ("session_id",),
-        ("title", "mode", "duration_seconds", "grace_seconds", "max_proposals", "strata", "include_followers"),
-    ),
-    "workshops.add_workshop": (services.workshop_add, ("session_id", "name"), ("topic", "capacity")),
-    "workshops.update_workshop": (services.workshop_update, ("workshop_id",), ("name", "topic", "capacity", "group_ids")),
-    "workshops.remove_workshop": (services.workshop_remove, ("workshop_id",), ()),
-    "workshops.set_cofacilitator": (services.cofacilitator_set, ("workshop_id", "user_id"), ()),
-    "workshops.assign": (services.assignment_set, ("session_id", "user_id", "workshop_id"), ()),
-    "workshops.draw": (services.assignments_draw, ("session_id",), ("mode", "seed")),
-    "workshops.import_list": (services.assignments_import, ("session_id", "csv_text"), ()),
-    "workshops.choose": (services.workshop_choose, ("session_id", "workshop_id"), ()),
-    "workshops.open": (services.session_open, ("session_id",), ()),
-    "workshops.close": (services.session_close, ("session_id",), ("grace_seconds",)),
-    "workshops.reopen": (services.session_reopen, ("session_id",), ("shuffle",)),
-    "workshops.duplicate": (services.session_duplicate, ("session_id",), ("keep_assignments",)),
-    "workshops.set_timer": (services.timer_set, ("session_id", "seconds_left"), ()),
-    "workshops.broadcast": (services.broadcast_send, ("session_id", "text"), ()),
-    "workshops.answer_help": (services.help_answer, ("help_id",), ()),
-}
-
-
 class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
-    commands = {
-        **RoomConsumer.commands,
-        **NOTES_COMMANDS,
-        **AGENDA_COMMANDS,
-        **dict.fromkeys(SERVICE_COMMANDS, "service_command"),
-        "workshops.create_session": "create_session",
-        "workshops.ask_help": "ask_help",
-        "workshops.ask_more_time": "ask_more_time",
-        "workshops.visit": "visit",
-        "workshops.return": "return_to_plenary",
-        "workshops.log": "session_log",
-    }
-
     plenary_id: int
     session_state: dict[str, Any] | None = None
+    runs = False  # in the meeting's facilitators' group (kept by _keep_facilitators_group)
     visiting = False
     #: while moving: the session payload that sends this socket where it goes
     announced: dict[str, Any] | None = None
@@ -146,6 +103,35 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
 
     async def joined(self) -> None:
         await self.join(events.meeting_group(self.plenary_id))
+        await self._keep_facilitators_group(await self.run_sync(self._runs))
+
+    def _runs(self) -> bool:
+        """Whether this person runs the meeting, asked of the rule (sync)."""
+        return self.user.has_perm("rooms.moderate_room", room_remembered(self.plenary_id))
+
+    async def _keep_facilitators_group(self, runs: bool) -> None:
+        """Join or leave the meeting's facilitators' group so that it holds exactly those who run it."""
+        group = events.facilitators_group(self.plenary_id)
+        self.runs = runs
+        if runs and group not in self.joined_groups:
+            await self.join(group)
+        elif not runs and group in self.joined_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.joined_groups.remove(group)
+
+    async def snapshot_sent(self, snapshot: dict[str, Any]) -> None:
+        await self._keep_facilitators_group(self.runs)
+
+    async def rights_changed(self) -> None:
+        """Capabilities, the facilitators' group and every section follow the person's rights.
+
+        When whether they run the meeting changed, the snapshot comes again, each section as
+        they may now see it (the session's people, the agenda's controls, the reports): a
+        facilitator demoted while connected stops seeing everyone's assignments.
+        """
+        await super().rights_changed()
+        if await self.run_sync(self._runs) != self.runs:
+            await self.send_snapshot(None)  # snapshot_sent then joins or leaves the facilitators' group
 
     def extend_snapshot(self, snapshot: dict[str, Any]) -> None:
         payload, runs = self._session_payload(self.announced)
@@ -176,21 +162,6 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         if announced is not None and announced["session_id"] == session.pk:
             return announced, runs
         return recall(("session_payload", session.pk), lambda: selectors.session_payload(session)), runs
-
-    @classmethod
-    def enter_rooms(cls, entries: list[Entry]) -> list[Room | None]:
-        return services.breakouts_join(entries=entries)
-
-    @classmethod
-    def remember_room_views(cls, room_ids: set[int]) -> None:
-        super().remember_room_views(room_ids)
-        workshop_views_remember(room_ids)
-
-    @classmethod
-    def remember_facts(cls, users: list[Any], room_ids: set[int]) -> list[Room]:
-        rooms = super().remember_facts(users, room_ids)
-        session_facts_remember(users=users, rooms=rooms)
-        return rooms
 
     async def disconnect(self, code: int) -> None:
         room_id = getattr(self, "room_id", None)
@@ -256,30 +227,11 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
 
     # -- commands
 
-    def _arguments(self, command: Command, required: tuple[str, ...], optional: tuple[str, ...]) -> dict[str, Any]:
-        missing = [key for key in required if key not in command.payload]
-        if missing:
-            raise CouncilError(f"Missing {', '.join(missing)}.", code="invalid")
-        return {key: command.payload[key] for key in (*required, *optional) if key in command.payload}
-
-    async def service_command(self, command: Command) -> None:
-        service, required, optional = SERVICE_COMMANDS[command.type]
-        try:
-            arguments = self._arguments(command, required, optional)
-        except CouncilError as error:
-            await self.send_error(command.request_id, error.code, error.message)
-            return
-        await self.call_service(command, service, **arguments)
-
     async def create_session(self, command: Command) -> None:
-        keys = ("title", "workshops", "mode", "duration_seconds", "grace_seconds", "max_proposals", "strata", "include_followers")
-        arguments = {key: command.payload[key] for key in keys if key in command.payload}
-        arguments.setdefault("title", "")
-        arguments.setdefault("workshops", [])
-
         def create(*, actor, **kwargs):
             return {"session_id": services.session_create(actor=actor, **kwargs).pk}
 
+        arguments = {"title": "", "workshops": [], **command.data.arguments()}
         await self.call_service(command, create, room_id=self.plenary_id, **arguments)
 
     async def _current_workshop_call(self, command: Command, service) -> None:
@@ -300,10 +252,7 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
         await self._current_workshop_call(command, services.more_time_ask)
 
     async def visit(self, command: Command) -> None:
-        workshop_id, hidden = command.payload.get("workshop_id"), command.payload.get("hidden", False) is True
-        if isinstance(workshop_id, bool) or not isinstance(workshop_id, int):
-            await self.send_error(command.request_id, "invalid", _("“workshop_id” must be an integer."))
-            return
+        workshop_id, hidden = command.data.workshop_id, command.data.hidden
         try:
             room_id = await self.run_sync(services.visit_check, actor=self.user, workshop_id=workshop_id, hidden=hidden)
         except AccessDenied as error:
@@ -322,13 +271,11 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
             await self.follow(self.session_state)
 
     async def session_log(self, command: Command) -> None:
-        session_id = command.payload.get("session_id")
-
         def read(*, actor, session_id):
             session = access_session(actor, session_id, perm="workshops.view_log")
             return {"entries": selectors.session_log(session=session), "whereabouts": selectors.whereabouts(session=session)}
 
-        await self.call_service(command, read, session_id=session_id)
+        await self.call_service(command, read, session_id=command.data.session_id)
 
     # -- events for facilitators only, or for everyone
 
@@ -336,16 +283,8 @@ class MeetingConsumer(NotesSocketMixin, AgendaSocketMixin, RoomConsumer):
     workshops_timer_warning = RoomConsumer.forward  # sent by the deadline sweep
     workshops_time_up = RoomConsumer.forward
 
-    async def _to_facilitators(self, message: dict[str, Any]) -> None:
-        """Facilitators hear every workshop; a co-facilitator hears their own."""
-        payload = message["payload"]
-        workshop_id = payload.get("workshop_id") or payload.get("workshop", {}).get("id")
-        state = self.session_state
-        cofacilitating = state and _cofacilitated(state, self.user.pk)
-        if getattr(self, "runs", False) or (cofacilitating and cofacilitating == workshop_id):
-            await self.forward(message)
-
-    workshops_help_requested = _to_facilitators
-    workshops_help_answered = _to_facilitators
-    workshops_more_time_requested = _to_facilitators
+    # Sent to the facilitators' group and to the workshop's co-facilitator (services._to_those_who_run).
+    workshops_help_requested = RoomConsumer.forward
+    workshops_help_answered = RoomConsumer.forward
+    workshops_more_time_requested = RoomConsumer.forward
 

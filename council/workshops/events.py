@@ -18,3 +18,12 @@ SPEAKERS_CHANGED = "workshops.speakers_changed"
 def meeting_group(plenary_room_id: int) -> str:
     """Every socket of a plenary room and of its breakout rooms."""
     return f"meeting.{plenary_room_id}"
+
+
+def facilitators_group(plenary_room_id: int) -> str:
+    """The sockets of the people who run the meeting (rooms.moderate_room on its plenary).
+
+    Sockets join and leave it as rights change (MeetingConsumer.rights_changed): facilitator-only
+    events go to it, so a demoted facilitator stops hearing them without any socket filtering.
+    """
+    return f"meeting.{plenary_room_id}.facilitators"

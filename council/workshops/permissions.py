@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.core.facts import register_fact
+from council.core.facts import remember_facts
 from council.core.memo import recall
 from council.core.memo import remember
 from council.core.memo import remembered
@@ -36,13 +38,24 @@ def _workshops(*, room_ids, with_related: tuple[str, ...] = ()) -> dict[int, Wor
     return {workshop.room_id: workshop for workshop in workshops.filter(room_id__in=room_ids)}
 
 
+def _assignments(users, session_ids) -> dict[tuple[int, int], int]:
+    rows = Assignment.objects.filter(session_id__in=session_ids, user_id__in=[user.pk for user in users])
+    return {(user_id, session_id): workshop_id for user_id, session_id, workshop_id in rows.values_list("user_id", "session_id", "workshop_id")}
+
+
+def _cofacilitations(users, session_ids) -> dict[tuple[int, int], bool]:
+    rows = Workshop.objects.filter(session_id__in=session_ids, cofacilitator_id__in=[user.pk for user in users])
+    return dict.fromkeys(rows.values_list("cofacilitator_id", "session_id"), True)
+
+
+#: the workshop a person is assigned to in a session (None: none)
+assigned = register_fact("workshops.assigned", model="workshops.WorkshopSession", many=_assignments, default=None)
+#: whether a person co-facilitates a workshop of a session
+cofacilitates = register_fact("workshops.cofacilitates", model="workshops.WorkshopSession", many=_cofacilitations)
+
+
 def assigned_workshop_id(user, session_id: int) -> int | None:
-    return recall(
-        ("assigned", user.pk, session_id),
-        lambda: Assignment.objects.filter(session_id=session_id, user_id=user.pk)
-        .values_list("workshop_id", flat=True)
-        .first(),
-    )
+    return assigned(user, session_id)
 
 
 @rules.predicate
@@ -94,10 +107,7 @@ def is_council_member_of_the_meeting(user, session) -> bool:
 
 @rules.predicate
 def cofacilitates_a_workshop(user, session) -> bool:
-    return user.is_authenticated and recall(
-        ("cofacilitates", user.pk, session.pk),
-        lambda: session.workshops.filter(cofacilitator_id=user.pk).exists(),
-    )
+    return user.is_authenticated and cofacilitates(user, session)
 
 
 # -- a breakout room (rooms.* rules ask these by name)
@@ -193,6 +203,13 @@ rules.add_perm(
     & ~cofacilitates_a_workshop,
 )
 
+# Who a draw places (selectors.assignment_pool) and who arriving late is placed
+# (services.late_arrival_place): one rule for both, asked as `takes_part_in_draws.test(user, session)`. Those who run the workshops take part in
+# none; residents who follow are placed only when the session includes them.
+takes_part_in_draws = (
+    may_follow_the_plenary & ~runs_the_plenary & ~cofacilitates_a_workshop & (is_council_member | followers_included)
+)
+
 # -- the meeting's agenda and speakers (a room)
 
 
@@ -229,27 +246,13 @@ def session_facts_remember(*, users, rooms) -> None:
     """
     from council.workshops.selectors import session_current
 
-    user_ids, room_ids = [user.pk for user in users], [room.pk for room in rooms]
+    room_ids = [room.pk for room in rooms]
     workshops = workshops_of_rooms_remember(room_ids)
     plenaries = {room.pk for room in rooms if room.parent_id is None}
     session_ids = {workshop.session_id for workshop in workshops.values()} | {
         session.pk for plenary_id in plenaries if (session := session_current(plenary_id=plenary_id))
     }
-    assigned = {
-        (user_id, session_id): workshop_id
-        for user_id, session_id, workshop_id in Assignment.objects.filter(
-            session_id__in=session_ids, user_id__in=user_ids
-        ).values_list("user_id", "session_id", "workshop_id")
-    }
-    cofacilitating = set(
-        Workshop.objects.filter(session_id__in=session_ids, cofacilitator_id__in=user_ids).values_list(
-            "cofacilitator_id", "session_id"
-        )
-    )
-    for user_id in user_ids:
-        for session_id in session_ids:
-            remember(("assigned", user_id, session_id), assigned.get((user_id, session_id)))
-            remember(("cofacilitates", user_id, session_id), (user_id, session_id) in cofacilitating)
+    remember_facts(users, "workshops.WorkshopSession", session_ids)
 
 
 def access_session(user, session_id: int, *, perm: str, for_update: bool = False) -> WorkshopSession:

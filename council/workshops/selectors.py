@@ -165,31 +165,23 @@ def session_log(*, session: WorkshopSession) -> list[dict[str, Any]]:
 
 
 def assignment_pool(*, session: WorkshopSession) -> list[int]:
-    """Who a draw places: people present in the plenary or its workshops, not those who run them
-    (facilitators, the workshops' co-facilitators).
-
-    Residents who follow are included only when the session says so.
-    """
+    """Who a draw places: people present in the plenary or its workshops whom the rule
+    takes_part_in_draws lets take part (not those who run the workshops; residents who
+    follow only when the session says so)."""
     from council.accounts.models import User
-    from council.councils.models import Role
-    from council.councils.selectors import role_get
     from council.councils.selectors import roles_remember
     from council.rooms.permissions import room_facts_remember
+    from council.workshops.permissions import cofacilitates
+    from council.workshops.permissions import takes_part_in_draws
 
     room = session.room
     rooms = [room.pk, *Workshop.objects.filter(session=session).values_list("room_id", flat=True)]
     people = list(User.objects.filter(pk__in=_fresh_presences(rooms).values("user_id")).order_by("pk"))
-    cofacilitators = set(Workshop.objects.filter(session=session).values_list("cofacilitator_id", flat=True))
-    with remembered():  # the rules asked for everyone, their facts read for everyone at once
+    with remembered():  # the rule asked for everyone, its facts read for everyone at once
         roles_remember(council=room.council, user_ids=[person.pk for person in people])
         room_facts_remember(users=people, rooms=[room])
-        return [
-            person.pk
-            for person in people
-            if person.pk not in cofacilitators
-            and not person.has_perm("rooms.moderate_room", room)
-            and (role_get(user=person, council=room.council) != Role.RESIDENT or session.include_followers)
-        ]
+        cofacilitates.remember(people, [session.pk])
+        return [person.pk for person in people if takes_part_in_draws.test(person, session)]
 
 
 def memberships_of(*, session: WorkshopSession, user_ids: list[int]) -> dict[int, set[int]]:

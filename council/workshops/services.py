@@ -21,6 +21,7 @@ from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.realtime import send_event_on_commit
 from council.core.realtime import send_state_on_commit
+from council.councils.events import user_group
 from council.rooms import services as room_services
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
@@ -38,6 +39,7 @@ from council.workshops.permissions import access_session
 from council.workshops.permissions import access_workshop
 from council.workshops.permissions import assigned_workshop_id
 from council.workshops.permissions import object_id
+from council.workshops.permissions import takes_part_in_draws
 from council.workshops.selectors import assignment_pool
 from council.workshops.selectors import memberships_of
 from council.workshops.selectors import session_payload
@@ -428,7 +430,7 @@ def late_arrival_place(*, user, session: WorkshopSession) -> Workshop | None:
             return None
         if Assignment.objects.filter(session=session, user=user).exists():
             return None
-        if user.pk not in _pool_for(session, user):
+        if not takes_part_in_draws.test(user, session):  # as a draw now would (assignment_pool)
             return None
         sizes = _sizes(session)
         stratum, stratum_sizes, groups = None, None, None
@@ -452,20 +454,6 @@ def late_arrival_place(*, user, session: WorkshopSession) -> Workshop | None:
         _place(session, user.pk, workshop, None)
         announce(session)
         return workshop
-
-
-def _pool_for(session: WorkshopSession, user) -> list[int]:
-    """[the person] if a draw now would include them (as selectors.assignment_pool decides)."""
-    from council.councils.models import Role
-    from council.councils.selectors import role_get
-
-    if not user.has_perm("rooms.view_room", session.room) or user.has_perm("rooms.moderate_room", session.room):
-        return []
-    if session.workshops.filter(cofacilitator_id=user.pk).exists():
-        return []
-    if role_get(user=user, council=session.room.council) == Role.RESIDENT and not session.include_followers:
-        return []
-    return [user.pk]
 
 
 # ---------------------------------------------------------------- running
@@ -605,6 +593,19 @@ def broadcast_send(*, actor: User, session_id: int, text: str) -> dict[str, Any]
     return {}
 
 
+def _to_those_who_run(workshop: Workshop, event_type: str, payload: dict[str, Any]) -> None:
+    """Send to the meeting's facilitators' group, and to the workshop's co-facilitator.
+
+    The audience of workshops.see_help_requests, by membership: the facilitators' group is
+    kept by the sockets as rights change; a co-facilitator hears only their own workshop.
+    """
+    session = workshop.session
+    send_event_on_commit(events.facilitators_group(session.room_id), event_type, payload)
+    cofacilitator = workshop.cofacilitator
+    if cofacilitator is not None and not cofacilitator.has_perm("rooms.moderate_room", session.room):
+        send_event_on_commit(user_group(cofacilitator.pk), event_type, payload)
+
+
 def _workshop_alert(workshop: Workshop, actor: User, kind: str, event_type: str) -> dict[str, Any]:
     session = workshop.session
     _log(session, kind, actor=actor, user=actor, workshop=workshop)
@@ -626,7 +627,7 @@ def help_ask(*, actor: User, workshop_id: int) -> dict[str, Any]:
         request = HelpRequest.objects.create(workshop=workshop, user=actor)
     payload = _workshop_alert(workshop, actor, LogEntry.Kind.HELP, events.HELP_REQUESTED)
     payload["help_id"] = request.pk
-    send_event_on_commit(events.meeting_group(workshop.session.room_id), events.HELP_REQUESTED, payload)
+    _to_those_who_run(workshop, events.HELP_REQUESTED, payload)
     return {"help_id": request.pk}
 
 
@@ -635,7 +636,7 @@ def more_time_ask(*, actor: User, workshop_id: int) -> dict[str, Any]:
     """Ask for more time (the facilitators decide, with timer_set)."""
     workshop = access_workshop(actor, workshop_id, perm="workshops.ask_help")
     payload = _workshop_alert(workshop, actor, LogEntry.Kind.MORE_TIME, events.MORE_TIME_REQUESTED)
-    send_event_on_commit(events.meeting_group(workshop.session.room_id), events.MORE_TIME_REQUESTED, payload)
+    _to_those_who_run(workshop, events.MORE_TIME_REQUESTED, payload)
     return {}
 
 
@@ -653,8 +654,8 @@ def help_answer(*, actor: User, help_id: int) -> dict[str, Any]:
         request.answered_at = timezone.now()
         request.answered_by = actor
         request.save(update_fields=["answered_at", "answered_by"])
-        send_event_on_commit(
-            events.meeting_group(session.room_id),
+        _to_those_who_run(
+            request.workshop,
             events.HELP_ANSWERED,
             {"session_id": session.pk, "help_id": request.pk, "workshop_id": request.workshop_id,
              "by": {"id": actor.pk, "name": str(actor.public_name)}},
@@ -677,7 +678,7 @@ def visit_check(*, actor: User, workshop_id: int, hidden: bool = False) -> int:
 
 
 @transaction.atomic
-def breakouts_join(*, entries: list[room_services.Entry]) -> list[Room | None]:
+def breakouts_join(*, entries: list[room_services.Entry], join=room_services.rooms_join) -> list[Room | None]:
     """Move sockets into rooms of the meeting (many at once) and log who was where, when.
 
     Someone coming back from a workshop to its plenary needs only to follow the plenary
@@ -694,7 +695,7 @@ def breakouts_join(*, entries: list[room_services.Entry]) -> list[Room | None]:
         return left is not None and left.session.room_id == entry.room_id
 
     entries = [replace(entry, perm="rooms.view_room") if back_to_plenary(entry) else entry for entry in entries]
-    rooms = room_services.rooms_join(entries=entries)
+    rooms = join(entries=entries)
     log = []
     for entry, room in zip(entries, rooms, strict=True):
         if room is None:

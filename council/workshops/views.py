@@ -73,3 +73,4 @@ def outputs_markdown(request, council_slug, session_id):
 def log_csv(request, council_slug, session_id):
     session = _session(request, session_id, "workshops.view_log")
     return _download(request, session, exports.log_csv(session=session), content_type="text/csv", filename=f"workshops-{session.pk}-log.csv")
+

@@ -5,6 +5,7 @@ were English only, whatever the person's language.
 """
 
 import re
+from dataclasses import replace
 
 import pytest
 import rules
@@ -124,12 +125,14 @@ async def test_flooding_is_told_in_words(language, room, user_with_role, setting
 
 
 async def test_an_internal_failure_is_told_in_words(language, room, user_with_role, monkeypatch):
-    from council.rooms import services
+    from council.rooms import host
 
     def broken(**kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(services, "hand_raise", broken)
+    # the host holds the service it was registered with: a broken one is registered in its place
+    spec = host.command_spec("rooms.raise_hand")
+    monkeypatch.setitem(host._commands, spec.type, replace(spec, handler=host.service_handler(broken)))
     member = await _person(user_with_role, "member", room, language)
     alice, _ = await connect(room_path(room.pk), user=member)
 

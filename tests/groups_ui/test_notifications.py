@@ -19,8 +19,8 @@ from council.groups.models import NotificationSend
 from council.groups.notifications import notification_mark_read
 from council.groups.notifications import notification_send_create
 from council.groups.notifications import notification_send_process
-from council.groups.notifications import room_invite
 from council.groups.tasks import notification_send_deliver
+from council.rooms.invitations import room_invite
 from tests.factories import CouncilFactory
 from tests.factories import RoomFactory
 

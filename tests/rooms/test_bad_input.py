@@ -5,12 +5,13 @@ reconnect, so one such frame crashed the socket again and again.
 """
 
 import json
+from dataclasses import replace
 
 import pytest
 from channels.db import database_sync_to_async
 
 from council.core import ratelimit
-from council.rooms import services
+from council.rooms import host
 from council.rooms.models import Message
 from tests.helpers import answer_to
 from tests.helpers import command
@@ -113,7 +114,8 @@ async def test_an_unexpected_failure_is_an_internal_error_and_is_logged(room, me
     def broken(**kwargs):
         raise RuntimeError("a bug in a service")
 
-    monkeypatch.setattr(services, "hand_raise", broken)
+    registered = host.command_spec("rooms.raise_hand")
+    monkeypatch.setitem(host._commands, "rooms.raise_hand", replace(registered, handler=host.service_handler(broken)))
     alice, _ = await connect(room_path(room.pk), user=member)
 
     await alice.send_json_to(command("rooms.raise_hand", "h1"))

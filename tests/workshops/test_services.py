@@ -1376,9 +1376,9 @@ def test_help_is_asked_from_a_workshop_and_answered(
     assert again == asked == {"help_id": request.pk}
     assert (request.user, request.answered_by) == (members[0], facilitator)
     assert [(g, m["type"]) for g, m in captured_events] == [
-        (f"meeting.{running.room_id}", "workshops.help_requested"),
-        (f"meeting.{running.room_id}", "workshops.help_requested"),
-        (f"meeting.{running.room_id}", "workshops.help_answered"),
+        (f"meeting.{running.room_id}.facilitators", "workshops.help_requested"),
+        (f"meeting.{running.room_id}.facilitators", "workshops.help_requested"),
+        (f"meeting.{running.room_id}.facilitators", "workshops.help_answered"),
     ]
     assert captured_events[0][1]["payload"]["workshop"] == {
         "id": first.pk,
@@ -1436,7 +1436,7 @@ def test_more_time_is_asked_from_a_workshop(
 
     [(group, message)] = captured_events
     assert (group, message["type"]) == (
-        f"meeting.{running.room_id}",
+        f"meeting.{running.room_id}.facilitators",
         "workshops.more_time_requested",
     )
     assert message["payload"]["workshop"]["name"] == "Atelier 2"

@@ -20,7 +20,6 @@ from council.rooms.models import Room
 from council.rooms.models import RoomFloor
 from council.rooms.models import RoomRemoval
 from council.workshops import services
-from council.workshops.consumers import MeetingConsumer
 from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
 from tests.factories import UserFactory
@@ -118,7 +117,7 @@ def test_facts_read_in_bulk_give_every_answer_the_rules_give_one_by_one(meeting,
 
     one_by_one = _answers(people, room_ids, session.pk)
     with remembered():
-        MeetingConsumer.remember_facts(list(people.values()), set(room_ids))
+        moves.remember_facts(list(people.values()), set(room_ids))
         with CaptureQueriesContext(connection) as asked:
             in_bulk = _answers(people, room_ids, session.pk)
             questions = len(asked)

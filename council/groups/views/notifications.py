@@ -1,4 +1,4 @@
-"""Notify a group, invite a group to a room, follow a send's progress, read one's notifications."""
+"""Notify a group, follow a send's progress, read one's notifications."""
 
 from django import forms
 from django.contrib import messages
@@ -17,7 +17,6 @@ from council.core.errors import InvalidInput
 from council.groups import notifications
 from council.groups.models import NeighbourhoodGroup
 from council.groups.models import NotificationSend
-from council.rooms.permissions import access_room
 
 
 class NotifyForm(forms.Form):
@@ -26,25 +25,6 @@ class NotifyForm(forms.Form):
         label=gettext_lazy("Message"), max_length=notifications.BODY_MAX, widget=forms.Textarea(attrs={"rows": 8})
     )
     by_email = forms.BooleanField(label=gettext_lazy("Also send it by e-mail"), required=False, initial=True)
-
-
-class RoomInviteForm(forms.Form):
-    group = forms.ModelChoiceField(
-        label=gettext_lazy("Group or segment to invite"), queryset=NeighbourhoodGroup.objects.none()
-    )
-    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=notifications.SUBJECT_MAX)
-    message = forms.CharField(
-        label=gettext_lazy("Message (optional)"),
-        required=False,
-        max_length=notifications.BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=gettext_lazy("The invitation names the room and gives its link; add anything else here."),
-    )
-    by_email = forms.BooleanField(label=gettext_lazy("Also send it by e-mail"), required=False, initial=True)
-
-    def __init__(self, *args, council, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = NeighbourhoodGroup.objects.filter(council=council)
 
 
 def _group(request, group_id: int) -> NeighbourhoodGroup:
@@ -86,34 +66,6 @@ def group_notify(request, council_slug, group_id):
 
 
 @login_required
-def room_invite(request, council_slug, room_id):
-    try:
-        room = access_room(request.user, room_id, perm="rooms.moderate_room")
-    except AccessDenied as error:
-        raise Http404 from error
-    if room.council_id != request.council.pk:
-        raise Http404
-    form = RoomInviteForm(
-        request.POST or None,
-        council=request.council,
-        initial={"subject": notifications.room_invite_subject(room)},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            send = notifications.room_invite(
-                actor=request.user, room=room, base_url=request.build_absolute_uri("/"), **form.cleaned_data
-            )
-        except InvalidInput as error:
-            form.add_error(None, error.message)
-        except AccessDenied as error:
-            raise Http404 from error
-        else:
-            messages.success(request, _("The invitation is being sent."))
-            return redirect("notification-send-detail", council_slug=council_slug, send_id=send.pk)
-    return render(request, "rooms/room_invite.html", {"form": form, "room": room})
-
-
-@login_required
 def send_detail(request, council_slug, send_id):
     send = _send(request, send_id)
     return render(
@@ -146,7 +98,6 @@ def notification_read(request, council_slug, notification_id):
 
 urlpatterns = [
     path("groups/<int:group_id>/notify/", group_notify, name="group-notify"),
-    path("rooms/<int:room_id>/invite/", room_invite, name="room-invite"),
     path("notifications/", notification_list, name="notification-list"),
     path("notifications/<int:notification_id>/read/", notification_read, name="notification-read"),
     path("notifications/sends/<int:send_id>/", send_detail, name="notification-send-detail"),

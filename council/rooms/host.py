@@ -1,0 +1,151 @@
+"""The meeting host: what modules register to take part in a live room.
+
+rooms owns the socket; a meeting module (workshops, the agenda, later polls and votes)
+registers its commands here from its `AppConfig.ready()`, the way
+`groups.segments.register_behaviour` lets rooms add a behaviour without groups knowing it.
+rooms never imports a module: it only reads this registry.
+
+A command is one frame type, one typed payload schema (council/core/commands.py), and a
+handler `handler(socket, command)` that receives `command.data` already validated: the
+socket validates every payload once, before any handler runs.
+"""
+
+from collections.abc import Awaitable
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+from council.core.commands import Payload
+from council.core.consumers import Command
+
+Handler = Callable[[Any, Command], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    type: str
+    schema: type[Payload]
+    handler: Handler
+
+
+_commands: dict[str, CommandSpec] = {}
+
+
+def register_command(type_: str, schema: type[Payload], handler: Handler) -> None:
+    """Accept frames of `type_` on every room socket, validated against `schema`."""
+    if type_ in _commands and _commands[type_].handler is not handler:
+        raise ImproperlyConfigured(f"Command {type_!r} is registered twice.")
+    _commands[type_] = CommandSpec(type=type_, schema=schema, handler=handler)
+
+
+def command_spec(type_: str) -> CommandSpec | None:
+    return _commands.get(type_)
+
+
+def command_types() -> frozenset[str]:
+    """Every command a room socket accepts (docs/asyncapi.yaml lists exactly these)."""
+    return frozenset(_commands)
+
+
+def service_handler(service: Callable[..., Any], **bound: Callable[[Any], Any]) -> Handler:
+    """A handler that calls `service` with the payload's fields, plus `bound` values read from the socket.
+
+    `service_handler(services.message_delete, room_id=lambda socket: socket.room_id)`.
+    """
+
+    async def handle(socket: Any, command: Command) -> None:
+        arguments = {name: read(socket) for name, read in bound.items()}
+        await socket.call_service(command, service, **command.data.arguments(), **arguments)
+
+    return handle
+
+
+# -- breakout rooms: who runs one and who comes in is the module's rule (workshops)
+
+#: name -> predicate(user, room); rooms' rules call them through `breakout_rule`, by role
+_breakout_rules: dict[str, Callable[[Any, Any], bool]] = {}
+
+
+def register_breakout_rules(*, facilitates: Callable[[Any, Any], bool], admits: Callable[[Any, Any], bool]) -> None:
+    """The module that owns breakout rooms says who facilitates one and who is let into one."""
+    _breakout_rules.update(facilitates=facilitates, admits=admits)
+
+
+def breakout_rule(name: str, user: Any, room: Any) -> bool:
+    """Ask the registered breakout rule `name` ("facilitates", "admits"); False with no module."""
+    rule = _breakout_rules.get(name)
+    return bool(rule is not None and rule(user, room))
+
+
+# -- the room page: a module's tabs, stage parts, scripts and panel data are registered with
+# council/rooms/panels.py (register_panel), one registry for the page.
+
+
+# -- snapshot sections: what a module adds to rooms.room_synced
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    build: Callable[[Any, Any], Any]  # (user, room) -> the section's value (database thread)
+    perm: str | None  # a permission asked on the room; the section is None for those without it
+
+
+_sections: dict[str, Section] = {}
+
+
+def register_section(name: str, build: Callable[[Any, Any], Any], *, perm: str | None = None) -> None:
+    """Add `name` to every room snapshot: `build(user, room)`, for people with `perm` on the room."""
+    if name in _sections and _sections[name].build is not build:
+        raise ImproperlyConfigured(f"Snapshot section {name!r} is registered twice.")
+    _sections[name] = Section(name=name, build=build, perm=perm)
+
+
+def sections_for(user: Any, room: Any) -> dict[str, Any]:
+    """Every registered section as `user` may see it in `room` (sync)."""
+    return {
+        section.name: section.build(user, room) if section.perm is None or user.has_perm(section.perm, room) else None
+        for section in _sections.values()
+    }
+
+
+# -- waves: what a module reads in bulk and writes when sockets move (council/rooms/moves.py)
+
+_wave_facts: list[Callable[[list[Any], list[Any]], None]] = []
+_wave_views: list[Callable[[set[int]], None]] = []
+_entry_wrappers: list[Callable[..., list[Any]]] = []
+
+
+def register_wave(
+    *,
+    remember_facts: Callable[[list[Any], list[Any]], None] | None = None,
+    remember_views: Callable[[set[int]], None] | None = None,
+    wrap_entry: Callable[..., list[Any]] | None = None,
+) -> None:
+    """What a module adds to every move of sockets between rooms, for all of them at once.
+
+    `remember_facts(users, rooms)` reads what its rules will ask (council/core/facts.py);
+    `remember_views(room_ids)` what its sections show everyone in those rooms;
+    `wrap_entry(entries=..., join=...)` calls `join(entries)` (rooms' own entry) and may
+    adjust the entries before and log them after, in the same few statements.
+    """
+    if remember_facts is not None and remember_facts not in _wave_facts:
+        _wave_facts.append(remember_facts)
+    if remember_views is not None and remember_views not in _wave_views:
+        _wave_views.append(remember_views)
+    if wrap_entry is not None and wrap_entry not in _entry_wrappers:
+        _entry_wrappers.append(wrap_entry)
+
+
+def wave_facts() -> list[Callable[[list[Any], list[Any]], None]]:
+    return list(_wave_facts)
+
+
+def wave_views() -> list[Callable[[set[int]], None]]:
+    return list(_wave_views)
+
+
+def entry_wrappers() -> list[Callable[..., list[Any]]]:
+    return list(_entry_wrappers)
