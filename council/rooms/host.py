@@ -79,19 +79,8 @@ def breakout_rule(name: str, user: Any, room: Any) -> bool:
     return bool(rule is not None and rule(user, room))
 
 
-# -- the room page: what a module adds to its context (its panel's data)
-
-#: context name -> build(request, plenary) (None: nothing to show this person)
-_page_contexts: dict[str, Callable[[Any, Any], Any]] = {}
-
-
-def register_page_context(name: str, build: Callable[[Any, Any], Any]) -> None:
-    _page_contexts[name] = build
-
-
-def page_context(request: Any, plenary: Any) -> dict[str, Any]:
-    """What every registered module adds to the room page's context."""
-    return {name: build(request, plenary) for name, build in _page_contexts.items()}
+# -- the room page: a module's tabs, stage parts, scripts and panel data are registered with
+# council/rooms/panels.py (register_panel), one registry for the page.
 
 
 # -- snapshot sections: what a module adds to rooms.room_synced

@@ -1,20 +1,11 @@
 """Strings the room's script shows, translated on the server (Django i18n)."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-
-def plural(pick: Callable[[int], str]) -> dict[str, str]:
-    """Both forms of a counted string, picked in the page by Intl.PluralRules (frontend/src/core/plural.js).
-
-    Keyed by CLDR category: ngettext at 1 gives the "one" form and at 2 the "other" form,
-    which holds for French ("0 place", "1 place", "2 places") and English alike. `pick` is
-    a lambda calling ngettext with literal strings, so that makemessages finds them.
-    """
-    return {"one": pick(1), "other": pick(2)}
+from council.core.i18n import plural_forms
 
 
 def room_strings() -> dict[str, Any]:
@@ -32,7 +23,12 @@ def room_strings() -> dict[str, Any]:
         "joined": _("%(name)s joined the room."),
         "left": _("%(name)s left the room."),
         "hand_raised": _("%(name)s raised their hand."),
-        "hands_count": _("%(count)s raised hands."),
+        "hands_count": plural_forms(
+            lambda n: ngettext("%(count)s raised hand.", "%(count)s raised hands.", n)
+        ),
+        "hands_badge": plural_forms(
+            lambda n: ngettext("%(count)s hand raised", "%(count)s hands raised", n)
+        ),
         "raise_hand": _("Raise my hand"),
         "lower_hand": _("Lower my hand"),
         "lower_hand_of": _("Lower the hand of %(name)s"),
@@ -99,108 +95,11 @@ def room_strings() -> dict[str, Any]:
         "video_stop_camera_of": _("Stop the camera of %(name)s"),
         "video_give_floor": _("Give the floor to %(name)s"),
         "video_confirm_end": _("End the video call for everyone? The chat stays open."),
-        **workshop_strings(),
-    }
-
-
-def workshop_strings() -> dict[str, Any]:
-    """Breakout workshops on the room page (frontend/src/workshops/workshops.js)."""
-    return {
+        # Moving between rooms (a breakout room and its plenary).
         "workshop_heading": _("%(workshop)s — %(plenary)s"),
         "moved_in": _("You are now in the workshop %(name)s."),
         "moved_listening": _(
             "You are listening in to the workshop %(name)s: its participants do not see you in the list."
         ),
         "moved_back": _("Back in the plenary."),
-        "workshops_summary": _("%(title)s: %(status)s."),
-        "workshops_status_draft": _("in preparation"),
-        "workshops_status_open": _("open"),
-        "workshops_status_closing": _("closing"),
-        "workshops_status_closed": _("closed"),
-        "workshops_your_workshop": _("Your workshop: %(name)s"),
-        "workshops_time_left": _("Time left: %(time)s"),
-        "workshops_time_over": _("Time is up."),
-        "workshops_closing_in": _("Back to the plenary in %(seconds)s s"),
-        "workshops_closing_announce": plural(
-            lambda n: ngettext(
-                "The workshops are closing: back to the plenary in %(seconds)s second.",
-                "The workshops are closing: back to the plenary in %(seconds)s seconds.",
-                n,
-            )
-        ),
-        "workshops_closing_soon": plural(lambda n: ngettext("Back to the plenary in %(seconds)s second.", "Back to the plenary in %(seconds)s seconds.", n)),
-        "workshops_minutes_left": plural(lambda n: ngettext("%(minutes)s minute left in the workshops.", "%(minutes)s minutes left in the workshops.", n)),
-        "workshops_time_up": _("Time is up: the facilitators will close the workshops."),
-        "workshops_broadcast": _("Message from %(name)s to every workshop: %(text)s"),
-        "workshops_help_sent": _("The facilitators know that your workshop needs help."),
-        "workshops_more_time_sent": _("The facilitators have been asked for more time."),
-        "workshops_help_requested": _("%(name)s asks for help in %(workshop)s."),
-        "workshops_more_time_requested": _("%(name)s asks for more time in %(workshop)s."),
-        "workshops_help_answered": _("%(name)s answered the request of %(workshop)s."),
-        "workshops_go_to": _("Go to the workshop %(workshop)s"),
-        "workshops_answered": _("Answered: %(workshop)s"),
-        "workshops_give_more_time": _("Give %(workshop)s 5 more minutes"),
-        "workshops_assigned_to": _("You will join the workshop %(name)s when the workshops open."),
-        "workshops_not_assigned": _("You are not assigned to a workshop yet."),
-        "workshops_stay_plenary": _("The workshops are running; you stay in the plenary."),
-        "workshops_choose_prompt": _("Choose your workshop:"),
-        "workshops_choose": _("Choose %(name)s"),
-        "workshops_your_choice": _("your choice"),
-        "workshops_places_left": plural(lambda n: ngettext("%(count)s place left", "%(count)s places left", n)),
-        "workshops_full": _("full"),
-        "workshops_workshop_n": _("Workshop %(number)s"),
-        "workshops_plenary_option": _("Plenary (no workshop)"),
-        "workshops_assign_label": _("Workshop of %(name)s"),
-        "workshops_nobody": _("Nobody yet"),
-        "workshops_people": plural(lambda n: ngettext("%(count)s person", "%(count)s people", n)),
-        "workshops_capacity": plural(lambda n: ngettext("%(size)s of %(capacity)s places taken", "%(size)s of %(capacity)s places taken", n)),
-        "workshops_visit": _("Visit %(name)s"),
-        "workshops_listen_in": _("Listen in to %(name)s"),
-        "workshops_seed": _("Published seed of the last draw: %(seed)s"),
-        "workshops_drawn": _("Drawn with the seed %(seed)s: %(assigned)s, %(unplaced)s."),
-        "workshops_drawn_assigned": plural(lambda n: ngettext("%(count)s person placed", "%(count)s people placed", n)),
-        "workshops_drawn_unplaced": plural(lambda n: ngettext("%(count)s left in the plenary", "%(count)s left in the plenary", n)),
-        "workshops_imported": plural(lambda n: ngettext("%(count)s person assigned from the list.", "%(count)s people assigned from the list.", n)),
-        "workshops_import_empty": _("Choose a file or paste the lines first."),
-        "workshops_created": _("The workshops are ready: assign people, then open them."),
-        "workshops_opened": _("The workshops are open."),
-        "workshops_confirm_close": plural(
-            lambda n: ngettext(
-                "Close the workshops? Everyone returns to the plenary after %(seconds)s second.",
-                "Close the workshops? Everyone returns to the plenary after %(seconds)s seconds.",
-                n,
-            )
-        ),
-        "workshops_timer_set": plural(lambda n: ngettext("The workshops now have %(minutes)s minute left.", "The workshops now have %(minutes)s minutes left.", n)),
-        "workshops_broadcast_sent": _("Message sent to every workshop."),
-        "workshops_duplicated": _("A copy of these workshops is ready."),
-        "workshops_reopened": _("The workshops are open again."),
-        "workshops_log_empty": _("Nothing has happened yet."),
-        "workshops_whereabouts": _("%(workshop)s: %(names)s"),
-        "workshops_specs_invalid": _("Give the number of workshops or their names."),
-        # Changing the workshops after creating them (facilitators).
-        "workshops_edit": _("Change %(name)s"),
-        "workshops_name_label": _("Name"),
-        "workshops_topic_label": _("Topic or question"),
-        "workshops_capacity_label": _("Places"),
-        "workshops_capacity_help": _("Leave empty for no limit."),
-        "workshops_save": _("Save the changes"),
-        "workshops_saved": _("The workshop %(name)s is saved."),
-        "workshops_name_required": _("Give the workshop a name."),
-        "workshops_added": _("The workshop %(name)s was added."),
-        "workshops_remove": _("Remove this workshop"),
-        "workshops_confirm_remove": _("Remove the workshop %(name)s? Its room is deleted with it."),
-        "workshops_removed": _("The workshop %(name)s was removed."),
-        "workshops_cofacilitator_label": _("Co-facilitator"),
-        "workshops_no_cofacilitator": _("Nobody"),
-        "workshops_cofacilitator_set": _("%(person)s co-facilitates %(name)s."),
-        "workshops_cofacilitator_removed": _("%(name)s has no co-facilitator now."),
-        "workshops_groups_legend": _("Groups it is for (the draw by group)"),
-        "workshops_no_groups": _("This council has no groups yet."),
-        "workshops_groups_of": _("For the groups: %(names)s"),
-        "workshops_groups_saved": _("The groups of %(name)s are saved."),
-        "workshops_settings_saved": _("The session's settings are saved."),
-        # Participants who choose their workshop.
-        "workshops_chosen": _("You chose the workshop %(name)s."),
-        "workshops_full_reason": _("%(name)s is full: choose another workshop."),
     }

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from council.core.errors import AccessDenied
-from council.rooms import host
 from council.rooms import services
 from council.rooms.forms import RoomForm
+from council.rooms.panels import panels_for
 from council.rooms.permissions import access_room
 from council.rooms.selectors import room_list_managed
 from council.rooms.strings import room_strings
@@ -29,6 +29,7 @@ def room_detail(request, council_slug, room_id):
     if room.council_id != request.council.pk:
         raise Http404
     plenary = room.parent or room
+    panels = panels_for(request, plenary)
     context = {
         "room": room,
         # A breakout room's page is titled after its plenary too ("Workshop 2 — Plenary").
@@ -36,7 +37,9 @@ def room_detail(request, council_slug, room_id):
         "room_strings": room_strings(),
         # What the browser passes to RTCPeerConnection (STUN/TURN); empty on loopback and LAN.
         "media_ice_servers": getattr(settings, "MEDIA_ICE_SERVERS", []),
-        **host.page_context(request, plenary),  # what meeting modules add (their panels' data)
+        # What the meeting modules add (council/rooms/panels.py): tabs, stage parts, scripts.
+        "panels": panels,
+        "panel_scripts": [{"name": p["name"], "script": p["script"]} for p in panels],
     }
     return render(request, "rooms/room_detail.html", context)
 

@@ -15,22 +15,21 @@ class WorkshopsConfig(AppConfig):
         commands.register()
         _register_with_the_host()
         _register_tenancy()
+        _register_panels()
 
 
 def _register_with_the_host() -> None:
-    """Breakout rooms' rules and the room page's workshop panel (council/rooms/host.py)."""
+    """Breakout rooms' rules and waves (council/rooms/host.py); the page's panels go through council/rooms/panels.py."""
     from council.rooms import host
     from council.workshops.notes import workshop_views_remember
     from council.workshops.permissions import assigned_to_this_running_breakout
     from council.workshops.permissions import facilitates_this_breakout
     from council.workshops.permissions import session_facts_remember
     from council.workshops.services import breakouts_join
-    from council.workshops.views import workshops_panel
 
     host.register_breakout_rules(
         facilitates=facilitates_this_breakout, admits=facilitates_this_breakout | assigned_to_this_running_breakout
     )
-    host.register_page_context("workshops_panel", workshops_panel)
     host.register_wave(
         remember_facts=lambda users, rooms: session_facts_remember(users=users, rooms=rooms),
         remember_views=workshop_views_remember,
@@ -48,3 +47,34 @@ def _register_tenancy() -> None:
         tenancy.register(model, "session__room__council")
     for model in (models.HelpRequest, models.Notes, models.Report):
         tenancy.register(model, "workshop__session__room__council")
+
+
+def _register_panels() -> None:
+    """The agenda, the workshops and the notes as tabs of the room page, in that order."""
+    from council.rooms.panels import register_panel
+    from council.workshops import strings
+    from council.workshops.panels import workshops_panel_data
+
+    register_panel(
+        "agenda",
+        "workshops/_agenda.html",
+        "workshops/agenda.js",
+        strings.agenda_strings,
+        label=lambda: _("Agenda"),
+    )
+    register_panel(
+        "workshops",
+        "workshops/_workshops.html",
+        "workshops/workshops.js",
+        strings.workshop_strings,
+        label=lambda: _("Workshops"),
+        data=workshops_panel_data,
+        stage_template="workshops/_workshops_stage.html",
+    )
+    register_panel(
+        "notes",
+        "workshops/_notes.html",
+        "workshops/notes.js",
+        strings.notes_strings,
+        label=lambda: _("Notes"),
+    )

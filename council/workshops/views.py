@@ -4,12 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from council.core.errors import AccessDenied
 from council.councils.models import AuditEntry
 from council.councils.services import audit_record
-from council.groups.models import NeighbourhoodGroup
 from council.workshops import exports
 from council.workshops.models import WorkshopSession
 from council.workshops.permissions import access_session
@@ -76,18 +74,3 @@ def log_csv(request, council_slug, session_id):
     session = _session(request, session_id, "workshops.view_log")
     return _download(request, session, exports.log_csv(session=session), content_type="text/csv", filename=f"workshops-{session.pk}-log.csv")
 
-
-def workshops_panel(request, plenary) -> dict | None:
-    """What the facilitator's workshop panel needs on the room page (registered with the host) and the socket does not carry.
-
-    The council's groups (to link workshops to them for the draw by group) and the address
-    of a session's outputs page, with 0 standing for the session's id. None for people who
-    may not prepare workshops: they see neither.
-    """
-    if not request.user.has_perm("workshops.prepare_workshops", WorkshopSession(room=plenary)):
-        return None
-    groups = NeighbourhoodGroup.objects.filter(council=plenary.council_id).order_by("name", "pk")
-    return {
-        "groups": [{"id": group.pk, "name": group.name} for group in groups],
-        "outputs_url": reverse("workshop-outputs", args=[request.council.slug, 0]),
-    }

@@ -9,6 +9,11 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 def serious_violations(driver) -> list[dict]:
     """Run axe-core (WCAG 2.0/2.1 A and AA) on the current page; return serious and critical violations."""
+    return [v for v in violations(driver) if v["impact"] in ("serious", "critical")]
+
+
+def violations(driver) -> list[dict]:
+    """Run axe-core (WCAG 2.0/2.1 A and AA) on the current page; return every violation, any impact."""
     assert AXE.exists(), "run `cd frontend && npm ci` to install axe-core"
     driver.execute_script(AXE.read_text())
     result = driver.execute_async_script(
@@ -22,7 +27,7 @@ def serious_violations(driver) -> list[dict]:
     )
     report = json.loads(result)
     assert "error" not in report, report
-    return [v for v in report["violations"] if v["impact"] in ("serious", "critical")]
+    return report["violations"]
 
 
 def describe(violations: list[dict]) -> str:

@@ -346,7 +346,8 @@ def wait_synced(driver, user: User) -> None:
     wait = WebDriverWait(driver, WAIT)
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#room[data-connection=open]")))
     wait.until(
-        lambda d: user.public_name in d.find_element(By.ID, "presence-list").text,
+        # textContent: the participants' tab may not be the one shown
+        lambda d: user.public_name in d.find_element(By.ID, "presence-list").get_attribute("textContent"),
         message=f"{user.email} never saw themself in the presence list",
     )
 
@@ -356,8 +357,14 @@ def enter_room(driver, live_url: str, user: User, path: str) -> None:
     wait_synced(driver, user)
 
 
-def room_strings(driver) -> dict[str, str]:
-    return json.loads(driver.find_element(By.ID, "room-strings").get_attribute("textContent"))
+def room_strings(driver) -> dict:
+    """The room's strings, with the workshops' and the notes' (each panel has its own block)."""
+    strings = {}
+    for block in ("notes-strings", "workshops-strings", "room-strings"):
+        found = driver.find_elements(By.ID, block)
+        if found:
+            strings.update(json.loads(found[0].get_attribute("textContent")))
+    return strings
 
 
 def message_item(driver, text: str):
@@ -374,6 +381,18 @@ def wait_for_message(driver, text: str):
     )
 
 
+def show_tab(driver, name: str) -> None:
+    """Open the side panel's tab `name` ("chat", "people", "agenda", "workshops", "notes")."""
+    if driver.find_element(By.ID, "side-toggle").get_attribute("aria-expanded") != "true":
+        driver.find_element(By.ID, "side-toggle").click()
+    tab = WebDriverWait(driver, WAIT).until(
+        lambda d: (t := d.find_element(By.ID, f"tab-{name}")).is_displayed() and t,
+        message=f"the tab {name} is not shown",
+    )
+    tab.click()
+    WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.ID, f"panel-{name}").is_displayed())
+
+
 @pytest.fixture
 def ui(live_url):
     """The helpers above, bound to the running server (test modules cannot import conftest)."""
@@ -385,6 +404,7 @@ def ui(live_url):
         wait_for_message = staticmethod(wait_for_message)
         wait_synced = staticmethod(wait_synced)
         make_person = staticmethod(make_person)
+        show_tab = staticmethod(show_tab)
 
         @staticmethod
         def log_in(driver, user, next_path):

@@ -42,15 +42,18 @@ def test_room_by_keyboard_alone(browser, ui, meeting):
     announcer = driver.find_element(By.ID, "hands-announcer")
     assert facilitator.public_name in announcer.get_attribute("textContent")
 
-    # The skip link jumps past the header: the next Tab lands in the main content.
+    # The skip link jumps past the header: the next Tab lands on the stage (the video comes
+    # first, as in every meeting tool), then the side panel's tabs (one stop), then the chat.
     driver.get(driver.current_url)
     ui.wait_synced(driver, facilitator)
     first = press(driver, Keys.TAB)
     assert "skip-link" in first["cls"]
     press(driver, Keys.ENTER)
     after_skip = press(driver, Keys.TAB)
-    assert after_skip["id"] == "chat-log", after_skip
+    assert after_skip["id"] == "video-preview-toggle", after_skip
     assert_focus_visible(after_skip)
+    stops = [stop["id"] for stop in tab_until(driver, lambda f: f["id"] == "chat-log")]
+    assert [stop for stop in stops if stop.startswith("tab-")] == ["tab-chat"], stops
 
     # In the message box, Enter alone is a new line (no single-key shortcut); Ctrl+Enter sends.
     focused = press(driver, Keys.TAB)

@@ -27,7 +27,7 @@ def test_message_appears_live_and_facilitator_deletes_it_for_everyone(browser, u
     moderator = browser()
     ui.enter_room(moderator, facilitator, path)
     WebDriverWait(watcher, 20).until(
-        lambda d: d.find_element(By.ID, "presence-count").text == "3",
+        lambda d: d.find_element(By.ID, "presence-count").get_attribute("textContent") == "3",
         message="the presence count never reached three people",
     )
 

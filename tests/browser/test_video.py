@@ -244,6 +244,7 @@ def test_facilitator_mutes_a_member_and_ends_the_call(video_browser, ui, meeting
     )
 
     # Then ends the call for everyone, after confirming.
+    facilitator.find_element(By.ID, "drawer-toggle").click()  # the facilitators' drawer
     facilitator.find_element(By.ID, "video-end").click()
     facilitator.find_element(By.CSS_SELECTOR, "#confirm-dialog button[value=confirm]").click()
     WebDriverWait(member, WAIT).until(

@@ -198,6 +198,7 @@ def test_members_follow_their_workshop_and_come_back(browser, video_browser, ui,
     members = {"Marc": marc_page, "Léa": lea_page}
     boss = browser()
     ui.enter_room(boss, fatou, path)
+    ui.show_tab(boss, "workshops")  # the facilitator's panel is a tab
     strings = ui.strings(boss)
     for page in members.values():
         assert not page.find_element(By.ID, "workshops").is_displayed(), "no session yet: nothing to show"
@@ -362,6 +363,7 @@ def test_facilitator_assigns_and_opens_with_the_keyboard_alone(browser, ui, meet
     ui.enter_room(member_page, marc, path)
     boss = browser()
     ui.enter_room(boss, fatou, path)
+    ui.show_tab(boss, "workshops")  # the facilitator's panel is a tab
     select_id = f"workshops-assign-{marc.pk}"
     wait_until(boss, lambda d: d.find_elements(By.ID, select_id), "no select for Marc")
 
@@ -432,6 +434,7 @@ def test_facilitator_draws_imports_extends_visits_listens_and_reopens(browser, u
         ui.enter_room(pages[person.pk], person, path)
     boss = browser()
     ui.enter_room(boss, fatou, path)
+    ui.show_tab(boss, "workshops")  # the facilitator's panel is a tab
     strings = ui.strings(boss)
 
     # A draw at random places both members and says with which published seed.

@@ -14,6 +14,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
 
 from council.councils.models import Council
+from council.councils.models import Role
 from council.groups.models import NeighbourhoodGroup
 from council.rooms.models import Room
 from council.workshops import services
@@ -21,6 +22,7 @@ from council.workshops.models import Assignment
 from council.workshops.models import LogEntry
 from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
+from tests.browser.conftest import make_person
 from tests.browser.keyboard import FOCUSED
 from tests.browser.keyboard import assert_focus_visible
 from tests.browser.keyboard import press
@@ -78,10 +80,23 @@ def test_facilitator_renames_adds_removes_names_a_cofacilitator_and_links_a_grou
     mobility, gardens = session.workshops.order_by("position")
     marc_page = browser()
     ui.enter_room(marc_page, marc, path)
+    rose = make_person(council, "rose@example.org", "Rose Résidente", Role.RESIDENT)
+    rose_page = browser()
+    ui.enter_room(rose_page, rose, path)
     boss = browser()
     ui.enter_room(boss, fatou, path)
+    ui.show_tab(boss, "workshops")  # the facilitator's panel is a tab
     strings = ui.strings(boss)
     wait_until(boss, lambda d: card(d, "Jardins"), "the workshops' cards never showed")
+
+    # Rose, a resident, is here too, but only members may co-facilitate (the server refuses her).
+    cofacilitator_select = f"workshops-cofacilitator-{mobility.pk}"
+
+    def cofacilitator_options(d):
+        return [o.text for o in Select(d.find_element(By.ID, cofacilitator_select)).options]
+
+    wait_until(boss, lambda d: marc.public_name in cofacilitator_options(d), "Marc cannot be chosen")
+    assert rose.public_name not in cofacilitator_options(boss)
 
     # Rename with the keyboard alone: Enter opens "Change Mobilité", Tab moves through the
     # fields, Enter in a field saves. The focus stays where it was when the card is redrawn.
@@ -114,8 +129,9 @@ def test_facilitator_renames_adds_removes_names_a_cofacilitator_and_links_a_grou
     now = focused(boss)
     assert now["id"] == capacity_id, f"the redrawn card kept the focus: {now}"
     assert_focus_visible(now)
+    # the browsers read English, where 0 takes the plural ("0 of 5 places taken")
     assert part(boss, "Mobilité douce", ".workshop-count").text == say(
-        strings["workshops_capacity"], size=0, capacity=5
+        strings["workshops_capacity"]["other"], size=0, capacity=5
     )
     assert part(boss, "Mobilité douce", ".workshops-topic").text == "Comment circuler sans voiture ?"
 
@@ -123,12 +139,13 @@ def test_facilitator_renames_adds_removes_names_a_cofacilitator_and_links_a_grou
     open_change(boss, "Jardins")
     gardens_name = boss.find_element(By.ID, f"workshops-edit-name-{gardens.pk}")
     gardens_name.send_keys(" et vergers")
-    lea_page = browser()
+    lea_page = rose_page  # Rose leaves, Léa comes in (three browsers at most)
+    lea_page.get("about:blank")
+    lea_page.execute_cdp_cmd("Network.clearBrowserCookies", {})
     ui.enter_room(lea_page, lea, path)
-    cofacilitator_select = f"workshops-cofacilitator-{mobility.pk}"
     wait_until(
         boss,
-        lambda d: lea.public_name in [o.text for o in Select(d.find_element(By.ID, cofacilitator_select)).options],
+        lambda d: lea.public_name in cofacilitator_options(d),
         "Léa, who just came in, cannot be chosen as co-facilitator",
     )
     assert gardens_name.get_attribute("value") == "Jardins et vergers"
@@ -170,7 +187,7 @@ def test_facilitator_renames_adds_removes_names_a_cofacilitator_and_links_a_grou
         "Budget participatif",
     ]
 
-    # Léa co-facilitates Mobilité douce: chosen among the people here, not the facilitator herself.
+    # Léa co-facilitates Mobilité douce: chosen among the members here, not the facilitator herself.
     select = boss.find_element(By.ID, cofacilitator_select)
     label = boss.find_element(By.CSS_SELECTOR, f"label[for={cofacilitator_select}]")
     assert label.text == strings["workshops_cofacilitator_label"]
@@ -238,7 +255,8 @@ def test_facilitator_renames_adds_removes_names_a_cofacilitator_and_links_a_grou
         True,
     )
     assert boss.find_element(By.ID, "workshops-settings-followers").is_selected()
-    # Members now see the workshops to choose from.
+    # Members now see the workshops to choose from (in their Workshops tab).
+    ui.show_tab(marc_page, "workshops")
     wait_until(
         marc_page,
         lambda d: [b.text for b in d.find_elements(By.CSS_SELECTOR, "#workshops-choices button")]
@@ -277,6 +295,7 @@ def test_a_workshop_that_has_met_is_kept_and_the_reason_shown(browser, ui, meeti
     LogEntry.objects.create(session=session, kind=LogEntry.Kind.ENTERED, user=marc, workshop=mobility)
     boss = browser()
     ui.enter_room(boss, fatou, path)
+    ui.show_tab(boss, "workshops")  # the facilitator's panel is a tab
     strings = ui.strings(boss)
     wait_until(boss, lambda d: card(d, "Budget"), "no cards")
 
@@ -343,6 +362,7 @@ def test_member_chooses_a_workshop_within_its_places(browser, ui, meeting):
     marc_page = browser()
     ui.enter_room(marc_page, marc, path)
     strings = ui.strings(marc_page)
+    ui.show_tab(marc_page, "workshops")
     wait_until(marc_page, lambda d: d.find_elements(By.CSS_SELECTOR, "#workshops-choices li"), "nothing to choose")
     assert text_of(marc_page, "workshops-assigned") == strings["workshops_choose_prompt"]
     # The list is drawn again on every change (someone comes in…): each step looks it up anew.
@@ -350,7 +370,7 @@ def test_member_chooses_a_workshop_within_its_places(browser, ui, meeting):
         "Mobilité",
         "Jardins",
     ]
-    assert strings["workshops_places_left"].replace("%(count)s", "3") in choices(marc_page)[1].text
+    assert strings["workshops_places_left"]["other"].replace("%(count)s", "3") in choices(marc_page)[1].text
 
     # Mobilité is full (Léa took its only place): its button says so and does nothing.
     full = choices(marc_page)[0].find_element(By.TAG_NAME, "button")
@@ -386,7 +406,7 @@ def test_member_chooses_a_workshop_within_its_places(browser, ui, meeting):
     )
     chosen = choices(marc_page)[1]
     assert strings["workshops_your_choice"] in chosen.text
-    assert strings["workshops_places_left"].replace("%(count)s", "2") in chosen.text
+    assert strings["workshops_places_left"]["other"].replace("%(count)s", "2") in chosen.text
     now = focused(marc_page)
     assert now["id"] == "workshops-assigned", f"the focus went to the confirmation, not the top: {now}"
     assert_focus_visible(now)
@@ -394,6 +414,7 @@ def test_member_chooses_a_workshop_within_its_places(browser, ui, meeting):
     # The facilitator sends Léa back to the plenary: Mobilité has a place again, Marc takes it.
     boss = browser()
     ui.enter_room(boss, fatou, path)
+    ui.show_tab(boss, "workshops")  # the facilitator's panel is a tab
     Select(boss.find_element(By.ID, f"workshops-assign-{lea.pk}")).select_by_value("")
     wait_until(
         marc_page,

@@ -40,9 +40,9 @@ globalThis.setTimeout = (fn) => timers.push(fn);
 const flush = () => { while (timers.length) timers.shift()(); };
 const statuses = [];
 const client = new RealtimeClient("/ws/rooms/room/1/", {
-  onEvent: () => {},
-  onStatus: (status) => statuses.push(status.state === "closed" ? `closed ${status.code}` : status.state),
+  accept: (frame) => !(frame.payload && frame.payload.room_id === 99),
 });
+client.on("client.status", (status) => statuses.push(status.state === "closed" ? `closed ${status.code}` : status.state));
 const settled = [];
 const outcome = (promise) => promise.then(
   (value) => settled.push({ ok: value }),
@@ -154,3 +154,34 @@ def test_too_many_sockets_is_final(tmp_path):
     )
 
     assert result == {"sockets": 1, "statuses": ["connecting", "open", "closed 4409"]}
+
+
+def test_each_module_subscribes_to_its_own_frame_types(tmp_path):
+    result = run(
+        tmp_path,
+        """
+        const seen = [];
+        client.on("rooms.message_posted", (payload) => seen.push(`chat ${payload.text}`));
+        const stop = client.on("rooms.hands_changed", (payload) => seen.push(`room hands ${payload.queue.length}`));
+        client.on("rooms.hands_changed", (payload, frame) => seen.push(`video hands ${frame.type}`));
+        client.on("error", (payload) => seen.push(`error ${payload.code}`));
+        client.connect();
+        last().open();
+        last().answer({ type: "rooms.hands_changed", payload: { room_id: 1, queue: [1, 2] } });
+        last().answer({ type: "rooms.message_posted", payload: { room_id: 1, text: "Bonjour" } });
+        last().answer({ type: "rooms.message_posted", payload: { room_id: 99, text: "old room" } });
+        last().answer({ type: "workshops.unknown", payload: {} });
+        last().answer({ type: "error", request_id: "nobody", payload: { code: "invalid" } });
+        stop();
+        last().answer({ type: "rooms.hands_changed", payload: { room_id: 1, queue: [] } });
+        """,
+        "seen",
+    )
+
+    assert result == [
+        "room hands 2",
+        "video hands rooms.hands_changed",
+        "chat Bonjour",
+        "error invalid",
+        "video hands rooms.hands_changed",
+    ]

@@ -385,4 +385,14 @@ def test_notes_partial_labels_its_fields_and_starts_hidden():
     assert '<section id="notes-section" class="panel notes" aria-labelledby="notes-heading" hidden>' in html
     assert '<section id="reports-section" class="panel reports" aria-labelledby="reports-heading" hidden>' in html
     assert 'id="report-status" class="help" role="status"' in html
-    assert 'data-proposal-label="Proposal %(number)s"' in html
+    # Its strings come as one JSON block of its own (council/workshops/strings.py), not in the markup.
+    assert "data-proposal-label" not in html
+
+
+def test_notes_strings_are_delivered_with_one_placeholder_syntax_and_plural_forms():
+    from council.workshops.strings import notes_strings
+
+    strings = notes_strings()
+
+    assert strings["proposal_label"] == "Proposal %(number)s"
+    assert strings["members_count"] == {"one": "%(count)s member", "other": "%(count)s members"}

@@ -8,6 +8,12 @@
 // socket cannot loop forever. Close codes 4401, 4403, 4409 (too many sockets for this
 // person), 4410 and 4429 are final (docs/asyncapi.yaml, "Close codes").
 //
+// Each module subscribes to the frame types it handles: `client.on(type, handler)` calls
+// `handler(payload, frame)` for every frame of that type, in the order of subscription; the
+// connection's state is the local event "client.status" ({state, delay, code}). An `error`
+// frame that answers no pending command goes to "error" handlers. `accept(frame)`, if given,
+// drops frames before any handler sees them (room.js drops those of a room it has left).
+//
 // Each page load has its own `tab` id, sent with every connection: the server drops
 // the presence left behind by this page's previous socket if its process died.
 
@@ -21,17 +27,43 @@ function randomTabId() {
 }
 
 export class RealtimeClient {
-  constructor(path, { onEvent, onStatus, query = () => ({}) }) {
+  constructor(path, { query = () => ({}), accept = () => true } = {}) {
     this.path = path;
-    this.onEvent = onEvent;
-    this.onStatus = onStatus;
     this.query = query;
+    this.accept = accept;
+    this.handlers = new Map(); // frame type -> [handler]
     this.pending = new Map(); // request_id -> {frame, resolve, reject, sends}
     this.attempt = 0;
     this.counter = 0;
     this.closedForGood = false;
     this.prefix = Math.random().toString(36).slice(2, 10);
     this.tab = randomTabId();
+  }
+
+  /** Call `handler(payload, frame)` for each frame of `type`; return a function that stops it. */
+  on(type, handler) {
+    if (!this.handlers.has(type)) this.handlers.set(type, []);
+    this.handlers.get(type).push(handler);
+    return () => {
+      const list = this.handlers.get(type) || [];
+      const index = list.indexOf(handler);
+      if (index >= 0) list.splice(index, 1);
+    };
+  }
+
+  emit(frame) {
+    if (!this.accept(frame)) return;
+    for (const handler of [...(this.handlers.get(frame.type) || [])]) {
+      try {
+        handler(frame.payload || {}, frame);
+      } catch (error) {
+        console.error(`handler of ${frame.type} failed`, error); // the other modules go on
+      }
+    }
+  }
+
+  onStatus(status) {
+    this.emit({ type: "client.status", payload: status });
   }
 
   url() {
@@ -70,10 +102,10 @@ export class RealtimeClient {
       this.pending.delete(frame.request_id);
       if (waiting && frame.type === "ack") waiting.resolve(frame.payload);
       else if (waiting) waiting.reject(frame.payload);
-      else if (frame.type === "error") this.onEvent(frame);
+      else if (frame.type === "error") this.emit(frame);
       return;
     }
-    this.onEvent(frame);
+    this.emit(frame);
   }
 
   closed(code) {

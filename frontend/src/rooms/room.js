@@ -3,16 +3,21 @@
 // The socket follows its person between rooms (breakout workshops): a `rooms.room_synced`
 // for another room replaces the chat, presence and hands, retitles the page and moves the
 // video call; `workshops.moved` says why, and the page tells the person where they are.
+//
+// The meeting modules (agenda, workshops, notes…) are the page's registered panels
+// (council/rooms/panels.py): this script loads each one's module and mounts it; each
+// subscribes to the frame types it handles with `client.on`.
 
+import { linkButton, setPressed } from "../core/buttons.js";
+import { confirmAction as confirmWith } from "../core/dialog.js";
+import { $ } from "../core/dom.js";
+import { fmt, loadStrings, plural } from "../core/i18n.js";
 import { RealtimeClient } from "../realtime/client.js";
-import { createWorkshops } from "../workshops/workshops.js";
+import { createStage } from "./stage.js";
 import { createVideo } from "./video.js";
 
 const root = document.getElementById("room");
-const t = JSON.parse(document.getElementById("room-strings").textContent);
-const $ = (id) => document.getElementById(id);
-const fmt = (template, values) =>
-  template.replace(/%\((\w+)\)s/g, (_, key) => String(values[key] ?? ""));
+const t = loadStrings("room-strings");
 
 const state = {
   me: null,
@@ -32,40 +37,62 @@ const titleSuffix = document.title.startsWith($("room-heading").textContent)
   : "";
 
 const client = new RealtimeClient(root.dataset.wsPath, {
-  onEvent: handle,
-  onStatus: showStatus,
   // `since` counts the messages of the room we were in: the server applies it to that room only.
   query: () => ({ since: state.contiguousSeq, room: state.room ? state.room.id : null }),
+  accept: (frame) => !fromAnotherRoom(frame),
 });
 
-const video = createVideo({ client, t, fmt, confirmAction, people: () => state.presence });
-const workshops = createWorkshops({ client, t, fmt, confirmAction, people: () => state.presence });
-// Shared notes and reports, and the agenda: other modules, fed the same frames.
-const meetingModules = await loadMeetingModules();
+// The room's own handlers come first: a snapshot of another room clears the old one before
+// any module renders the new one.
+client.on("client.status", showStatus);
+client.on("rooms.room_synced", synced);
+client.on("workshops.moved", moved);
+client.on("rooms.message_posted", (p) => addMessages([p]));
+client.on("rooms.message_deleted", (p) => markDeleted(p.seq));
+client.on("rooms.presence_changed", (p) => showPresence(p));
+client.on("rooms.hands_changed", (p) => showHands(p.queue));
+client.on("rooms.participant_muted", participantMuted);
+client.on("rooms.participant_removed", (p) => state.presence.delete(p.user_id) && renderPresence());
+client.on("rooms.room_updated", showRoom);
+client.on("rooms.capabilities_changed", (p) => setCapabilities(p.capabilities));
+client.on("error", commandFailed);
 
-async function loadMeetingModules() {
-  const load = async (path, factory, rootId) => {
-    const moduleRoot = document.getElementById(rootId);
-    if (!moduleRoot) return null;
-    try {
-      const module = await import(path);
-      return module[factory]({ client, root: moduleRoot });
-    } catch (error) {
-      console.error(`${path} did not load`, error); // the room works without it
-      return null;
-    }
-  };
-  const modules = await Promise.all([
-    load("../workshops/notes.js", "createNotes", "workshop-notes"),
-    load("../workshops/agenda.js", "createAgenda", "agenda"),
-  ]);
-  return { notes: modules[0], agenda: modules[1] };
+const stage = createStage(t);
+const context = {
+  client,
+  confirmAction,
+  people: () => state.presence,
+  me: () => state.me,
+  fallbackFocus: () => $("room-heading"),
+  showPanel: stage.showPanel,
+};
+createVideo({ ...context, t });
+await mountPanels();
+
+// Each registered panel's module exports `mount(context)`; one that fails to load leaves
+// the room working without it.
+async function mountPanels() {
+  const panels = JSON.parse($("room-panels").textContent);
+  await Promise.all(
+    panels.map(async ({ name, script }) => {
+      try {
+        const module = await import(script);
+        module.mount({
+          ...context,
+          root: $(`panel-${name}`),
+          t: loadStrings(`${name}-strings`),
+          data: $(`${name}-data`) ? loadStrings(`${name}-data`) : null,
+        });
+      } catch (error) {
+        console.error(`${script} did not load`, error);
+      }
+    }),
+  );
 }
 
 function showStatus({ state: connection, delay, code }) {
   const status = $("connection-status");
   root.dataset.connection = connection;
-  video.connection(connection);
   if (connection === "open") status.textContent = t.connected;
   else if (connection === "connecting") status.textContent = t.connecting;
   else if (connection === "reconnecting")
@@ -73,7 +100,9 @@ function showStatus({ state: connection, delay, code }) {
   else if (connection === "closed") {
     status.textContent = "";
     alertUser(t[`closed_${code}`] || t.closed_4403);
-    setCapabilities({ send_message: false, raise_hand: false, moderate_room: false });
+    // Every module hears it: nothing may be done on a closed socket.
+    const none = { send_message: false, raise_hand: false, moderate_room: false };
+    client.emit({ type: "rooms.capabilities_changed", payload: { capabilities: none } });
   }
 }
 
@@ -99,29 +128,6 @@ function fromAnotherRoom(frame) {
   );
 }
 
-function handle(frame) {
-  if (fromAnotherRoom(frame)) return;
-  // The notes and the agenda see every frame first; true means it was theirs alone.
-  if (meetingModules.notes && meetingModules.notes.handle(frame)) return;
-  if (meetingModules.agenda && meetingModules.agenda.handle(frame)) return;
-  if (frame.type === "workshops.moved") moved(frame.payload);
-  const handlers = {
-    "rooms.room_synced": synced,
-    "rooms.message_posted": (p) => addMessages([p]),
-    "rooms.message_deleted": (p) => markDeleted(p.seq),
-    "rooms.presence_changed": showPresence,
-    "rooms.hands_changed": (p) => showHands(p.queue),
-    "rooms.participant_muted": participantMuted,
-    "rooms.participant_removed": (p) => state.presence.delete(p.user_id) && renderPresence(),
-    "rooms.room_updated": showRoom,
-    "rooms.capabilities_changed": (p) => setCapabilities(p.capabilities),
-    error: (p) => commandFailed(p),
-  };
-  const handler = handlers[frame.type];
-  if (handler) handler(frame.payload);
-  else if (!workshops.handle(frame)) video.handle(frame);
-}
-
 function synced(snapshot) {
   const roomChanged = state.room !== null && state.room.id !== snapshot.room.id;
   if (roomChanged) leaveRoom();
@@ -138,11 +144,6 @@ function synced(snapshot) {
   showPresence(snapshot.presence, { announce: false });
   showHands(snapshot.hands, { announce: false });
   showWhere(snapshot);
-  video.synced(snapshot);
-  workshops.synced(snapshot);
-  if (meetingModules.notes) meetingModules.notes.synced(snapshot);
-  if (roomChanged && meetingModules.notes) meetingModules.notes.roomChanged(); // after the new room's notes
-  if (meetingModules.agenda) meetingModules.agenda.synced(snapshot);
   if (snapshot.truncated) client.send("rooms.sync", { since: state.contiguousSeq }).catch(commandFailed);
 }
 
@@ -295,7 +296,6 @@ function showPresence(summary, { announce = true } = {}) {
     if (news.length) $("presence-announcer").textContent = news.slice(0, 3).join(" ");
   }
   renderPresence(summary);
-  workshops.render(); // the facilitator's lists of people (assignment, co-facilitators) follow
 }
 
 function renderPresence(summary) {
@@ -334,24 +334,15 @@ function moderationButtons(person) {
   const group = document.createElement("span");
   group.className = "actions";
   const muted = state.muted.has(person.id);
-  const mute = actionButton(fmt(muted ? t.unmute : t.mute, { name: person.name }), () =>
+  const mute = linkButton(fmt(muted ? t.unmute : t.mute, { name: person.name }), () =>
     client.send("rooms.mute_participant", { user_id: person.id, muted: !muted }).catch(commandFailed),
   );
-  const remove = actionButton(fmt(t.remove, { name: person.name }), async (button) => {
+  const remove = linkButton(fmt(t.remove, { name: person.name }), async (button) => {
     if (await confirmAction(fmt(t.confirm_remove, { name: person.name }), button))
       client.send("rooms.remove_participant", { user_id: person.id }).catch(commandFailed);
   });
   group.append(mute, remove);
   return group;
-}
-
-function actionButton(label, onClick) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "link-button";
-  button.textContent = label;
-  button.addEventListener("click", () => onClick(button));
-  return button;
 }
 
 function participantMuted({ user_id: userId, muted }) {
@@ -368,13 +359,11 @@ function showHands(queue, { announce = true } = {}) {
   const raised = queue.filter((h) => !before.has(h.user_id));
   if (announce && raised.length)
     $("hands-announcer").textContent = raised.map((h) => fmt(t.hand_raised, { name: h.name })).join(" ");
-  else if (announce) $("hands-announcer").textContent = fmt(t.hands_count, { count: queue.length });
+  else if (announce) $("hands-announcer").textContent = plural(t.hands_count, queue.length);
   const mine = state.me && queue.some((h) => h.user_id === state.me.id);
-  const toggle = $("hand-toggle");
-  toggle.setAttribute("aria-pressed", String(Boolean(mine)));
-  toggle.textContent = mine ? t.lower_hand : t.raise_hand;
+  setPressed($("hand-toggle"), mine, mine ? t.lower_hand : t.raise_hand);
   renderHands();
-  video.hands(queue);
+  stage.handsCount(queue.length);
 }
 
 function renderHands() {
@@ -392,11 +381,11 @@ function renderHands() {
         [order[index], order[index + delta]] = [order[index + delta], order[index]];
         client.send("rooms.reorder_hands", { user_ids: order }).catch(commandFailed);
       };
-      if (index > 0) group.append(actionButton(fmt(t.move_up, { name: hand.name }), () => move(-1)));
+      if (index > 0) group.append(linkButton(fmt(t.move_up, { name: hand.name }), () => move(-1)));
       if (index < ids.length - 1)
-        group.append(actionButton(fmt(t.move_down, { name: hand.name }), () => move(1)));
+        group.append(linkButton(fmt(t.move_down, { name: hand.name }), () => move(1)));
       group.append(
-        actionButton(fmt(t.lower_hand_of, { name: hand.name }), () =>
+        linkButton(fmt(t.lower_hand_of, { name: hand.name }), () =>
           client.send("rooms.lower_hand", { user_id: hand.user_id }).catch(commandFailed),
         ),
       );
@@ -418,12 +407,8 @@ $("hands-clear").addEventListener("click", () => client.send("rooms.clear_hands"
 function showRoom(room) {
   state.room = room;
   $("room-state").textContent = room.locked ? t.locked_state : "";
-  const lock = $("lock-toggle");
-  lock.setAttribute("aria-pressed", String(room.locked));
-  lock.textContent = room.locked ? t.unlock : t.lock;
-  const open = $("chat-open-toggle");
-  open.setAttribute("aria-pressed", String(room.residents_can_chat));
-  open.textContent = room.residents_can_chat ? t.close_chat : t.open_chat;
+  setPressed($("lock-toggle"), room.locked, room.locked ? t.unlock : t.lock);
+  setPressed($("chat-open-toggle"), room.residents_can_chat, room.residents_can_chat ? t.close_chat : t.open_chat);
 }
 
 function setCapabilities(capabilities) {
@@ -440,8 +425,7 @@ function setCapabilities(capabilities) {
       : t.cannot_write_muted;
   $("hand-toggle").disabled = !capabilities.raise_hand;
   $("moderation").hidden = !capabilities.moderate_room;
-  video.capabilities(capabilities);
-  workshops.capabilities(capabilities);
+  stage.facilitator(Boolean(capabilities.moderate_room));
   if (wasModerator !== capabilities.moderate_room) {
     renderPresence();
     renderHands();
@@ -455,24 +439,9 @@ $("chat-open-toggle").addEventListener("click", () =>
   client.send("rooms.open_chat", { open: !state.room.residents_can_chat }).catch(commandFailed),
 );
 
-// Confirmation dialog: focus goes back to what opened it (or the chat log if it is gone).
-
+// Confirmation: the focus goes back to what opened it (or the chat log if it is gone).
 function confirmAction(text, opener) {
-  const dialog = $("confirm-dialog");
-  $("confirm-text").textContent = text;
-  dialog.returnValue = "";
-  dialog.showModal();
-  return new Promise((resolve) => {
-    dialog.addEventListener(
-      "close",
-      () => {
-        const target = opener && opener.isConnected ? opener : $("chat-log");
-        target.focus();
-        resolve(dialog.returnValue === "confirm");
-      },
-      { once: true },
-    );
-  });
+  return confirmWith(text, opener, { fallback: () => $("chat-log") });
 }
 
 client.connect();

@@ -1,33 +1,28 @@
 // The meeting's agenda and speaking turns (templates/workshops/_agenda.html).
 //
-// createAgenda({ client, root }) -> { synced(snapshot), handle(frame) -> boolean }
-//   root:    the <section id="agenda"> of the partial (its strings are in #agenda-strings).
-//   synced:  call with every `rooms.room_synced` payload (uses snapshot.agenda, .speakers,
-//            .hands and .room).
-//   handle:  call with every frame before the page's own handlers; true when the frame was
-//            the agenda's own (`workshops.agenda_changed`, `workshops.speakers_changed`).
-//            It also reads `rooms.hands_changed` and `workshops.session_updated` but answers
-//            false for them, so the page handles those as well.
+// mount({ client, root, t }): a panel of the room page (council/workshops/apps.py).
+//   It reads each `rooms.room_synced` (snapshot.agenda, .speakers, .hands and .room), its
+//   own `workshops.agenda_changed` and `workshops.speakers_changed`, and follows
+//   `rooms.hands_changed` and `workshops.session_updated`.
 //
 // Countdowns run in the browser from `started_at` + `planned_minutes`, corrected by the
 // offset between the server's clock (`server_now`) and this one. The visible countdown
 // is not a live region; screen readers hear it only at 5 and 1 minutes left and at time up.
 
+import { serverNow, syncClock } from "../core/clock.js";
+import { fmt } from "../core/i18n.js";
+
 const ANNOUNCED_MARKS = [300, 60, 0]; // seconds left at which the countdown is announced
 const MORE_TIME_MINUTES = 5;
 
-export function createAgenda({ client, root }) {
+export function mount({ client, root: panel, t }) {
+  const root = panel.querySelector("#agenda");
   const $ = (name) => root.querySelector(`#agenda-${name}`);
-  const t = Object.fromEntries(
-    [...$("strings").querySelectorAll("[data-key]")].map((el) => [el.dataset.key, el.textContent]),
-  );
   const noHandsText = $("queue-empty").textContent;
-  const fmt = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
 
   const state = {
     items: [],
     currentId: null,
-    clockOffset: 0, // server time minus local time, in ms
     canManage: false,
     sessions: new Map(), // session id -> {id, title, status}
     speakers: { current: null, totals: [] },
@@ -66,42 +61,28 @@ export function createAgenda({ client, root }) {
     startTicking();
   }
 
-  function handle(frame) {
-    const payload = frame.payload || {};
-    switch (frame.type) {
-      case "workshops.agenda_changed":
-        applyAgenda(payload);
-        return true;
-      case "workshops.speakers_changed":
-        applySpeakers(payload);
-        return true;
-      case "rooms.hands_changed":
-        if (state.inPlenary && payload.room_id === state.plenaryId) {
-          state.hands = payload.queue || [];
-          renderQueue();
-        }
-        return false;
-      case "workshops.session_updated":
-        if (state.canManage && payload.session_id) {
-          state.sessions.set(payload.session_id, {
-            id: payload.session_id,
-            title: payload.title,
-            status: payload.status,
-          });
-          renderSessions();
-        }
-        return false;
-      default:
-        return false;
+  client.on("rooms.room_synced", synced);
+  client.on("workshops.agenda_changed", applyAgenda);
+  client.on("workshops.speakers_changed", applySpeakers);
+  client.on("rooms.hands_changed", (payload) => {
+    if (state.inPlenary && payload.room_id === state.plenaryId) {
+      state.hands = payload.queue || [];
+      renderQueue();
     }
-  }
+  });
+  client.on("workshops.session_updated", (payload) => {
+    if (state.canManage && payload.session_id) {
+      state.sessions.set(payload.session_id, { id: payload.session_id, title: payload.title, status: payload.status });
+      renderSessions();
+    }
+  });
 
   // Agenda ------------------------------------------------------------------------------
 
   function applyAgenda(agenda) {
     state.items = agenda.items || [];
     state.currentId = agenda.current_id ?? null;
-    if (agenda.server_now) state.clockOffset = Date.parse(agenda.server_now) - Date.now();
+    syncClock(agenda.server_now);
     renderItems();
     const current = currentItem();
     // The status region speaks only when the current item (or its plan) really changed.
@@ -225,10 +206,6 @@ export function createAgenda({ client, root }) {
   }
 
   // Countdown of the current item (facilitators) ------------------------------------------
-
-  function serverNow() {
-    return Date.now() + state.clockOffset;
-  }
 
   function secondsLeft(item) {
     return Math.round((Date.parse(item.started_at) + item.planned_minutes * 60000 - serverNow()) / 1000);
@@ -418,5 +395,4 @@ export function createAgenda({ client, root }) {
     }, ignore);
   });
 
-  return { synced, handle };
 }

@@ -1,16 +1,12 @@
 // A workshop's shared notes (a Yjs document bound to a plain textarea), its report back,
 // and the workshops' reports side by side in the plenary.
 //
-// createNotes({ client, root }) -> { synced(snapshot), handle(frame) -> boolean, roomChanged() }
-//   client: the page's RealtimeClient; root: the element of templates/workshops/_notes.html.
-//   synced(snapshot): give it every `rooms.room_synced` payload; it reads `notes`
-//     (null outside a workshop), `reports`, `workshops` and `me`, and shows or hides its sections.
-//   handle(frame): give it every other frame; true when the frame was its own
-//     (`workshops.notes_updated`, `workshops.report_updated`). It also looks at
-//     `workshops.session_updated` (to fetch the reports when the workshops close) and
-//     returns false for it, so the page handles that frame too.
-//   roomChanged(): call on `workshops.moved`; clears the messages about the previous room.
-//     Switching documents happens in synced(): every move brings the new room's snapshot,
+// mount({ client, root, t }): a panel of the room page (council/workshops/apps.py).
+//   Each `rooms.room_synced` gives `notes` (null outside a workshop), `reports`, `workshops`
+//   and `me`, and shows or hides its sections; `workshops.notes_updated` and
+//   `workshops.report_updated` are its own, and `workshops.session_updated` fetches the
+//   reports when the workshops close. Moving to another room clears the messages about the
+//   previous one. Switching documents happens on the snapshot: every move brings the new room's snapshot,
 //     and an edit still on its way for the previous workshop names that workshop, so the
 //     server refuses it rather than merging it into another workshop's notes.
 //
@@ -20,8 +16,8 @@
 // relays every update it kept, ours too: those make `confirmed`, the document as the
 // server holds it, which the page falls back to when the server refuses a change.
 
+import { fmt, plural } from "../core/i18n.js";
 import * as Y from "../vendor/yjs/yjs.js";
-import { plural } from "../core/plural.js";
 
 const TEXT_NAME = "notes";
 const LOCAL = "local"; // origin of the textarea's own changes
@@ -81,10 +77,8 @@ function chunks(text) {
   return parts;
 }
 
-export function createNotes({ client, root }) {
+export function mount({ client, root, t }) {
   const $ = (id) => root.querySelector(`#${id}`);
-  const t = root.dataset;
-  const fmt = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => String(values[key] ?? ""));
   const el = {
     section: $("notes-section"),
     topic: $("notes-topic"),
@@ -147,8 +141,8 @@ export function createNotes({ client, root }) {
     current.canEdit = notes.can_edit;
     current.canReport = notes.can_report;
     current.maxProposals = notes.max_proposals;
-    el.text.readOnly = !notes.can_edit;
-    if (!notes.can_edit) setStatus(t.readOnly);
+    el.text.read_only = !notes.can_edit;
+    if (!notes.can_edit) setStatus(t.read_only);
     el.topic.textContent = notes.topic || "";
     el.topic.hidden = !notes.topic;
     showReportForm(notes.report);
@@ -268,7 +262,7 @@ export function createNotes({ client, root }) {
       return;
     }
     fallBack();
-    setStatus(fmt(t.notesRejected, { message: error.message || error.code }));
+    setStatus(fmt(t.notes_rejected, { message: error.message || error.code }));
   }
 
   function setStatus(text) {
@@ -289,7 +283,7 @@ export function createNotes({ client, root }) {
         input.id = `report-proposal-${number}`;
         input.maxLength = 300;
         label.htmlFor = input.id;
-        label.textContent = fmt(t.proposalLabel, { number });
+        label.textContent = fmt(t.proposal_label, { number });
         item.append(label, input);
         el.proposals.append(item);
       }
@@ -329,7 +323,7 @@ export function createNotes({ client, root }) {
           if (result && result.report) upsertReport(result.report);
         },
         (error) => {
-          el.reportStatus.textContent = fmt(t.notSaved, { message: (error && error.message) || "" });
+          el.reportStatus.textContent = fmt(t.not_saved, { message: (error && error.message) || "" });
         },
       );
   }
@@ -338,7 +332,7 @@ export function createNotes({ client, root }) {
     upsertReport(payload.report);
     if (!current || payload.workshop_id !== current.workshopId) return;
     if (!reportDirty) fillReport(payload.report);
-    else if (!payload.by || payload.by.id !== me) el.reportStatus.textContent = fmt(t.reportChanged, { name: payload.by ? payload.by.name : "" });
+    else if (!payload.by || payload.by.id !== me) el.reportStatus.textContent = fmt(t.report_changed, { name: payload.by ? payload.by.name : "" });
   }
 
   // -- the reports side by side ------------------------------------------------------
@@ -373,20 +367,20 @@ export function createNotes({ client, root }) {
     };
     add("h3", report.name).id = headingId;
     if (report.topic) add("p", report.topic).className = "help";
-    if (report.members !== undefined) add("p", fmt(plural({ one: t.membersOne, other: t.membersOther }, report.members), { count: report.members })).className = "help";
-    if (!report.summary && !report.proposals.length) add("p", t.noReport);
+    if (report.members !== undefined) add("p", plural(t.members_count, report.members)).className = "help";
+    if (!report.summary && !report.proposals.length) add("p", t.no_report);
     if (report.summary) {
-      add("h4", t.summaryHeading);
+      add("h4", t.summary_heading);
       add("p", report.summary).className = "notes-text";
     }
     if (report.proposals.length) {
-      add("h4", t.proposalsHeading);
+      add("h4", t.proposals_heading);
       const list = add("ol");
       for (const proposal of report.proposals) add("li", proposal, list);
     }
     if (report.notes_text) {
       const details = add("details");
-      add("summary", fmt(t.notesOf, { name: report.name }), details);
+      add("summary", fmt(t.notes_of, { name: report.name }), details);
       add("div", report.notes_text, details).className = "notes-text";
     }
     return article;
@@ -427,40 +421,32 @@ export function createNotes({ client, root }) {
     el.reportStatus.textContent = "";
   });
 
-  return {
-    synced(snapshot) {
-      me = snapshot.me ? snapshot.me.id : me;
-      const view = snapshot.workshops;
-      session = view
-        ? { id: view.session_id, status: view.status, runs: Boolean(view.can && view.can.run) }
-        : { id: null, status: null, runs: false };
-      if (snapshot.notes) load(snapshot.notes);
-      else forget();
-      showReports(snapshot.reports);
-    },
-    handle(frame) {
-      const payload = frame.payload || {};
-      if (frame.type === "workshops.notes_updated") {
-        if (current && payload.workshop_id === current.workshopId) {
-          const update = fromBase64(payload.update);
-          Y.applyUpdate(current.confirmed, update);
-          applyRemote(update);
-        }
-        return true;
-      }
-      if (frame.type === "workshops.report_updated") {
-        reportUpdated(payload);
-        return true;
-      }
-      if (frame.type === "workshops.session_updated") sessionUpdated(payload);
-      return false;
-    },
-    roomChanged() {
-      // The snapshot of the new room (which comes just before `workshops.moved`) already
-      // switched documents, and queued edits belong to the document shown; what remains
-      // are the messages about the previous room.
-      setStatus(current && !current.canEdit ? t.readOnly : "");
+  let roomId = null;
+  client.on("rooms.room_synced", (snapshot) => {
+    const roomChanged = roomId !== null && snapshot.room && snapshot.room.id !== roomId;
+    if (snapshot.room) roomId = snapshot.room.id;
+    me = snapshot.me ? snapshot.me.id : me;
+    const view = snapshot.workshops;
+    session = view
+      ? { id: view.session_id, status: view.status, runs: Boolean(view.can && view.can.run) }
+      : { id: null, status: null, runs: false };
+    if (snapshot.notes) load(snapshot.notes);
+    else forget();
+    showReports(snapshot.reports);
+    if (roomChanged) {
+      // The snapshot of the new room already switched documents, and queued edits belong to
+      // the document shown; what remains are the messages about the previous room.
+      setStatus(current && !current.canEdit ? t.read_only : "");
       el.reportStatus.textContent = "";
-    },
-  };
+    }
+  });
+  client.on("workshops.notes_updated", (payload) => {
+    if (current && payload.workshop_id === current.workshopId) {
+      const update = fromBase64(payload.update);
+      Y.applyUpdate(current.confirmed, update);
+      applyRemote(update);
+    }
+  });
+  client.on("workshops.report_updated", reportUpdated);
+  client.on("workshops.session_updated", sessionUpdated);
 }
