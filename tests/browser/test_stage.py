@@ -204,10 +204,18 @@ def server_env() -> dict[str, str]:
     return {"MEDIA_EMBEDDED_WORKER": "true", "MEDIA_TEST_LOOPBACK": "1"}
 
 
-@pytest.mark.skipif(
-    not os.environ.get("COUNCIL_SCREENSHOTS"), reason="only when COUNCIL_SCREENSHOTS is set"
-)
-def test_screenshots_of_the_stage_for_the_readme(video_browser, ui, meeting, sized):
+def playing_tiles(driver) -> int:
+    """Video tiles whose picture is decoded (a frame of a real size, not a black box)."""
+    return driver.execute_script(
+        "return [...document.querySelectorAll('#video-tiles video')].filter(v => v.videoWidth > 0).length"
+    )
+
+
+def test_two_cameras_on_the_stage_with_the_chat_beside_at_both_sizes(video_browser, ui, meeting, sized):
+    """The stage in a real call: both pictures play, the chat and the raised hand are in view.
+
+    With COUNCIL_SCREENSHOTS set, this state is saved at both sizes for the README.
+    """
     pages = []
     for person in (meeting["facilitator"], meeting["member"]):
         driver = video_browser()
@@ -219,16 +227,26 @@ def test_screenshots_of_the_stage_for_the_readme(video_browser, ui, meeting, siz
     marc.find_element(By.ID, "chat-send").click()
     marc.find_element(By.ID, "hand-toggle").click()
     ui.wait_for_message(fatou, "je vous entends bien")
-    WebDriverWait(fatou, 30).until(
-        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#video-tiles video")) >= 2
-    )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
     sized(fatou, "laptop")
-    time.sleep(2)  # frames on the tiles
-    fatou.save_screenshot(str(SCREENSHOTS / "room-stage-laptop.png"))
+    WebDriverWait(fatou, 30).until(lambda d: playing_tiles(d) >= 2, "both cameras never played on the stage")
+    assert_on_screen(fatou, "laptop", "video-tiles", "chat-log", "chat-input")
+    WebDriverWait(fatou, 10).until(
+        lambda d: d.execute_script(
+            "const seen = document.querySelector('#people-tab-hands [aria-hidden=true]');"
+            " return seen && !document.getElementById('people-tab-hands').hidden ? seen.textContent : ''"
+        ) == "1",
+        "the raised hand is not counted on the Participants tab",
+    )
     sized(marc, "phone")
-    time.sleep(2)
-    marc.save_screenshot(str(SCREENSHOTS / "room-stage-phone.png"))
+    WebDriverWait(marc, 30).until(lambda d: playing_tiles(d) >= 2, "the phone never played both cameras")
+    assert_on_screen(marc, "phone", "video-tiles", "hand-toggle")
+
+    if os.environ.get("COUNCIL_SCREENSHOTS"):  # a test run must not change the working tree
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        time.sleep(2)  # frames on the tiles
+        fatou.save_screenshot(str(SCREENSHOTS / "room-stage-laptop.png"))
+        marc.save_screenshot(str(SCREENSHOTS / "room-stage-phone.png"))
 
 
 def test_a_light_brand_colour_keeps_the_stage_readable(browser, ui, transactional_db, sized):
