@@ -23,8 +23,6 @@ import { createDevices } from "./video_devices.js";
 import { createNegotiation } from "./video_negotiation.js";
 import { createTiles } from "./video_tiles.js";
 
-const PUBLISHING_ROLES = ["administrator", "facilitator", "member"];
-
 export function createVideo({ client, t, confirmAction, people }) {
   const $ = (id) => document.getElementById(id);
   const section = $("video");
@@ -113,10 +111,10 @@ export function createVideo({ client, t, confirmAction, people }) {
 
   // Capabilities -------------------------------------------------------------------------
 
+  // Who may publish is the server's rule (rooms.publish_media), sent with every snapshot and
+  // again whenever it changes (a role, the floor): never worked out here from a role.
   function canPublish() {
-    const caps = v.capabilities;
-    if ("publish_media" in caps) return Boolean(caps.publish_media);
-    return Boolean(v.me && PUBLISHING_ROLES.includes(v.me.role));
+    return Boolean(v.capabilities.publish_media);
   }
 
   function canModerate() {
@@ -400,7 +398,7 @@ export function createVideo({ client, t, confirmAction, people }) {
 
   function capabilities(caps) {
     const could = canPublish();
-    // Keep a floor given (rooms.floor_changed) if the capabilities sent do not mention it.
+    // Keep publish_media when a frame does not mention it (the page's own frame on a final close).
     const kept = "publish_media" in v.capabilities && !("publish_media" in caps);
     v.capabilities = kept ? { publish_media: v.capabilities.publish_media, ...caps } : { ...caps };
     const can = canPublish();
@@ -482,10 +480,8 @@ export function createVideo({ client, t, confirmAction, people }) {
   });
   client.on("rooms.media_state_changed", mediaState);
   client.on("rooms.media_muted", mutedByFacilitator);
-  client.on("rooms.floor_changed", (payload) => {
-    // The floor decides whether a resident may publish (the capability follows it).
-    if (v.me && payload.user_id === v.me.id) capabilities({ ...v.capabilities, publish_media: Boolean(payload.floor) });
-  });
+  // rooms.floor_changed needs nothing here: the person given (or refused) the floor gets
+  // rooms.capabilities_changed with publish_media as the rule now answers.
   client.on("rooms.call_ended", () => {
     if (v.mode) leave({ quiet: true });
     status(t.video_call_ended);
