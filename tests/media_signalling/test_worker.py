@@ -8,10 +8,6 @@ meet through Redis, as Daphne and a worker on another machine would.
 import asyncio
 import os
 import re
-import secrets
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +20,9 @@ from council.rooms.media.testing import NumberedVideoTrack
 from council.rooms.media.testing import wait_for
 from council.rooms.media.worker import limit_udp_ports
 from tests.media_signalling.conftest import peer_for
+from tests.media_signalling.workers import kill
+from tests.media_signalling.workers import start_worker
+from tests.media_signalling.workers import use_redis_media
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_DB = 11  # apart from the other tests sharing this Redis
@@ -36,32 +35,14 @@ def _redis_url() -> str:
 
 @pytest.fixture
 def redis_media(media_settings):
-    settings = media_settings
-    settings.REDIS_URL = _redis_url()
-    settings.MEDIA_EMBEDDED_WORKER = False
-    settings.MEDIA_KEY_PREFIX = f"test-media-{secrets.token_hex(4)}"
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "council.core.channel_layer.ShieldedRedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": settings.REDIS_URL}], "expiry": 60},
-        }
-    }
-    channel_layers.backends.clear()
-    yield settings
+    use_redis_media(media_settings, _redis_url())
+    yield media_settings
     channel_layers.backends.clear()
 
 
 class WorkerProcess:
     def __init__(self, settings) -> None:
-        env = os.environ | {
-            "DJANGO_SETTINGS_MODULE": "council.settings.base",
-            "REDIS_URL": settings.REDIS_URL,
-            "MEDIA_KEY_PREFIX": settings.MEDIA_KEY_PREFIX,
-            "MEDIA_WORKER_HEARTBEAT_SECONDS": str(settings.MEDIA_WORKER_HEARTBEAT_SECONDS),
-            "MEDIA_TEST_LOOPBACK": "1",
-            "MEDIA_LOG_LEVEL": "WARNING",
-        }
-        self.process = subprocess.Popen([sys.executable, "-m", "council.rooms.media"], cwd=ROOT, env=env)
+        self.process = start_worker(settings, MEDIA_TEST_LOOPBACK="1", MEDIA_LOG_LEVEL="WARNING")
 
     async def ready(self, known: set[str]) -> str:
         """Wait until a worker not in `known` is live; return its id."""
@@ -74,9 +55,7 @@ class WorkerProcess:
         raise AssertionError("the media worker did not announce itself")
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
+        kill(self.process)
 
 
 @pytest.fixture

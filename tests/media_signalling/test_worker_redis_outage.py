@@ -6,13 +6,10 @@ A private redis-server (never the shared one) is killed under a running
 
 import asyncio
 import contextlib
-import os
-import secrets
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -24,6 +21,9 @@ from redis.exceptions import RedisError
 from council.rooms.media import assignment
 from council.rooms.media.worker import COMMAND
 from council.rooms.media.worker import REPLY
+from tests.media_signalling.workers import kill
+from tests.media_signalling.workers import start_worker
+from tests.media_signalling.workers import use_redis_media
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,35 +69,17 @@ def private_redis():
 
 @pytest.fixture
 def worker_settings(settings, private_redis):
-    settings.REDIS_URL = f"redis://127.0.0.1:{private_redis.port}/0"
-    settings.MEDIA_EMBEDDED_WORKER = False
     settings.MEDIA_WORKER_HEARTBEAT_SECONDS = 0.3
-    settings.MEDIA_KEY_PREFIX = f"test-media-{secrets.token_hex(4)}"
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "council.core.channel_layer.ShieldedRedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": settings.REDIS_URL}], "expiry": 60},
-        }
-    }
-    channel_layers.backends.clear()
+    use_redis_media(settings, f"redis://127.0.0.1:{private_redis.port}/0")
     yield settings
     channel_layers.backends.clear()
 
 
 @pytest.fixture
 def worker_process(worker_settings):
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "council.settings.base",
-        "REDIS_URL": worker_settings.REDIS_URL,
-        "MEDIA_KEY_PREFIX": worker_settings.MEDIA_KEY_PREFIX,
-        "MEDIA_WORKER_HEARTBEAT_SECONDS": "0.3",
-        "MEDIA_LOG_LEVEL": "ERROR",
-    }
-    process = subprocess.Popen([sys.executable, "-m", "council.rooms.media"], cwd=ROOT, env=env)
+    process = start_worker(worker_settings, MEDIA_LOG_LEVEL="ERROR")
     yield process
-    if process.poll() is None:
-        process.send_signal(signal.SIGKILL)
-        process.wait(10)
+    kill(process)
 
 
 async def _live_worker(process: subprocess.Popen, *, wait: float) -> str:
