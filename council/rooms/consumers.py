@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
+from council.core.commands import Payload
 from council.core.consumers import CLOSE_FORBIDDEN
 from council.core.consumers import CLOSE_REMOVED
 from council.core.consumers import CLOSE_TOO_MANY_SOCKETS
@@ -74,12 +75,12 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         else:
             await handler(self, message)
 
-    def command_handler(self, type_: str):
+    def command_handler(self, type_: str) -> tuple[type[Payload] | None, Callable[[Command], Awaitable[None]]] | None:
         """Every command comes from the host's registry, with its typed schema (council/rooms/host.py)."""
         spec = host.command_spec(type_)
         return None if spec is None else (spec.schema, functools.partial(spec.handler, self))
 
-    async def run_sync(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Awaitable[Any]:
+    async def run_sync(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await run_in_database_thread(func, *args, **kwargs)
 
     async def connect(self) -> None:

@@ -26,7 +26,7 @@ Handler = Callable[[Any, Command], Awaitable[None]]
 
 @dataclass(frozen=True)
 class CommandSpec:
-    type: str
+    name: str  # the frame's type
     schema: type[Payload]
     handler: Handler
 
@@ -38,7 +38,7 @@ def register_command(type_: str, schema: type[Payload], handler: Handler) -> Non
     """Accept frames of `type_` on every room socket, validated against `schema`."""
     if type_ in _commands and _commands[type_].handler is not handler:
         raise ImproperlyConfigured(f"Command {type_!r} is registered twice.")
-    _commands[type_] = CommandSpec(type=type_, schema=schema, handler=handler)
+    _commands[type_] = CommandSpec(name=type_, schema=schema, handler=handler)
 
 
 def command_spec(type_: str) -> CommandSpec | None:

@@ -11,10 +11,12 @@ person present. Sockets keep no time: the server applies the deadlines
 (council/workshops/deadlines.py) and sockets follow the session it announces.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from council.accounts.models import User
 from council.core.consumers import Command
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
@@ -162,13 +164,13 @@ class MeetingPart(SocketPart):
     # -- commands that need where the socket is
 
     async def create_session(self, command: Command) -> None:
-        def create(*, actor, **kwargs):
+        def create(*, actor: User, **kwargs: Any) -> dict[str, Any]:
             return {"session_id": services.session_create(actor=actor, **kwargs).pk}
 
         arguments = {"title": "", "workshops": [], **command.data.arguments()}
         await self.socket.call_service(command, create, room_id=self.socket.plenary_id, **arguments)
 
-    async def _current_workshop_call(self, command: Command, service) -> None:
+    async def _current_workshop_call(self, command: Command, service: Callable[..., Any]) -> None:
         workshop_id = self._current_workshop_id()
         if workshop_id is None:
             await self.socket.send_error(command.request_id, "not_in_workshop", _("You are not in a workshop."))
@@ -206,7 +208,7 @@ class MeetingPart(SocketPart):
             await self.follow(self.session_state)
 
     async def session_log(self, command: Command) -> None:
-        def read(*, actor, session_id):
+        def read(*, actor: User, session_id: int) -> dict[str, Any]:
             session = access_session(actor, session_id, perm="workshops.view_log")
             return {"entries": selectors.session_log(session=session), "whereabouts": selectors.whereabouts(session=session)}
 
@@ -251,11 +253,13 @@ def _plenary_id(room: Any) -> int:
 
 def agenda_section(user: Any, room: Any) -> dict[str, Any] | None:
     """The meeting's agenda (None for those who may not see it), wherever in the meeting the socket is."""
-    return agenda_snapshot(user=user, room_id=_plenary_id(room))["agenda"]
+    section: dict[str, Any] | None = agenda_snapshot(user=user, room_id=_plenary_id(room))["agenda"]
+    return section
 
 
 def speakers_section(user: Any, room: Any) -> dict[str, Any] | None:
-    return agenda_snapshot(user=user, room_id=_plenary_id(room))["speakers"]
+    section: dict[str, Any] | None = agenda_snapshot(user=user, room_id=_plenary_id(room))["speakers"]
+    return section
 
 
 def reports_section(user: Any, room: Any) -> list[dict[str, Any]] | None:
