@@ -1,9 +1,5 @@
-"""WebSocket routes of every app.
+"""WebSocket routes of every app: the room socket, which every meeting module joins through the host."""
 
-The room socket is served by the workshops app's MeetingConsumer (a RoomConsumer that
-follows its person into breakout workshops), so rooms' own route is not listed.
-"""
+from council.rooms.routing import websocket_urlpatterns as room_urlpatterns
 
-from council.workshops.routing import websocket_urlpatterns as meeting_urlpatterns
-
-websocket_urlpatterns = [*meeting_urlpatterns]
+websocket_urlpatterns = [*room_urlpatterns]

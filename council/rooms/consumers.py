@@ -1,5 +1,13 @@
-"""The live room socket: snapshot on connect, commands to services, events relayed."""
+"""The live room socket, one class for every room: snapshot on connect, commands to services, events relayed.
 
+Meeting modules (workshops, the agenda…) never subclass it: they register with the host
+(council/rooms/host.py) their commands, events, snapshot sections and a part kept on each
+socket. The socket joins its room's group, its meeting's (the plenary and its breakouts)
+and, while its person runs the meeting, the meeting's facilitators' group.
+"""
+
+import asyncio
+import contextlib
 import functools
 import re
 from collections.abc import Awaitable
@@ -7,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
+from council.core.commands import Payload
 from council.core.consumers import CLOSE_FORBIDDEN
 from council.core.consumers import CLOSE_REMOVED
 from council.core.consumers import CLOSE_TOO_MANY_SOCKETS
@@ -22,6 +31,7 @@ from council.rooms import host
 from council.rooms import moves
 from council.rooms import presence
 from council.rooms import services
+from council.rooms.models import Room
 from council.rooms.permissions import access_room
 from council.rooms.selectors import capabilities
 from council.rooms.selectors import room_remembered
@@ -46,18 +56,40 @@ def _query_tab(query_string: bytes) -> str:
 
 class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
     hidden = False  # in the room without appearing in its presence (a facilitator listening in)
+    #: the meeting's plenary room: this room, or the room a breakout hangs under
+    plenary_id: int
+    #: whether this person runs the meeting (rooms.moderate_room on the plenary); kept with
+    #: membership of the meeting's facilitators' group (keep_facilitators_group)
+    runs = False
+    parts: dict[str, host.SocketPart]
 
-    def command_handler(self, type_: str):
+    def part(self, name: str) -> Any:
+        """The state a registered module keeps on this socket (council/rooms/host.py)."""
+        return self.parts[name]
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Group messages of a type a module registered go to its handler; the rest to this class's methods."""
+        handler = host.event_handler(message["type"])
+        if handler is None:
+            await super().dispatch(message)
+        else:
+            await handler(self, message)
+
+    def command_handler(self, type_: str) -> tuple[type[Payload] | None, Callable[[Command], Awaitable[None]]] | None:
         """Every command comes from the host's registry, with its typed schema (council/rooms/host.py)."""
         spec = host.command_spec(type_)
         return None if spec is None else (spec.schema, functools.partial(spec.handler, self))
 
-    async def run_sync(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Awaitable[Any]:
+    async def run_sync(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await run_in_database_thread(func, *args, **kwargs)
 
     async def connect(self) -> None:
         self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
         self.user = self.scope["user"]
+        self.parts = host.socket_parts(self)
+        # One move of this socket at a time: an announce that arrives while a visit or a return
+        # is under way must see where that move went.
+        self.moving = asyncio.Lock()
         await self.accept()  # accept first, so the browser can read why it was refused
         if not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -72,7 +104,9 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         # once (the memo reaches every database_sync_to_async call below through the context).
         with remembered():
             try:
-                self.room_id = await self.entry_room(self.room_id)
+                self.plenary_id = await self.run_sync(self.plenary_of, self.room_id)
+                for part in self.parts.values():
+                    self.room_id = await part.entry_room(self.room_id)
                 await self.enter_room(self.room_id)
             except AccessDenied:
                 await self.close(code=CLOSE_FORBIDDEN)
@@ -84,7 +118,10 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
                 presence.schedule_broadcast(ghost_room_id)
             await self.join(events.room_group(self.room_id))  # subscribe before the snapshot
             await self.join(user_group(self.user.pk))
-            await self.joined()
+            await self.join(events.meeting_group(self.plenary_id))
+            await self.keep_facilitators_group(await self.run_sync(self.runs_the_meeting))
+            for part in self.parts.values():
+                await part.joined()
             # `since` counts the messages of the room the client was in: another room starts afresh.
             since = _query_int(query, "since") if last_room in (None, self.room_id) else None
             await self.send_snapshot(since)
@@ -102,18 +139,43 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         if (await self.run_sync(moves.enter_rooms, [entry]))[0] is None:
             raise AccessDenied(entry.perm)
 
-    async def entry_room(self, room_id: int) -> int:
-        """The room a socket opened on `room_id` enters (a workshop may send it elsewhere)."""
-        return room_id
+    def plenary_of(self, room_id: int) -> int:
+        """The meeting's plenary (sync): a breakout whose plenary this person may not see is refused.
 
-    async def joined(self) -> None:
-        """Called once the socket is in its room and groups, before the snapshot."""
+        The meeting group carries the plenary's sessions and agenda: a room hung under another
+        council's plenary must not hear them (raises AccessDenied).
+        """
+        parent_id = Room.objects.filter(pk=room_id).values_list("parent_id", flat=True).first()
+        if parent_id is None:
+            return room_id
+        access_room(self.user, parent_id)
+        return int(parent_id)
 
-    def extend_snapshot(self, snapshot: dict[str, Any]) -> None:
-        """Add to the snapshot what a subclass adds to the room (a workshop session…); sync."""
+    def runs_the_meeting(self) -> bool:
+        """Whether this person runs the meeting, asked of the rule (sync)."""
+        return bool(self.user.has_perm("rooms.moderate_room", room_remembered(self.plenary_id)))
 
-    async def snapshot_sent(self, snapshot: dict[str, Any]) -> None:
-        """Called on the event loop once the snapshot went out (timers of a subclass…)."""
+    async def keep_facilitators_group(self, runs: bool) -> None:
+        """Join or leave the meeting's facilitators' group so that it holds exactly those who run it."""
+        group = events.facilitators_group(self.plenary_id)
+        self.runs = runs
+        if runs and group not in self.joined_groups:
+            await self.join(group)
+        elif not runs and group in self.joined_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.joined_groups.remove(group)
+
+    async def go_to(self, room_id: int, *, hidden: bool = False) -> bool:
+        """Move to another room of the meeting and tell the page (`rooms.moved`, after the snapshot).
+
+        Callers hold `self.moving`. False if the person may not enter.
+        """
+        moved = await self.switch_room(room_id, hidden=hidden)
+        if moved:
+            await self.send_event(
+                events.MOVED, {"room_id": room_id, "plenary_id": self.plenary_id, "hidden": hidden}
+            )
+        return moved
 
     async def switch_room(self, room_id: int, *, hidden: bool = False) -> bool:
         """Move this socket into another room and back (workshops): chat, presence and video follow.
@@ -153,6 +215,9 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         if getattr(self, "socket_place", None) is None:  # refused before entering (4401, 4409)
             await super().disconnect(code)
             return
+        for part in self.parts.values():
+            with contextlib.suppress(Exception):  # a module's failure must not keep the presence row
+                await part.disconnect()
         presence.untrack(self.channel_name)
         try:
             await self.run_sync(services.room_leave, channel_name=self.channel_name)
@@ -167,10 +232,16 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         await self.send_built_snapshot(await self.run_sync(self.build_snapshot, since_seq))
 
     def build_snapshot(self, since_seq: int | None) -> dict[str, Any]:
-        """The room's snapshot for this socket, with what a subclass adds (sync, database thread)."""
+        """The room's snapshot for this socket, with the modules' sections and parts (sync, database thread).
+
+        Whether the person runs the meeting is asked again here: every section is built as
+        they may see it now, and the facilitators' group follows once the snapshot is sent.
+        """
+        self.runs = self.runs_the_meeting()
         snapshot = room_snapshot(user=self.user, room_id=self.room_id, since_seq=since_seq)
         snapshot.update(host.sections_for(self.user, room_remembered(self.room_id)))
-        self.extend_snapshot(snapshot)
+        for part in self.parts.values():
+            part.extend_snapshot(snapshot)
         return snapshot
 
     async def send_built_snapshot(self, snapshot: dict[str, Any], *, media: dict[str, Any] | None = None) -> None:
@@ -178,7 +249,9 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         seqs = [m["seq"] for m in snapshot["messages"]]
         self.snapshot_seq = max([snapshot["room"]["last_seq"], *seqs])
         await self.send_event(events.ROOM_SYNCED, snapshot)
-        await self.snapshot_sent(snapshot)
+        await self.keep_facilitators_group(self.runs)
+        for part in self.parts.values():
+            await part.snapshot_sent(snapshot)
 
     # Client commands: registered with the host (council/rooms/commands.py); those needing the socket.
 
@@ -224,8 +297,15 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
     groups_membership_changed = councils_role_changed
 
     async def rights_changed(self) -> None:
-        """This person's rights may have changed: send what they may do now, asked of the rules."""
+        """This person's rights may have changed: capabilities, audience groups and sections follow.
+
+        The capabilities always come again; when whether they run the meeting changed, so does
+        the snapshot, each section as they may now see it (a facilitator demoted while connected
+        stops seeing everyone's assignments), and the facilitators' group is joined or left.
+        """
         await self.send_capabilities()
+        if await self.run_sync(self.runs_the_meeting) != self.runs:
+            await self.send_snapshot(None)
 
     async def send_capabilities(self) -> None:
         room = await self.run_sync(access_room, self.user, self.room_id)

@@ -13,11 +13,26 @@ PARTICIPANT_REMOVED = "rooms.participant_removed"
 ROOM_UPDATED = "rooms.room_updated"
 ROOM_SYNCED = "rooms.room_synced"
 CAPABILITIES_CHANGED = "rooms.capabilities_changed"
+MOVED = "rooms.moved"  # frame: the socket moved to another room of its meeting (its snapshot came first)
 
 
 def room_group(room_id: int) -> str:
     """Everyone allowed in the room, on every process."""
     return f"room.{room_id}"
+
+
+def meeting_group(plenary_room_id: int) -> str:
+    """Every socket of a plenary room and of its breakout rooms: what the meeting's modules tell everyone."""
+    return f"meeting.{plenary_room_id}"
+
+
+def facilitators_group(plenary_room_id: int) -> str:
+    """The sockets of the people who run the meeting (rooms.moderate_room on its plenary).
+
+    The host has sockets join and leave it as rights change (RoomConsumer.rights_changed):
+    facilitator-only events go to it, so a demoted facilitator stops hearing them.
+    """
+    return f"meeting.{plenary_room_id}.facilitators"
 
 
 def message_payload(message: Message) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """The meeting host: what modules register to take part in a live room.
 
-rooms owns the socket; a meeting module (workshops, the agenda, later polls and votes)
-registers its commands here from its `AppConfig.ready()`, the way
-`groups.segments.register_behaviour` lets rooms add a behaviour without groups knowing it.
-rooms never imports a module: it only reads this registry.
+rooms owns the socket (one consumer class, council/rooms/consumers.py, for every room); a
+meeting module (workshops, the agenda, later polls and votes) registers here, from its
+`AppConfig.ready()`, its commands, its events, its snapshot sections and the part it keeps
+on each socket, the way `groups.segments.register_behaviour` lets rooms add a behaviour
+without groups knowing it. rooms never imports a module: it only reads this registry.
 
 A command is one frame type, one typed payload schema (council/core/commands.py), and a
 handler `handler(socket, command)` that receives `command.data` already validated: the
@@ -25,7 +26,7 @@ Handler = Callable[[Any, Command], Awaitable[None]]
 
 @dataclass(frozen=True)
 class CommandSpec:
-    type: str
+    name: str  # the frame's type
     schema: type[Payload]
     handler: Handler
 
@@ -37,7 +38,7 @@ def register_command(type_: str, schema: type[Payload], handler: Handler) -> Non
     """Accept frames of `type_` on every room socket, validated against `schema`."""
     if type_ in _commands and _commands[type_].handler is not handler:
         raise ImproperlyConfigured(f"Command {type_!r} is registered twice.")
-    _commands[type_] = CommandSpec(type=type_, schema=schema, handler=handler)
+    _commands[type_] = CommandSpec(name=type_, schema=schema, handler=handler)
 
 
 def command_spec(type_: str) -> CommandSpec | None:
@@ -58,6 +59,91 @@ def service_handler(service: Callable[..., Any], **bound: Callable[[Any], Any]) 
     async def handle(socket: Any, command: Command) -> None:
         arguments = {name: read(socket) for name, read in bound.items()}
         await socket.call_service(command, service, **command.data.arguments(), **arguments)
+
+    return handle
+
+
+# -- events: group messages a module sends to the meeting, relayed or handled on each socket
+
+EventHandler = Callable[[Any, dict[str, Any]], Awaitable[None]]
+
+
+async def forward(socket: Any, message: dict[str, Any]) -> None:
+    """Relay the frame the sender serialised once (most events need nothing else)."""
+    await socket.forward(message)
+
+
+_events: dict[str, EventHandler] = {}
+
+
+def register_event(type_: str, handler: EventHandler = forward) -> None:
+    """Have every room socket handle group messages of `type_` with `handler(socket, message)`.
+
+    Events go to an audience group (the room, the meeting, its facilitators, a person):
+    who hears one is decided by who is in the group, not by the handler.
+    """
+    if type_ in _events and _events[type_] is not handler:
+        raise ImproperlyConfigured(f"Event {type_!r} is registered twice.")
+    _events[type_] = handler
+
+
+def event_handler(type_: str) -> EventHandler | None:
+    return _events.get(type_)
+
+
+def event_types() -> frozenset[str]:
+    return frozenset(_events)
+
+
+# -- socket parts: what a module keeps on each socket, and the moments it takes part in
+
+
+class SocketPart:
+    """A module's state on one room socket and its hooks; every hook does nothing by default.
+
+    The host creates one per socket from the registered factory and calls the hooks in
+    registration order. A part never replaces the host's own steps: it adds to them.
+    """
+
+    def __init__(self, socket: Any) -> None:
+        self.socket = socket
+
+    async def entry_room(self, room_id: int) -> int:
+        """The room a socket opened on `room_id` enters (a running workshop may send it elsewhere)."""
+        return room_id
+
+    async def joined(self) -> None:
+        """The socket is in its room's and meeting's groups, before its snapshot."""
+
+    def extend_snapshot(self, snapshot: dict[str, Any]) -> None:
+        """Add what needs this socket's state to its snapshot (database thread); sections need none."""
+
+    async def snapshot_sent(self, snapshot: dict[str, Any]) -> None:
+        """The snapshot went out."""
+
+    async def disconnect(self) -> None:
+        """The socket is closing, while it still holds its presence."""
+
+
+_parts: dict[str, Callable[[Any], SocketPart]] = {}
+
+
+def register_socket_part(name: str, factory: Callable[[Any], SocketPart]) -> None:
+    """Give every room socket a `factory(socket)` part, found with `socket.part(name)`."""
+    if name in _parts and _parts[name] is not factory:
+        raise ImproperlyConfigured(f"Socket part {name!r} is registered twice.")
+    _parts[name] = factory
+
+
+def socket_parts(socket: Any) -> dict[str, SocketPart]:
+    return {name: factory(socket) for name, factory in _parts.items()}
+
+
+def part_method(name: str, method: str) -> Callable[[Any, Any], Awaitable[None]]:
+    """A command or event handler that is a method of the socket's part `name` (it needs its state)."""
+
+    async def handle(socket: Any, command_or_message: Any) -> None:
+        await getattr(socket.part(name), method)(command_or_message)
 
     return handle
 

@@ -23,6 +23,8 @@ import functools
 import itertools
 import logging
 import weakref
+from collections.abc import Awaitable
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from typing import TYPE_CHECKING
@@ -57,7 +59,7 @@ class Move:
     consumer: "RoomConsumer"
     room_id: int
     hidden: bool
-    done: asyncio.Future = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    done: "asyncio.Future[bool]" = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
 @dataclass
@@ -65,7 +67,7 @@ class Wave:
     moves: list[Move] = field(default_factory=list)
     started: float = field(default_factory=lambda: asyncio.get_running_loop().time())
     last_joined: float = 0.0
-    task: asyncio.Task | None = None  # held here so the running wave is not garbage-collected
+    task: "asyncio.Task[None] | None" = None  # held here so the running wave is not garbage-collected
 
 
 @dataclass
@@ -239,12 +241,12 @@ def _pending(moves: list[Move]) -> list[Move]:
     return [step for step in moves if not step.done.done()]
 
 
-def _fail(step: Move, error: Exception) -> None:
+def _fail(step: Move, error: BaseException) -> None:
     if not step.done.done():
         step.done.set_exception(error)
 
 
-async def _each(moves: list[Move], action) -> None:
+async def _each(moves: list[Move], action: Callable[[Move], Awaitable[Any]]) -> None:
     """Run `action` for every move at once; one that fails ends that move only."""
     moves = _pending(moves)
     results = await asyncio.gather(*(action(step) for step in moves), return_exceptions=True)

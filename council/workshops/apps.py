@@ -19,14 +19,31 @@ class WorkshopsConfig(AppConfig):
 
 
 def _register_with_the_host() -> None:
-    """Breakout rooms' rules and waves (council/rooms/host.py); the page's panels go through council/rooms/panels.py."""
+    """The socket part, events, sections, breakout rooms' rules and waves (council/rooms/host.py).
+
+    The page's panels go through council/rooms/panels.py.
+    """
     from council.rooms import host
+    from council.workshops import events
+    from council.workshops import socket
     from council.workshops.notes import workshop_views_remember
     from council.workshops.permissions import assigned_to_this_running_breakout
     from council.workshops.permissions import facilitates_this_breakout
     from council.workshops.permissions import session_facts_remember
     from council.workshops.services import breakouts_join
 
+    host.register_socket_part("workshops", socket.MeetingPart)
+    host.register_event(events.SESSION_CHANGED, host.part_method("workshops", "session_changed"))
+    host.register_event(events.NOTES_UPDATED, host.part_method("workshops", "notes_updated"))
+    # Each goes to the audience that may hear it (the meeting, its facilitators, a workshop's room).
+    for relayed in (
+        events.BROADCAST_SENT, events.TIMER_WARNING, events.TIME_UP, events.HELP_REQUESTED, events.HELP_ANSWERED,
+        events.MORE_TIME_REQUESTED, events.REPORT_UPDATED, events.AGENDA_CHANGED, events.SPEAKERS_CHANGED,
+    ):
+        host.register_event(relayed)
+    host.register_section("agenda", socket.agenda_section)
+    host.register_section("speakers", socket.speakers_section)
+    host.register_section("reports", socket.reports_section)
     host.register_breakout_rules(
         facilitates=facilitates_this_breakout, admits=facilitates_this_breakout | assigned_to_this_running_breakout
     )

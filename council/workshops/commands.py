@@ -9,6 +9,7 @@ from pydantic import Field
 
 from council.core.commands import NoPayload
 from council.core.commands import Payload
+from council.rooms.host import part_method
 from council.rooms.host import register_command
 from council.rooms.host import service_handler
 from council.workshops import agenda
@@ -165,15 +166,6 @@ def _plenary(socket) -> int:
     return socket.plenary_id
 
 
-def _method(name: str):
-    """A handler that is a method of the meeting socket (it needs where the socket is)."""
-
-    async def handle(socket, command) -> None:
-        await getattr(socket, name)(command)
-
-    return handle
-
-
 SERVICES = {
     "workshops.update_session": (UpdateSession, services.session_update),
     "workshops.add_workshop": (AddWorkshop, services.workshop_add),
@@ -206,6 +198,8 @@ AGENDA = {
     "workshops.end_turn": (NoPayload, agenda.speaker_end),
 }
 
+# Commands that need the socket's state (where it is, the session it follows): methods of
+# the part workshops keep on each socket (council/workshops/socket.py).
 SOCKET = {
     "workshops.create_session": (CreateSession, "create_session"),
     "workshops.ask_help": (NoPayload, "ask_help"),
@@ -225,4 +219,4 @@ def register() -> None:
     for type_, (schema, service) in AGENDA.items():
         register_command(type_, schema, service_handler(service, room_id=_plenary))
     for type_, (schema, name) in SOCKET.items():
-        register_command(type_, schema, _method(name))
+        register_command(type_, schema, part_method("workshops", name))

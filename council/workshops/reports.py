@@ -15,6 +15,7 @@ from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.memo import recall
 from council.core.realtime import send_event_on_commit
+from council.rooms.events import room_group
 from council.workshops import events
 from council.workshops.models import Report
 from council.workshops.models import Workshop
@@ -69,11 +70,7 @@ def report_payload(workshop: Workshop, report: Report | None) -> dict[str, Any]:
 
 @transaction.atomic
 def report_save(*, actor: User, workshop_id: int, summary: Any, proposals: Any) -> dict[str, Any]:
-    """Write a workshop's report back; the meeting hears `workshops.report_updated` after commit.
-
-    Every socket of the meeting gets the event; each keeps it only if its person may
-    see this report now (consumer_notes.py).
-    """
+    """Write a workshop's report back; those who may see it hear `workshops.report_updated` after commit."""
     workshop = access_workshop(actor, workshop_id, perm="workshops.edit_report")
     summary = _clean_summary(summary)
     proposals = _clean_proposals(proposals, max_proposals=workshop.session.max_proposals)
@@ -81,17 +78,27 @@ def report_save(*, actor: User, workshop_id: int, summary: Any, proposals: Any) 
         workshop=workshop, defaults={"summary": summary, "proposals": proposals, "updated_by": actor}
     )
     payload = report_payload(workshop, report)
-    send_event_on_commit(
-        events.meeting_group(workshop.session.room_id),
-        events.REPORT_UPDATED,
-        {
-            "session_id": workshop.session_id,
-            "workshop_id": workshop.pk,
-            "report": payload,
-            "by": {"id": actor.pk, "name": str(actor.public_name)},
-        },
-    )
+    event = {
+        "session_id": workshop.session_id,
+        "workshop_id": workshop.pk,
+        "report": payload,
+        "by": {"id": actor.pk, "name": str(actor.public_name)},
+    }
+    for group in _report_audience(workshop):
+        send_event_on_commit(group, events.REPORT_UPDATED, event)
     return {"report": payload}
+
+
+def _report_audience(workshop: Workshop) -> list[str]:
+    """The groups that may hear a report change, as may_see_reports says.
+
+    Once the workshops are closed, the whole meeting; before, the meeting's facilitators
+    and the workshop's own room (its members and co-facilitator are there while it runs).
+    """
+    session = workshop.session
+    if session.round > 0 and session.effective_status() == WorkshopSession.Status.CLOSED:
+        return [events.meeting_group(session.room_id)]
+    return [events.facilitators_group(session.room_id), room_group(workshop.room_id)]
 
 
 def report_of(workshop: Workshop) -> dict[str, Any]:

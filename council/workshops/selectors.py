@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from council.core.memo import recall
+from council.core.memo import remember
 from council.core.memo import remembered
 from council.rooms.models import Presence
 from council.rooms.models import Room
@@ -114,21 +115,60 @@ def session_payload(session: WorkshopSession) -> dict[str, Any]:
     }
 
 
-def destination(*, user, plenary_id: int) -> int | None:
-    """The breakout room the person belongs in now, or None for the plenary.
+def cofacilitated_workshop(payload: dict[str, Any], user_id: int) -> int | None:
+    """The workshop of a session payload the person co-facilitates (None: none)."""
+    return next((w["id"] for w in payload["workshops"] if (w["cofacilitator"] or {}).get("id") == user_id), None)
 
-    Their assigned workshop, else the workshop they co-facilitate (as sockets follow a
-    session change: consumers.MeetingConsumer.follow), so a socket opened late goes there too.
+
+def place_in(payload: dict[str, Any], user_id: int) -> int | None:
+    """The breakout room a person belongs in, from a session payload: their assigned
+    workshop's, else the one they co-facilitate; None for the plenary.
+
+    The one answer to "where does this person go": for a socket that connects (destination)
+    and for every socket that follows a change of the session (council/workshops/socket.py).
     """
+    workshop_id = next((w for u, w in payload["assignments"] if u == user_id), None) or cofacilitated_workshop(
+        payload, user_id
+    )
+    return next((w["room_id"] for w in payload["workshops"] if w["id"] == workshop_id), None)
+
+
+def session_payload_remembered(session: WorkshopSession, *, fresh: bool = False) -> dict[str, Any]:
+    """session_payload, read once per unit of work (`fresh`: read again, after a write of this unit)."""
+    if fresh:
+        remember(("session_payload", session.pk), session_payload(session))
+    return recall(("session_payload", session.pk), lambda: session_payload(session))
+
+
+def destination(*, user, plenary_id: int) -> int | None:
+    """The breakout room the person belongs in now in the plenary's running session, or None."""
     session = session_running(plenary_id=plenary_id)
     if session is None:
         return None
-    assigned = (
-        Assignment.objects.filter(session=session, user_id=user.pk).values_list("workshop__room_id", flat=True).first()
-    )
-    if assigned is not None:
-        return assigned
-    return Workshop.objects.filter(session=session, cofacilitator_id=user.pk).values_list("room_id", flat=True).first()
+    return place_in(session_payload_remembered(session), user.pk)
+
+
+def choosers(*, session: WorkshopSession) -> dict[str, list[int]]:
+    """Whom the rule workshops.choose_workshop lets choose, asked for everyone present in the meeting.
+
+    Sent with the session to every socket (`asked`, `may`): a socket shows its person the
+    rule's answer rather than restating it; one whose person was not asked (arrived since)
+    keeps what its snapshot asked.
+    """
+    from council.accounts.models import User
+    from council.councils.selectors import roles_remember
+    from council.rooms.permissions import room_facts_remember
+    from council.workshops.permissions import cofacilitates
+
+    room = session.room
+    rooms = [room.pk, *Workshop.objects.filter(session=session).values_list("room_id", flat=True)]
+    people = list(User.objects.filter(pk__in=_fresh_presences(rooms).values("user_id")).order_by("pk"))
+    with remembered():  # the rule asked for everyone, its facts read for everyone at once
+        roles_remember(council=room.council, user_ids=[person.pk for person in people])
+        room_facts_remember(users=people, rooms=[room])
+        cofacilitates.remember(people, [session.pk])
+        may = [person.pk for person in people if person.has_perm("workshops.choose_workshop", session)]
+    return {"asked": [person.pk for person in people], "may": may}
 
 
 def whereabouts(*, session: WorkshopSession) -> dict[int, list[dict[str, Any]]]:

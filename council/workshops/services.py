@@ -41,6 +41,7 @@ from council.workshops.permissions import assigned_workshop_id
 from council.workshops.permissions import object_id
 from council.workshops.permissions import takes_part_in_draws
 from council.workshops.selectors import assignment_pool
+from council.workshops.selectors import choosers
 from council.workshops.selectors import memberships_of
 from council.workshops.selectors import session_payload
 from council.workshops.selectors import strata_of
@@ -55,7 +56,8 @@ def announce(session: WorkshopSession) -> None:
     session_id = session.pk
 
     def build() -> dict[str, Any]:
-        return session_payload(WorkshopSession.objects.select_related("room__council").get(pk=session_id))
+        session = WorkshopSession.objects.select_related("room__council").get(pk=session_id)
+        return {**session_payload(session), "choosers": choosers(session=session)}
 
     send_state_on_commit(events.meeting_group(session.room_id), events.SESSION_CHANGED, build)
 

@@ -132,7 +132,7 @@ async def test_an_internal_failure_is_told_in_words(language, room, user_with_ro
 
     # the host holds the service it was registered with: a broken one is registered in its place
     spec = host.command_spec("rooms.raise_hand")
-    monkeypatch.setitem(host._commands, spec.type, replace(spec, handler=host.service_handler(broken)))
+    monkeypatch.setitem(host._commands, spec.name, replace(spec, handler=host.service_handler(broken)))
     member = await _person(user_with_role, "member", room, language)
     alice, _ = await connect(room_path(room.pk), user=member)
 

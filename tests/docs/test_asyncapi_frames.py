@@ -37,12 +37,12 @@ def test_an_event_with_a_missing_or_unknown_field_fails_with_the_path():
 
 
 def test_a_nested_oneof_names_the_closest_branch():
-    moved = {"room_id": 2, "plenary_id": 1, "hidden": False, "workshop": {"id": 3}}
+    speakers = {"room_id": 1, "current": {"user_id": 3}, "totals": [], "server_now": "2026-12-02T20:00:00+00:00"}
 
-    (error,) = frame_schemas().errors(frame("workshops.moved", moved))
+    (error,) = frame_schemas().errors(frame("workshops.speakers_changed", speakers))
 
-    assert error.startswith("workshops.moved: at /payload/workshop: {'id': 3} is not valid under any of")
-    assert error.endswith("(closest: at /payload/workshop: 'name' is a required property)")
+    assert error.startswith("workshops.speakers_changed: at /payload/current: {'user_id': 3} is not valid under any of")
+    assert error.endswith("(closest: at /payload/current: 'name' is a required property)")
 
 
 def test_an_undocumented_frame_type_fails():

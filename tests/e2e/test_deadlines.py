@@ -263,7 +263,7 @@ async def test_in_the_embedded_default_the_server_process_closes_the_session_on_
     # Closed from another process (this one): the server only finds the deadline in the database.
     await _close(meeting, session_id, grace_seconds=2)
     for client in (alice, bob):
-        await client.wait_event("workshops.moved", within=8, room_id=meeting.room_id)
+        await client.wait_event("rooms.moved", within=8, room_id=meeting.room_id)
         closed = await client.wait_event("workshops.session_updated", status="closed")
         assert closed["payload"]["session_id"] == session_id
     stored = await database_sync_to_async(WorkshopSession.objects.get)(pk=session_id)

@@ -353,7 +353,7 @@ async def test_starting_an_item_with_workshops_moves_the_sockets(room, facilitat
 
     assert (await answer_to(boss, "s1"))["type"] == "ack"
     for communicator, workshop in zip(sockets, workshops, strict=True):
-        moved = await next_frame_of(communicator, "workshops.moved")
+        moved = await next_frame_of(communicator, "rooms.moved")
         assert moved["payload"]["room_id"] == workshop.room_id
     # In their workshop they still follow the plenary's agenda.
     changed = await next_frame_of(sockets[0], "workshops.agenda_changed")

@@ -32,7 +32,7 @@ async def test_open_moves_members_and_close_brings_them_back(room, facilitator, 
     for communicator, workshop in zip(sockets, workshops, strict=True):
         synced = await next_frame_of(communicator, "rooms.room_synced")
         assert synced["payload"]["room"]["id"] == workshop.room_id
-        moved = await next_frame_of(communicator, "workshops.moved")
+        moved = await next_frame_of(communicator, "rooms.moved")
         assert moved["payload"]["room_id"] == workshop.room_id
     # chat stays in the workshop
     await sockets[0].send_json_to(command("rooms.send_message", "m1", text="Bonjour l'atelier 1"))

@@ -7,6 +7,7 @@ from pycrdt import Text
 
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.rooms.events import room_group
 from council.workshops import events
 from council.workshops import services
 from council.workshops.models import Report
@@ -42,7 +43,7 @@ def _notes(actor, workshop, text):
 
 
 @pytest.mark.django_db
-def test_member_saves_the_report_and_the_meeting_hears_it(
+def test_member_saves_the_report_and_its_workshop_and_the_facilitators_hear_it(
     running, members, captured_events, django_capture_on_commit_callbacks
 ):
     session, first, _second = running
@@ -62,8 +63,12 @@ def test_member_saves_the_report_and_the_meeting_hears_it(
         members[0],
     )
     assert result["report"]["proposals"] == ["Un jardin partagé", "Des bancs"]
-    [(group, message)] = captured_events
-    assert group == events.meeting_group(session.room_id)
+    # While the workshops run, only the workshop's room and those who run the meeting hear it.
+    assert [group for group, _message in captured_events] == [
+        events.facilitators_group(session.room_id),
+        room_group(first.room_id),
+    ]
+    message = captured_events[0][1]
     assert message["type"] == "workshops.report_updated"
     assert message["payload"]["workshop_id"] == first.pk
     assert message["payload"]["report"]["summary"] == "Plus de verdure."

@@ -103,6 +103,32 @@ async def test_a_member_promoted_while_connected_receives_people_and_help_reques
         await communicator.disconnect()
 
 
+async def test_who_may_choose_follows_the_rule_while_connected(room, facilitator, members, resident, make_session):
+    """A resident who follows may choose once the session includes followers; a member made
+    co-facilitator no longer may: each socket shows the rule's answer, asked when the change was announced."""
+    session = await database_sync_to_async(make_session)(2, mode="choice")
+    first = await database_sync_to_async(lambda: session.workshops.order_by("position").first())()
+    follower, follower_snapshot = await connect(room_path(room.pk), user=resident)
+    member, member_snapshot = await connect(room_path(room.pk), user=members[0])
+    assert follower_snapshot["payload"]["workshops"]["can"]["choose"] is False
+    assert member_snapshot["payload"]["workshops"]["can"]["choose"] is True
+
+    await database_sync_to_async(services.session_update)(
+        actor=facilitator, session_id=session.pk, include_followers=True
+    )
+
+    assert (await next_frame_of(follower, "workshops.session_updated"))["payload"]["can"]["choose"] is True
+    assert (await next_frame_of(member, "workshops.session_updated"))["payload"]["can"]["choose"] is True
+
+    await database_sync_to_async(services.cofacilitator_set)(actor=facilitator, workshop_id=first.pk, user_id=members[0].pk)
+
+    seen = (await next_frame_of(member, "workshops.session_updated"))["payload"]
+    assert (seen["cofacilitating_id"], seen["can"]["choose"]) == (first.pk, False)
+    assert (await next_frame_of(follower, "workshops.session_updated"))["payload"]["can"]["choose"] is True
+    for communicator in (follower, member):
+        await communicator.disconnect()
+
+
 async def _no_frame_of(communicator, frame_type, seconds=0.5):
     """True when no frame of `frame_type` arrives within `seconds`."""
     import asyncio

@@ -184,7 +184,7 @@ async def _queries_to_move(room, facilitator, people, make_session):
     await asyncio.sleep(0.3)  # presence summaries of the arrivals go out
 
     async def moved(socket):
-        while (await next_frame(socket, wait=10, skip=frozenset()))["type"] != "workshops.moved":
+        while (await next_frame(socket, wait=10, skip=frozenset()))["type"] != "rooms.moved":
             pass
 
     with _Queries() as queries:

@@ -2,7 +2,7 @@
 //
 // The socket follows its person between rooms (breakout workshops): a `rooms.room_synced`
 // for another room replaces the chat, presence and hands, retitles the page and moves the
-// video call; `workshops.moved` says why, and the page tells the person where they are.
+// video call; `rooms.moved` follows it, and the page tells the person where they are.
 //
 // The meeting modules (agenda, workshops, notes…) are the page's registered panels
 // (council/rooms/panels.py): this script loads each one's module and mounts it; each
@@ -46,7 +46,7 @@ const client = new RealtimeClient(root.dataset.wsPath, {
 // any module renders the new one.
 client.on("client.status", showStatus);
 client.on("rooms.room_synced", synced);
-client.on("workshops.moved", moved);
+client.on("rooms.moved", moved);
 client.on("rooms.message_posted", (p) => addMessages([p]));
 client.on("rooms.message_deleted", (p) => markDeleted(p.seq));
 client.on("rooms.presence_changed", (p) => showPresence(p));
@@ -174,11 +174,11 @@ function showWhere(snapshot) {
 
 // The server moved this socket (the snapshot of the new room came just before): say where
 // we are, and put the focus on the new heading so the page is read from its top again.
-function moved({ room_id: roomId, plenary_id: plenaryId, workshop, hidden }) {
+function moved({ room_id: roomId, plenary_id: plenaryId, hidden }) {
   let text;
   if (roomId === plenaryId) text = t.moved_back;
   else {
-    const name = workshop ? workshop.name : state.room ? state.room.name : "";
+    const name = state.room ? state.room.name : "";
     text = fmt(hidden ? t.moved_listening : t.moved_in, { name });
   }
   $("room-announcer").textContent = text;

@@ -159,7 +159,7 @@ export function mount({ client, t, data, confirmAction, people }) {
   // The facilitator's lists of people (assignment, co-facilitators) follow who is here.
   client.on("rooms.presence_changed", () => render());
   client.on("workshops.session_updated", setView);
-  client.on("workshops.moved", (payload) => {
+  client.on("rooms.moved", (payload) => {
     w.visiting = runs() && payload.room_id !== payload.plenary_id;
     render();
   });
