@@ -1,10 +1,15 @@
 """django-allauth hooks: account e-mail goes out through Celery, language follows the profile."""
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.db import transaction
+from django.http import HttpRequest
+from django.http import HttpResponse
 from django.utils import translation
 
 from council.accounts.cookies import language_cookie_set
+from council.accounts.models import User
 
 
 class CouncilAccountAdapter(DefaultAccountAdapter):
@@ -21,7 +26,7 @@ class CouncilAccountAdapter(DefaultAccountAdapter):
         }
         transaction.on_commit(lambda: email_send_task.delay(payload))
 
-    def post_login(self, request, user, **kwargs):
+    def post_login(self, request: HttpRequest, user: User, **kwargs: Any) -> HttpResponse:
         """Pages follow the language chosen in the profile, whatever the browser asks for."""
         response = super().post_login(request, user, **kwargs)
         if user.preferred_language:

@@ -4,7 +4,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib import messages
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -22,7 +25,7 @@ from council.councils.selectors import member_list
 from council.councils.selectors import people_in
 
 
-def administered_councils(user):
+def administered_councils(user: User | AnonymousUser) -> QuerySet[Council]:
     if user.is_superuser:
         return Council.objects.all()
     return Council.objects.filter(
@@ -30,7 +33,7 @@ def administered_councils(user):
     )
 
 
-def may_administer(user, obj=None) -> bool:
+def may_administer(user: User | AnonymousUser, obj: Model | None = None) -> bool:
     """Whether `user` administers the council of `obj` (of any council, without `obj`)."""
     if user.is_superuser:
         return True

@@ -5,9 +5,23 @@ council's pages answer 404 (a resident of council A never sees council B).
 """
 
 from django.http import Http404
+from django.http import HttpRequest
 from django.utils.deprecation import MiddlewareMixin
 
+from council.accounts.models import User
 from council.councils.models import Council
+
+
+class CouncilRequest(HttpRequest):
+    """A signed-in person's request for one council's page, as the views receive it.
+
+    For the type checker: login_required lets only signed-in people through, and on a URL
+    with a council slug this middleware sets `council` (or answers 404).
+    """
+
+    user: User
+    council: Council
+    host_council: Council | None
 
 
 class CurrentCouncilMiddleware(MiddlewareMixin):

@@ -1,7 +1,9 @@
 """Council-level predicates and actions; other apps compose their rules from these."""
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 
+from council.accounts.models import User
 from council.councils.models import Council
 from council.councils.models import Role
 from council.councils.selectors import role_get
@@ -14,7 +16,7 @@ def council_of(obj) -> Council:
 
 def _role_at_least(*accepted: Role):
     @rules.predicate
-    def predicate(user, obj) -> bool:
+    def predicate(user: User | AnonymousUser, obj: object) -> bool:
         return obj is not None and role_get(user=user, council=council_of(obj)) in accepted
 
     return predicate
@@ -27,7 +29,7 @@ has_council_role = _role_at_least(*Role)
 
 
 @rules.predicate
-def council_registration_is_open(user, council) -> bool:
+def council_registration_is_open(user: User | AnonymousUser, council: Council | None) -> bool:
     return council is not None and council.open_registration
 
 

@@ -2,10 +2,12 @@
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from guardian.models import UserObjectPermission
 
+from council.accounts.models import User
 from council.core.memo import recall
 from council.core.memo import remember
 from council.councils.legal_pages import default_body
@@ -30,9 +32,9 @@ def _highest(codenames: Iterable[str]) -> Role | None:
     return next((role for role in ROLE_RANK if role in roles), None)
 
 
-def role_get(*, user, council: Council) -> Role | None:
+def role_get(*, user: User | AnonymousUser, council: Council) -> Role | None:
     """Return the user's role in the council, or None; one query."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
 
     def read() -> Role | None:
@@ -73,7 +75,7 @@ def member_list(*, council: Council) -> list[tuple[int, Role]]:
     return sorted(roles.items(), key=lambda item: (ROLE_RANK.index(item[1]), item[0]))
 
 
-def council_list_for(*, user) -> QuerySet[Council]:
+def council_list_for(*, user: User | AnonymousUser) -> QuerySet[Council]:
     """Return the councils where the user holds a role."""
     if not user.is_authenticated:
         return Council.objects.none()

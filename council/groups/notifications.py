@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.mail import EmailMessage
 from django.core.mail import get_connection
 from django.db import connection as db_connection
@@ -279,7 +280,7 @@ def send_progress(send: NotificationSend) -> dict[str, Any]:
     return _figures(send, _done(send).count())
 
 
-def notification_list_for(*, user, council: Council) -> QuerySet[Notification]:
+def notification_list_for(*, user: User | AnonymousUser, council: Council) -> QuerySet[Notification]:
     """The person's in-app notifications in this council, newest first."""
     if not user.is_authenticated:
         return Notification.objects.none()
@@ -290,5 +291,5 @@ def notification_list_for(*, user, council: Council) -> QuerySet[Notification]:
     )
 
 
-def unread_count(*, user, council: Council) -> int:
+def unread_count(*, user: User | AnonymousUser, council: Council) -> int:
     return notification_list_for(user=user, council=council).filter(read_at__isnull=True).count()

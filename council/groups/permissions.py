@@ -1,8 +1,12 @@
 """Who may manage groups and segments, and the eligibility check every module reuses."""
 
+from typing import Any
+
 import rules
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import prefetch_related_objects
 
+from council.accounts.models import User
 from council.core.memo import recall
 from council.core.memo import remember
 from council.councils.permissions import has_council_role
@@ -15,28 +19,28 @@ from council.groups.selectors import is_in_group
 
 
 @rules.predicate
-def is_group_coordinator(user, group) -> bool:
+def is_group_coordinator(user: User | AnonymousUser, group: NeighbourhoodGroup) -> bool:
     return user.is_authenticated and recall(
         ("coordinates", user.pk, group.pk), lambda: user.has_perm("groups.coordinate_group", group)
     )
 
 
 @rules.predicate
-def is_group_member(user, group) -> bool:
+def is_group_member(user: User | AnonymousUser, group: NeighbourhoodGroup) -> bool:
     return recall(_member_key(user.pk, group.pk), lambda: is_in_group(user, group))
 
 
-def _member_key(user_id: int, group_id: int) -> tuple:
+def _member_key(user_id: int | None, group_id: int) -> tuple:
     return ("in_group", user_id, group_id)
 
 
 @rules.predicate
-def group_is_static(user, group) -> bool:
+def group_is_static(user: User | AnonymousUser, group: NeighbourhoodGroup) -> bool:
     return group.kind == NeighbourhoodGroup.Kind.STATIC
 
 
 @rules.predicate
-def group_takes_requests(user, group) -> bool:
+def group_takes_requests(user: User | AnonymousUser, group: NeighbourhoodGroup) -> bool:
     return group.join_policy in (
         NeighbourhoodGroup.JoinPolicy.OPEN,
         NeighbourhoodGroup.JoinPolicy.REQUEST,
@@ -44,14 +48,14 @@ def group_takes_requests(user, group) -> bool:
 
 
 @rules.predicate
-def has_pending_invitation(user, group) -> bool:
+def has_pending_invitation(user: User | AnonymousUser, group: NeighbourhoodGroup) -> bool:
     return Membership.objects.filter(
         group=group, user_id=user.pk, status=Membership.Status.INVITED
     ).exists()
 
 
 @rules.predicate
-def is_eligible(user, obj) -> bool:
+def is_eligible(user: User | AnonymousUser, obj: Any) -> bool:
     """True when `obj` (a room, later a consultation, vote…) is open to the person's groups.
 
     An object restricts participation with an `eligible_groups` many-to-many field;

@@ -4,8 +4,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from council.accounts.models import User
 from council.councils.models import Council
 from council.councils.models import Role
 from council.groups.models import Membership
@@ -27,11 +29,11 @@ def group_members(group: NeighbourhoodGroup) -> QuerySet:
     return users.filter(compile_rule(group.council, group.rule))
 
 
-def is_in_group(user, group: NeighbourhoodGroup) -> bool:
+def is_in_group(user: User | AnonymousUser, group: NeighbourhoodGroup) -> bool:
     return user.is_authenticated and group_members(group).filter(pk=user.pk).exists()
 
 
-def group_list_visible_to(*, user, council: Council) -> QuerySet[NeighbourhoodGroup]:
+def group_list_visible_to(*, user: User | AnonymousUser, council: Council) -> QuerySet[NeighbourhoodGroup]:
     groups = NeighbourhoodGroup.objects.filter(council=council)
     if user.has_perm("groups.manage_groups", council):
         return groups
@@ -40,7 +42,7 @@ def group_list_visible_to(*, user, council: Council) -> QuerySet[NeighbourhoodGr
     )
 
 
-def membership_get(*, user, group: NeighbourhoodGroup) -> Membership | None:
+def membership_get(*, user: User | AnonymousUser, group: NeighbourhoodGroup) -> Membership | None:
     if not user.is_authenticated:
         return None
     return Membership.objects.filter(group=group, user=user).first()

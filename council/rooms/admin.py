@@ -1,10 +1,21 @@
-from django.contrib import admin
+from typing import cast
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from council.accounts.models import User
 from council.councils.admin import CouncilScopedAdmin
 from council.councils.models import AuditEntry
 from council.councils.services import audit_record
 from council.rooms.models import Message
 from council.rooms.models import Room
+
+
+def _admin_user(request: HttpRequest) -> User:
+    # The admin site lets in only signed-in staff (AdminSite.has_permission), never AnonymousUser.
+    return cast(User, request.user)
 
 
 @admin.register(Room)
@@ -13,18 +24,18 @@ class RoomAdmin(CouncilScopedAdmin):
     list_filter = ["council", ("parent", admin.EmptyFieldListFilter)]
     search_fields = ["name"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Room, form: "ModelForm[Room]", change: bool) -> None:
         super().save_model(request, obj, form, change)
         action = AuditEntry.Action.ROOM_CHANGED if change else AuditEntry.Action.ROOM_CREATED
-        audit_record(actor=request.user, action=action, target=obj, details={"fields": form.changed_data})
+        audit_record(actor=_admin_user(request), action=action, target=obj, details={"fields": form.changed_data})
 
-    def delete_model(self, request, obj):
-        audit_record(actor=request.user, action=AuditEntry.Action.ROOM_DELETED, target=obj)
+    def delete_model(self, request: HttpRequest, obj: Room) -> None:
+        audit_record(actor=_admin_user(request), action=AuditEntry.Action.ROOM_DELETED, target=obj)
         super().delete_model(request, obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Room]) -> None:
         for room in queryset:
-            audit_record(actor=request.user, action=AuditEntry.Action.ROOM_DELETED, target=room)
+            audit_record(actor=_admin_user(request), action=AuditEntry.Action.ROOM_DELETED, target=room)
         super().delete_queryset(request, queryset)
 
 
@@ -34,5 +45,5 @@ class MessageAdmin(CouncilScopedAdmin):
     list_filter = ["room__council"]
     readonly_fields = ["room", "seq", "author", "text", "client_request_id", "deleted_at", "deleted_by"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -5,13 +5,18 @@ module registers its own; the socket validates a payload once, so handlers and s
 take typed values.
 """
 
+from collections.abc import Callable
+from typing import Any
 from typing import Literal
+from typing import Protocol
 
 from pydantic import Field
 
 from council.core.commands import NoPayload
 from council.core.commands import Payload
+from council.core.consumers import Command
 from council.rooms import services
+from council.rooms.host import Handler
 from council.rooms.host import register_command
 from council.rooms.host import service_handler
 
@@ -78,26 +83,34 @@ class MuteAllMedia(Payload):
     kind: Kind = "audio"
 
 
-def _room(socket) -> int:
+class RoomSocket(Protocol):
+    """What these handlers use of the room socket they are given."""
+
+    room_id: int
+
+    async def call_service(self, command: Command, service: Callable[..., Any], **kwargs: Any) -> Any: ...
+
+
+def _room(socket: RoomSocket) -> int:
     return socket.room_id
 
 
-def _method(name: str):
+def _method(name: str) -> Handler:
     """A handler that is a method of the room socket (video signalling needs its state)."""
 
-    async def handle(socket, command) -> None:
+    async def handle(socket: RoomSocket, command: Command) -> None:
         await getattr(socket, name)(command)
 
     return handle
 
 
-async def _send_message(socket, command) -> None:
+async def _send_message(socket: RoomSocket, command: Command) -> None:
     await socket.call_service(
         command, services.message_post, room_id=socket.room_id, text=command.data.text, request_id=command.request_id
     )
 
 
-async def _open_chat(socket, command) -> None:
+async def _open_chat(socket: RoomSocket, command: Command) -> None:
     await socket.call_service(
         command, services.room_chat_open, room_id=socket.room_id, open_to_residents=command.data.open
     )

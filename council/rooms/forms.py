@@ -34,9 +34,9 @@ class RoomForm(forms.Form):
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["eligible_groups"].queryset = NeighbourhoodGroup.objects.filter(council=council).order_by(
-            "name", "pk"
-        )
+        eligible_groups = self.fields["eligible_groups"]
+        assert isinstance(eligible_groups, forms.ModelMultipleChoiceField)  # the field declared above
+        eligible_groups.queryset = NeighbourhoodGroup.objects.filter(council=council).order_by("name", "pk")
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -14,15 +14,16 @@ from council.groups.models import NeighbourhoodGroup
 from council.groups.models import NotificationSend
 from council.groups.notifications import absolute_url
 from council.groups.notifications import notification_send_for
+from council.rooms.models import Room
 
 
-def room_invite_subject(room) -> str:
+def room_invite_subject(room: Room) -> str:
     return _("Invitation: %(room)s") % {"room": room.name}
 
 
 @transaction.atomic
 def room_invite(
-    *, actor: User, room, group: NeighbourhoodGroup, subject: str | None = None, message: str = "",
+    *, actor: User, room: Room, group: NeighbourhoodGroup, subject: str | None = None, message: str = "",
     by_email: bool = True, base_url: str | None = None,
 ) -> NotificationSend:
     """Invite everyone in `group` to `room`: a notification naming the room, with its link.

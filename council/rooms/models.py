@@ -123,6 +123,8 @@ class FacilitatorDecision(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Each concrete decision declares its own `room` (its own related_name).
+    room_id: int
 
     class Meta:
         abstract = True

@@ -1,15 +1,21 @@
 """Who may do what in a live room: one named permission per action (docs/permissions.md)."""
 
+from collections.abc import Iterable
+
 import rules
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from guardian.models import GroupObjectPermission
 from guardian.models import UserObjectPermission
 
+from council.accounts.models import User
 from council.core.errors import AccessDenied
+from council.core.facts import Fact
 from council.core.facts import Loader
 from council.core.facts import register_fact
 from council.core.facts import remember_facts
 from council.core.memo import remembered
+from council.core.permissions import predicate
 from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_facilitator
 from council.councils.permissions import is_council_member
@@ -24,15 +30,15 @@ from council.rooms.models import RoomRemoval
 # Facts about one person in one room, each one row a facilitator wrote (or not).
 
 
-def _rows_of(model) -> Loader:
-    def many(users, room_ids) -> dict[tuple[int, int], bool]:
+def _rows_of(model: type[ChatMute | RoomRemoval | RoomFloor]) -> Loader:
+    def many(users: list[User], room_ids: list[int]) -> dict[tuple[int, int], bool]:
         rows = model.objects.filter(room_id__in=room_ids, user_id__in=[user.pk for user in users])
         return dict.fromkeys(rows.values_list("user_id", "room_id"), True)
 
     return many
 
 
-def _facilitates(users, room_ids) -> dict[tuple[int, int], bool]:
+def _facilitates(users: list[User], room_ids: list[int]) -> dict[tuple[int, int], bool]:
     """facilitate_room granted to the person or to a group of theirs, as guardian's get_perms
     answers: nothing for an inactive account, everything for a superuser."""
     granted = _facilitator_grants([user.pk for user in users], room_ids)
@@ -45,57 +51,57 @@ def _facilitates(users, room_ids) -> dict[tuple[int, int], bool]:
     }
 
 
-removed = register_fact("rooms.removed", model="rooms.Room", many=_rows_of(RoomRemoval))
-muted = register_fact("rooms.muted", model="rooms.Room", many=_rows_of(ChatMute))
-floor = register_fact("rooms.floor", model="rooms.Room", many=_rows_of(RoomFloor))
-facilitates = register_fact("rooms.facilitates", model="rooms.Room", many=_facilitates)
+removed: Fact[bool] = register_fact("rooms.removed", model="rooms.Room", many=_rows_of(RoomRemoval))
+muted: Fact[bool] = register_fact("rooms.muted", model="rooms.Room", many=_rows_of(ChatMute))
+floor: Fact[bool] = register_fact("rooms.floor", model="rooms.Room", many=_rows_of(RoomFloor))
+facilitates: Fact[bool] = register_fact("rooms.facilitates", model="rooms.Room", many=_facilitates)
 
 
-@rules.predicate
-def is_room_facilitator(user, room) -> bool:
+@predicate
+def is_room_facilitator(user: User | AnonymousUser, room: Room) -> bool:
     return user.is_authenticated and facilitates(user, room)
 
 
-@rules.predicate
-def is_removed_from_room(user, room) -> bool:
+@predicate
+def is_removed_from_room(user: User | AnonymousUser, room: Room) -> bool:
     return removed(user, room)
 
 
-@rules.predicate
-def is_muted_in_room(user, room) -> bool:
+@predicate
+def is_muted_in_room(user: User | AnonymousUser, room: Room) -> bool:
     return muted(user, room)
 
 
-@rules.predicate
-def has_the_floor(user, room) -> bool:
+@predicate
+def has_the_floor(user: User | AnonymousUser, room: Room) -> bool:
     """A facilitator gave this person the floor in the room's call (RoomFloor)."""
     return user.is_authenticated and floor(user, room)
 
 
-@rules.predicate
-def room_is_locked(user, room) -> bool:
+@predicate
+def room_is_locked(user: User | AnonymousUser, room: Room) -> bool:
     return room.is_locked
 
 
-@rules.predicate
-def room_chat_is_open_to_residents(user, room) -> bool:
+@predicate
+def room_chat_is_open_to_residents(user: User | AnonymousUser, room: Room) -> bool:
     return room.residents_can_chat
 
 
-@rules.predicate
-def is_breakout_room(user, room) -> bool:
+@predicate
+def is_breakout_room(user: User | AnonymousUser, room: Room) -> bool:
     return room.parent_id is not None
 
 
 # A breakout room belongs to a meeting module (workshops): who may run it and who may come
 # in are that module's rules, registered with the host (rooms asks no module by name).
-@rules.predicate
-def facilitates_breakout(user, room) -> bool:
+@predicate
+def facilitates_breakout(user: User | AnonymousUser, room: Room) -> bool:
     return room.parent_id is not None and host.breakout_rule("facilitates", user, room)
 
 
-@rules.predicate
-def admitted_to_breakout(user, room) -> bool:
+@predicate
+def admitted_to_breakout(user: User | AnonymousUser, room: Room) -> bool:
     return host.breakout_rule("admits", user, room)
 
 
@@ -136,7 +142,7 @@ rules.add_perm("rooms.receive_media", can_view)
 rules.add_perm("rooms.moderate_media", can_moderate)
 
 
-def room_facts_remember(*, users, rooms) -> None:
+def room_facts_remember(*, users: Iterable[User], rooms: Iterable[Room]) -> None:
     """Read what the room rules ask about each person, for many people and rooms at once.
 
     A workshop session moves everyone together; asked one person at a time, these facts
@@ -158,7 +164,7 @@ def _facilitator_grants(user_ids: list[int], room_ids: list[int]) -> set[tuple[i
     return {(user_id, int(object_pk)) for user_id, object_pk in pairs}
 
 
-def access_room(user, room_id: int, *, perm: str = "rooms.view_room", for_update: bool = False) -> Room:
+def access_room(user: User, room_id: int, *, perm: str = "rooms.view_room", for_update: bool = False) -> Room:
     """Fetch a room and check `perm`; missing and forbidden raise the same AccessDenied."""
     rooms = Room.objects.select_related("council")
     if for_update:

@@ -10,6 +10,7 @@ keeps their own rows fresh and purges stale rows, then tells the rooms concerned
 import asyncio
 import contextlib
 from datetime import timedelta
+from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -23,12 +24,12 @@ from council.rooms.models import Presence
 from council.rooms.models import Room
 from council.rooms.selectors import presence_summary
 
-_pending: dict[int, asyncio.Task] = {}
+_pending: dict[int, asyncio.Task[None]] = {}
 _last_count: dict[int, int] = {}  # room id -> people present at the last summary
 PEOPLE_PER_INTERVAL = 100  # a room of 1,000 hears at most one summary per 10 intervals
 MAX_INTERVAL_SECONDS = 10.0
 _local_channels: dict[str, int] = {}  # channel name -> room id, sockets open in this process
-_heartbeat: asyncio.Task | None = None
+_heartbeat: asyncio.Task[None] | None = None
 
 
 def schedule_broadcast(room_id: int) -> None:
@@ -41,7 +42,8 @@ def schedule_broadcast(room_id: int) -> None:
 def _interval(room_id: int) -> float:
     """Wait longer in bigger rooms: every summary costs one delivery per person present."""
     size_factor = max(1.0, _last_count.get(room_id, 0) / PEOPLE_PER_INTERVAL)
-    return min(MAX_INTERVAL_SECONDS, settings.ROOM_PRESENCE_COALESCE_SECONDS * size_factor)
+    coalesce_seconds: float = settings.ROOM_PRESENCE_COALESCE_SECONDS
+    return min(MAX_INTERVAL_SECONDS, coalesce_seconds * size_factor)
 
 
 async def _broadcast_later(room_id: int) -> None:
@@ -54,7 +56,7 @@ async def _broadcast_later(room_id: int) -> None:
         await get_channel_layer().group_send(events.room_group(room_id), message)
 
 
-def _summary(room_id: int):
+def _summary(room_id: int) -> dict[str, Any] | None:
     room = Room.objects.select_related("council").filter(pk=room_id).first()
     return presence_summary(room=room) if room else None
 

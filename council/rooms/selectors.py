@@ -1,9 +1,11 @@
 """Reads for live rooms: the snapshot a socket gets on connect, presence, hands."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import F
 from django.db.models import Prefetch
 from django.db.models import QuerySet
@@ -11,10 +13,12 @@ from django.db.models import Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from council.accounts.models import User
 from council.core.memo import recall
 from council.core.memo import remember
 from council.core.memo import remembered
 from council.councils.models import Council
+from council.councils.models import Role
 from council.councils.selectors import role_get
 from council.councils.selectors import roles_of
 from council.rooms.events import message_payload
@@ -27,7 +31,7 @@ from council.rooms.models import RoomRemoval
 CAPABILITIES = ("send_message", "raise_hand", "moderate_room", "publish_media", "moderate_media")
 
 
-def room_list_visible_to(*, user, council: Council) -> list[Room]:
+def room_list_visible_to(*, user: User | AnonymousUser, council: Council) -> list[Room]:
     """The council's plenary rooms the person may see, asked of rooms.view_room.
 
     The rule, not a copy of it: a room kept for some groups is not listed to the others.
@@ -39,7 +43,7 @@ def room_list_visible_to(*, user, council: Council) -> list[Room]:
         return [room for room in rooms if user.has_perm("rooms.view_room", room)]
 
 
-def capabilities(*, user, room: Room) -> dict[str, bool]:
+def capabilities(*, user: User, room: Room) -> dict[str, bool]:
     """What the person may do now, so the page shows only controls that will work."""
     with remembered():
         return {name: user.has_perm(f"rooms.{name}", room) for name in CAPABILITIES}
@@ -67,7 +71,9 @@ def presence_summaries(*, rooms: list[Room]) -> dict[int, dict[str, Any]]:
     }
 
 
-def _summary(room: Room, user_ids: set[int], shown: list[int], roles: dict, names: dict[int, str]) -> dict[str, Any]:
+def _summary(
+    room: Room, user_ids: set[int], shown: list[int], roles: dict[int, Role], names: dict[int, str]
+) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for user_id in user_ids:
         if user_id in roles:
@@ -86,9 +92,7 @@ def _summary(room: Room, user_ids: set[int], shown: list[int], roles: dict, name
     }
 
 
-def _names(user_ids: list[int]):
-    from council.accounts.models import User
-
+def _names(user_ids: list[int]) -> Iterator[tuple[int, str]]:
     for user in User.objects.filter(pk__in=user_ids).only("id", "display_name"):
         yield user.pk, str(user.public_name)
 
@@ -156,7 +160,7 @@ def room_payload(room: Room) -> dict[str, Any]:
     }
 
 
-def room_snapshot(*, user, room_id: int, since_seq: int | None = None) -> dict[str, Any]:
+def room_snapshot(*, user: User, room_id: int, since_seq: int | None = None) -> dict[str, Any]:
     """The state a socket sends on connect and on resync; applied whole by the client.
 
     What the room shows everyone is read once per unit of work: a wave of sockets moving
@@ -187,7 +191,7 @@ def room_views_remember(room_ids: set[int]) -> list[Room]:
     return rooms
 
 
-def _room_snapshot(user, room: Room, since_seq: int | None) -> dict[str, Any]:
+def _room_snapshot(user: User, room: Room, since_seq: int | None) -> dict[str, Any]:
     messages, truncated = recall(
         ("messages_since", room.pk, since_seq), lambda: messages_since(room=room, since_seq=since_seq)
     )
@@ -227,7 +231,7 @@ def room_list_managed(*, council: Council) -> QuerySet[Room]:
 UPCOMING_SHOWN = 10
 
 
-def council_meetings(*, user, council: Council) -> dict[str, Any]:
+def council_meetings(*, user: User | AnonymousUser, council: Council) -> dict[str, Any]:
     """The rooms part of the council page: live rooms, upcoming meetings, the managers' link.
 
     A meeting is upcoming from its day on (in the instance's time zone), so it stays listed

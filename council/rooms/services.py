@@ -157,7 +157,7 @@ class Entry:
     listening in (checked by the caller).
     """
 
-    actor: Any
+    actor: User
     channel_name: str
     room_id: int
     hidden: bool = False
@@ -290,7 +290,7 @@ def hands_clear(*, actor: User, room_id: int) -> dict[str, Any]:
     return {}
 
 
-def _target_in_room(room: Room, user_id: int, actor: User):
+def _target_in_room(room: Room, user_id: int, actor: User) -> User:
     from council.accounts.models import User
 
     target = User.objects.filter(pk=user_id).first()
@@ -381,11 +381,11 @@ def _media_event(room: Room, event_type: str, payload: dict[str, Any]) -> None:
     send_event_on_commit(MEDIA_WORKERS_GROUP, event_type, payload)
 
 
-def _person(user) -> dict[str, Any]:
+def _person(user: User) -> dict[str, Any]:
     return {"id": user.pk, "name": str(user.public_name)}
 
 
-def _media_target(room: Room, user_id: int, actor: User):
+def _media_target(room: Room, user_id: int, actor: User) -> User:
     from council.accounts.models import User
 
     target = User.objects.filter(pk=user_id).first()

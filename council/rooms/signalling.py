@@ -17,11 +17,13 @@ import asyncio
 import contextlib
 import logging
 import secrets
+from typing import TYPE_CHECKING
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from council.accounts.models import User
 from council.core.consumers import Command
 from council.core.errors import AccessDenied
 from council.core.realtime import group_message
@@ -31,13 +33,21 @@ from council.rooms.media import assignment
 from council.rooms.models import MediaMute
 from council.rooms.permissions import access_room
 
+if TYPE_CHECKING:
+    # For the type checker, the mixin is the consumer it is mixed into (RoomConsumer); at
+    # run time it stays a plain class, so the consumer's own bases decide the MRO.
+    from council.core.consumers import CouncilConsumer as _SocketBase
+    from council.rooms.media.worker import MediaWorker
+else:
+    _SocketBase = object
+
 logger = logging.getLogger(__name__)
 
 KINDS = ("audio", "video")
 
 # ---------------------------------------------------------------- the embedded worker
 
-_embedded = None  # MediaWorker running inside this process (in-memory channel layer)
+_embedded: "MediaWorker | None" = None  # running inside this process (in-memory channel layer)
 
 
 async def ensure_embedded_worker() -> None:
@@ -70,7 +80,7 @@ async def stop_embedded_worker() -> None:
 
 _watched: dict[int, set[str]] = {}  # room id -> channel names of sockets using media here
 _known: dict[int, str | None] = {}  # room id -> worker id last seen hosting it (None: none)
-_monitor: asyncio.Task | None = None
+_monitor: asyncio.Task[None] | None = None
 
 
 def watch(room_id: int, channel_name: str, worker_id: str | None) -> None:
@@ -130,15 +140,23 @@ async def check_room(room_id: int) -> None:
 # ---------------------------------------------------------------- the consumer side
 
 
-def _muted_kinds(user, room_id: int) -> dict[str, bool]:
+def _muted_kinds(user: User, room_id: int) -> dict[str, bool]:
     kinds = set(MediaMute.objects.filter(room_id=room_id, user=user).values_list("kind", flat=True))
     return {kind: kind in kinds for kind in KINDS}
 
 
-class MediaSignallingMixin:
+class MediaSignallingMixin(_SocketBase):
     """The rtc commands and media events of RoomConsumer (which provides room_id, user…)."""
 
     media_participant: str | None = None
+    # set by the consumer's connect(), before any command
+    room_id: int
+    user: User
+
+    if TYPE_CHECKING:
+
+        async def rights_changed(self) -> None:
+            """The consumer's: tell the person what they may do now."""
 
     async def media_availability(self) -> dict[str, Any]:
         """Whether video can start now, for the snapshot: the page offers to join only then."""

@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,14 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from council.core.errors import AccessDenied
+from council.councils.middleware import CouncilRequest
 from council.rooms import services
 from council.rooms.forms import RoomForm
+from council.rooms.models import Room
 from council.rooms.panels import panels_for
 from council.rooms.permissions import access_room
 from council.rooms.selectors import room_list_managed
@@ -21,7 +26,7 @@ from council.rooms.strings import room_strings
 
 
 @login_required
-def room_detail(request, council_slug, room_id):
+def room_detail(request: CouncilRequest, council_slug: str, room_id: int) -> HttpResponse:
     try:
         room = access_room(request.user, room_id)
     except AccessDenied as error:
@@ -47,7 +52,7 @@ def room_detail(request, council_slug, room_id):
 # The facilitators' page: create, edit, lock and readmit, all through the rooms services.
 
 
-def _managed_room(request, room_id: int, perm: str):
+def _managed_room(request: CouncilRequest, room_id: int, perm: str) -> Room:
     """The council's plenary room if the person may `perm` on it; 404 for missing and forbidden alike."""
     try:
         room = access_room(request.user, room_id, perm=perm)
@@ -58,7 +63,7 @@ def _managed_room(request, room_id: int, perm: str):
     return room
 
 
-def _save(request, form: RoomForm, write) -> bool:
+def _save(request: CouncilRequest, form: RoomForm, write: Callable[..., Any]) -> bool:
     """Call the service with the form's values; its refusals become errors next to the fields."""
     if not form.is_valid():
         return False
@@ -71,7 +76,7 @@ def _save(request, form: RoomForm, write) -> bool:
 
 
 @login_required
-def room_manage(request, council_slug):
+def room_manage(request: CouncilRequest, council_slug: str) -> HttpResponse:
     council = request.council
     if not request.user.has_perm("rooms.create_room", council):
         raise PermissionDenied
@@ -86,7 +91,7 @@ def room_manage(request, council_slug):
 
 
 @login_required
-def room_edit(request, council_slug, room_id):
+def room_edit(request: CouncilRequest, council_slug: str, room_id: int) -> HttpResponse:
     room = _managed_room(request, room_id, "rooms.moderate_room")
     initial = {
         "name": room.name,
@@ -106,7 +111,7 @@ def room_edit(request, council_slug, room_id):
 
 @login_required
 @require_POST
-def room_lock(request, council_slug, room_id):
+def room_lock(request: CouncilRequest, council_slug: str, room_id: int) -> HttpResponse:
     room = _managed_room(request, room_id, "rooms.lock_room")
     locked = request.POST.get("locked") == "1"
     services.room_lock(actor=request.user, room_id=room.pk, locked=locked)
@@ -119,7 +124,7 @@ def room_lock(request, council_slug, room_id):
 
 @login_required
 @require_POST
-def participant_readmit(request, council_slug, room_id, user_id):
+def participant_readmit(request: CouncilRequest, council_slug: str, room_id: int, user_id: int) -> HttpResponse:
     room = _managed_room(request, room_id, "rooms.remove_participant")
     services.participant_readmit(actor=request.user, room_id=room.pk, user_id=user_id)
     messages.success(request, _("The person may come back into “%(name)s”.") % {"name": room.name})

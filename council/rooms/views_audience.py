@@ -4,10 +4,13 @@ They live with rooms (groups knows nothing of rooms): groups offers the notifica
 the groups and the breakdowns with small cells hidden; rooms says which room and who came.
 """
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -15,6 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.councils.middleware import CouncilRequest
+from council.councils.models import Council
 from council.groups.models import NeighbourhoodGroup
 from council.groups.notifications import BODY_MAX
 from council.groups.notifications import SUBJECT_MAX
@@ -41,13 +46,15 @@ class RoomInviteForm(forms.Form):
     )
     by_email = forms.BooleanField(label=gettext_lazy("Also send it by e-mail"), required=False, initial=True)
 
-    def __init__(self, *args, council, **kwargs):
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = NeighbourhoodGroup.objects.filter(council=council)
+        group = self.fields["group"]
+        assert isinstance(group, forms.ModelChoiceField)  # the field declared above
+        group.queryset = NeighbourhoodGroup.objects.filter(council=council)
 
 
 @login_required
-def room_invite(request, council_slug, room_id):
+def room_invite(request: CouncilRequest, council_slug: str, room_id: int) -> HttpResponse:
     try:
         room = access_room(request.user, room_id, perm="rooms.moderate_room")
     except AccessDenied as error:
@@ -74,7 +81,7 @@ def room_invite(request, council_slug, room_id):
     return render(request, "rooms/room_invite.html", {"form": form, "room": room})
 
 
-def _with_bars(rows: list[dict]) -> list[dict]:
+def _with_bars(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add each shown cell's bar length, in percent of the largest shown cell."""
     largest = max((row["count"] for row in rows if row["count"] is not None), default=0)
     for row in rows:
@@ -83,7 +90,7 @@ def _with_bars(rows: list[dict]) -> list[dict]:
 
 
 @login_required
-def room_breakdown(request, council_slug, room_id):
+def room_breakdown(request: CouncilRequest, council_slug: str, room_id: int) -> HttpResponse:
     council = request.council
     room = Room.objects.filter(council=council, pk=room_id).first()
     if room is None or not request.user.has_perm("groups.view_breakdown", council):

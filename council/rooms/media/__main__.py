@@ -26,6 +26,7 @@ def main() -> None:
 
     async def run() -> None:
         task = asyncio.current_task()
+        assert task is not None  # run() is the main task of asyncio.run
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, task.cancel)

@@ -12,9 +12,14 @@ in memory. Keys start with MEDIA_KEY_PREFIX.
 
 import asyncio
 import time
+from typing import TYPE_CHECKING
 from typing import Protocol
+from typing import cast
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    import redis.asyncio
 
 MISSED_HEARTBEATS = 3  # a worker is gone after this many heartbeats without news
 PIN_HEARTBEATS = 15  # a pin nobody refreshes (room without media) expires after this many
@@ -27,7 +32,8 @@ def worker_channel(worker_id: str) -> str:
 
 
 def _interval() -> float:
-    return settings.MEDIA_WORKER_HEARTBEAT_SECONDS
+    seconds: float = settings.MEDIA_WORKER_HEARTBEAT_SECONDS
+    return seconds
 
 
 class Store(Protocol):
@@ -35,7 +41,7 @@ class Store(Protocol):
     async def forget(self, worker_id: str) -> None: ...
     async def live_workers(self) -> dict[str, int]: ...
     async def pinned(self, room_id: int) -> str | None: ...
-    async def repin(self, room_id: int, expected: str | None, worker_id: str) -> str: ...
+    async def repin(self, room_id: int, expected: str | None, worker_id: str) -> str | None: ...
     async def once(self, key: str) -> bool: ...
 
 
@@ -65,7 +71,7 @@ class MemoryStore:
         worker_id, deadline = self.pins.get(room_id, (None, 0.0))
         return worker_id if deadline > time.monotonic() else None
 
-    async def repin(self, room_id: int, expected: str | None, worker_id: str) -> str:
+    async def repin(self, room_id: int, expected: str | None, worker_id: str) -> str | None:
         current = await self.pinned(room_id)
         if current == expected:
             self.pins[room_id] = (worker_id, time.monotonic() + PIN_HEARTBEATS * _interval())
@@ -100,15 +106,19 @@ return 1
 
 
 class RedisStore:
-    """Shared by every process: a sorted set of workers by deadline, one key per room pin."""
+    """Shared by every process: a sorted set of workers by deadline, one key per room pin.
+
+    The client decodes replies (decode_responses=True), which redis-py's annotations cannot
+    say: they type every reply bytes | str, hence the casts to str below.
+    """
 
     def __init__(self, url: str, prefix: str) -> None:
         self.url = url
         self.prefix = prefix
-        self._clients: dict[int, object] = {}
+        self._clients: dict[int, redis.asyncio.Redis] = {}
 
     @property
-    def client(self):
+    def client(self) -> "redis.asyncio.Redis":
         import redis.asyncio
 
         loop = asyncio.get_running_loop()  # a client belongs to the loop that created it
@@ -136,20 +146,21 @@ class RedisStore:
         await self.client.hdel(self._key("load"), worker_id)
 
     async def live_workers(self) -> dict[str, int]:
-        live = await self.client.zrangebyscore(self._key("workers"), time.time(), "+inf")
+        live = cast(list[str], await self.client.zrangebyscore(self._key("workers"), time.time(), "+inf"))
         if not live:
             return {}
         loads = await self.client.hmget(self._key("load"), live)
         return {w: int(load or 0) for w, load in zip(live, loads, strict=True)}
 
     async def pinned(self, room_id: int) -> str | None:
-        return await self.client.get(self._key("room", room_id))
+        return cast(str | None, await self.client.get(self._key("room", room_id)))
 
-    async def repin(self, room_id: int, expected: str | None, worker_id: str) -> str:
+    async def repin(self, room_id: int, expected: str | None, worker_id: str) -> str | None:
         ttl_ms = int(PIN_HEARTBEATS * _interval() * 1000)
-        return await self.client.eval(
+        pin: str | None = await self.client.eval(
             _REPIN, 1, self._key("room", room_id), worker_id, expected or "", ttl_ms
         )
+        return pin
 
     async def once(self, key: str) -> bool:
         ttl_ms = int(PIN_HEARTBEATS * _interval() * 1000)

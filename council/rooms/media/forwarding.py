@@ -35,6 +35,7 @@ from aiortc import RTCRtpSender
 from aiortc import RTCRtpTransceiver
 from aiortc.mediastreams import MediaStreamError
 from aiortc.mediastreams import MediaStreamTrack
+from av.stream import Stream
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ class _FrameTap:
     """
 
     def __init__(self, on_frame: Callable[[Any, Any], None], on_end: Callable[[], None]):
-        self._inner: queue.Queue = queue.Queue()
+        self._inner: queue.Queue[Any] = queue.Queue()
         self._on_frame = on_frame
         self._on_end = on_end
 
@@ -110,9 +111,10 @@ def tap_receiver(
     ``frame.timestamp`` its RTP timestamp rebased to start at 0, ``codec.clockRate`` its clock.
     Must be called before the receiver starts (in the peer connection's ``track`` handler).
     """
-    if receiver._RTCRtpReceiver__decoder_thread is not None:
+    # Private attributes aiortc's annotations do not declare (PRIVATE_API, checked by a test).
+    if receiver._RTCRtpReceiver__decoder_thread is not None:  # type: ignore[attr-defined]
         raise RuntimeError("tap_receiver() must run before the receiver starts")
-    receiver._RTCRtpReceiver__decoder_queue = _FrameTap(on_frame, on_end)
+    receiver._RTCRtpReceiver__decoder_queue = _FrameTap(on_frame, on_end)  # type: ignore[attr-defined]
 
 
 async def send_keyframe_request(receiver: RTCRtpReceiver) -> bool:
@@ -131,7 +133,7 @@ def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> N
     aiortc only honours these requests when it encodes; for forwarded packets they must go to
     the publisher.
     """
-    sender._send_keyframe = callback
+    sender._send_keyframe = callback  # type: ignore[method-assign]  # replacing it is the point
 
 
 def set_stream_id(sender: RTCRtpSender, stream_id: str) -> None:
@@ -174,12 +176,12 @@ class TrackForwarder:
         self.frames_in = 0
         self.bytes_in = 0
         self.keyframe_requests_sent = 0
-        self.on_packet: Callable[[av.Packet, bool], None] | None = None  # observer (tests, bench)
+        self.on_packet: Callable[[av.Packet[Stream], bool], None] | None = None  # observer (tests, bench)
         self._receiver = receiver
         self._keyframe_interval = keyframe_interval
         self._last_request = -1e9
         self._pending_request: asyncio.TimerHandle | None = None
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._subscribers: set[EncodedTrack] = set()
         self._on_end = on_end
         if receiver is not None:
@@ -224,7 +226,7 @@ class TrackForwarder:
         wait = self._last_request + self._keyframe_interval - loop.time()
         if wait <= 0:
             self._last_request = loop.time()
-            task = loop.create_task(self._send_request())
+            task = loop.create_task(self._send_request(self._receiver))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         elif self._pending_request is None:
@@ -235,9 +237,9 @@ class TrackForwarder:
         if any(s._need_keyframe and s._started for s in self._subscribers):
             self.request_keyframe()
 
-    async def _send_request(self) -> None:
+    async def _send_request(self, receiver: RTCRtpReceiver) -> None:
         try:
-            if await send_keyframe_request(self._receiver):
+            if await send_keyframe_request(receiver):
                 self.keyframe_requests_sent += 1
         except Exception:
             logger.exception("media: keyframe request failed")
@@ -301,16 +303,16 @@ class EncodedTrack(MediaStreamTrack):
         self._max_frames = max_frames or (
             VIDEO_QUEUE_FRAMES if self.kind == "video" else AUDIO_QUEUE_FRAMES
         )
-        self._queue: collections.deque[tuple[av.Packet, bool]] = collections.deque()
-        self._waiter: asyncio.Future | None = None
+        self._queue: collections.deque[tuple[av.Packet[Stream], bool]] = collections.deque()
+        self._waiter: asyncio.Future[None] | None = None
         self._need_keyframe = self.kind == "video"
         self._started = False
         self.frames_forwarded = 0
         self.frames_dropped = 0
         self.first_keyframe: bool | None = None  # whether the first frame handed out was a keyframe
-        self.on_packet: Callable[[av.Packet, bool], None] | None = None  # observer (tests, bench)
+        self.on_packet: Callable[[av.Packet[Stream], bool], None] | None = None  # observer (tests, bench)
 
-    def _offer(self, packet: av.Packet, keyframe: bool) -> None:
+    def _offer(self, packet: av.Packet[Stream], keyframe: bool) -> None:
         if not self._started or self.readyState != "live":
             return
         if self._need_keyframe:
@@ -335,7 +337,7 @@ class EncodedTrack(MediaStreamTrack):
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
-    async def recv(self) -> av.Packet:
+    async def recv(self) -> av.Packet[Stream]:
         if not self._started:
             self._started = True
             if self.kind == "video":

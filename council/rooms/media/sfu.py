@@ -20,6 +20,7 @@ from collections.abc import Awaitable
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
 
 from aiortc import RTCBundlePolicy
 from aiortc import RTCConfiguration
@@ -28,6 +29,7 @@ from aiortc import RTCPeerConnection
 from aiortc import RTCRtpTransceiver
 from aiortc import RTCSessionDescription
 from aiortc.exceptions import InvalidStateError
+from aiortc.mediastreams import MediaStreamTrack
 
 from council.rooms.media.forwarding import EncodedTrack
 from council.rooms.media.forwarding import TrackForwarder
@@ -42,7 +44,7 @@ EVENT_OFFER = "rooms.rtc_offer"
 EVENT_TRACKS_CHANGED = "rooms.media_tracks_changed"
 KINDS = ("audio", "video")
 
-OnEvent = Callable[[str, str | None, dict], Awaitable[None]]
+OnEvent = Callable[[str, str | None, dict[str, Any]], Awaitable[None]]
 
 
 @dataclass(eq=False)
@@ -104,7 +106,7 @@ class MediaRoom:
         self._ice_servers = list(ice_servers)
         self._on_event = on_event
         self._participants: dict[str, _Participant] = {}
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
 
     # Public API -----------------------------------------------------------------------------
@@ -121,9 +123,9 @@ class MediaRoom:
                     "connectionstatechange",
                     lambda pc=pc: self._on_state(participant, pc, "publish"),
                 )
-            new_receivers = []
+            new_receivers: list[tuple[RTCRtpTransceiver, TrackForwarder]] = []
 
-            def on_track(track, pc=pc):
+            def on_track(track: MediaStreamTrack) -> None:
                 for transceiver in pc.getTransceivers():
                     if transceiver.receiver.track is track:
                         # Tap now: the receiver starts (and would decode) once connected.
@@ -142,9 +144,11 @@ class MediaRoom:
                 pc.remove_listener("track", on_track)
             sections = _sdp_sections(offer_sdp)
             for transceiver, forwarder in new_receivers:
+                mid = transceiver.mid
+                assert mid is not None  # a transceiver made from an offer's section has its mid
                 codec = negotiated_codec(transceiver)
                 forwarder.mime_type = codec.mimeType if codec else None
-                browser_stream = sections.get(transceiver.mid, {}).get("stream_id") or "-"
+                browser_stream = sections.get(mid, {}).get("stream_id") or "-"
                 stream_id = participant.stream_ids.setdefault(
                     browser_stream, f"{participant_id}-{uuid.uuid4().hex[:12]}"
                 )
@@ -154,7 +158,7 @@ class MediaRoom:
                     kind=forwarder.kind,
                     track_id=forwarder.track_id,
                     stream_id=_msid_token(stream_id),
-                    mid=transceiver.mid,
+                    mid=mid,
                     forwarder=forwarder,
                 )
             # Tracks the browser stopped sending (e.g. screen share ended) leave the room.
@@ -243,7 +247,7 @@ class MediaRoom:
         if changed:
             await self._emit(EVENT_TRACKS_CHANGED, None, {"tracks": self.tracks()})
 
-    def tracks(self) -> list[dict]:
+    def tracks(self) -> list[dict[str, Any]]:
         return [
             {
                 "participant_id": published.participant_id,
@@ -304,12 +308,12 @@ class MediaRoom:
             )
         )
 
-    def _spawn(self, coroutine: Awaitable) -> None:
+    def _spawn(self, coroutine: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _emit(self, event_type: str, participant_id: str | None, payload: dict) -> None:
+    async def _emit(self, event_type: str, participant_id: str | None, payload: dict[str, Any]) -> None:
         try:
             await self._on_event(event_type, participant_id, payload)
         except Exception:
@@ -366,6 +370,7 @@ class MediaRoom:
     async def _sync_senders(self, participant: _Participant) -> bool:
         """Add a sending transceiver per new track, deactivate those of removed ones."""
         pc = participant.subscribe_pc
+        assert pc is not None  # its callers, subscribe() and _renegotiate(), made or checked it
         wanted = self._wanted(participant)
         changed = False
         for track_id in [t for t in participant.sending if t not in wanted]:

@@ -20,9 +20,12 @@ import math
 import random
 import struct
 import time
+from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
+from typing import TYPE_CHECKING
+from typing import Any
 
 import av
 from aiortc import RTCBundlePolicy
@@ -31,12 +34,17 @@ from aiortc import RTCPeerConnection
 from aiortc import RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError
 from aiortc.mediastreams import MediaStreamTrack
+from av.stream import Stream
+from av.video.codeccontext import VideoCodecContext
 from av.video.frame import PictureType
 
 from council.rooms.media.forwarding import codec_preferences
 from council.rooms.media.forwarding import is_keyframe
 from council.rooms.media.forwarding import on_keyframe_request
 from council.rooms.media.forwarding import tap_receiver
+
+if TYPE_CHECKING:
+    from council.rooms.media.sfu import MediaRoom
 
 VIDEO_CLOCK = 90000
 NUMBER_BITS = 16
@@ -68,8 +76,8 @@ def numbered_frame(
         third = height // 3
         plane[third * luma.line_size : 2 * third * luma.line_size] = line * third
         luma.update(bytes(plane))
-    for plane in frame.planes[1:]:
-        plane.update(bytes([128]) * plane.buffer_size)
+    for chroma in frame.planes[1:]:
+        chroma.update(bytes([128]) * chroma.buffer_size)
     return frame
 
 
@@ -86,7 +94,7 @@ def read_frame_number(frame: av.VideoFrame) -> int:
     return number
 
 
-def vp8_encoder(width: int, height: int, fps: int, bitrate: int = 300_000):
+def vp8_encoder(width: int, height: int, fps: int, bitrate: int = 300_000) -> VideoCodecContext:
     codec = av.CodecContext.create("libvpx", "w")
     codec.width = width
     codec.height = height
@@ -100,7 +108,7 @@ def vp8_encoder(width: int, height: int, fps: int, bitrate: int = 300_000):
     return codec
 
 
-def encode_frame(codec, frame: av.VideoFrame, index: int, keyframe: bool) -> bytes:
+def encode_frame(codec: VideoCodecContext, frame: av.VideoFrame, index: int, keyframe: bool) -> bytes:
     frame.pts = index
     frame.time_base = codec.time_base
     if keyframe:
@@ -195,7 +203,7 @@ class NumberedVideoTrack(_PacedTrack):
         self.keyframe_requests += 1
         self._keyframe_wanted = True
 
-    async def recv(self) -> av.Packet:
+    async def recv(self) -> av.Packet[Stream]:
         number = await self._wait_next()
         keyframe, self._keyframe_wanted = self._keyframe_wanted, False
         data = encode_frame(
@@ -220,7 +228,7 @@ class PreEncodedVideoTrack(_PacedTrack):
         self.sent_at: list[float] = [0.0] * len(clip)
         self.frames_sent = 0
 
-    async def recv(self) -> av.Packet:
+    async def recv(self) -> av.Packet[Stream]:
         number = await self._wait_next()
         data, _ = self.clip[number % len(self.clip)]
         self.sent_at[number % len(self.clip)] = time.monotonic()
@@ -284,12 +292,12 @@ class ReceivedTrack:
 class EventRouter:
     """A ``MediaRoom`` ``on_event`` callback: records events, answers offers through the clients."""
 
-    def __init__(self):
-        self.events: list[tuple[str, str | None, dict]] = []
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str | None, dict[str, Any]]] = []
         self.clients: dict[str, ClientPeer] = {}
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
-    async def __call__(self, event_type: str, participant_id: str | None, payload: dict) -> None:
+    async def __call__(self, event_type: str, participant_id: str | None, payload: dict[str, Any]) -> None:
         self.events.append((event_type, participant_id, payload))
         client = self.clients.get(participant_id) if participant_id else None
         if event_type == "rooms.rtc_offer" and client is not None:
@@ -297,7 +305,7 @@ class EventRouter:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    def of_type(self, event_type: str) -> list[tuple[str | None, dict]]:
+    def of_type(self, event_type: str) -> list[tuple[str | None, dict[str, Any]]]:
         return [(pid, payload) for kind, pid, payload in self.events if kind == event_type]
 
     async def settle(self) -> None:
@@ -310,13 +318,13 @@ class ClientPeer:
 
     def __init__(
         self,
-        room,
+        room: MediaRoom,
         participant_id: str,
         router: EventRouter | None = None,
         *,
         keep_data: bool = True,
-        frame_hook=None,
-    ):
+        frame_hook: Callable[[ReceivedTrack, Any, Any], None] | None = None,
+    ) -> None:
         self.room = room
         self.frame_hook = frame_hook  # frame_hook(received_track, codec, jitter_frame), e.g. timing
         self.participant_id = participant_id
@@ -374,10 +382,11 @@ class ClientPeer:
         received = self.received[track.id] = ReceivedTrack(
             track.id, track.kind, keep_data=self.keep_data
         )
+        assert self.subscribe_pc is not None  # subscribe() made it before listening for tracks
         for transceiver in self.subscribe_pc.getTransceivers():
             if transceiver.receiver.track is track:
 
-                def on_frame(codec, frame, received=received):
+                def on_frame(codec: Any, frame: Any, received: ReceivedTrack = received) -> None:
                     received.count += 1
                     if self.frame_hook is not None:
                         self.frame_hook(received, codec, frame)
@@ -405,7 +414,7 @@ class ClientPeer:
                 track.stop()
 
 
-async def wait_for(predicate, within: float = 10.0, interval: float = 0.05) -> None:
+async def wait_for(predicate: Callable[[], object], within: float = 10.0, interval: float = 0.05) -> None:
     """Wait until ``predicate()`` is true; AssertionError after ``within`` seconds."""
     deadline = time.monotonic() + within
     while not predicate():

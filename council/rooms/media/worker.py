@@ -21,8 +21,11 @@ import random
 import re
 import secrets
 import socket
+from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
+from typing import TYPE_CHECKING
 from typing import Any
 
 from channels.layers import get_channel_layer
@@ -34,6 +37,11 @@ from council.core.errors import CouncilError
 from council.core.realtime import group_message
 from council.rooms import events
 from council.rooms.media import assignment
+
+if TYPE_CHECKING:
+    from aiortc import RTCIceServer
+
+    from council.rooms.media.sfu import MediaRoom
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +69,7 @@ class Participant:
     kinds_muted: set[str] = field(default_factory=set)
 
 
-def ice_servers() -> list:
+def ice_servers() -> "list[RTCIceServer]":
     """MEDIA_ICE_SERVERS as aiortc objects (aiortc uses only the first STUN and first TURN URL)."""
     from aiortc import RTCIceServer
 
@@ -80,7 +88,10 @@ def use_loopback_for_tests() -> None:
     """Offer only 127.0.0.1 as host candidate (aioice never offers loopback addresses)."""
     import aioice.ice
 
-    aioice.ice.get_host_addresses = lambda use_ipv4=True, use_ipv6=True: ["127.0.0.1"]
+    def loopback_only(use_ipv4: bool = True, use_ipv6: bool = True) -> list[str]:
+        return ["127.0.0.1"]
+
+    aioice.ice.get_host_addresses = loopback_only
 
 
 class _PortRangeLoop:
@@ -92,7 +103,12 @@ class _PortRangeLoop:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._loop, name)
 
-    async def create_datagram_endpoint(self, factory, local_addr=None, **kwargs):
+    async def create_datagram_endpoint(
+        self,
+        factory: Callable[[], asyncio.DatagramProtocol],
+        local_addr: tuple[str, int] | None = None,
+        **kwargs: Any,
+    ) -> tuple[asyncio.DatagramTransport, asyncio.DatagramProtocol]:
         if local_addr is None or local_addr[1] != 0:
             return await self._loop.create_datagram_endpoint(factory, local_addr=local_addr, **kwargs)
         ports = list(range(self._low, self._high + 1))
@@ -128,7 +144,8 @@ def limit_udp_ports(low: int, high: int) -> None:
     import aioice.ice
 
     if low and high and low <= high:
-        aioice.ice.asyncio = _AsyncioWithPortRange(low, high)
+        # Stands in for the asyncio module inside aioice.ice (above): not a module, hence the ignore.
+        aioice.ice.asyncio = _AsyncioWithPortRange(low, high)  # type: ignore[assignment]
 
 
 def configure_ice() -> None:
@@ -151,11 +168,11 @@ class MediaWorker:
         self.worker_id = worker_id or default_worker_id()
         self.channel = assignment.worker_channel(self.worker_id)
         self.layer = get_channel_layer()
-        self.rooms: dict[int, Any] = {}  # room id -> MediaRoom
+        self.rooms: dict[int, MediaRoom] = {}
         self.locks: dict[int, asyncio.Lock] = {}
         self.participants: dict[str, Participant] = {}
-        self._tasks: set[asyncio.Task] = set()
-        self._main: list[asyncio.Task] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._main: list[asyncio.Task[None]] = []
         self.loop: asyncio.AbstractEventLoop | None = None
 
     # -- life cycle
@@ -265,7 +282,15 @@ class MediaWorker:
         else:
             await self._reply(message, ok=True, payload=payload or {})
 
-    async def _reply(self, message, *, ok: bool, payload=None, code="", text="") -> None:
+    async def _reply(
+        self,
+        message: dict[str, Any],
+        *,
+        ok: bool,
+        payload: dict[str, Any] | None = None,
+        code: str = "",
+        text: str = "",
+    ) -> None:
         if not message.get("reply_to") or not message.get("ref"):
             return
         reply = {"type": REPLY, "ref": message["ref"], "ok": ok, "payload": payload or {}}
@@ -275,11 +300,11 @@ class MediaWorker:
 
     # -- rooms and participants
 
-    def _room(self, room_id: int):
+    def _room(self, room_id: int) -> "MediaRoom":
         if room_id not in self.rooms:
             from council.rooms.media.sfu import MediaRoom
 
-            async def on_event(event_type: str, participant_id: str | None, payload: dict) -> None:
+            async def on_event(event_type: str, participant_id: str | None, payload: dict[str, Any]) -> None:
                 await self._emit(room_id, event_type, participant_id, payload)
 
             self.rooms[room_id] = MediaRoom(room_id, ice_servers=ice_servers(), on_event=on_event)
@@ -319,7 +344,9 @@ class MediaWorker:
             )
         return {"room_id": room_id, "tracks": tracks}
 
-    async def _emit(self, room_id: int, event_type: str, participant_id, payload: dict) -> None:
+    async def _emit(
+        self, room_id: int, event_type: str, participant_id: str | None, payload: dict[str, Any]
+    ) -> None:
         if participant_id is not None:
             participant = self.participants.get(participant_id)
             if participant is not None:
@@ -406,7 +433,7 @@ class MediaWorker:
 
     # -- decisions of facilitators, persisted then broadcast by the services
 
-    def _people(self, room_id: int, user_ids) -> list[Participant]:
+    def _people(self, room_id: int, user_ids: Iterable[int]) -> list[Participant]:
         wanted = set(user_ids)
         return [p for p in self.participants.values() if p.room_id == room_id and p.user_id in wanted]
 
