@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.db.models import Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from guardian.shortcuts import get_users_with_perms
 
 from council.accounts.models import User
 from council.core.memo import recall
@@ -19,14 +20,17 @@ from council.core.memo import remember
 from council.core.memo import remembered
 from council.councils.models import Council
 from council.councils.models import Role
+from council.councils.selectors import member_list
 from council.councils.selectors import role_get
 from council.councils.selectors import roles_of
+from council.councils.selectors import roles_remember
 from council.rooms.events import message_payload
 from council.rooms.models import Message
 from council.rooms.models import Presence
 from council.rooms.models import RaisedHand
 from council.rooms.models import Room
 from council.rooms.models import RoomRemoval
+from council.rooms.permissions import room_facts_remember
 
 CAPABILITIES = ("send_message", "raise_hand", "moderate_room", "publish_media", "moderate_media")
 
@@ -47,6 +51,29 @@ def capabilities(*, user: User, room: Room) -> dict[str, bool]:
     """What the person may do now, so the page shows only controls that will work."""
     with remembered():
         return {name: user.has_perm(f"rooms.{name}", room) for name in CAPABILITIES}
+
+
+def room_facilitator_list(*, room: Room) -> list[User]:
+    """The people given this room's facilitation themselves (not by a role or a group), by name."""
+    people = get_users_with_perms(room, only_with_perms_in=["facilitate_room"], with_group_users=False)
+    return list(people.order_by("display_name", "pk"))
+
+
+def room_facilitator_candidates(*, room: Room) -> list[User]:
+    """The council's people who may be named facilitator of the room and do not run it yet.
+
+    Asked of the rules (rooms.become_facilitator, rooms.moderate_room), read in bulk.
+    """
+    user_ids = [user_id for user_id, _role in member_list(council=room.council)]
+    people = list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("display_name", "pk"))
+    with remembered():
+        roles_remember(council=room.council, user_ids=user_ids)
+        room_facts_remember(users=people, rooms=[room])
+        return [
+            person
+            for person in people
+            if person.has_perm("rooms.become_facilitator", room) and not person.has_perm("rooms.moderate_room", room)
+        ]
 
 
 def presence_summary(*, room: Room) -> dict[str, Any]:

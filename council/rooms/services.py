@@ -11,6 +11,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+from guardian.shortcuts import get_user_perms
+from guardian.shortcuts import remove_perm
 
 from council.accounts.models import User
 from council.core.errors import AccessDenied
@@ -18,8 +21,11 @@ from council.core.errors import InvalidInput
 from council.core.memo import remembered
 from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
+from council.councils.events import ROLE_CHANGED
+from council.councils.events import user_group
 from council.councils.models import AuditEntry
 from council.councils.models import Council
+from council.councils.selectors import role_get
 from council.councils.services import audit_record
 from council.rooms import events
 from council.rooms.media.assignment import MEDIA_WORKERS_GROUP
@@ -343,6 +349,55 @@ def participant_readmit(*, actor: User, room_id: int, user_id: int) -> dict[str,
             actor=actor, action=AuditEntry.Action.PARTICIPANT_READMITTED, target=room, details={"user_id": user_id}
         )
     return {}
+
+
+# Room facilitation: the guardian grant rooms.facilitate_room on one room, given to a member.
+
+def _holds_own_grant(person: User, room: Room) -> bool:
+    """The grant given to the person themselves (not through a group, nor a council role)."""
+    return "facilitate_room" in get_user_perms(person, room)
+
+
+@transaction.atomic
+def room_facilitator_grant(*, actor: User, room_id: int, user_id: int) -> User:
+    """Make a member of the room's council a facilitator of this room; a no-op if they are.
+
+    Their open sockets get their new capabilities after commit (_audit_and_notify).
+    """
+    room = access_room(actor, room_id, perm="rooms.manage_facilitators", for_update=True)
+    person = User.objects.filter(pk=user_id, is_active=True).first()
+    if person is None or not person.has_perm("rooms.become_facilitator", room):
+        raise ValidationError({"user": _("Choose a member of this council.")})
+    if not _holds_own_grant(person, room):
+        assign_perm("rooms.facilitate_room", person, room)
+        _audit_and_notify(actor, room, person, AuditEntry.Action.FACILITATOR_GRANTED)
+    return person
+
+
+@transaction.atomic
+def room_facilitator_revoke(*, actor: User, room_id: int, user_id: int) -> None:
+    """Take this room's facilitation back from someone; a no-op if they did not hold it.
+
+    Only the person's own grant goes: a council role or a group's grant stays. Their open
+    sockets get their capabilities again after commit.
+    """
+    room = access_room(actor, room_id, perm="rooms.manage_facilitators", for_update=True)
+    person = User.objects.filter(pk=user_id).first()
+    if person is not None and _holds_own_grant(person, room):
+        remove_perm("rooms.facilitate_room", person, room)
+        _audit_and_notify(actor, room, person, AuditEntry.Action.FACILITATOR_REVOKED)
+
+
+def _audit_and_notify(actor: User, room: Room, person: User, action: AuditEntry.Action) -> None:
+    """Record who changed whose facilitation, then tell the person's open sockets after commit.
+
+    They re-check their access and re-send their capabilities on councils.role_changed
+    (RoomConsumer.councils_role_changed): the role is unchanged, the rights are not.
+    """
+    audit_record(actor=actor, action=action, target=room, details={"user_id": person.pk})
+    role = role_get(user=person, council=room.council)
+    payload = {"council_id": room.council_id, "role": role.value if role else None}
+    send_event_on_commit(user_group(person.pk), ROLE_CHANGED, payload)
 
 
 def _update_room(room: Room, **changes: bool) -> None:
