@@ -118,7 +118,7 @@ def message_post(*, actor: User, room_id: int, text: str, request_id: str | None
         ).first()
         if existing is not None:
             return {"seq": existing.seq, "duplicate": True}
-    text = (text or "").strip()
+    text = text.strip()
     if not text:
         raise InvalidInput(_("The message is empty."))
     if len(text) > settings.ROOM_MESSAGE_MAX_CHARS:
@@ -411,24 +411,22 @@ def _update_room(room: Room, **changes: bool) -> None:
 def room_lock(*, actor: User, room_id: int, locked: bool = True) -> dict[str, Any]:
     """A locked room keeps who is in it and lets only facilitators in."""
     room = access_room(actor, room_id, perm="rooms.lock_room", for_update=True)
-    if room.is_locked != bool(locked):
+    if room.is_locked != locked:
         action = AuditEntry.Action.ROOM_LOCKED if locked else AuditEntry.Action.ROOM_UNLOCKED
         audit_record(actor=actor, action=action, target=room)
-    _update_room(room, is_locked=bool(locked))
+    _update_room(room, is_locked=locked)
     return {}
 
 
 @transaction.atomic
 def room_chat_open(*, actor: User, room_id: int, open_to_residents: bool = True) -> dict[str, Any]:
     room = access_room(actor, room_id, perm="rooms.open_chat", for_update=True)
-    _update_room(room, residents_can_chat=bool(open_to_residents))
+    _update_room(room, residents_can_chat=open_to_residents)
     return {}
 
 
 # Video: facilitator controls. Each persists its state, then tells the room and the media
 # workers (group MEDIA_WORKERS_GROUP) after commit; the worker hosting the room acts on it.
-
-MEDIA_KINDS = tuple(MediaMute.Kind.values)
 
 
 def _media_event(room: Room, event_type: str, payload: dict[str, Any]) -> None:
@@ -468,11 +466,6 @@ def floor_give(*, actor: User, room_id: int, user_id: int, floor: bool = True) -
     return {}
 
 
-def _check_kind(kind: str) -> None:
-    if kind not in MEDIA_KINDS:
-        raise InvalidInput(_("'kind' must be 'audio' or 'video'."))
-
-
 def _mute(room: Room, actor: User, user_ids: list[int], kind: str) -> None:
     MediaMute.objects.bulk_create(
         [MediaMute(room=room, user_id=uid, kind=kind, decided_by=actor) for uid in user_ids],
@@ -488,7 +481,6 @@ def _mute(room: Room, actor: User, user_ids: list[int], kind: str) -> None:
 @transaction.atomic
 def media_mute(*, actor: User, room_id: int, user_id: int, kind: str = "audio") -> dict[str, Any]:
     """Mute someone's microphone (or stop their camera): the worker stops forwarding it."""
-    _check_kind(kind)
     room = access_room(actor, room_id, perm="rooms.moderate_media")
     target = _media_target(room, user_id, actor)
     _mute(room, actor, [target.pk], kind)
@@ -498,7 +490,6 @@ def media_mute(*, actor: User, room_id: int, user_id: int, kind: str = "audio") 
 @transaction.atomic
 def media_mute_all(*, actor: User, room_id: int, kind: str = "audio") -> dict[str, Any]:
     """Mute everyone present except facilitators."""
-    _check_kind(kind)
     room = access_room(actor, room_id, perm="rooms.moderate_media")
     from council.accounts.models import User
 
@@ -511,7 +502,6 @@ def media_mute_all(*, actor: User, room_id: int, kind: str = "audio") -> dict[st
 @transaction.atomic
 def media_unmute_self(*, actor: User, room_id: int, kind: str) -> dict[str, Any]:
     """The person unmutes themselves: a facilitator's mute no longer applies."""
-    _check_kind(kind)
     room = access_room(actor, room_id, perm="rooms.view_room")
     MediaMute.objects.filter(room=room, user=actor, kind=kind).delete()
     return {}
