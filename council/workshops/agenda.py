@@ -3,9 +3,12 @@
 Both belong to the plenary room. Every change is broadcast whole to the meeting group
 (the plenary and its breakouts) once committed, built from the committed rows, so two
 facilitators acting at once both end with the latest state on every screen. Countdowns
-are computed by browsers from `started_at`, `planned_minutes` and `server_now`.
+are displayed by browsers from `started_at`, `planned_minutes` and `server_now`; the item's
+end (`ends_at`) is stored and its time-up announced once by the server's deadline sweep
+(council/workshops/deadlines.py), whoever is connected.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -28,6 +31,7 @@ from council.rooms import services as room_services
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
 from council.rooms.selectors import room_remembered
+from council.workshops import deadlines
 from council.workshops import events
 from council.workshops import services as workshop_services
 from council.workshops.models import AgendaItem
@@ -244,6 +248,8 @@ def agenda_item_update(
     if planned_minutes is not None:
         item.planned_minutes = planned_minutes
         changed.append("planned_minutes")
+        if item.started_at is not None and item.ended_at is None:
+            changed += _plan_end(item)
     if session_id is not UNCHANGED:
         item.session = _session(room, session_id)
         changed.append("session")
@@ -281,12 +287,25 @@ def _end_current(room: Room, now) -> AgendaItem | None:
     return current
 
 
+def _plan_end(item: AgendaItem) -> list[str]:
+    """Set the end of the item under way from its start and plan; return the fields changed.
+
+    A time-up already announced is announced again at a new end still ahead (five more
+    minutes given); the sweep is woken for it after commit.
+    """
+    item.ends_at = item.started_at + timedelta(minutes=item.planned_minutes)
+    if item.ends_at > timezone.now():
+        item.time_up_sent_at = None
+    deadlines.deadline_schedule(item.ends_at)
+    return ["ends_at", "time_up_sent_at"]
+
+
 def _start(actor: User, room: Room, item: AgendaItem) -> dict[str, Any]:
     """End the item under way, start `item`, and open its workshops if still in preparation."""
     now = timezone.now()
     _end_current(room, now)
     item.started_at, item.ended_at = now, None
-    item.save(update_fields=["started_at", "ended_at"])
+    item.save(update_fields=["started_at", "ended_at", *_plan_end(item)])
     if item.session_id is not None and item.session.status == WorkshopSession.Status.DRAFT:
         # Same transaction: if the workshops cannot open, the item does not start either.
         workshop_services.session_open(actor=actor, session_id=item.session_id)
