@@ -65,5 +65,5 @@ class FacilitatorForm(forms.Form):
     def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)  # the field declared above; shown by public name (User.__str__)
         field.queryset = User.objects.filter(pk__in=[person.pk for person in candidates]).order_by("display_name", "pk")
-        field.label_from_instance = lambda person: person.public_name

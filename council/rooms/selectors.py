@@ -6,13 +6,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from django.db.models import Prefetch
 from django.db.models import QuerySet
 from django.db.models import Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
-from guardian.shortcuts import get_users_with_perms
+from guardian.models import UserObjectPermission
 
 from council.accounts.models import User
 from council.core.memo import recall
@@ -55,8 +56,10 @@ def capabilities(*, user: User, room: Room) -> dict[str, bool]:
 
 def room_facilitator_list(*, room: Room) -> list[User]:
     """The people given this room's facilitation themselves (not by a role or a group), by name."""
-    people = get_users_with_perms(room, only_with_perms_in=["facilitate_room"], with_group_users=False)
-    return list(people.order_by("display_name", "pk"))
+    grants = UserObjectPermission.objects.filter(
+        content_type=ContentType.objects.get_for_model(Room), object_pk=str(room.pk), permission__codename="facilitate_room"
+    )
+    return list(User.objects.filter(pk__in=grants.values("user_id")).order_by("display_name", "pk"))
 
 
 def room_facilitator_candidates(*, room: Room) -> list[User]:

@@ -1,6 +1,5 @@
 """The agenda item's time-up is applied by the server: stored, announced once, whoever is connected."""
 
-import importlib
 from datetime import timedelta
 
 import pytest
@@ -92,23 +91,7 @@ def test_more_time_after_the_time_up_announces_it_again_at_the_new_end(
     assert [payload["planned_minutes"] for _group, payload in _time_ups(captured_events)] == [1, 6]
 
 
-@pytest.fixture
-def _meeting_sockets_relay_the_time_up(monkeypatch):
-    """Relay workshops.agenda_time_up on a meeting socket class that has no handler for it yet.
-
-    The socket's event handlers are the host's to register (issue 11); once the meeting
-    registers this one, the fixture does nothing and can go.
-    """
-    try:
-        meeting = importlib.import_module("council.workshops.consumers").MeetingConsumer
-    except (ModuleNotFoundError, AttributeError):
-        return  # one socket class with registered events: nothing to add
-    if not hasattr(meeting, "workshops_agenda_time_up"):
-        monkeypatch.setattr(meeting, "workshops_agenda_time_up", meeting.forward, raising=False)
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_meeting_sockets_relay_the_time_up")
 async def test_a_member_hears_the_time_up_once_with_no_facilitator_connected(room, facilitator, members):
     item = await database_sync_to_async(_start)(facilitator, room, minutes=3)
     member, _ = await connect(room_path(room.pk), user=members[0])  # the only socket of the meeting
