@@ -33,12 +33,25 @@ class NoPayload(Payload):
     """A command that takes nothing."""
 
 
-def _problem(kind: str) -> str:
-    """What was wrong with a field, in words (pydantic's error type -> a translated phrase)."""
+def _problem(kind: str, bounds: dict[str, Any]) -> str:
+    """What was wrong with a field, in words (pydantic's error type -> a translated phrase).
+
+    A bound the schema sets is told with its value: "at most 160 characters" says what to do.
+    """
     if kind == "missing":
         return _("“%(field)s” is missing.")
     if kind == "extra_forbidden":
         return _("“%(field)s” is not expected here.")
+    if kind == "string_too_long":
+        return _("“%(field)s” is too long (at most %(max)s characters).") % {"field": "%(field)s", "max": bounds["max_length"]}
+    if kind == "string_too_short":
+        return _("“%(field)s” cannot be empty.")
+    if kind == "too_long":
+        return _("“%(field)s” has too many items (at most %(max)s).") % {"field": "%(field)s", "max": bounds["max_length"]}
+    if kind == "greater_than_equal":
+        return _("“%(field)s” must be at least %(min)s.") % {"field": "%(field)s", "min": bounds["ge"]}
+    if kind == "less_than_equal":
+        return _("“%(field)s” must be at most %(max)s.") % {"field": "%(field)s", "max": bounds["le"]}
     if kind.startswith("int") or kind.startswith("greater_than") or kind.startswith("less_than"):
         return _("“%(field)s” must be a whole number in range.")
     if kind.startswith("string"):
@@ -59,4 +72,4 @@ def parse_payload(schema: type[Payload], payload: dict[str, Any]) -> Payload:
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "payload"
-        raise InvalidInput(_problem(first["type"]) % {"field": field}) from None
+        raise InvalidInput(_problem(first["type"], first.get("ctx", {})) % {"field": field}) from None

@@ -190,6 +190,8 @@ class AuditEntry(models.Model):
         ROOM_UNLOCKED = "rooms.room_unlocked", _("room unlocked")
         ROOM_DELETED = "rooms.room_deleted", _("room deleted")
         PARTICIPANT_READMITTED = "rooms.participant_readmitted", _("removed person readmitted")
+        FACILITATOR_GRANTED = "rooms.facilitator_granted", _("room facilitation given")
+        FACILITATOR_REVOKED = "rooms.facilitator_revoked", _("room facilitation taken back")
         GROUP_CREATED = "groups.group_created", _("group created")
         GROUP_CHANGED = "groups.group_changed", _("group changed")
         GROUP_DELETED = "groups.group_deleted", _("group deleted")

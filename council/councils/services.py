@@ -59,7 +59,7 @@ def _set_role(council: Council, user, role: Role | None) -> None:
     _sync_staff_flag(user)
     send_event_on_commit(
         events.user_group(user.pk),
-        "councils.role_changed",
+        events.ROLE_CHANGED,
         {"council_id": council.pk, "role": role.value if role else None},
     )
 

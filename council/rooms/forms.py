@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from council.accounts.models import User
 from council.councils.models import Council
 from council.groups.models import NeighbourhoodGroup
 
@@ -46,3 +47,23 @@ class RoomForm(forms.Form):
             "starts_at": data["starts_at"],
             "eligible_group_ids": [group.pk for group in data["eligible_groups"]],
         }
+
+
+class FacilitatorForm(forms.Form):
+    """Name a facilitator of one room among those the rules allow; the service checks again."""
+
+    user = forms.ModelChoiceField(
+        label=_("Member of the council"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a member"),
+        error_messages={
+            "required": _("Choose a member of the council."),
+            "invalid_choice": _("Choose a member of this council who does not run the room yet."),
+        },
+    )
+
+    def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)  # the field declared above; shown by public name (User.__str__)
+        field.queryset = User.objects.filter(pk__in=[person.pk for person in candidates]).order_by("display_name", "pk")

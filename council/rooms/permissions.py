@@ -132,6 +132,11 @@ for action in (
 ):
     rules.add_perm(f"rooms.{action}", can_moderate)
 rules.add_perm("rooms.create_room", is_council_facilitator)
+# Who runs a room besides the council's facilitators is theirs to decide (the room's page):
+# a room's own facilitator may not name others, nor take the room from another.
+rules.add_perm("rooms.manage_facilitators", is_council_facilitator)
+# Asked about the person named: a member of the council (or more), never a resident.
+rules.add_perm("rooms.become_facilitator", is_council_member)
 # Video: members take part with camera and microphone, residents follow (receive only,
 # capped by MEDIA_MAX_FOLLOWERS in the media worker) until a facilitator gives them the floor.
 # A resident let into a workshop takes part in it like everyone there: chat, camera, microphone.

@@ -17,6 +17,8 @@ register_refusals({
     "rooms.open_chat": _("Only the facilitation team can open the discussion to residents."),
     "rooms.manage_hands": _("Only the facilitation team can lower raised hands."),
     "rooms.create_room": _("Only the facilitation team can create or change rooms."),
+    "rooms.manage_facilitators": _("Only the council's facilitation team can choose who runs a room."),
+    "rooms.become_facilitator": _("Only a member of the council can run a room."),
     "rooms.publish_media": _("You cannot turn on your camera or microphone until you are given the floor."),
     "rooms.receive_media": _("You cannot follow this room's video."),
     "rooms.moderate_media": _("Only the facilitation team can turn off someone's camera or microphone."),

@@ -6,12 +6,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from django.db.models import Prefetch
 from django.db.models import QuerySet
 from django.db.models import Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from guardian.models import UserObjectPermission
 
 from council.accounts.models import User
 from council.core.memo import recall
@@ -19,14 +21,17 @@ from council.core.memo import remember
 from council.core.memo import remembered
 from council.councils.models import Council
 from council.councils.models import Role
+from council.councils.selectors import member_list
 from council.councils.selectors import role_get
 from council.councils.selectors import roles_of
+from council.councils.selectors import roles_remember
 from council.rooms.events import message_payload
 from council.rooms.models import Message
 from council.rooms.models import Presence
 from council.rooms.models import RaisedHand
 from council.rooms.models import Room
 from council.rooms.models import RoomRemoval
+from council.rooms.permissions import room_facts_remember
 
 CAPABILITIES = ("send_message", "raise_hand", "moderate_room", "publish_media", "moderate_media")
 
@@ -47,6 +52,31 @@ def capabilities(*, user: User, room: Room) -> dict[str, bool]:
     """What the person may do now, so the page shows only controls that will work."""
     with remembered():
         return {name: user.has_perm(f"rooms.{name}", room) for name in CAPABILITIES}
+
+
+def room_facilitator_list(*, room: Room) -> list[User]:
+    """The people given this room's facilitation themselves (not by a role or a group), by name."""
+    grants = UserObjectPermission.objects.filter(
+        content_type=ContentType.objects.get_for_model(Room), object_pk=str(room.pk), permission__codename="facilitate_room"
+    )
+    return list(User.objects.filter(pk__in=grants.values("user_id")).order_by("display_name", "pk"))
+
+
+def room_facilitator_candidates(*, room: Room) -> list[User]:
+    """The council's people who may be named facilitator of the room and do not run it yet.
+
+    Asked of the rules (rooms.become_facilitator, rooms.moderate_room), read in bulk.
+    """
+    user_ids = [user_id for user_id, _role in member_list(council=room.council)]
+    people = list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("display_name", "pk"))
+    with remembered():
+        roles_remember(council=room.council, user_ids=user_ids)
+        room_facts_remember(users=people, rooms=[room])
+        return [
+            person
+            for person in people
+            if person.has_perm("rooms.become_facilitator", room) and not person.has_perm("rooms.moderate_room", room)
+        ]
 
 
 def presence_summary(*, room: Room) -> dict[str, Any]:

@@ -11,6 +11,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+from guardian.shortcuts import get_user_perms
+from guardian.shortcuts import remove_perm
 
 from council.accounts.models import User
 from council.core.errors import AccessDenied
@@ -18,8 +21,11 @@ from council.core.errors import InvalidInput
 from council.core.memo import remembered
 from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
+from council.councils.events import ROLE_CHANGED
+from council.councils.events import user_group
 from council.councils.models import AuditEntry
 from council.councils.models import Council
+from council.councils.selectors import role_get
 from council.councils.services import audit_record
 from council.rooms import events
 from council.rooms.media.assignment import MEDIA_WORKERS_GROUP
@@ -112,7 +118,7 @@ def message_post(*, actor: User, room_id: int, text: str, request_id: str | None
         ).first()
         if existing is not None:
             return {"seq": existing.seq, "duplicate": True}
-    text = (text or "").strip()
+    text = text.strip()
     if not text:
         raise InvalidInput(_("The message is empty."))
     if len(text) > settings.ROOM_MESSAGE_MAX_CHARS:
@@ -345,6 +351,55 @@ def participant_readmit(*, actor: User, room_id: int, user_id: int) -> dict[str,
     return {}
 
 
+# Room facilitation: the guardian grant rooms.facilitate_room on one room, given to a member.
+
+def _holds_own_grant(person: User, room: Room) -> bool:
+    """The grant given to the person themselves (not through a group, nor a council role)."""
+    return "facilitate_room" in get_user_perms(person, room)
+
+
+@transaction.atomic
+def room_facilitator_grant(*, actor: User, room_id: int, user_id: int) -> User:
+    """Make a member of the room's council a facilitator of this room; a no-op if they are.
+
+    Their open sockets get their new capabilities after commit (_audit_and_notify).
+    """
+    room = access_room(actor, room_id, perm="rooms.manage_facilitators", for_update=True)
+    person = User.objects.filter(pk=user_id, is_active=True).first()
+    if person is None or not person.has_perm("rooms.become_facilitator", room):
+        raise ValidationError({"user": _("Choose a member of this council.")})
+    if not _holds_own_grant(person, room):
+        assign_perm("rooms.facilitate_room", person, room)
+        _audit_and_notify(actor, room, person, AuditEntry.Action.FACILITATOR_GRANTED)
+    return person
+
+
+@transaction.atomic
+def room_facilitator_revoke(*, actor: User, room_id: int, user_id: int) -> None:
+    """Take this room's facilitation back from someone; a no-op if they did not hold it.
+
+    Only the person's own grant goes: a council role or a group's grant stays. Their open
+    sockets get their capabilities again after commit.
+    """
+    room = access_room(actor, room_id, perm="rooms.manage_facilitators", for_update=True)
+    person = User.objects.filter(pk=user_id).first()
+    if person is not None and _holds_own_grant(person, room):
+        remove_perm("rooms.facilitate_room", person, room)
+        _audit_and_notify(actor, room, person, AuditEntry.Action.FACILITATOR_REVOKED)
+
+
+def _audit_and_notify(actor: User, room: Room, person: User, action: AuditEntry.Action) -> None:
+    """Record who changed whose facilitation, then tell the person's open sockets after commit.
+
+    They re-check their access and re-send their capabilities on councils.role_changed
+    (RoomConsumer.councils_role_changed): the role is unchanged, the rights are not.
+    """
+    audit_record(actor=actor, action=action, target=room, details={"user_id": person.pk})
+    role = role_get(user=person, council=room.council)
+    payload = {"council_id": room.council_id, "role": role.value if role else None}
+    send_event_on_commit(user_group(person.pk), ROLE_CHANGED, payload)
+
+
 def _update_room(room: Room, **changes: bool) -> None:
     for field, value in changes.items():
         setattr(room, field, value)
@@ -356,24 +411,22 @@ def _update_room(room: Room, **changes: bool) -> None:
 def room_lock(*, actor: User, room_id: int, locked: bool = True) -> dict[str, Any]:
     """A locked room keeps who is in it and lets only facilitators in."""
     room = access_room(actor, room_id, perm="rooms.lock_room", for_update=True)
-    if room.is_locked != bool(locked):
+    if room.is_locked != locked:
         action = AuditEntry.Action.ROOM_LOCKED if locked else AuditEntry.Action.ROOM_UNLOCKED
         audit_record(actor=actor, action=action, target=room)
-    _update_room(room, is_locked=bool(locked))
+    _update_room(room, is_locked=locked)
     return {}
 
 
 @transaction.atomic
 def room_chat_open(*, actor: User, room_id: int, open_to_residents: bool = True) -> dict[str, Any]:
     room = access_room(actor, room_id, perm="rooms.open_chat", for_update=True)
-    _update_room(room, residents_can_chat=bool(open_to_residents))
+    _update_room(room, residents_can_chat=open_to_residents)
     return {}
 
 
 # Video: facilitator controls. Each persists its state, then tells the room and the media
 # workers (group MEDIA_WORKERS_GROUP) after commit; the worker hosting the room acts on it.
-
-MEDIA_KINDS = tuple(MediaMute.Kind.values)
 
 
 def _media_event(room: Room, event_type: str, payload: dict[str, Any]) -> None:
@@ -413,11 +466,6 @@ def floor_give(*, actor: User, room_id: int, user_id: int, floor: bool = True) -
     return {}
 
 
-def _check_kind(kind: str) -> None:
-    if kind not in MEDIA_KINDS:
-        raise InvalidInput(_("'kind' must be 'audio' or 'video'."))
-
-
 def _mute(room: Room, actor: User, user_ids: list[int], kind: str) -> None:
     MediaMute.objects.bulk_create(
         [MediaMute(room=room, user_id=uid, kind=kind, decided_by=actor) for uid in user_ids],
@@ -433,7 +481,6 @@ def _mute(room: Room, actor: User, user_ids: list[int], kind: str) -> None:
 @transaction.atomic
 def media_mute(*, actor: User, room_id: int, user_id: int, kind: str = "audio") -> dict[str, Any]:
     """Mute someone's microphone (or stop their camera): the worker stops forwarding it."""
-    _check_kind(kind)
     room = access_room(actor, room_id, perm="rooms.moderate_media")
     target = _media_target(room, user_id, actor)
     _mute(room, actor, [target.pk], kind)
@@ -443,7 +490,6 @@ def media_mute(*, actor: User, room_id: int, user_id: int, kind: str = "audio") 
 @transaction.atomic
 def media_mute_all(*, actor: User, room_id: int, kind: str = "audio") -> dict[str, Any]:
     """Mute everyone present except facilitators."""
-    _check_kind(kind)
     room = access_room(actor, room_id, perm="rooms.moderate_media")
     from council.accounts.models import User
 
@@ -456,7 +502,6 @@ def media_mute_all(*, actor: User, room_id: int, kind: str = "audio") -> dict[st
 @transaction.atomic
 def media_unmute_self(*, actor: User, room_id: int, kind: str) -> dict[str, Any]:
     """The person unmutes themselves: a facilitator's mute no longer applies."""
-    _check_kind(kind)
     room = access_room(actor, room_id, perm="rooms.view_room")
     MediaMute.objects.filter(room=room, user=actor, kind=kind).delete()
     return {}

@@ -17,10 +17,13 @@ from django.views.decorators.http import require_POST
 from council.core.errors import AccessDenied
 from council.councils.middleware import CouncilRequest
 from council.rooms import services
+from council.rooms.forms import FacilitatorForm
 from council.rooms.forms import RoomForm
 from council.rooms.models import Room
 from council.rooms.panels import panels_for
 from council.rooms.permissions import access_room
+from council.rooms.selectors import room_facilitator_candidates
+from council.rooms.selectors import room_facilitator_list
 from council.rooms.selectors import room_list_managed
 from council.rooms.strings import room_strings
 
@@ -90,23 +93,75 @@ def room_manage(request: CouncilRequest, council_slug: str) -> HttpResponse:
     return render(request, "rooms/room_manage.html", context, status=400 if form.errors else 200)
 
 
-@login_required
-def room_edit(request: CouncilRequest, council_slug: str, room_id: int) -> HttpResponse:
-    room = _managed_room(request, room_id, "rooms.moderate_room")
-    initial = {
+def _room_initial(room: Room) -> dict[str, Any]:
+    return {
         "name": room.name,
         "description": room.description,
         "starts_at": room.starts_at,
         "eligible_groups": list(room.eligible_groups.all()),
     }
-    form = RoomForm(request.POST or None, council=request.council, initial=initial)
+
+
+@login_required
+def room_edit(request: CouncilRequest, council_slug: str, room_id: int) -> HttpResponse:
+    room = _managed_room(request, room_id, "rooms.moderate_room")
+    form = RoomForm(request.POST or None, council=request.council, initial=_room_initial(room))
     if request.method == "POST":
         update = partial(services.room_update, actor=request.user, room_id=room.pk)
         if _save(request, form, update):
             messages.success(request, _("The room was saved."))
             return redirect("room-manage", council_slug=council_slug)
+    return _edit_page(request, room, form)
+
+
+def _edit_page(
+    request: CouncilRequest, room: Room, form: RoomForm, facilitator_form: FacilitatorForm | None = None
+) -> HttpResponse:
+    """The room's edit page; those who choose who runs it also see its facilitators."""
     context = {"council": request.council, "room": room, "form": form}
-    return render(request, "rooms/room_edit.html", context, status=400 if form.errors else 200)
+    if request.user.has_perm("rooms.manage_facilitators", room):
+        if facilitator_form is None:
+            facilitator_form = FacilitatorForm(candidates=room_facilitator_candidates(room=room), prefix="facilitator")
+        context.update(facilitators=room_facilitator_list(room=room), facilitator_form=facilitator_form)
+    failed = form.errors or (facilitator_form is not None and facilitator_form.errors)
+    return render(request, "rooms/room_edit.html", context, status=400 if failed else 200)
+
+
+def _facilitated_room(request: CouncilRequest, room_id: int) -> Room:
+    """The plenary room whose facilitators the person may choose: 404 if hidden, 403 if only followed."""
+    room = _managed_room(request, room_id, "rooms.view_room")
+    if not request.user.has_perm("rooms.manage_facilitators", room):
+        raise PermissionDenied
+    return room
+
+
+@login_required
+@require_POST
+def room_facilitator_add(request: CouncilRequest, council_slug: str, room_id: int) -> HttpResponse:
+    room = _facilitated_room(request, room_id)
+    form = FacilitatorForm(request.POST, candidates=room_facilitator_candidates(room=room), prefix="facilitator")
+    if form.is_valid():
+        try:
+            person = services.room_facilitator_grant(
+                actor=request.user, room_id=room.pk, user_id=form.cleaned_data["user"].pk
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("%(person)s now runs “%(name)s”.") % {"person": person.public_name, "name": room.name}
+            )
+            return redirect("room-edit", council_slug=council_slug, room_id=room.pk)
+    return _edit_page(request, room, RoomForm(council=request.council, initial=_room_initial(room)), form)
+
+
+@login_required
+@require_POST
+def room_facilitator_remove(request: CouncilRequest, council_slug: str, room_id: int, user_id: int) -> HttpResponse:
+    room = _facilitated_room(request, room_id)
+    services.room_facilitator_revoke(actor=request.user, room_id=room.pk, user_id=user_id)
+    messages.success(request, _("This person no longer runs “%(name)s”.") % {"name": room.name})
+    return redirect("room-edit", council_slug=council_slug, room_id=room.pk)
 
 
 @login_required

@@ -3,9 +3,12 @@
 Both belong to the plenary room. Every change is broadcast whole to the meeting group
 (the plenary and its breakouts) once committed, built from the committed rows, so two
 facilitators acting at once both end with the latest state on every screen. Countdowns
-are computed by browsers from `started_at`, `planned_minutes` and `server_now`.
+are displayed by browsers from `started_at`, `planned_minutes` and `server_now`; the item's
+end (`ends_at`) is stored and its time-up announced once by the server's deadline sweep
+(council/workshops/deadlines.py), whoever is connected.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -28,6 +31,7 @@ from council.rooms import services as room_services
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
 from council.rooms.selectors import room_remembered
+from council.workshops import deadlines
 from council.workshops import events
 from council.workshops import services as workshop_services
 from council.workshops.models import AgendaItem
@@ -127,7 +131,7 @@ def speakers_payload(*, room: Room) -> dict[str, Any]:
     }
 
 
-def agenda_snapshot(*, user, room_id: int) -> dict[str, Any]:
+def agenda_snapshot(*, user: User, room_id: int) -> dict[str, Any]:
     """What a socket of the meeting adds to its snapshot: the agenda and the speakers."""
     room = room_remembered(room_id)
     if not user.has_perm("workshops.view_agenda", room):
@@ -176,38 +180,28 @@ def _plenary(actor: User, room_id: int, perm: str) -> Room:
     return room
 
 
-def _title(value: Any) -> str:
-    title = value.strip() if isinstance(value, str) else ""
+# Types and bounds (MAX_TITLE_CHARS, 1 to MAX_PLANNED_MINUTES minutes) are the command schemas'
+# (council/workshops/commands.py); what is left here is the domain's.
+
+
+def _title(value: str) -> str:
+    title = value.strip()
     if not title:
         raise InvalidInput(_("Give the item a title."))
-    if len(title) > MAX_TITLE_CHARS:
-        raise InvalidInput(_("The title is too long (at most %(max)d characters).") % {"max": MAX_TITLE_CHARS})
     return title
 
 
-def _minutes(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PLANNED_MINUTES:
-        raise InvalidInput(
-            _("The planned duration is a number of minutes from 1 to %(max)d.") % {"max": MAX_PLANNED_MINUTES}
-        )
-    return value
-
-
-def _session(room: Room, session_id: Any) -> WorkshopSession | None:
+def _session(room: Room, session_id: int | None) -> WorkshopSession | None:
     if session_id is None:
         return None
-    session = None
-    if isinstance(session_id, int) and not isinstance(session_id, bool):
-        session = WorkshopSession.objects.filter(pk=session_id, room=room).first()
+    session = WorkshopSession.objects.filter(pk=session_id, room=room).first()
     if session is None:
         raise InvalidInput(_("These workshops were not prepared in this room."))
     return session
 
 
-def _item(room: Room, item_id: Any) -> AgendaItem:
-    item = None
-    if isinstance(item_id, int) and not isinstance(item_id, bool):
-        item = AgendaItem.objects.select_for_update().filter(pk=item_id, room=room).first()
+def _item(room: Room, item_id: int) -> AgendaItem:
+    item = AgendaItem.objects.select_for_update().filter(pk=item_id, room=room).first()
     if item is None:
         raise InvalidInput(_("There is no such agenda item."))
     return item
@@ -227,7 +221,7 @@ def agenda_item_add(
         room=room,
         position=0 if last is None else last + 1,
         title=_title(title),
-        planned_minutes=_minutes(planned_minutes),
+        planned_minutes=planned_minutes,
         session=_session(room, session_id),
     )
     _announce_agenda(room)
@@ -242,7 +236,7 @@ def agenda_item_update(
     item_id: int,
     title: str | None = None,
     planned_minutes: int | None = None,
-    session_id: Any = UNCHANGED,
+    session_id: int | None = UNCHANGED,
 ) -> dict[str, Any]:
     """Change an item's title, planned duration or workshops (`session_id=None` unlinks them)."""
     room = _plenary(actor, room_id, MANAGE_AGENDA)
@@ -252,8 +246,10 @@ def agenda_item_update(
         item.title = _title(title)
         changed.append("title")
     if planned_minutes is not None:
-        item.planned_minutes = _minutes(planned_minutes)
+        item.planned_minutes = planned_minutes
         changed.append("planned_minutes")
+        if item.started_at is not None and item.ended_at is None:
+            changed += _plan_end(item)
     if session_id is not UNCHANGED:
         item.session = _session(room, session_id)
         changed.append("session")
@@ -291,12 +287,25 @@ def _end_current(room: Room, now) -> AgendaItem | None:
     return current
 
 
+def _plan_end(item: AgendaItem) -> list[str]:
+    """Set the end of the item under way from its start and plan; return the fields changed.
+
+    A time-up already announced is announced again at a new end still ahead (five more
+    minutes given); the sweep is woken for it after commit.
+    """
+    item.ends_at = item.started_at + timedelta(minutes=item.planned_minutes)
+    if item.ends_at > timezone.now():
+        item.time_up_sent_at = None
+    deadlines.deadline_schedule(item.ends_at)
+    return ["ends_at", "time_up_sent_at"]
+
+
 def _start(actor: User, room: Room, item: AgendaItem) -> dict[str, Any]:
     """End the item under way, start `item`, and open its workshops if still in preparation."""
     now = timezone.now()
     _end_current(room, now)
     item.started_at, item.ended_at = now, None
-    item.save(update_fields=["started_at", "ended_at"])
+    item.save(update_fields=["started_at", "ended_at", *_plan_end(item)])
     if item.session_id is not None and item.session.status == WorkshopSession.Status.DRAFT:
         # Same transaction: if the workshops cannot open, the item does not start either.
         workshop_services.session_open(actor=actor, session_id=item.session_id)
@@ -353,12 +362,8 @@ def agenda_next(*, actor: User, room_id: int) -> dict[str, Any]:
 # -- speaking turns
 
 
-def _speaker(room: Room, user_id: Any):
-    from council.accounts.models import User
-
-    target = None
-    if isinstance(user_id, int) and not isinstance(user_id, bool):
-        target = User.objects.filter(pk=user_id).first()
+def _speaker(room: Room, user_id: int) -> User:
+    target = User.objects.filter(pk=user_id).first()
     if target is None or not target.has_perm("rooms.view_room", room):
         raise InvalidInput(_("Choose a participant of this room."))
     return target

@@ -38,7 +38,8 @@ def _register_with_the_host() -> None:
     # Each goes to the audience that may hear it (the meeting, its facilitators, a workshop's room).
     for relayed in (
         events.BROADCAST_SENT, events.TIMER_WARNING, events.TIME_UP, events.HELP_REQUESTED, events.HELP_ANSWERED,
-        events.MORE_TIME_REQUESTED, events.REPORT_UPDATED, events.AGENDA_CHANGED, events.SPEAKERS_CHANGED,
+        events.MORE_TIME_REQUESTED, events.REPORT_UPDATED, events.AGENDA_CHANGED, events.AGENDA_TIME_UP,
+        events.SPEAKERS_CHANGED,
     ):
         host.register_event(relayed)
     host.register_section("agenda", socket.agenda_section)

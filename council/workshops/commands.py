@@ -5,6 +5,9 @@ validates every payload once against its schema; services take typed values and 
 their domain checks (ranges, lengths, who may).
 """
 
+from typing import Annotated
+from typing import Literal
+
 from pydantic import Field
 
 from council.core.commands import NoPayload
@@ -13,29 +16,37 @@ from council.rooms.host import part_method
 from council.rooms.host import register_command
 from council.rooms.host import service_handler
 from council.workshops import agenda
+from council.workshops import reports
 from council.workshops import services
+from council.workshops.models import WorkshopSession
 
 # Defaults only type the fields a client may leave out: they are never passed on (Payload.arguments).
 
 
+Mode = Literal[tuple(WorkshopSession.Mode.values)]  # type: ignore[valid-type]  # one list: the model's
+Capacity = Annotated[int, Field(ge=0, le=1000)] | None  # None or 0: no limit
+WorkshopName = Annotated[str, Field(max_length=120)]
+Topic = Annotated[str, Field(max_length=2000)]
+
+
 class SessionSettings(Payload):
-    title: str = ""
-    mode: str = ""
-    duration_seconds: int = 0
-    grace_seconds: int = 0
-    max_proposals: int = 0
-    strata: list[str] = Field(default_factory=list)
+    title: str = Field("", max_length=160)
+    mode: Mode = "random"
+    duration_seconds: int = Field(0, ge=60, le=8 * 3600)
+    grace_seconds: int = Field(0, ge=0, le=600)
+    max_proposals: int = Field(0, ge=1, le=10)
+    strata: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list, max_length=5)
     include_followers: bool = False
 
 
 class WorkshopSpec(Payload):
-    name: str
-    topic: str = ""
-    capacity: int | None = None  # None: no limit
+    name: WorkshopName
+    topic: Topic = ""
+    capacity: Capacity = None
 
 
 class CreateSession(SessionSettings):
-    workshops: list[WorkshopSpec] = Field(default_factory=list)
+    workshops: list[WorkshopSpec] = Field(default_factory=list, max_length=services.MAX_WORKSHOPS)
 
 
 class UpdateSession(SessionSettings):
@@ -48,16 +59,16 @@ class Session(Payload):
 
 class AddWorkshop(Payload):
     session_id: int
-    name: str
-    topic: str = ""
-    capacity: int | None = None
+    name: WorkshopName
+    topic: Topic = ""
+    capacity: Capacity = None
 
 
 class UpdateWorkshop(Payload):
     workshop_id: int
-    name: str = ""
-    topic: str = ""
-    capacity: int | None = None
+    name: WorkshopName = ""
+    topic: Topic = ""
+    capacity: Capacity = None
     group_ids: list[int] = Field(default_factory=list)
 
 
@@ -78,8 +89,8 @@ class Assign(Payload):
 
 class Draw(Payload):
     session_id: int
-    mode: str | None = None
-    seed: str | None = None
+    mode: Mode | None = None
+    seed: str | None = Field(None, max_length=64)
 
 
 class ImportList(Payload):
@@ -94,7 +105,7 @@ class Choose(Payload):
 
 class Close(Payload):
     session_id: int
-    grace_seconds: int | None = None
+    grace_seconds: int | None = Field(None, ge=0, le=600)
 
 
 class Reopen(Payload):
@@ -109,7 +120,7 @@ class Duplicate(Payload):
 
 class SetTimer(Payload):
     session_id: int
-    seconds_left: int
+    seconds_left: int = Field(ge=0, le=8 * 3600)
 
 
 class Broadcast(Payload):
@@ -127,26 +138,30 @@ class Visit(Payload):
 
 
 class NotesUpdate(Payload):
-    update: str  # a Yjs update, base64
+    update: str = Field(min_length=1)  # a Yjs update, base64
     workshop_id: int | None = None  # keeps an update typed in one workshop out of the next one
 
 
 class SaveReport(Payload):
     workshop_id: int
-    summary: str = ""
-    proposals: list[str] = Field(default_factory=list)
+    summary: str = Field("", max_length=reports.MAX_SUMMARY_CHARS)
+    proposals: list[Annotated[str, Field(max_length=reports.MAX_PROPOSAL_CHARS)]] = Field(default_factory=list)
+
+
+AgendaTitle = Annotated[str, Field(max_length=agenda.MAX_TITLE_CHARS)]
+PlannedMinutes = Annotated[int, Field(ge=1, le=agenda.MAX_PLANNED_MINUTES)]
 
 
 class AgendaAdd(Payload):
-    title: str
-    planned_minutes: int = 10
+    title: AgendaTitle
+    planned_minutes: PlannedMinutes = 10
     session_id: int | None = None
 
 
 class AgendaUpdate(Payload):
     item_id: int
-    title: str = ""
-    planned_minutes: int = 0
+    title: AgendaTitle = ""
+    planned_minutes: PlannedMinutes = 10
     session_id: int | None = None  # None unlinks the item's workshops; left out, they stay
 
 

@@ -1,7 +1,8 @@
 """Deadlines of a meeting, applied by the server whoever is connected.
 
 A workshop session stores its deadlines (`ends_at`, `closes_at`) and what was already done
-about them (`warned_seconds`, `time_up_sent_at`, `status`). `deadlines_apply` does what is
+about them (`warned_seconds`, `time_up_sent_at`, `status`); so does the agenda item under way
+(`ends_at`, `time_up_sent_at`). `deadlines_apply` does what is
 due, once, and announces it: a periodic sweep calls it (Celery beat where workers run, the
 loop below inside the Daphne process where tasks run eagerly), and a task scheduled for the
 deadline is the fast path. The sweep is what makes a deadline hold: a Celery worker holds an
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from council.core.realtime import send_event_on_commit
 from council.workshops import events
+from council.workshops.models import AgendaItem
 from council.workshops.models import WorkshopSession
 
 logger = logging.getLogger(__name__)
@@ -86,7 +88,29 @@ def deadlines_apply(now: datetime | None = None) -> int:
         Q(status=Status.OPEN, time_up_sent_at__isnull=True, ends_at__lte=now + ahead)
         | Q(status=Status.CLOSING, closes_at__lte=now)
     ).values_list("pk", flat=True)
-    return sum(_apply_one(session_id, now) for session_id in list(due))
+    done = sum(_apply_one(session_id, now) for session_id in list(due))
+    items = _agenda_running().filter(ends_at__lte=now).values_list("pk", flat=True)
+    return done + sum(_agenda_time_up(item_id, now) for item_id in list(items))
+
+
+def _agenda_running():
+    """Agenda items under way whose time-up is still to be announced."""
+    return AgendaItem.objects.filter(
+        started_at__isnull=False, ended_at__isnull=True, ends_at__isnull=False, time_up_sent_at__isnull=True
+    )
+
+
+@transaction.atomic
+def _agenda_time_up(item_id: int, now: datetime) -> int:
+    """Announce once to the meeting that the item's planned time is up (the mark is saved first)."""
+    item = _agenda_running().select_for_update(skip_locked=True).filter(pk=item_id, ends_at__lte=now).first()
+    if item is None:
+        return 0  # ended, moved, already announced, or held by another sweep
+    item.time_up_sent_at = now
+    item.save(update_fields=["time_up_sent_at"])
+    payload = {"item_id": item.pk, "title": item.title, "planned_minutes": item.planned_minutes}
+    send_event_on_commit(events.meeting_group(item.room_id), events.AGENDA_TIME_UP, payload)
+    return 1
 
 
 @transaction.atomic
@@ -141,6 +165,7 @@ def deadline_next() -> datetime | None:
     for ends_at, warned in running:
         marks = [s for s in _marks() if warned is None or s < warned]
         moments += [ends_at - timedelta(seconds=s) for s in marks] + [ends_at]
+    moments += list(_agenda_running().values_list("ends_at", flat=True))
     return min(moments, default=None)
 
 

@@ -13,6 +13,7 @@ TIME_UP = "workshops.time_up"
 NOTES_UPDATED = "workshops.notes_updated"
 REPORT_UPDATED = "workshops.report_updated"
 AGENDA_CHANGED = "workshops.agenda_changed"
+AGENDA_TIME_UP = "workshops.agenda_time_up"  # sent once by the deadline sweep (deadlines.py)
 SPEAKERS_CHANGED = "workshops.speakers_changed"
 
 

@@ -216,6 +216,10 @@ class AgendaItem(SameCouncilMixin, models.Model):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The planned end of the item under way, and when its time-up was announced (once, by
+    # the deadline sweep: council/workshops/deadlines.py), whoever is connected.
+    ends_at = models.DateTimeField(null=True, blank=True, editable=False)
+    time_up_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("agenda item")

@@ -94,10 +94,12 @@ def notes_merge(state: bytes, update: bytes) -> tuple[bytes, str]:
     return doc.get_update(), text
 
 
-def decode_update(value: Any) -> bytes:
-    """The bytes of a base64 update from a socket frame (InvalidInput if it is not base64)."""
-    if not isinstance(value, str) or not value:
-        raise InvalidInput(_("'update' must be a base64 string."))
+def decode_update(value: str) -> bytes:
+    """The bytes of a base64 update from a socket frame (InvalidInput if it is not base64).
+
+    The frame's schema (NotesUpdate) makes it a non-empty string; whether it is base64 is
+    this module's to tell.
+    """
     try:
         return base64.b64decode(value, validate=True)
     except ValueError as error:  # binascii.Error is a ValueError
@@ -117,8 +119,6 @@ def notes_apply(*, actor: User, workshop_id: int, update: bytes) -> dict[str, An
     visiting are in it too).
     """
     workshop = access_workshop(actor, workshop_id, perm="workshops.edit_notes")
-    if not isinstance(update, bytes) or not update:
-        raise InvalidInput(_("An update of the notes is a non-empty byte string."))
     if len(update) > MAX_UPDATE_BYTES:
         raise InvalidInput(
             _("Too many changes at once (at most %(max)d KiB): paste in smaller parts.")
@@ -173,7 +173,7 @@ def workshop_views_remember(room_ids: set[int]) -> None:
         remember(("report_of", workshop.pk), report_payload(workshop, getattr(workshop, "report", None)))
 
 
-def notes_snapshot(*, user, room_id: int) -> dict[str, Any] | None:
+def notes_snapshot(*, user: User, room_id: int) -> dict[str, Any] | None:
     """What a socket in a breakout room gets: the notes' state, its report and what it may do.
 
     None outside a workshop. The socket is in the room, so it may read them.

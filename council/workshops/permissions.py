@@ -5,10 +5,8 @@ Room (asked by council/rooms/permissions.py); a workshop's own actions take the 
 """
 
 import rules
-from django.utils.translation import gettext as _
 
 from council.core.errors import AccessDenied
-from council.core.errors import InvalidInput
 from council.core.facts import register_fact
 from council.core.facts import remember_facts
 from council.core.memo import recall
@@ -229,15 +227,6 @@ rules.add_perm("workshops.manage_agenda", moderates_room)
 rules.add_perm("workshops.manage_speakers", moderates_room)
 
 
-def object_id(value, *, field: str, optional: bool = False) -> int | None:
-    """`value` as the id of a row; a wrong type is told as such, not as a missing row."""
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(_("'%(field)s' must be a number.") % {"field": field})
-    return value
-
-
 def session_facts_remember(*, users, rooms) -> None:
     """Read what the workshop rules ask about each person, for many people and rooms at once.
 
@@ -260,7 +249,7 @@ def access_session(user, session_id: int, *, perm: str, for_update: bool = False
     sessions = WorkshopSession.objects.select_related("room__council")
     if for_update:
         sessions = sessions.select_for_update(of=("self",))
-    session = sessions.filter(pk=object_id(session_id, field="session_id")).first()
+    session = sessions.filter(pk=session_id).first()
     with remembered():
         if session is None or not user.has_perm(perm, session):
             raise AccessDenied(perm)
@@ -271,7 +260,7 @@ def access_workshop(user, workshop_id: int, *, perm: str) -> Workshop:
     """Fetch a workshop and check `perm`; missing and forbidden raise the same AccessDenied."""
     workshop = (
         Workshop.objects.select_related("session__room__council", "room")
-        .filter(pk=object_id(workshop_id, field="workshop_id"))
+        .filter(pk=workshop_id)
         .first()
     )
     with remembered():

@@ -28,32 +28,16 @@ MAX_SUMMARY_CHARS = 2000
 MAX_PROPOSAL_CHARS = 300
 
 
-def _clean_summary(value: Any) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput(_("The summary must be text."))
-    summary = value.strip()
-    if len(summary) > MAX_SUMMARY_CHARS:
-        raise InvalidInput(
-            _("The summary is too long (at most %(max)d characters).") % {"max": MAX_SUMMARY_CHARS}
-        )
-    return summary
+def _clean_proposals(value: list[str], *, max_proposals: int) -> list[str]:
+    """The non-empty proposals, in order, as many as the session asks for at most.
 
-
-def _clean_proposals(value: Any, *, max_proposals: int) -> list[str]:
-    """The non-empty proposals, in order; each at most MAX_PROPOSAL_CHARS characters."""
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise InvalidInput(_("The proposals must be a list of texts."))
+    Each one's length (MAX_PROPOSAL_CHARS) is the command schema's (SaveReport).
+    """
     proposals = [item.strip() for item in value if item.strip()]
     if len(proposals) > max_proposals:
         raise InvalidInput(
             _("A workshop reports at most %(max)d key proposals.") % {"max": max_proposals}
         )
-    for number, proposal in enumerate(proposals, start=1):
-        if len(proposal) > MAX_PROPOSAL_CHARS:
-            raise InvalidInput(
-                _("Proposal %(number)d is too long (at most %(max)d characters).")
-                % {"number": number, "max": MAX_PROPOSAL_CHARS}
-            )
     return proposals
 
 
@@ -69,10 +53,10 @@ def report_payload(workshop: Workshop, report: Report | None) -> dict[str, Any]:
 
 
 @transaction.atomic
-def report_save(*, actor: User, workshop_id: int, summary: Any, proposals: Any) -> dict[str, Any]:
+def report_save(*, actor: User, workshop_id: int, summary: str, proposals: list[str]) -> dict[str, Any]:
     """Write a workshop's report back; those who may see it hear `workshops.report_updated` after commit."""
     workshop = access_workshop(actor, workshop_id, perm="workshops.edit_report")
-    summary = _clean_summary(summary)
+    summary = summary.strip()
     proposals = _clean_proposals(proposals, max_proposals=workshop.session.max_proposals)
     report, _created = Report.objects.update_or_create(
         workshop=workshop, defaults={"summary": summary, "proposals": proposals, "updated_by": actor}
@@ -127,7 +111,7 @@ def session_reports(*, session: WorkshopSession) -> list[dict[str, Any]]:
     return reports
 
 
-def may_see_reports(user, session: WorkshopSession) -> bool:
+def may_see_reports(user: User, session: WorkshopSession) -> bool:
     """Facilitators at any time; whoever follows the meeting once the workshops are closed."""
     if user.has_perm("workshops.export_outputs", session):
         return True
@@ -138,7 +122,7 @@ def may_see_reports(user, session: WorkshopSession) -> bool:
     )
 
 
-def reports_visible_to(*, user, plenary_id: int) -> list[dict[str, Any]] | None:
+def reports_visible_to(*, user: User, plenary_id: int) -> list[dict[str, Any]] | None:
     """The current session's reports for the meeting socket, or None if not (yet) for this person."""
     session = session_shown(plenary_id=plenary_id)
     if session is None or not may_see_reports(user, session):
@@ -148,8 +132,6 @@ def reports_visible_to(*, user, plenary_id: int) -> list[dict[str, Any]] | None:
 
 def reports_read(*, actor: User, session_id: int) -> dict[str, Any]:
     """The reports of a session for a socket that asks (once the workshops close, say)."""
-    if isinstance(session_id, bool) or not isinstance(session_id, int):
-        raise InvalidInput(_("'session_id' must be an integer."))
     session = access_session(actor, session_id, perm="workshops.view_session")
     if not may_see_reports(actor, session):
         raise AccessDenied("workshops.view_session")

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from council.accounts.models import User
 from council.core.memo import recall
 from council.core.memo import remember
 from council.core.memo import remembered
@@ -59,7 +60,7 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def _person(user) -> dict[str, Any] | None:
+def _person(user: User | None) -> dict[str, Any] | None:
     return {"id": user.pk, "name": str(user.public_name)} if user else None
 
 
@@ -140,7 +141,7 @@ def session_payload_remembered(session: WorkshopSession, *, fresh: bool = False)
     return recall(("session_payload", session.pk), lambda: session_payload(session))
 
 
-def destination(*, user, plenary_id: int) -> int | None:
+def destination(*, user: User, plenary_id: int) -> int | None:
     """The breakout room the person belongs in now in the plenary's running session, or None."""
     session = session_running(plenary_id=plenary_id)
     if session is None:

@@ -5,6 +5,8 @@ whole session (selectors.session_payload): sockets apply it whole, so a lost eve
 mended by the next one or by the snapshot on reconnect.
 """
 
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -38,7 +40,6 @@ from council.workshops.models import WorkshopSession
 from council.workshops.permissions import access_session
 from council.workshops.permissions import access_workshop
 from council.workshops.permissions import assigned_workshop_id
-from council.workshops.permissions import object_id
 from council.workshops.permissions import takes_part_in_draws
 from council.workshops.selectors import assignment_pool
 from council.workshops.selectors import choosers
@@ -62,91 +63,70 @@ def announce(session: WorkshopSession) -> None:
     send_state_on_commit(events.meeting_group(session.room_id), events.SESSION_CHANGED, build)
 
 
-def _log(session, kind, *, actor: User | None = None, user=None, workshop=None, text: str = "") -> None:
+def _log(
+    session: WorkshopSession,
+    kind: str,
+    *,
+    actor: User | None = None,
+    user: User | None = None,
+    workshop: Workshop | None = None,
+    text: str = "",
+) -> None:
     LogEntry.objects.create(session=session, kind=kind, actor=actor, user=user, workshop=workshop, text=text)
 
 
-def _clean_text(value: Any, *, field: str, max_chars: int, required: bool = True) -> str:
-    if value is not None and not isinstance(value, str):
-        raise InvalidInput(_("%(field)s must be text.") % {"field": field})
-    text = (value or "").strip()
-    if required and not text:
+# Types and bounds of what a client sends are the command schemas' (council/workshops/commands.py):
+# services take typed values and keep the domain's checks (not blank, how many, who may).
+
+
+def _required(text: str, *, field: str) -> str:
+    """`text` without surrounding blanks; something must be left."""
+    text = text.strip()
+    if not text:
         raise InvalidInput(_("%(field)s is required.") % {"field": field})
-    if len(text) > max_chars:
-        raise InvalidInput(_("%(field)s is too long (at most %(max)d characters).") % {"field": field, "max": max_chars})
     return text
 
 
-def _flag(value: Any, *, field: str) -> bool:
-    """A yes/no option: a string such as "false" must not silently mean yes."""
-    if not isinstance(value, bool):
-        raise InvalidInput(_("%(field)s must be true or false.") % {"field": field})
-    return value
-
-
-def _capacity(value: Any) -> int | None:
-    if value in (None, "", 0):
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 1000:
-        raise InvalidInput(_("A capacity is a number of people between 1 and 1000."))
-    return value
-
-
-def _workshop_create(session: WorkshopSession, position: int, spec: dict[str, Any]) -> Workshop:
-    name = _clean_text(spec.get("name"), field=_("The workshop's name"), max_chars=120)
+def _workshop_create(session: WorkshopSession, position: int, spec: Mapping[str, Any]) -> Workshop:
+    """A workshop from the fields of a WorkshopSpec (name; topic and capacity if given)."""
+    name = _required(spec["name"], field=_("The workshop's name"))
     room = Room.objects.create(council=session.room.council, name=name, parent=session.room)
     return Workshop.objects.create(
         session=session,
         position=position,
         name=name,
-        topic=_clean_text(spec.get("topic", ""), field=_("The topic"), max_chars=2000, required=False),
-        capacity=_capacity(spec.get("capacity")),
+        topic=spec.get("topic", "").strip(),
+        capacity=spec.get("capacity") or None,  # 0 means no limit, as None does
         room=room,
     )
 
 
-def _settings(session: WorkshopSession, options: dict[str, Any]) -> None:
+def _settings(session: WorkshopSession, options: Mapping[str, Any]) -> None:
+    """Apply the SessionSettings fields given (title, mode, durations, strata, followers)."""
     if "title" in options:
-        session.title = _clean_text(options["title"], field=_("The title"), max_chars=160)
-    if "mode" in options:
-        if options["mode"] not in Mode.values:
-            raise InvalidInput(_("Unknown way of assigning people."))
-        session.mode = options["mode"]
-    ranges = (
-        ("duration_seconds", _("The planned duration (in seconds)"), 60, 8 * 3600),
-        ("grace_seconds", _("The countdown before returning (in seconds)"), 0, 600),
-        ("max_proposals", _("The number of key proposals"), 1, 10),
-    )
-    for field, label, low, high in ranges:
+        session.title = _required(options["title"], field=_("The title"))
+    for field in ("mode", "duration_seconds", "grace_seconds", "max_proposals", "strata", "include_followers"):
         if field in options:
-            value = options[field]
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise InvalidInput(_("%(field)s must be between %(low)d and %(high)d.") % {"field": label, "low": low, "high": high})
-            setattr(session, field, value)
-    if "strata" in options:
-        strata = options["strata"]
-        if not isinstance(strata, list) or not all(isinstance(k, str) and k for k in strata) or len(strata) > 5:
-            raise InvalidInput(_("Choose up to five attributes for the lottery."))
-        session.strata = strata
-    if "include_followers" in options:
-        session.include_followers = _flag(options["include_followers"], field=_("Including followers"))
+            setattr(session, field, options[field])
 
 
 @transaction.atomic
-def session_create(*, actor: User, room_id: int, title: str, workshops: list[dict[str, Any]], **options: Any) -> WorkshopSession:
+def session_create(
+    *, actor: User, room_id: int, title: str, workshops: Sequence[Mapping[str, Any]], **options: Any
+) -> WorkshopSession:
     """Prepare a session of breakout workshops for a plenary room (each gets its breakout room)."""
     room = access_room(actor, room_id, perm="rooms.view_room")
     if room.parent_id is not None:
         raise InvalidInput(_("Workshops are prepared from the plenary room."))
     if not actor.has_perm("workshops.prepare_workshops", WorkshopSession(room=room)):
         raise AccessDenied("workshops.prepare_workshops")
-    if not isinstance(workshops, list) or not 1 <= len(workshops) <= MAX_WORKSHOPS:
+    if not 1 <= len(workshops) <= MAX_WORKSHOPS:
         raise InvalidInput(_("A session has between 1 and %(max)d workshops.") % {"max": MAX_WORKSHOPS})
     session = WorkshopSession(room=room, title="", created_by=actor, seed=draw.draw_seed())
     _settings(session, {"title": title, **options})
     session.save()
     for position, spec in enumerate(workshops, start=1):
-        _workshop_create(session, position, spec if isinstance(spec, dict) else {})
+        _workshop_create(session, position, spec)
     announce(session)
     return session
 
@@ -174,17 +154,17 @@ def workshop_add(*, actor: User, session_id: int, name: str, topic: str = "", ca
 
 @transaction.atomic
 def workshop_update(*, actor: User, workshop_id: int, **changes: Any) -> dict[str, Any]:
-    workshop = Workshop.objects.select_related("room", "session").filter(pk=object_id(workshop_id, field="workshop_id")).first()
+    workshop = Workshop.objects.select_related("room", "session").filter(pk=workshop_id).first()
     if workshop is None:
         raise AccessDenied("workshops.change_session")
     session = access_session(actor, workshop.session_id, perm="workshops.change_session", for_update=True)
     if "name" in changes:
-        workshop.name = workshop.room.name = _clean_text(changes["name"], field=_("The workshop's name"), max_chars=120)
+        workshop.name = workshop.room.name = _required(changes["name"], field=_("The workshop's name"))
         workshop.room.save(update_fields=["name"])
     if "topic" in changes:
-        workshop.topic = _clean_text(changes["topic"], field=_("The topic"), max_chars=2000, required=False)
+        workshop.topic = changes["topic"].strip()
     if "capacity" in changes:
-        workshop.capacity = _capacity(changes["capacity"])
+        workshop.capacity = changes["capacity"] or None  # 0 means no limit
     if "group_ids" in changes:
         workshop.groups.set(_council_groups(session, changes["group_ids"]))
     workshop.save()
@@ -192,12 +172,10 @@ def workshop_update(*, actor: User, workshop_id: int, **changes: Any) -> dict[st
     return {}
 
 
-def _council_groups(session: WorkshopSession, group_ids: Any) -> list:
+def _council_groups(session: WorkshopSession, group_ids: list[int]) -> list:
     """The council's groups a workshop is for (assignment by group sends their members there)."""
     from council.groups.models import NeighbourhoodGroup
 
-    if not isinstance(group_ids, list) or not all(isinstance(g, int) and not isinstance(g, bool) for g in group_ids):
-        raise InvalidInput(_("'group_ids' must be a list of group numbers."))
     groups = list(NeighbourhoodGroup.objects.filter(council=session.room.council, pk__in=group_ids))
     if len(groups) != len(set(group_ids)):
         raise InvalidInput(_("Choose groups of this council."))
@@ -211,7 +189,7 @@ def workshop_remove(*, actor: User, workshop_id: int) -> dict[str, Any]:
     A workshop that has met is kept: deleting it would erase its part of the log (who was
     where, when) and its notes and report, which outlive the meeting.
     """
-    workshop = Workshop.objects.filter(pk=object_id(workshop_id, field="workshop_id")).first()
+    workshop = Workshop.objects.filter(pk=workshop_id).first()
     if workshop is None:
         raise AccessDenied("workshops.change_session")
     session = access_session(actor, workshop.session_id, perm="workshops.change_session", for_update=True)
@@ -248,12 +226,11 @@ def cofacilitator_set(*, actor: User, workshop_id: int, user_id: int | None) -> 
     """
     from council.accounts.models import User
 
-    workshop = Workshop.objects.filter(pk=object_id(workshop_id, field="workshop_id")).first()
+    workshop = Workshop.objects.filter(pk=workshop_id).first()
     if workshop is None:
         raise AccessDenied("workshops.change_session")
     session = access_session(actor, workshop.session_id, perm="workshops.change_session", for_update=True)
     person = None
-    user_id = object_id(user_id, field="user_id", optional=True)
     if user_id is not None:
         person = User.objects.filter(pk=user_id).first()
         if person is None or not person.has_perm("rooms.view_room", session.room):
@@ -279,7 +256,7 @@ def _sizes(session: WorkshopSession) -> dict[int, int]:
     return sizes
 
 
-def _place(session: WorkshopSession, user_id: int, workshop: Workshop | None, actor: User) -> bool:
+def _place(session: WorkshopSession, user_id: int, workshop: Workshop | None, actor: User | None) -> bool:
     """Put one person in a workshop (None: back to the plenary); True if anything changed."""
     current = Assignment.objects.filter(session=session, user_id=user_id).first()
     if workshop is None:
@@ -300,7 +277,6 @@ def _place(session: WorkshopSession, user_id: int, workshop: Workshop | None, ac
 
 
 def _workshop_in(session: WorkshopSession, workshop_id: int | None) -> Workshop | None:
-    workshop_id = object_id(workshop_id, field="workshop_id", optional=True)
     if workshop_id is None:
         return None
     workshop = session.workshops.filter(pk=workshop_id).first()
@@ -320,7 +296,7 @@ def assignment_set(*, actor: User, session_id: int, user_id: int, workshop_id: i
 
     session = access_session(actor, session_id, perm="workshops.assign_participants", for_update=True)
     workshop = _workshop_in(session, workshop_id)
-    person = User.objects.filter(pk=object_id(user_id, field="user_id")).first()
+    person = User.objects.filter(pk=user_id).first()
     if person is None or not person.has_perm("rooms.view_room", session.room):
         raise InvalidInput(_("Choose someone who takes part in the meeting."))
     if _place(session, person.pk, workshop, actor):
@@ -361,7 +337,7 @@ def assignments_draw(*, actor: User, session_id: int, mode: str | None = None, s
         _settings(session, {"mode": mode})
     if session.mode not in (Mode.RANDOM, Mode.GROUPS, Mode.LOTTERY):
         raise InvalidInput(_("Only random, by-group and lottery assignments are drawn."))
-    session.seed = _clean_text(seed, field=_("The seed"), max_chars=64) if seed else draw.draw_seed()
+    session.seed = _required(seed, field=_("The seed")) if seed else draw.draw_seed()
     session.save()
     people = assignment_pool(session=session)
     slots = _slots(session)
@@ -395,8 +371,6 @@ def assignments_import(*, actor: User, session_id: int, csv_text: str) -> dict[s
     from council.accounts.models import User
 
     session = access_session(actor, session_id, perm="workshops.assign_participants", for_update=True)
-    if not isinstance(csv_text, str):
-        raise InvalidInput(_("The list must be text (one 'e-mail, workshop' per line)."))
     workshops = {w.name.casefold(): w for w in session.workshops.all()}
     rows, errors = draw.parse_assignment_csv(csv_text, [w.name for w in workshops.values()])
     # Addresses keep the case people typed them in; a list matches them in any case.
@@ -421,7 +395,7 @@ def assignments_import(*, actor: User, session_id: int, csv_text: str) -> dict[s
     return {"assigned": assigned, "errors": draw.capped_errors(errors)}
 
 
-def late_arrival_place(*, user, session: WorkshopSession) -> Workshop | None:
+def late_arrival_place(*, user: User, session: WorkshopSession) -> Workshop | None:
     """Place someone who arrives while workshops run by the session's rule (None: plenary)."""
     with transaction.atomic():
         session = (
@@ -519,7 +493,6 @@ def _finish(session: WorkshopSession) -> None:
 @transaction.atomic
 def session_reopen(*, actor: User, session_id: int, shuffle: bool = False) -> dict[str, Any]:
     """Open closed workshops again, with the same people or drawn again."""
-    shuffle = _flag(shuffle, field=_("Shuffling"))
     session = access_session(actor, session_id, perm="workshops.open_workshops", for_update=True)
     if session.effective_status() != Status.CLOSED:
         raise InvalidInput(_("Only closed workshops can be reopened."))
@@ -539,14 +512,13 @@ def session_duplicate(*, actor: User, session_id: int, keep_assignments: bool = 
     Workshops keep their names, topics, capacities, groups and co-facilitators (where
     they may follow the new room); kept assignments are logged as made by `actor`.
     """
-    keep_assignments = _flag(keep_assignments, field=_("Keeping the assignments"))
     source = access_session(actor, session_id, perm="workshops.change_session")
     options = {
         f: getattr(source, f)
         for f in ("mode", "strata", "include_followers", "duration_seconds", "grace_seconds", "max_proposals")
     }
     specs = [{"name": w.name, "topic": w.topic, "capacity": w.capacity} for w in source.workshops.all()]
-    room_id = object_id(room_id, field="room_id", optional=True) or source.room_id
+    room_id = room_id or source.room_id
     copy = session_create(actor=actor, room_id=room_id, title=source.title, workshops=specs, **options)
     pairs = zip(source.workshops.select_related("cofacilitator"), copy.workshops.all(), strict=True)
     kept: dict[int, int] = {}
@@ -568,8 +540,6 @@ def timer_set(*, actor: User, session_id: int, seconds_left: int) -> dict[str, A
     session = access_session(actor, session_id, perm="workshops.set_timer", for_update=True)
     if session.effective_status() != Status.OPEN:
         raise InvalidInput(_("These workshops are not open."))
-    if isinstance(seconds_left, bool) or not isinstance(seconds_left, int) or not 0 <= seconds_left <= 8 * 3600:
-        raise InvalidInput(_("The time left is between 0 and 8 hours."))
     now = timezone.now()
     session.ends_at = now + timedelta(seconds=seconds_left)
     deadlines.deadlines_reset(session, now=now)
@@ -585,7 +555,12 @@ def broadcast_send(*, actor: User, session_id: int, text: str) -> dict[str, Any]
     session = access_session(actor, session_id, perm="workshops.broadcast_message")
     if not session.is_running:
         raise InvalidInput(_("These workshops are not open."))
-    text = _clean_text(text, field=_("The message"), max_chars=settings.ROOM_MESSAGE_MAX_CHARS)
+    text = _required(text, field=_("The message"))
+    if len(text) > settings.ROOM_MESSAGE_MAX_CHARS:  # a setting of the instance, as for the chat
+        raise InvalidInput(
+            _("%(field)s is too long (at most %(max)d characters).")
+            % {"field": _("The message"), "max": settings.ROOM_MESSAGE_MAX_CHARS}
+        )
     _log(session, LogEntry.Kind.BROADCAST, actor=actor, text=text)
     send_event_on_commit(
         events.meeting_group(session.room_id),
@@ -646,7 +621,7 @@ def more_time_ask(*, actor: User, workshop_id: int) -> dict[str, Any]:
 def help_answer(*, actor: User, help_id: int) -> dict[str, Any]:
     request = (
         HelpRequest.objects.select_related("workshop__session__room")
-        .filter(pk=object_id(help_id, field="help_id"))
+        .filter(pk=help_id)
         .first()
     )
     if request is None:
@@ -713,7 +688,7 @@ def breakouts_join(*, entries: list[room_services.Entry], join=room_services.roo
     return rooms
 
 
-def _entry_kind(workshop: Workshop, person, hidden: bool) -> str:
+def _entry_kind(workshop: Workshop, person: User, hidden: bool) -> str:
     """Listening in, a visit (a facilitator dropping by), or taking part."""
     if hidden:
         return LogEntry.Kind.OBSERVED

@@ -100,6 +100,8 @@ EXCLUDED = {
     "admin/logout/": "POST only: it would end the superuser's session",
     "c/<slug:council_slug>/rooms/<int:room_id>/lock/": "POST only: locks or unlocks, then redirects to the rooms page",
     "c/<slug:council_slug>/rooms/<int:room_id>/readmit/<int:user_id>/": "POST only: readmits, then redirects",
+    "c/<slug:council_slug>/rooms/<int:room_id>/facilitators/": "POST only: names a facilitator, then redirects (errors: the edit page)",
+    "c/<slug:council_slug>/rooms/<int:room_id>/facilitators/<int:user_id>/remove/": "POST only: takes it back, then redirects",
     "admin/jsi18n/": "the admin's translations in JavaScript: no stored text",
     "admin/autocomplete/": "JSON for select widgets, only with a model's query parameters",
     "admin/r/<path:content_type_id>/<path:object_id>/": "redirects to a model's own site URL",

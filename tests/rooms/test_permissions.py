@@ -85,7 +85,7 @@ def subject(room, user_with_role):
         if role == "outsider":
             return UserFactory()
         if role == "room facilitator grant":
-            person = user_with_role("resident", council)
+            person = user_with_role("member", council)
             assign_perm("rooms.facilitate_room", person, room)
             return person
         if role == "muted member":
@@ -150,7 +150,7 @@ def test_matrix_has_every_column_and_state():
         "chat open",
         "registration closed",
     }
-    assert len(MATRIX) == 9 * (20 + 5 + 2 + 2)
+    assert len(MATRIX) == 9 * (22 + 5 + 2 + 2)
 
 
 @pytest.mark.parametrize("perm", sorted({perm for _s, _r, perm, _o, _a in MATRIX}))

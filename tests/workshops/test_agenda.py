@@ -104,9 +104,9 @@ def test_finish_ends_the_current_item(room, facilitator):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("title", "minutes"), [("", 10), ("   ", 10), ("x" * 201, 10), ("Budget", 0), ("Budget", 601), ("Budget", True)]
-)
-def test_refuses_items_without_title_or_sensible_duration(room, facilitator, title, minutes):
+    ("title", "minutes"), [("", 10), ("   ", 10)]
+)  # lengths and durations out of bounds: the command's schema (test_typed_bounds.py)
+def test_refuses_items_without_title(room, facilitator, title, minutes):
     with pytest.raises(InvalidInput):
         _add(facilitator, room, title, minutes)
 

@@ -10,7 +10,6 @@ from guardian.shortcuts import assign_perm
 from rules.permissions import permissions as registered_permissions
 
 from council.core.errors import AccessDenied
-from council.core.errors import InvalidInput
 from council.councils.services import role_revoke
 from council.rooms.models import Room
 from council.rooms.models import RoomRemoval
@@ -466,14 +465,3 @@ def test_access_workshop_says_the_same_for_missing_and_forbidden(meeting):
         access_workshop(meeting["member of A"], meeting.a.pk, perm="workshops.view_workshop")
         == meeting.a
     )
-
-
-@pytest.mark.parametrize("bad_id", ["1", None, 1.0, True, [1]])
-def test_access_refuses_an_id_of_the_wrong_type(bad_id, meeting):
-    with pytest.raises(InvalidInput) as session_error:
-        access_session(meeting.facilitator, bad_id, perm="workshops.view_session")
-    with pytest.raises(InvalidInput) as workshop_error:
-        access_workshop(meeting.facilitator, bad_id, perm="workshops.view_workshop")
-
-    assert session_error.value.message == "'session_id' must be a number."
-    assert workshop_error.value.message == "'workshop_id' must be a number."

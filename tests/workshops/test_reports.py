@@ -80,13 +80,9 @@ def test_member_saves_the_report_and_its_workshop_and_the_facilitators_hear_it(
     ("summary", "proposals", "message"),
     [
         ("", ["a", "b", "c", "d"], "A workshop reports at most 3 key proposals."),
-        ("", ["court", "p" * 301], "Proposal 2 is too long (at most 300 characters)."),
-        ("s" * 2001, [], "The summary is too long (at most 2000 characters)."),
-        ("", "une seule chaîne", "The proposals must be a list of texts."),
-        ("", [1, 2], "The proposals must be a list of texts."),
-        (None, [], "The summary must be text."),
+        ("", ["a", "b", "  ", "c", "d"], "A workshop reports at most 3 key proposals."),
     ],
-    ids=["too many proposals", "proposal too long", "summary too long", "not a list", "not texts", "no text"],
+    ids=["too many proposals", "blank ones do not count"],
 )
 def test_invalid_reports_are_refused_with_a_clear_error(
     summary, proposals, message, running, members, captured_events, django_capture_on_commit_callbacks

@@ -149,102 +149,16 @@ def test_workshops_are_prepared_from_the_plenary_not_a_breakout(room, facilitato
     assert error.value.message == "Workshops are prepared from the plenary room."
 
 
+# Types and bounds are the command schema's (tests/workshops/test_typed_bounds.py, through the
+# socket); the service keeps the domain's checks.
 @pytest.mark.parametrize(
     ("title", "workshops", "options", "message"),
     [
         ("", [{"name": "A"}], {}, "The title is required."),
         ("   ", [{"name": "A"}], {}, "The title is required."),
-        (42, [{"name": "A"}], {}, "The title must be text."),
-        ("x" * 161, [{"name": "A"}], {}, "The title is too long (at most 160 characters)."),
         ("Ateliers", [], {}, "A session has between 1 and 50 workshops."),
-        ("Ateliers", "A, B", {}, "A session has between 1 and 50 workshops."),
-        (
-            "Ateliers",
-            [{"name": f"A{i}"} for i in range(51)],
-            {},
-            "A session has between 1 and 50 workshops.",
-        ),
         ("Ateliers", [{"name": "A"}, {"name": ""}], {}, "The workshop's name is required."),
-        ("Ateliers", [{"name": "A"}, "B"], {}, "The workshop's name is required."),
-        (
-            "Ateliers",
-            [{"name": "x" * 121}],
-            {},
-            "The workshop's name is too long (at most 120 characters).",
-        ),
-        (
-            "Ateliers",
-            [{"name": "A", "topic": "x" * 2001}],
-            {},
-            "The topic is too long (at most 2000 characters).",
-        ),
-        (
-            "Ateliers",
-            [{"name": "A", "capacity": -1}],
-            {},
-            "A capacity is a number of people between 1 and 1000.",
-        ),
-        (
-            "Ateliers",
-            [{"name": "A", "capacity": "8"}],
-            {},
-            "A capacity is a number of people between 1 and 1000.",
-        ),
-        (
-            "Ateliers",
-            [{"name": "A", "capacity": True}],
-            {},
-            "A capacity is a number of people between 1 and 1000.",
-        ),
-        (
-            "Ateliers",
-            [{"name": "A", "capacity": 1001}],
-            {},
-            "A capacity is a number of people between 1 and 1000.",
-        ),
-        ("Ateliers", [{"name": "A"}], {"mode": "alphabetical"}, "Unknown way of assigning people."),
-        (
-            "Ateliers",
-            [{"name": "A"}],
-            {"duration_seconds": 30},
-            "The planned duration (in seconds) must be between 60 and 28800.",
-        ),
-        (
-            "Ateliers",
-            [{"name": "A"}],
-            {"duration_seconds": "900"},
-            "The planned duration (in seconds) must be between 60 and 28800.",
-        ),
-        (
-            "Ateliers",
-            [{"name": "A"}],
-            {"grace_seconds": 601},
-            "The countdown before returning (in seconds) must be between 0 and 600.",
-        ),
-        (
-            "Ateliers",
-            [{"name": "A"}],
-            {"max_proposals": 0},
-            "The number of key proposals must be between 1 and 10.",
-        ),
-        (
-            "Ateliers",
-            [{"name": "A"}],
-            {"strata": "zone"},
-            "Choose up to five attributes for the lottery.",
-        ),
-        (
-            "Ateliers",
-            [{"name": "A"}],
-            {"strata": ["a", "b", "c", "d", "e", "f"]},
-            "Choose up to five attributes for the lottery.",
-        ),
-        (
-            "Ateliers",
-            [{"name": "A"}],
-            {"include_followers": "no"},
-            "Including followers must be true or false.",
-        ),
+        ("Ateliers", [{"name": "A"}, {"name": "  "}], {}, "The workshop's name is required."),
     ],
 )
 def test_create_refuses_bad_input_and_writes_nothing(
@@ -299,11 +213,9 @@ def test_update_with_one_bad_value_changes_nothing(make_session, facilitator):
     session = make_session(2)
 
     with pytest.raises(InvalidInput):
-        services.session_update(
-            actor=facilitator, session_id=session.pk, title="Nouveau titre", grace_seconds=-5
-        )
+        services.session_update(actor=facilitator, session_id=session.pk, grace_seconds=30, title="  ")
 
-    assert _reload(session).title == "Ateliers"
+    assert (_reload(session).title, _reload(session).grace_seconds) == ("Ateliers", session.grace_seconds)
 
 
 def test_add_update_and_remove_a_workshop(
@@ -344,19 +256,16 @@ def test_add_update_and_remove_a_workshop(
     ]
 
 
-def test_workshop_changes_refuse_bad_input(make_session, facilitator):
+def test_workshop_changes_refuse_a_blank_name(make_session, facilitator):
     session = make_session(1)
     workshop = _workshops(session)[0]
 
-    with pytest.raises(InvalidInput) as empty:
+    with pytest.raises(InvalidInput) as renamed:
         services.workshop_update(actor=facilitator, workshop_id=workshop.pk, name="  ")
-    with pytest.raises(InvalidInput) as capacity:
-        services.workshop_add(
-            actor=facilitator, session_id=session.pk, name="Jeunesse", capacity="five"
-        )
+    with pytest.raises(InvalidInput) as added:
+        services.workshop_add(actor=facilitator, session_id=session.pk, name=" ")
 
-    assert empty.value.message == "The workshop's name is required."
-    assert capacity.value.message == "A capacity is a number of people between 1 and 1000."
+    assert renamed.value.message == added.value.message == "The workshop's name is required."
     assert [w.name for w in _workshops(session)] == ["Atelier 1"]
 
 
@@ -538,34 +447,6 @@ def test_a_workshop_of_another_session_is_unknown(make_session, facilitator, mem
         )
 
     assert error.value.message == "There is no such workshop in this session."
-    assert not Assignment.objects.exists()
-
-
-@pytest.mark.parametrize(
-    ("arguments", "message"),
-    [
-        ({"user_id": "abc"}, "'user_id' must be a number."),
-        ({"user_id": None}, "'user_id' must be a number."),
-        ({"workshop_id": "1"}, "'workshop_id' must be a number."),
-        ({"workshop_id": True}, "'workshop_id' must be a number."),
-        ({"workshop_id": [1]}, "'workshop_id' must be a number."),
-        ({"session_id": "x"}, "'session_id' must be a number."),
-    ],
-)
-def test_assign_refuses_wrong_types(arguments, message, make_session, facilitator, members):
-    session = make_session(2)
-    first = _workshops(session)[0]
-    call = {
-        "session_id": session.pk,
-        "user_id": members[0].pk,
-        "workshop_id": first.pk,
-        **arguments,
-    }
-
-    with pytest.raises(InvalidInput) as error:
-        services.assignment_set(actor=facilitator, **call)
-
-    assert error.value.message == message
     assert not Assignment.objects.exists()
 
 
@@ -946,17 +827,6 @@ def test_import_reports_full_workshops(make_session, facilitator, members):
     assert result == {"assigned": 1, "errors": [f"{members[1].email}: Atelier 1 is full."]}
 
 
-@pytest.mark.parametrize("csv_text", [None, 42, ["a@example.org,1"]])
-def test_import_refuses_something_that_is_not_text(csv_text, make_session, facilitator):
-    session = make_session(2)
-
-    with pytest.raises(InvalidInput) as error:
-        services.assignments_import(actor=facilitator, session_id=session.pk, csv_text=csv_text)
-
-    assert error.value.message == "The list must be text (one 'e-mail, workshop' per line)."
-    assert _reload(session).mode == "random"
-
-
 # ---------------------------------------------------------------- late arrivals
 
 
@@ -1137,11 +1007,8 @@ def test_close_refuses_what_is_not_open(make_session, running, facilitator, memb
         services.session_close(actor=facilitator, session_id=draft.pk)
     with pytest.raises(AccessDenied):
         services.session_close(actor=members[0], session_id=running.pk)
-    with pytest.raises(InvalidInput) as bad_grace:
-        services.session_close(actor=facilitator, session_id=running.pk, grace_seconds="60")
 
     assert error.value.message == "These workshops are not open."
-    assert bad_grace.value.message == "The countdown before returning (in seconds) must be between 0 and 600."
     assert _reload(running).status == "open"
 
 
@@ -1208,12 +1075,9 @@ def test_reopen_refuses_what_is_not_closed_and_shuffling_by_hand(running, facili
     services.session_close(actor=facilitator, session_id=running.pk, grace_seconds=0)
     with pytest.raises(InvalidInput) as by_hand:
         services.session_reopen(actor=facilitator, session_id=running.pk, shuffle=True)
-    with pytest.raises(InvalidInput) as not_a_flag:
-        services.session_reopen(actor=facilitator, session_id=running.pk, shuffle="no")
 
     assert still_open.value.message == "Only closed workshops can be reopened."
     assert by_hand.value.message == "Only random, by-group and lottery assignments are drawn."
-    assert not_a_flag.value.message == "Shuffling must be true or false."
     assert _reload(running).status == "closed"
     assert len(_placed(running)) == 4
 
@@ -1261,15 +1125,10 @@ def test_duplicate_keeping_assignments(running, facilitator):
     )
 
 
-def test_duplicate_refuses_members_and_bad_flags(running, facilitator, members):
+def test_duplicate_refuses_members(running, members):
     with pytest.raises(AccessDenied):
         services.session_duplicate(actor=members[0], session_id=running.pk)
-    with pytest.raises(InvalidInput) as error:
-        services.session_duplicate(
-            actor=facilitator, session_id=running.pk, keep_assignments="false"
-        )
 
-    assert error.value.message == "Keeping the assignments must be true or false."
     assert WorkshopSession.objects.count() == 1
 
 
@@ -1287,17 +1146,6 @@ def test_timer_changes_the_end_for_every_workshop(
     assert _log(session)[-1] == (Kind.TIMER, None, None, facilitator.pk)
     assert LogEntry.objects.filter(session=session, kind=Kind.TIMER).get().text == "300"
     assert captured_events[-1][1]["payload"]["ends_at"] == session.ends_at.isoformat()
-
-
-@pytest.mark.parametrize("seconds_left", [-1, 8 * 3600 + 1, "300", 2.5, True, None])
-def test_timer_refuses_bad_values(seconds_left, running, facilitator):
-    ends_at = running.ends_at
-
-    with pytest.raises(InvalidInput) as error:
-        services.timer_set(actor=facilitator, session_id=running.pk, seconds_left=seconds_left)
-
-    assert error.value.message == "The time left is between 0 and 8 hours."
-    assert _reload(running).ends_at == ends_at
 
 
 def test_timer_only_while_open_and_for_facilitators(make_session, running, facilitator, members):
@@ -1333,7 +1181,6 @@ def test_broadcast_reaches_the_whole_meeting(
     [
         ("", "The message is required."),
         ("  ", "The message is required."),
-        (None, "The message is required."),
         ("x" * 2001, "The message is too long (at most 2000 characters)."),
     ],
 )

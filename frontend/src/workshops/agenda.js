@@ -2,17 +2,19 @@
 //
 // mount({ client, root, t }): a panel of the room page (council/workshops/apps.py).
 //   It reads each `rooms.room_synced` (snapshot.agenda, .speakers, .hands and .room), its
-//   own `workshops.agenda_changed` and `workshops.speakers_changed`, and follows
-//   `rooms.hands_changed` and `workshops.session_updated`.
+//   own `workshops.agenda_changed`, `workshops.agenda_time_up` and `workshops.speakers_changed`,
+//   and follows `rooms.hands_changed` and `workshops.session_updated`.
 //
-// Countdowns run in the browser from `started_at` + `planned_minutes`, corrected by the
-// offset between the server's clock (`server_now`) and this one. The visible countdown
-// is not a live region; screen readers hear it only at 5 and 1 minutes left and at time up.
+// Countdowns are displayed in the browser from `started_at` + `planned_minutes`, corrected by
+// the offset between the server's clock (`server_now`) and this one. The visible countdown is
+// not a live region; screen readers hear it at 5 and 1 minutes left (facilitators), and
+// everyone hears the time up when the server says so (`workshops.agenda_time_up`, sent once by
+// its deadline sweep whoever is connected; the page keeps no time of its own for it).
 
 import { serverNow, syncClock } from "../core/clock.js";
 import { fmt } from "../core/i18n.js";
 
-const ANNOUNCED_MARKS = [300, 60, 0]; // seconds left at which the countdown is announced
+const ANNOUNCED_MARKS = [300, 60]; // seconds left at which the countdown is announced (time up: the server)
 const MORE_TIME_MINUTES = 5;
 
 export function mount({ client, root: panel, t }) {
@@ -63,6 +65,9 @@ export function mount({ client, root: panel, t }) {
 
   client.on("rooms.room_synced", synced);
   client.on("workshops.agenda_changed", applyAgenda);
+  client.on("workshops.agenda_time_up", (payload) => {
+    $("countdown-announcer").textContent = fmt(t.time_up, { title: payload.title });
+  });
   client.on("workshops.speakers_changed", applySpeakers);
   client.on("rooms.hands_changed", (payload) => {
     if (state.inPlenary && payload.room_id === state.plenaryId) {
@@ -249,7 +254,7 @@ export function mount({ client, root: panel, t }) {
     for (const mark of ANNOUNCED_MARKS) {
       if (left <= mark && !state.marksPassed.has(mark)) {
         state.marksPassed.add(mark);
-        const message = mark === 0 ? t.time_up : mark === 60 ? t.left_1 : t.left_5;
+        const message = mark === 60 ? t.left_1 : t.left_5;
         $("countdown-announcer").textContent = fmt(message, { title: current.title });
       }
     }
