@@ -28,6 +28,7 @@ from council.core.errors import InvalidInput
 from council.core.memo import recall
 from council.core.realtime import send_event_on_commit
 from council.rooms import services as room_services
+from council.rooms.events import meeting_group
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
 from council.rooms.selectors import room_remembered
@@ -156,7 +157,7 @@ def _announce(room_id: int, event_type: str, build) -> None:
 
     def send() -> None:
         room = Room.objects.get(pk=room_id)
-        send_event_on_commit(events.meeting_group(room_id), event_type, build(room=room))
+        send_event_on_commit(meeting_group(room_id), event_type, build(room=room))
 
     transaction.on_commit(send)
 

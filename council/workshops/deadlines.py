@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from council.core.realtime import send_event_on_commit
+from council.rooms.events import meeting_group
 from council.workshops import events
 from council.workshops.models import AgendaItem
 from council.workshops.models import WorkshopSession
@@ -109,7 +110,7 @@ def _agenda_time_up(item_id: int, now: datetime) -> int:
     item.time_up_sent_at = now
     item.save(update_fields=["time_up_sent_at"])
     payload = {"item_id": item.pk, "title": item.title, "planned_minutes": item.planned_minutes}
-    send_event_on_commit(events.meeting_group(item.room_id), events.AGENDA_TIME_UP, payload)
+    send_event_on_commit(meeting_group(item.room_id), events.AGENDA_TIME_UP, payload)
     return 1
 
 
@@ -122,7 +123,7 @@ def _apply_one(session_id: int, now: datetime) -> int:
         return _close_due(session, now)
     if session.status != Status.OPEN or session.ends_at is None or session.time_up_sent_at is not None:
         return 0
-    group = events.meeting_group(session.room_id)
+    group = meeting_group(session.room_id)
     if session.ends_at <= now:
         session.time_up_sent_at = now
         session.save(update_fields=["time_up_sent_at"])

@@ -1,6 +1,4 @@
-"""Event types of workshops (documented in docs/asyncapi.yaml)."""
-
-from council.rooms import events as rooms_events
+"""Event types of workshops (documented in docs/asyncapi.yaml); the audience groups are the host's (council/rooms/events.py)."""
 
 SESSION_CHANGED = "workshops.session_changed"  # group message: the whole session, every change
 SESSION_UPDATED = "workshops.session_updated"  # frame: the person's own view of it
@@ -15,8 +13,3 @@ REPORT_UPDATED = "workshops.report_updated"
 AGENDA_CHANGED = "workshops.agenda_changed"
 AGENDA_TIME_UP = "workshops.agenda_time_up"  # sent once by the deadline sweep (deadlines.py)
 SPEAKERS_CHANGED = "workshops.speakers_changed"
-
-
-# The meeting's audience groups are the host's (council/rooms/events.py).
-meeting_group = rooms_events.meeting_group
-facilitators_group = rooms_events.facilitators_group

@@ -15,6 +15,8 @@ from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.memo import recall
 from council.core.realtime import send_event_on_commit
+from council.rooms.events import facilitators_group
+from council.rooms.events import meeting_group
 from council.rooms.events import room_group
 from council.workshops import events
 from council.workshops.models import Report
@@ -81,8 +83,8 @@ def _report_audience(workshop: Workshop) -> list[str]:
     """
     session = workshop.session
     if session.round > 0 and session.effective_status() == WorkshopSession.Status.CLOSED:
-        return [events.meeting_group(session.room_id)]
-    return [events.facilitators_group(session.room_id), room_group(workshop.room_id)]
+        return [meeting_group(session.room_id)]
+    return [facilitators_group(session.room_id), room_group(workshop.room_id)]
 
 
 def report_of(workshop: Workshop) -> dict[str, Any]:

@@ -25,6 +25,8 @@ from council.core.realtime import send_event_on_commit
 from council.core.realtime import send_state_on_commit
 from council.councils.events import user_group
 from council.rooms import services as room_services
+from council.rooms.events import facilitators_group
+from council.rooms.events import meeting_group
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
 from council.workshops import assignment as draw
@@ -60,7 +62,7 @@ def announce(session: WorkshopSession) -> None:
         session = WorkshopSession.objects.select_related("room__council").get(pk=session_id)
         return {**session_payload(session), "choosers": choosers(session=session)}
 
-    send_state_on_commit(events.meeting_group(session.room_id), events.SESSION_CHANGED, build)
+    send_state_on_commit(meeting_group(session.room_id), events.SESSION_CHANGED, build)
 
 
 def _log(
@@ -563,7 +565,7 @@ def broadcast_send(*, actor: User, session_id: int, text: str) -> dict[str, Any]
         )
     _log(session, LogEntry.Kind.BROADCAST, actor=actor, text=text)
     send_event_on_commit(
-        events.meeting_group(session.room_id),
+        meeting_group(session.room_id),
         events.BROADCAST_SENT,
         {"session_id": session.pk, "text": text, "by": {"id": actor.pk, "name": str(actor.public_name)}, "at": timezone.now().isoformat()},
     )
@@ -577,7 +579,7 @@ def _to_those_who_run(workshop: Workshop, event_type: str, payload: dict[str, An
     kept by the sockets as rights change; a co-facilitator hears only their own workshop.
     """
     session = workshop.session
-    send_event_on_commit(events.facilitators_group(session.room_id), event_type, payload)
+    send_event_on_commit(facilitators_group(session.room_id), event_type, payload)
     cofacilitator = workshop.cofacilitator
     if cofacilitator is not None and not cofacilitator.has_perm("rooms.moderate_room", session.room):
         send_event_on_commit(user_group(cofacilitator.pk), event_type, payload)

@@ -7,8 +7,8 @@ from pycrdt import Text
 
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.rooms.events import facilitators_group
 from council.rooms.events import room_group
-from council.workshops import events
 from council.workshops import services
 from council.workshops.models import Report
 from council.workshops.notes import notes_apply
@@ -65,7 +65,7 @@ def test_member_saves_the_report_and_its_workshop_and_the_facilitators_hear_it(
     assert result["report"]["proposals"] == ["Un jardin partagé", "Des bancs"]
     # While the workshops run, only the workshop's room and those who run the meeting hear it.
     assert [group for group, _message in captured_events] == [
-        events.facilitators_group(session.room_id),
+        facilitators_group(session.room_id),
         room_group(first.room_id),
     ]
     message = captured_events[0][1]
