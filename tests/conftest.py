@@ -18,6 +18,7 @@ from tests.factories import CouncilFactory
 from tests.factories import MessageFactory
 from tests.factories import RoomFactory
 from tests.factories import UserFactory
+from tests.protocol import violations_text
 from tests.protocol import watch_frames
 
 register(UserFactory)
@@ -82,12 +83,7 @@ def _frames_follow_asyncapi(request, monkeypatch):
     yield
     reported = getattr(request.node, "frame_violations_reported", 0)
     if len(violations) > reported:
-        pytest.fail(_violations_text(violations[reported:]), pytrace=False)
-
-
-def _violations_text(violations: list[str]) -> str:
-    unique = list(dict.fromkeys(violations))
-    return "frames that do not follow docs/asyncapi.yaml:\n  " + "\n  ".join(unique)
+        pytest.fail(violations_text(violations[reported:]), pytrace=False)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -96,7 +92,7 @@ def pytest_runtest_call(item):
     violations = getattr(item, "frame_violations", [])
     item.frame_violations_reported = len(violations)
     if violations:
-        pytest.fail(_violations_text(violations), pytrace=False)
+        pytest.fail(violations_text(violations), pytrace=False)
     return result
 
 

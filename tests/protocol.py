@@ -1,11 +1,16 @@
 """Every frame a consumer sends is checked against docs/asyncapi.yaml while the tests run.
 
-`watch_frames` wraps `CouncilConsumer.send` (every frame goes through it: acks, errors,
-events, and group events relayed pre-serialised by `forward`) and `send_ack` (which knows
-the command an ack answers). Each frame is validated, with JSON Schema Draft 2020-12, against
-the payload schema of the message of its `type`; an ack against the ack message of the
-receive operation of the command it answers. A frame that does not validate is recorded;
-`tests/conftest.py` fails the test that sent it, with the path and the message.
+Each frame is validated, with JSON Schema Draft 2020-12, against the payload schema of the
+message of its `type`; an ack against the ack message of the receive operation of the
+command it answers (`CouncilConsumer.answering`, set by `send_ack`). Frames are caught in
+two ways, both at `CouncilConsumer.send`, which every frame goes through (acks, errors,
+events, and group events relayed pre-serialised by `forward`):
+
+* in this process, `watch_frames` wraps it; `tests/conftest.py` fails the test that sent
+  a frame that does not validate, with the path and the message;
+* in server processes (end-to-end and browser tests), `settings.FRAME_LOG` names a file the
+  server appends every frame to; the fixture that started the server reads it with
+  `logged_violations` once the server has stopped, and fails the test.
 """
 
 from __future__ import annotations
@@ -138,27 +143,43 @@ def schemas_of(document: dict[str, Any]) -> FrameSchemas:
     return FrameSchemas(events=events, acks=acks)
 
 
+def current_schemas() -> FrameSchemas:
+    """The document's schemas, or those a test extended it with (`document_also`)."""
+    return _extended.get("schemas") or frame_schemas()
+
+
 def watch_frames(monkeypatch: Any) -> list[str]:
     """Validate every frame consumers send from now on; return the list the violations go to."""
     from council.core.consumers import CouncilConsumer
 
     violations: list[str] = []
     send = CouncilConsumer.send
-    send_ack = CouncilConsumer.send_ack
 
     async def checked_send(self: Any, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False) -> None:
         if text_data is not None:
-            schemas = _extended.get("schemas") or frame_schemas()
-            violations.extend(schemas.errors(text_data, acked=getattr(self, "_frame_acked", None)))
+            violations.extend(current_schemas().errors(text_data, acked=self.answering))
         await send(self, text_data=text_data, bytes_data=bytes_data, close=close)
 
-    async def checked_send_ack(self: Any, command: Any, payload: dict[str, Any] | None = None) -> None:
-        self._frame_acked = command.type  # read synchronously by checked_send, before any await
-        try:
-            await send_ack(self, command, payload)
-        finally:
-            self._frame_acked = None
-
     monkeypatch.setattr(CouncilConsumer, "send", checked_send)
-    monkeypatch.setattr(CouncilConsumer, "send_ack", checked_send_ack)
     return violations
+
+
+def logged_violations(path: Path) -> list[str]:
+    """What is wrong with the frames a server process wrote to its FRAME_LOG (none: no file).
+
+    Each distinct frame is validated once: a room sends the same presence or signalling
+    frame many times, and the suite has a time budget.
+    """
+    if not path.exists():
+        return []
+    schemas = current_schemas()
+    violations: list[str] = []
+    for line in dict.fromkeys(path.read_text(encoding="utf-8").splitlines()):
+        entry = json.loads(line)
+        violations.extend(schemas.errors(entry["frame"], acked=entry["acked"]))
+    return violations
+
+
+def violations_text(violations: list[str]) -> str:
+    unique = list(dict.fromkeys(violations))
+    return "frames that do not follow docs/asyncapi.yaml:\n  " + "\n  ".join(unique)

@@ -5,8 +5,14 @@ A client command is answered by ``ack`` or ``error`` carrying its ``request_id``
 Bad input never raises out of the consumer and never closes the socket unless the
 client keeps flooding: a socket closed by a frame would be re-sent that frame by the
 client after reconnecting, and crash again.
+
+Every frame leaves through ``CouncilConsumer.send``. With ``settings.FRAME_LOG`` set (the
+end-to-end and browser tests set it for their server processes) each one is also appended
+to that file, with the command an ack answers, for tests/protocol.py to check against
+docs/asyncapi.yaml.
 """
 
+import functools
 import json
 import logging
 from collections import Counter
@@ -15,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import replace
 from typing import Any
+from typing import TextIO
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -46,6 +53,18 @@ UNSTORABLE_TEXT = gettext_lazy("Text may not hold the character U+0000 or a lone
 # user id -> sockets that person holds in this process (ROOM_MAX_SOCKETS_PER_PERSON): each
 # costs a presence row and a snapshot, and one account once opened 100 in 5 s.
 _sockets_per_person: Counter[int] = Counter()
+
+
+@functools.cache
+def _frame_log(path: str) -> TextIO:
+    """The frame log of this process, opened once; line-buffered, so a killed process loses nothing."""
+    return open(path, "a", encoding="utf-8", buffering=1)  # open for the life of the process
+
+
+def log_frame(text: str, *, acked: str | None) -> None:
+    """Append one sent frame to settings.FRAME_LOG (test runs only; a no-op otherwise)."""
+    if settings.FRAME_LOG:
+        _frame_log(settings.FRAME_LOG).write(json.dumps({"frame": text, "acked": acked}) + "\n")
 
 
 class FrameError(CouncilError):
@@ -144,6 +163,8 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
 
     #: client frame type -> name of the handler method, which takes the Command
     commands: dict[str, str] = {}
+    #: the type of the command whose ack is being sent (set by send_ack, read by send)
+    answering: str | None = None
 
     def command_handler(
         self, type_: str
@@ -279,8 +300,18 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         await self.send_ack(command, result if isinstance(result, dict) else {})
         return result
 
+    async def send(self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False) -> None:
+        """The one way out for frames; written down too when settings.FRAME_LOG is set."""
+        if text_data is not None:
+            log_frame(text_data, acked=self.answering)
+        await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+
     async def send_ack(self, command: Command, payload: dict[str, Any] | None = None) -> None:
-        await self.send(text_data=envelope("ack", payload or {}, command.request_id or ""))
+        self.answering = command.type  # read by send before its first await
+        try:
+            await self.send(text_data=envelope("ack", payload or {}, command.request_id or ""))
+        finally:
+            self.answering = None
 
     async def send_error(self, request_id: str | None, code: str, message: Any) -> None:
         """Answer with an error frame; a lazy message is told in the person's language."""

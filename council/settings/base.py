@@ -245,6 +245,9 @@ ROOM_PRESENCE_COALESCE_SECONDS = env.float("ROOM_PRESENCE_COALESCE_SECONDS", def
 # surviving process's heartbeat within TTL + TTL/3 (plus the coalescing delay).
 ROOM_PRESENCE_TTL_SECONDS = env.int("ROOM_PRESENCE_TTL_SECONDS", default=45)
 ROOM_MAX_SOCKETS_PER_PERSON = env.int("ROOM_MAX_SOCKETS_PER_PERSON", default=10)  # per process; then 4409
+# Test runs only: a file every frame this process sends is appended to, one JSON line each,
+# which the end-to-end and browser tests check against docs/asyncapi.yaml (tests/protocol.py).
+FRAME_LOG = env("FRAME_LOG", default="")
 
 # Video in live rooms (docs/media.md): media workers, ICE, followers.
 MEDIA_ICE_SERVERS = env.json("MEDIA_ICE_SERVERS", default=[])  # [{"urls", "username", "credential"}]

@@ -35,6 +35,8 @@ from council.councils.models import Council
 from council.councils.models import Role
 from council.councils.services import role_grant
 from council.rooms.models import Room
+from tests.protocol import logged_violations
+from tests.protocol import violations_text
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "réunion-publique-2026"
@@ -85,12 +87,14 @@ def server_env() -> dict[str, str]:
 
 
 @pytest.fixture
-def live_url(transactional_db, server_env):
+def live_url(transactional_db, server_env, tmp_path):
     """Base URL of a Daphne process serving the test database, one per test.
 
     Each transactional test ends with a flush that recreates content types under new
     ids; a server kept across tests would keep the old ones in its ContentType cache
     (and guardian would then find no grant), so every test gets a fresh process.
+    A frame the server sent that docs/asyncapi.yaml does not describe fails the test
+    (the server writes every frame to its FRAME_LOG; checked once it has stopped).
     """
     assert connection.vendor == "postgresql", "browser tests need DATABASE_URL=postgres://…"
     import redis
@@ -98,6 +102,7 @@ def live_url(transactional_db, server_env):
     redis_url = _redis_url()
     redis.Redis.from_url(redis_url).flushdb()  # rate-limit counters of an earlier run
     port = _free_port()
+    frame_log = tmp_path / "frames.jsonl"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "council.settings.base",
@@ -108,6 +113,7 @@ def live_url(transactional_db, server_env):
         "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}",
         "CELERY_TASK_ALWAYS_EAGER": "true",
         "PYTHONUNBUFFERED": "1",
+        "FRAME_LOG": str(frame_log),
         **server_env,
     }
     log = tempfile.NamedTemporaryFile(prefix="council-daphne-", suffix=".log", delete=False)  # noqa: SIM115
@@ -153,6 +159,9 @@ def live_url(transactional_db, server_env):
         if "Traceback" in output:
             print("Daphne log (contains a traceback):\n" + output)  # noqa: T201
         os.unlink(log.name)
+    violations = logged_violations(frame_log)
+    if violations:
+        pytest.fail(violations_text(violations), pytrace=False)
 
 
 # Video tests: a fake camera (640x480 test pattern) and microphone (beeps) granted without a

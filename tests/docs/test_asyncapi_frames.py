@@ -9,10 +9,12 @@ import json
 import pytest
 import yaml
 
+from council.core import consumers
 from council.core.consumers import Command
 from council.core.consumers import CouncilConsumer
 from tests.protocol import DOCUMENT
 from tests.protocol import frame_schemas
+from tests.protocol import logged_violations
 from tests.protocol import watch_frames
 
 
@@ -172,3 +174,61 @@ async def test_the_watch_records_what_a_consumer_sends_against_the_document():
         "workshops.time_up: at /payload/session_id: '4' is not of type 'integer'",
     ]
     assert len(consumer.sent) == 4  # checked, and sent all the same
+
+
+class Wire(CouncilConsumer):
+    """A consumer whose real `send` runs down to a list standing for the socket."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scope = {"user": None}
+        self.wire: list[str] = []
+
+        async def base_send(message):
+            self.wire.append(message["text"])
+
+        self.base_send = base_send
+
+
+async def test_with_a_frame_log_every_frame_sent_is_written_with_the_command_an_ack_answers(tmp_path, settings):
+    """What a server process of the end-to-end and browser tests writes for the check below."""
+    settings.FRAME_LOG = str(tmp_path / "frames.jsonl")
+    consumer = Wire()
+
+    await consumer.send_ack(Command("rooms.send_message", "r1", {}), {"seq": 3, "duplicate": False})
+    await consumer.send_event("rooms.message_deleted", {"room_id": 1, "seq": 3})
+    await consumer.send_error("r2", "forbidden", "No.")
+    consumers._frame_log(settings.FRAME_LOG).close()
+    consumers._frame_log.cache_clear()
+
+    logged = [json.loads(line) for line in (tmp_path / "frames.jsonl").read_text().splitlines()]
+    assert logged == [
+        {"frame": consumer.wire[0], "acked": "rooms.send_message"},
+        {"frame": consumer.wire[1], "acked": None},
+        {"frame": consumer.wire[2], "acked": None},
+    ]
+    assert logged_violations(tmp_path / "frames.jsonl") == []
+    assert consumer.answering is None
+
+
+def test_the_frame_log_check_fails_on_a_bad_frame_naming_its_type_and_path(tmp_path):
+    """A server's frame that the document does not describe fails its end-to-end or browser test."""
+    frame_log = tmp_path / "frames.jsonl"
+    bad_event = frame("rooms.message_deleted", {"room_id": 1, "seq": "4"})
+    entries = [
+        {"frame": bad_event, "acked": None},
+        {"frame": bad_event, "acked": None},  # the same frame again: reported once
+        {"frame": frame("rooms.thing_done", {}), "acked": None},
+        {"frame": frame("ack", {"seq": 7}, "r1"), "acked": "rooms.send_message"},
+        {"frame": frame("ack", {}, "r2"), "acked": None},
+        {"frame": frame("rooms.message_deleted", {"room_id": 1, "seq": 4}), "acked": None},
+    ]
+    frame_log.write_text("".join(json.dumps(entry) + "\n" for entry in entries))
+
+    assert logged_violations(frame_log) == [
+        "rooms.message_deleted: at /payload/seq: '4' is not of type 'integer'",
+        "rooms.thing_done: no message of this type is sent in docs/asyncapi.yaml",
+        "ack of rooms.send_message: at /payload: 'duplicate' is a required property",
+        "an ack that answers no known command (acks go through send_ack)",
+    ]
+    assert logged_violations(tmp_path / "never-written.jsonl") == []

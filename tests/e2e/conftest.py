@@ -39,6 +39,8 @@ from tests.e2e.servers import Server
 from tests.e2e.servers import free_port
 from tests.e2e.servers import server_env
 from tests.e2e.servers import wait_until_serving
+from tests.protocol import logged_violations
+from tests.protocol import violations_text
 
 SESSION_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
@@ -48,7 +50,8 @@ def daphne(transactional_db, tmp_path) -> Iterator[Callable[..., list[Server]]]:
     """`daphne(count, **env)` starts `count` Daphne processes at once and waits until they serve.
 
     They are stopped before the test database is flushed. A traceback in a server's
-    log fails the test: bad input and crashes of other processes must never raise.
+    log fails the test: bad input and crashes of other processes must never raise. So
+    does a frame a server sent that docs/asyncapi.yaml does not describe (its FRAME_LOG).
     """
     started: list[Server] = []
 
@@ -57,15 +60,18 @@ def daphne(transactional_db, tmp_path) -> Iterator[Callable[..., list[Server]]]:
         for _ in range(count):
             port = free_port()
             log_path = tmp_path / f"daphne-{port}.log"
+            frame_log = tmp_path / f"frames-{port}.jsonl"
             with log_path.open("wb") as log:
                 process = subprocess.Popen(
                     [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "asgi:application"],
                     cwd=ROOT,
-                    env=server_env(CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{port}", **env),
+                    env=server_env(
+                        CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{port}", FRAME_LOG=str(frame_log), **env
+                    ),
                     stdout=log,
                     stderr=subprocess.STDOUT,
                 )
-            servers.append(Server(port=port, process=process, log_path=log_path))
+            servers.append(Server(port=port, process=process, log_path=log_path, frame_log=frame_log))
         started.extend(servers)
         for server in servers:
             wait_until_serving(server)
@@ -78,6 +84,9 @@ def daphne(transactional_db, tmp_path) -> Iterator[Callable[..., list[Server]]]:
         assert "Traceback" not in server.log(), (
             f"Daphne on port {server.port} raised:\n{server.log()}"
         )
+    violations = [v for server in started for v in logged_violations(server.frame_log)]
+    if violations:
+        pytest.fail(violations_text(violations), pytrace=False)
 
 
 @dataclass

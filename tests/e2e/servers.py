@@ -79,6 +79,8 @@ class Server:
     port: int
     process: subprocess.Popen
     log_path: Path
+    #: the file the server appends every frame it sends to (settings.FRAME_LOG)
+    frame_log: Path
 
     @property
     def http_url(self) -> str:
