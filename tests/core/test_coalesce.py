@@ -1,0 +1,59 @@
+"""Coalesced sends: a burst of changes is heard a few times, and the last send has the last state."""
+
+import asyncio
+import os
+import uuid
+
+import pytest
+import redis
+
+from council.core import coalesce as coalescing
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+async def _burst(key: str, *, changes: int, spread: float, seconds: float) -> tuple[list[int], int]:
+    """Make `changes` changes over `spread` seconds, each followed by coalesce; return what was sent."""
+    state = {"value": 0}
+    heard: list[int] = []
+
+    async def send() -> None:
+        heard.append(state["value"])  # read when sending, as a tally is
+
+    for _ in range(changes):
+        state["value"] += 1
+        await coalescing.coalesce(key, send, seconds=seconds)
+        await asyncio.sleep(spread / changes)
+    await asyncio.sleep(seconds * 1.5)
+    await coalescing.flush()
+    return heard, state["value"]
+
+
+@pytest.mark.parametrize("redis_url", ["", REDIS_URL], ids=["in-process", "redis"])
+async def test_a_burst_is_sent_about_once_per_interval_and_ends_with_the_final_state(settings, redis_url):
+    settings.REDIS_URL = redis_url
+    heard, final = await _burst(f"test:{uuid.uuid4()}", changes=200, spread=1.0, seconds=0.25)
+    assert heard[-1] == final == 200
+    assert 3 <= len(heard) <= 6  # 1 s of changes at 0.25 s intervals: 4 or 5 sends, not 200
+    assert heard == sorted(heard)
+
+
+async def test_two_processes_sharing_redis_send_once_per_interval(settings):
+    """A claim made elsewhere (another Daphne process, here a direct Redis client) holds this one back."""
+    settings.REDIS_URL = REDIS_URL
+    key = f"test:{uuid.uuid4()}"
+    other_process = redis.Redis.from_url(REDIS_URL)
+    assert other_process.set(f"council:coalesce:{key}", b"1", nx=True, px=400)
+
+    async def send() -> None:
+        raise AssertionError("the other process holds this interval")
+
+    assert await coalescing.coalesce(key, send, seconds=0.5) is False
+    await asyncio.sleep(0.45)  # the other process's claim has expired: the next change claims
+    sent = asyncio.Event()
+
+    async def send_now() -> None:
+        sent.set()
+
+    assert await coalescing.coalesce(key, send_now, seconds=0.1) is True
+    await asyncio.wait_for(sent.wait(), timeout=1)
