@@ -88,15 +88,12 @@ def settle(vote, tied, out):
 
 
 def count_choices(vote, keys, cast, out):
-    field = "approved" if vote["method"] == "approval" else "choice"
-    counts = dict.fromkeys(keys, 0)
+    counts = out["counts"] = dict.fromkeys(keys, 0)
     for content in cast:
-        for key in content["approved"] if field == "approved" else [content["choice"]]:
+        for key in content["approved"] if "approved" in content else [content["choice"]]:
             counts[key] += 1
-    out["counts"] = counts
     top = max(counts.values(), default=0)
     first = [key for key in keys if counts[key] == top]
-    motion = sorted(keys) == ["against", "for"]
     if not cast or top == 0:
         return
     if vote["method"] in ("majority_simple", "approval"):
@@ -108,7 +105,7 @@ def count_choices(vote, keys, cast, out):
         out["winners"] = first[:1]
     elif vote["method"] == "majority_absolute" and len(first) == 2 and 2 * top == n:
         settle(vote, first, out)
-    elif motion:
+    elif sorted(keys) == ["against", "for"]:  # a motion short of the majority is rejected
         out["winners"] = ["against"]
 
 
@@ -226,10 +223,12 @@ def check(box, tracker=None):
     for field, value in mine.items():
         published = result.get(field)
         if field == "rounds" and isinstance(published, list) and len(published) == len(value):
-            # Compare the fields recounted here; a publisher may add others.
-            published = [{key: row.get(key) for key in mine_row}
-                         for row, mine_row in zip(published, value, strict=True)]  # fmt: skip
-        if published != value:
+            for row, mine_row in zip(published, value, strict=True):
+                shown = {key: row.get(key) for key in mine_row}  # a publisher may add fields
+                if shown != mine_row:
+                    wrong.append(f"round {mine_row['round']}: published {json.dumps(shown)}, "
+                                 f"recounted {json.dumps(mine_row)}")  # fmt: skip
+        elif published != value:
             wrong.append(
                 f"{field}: published {json.dumps(published)}, recounted {json.dumps(value)}"
             )
@@ -246,12 +245,21 @@ def summary(box, mine, tracker):
              f"Head of the chain: {box['head']}"]  # fmt: skip
     for row in mine["rounds"]:
         counts = ", ".join(f"{key} {n}" for key, n in row["counts"].items())
-        lines.append(f"Round {row['round']}: {counts}; exhausted {row['exhausted']}; "
-                     f"eliminated {', '.join(row['eliminated']) or '-'} ({row['rule']})")  # fmt: skip
+        done = (
+            f"elected {row['elected']}"
+            if row["elected"]
+            else f"eliminated {', '.join(row['eliminated']) or 'nobody'}"
+        )
+        lines.append(
+            f"Round {row['round']}: {counts}; exhausted {row['exhausted']}; {done} ({row['rule'] or 'majority'})"
+        )
     if "counts" in mine and not mine["rounds"]:
         lines.append("Counts: " + ", ".join(f"{k} {n}" for k, n in mine["counts"].items()))
     if "medians" in mine:
-        lines.append("Median grades: " + ", ".join(f"{k} {g}" for k, g in mine["medians"].items()))
+        names = [
+            f"{k} {'-' if g is None else vote['grades'][g]}" for k, g in mine["medians"].items()
+        ]
+        lines.append("Majority (median) grades: " + ", ".join(names))
     outcome = "tie" if mine["tie"] else ", ".join(mine["winners"]) or "none"
     lines.append(f"Winner: {outcome}" + (" (by the tie-break order)" if mine["decided_by"] else ""))
     found = [
