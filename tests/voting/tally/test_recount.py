@@ -209,3 +209,18 @@ def test_the_chain_is_the_published_definition():
     assert link(genesis("v"), entry) == (
         "bb94315e6837e01b9c08a035ee335ebfeac076aca005f2513f81c3b5b8d2cad4"
     )
+
+
+def test_the_package_is_plain_python():
+    """The counting package imports only the standard library and itself: no Django."""
+    package = RECOUNT.parents[1] / "council" / "voting" / "tally"
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = (
+                    [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+                )
+                for name in names:
+                    assert name.split(".")[0] in sys.stdlib_module_names or name.startswith(
+                        "council.voting.tally"
+                    ), (path.name, name)
