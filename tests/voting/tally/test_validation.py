@@ -2,6 +2,7 @@
 
 import pytest
 
+from council.voting.tally import count
 from council.voting.tally import validate
 
 OPTIONS = ["a", "b", "c"]
@@ -78,3 +79,17 @@ def test_approval_limits_are_the_votes_own():
 def test_a_vote_that_cannot_be_counted_is_a_programming_error(method, options, grades):
     with pytest.raises(ValueError):  # noqa: PT011 - the message is for developers
         validate(method, options, {"blank": True}, grades=grades)
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        {"min_choices": 3, "max_choices": 2},
+        {"min_choices": -1},
+        {"tie_break": ["a", "a"]},
+        {"tie_break": ["z"]},
+    ],
+)
+def test_count_refuses_rules_that_make_no_sense(rules):
+    with pytest.raises(ValueError):  # noqa: PT011 - the message is for developers
+        count("approval", OPTIONS, [], **rules)
