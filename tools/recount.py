@@ -88,6 +88,9 @@ def settle(vote, tied, out):
 
 
 def count_choices(vote, keys, cast, out):
+    """Single choice and approval: the most votes wins (simple majority, approval), or the
+    option reaching more than half (absolute) or at least two thirds (two-thirds) of the votes
+    cast; blank and invalid ballots are not votes cast."""
     counts = out["counts"] = dict.fromkeys(keys, 0)
     for content in cast:
         for key in content["approved"] if "approved" in content else [content["choice"]]:
@@ -110,6 +113,10 @@ def count_choices(vote, keys, cast, out):
 
 
 def count_runoff(vote, keys, cast, out):
+    """Instant runoff: each ballot counts for its first choice still running; more than half
+    of the ballots still counting elects; otherwise the fewest votes is eliminated. A tie for
+    the fewest: all go if together they stay below everyone else; else the one with fewer votes
+    in the latest earlier round where they differed; else the tie-break order; else a tie."""
     rankings = [content["ranking"] for content in cast]
     out["counts"] = {key: sum(1 for r in rankings if r[:1] == [key]) for key in keys}
     running, past = list(keys), []
@@ -162,6 +169,9 @@ def count_runoff(vote, keys, cast, out):
 
 
 def count_judgment(vote, keys, cast, out):
+    """Majority judgment: the best median grade wins (the worse middle grade for an even
+    number); options tied on it are compared on their medians after taking out the median
+    grade, again and again, until they differ (Balinski & Laraki)."""
     scale = len(vote["grades"])
     grades = {key: sorted(content["grades"][key] for content in cast) for key in keys}
     out["grades"] = {key: [grades[key].count(g) for g in range(scale)] for key in keys}
