@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('councils', '0007_alter_auditentry_action'),
+        ('councils', '0006_auditentry_room_facilitation'),
         ('groups', '0001_initial'),
         ('rooms', '0007_presence_tab'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
