@@ -60,7 +60,7 @@ def sitting_open(*, actor: User, room_id: int, reconvened_from_id: int | None = 
     """Open a sitting in the room and check the quorum at once (CGCT L2121-17)."""
     room = access_room(actor, room_id, perm="assembly.run_sitting", for_update=True)
     if Sitting.objects.filter(room=room, closed_at__isnull=True).exists():
-        raise InvalidInput(_("A sitting is already open in this room."), code="sitting_open")
+        raise InvalidInput(_("A sitting is already open in this room."))
     first = None
     if reconvened_from_id is not None:
         first = Sitting.objects.filter(pk=reconvened_from_id, room__council=room.council).first()
@@ -128,7 +128,7 @@ def _sign_in(sitting: Sitting, person: User, signed_by: User | None) -> bool:
         return False
     send_event_on_commit(
         room_group(sitting.room_id),
-        events.PRESENCE_CHANGED,
+        events.HALL_PRESENCE_CHANGED,
         {"sitting_id": sitting.pk, "user_id": person.pk, "kind": "hall"},
     )
     _announce(sitting)
@@ -152,7 +152,7 @@ def hall_sign_out(*, actor: User, sitting_id: int, user_id: int) -> bool:
     if left:
         send_event_on_commit(
             room_group(sitting.room_id),
-            events.PRESENCE_CHANGED,
+            events.HALL_PRESENCE_CHANGED,
             {"sitting_id": sitting.pk, "user_id": user_id, "kind": None},
         )
         _announce(sitting)

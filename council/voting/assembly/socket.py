@@ -54,7 +54,7 @@ def register() -> None:
         )
     host.register_command("assembly.withdraw_request", VoteMode, host.service_handler(services.vote_mode_withdraw, **bound))
     host.register_event(events.QUORUM_CHANGED)
-    host.register_event(events.PRESENCE_CHANGED)
+    host.register_event(events.HALL_PRESENCE_CHANGED)
     host.register_section("assembly", assembly_section, perm="rooms.view_room")
 
 
