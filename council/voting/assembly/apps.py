@@ -38,6 +38,6 @@ def _register_panel() -> None:
         "assembly/_panel.html",
         "assembly/assembly.js",
         strings.panel_strings,
-        label=lambda: _("Sitting"),
+        label=lambda: str(_("Sitting")),
         data=assembly_panel_data,
     )

@@ -1,29 +1,44 @@
 """The rules page and the proxy form."""
 
+from typing import TYPE_CHECKING
 from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from council.groups.models import NeighbourhoodGroup
 from council.voting.assembly.models import MeetingRules
 
+if TYPE_CHECKING:
+    _RulesForm = forms.ModelForm[MeetingRules]
+else:
+    _RulesForm = forms.ModelForm  # not subscriptable at run time
 
-class MeetingRulesForm(forms.ModelForm):
+
+class MeetingRulesForm(_RulesForm):
     class Meta:
         model = MeetingRules
-        exclude = ["council"]
+        fields = [
+            "members_group", "hall_counts", "online_counts", "quorum_numerator", "quorum_denominator",
+            "proxies_count", "proxies_allowed", "max_proxies_per_holder", "proxy_max_days",
+            "roll_call_numerator", "roll_call_denominator", "secret_numerator", "secret_denominator",
+            "reconvene_days",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # the council's own groups only: never a choice across tenants
-        self.fields["members_group"].queryset = NeighbourhoodGroup.objects.filter(council=self.instance.council)
+        group_field = self.fields["members_group"]
+        assert isinstance(group_field, forms.ModelChoiceField)
+        group_field.queryset = NeighbourhoodGroup.objects.filter(council=self.instance.council)
         for name in ("quorum_denominator", "roll_call_denominator", "secret_denominator"):
-            self.fields[name].min_value = 1
-            self.fields[name].widget.attrs["min"] = 1
+            field = self.fields[name]
+            field.validators.append(MinValueValidator(1))
+            field.widget.attrs["min"] = 1
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for prefix in ("quorum", "roll_call", "secret"):
             numerator, denominator = data.get(f"{prefix}_numerator"), data.get(f"{prefix}_denominator")
             if numerator is not None and denominator and numerator > denominator:
@@ -53,9 +68,11 @@ class ProxyForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], paper: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["holder"].choices = people
+        for name in ("holder", "grantor"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = people
         if paper:
-            self.fields["grantor"].choices = people
             self.fields["grantor"].required = True
         else:
             del self.fields["grantor"]

@@ -18,7 +18,8 @@ CODE_LENGTH = 20
 
 
 def _window(at: datetime) -> int:
-    return int(at.timestamp()) // settings.ASSEMBLY_HALL_CODE_SECONDS
+    seconds: int = settings.ASSEMBLY_HALL_CODE_SECONDS
+    return int(at.timestamp()) // seconds
 
 
 def _code(sitting_id: int, window: int) -> str:

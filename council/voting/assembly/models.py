@@ -159,6 +159,9 @@ class QuorumCheck(models.Model):
     class Meta:
         ordering = ["checked_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.sitting_id}: {self.present_counted}/{self.required} at {self.checked_at:%H:%M:%S}"
+
 
 class HallPresence(models.Model):
     """A person in the hall during a sitting, signed in by an official or by scanning the room's code.
@@ -185,6 +188,9 @@ class HallPresence(models.Model):
                 fields=["sitting", "user"], condition=Q(left_at__isnull=True), name="assembly_once_in_the_hall"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.sitting_id}"
 
 
 class Proxy(models.Model):
@@ -223,6 +229,9 @@ class Proxy(models.Model):
             models.CheckConstraint(condition=Q(valid_until__gt=models.F("valid_from")), name="assembly_proxy_period"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.grantor_id} → {self.holder_id}"
+
 
 class VoteModeRequest(models.Model):
     """A member present asks for a roll-call vote or a secret ballot (CGCT L2121-21), once per sitting."""
@@ -240,3 +249,6 @@ class VoteModeRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sitting", "user", "kind"], name="assembly_one_request_per_kind"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.user_id}@{self.sitting_id}"

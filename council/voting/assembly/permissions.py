@@ -8,10 +8,11 @@ from django.contrib.auth.models import AnonymousUser
 
 from council.accounts.models import User
 from council.core.permissions import predicate
-from council.councils.permissions import council_of
 from council.councils.models import Council
+from council.councils.permissions import council_of
 from council.councils.permissions import is_council_administrator
 from council.councils.permissions import is_council_facilitator
+from council.rooms.models import Room
 from council.voting.assembly.selectors import is_member_in_office
 from council.voting.assembly.selectors import rules_get
 
@@ -21,12 +22,12 @@ def runs_the_room(user: User | AnonymousUser, obj: object) -> bool:
     """Runs the room asked about; asked about the council (paper proxies): its facilitators."""
     if isinstance(obj, Council):
         return bool(is_council_facilitator(user, obj))
-    return obj is not None and user.has_perm("rooms.moderate_room", obj)
+    return isinstance(obj, Room) and user.has_perm("rooms.moderate_room", obj)
 
 
 @predicate
 def follows_the_room(user: User | AnonymousUser, room: object) -> bool:
-    return room is not None and user.has_perm("rooms.view_room", room)
+    return isinstance(room, Room) and user.has_perm("rooms.view_room", room)
 
 
 @predicate

@@ -228,7 +228,7 @@ def requests_status(sitting: Sitting) -> dict[str, Any]:
     """
     rules = rules_get(council=sitting.room.council)
     present = counted_present(sitting)
-    counts = {kind: 0 for kind in VoteModeRequest.Kind.values}
+    counts = dict.fromkeys(VoteModeRequest.Kind.values, 0)
     for kind in VoteModeRequest.objects.filter(sitting=sitting, user_id__in=present).values_list("kind", flat=True):
         counts[kind] += 1
     fractions = {

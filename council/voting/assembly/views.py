@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from council.accounts.models import User
 from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
+from council.councils.middleware import CouncilRequest
+from council.councils.models import Council
 from council.voting.assembly import selectors
 from council.voting.assembly import services
 from council.voting.assembly.forms import MeetingRulesForm
@@ -27,7 +29,7 @@ from council.voting.assembly.models import Proxy
 from council.voting.assembly.models import Sitting
 
 
-def _sitting(request, sitting_id: int, perm: str | None = None) -> Sitting:
+def _sitting(request: CouncilRequest, sitting_id: int, perm: str | None = None) -> Sitting:
     sitting = Sitting.objects.select_related("room__council").filter(
         pk=sitting_id, room__council=request.council
     ).first()
@@ -37,7 +39,7 @@ def _sitting(request, sitting_id: int, perm: str | None = None) -> Sitting:
 
 
 @login_required
-def rules_edit(request, council_slug):
+def rules_edit(request: CouncilRequest, council_slug: str) -> HttpResponse:
     if not request.user.has_perm("assembly.manage_rules", request.council):
         raise Http404
     rules = selectors.rules_get(council=request.council)
@@ -49,13 +51,13 @@ def rules_edit(request, council_slug):
     return render(request, "assembly/rules.html", {"form": form})
 
 
-def _people_in_office(council) -> list[tuple[int, str]]:
+def _people_in_office(council: Council) -> list[tuple[int, str]]:
     ids = selectors.members_in_office(council=council)
     return [(user.pk, str(user.public_name)) for user in User.objects.filter(pk__in=ids).order_by("display_name", "pk")]
 
 
 @login_required
-def proxies(request, council_slug):
+def proxies(request: CouncilRequest, council_slug: str) -> HttpResponse:
     council = request.council
     official = request.user.has_perm("assembly.sign_in_people", council)
     may_give = request.user.has_perm("assembly.give_proxy", council)
@@ -98,7 +100,7 @@ def proxies(request, council_slug):
 
 @login_required
 @require_POST
-def proxy_revoke(request, council_slug, proxy_id):
+def proxy_revoke(request: CouncilRequest, council_slug: str, proxy_id: int) -> HttpResponse:
     if not Proxy.objects.filter(pk=proxy_id, council=request.council).exists():
         raise Http404
     try:
@@ -110,7 +112,7 @@ def proxy_revoke(request, council_slug, proxy_id):
 
 
 @login_required
-def sign_in(request, council_slug, sitting_id):
+def sign_in(request: CouncilRequest, council_slug: str, sitting_id: int) -> HttpResponse:
     """The officials' sign-in sheet: find a person by name, sign them in or out (plain forms)."""
     sitting = _sitting(request, sitting_id, "assembly.sign_in_people")
     if request.method == "POST":
@@ -134,20 +136,21 @@ def sign_in(request, council_slug, sitting_id):
     )
 
 
-def _scan_url(request, sitting: Sitting) -> str:
-    path = reverse("assembly-hall-scan", args=[request.council.slug, sitting.pk, hall_code(sitting.pk)])
-    return request.build_absolute_uri(path)
+def _scan_url(request: CouncilRequest, sitting: Sitting) -> str:
+    path = reverse("assembly-hall-scan", args=[sitting.room.council.slug, sitting.pk, hall_code(sitting.pk)])
+    url: str = request.build_absolute_uri(path)
+    return url
 
 
 @login_required
-def hall_screen(request, council_slug, sitting_id):
+def hall_screen(request: CouncilRequest, council_slug: str, sitting_id: int) -> HttpResponse:
     """The code for the shared screen: the QR code and its address, renewed by the page's script."""
     sitting = _sitting(request, sitting_id, "assembly.sign_in_people")
     return render(request, "assembly/hall_screen.html", {"sitting": sitting, "scan_url": _scan_url(request, sitting)})
 
 
 @login_required
-def hall_qr(request, council_slug, sitting_id):
+def hall_qr(request: CouncilRequest, council_slug: str, sitting_id: int) -> HttpResponse:
     sitting = _sitting(request, sitting_id, "assembly.sign_in_people")
     out = io.BytesIO()
     segno.make(_scan_url(request, sitting), error="m").save(out, kind="svg", scale=8, border=2, title=_("Sign in to the hall"))
@@ -157,7 +160,7 @@ def hall_qr(request, council_slug, sitting_id):
 
 
 @login_required
-def hall_scan(request, council_slug, sitting_id, code):
+def hall_scan(request: CouncilRequest, council_slug: str, sitting_id: int, code: str) -> HttpResponse:
     """Where the hall's QR code leads: after log-in, a button signs the person in (a fresh code only)."""
     sitting = _sitting(request, sitting_id)
     signed = False
@@ -170,7 +173,7 @@ def hall_scan(request, council_slug, sitting_id, code):
             error = refusal.message
     elif sitting.closed_at is not None or not hall_code_is_fresh(sitting.pk, code):
         error = _("This code has expired: scan the code shown in the hall now.")
-    present = selectors.present_people(sitting).get(request.user.pk) == selectors.HALL
+    present = selectors.present_people(sitting).get(request.user.pk or 0) == selectors.HALL
     return render(
         request,
         "assembly/hall_scan.html",

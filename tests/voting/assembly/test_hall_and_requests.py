@@ -26,7 +26,8 @@ def test_an_official_signs_people_in_and_out_on_the_sheet(meeting, sitting, clie
 
     page = client.get(url, {"q": "Membre 00"})
     assert page.status_code == 200
-    assert "Sign Membre 00 in" in page.text and "Membre 01" not in page.text
+    assert "Sign Membre 00 in" in page.text
+    assert "Membre 01" not in page.text
     client.post(url, {"user": person.pk, "action": "in", "q": "Membre 00"})
 
     row = HallPresence.objects.get(sitting=sitting, user=person)

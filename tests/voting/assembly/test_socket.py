@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 async def test_a_sign_in_reaches_another_client_within_a_second(meeting):
-    official_socket, snapshot = await connect(room_path(meeting.room.pk), user=meeting.official)
+    official_socket, _snapshot = await connect(room_path(meeting.room.pk), user=meeting.official)
     member = meeting.members[0]
     member_socket, member_snapshot = await connect(room_path(meeting.room.pk), user=member)
     assert member_snapshot["payload"]["assembly"]["sitting"] is None
