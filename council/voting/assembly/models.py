@@ -11,11 +11,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from council.councils.models import Council
+from council.councils.tenancy import SameCouncilMixin
 from council.groups.models import NeighbourhoodGroup
 from council.rooms.models import Room
 
 
-class MeetingRules(models.Model):
+class MeetingRules(SameCouncilMixin, models.Model):
     """One council's meeting rules, created with the CGCT's defaults the first time they are read."""
 
     council = models.OneToOneField(Council, on_delete=models.CASCADE, related_name="meeting_rules")
@@ -107,7 +108,7 @@ class MeetingRules(models.Model):
         return str(self.council)
 
 
-class Sitting(models.Model):
+class Sitting(SameCouncilMixin, models.Model):
     """One sitting (séance) held in a room: opened and closed by an official."""
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="sittings")
