@@ -42,6 +42,7 @@ export function mount({ client, root, t, data }) {
   let myId = null;
   let lastClosedId = null;
   let qrTimer = null;
+  let focusNext = null; // the button to focus once the state shows it (the ack and the event race)
 
   if (data && data.proxies_url) el.proxiesLink.href = data.proxies_url;
   el.run.hidden = !official;
@@ -86,6 +87,10 @@ export function mount({ client, root, t, data }) {
     el.links.hidden = !sitting;
     el.qr.hidden = !sitting;
     clearInterval(qrTimer);
+    if (focusNext && !focusNext.hidden) {
+      focusNext.focus();
+      focusNext = null;
+    }
     if (!sitting) return;
     el.signIn.href = sittingUrl(official.sign_in_url, sitting.id);
     el.hall.href = sittingUrl(official.hall_screen_url, sitting.id);
@@ -163,12 +168,17 @@ export function mount({ client, root, t, data }) {
 
   el.open.addEventListener("click", async () => {
     const reconvened = el.reconvene.checked && lastClosedId !== null ? lastClosedId : null;
-    if (await run("assembly.open_sitting", { reconvened_from: reconvened })) el.check.focus();
+    if (await run("assembly.open_sitting", { reconvened_from: reconvened })) focusWhenShown(el.check);
   });
   el.check.addEventListener("click", () => run("assembly.check_quorum"));
   el.close.addEventListener("click", async () => {
-    if (await run("assembly.close_sitting")) el.open.focus();
+    if (await run("assembly.close_sitting")) focusWhenShown(el.open);
   });
+
+  function focusWhenShown(button) {
+    if (button.hidden) focusNext = button;
+    else button.focus();
+  }
   el.rollCall.addEventListener("click", () => toggleRequest("roll_call"));
   el.secret.addEventListener("click", () => toggleRequest("secret"));
 
