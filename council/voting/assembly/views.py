@@ -1,6 +1,7 @@
 """HTTP pages of the meeting rules: the rules, proxies, the hall's sign-in and its rotating code."""
 
 import io
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -121,8 +122,8 @@ def sign_in(request: CouncilRequest, council_slug: str, sitting_id: int) -> Http
             service(actor=request.user, sitting_id=sitting.pk, user_id=int(request.POST.get("user", 0)))
         except (CouncilError, ValueError) as error:
             messages.error(request, getattr(error, "message", _("Choose a person.")))
-        query = request.POST.get("q", "")
-        return redirect(f"{reverse('assembly-sign-in', args=[council_slug, sitting.pk])}?q={query}")
+        query = urlencode({"q": request.POST.get("q", "")})
+        return redirect(f"{reverse('assembly-sign-in', args=[council_slug, sitting.pk])}?{query}")
     query = request.GET.get("q", "").strip()
     in_hall = set(HallPresence.objects.filter(sitting=sitting, left_at__isnull=True).values_list("user_id", flat=True))
     in_office = selectors.members_in_office(council=request.council)
