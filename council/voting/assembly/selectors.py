@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from council.accounts.models import User
 from council.core.memo import recall
+from council.core.memo import remember
 from council.councils.models import ROLE_RANK
 from council.councils.models import Council
 from council.councils.models import Role
@@ -39,8 +40,11 @@ ONLINE: PresenceKind = "online"
 
 def rules_get(*, council: Council) -> MeetingRules:
     """The council's rules, created with the CGCT's defaults the first time they are asked for."""
-    rules, _created = MeetingRules.objects.get_or_create(council=council)
-    return rules
+    def compute() -> MeetingRules:
+        rules, _created = MeetingRules.objects.get_or_create(council=council)
+        return rules
+
+    return recall(("assembly.rules", council.pk), compute)
 
 
 def members_in_office(*, council: Council) -> set[int]:
@@ -65,7 +69,10 @@ def is_member_in_office(*, user: User, council: Council) -> bool:
 
 def sitting_open_in(*, room: Room) -> Sitting | None:
     """The sitting under way in the room, if any."""
-    return Sitting.objects.filter(room=room, closed_at__isnull=True).select_related("room__council").first()
+    return recall(
+        ("assembly.sitting_open", room.pk),
+        lambda: Sitting.objects.filter(room=room, closed_at__isnull=True).select_related("room__council").first(),
+    )
 
 
 def present_people(sitting: Sitting) -> dict[int, PresenceKind]:
@@ -76,10 +83,15 @@ def present_people(sitting: Sitting) -> dict[int, PresenceKind]:
     """
     if sitting.closed_at is not None:
         return {}
-    present: dict[int, PresenceKind] = dict.fromkeys(present_user_ids(room=sitting.room), ONLINE)
-    for user_id in HallPresence.objects.filter(sitting=sitting, left_at__isnull=True).values_list("user_id", flat=True):
-        present[user_id] = HALL
-    return present
+
+    def compute() -> dict[int, PresenceKind]:
+        present: dict[int, PresenceKind] = dict.fromkeys(present_user_ids(room=sitting.room), ONLINE)
+        hall = HallPresence.objects.filter(sitting=sitting, left_at__isnull=True).values_list("user_id", flat=True)
+        for user_id in hall:
+            present[user_id] = HALL
+        return present
+
+    return recall(("assembly.present", sitting.pk), compute)
 
 
 def is_present(user: User, sitting: Sitting) -> bool:
@@ -286,3 +298,63 @@ def public_state(room: Room) -> dict[str, Any]:
             "requests": requests_status(sitting),
         },
     }
+
+
+def _personal_key(council_id: int, user_id: int) -> tuple[str, int, int]:
+    return ("assembly.personal", council_id, user_id)
+
+
+def personal_views_remember(users: list[Any], rooms: list[Room]) -> None:
+    """Read the people's own part of the section (proxies, requests) for all of them at once (a wave)."""
+    user_ids = [user.pk for user in users]
+    for room in rooms:
+        sitting = sitting_open_in(room=room)
+        for user_id, view in personal_views(council=room.council, user_ids=user_ids, sitting=sitting).items():
+            remember(_personal_key(room.council_id, user_id), view)
+
+
+def public_states_remember(room_ids: set[int]) -> None:
+    """Read each room's public state once for everyone entering it (a wave)."""
+    for room in Room.objects.select_related("council").filter(pk__in=room_ids):
+        remember(("assembly.public_state", room.pk), public_state(room))
+
+
+def personal_view(*, user: User, room: Room) -> dict[str, Any]:
+    return recall(
+        _personal_key(room.council_id, user.pk),
+        lambda: personal_views(council=room.council, user_ids=[user.pk], sitting=sitting_open_in(room=room))[user.pk],
+    )
+
+
+def personal_views(*, council: Council, user_ids: list[int], sitting: Sitting | None) -> dict[int, dict[str, Any]]:
+    """Each person's presence, proxies (given and held, running or to come) and requests, in two queries."""
+    in_office = members_in_office(council=council)
+    present = present_people(sitting) if sitting else {}
+    views: dict[int, dict[str, Any]] = {
+        user_id: {
+            "in_office": user_id in in_office,
+            "presence": present.get(user_id),
+            "proxies_given": [],
+            "proxies_held": [],
+            "requests": [],
+        }
+        for user_id in user_ids
+    }
+    running = Proxy.objects.filter(
+        Q(grantor_id__in=user_ids) | Q(holder_id__in=user_ids),
+        council=council, revoked_at__isnull=True, valid_until__gt=timezone.now(),
+    ).select_related("grantor", "holder")
+    for proxy in running.order_by("valid_from", "pk"):
+        if proxy.grantor_id in views:
+            views[proxy.grantor_id]["proxies_given"].append(_proxy_view(proxy.holder, proxy))
+        if proxy.holder_id in views:
+            views[proxy.holder_id]["proxies_held"].append(_proxy_view(proxy.grantor, proxy))
+    if sitting is not None:
+        asked = VoteModeRequest.objects.filter(sitting=sitting, user_id__in=user_ids).order_by("kind")
+        for user_id, kind in asked.values_list("user_id", "kind"):
+            views[user_id]["requests"].append(kind)
+    return views
+
+
+def _proxy_view(person: User, proxy: Proxy) -> dict[str, Any]:
+    return {"id": proxy.pk, "name": str(person.public_name), "valid_until": proxy.valid_until.isoformat()}

@@ -56,24 +56,12 @@ def register() -> None:
     host.register_event(events.QUORUM_CHANGED)
     host.register_event(events.HALL_PRESENCE_CHANGED)
     host.register_section("assembly", assembly_section, perm="rooms.view_room")
+    host.register_wave(
+        remember_facts=selectors.personal_views_remember, remember_views=selectors.public_states_remember
+    )
 
 
 def assembly_section(user: User, room: Room) -> dict[str, Any]:
     """The public state, and the person's own: in office, present, proxies, requests."""
     state = recall(("assembly.public_state", room.pk), lambda: selectors.public_state(room))
-    sitting = selectors.sitting_open_in(room=room) if state["sitting"] else None
-    proxies = selectors.proxies_of(user=user, council=room.council)
-    return {
-        **state,
-        "me": {
-            "in_office": selectors.is_member_in_office(user=user, council=room.council),
-            "presence": selectors.present_people(sitting).get(user.pk) if sitting else None,
-            "proxies_given": [_proxy(p.holder, p) for p in proxies["given"]],
-            "proxies_held": [_proxy(p.grantor, p) for p in proxies["held"]],
-            "requests": selectors.my_requests(user=user, sitting=sitting) if sitting else [],
-        },
-    }
-
-
-def _proxy(person: User, proxy: Any) -> dict[str, Any]:
-    return {"id": proxy.pk, "name": str(person.public_name), "valid_until": proxy.valid_until.isoformat()}
+    return {**state, "me": selectors.personal_view(user=user, room=room)}

@@ -19,6 +19,12 @@ from tests.voting.assembly.conftest import sign_in
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def client(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the pages' text is read in English
+    return client
+
+
 def test_an_official_signs_people_in_and_out_on_the_sheet(meeting, sitting, client):
     person = meeting.members[0]
     client.force_login(meeting.official)
