@@ -12,7 +12,9 @@ def assembly_panel_data(request: HttpRequest, plenary: Any) -> dict[str, Any] | 
     Sitting addresses carry 0 for the sitting's id, which the script fills in.
     """
     slug = plenary.council.slug
-    data: dict[str, Any] = {"proxies_url": reverse("assembly-proxies", args=[slug]), "official": None}
+    data: dict[str, Any] = {"proxies_url": reverse("assembly-proxies", args=[slug]), "official": None, "rules_url": None}
+    if request.user.has_perm("assembly.manage_rules", plenary.council):
+        data["rules_url"] = reverse("assembly-rules", args=[slug])
     if request.user.has_perm("assembly.sign_in_people", plenary):
         data["official"] = {
             "sign_in_url": reverse("assembly-sign-in", args=[slug, 0]),

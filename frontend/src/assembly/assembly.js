@@ -45,6 +45,10 @@ export function mount({ client, root, t, data }) {
   let focusNext = null; // the button to focus once the state shows it (the ack and the event race)
 
   if (data && data.proxies_url) el.proxiesLink.href = data.proxies_url;
+  if (data && data.rules_url) {
+    $("assembly-rules-link").href = data.rules_url;
+    $("assembly-rules-link-line").hidden = false;
+  }
   el.run.hidden = !official;
 
   function showError(message) {
