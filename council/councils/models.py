@@ -205,6 +205,9 @@ class AuditEntry(models.Model):
         QUESTION_CHANGED = "groups.question_changed", _("profile question changed")
         QUESTION_DELETED = "groups.question_deleted", _("profile question deleted")
         OUTPUTS_EXPORTED = "workshops.outputs_exported", _("workshop outputs exported")
+        MEETING_RULES_CHANGED = "assembly.rules_changed", _("meeting rules changed")
+        PROXY_ENTERED = "assembly.proxy_entered", _("paper proxy entered")
+        PROXY_REVOKED = "assembly.proxy_revoked", _("proxy revoked")
 
     council = models.ForeignKey(
         Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries",

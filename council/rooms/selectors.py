@@ -86,10 +86,8 @@ def presence_summary(*, room: Room) -> dict[str, Any]:
 
 def presence_summaries(*, rooms: list[Room]) -> dict[int, dict[str, Any]]:
     """presence_summary of each room, for many rooms in three queries (a wave of moves)."""
-    cutoff = timezone.now() - timedelta(seconds=settings.ROOM_PRESENCE_TTL_SECONDS)
     present: dict[int, set[int]] = {room.pk: set() for room in rooms}
-    fresh = Presence.objects.filter(room__in=rooms, seen_at__gte=cutoff, hidden=False)
-    for room_id, user_id in fresh.values_list("room_id", "user_id").distinct():
+    for room_id, user_id in _fresh_presences(rooms).values_list("room_id", "user_id").distinct():
         present[room_id].add(user_id)
     everyone = set().union(*present.values())
     councils = {room.council_id: room.council for room in rooms}
@@ -99,6 +97,20 @@ def presence_summaries(*, rooms: list[Room]) -> dict[int, dict[str, Any]]:
     return {
         room.pk: _summary(room, present[room.pk], shown[room.pk], roles[room.council_id], names) for room in rooms
     }
+
+
+def present_user_ids(*, room: Room) -> set[int]:
+    """The people connected to the room now, as its presence summary counts them.
+
+    Fresh rows only (a dead process's rows stop counting after ROOM_PRESENCE_TTL_SECONDS),
+    and not those listening in unseen. Meeting modules (a sitting's online presence) read it.
+    """
+    return set(_fresh_presences([room]).values_list("user_id", flat=True).distinct())
+
+
+def _fresh_presences(rooms: list[Room]) -> QuerySet[Presence]:
+    cutoff = timezone.now() - timedelta(seconds=settings.ROOM_PRESENCE_TTL_SECONDS)
+    return Presence.objects.filter(room__in=rooms, seen_at__gte=cutoff, hidden=False)
 
 
 def _summary(

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "council.groups",
     "council.rooms",
     "council.workshops",
+    "council.voting.assembly",
     "council.demo",  # last: seeds every app's demo data (manage.py seed_demo)
 ]
 
@@ -236,6 +237,8 @@ ROOM_MAX_FRAME_BYTES = env.int("ROOM_MAX_FRAME_BYTES", default=64 * 1024)  # roo
 ROOM_MESSAGE_MAX_CHARS = env.int("ROOM_MESSAGE_MAX_CHARS", default=2000)
 ROOM_RATE_LIMIT = env("ROOM_RATE_LIMIT", default="20/10")  # commands / seconds, per user
 WORKSHOP_TIMER_WARNINGS = [int(s) for s in env.list("WORKSHOP_TIMER_WARNINGS", default=["300", "60"])]  # seconds left
+# How often the hall's sign-in code (QR) changes; the previous code stays valid one more period.
+ASSEMBLY_HALL_CODE_SECONDS = env.int("ASSEMBLY_HALL_CODE_SECONDS", default=120)
 ROOM_HISTORY_ON_JOIN = env.int("ROOM_HISTORY_ON_JOIN", default=100)
 ROOM_RESYNC_MAX = env.int("ROOM_RESYNC_MAX", default=1000)
 ROOM_PRESENCE_LIST_MAX = env.int("ROOM_PRESENCE_LIST_MAX", default=200)

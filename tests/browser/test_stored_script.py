@@ -49,6 +49,9 @@ from council.groups.models import ResidentProfile
 from council.groups.models import Zone
 from council.rooms.models import Message
 from council.rooms.models import Room
+from council.voting.assembly.hall_code import hall_code
+from council.voting.assembly.models import Proxy
+from council.voting.assembly.models import Sitting
 from council.workshops.models import AgendaItem
 from council.workshops.models import Assignment
 from council.workshops.models import LogEntry
@@ -102,6 +105,8 @@ EXCLUDED = {
     "c/<slug:council_slug>/rooms/<int:room_id>/readmit/<int:user_id>/": "POST only: readmits, then redirects",
     "c/<slug:council_slug>/rooms/<int:room_id>/facilitators/": "POST only: names a facilitator, then redirects (errors: the edit page)",
     "c/<slug:council_slug>/rooms/<int:room_id>/facilitators/<int:user_id>/remove/": "POST only: takes it back, then redirects",
+    "c/<slug:council_slug>/assembly/proxies/<int:proxy_id>/revoke/": "POST only: revokes, then redirects",
+    "c/<slug:council_slug>/assembly/sittings/<int:sitting_id>/hall.svg": "an image (the hall's QR code), no stored text",
     "admin/jsi18n/": "the admin's translations in JavaScript: no stored text",
     "admin/autocomplete/": "JSON for select widgets, only with a model's query parameters",
     "admin/r/<path:content_type_id>/<path:object_id>/": "redirects to a model's own site URL",
@@ -238,6 +243,11 @@ def poisoned(transactional_db, ui):
     AgendaItem.objects.create(
         room=plenary, position=1, title=p("workshops.AgendaItem.title"), session=session, started_at=now
     )
+    sitting = Sitting.objects.create(room=plenary, opened_at=now)
+    proxy = Proxy.objects.create(
+        council=council, grantor=mallory, holder=people["facilitator"], valid_from=now,
+        valid_until=now + timedelta(days=1), statement=p("assembly.Proxy.statement"),
+    )
     AuthGroup.objects.create(name="Équipe technique")
     CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.ACCESSIBILITY, body=p("councils.CouncilPage.body"))
     AuditEntry.objects.create(
@@ -258,6 +268,9 @@ def poisoned(transactional_db, ui):
         "attribute_id": [free_text.pk, choice.pk],
         "zone_id": [zone.pk],
         "notification_id": [notification.pk],
+        "sitting_id": [sitting.pk],
+        "proxy_id": [proxy.pk],
+        "code": [hall_code(sitting.pk)],
         "send_id": [send.pk],
         "council_id": [council.pk],
         "id": [mallory.pk],  # the admin's password form of a person

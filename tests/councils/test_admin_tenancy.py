@@ -7,6 +7,8 @@ is checked to lead to a council (council/councils/tenancy.py), so a new model th
 forgets its path fails here.
 """
 
+from datetime import timedelta
+
 import pytest
 from django import forms
 from django.apps import apps
@@ -41,6 +43,12 @@ from council.rooms.models import Room
 from council.rooms.models import RoomAttendance
 from council.rooms.models import RoomFloor
 from council.rooms.models import RoomRemoval
+from council.voting.assembly.models import HallPresence
+from council.voting.assembly.models import MeetingRules
+from council.voting.assembly.models import Proxy
+from council.voting.assembly.models import QuorumCheck
+from council.voting.assembly.models import Sitting
+from council.voting.assembly.models import VoteModeRequest
 from council.workshops.models import AgendaItem
 from council.workshops.models import Assignment
 from council.workshops.models import HelpRequest
@@ -78,6 +86,8 @@ def populate(council: Council, tag: str) -> dict[type, object]:
     send = NotificationSend.objects.create(group=group, sender=person, subject=f"Sujet {tag}", body="Corps")
     session = WorkshopSession.objects.create(room=plenary, title=f"Ateliers {tag}")
     workshop = Workshop.objects.create(session=session, name=f"Atelier {tag}", room=breakout)
+    sitting = Sitting.objects.create(room=plenary, opened_at=timezone.now())
+    holder = UserFactory(email=f"porteur-{tag}@example.org")
     world = {
         Council: council,
         Room: plenary,
@@ -106,6 +116,18 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         Report: Report.objects.create(workshop=workshop, summary=f"Résumé {tag}"),
         AgendaItem: AgendaItem.objects.create(room=plenary, title=f"Point {tag}", session=session),
         SpeakingTurn: SpeakingTurn.objects.create(room=plenary, user=person),
+        MeetingRules: MeetingRules.objects.create(council=council),
+        Sitting: sitting,
+        QuorumCheck: QuorumCheck.objects.create(
+            sitting=sitting, checked_at=timezone.now(), in_office=1, required=1, present_counted=0, met=False,
+            without_quorum_allowed=False,
+        ),
+        HallPresence: HallPresence.objects.create(sitting=sitting, user=person, arrived_at=timezone.now()),
+        VoteModeRequest: VoteModeRequest.objects.create(sitting=sitting, user=person, kind="secret"),
+        Proxy: Proxy.objects.create(
+            council=council, grantor=person, holder=holder, valid_from=timezone.now(),
+            valid_until=timezone.now() + timedelta(days=1), statement=f"Pouvoir {tag}",
+        ),
         CouncilPage: CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.LEGAL, body=f"Mentions {tag}"),
         AuditEntry: AuditEntry.objects.create(
             council=council, actor=person, action=AuditEntry.Action.ROOM_CREATED, target_type="rooms.room",
@@ -250,7 +272,8 @@ TWO_WAYS = [m for m in tenancy.registered_models() if len(_tenant_fields(m)) >= 
 
 def test_the_models_with_two_ways_to_a_council_are_known():
     assert {m.__name__ for m in TWO_WAYS} == {
-        "Room", "ResidentProfile", "ProfileValue", "Workshop", "Assignment", "LogEntry", "AgendaItem"
+        "Room", "ResidentProfile", "ProfileValue", "Workshop", "Assignment", "LogEntry", "AgendaItem",
+        "MeetingRules", "Sitting",
     }
 
 

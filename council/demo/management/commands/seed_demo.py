@@ -17,6 +17,8 @@ from council.groups import services as groups
 from council.groups.models import NeighbourhoodGroup
 from council.groups.models import ProfileAttribute
 from council.rooms.models import Room
+from council.voting.assembly import selectors as assembly
+from council.voting.assembly import services as assembly_services
 from council.workshops.models import AgendaItem
 from council.workshops.services import session_create
 
@@ -108,6 +110,18 @@ def _prepare_meeting(room: Room, facilitator: User) -> None:
         )
 
 
+def _prepare_assembly(council: Council) -> None:
+    """Meeting rules with the CGCT's defaults (members in office: member role and above) and one proxy."""
+    assembly.rules_get(council=council)
+    grantor = User.objects.get(email="membre@demo.council.local")
+    holder = User.objects.get(email="admin@demo.council.local")
+    if not assembly.proxies_of(user=grantor, council=council)["given"]:
+        assembly_services.proxy_give(
+            actor=grantor, council=council, holder_id=holder.pk, valid_until=timezone.now() + timedelta(days=30),
+            statement="Je donne pouvoir à Amina Administratrice de voter en mon nom aux séances du mois.",
+        )
+
+
 def _seed_neighbourhood(council: Council, admin: User) -> NeighbourhoodGroup:
     """Zones, two profile questions, a dozen residents with answers, a static group and a segment."""
     groups.zones_import(actor=admin, council=council, geojson=json.dumps(ZONES))
@@ -157,6 +171,7 @@ class Command(BaseCommand):
         gardeners = _seed_neighbourhood(nord, admin)
         room, _ = Room.objects.get_or_create(council=nord, name="Séance du 3 décembre", parent=None)
         _prepare_meeting(room, facilitator)
+        _prepare_assembly(nord)
         # the by-group draw sends the gardeners to the green spaces workshop
         for workshop in room.workshop_sessions.first().workshops.filter(name="Espaces verts", groups=None):
             workshop.groups.add(gardeners)

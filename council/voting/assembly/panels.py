@@ -1,0 +1,24 @@
+"""The "Sitting" tab of the room page (registered in apps.py with council/rooms/panels.py)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+def assembly_panel_data(request: HttpRequest, plenary: Any) -> dict[str, Any] | None:
+    """Addresses the tab links to; the sign-in sheet and the hall's code only for officials.
+
+    Sitting addresses carry 0 for the sitting's id, which the script fills in.
+    """
+    slug = plenary.council.slug
+    data: dict[str, Any] = {"proxies_url": reverse("assembly-proxies", args=[slug]), "official": None, "rules_url": None}
+    if request.user.has_perm("assembly.manage_rules", plenary.council):
+        data["rules_url"] = reverse("assembly-rules", args=[slug])
+    if request.user.has_perm("assembly.sign_in_people", plenary):
+        data["official"] = {
+            "sign_in_url": reverse("assembly-sign-in", args=[slug, 0]),
+            "hall_screen_url": reverse("assembly-hall-screen", args=[slug, 0]),
+            "qr_url": reverse("assembly-hall-qr", args=[slug, 0]),
+        }
+    return data
