@@ -1,0 +1,126 @@
+"""Reads of the Q&A: the payloads each audience may see, the snapshot section, the counts.
+
+Two shapes of a question: `question_public` (what anyone in the meeting may see: no author
+when they asked anonymously) and `question_moderated` (the facilitation team's: the real
+author, the status and the reason). Which one goes where is decided by the group it is sent
+to (events.py), never by filtering on a socket.
+"""
+
+from typing import Any
+
+from django.db.models import Count
+from django.db.models import QuerySet
+
+from council.rooms.models import Room
+from council.voting.questions.models import QaSettings
+from council.voting.questions.models import Question
+from council.voting.questions.models import Upvote
+
+
+def plenary_id(room: Room) -> int:
+    return int(room.parent_id or room.pk)
+
+
+def qa_settings(room_id: int) -> QaSettings:
+    settings, _created = QaSettings.objects.get_or_create(room_id=room_id)
+    return settings
+
+
+def settings_payload(settings: QaSettings) -> dict[str, Any]:
+    return {
+        "room_id": settings.room_id,
+        "open": settings.is_open,
+        "moderated": settings.moderated,
+        "anonymous_allowed": settings.anonymous_allowed,
+    }
+
+
+def with_votes(questions: QuerySet[Question]) -> QuerySet[Question]:
+    return questions.select_related("author").annotate(vote_count=Count("upvotes"))
+
+
+def question_get(question_id: int) -> Question:
+    return with_votes(Question.objects.filter(pk=question_id)).get()
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def question_public(question: Question) -> dict[str, Any]:
+    """The question as anyone in the meeting may see it: an anonymous author is not named, nor identified."""
+    return {
+        "id": question.pk,
+        "room_id": question.room_id,
+        "text": question.text,
+        "author": None if question.anonymous else {"id": question.author_id, "name": str(question.author.public_name)},
+        "anonymous": question.anonymous,
+        "status": question.status,
+        "shortlisted": question.shortlisted,
+        "votes": question.vote_count if hasattr(question, "vote_count") else question.upvotes.count(),
+        "created_at": question.created_at.isoformat(),
+        "answered_at": _iso(question.answered_at),
+    }
+
+
+def question_moderated(question: Question) -> dict[str, Any]:
+    """The question as the facilitation team sees it: who really asked, and why it is hidden."""
+    return {
+        **question_public(question),
+        "asked_by": {"id": question.author_id, "name": str(question.author.public_name)},
+        "hidden_reason": question.hidden_reason,
+        "merged_into": question.merged_into_id,
+    }
+
+
+def votes_payload(room_id: int) -> dict[str, Any]:
+    """The exact upvote counts of the meeting's visible questions (what a coalesced send reads)."""
+    rows = (
+        Question.objects.filter(room_id=room_id, status__in=Question.VISIBLE)
+        .annotate(vote_count=Count("upvotes"))
+        .order_by("pk")
+        .values_list("pk", "vote_count")
+    )
+    return {"room_id": room_id, "votes": [{"id": pk, "votes": count} for pk, count in rows]}
+
+
+def shown_payload(settings: QaSettings) -> dict[str, Any]:
+    shown = None
+    if settings.shown_id is not None:
+        shown = question_public(question_get(settings.shown_id))
+    return {"room_id": settings.room_id, "question": shown}
+
+
+def questions_section(user: Any, room: Room) -> dict[str, Any]:
+    """The `questions` section of the room snapshot, as `user` may see it, wherever in the meeting they are."""
+    room_id = plenary_id(room)
+    plenary = room if room.pk == room_id else Room.objects.get(pk=room_id)
+    settings = qa_settings(room_id)
+    see_pending = user.has_perm("questions.see_pending", plenary)
+    mine = set(
+        Question.objects.filter(room_id=room_id, author_id=user.pk)
+        .exclude(status=Question.Status.WITHDRAWN)
+        .values_list("pk", flat=True)
+    )
+    questions = with_votes(Question.objects.filter(room_id=room_id)).order_by("created_at", "pk")
+    public = [
+        question_public(q)
+        for q in questions
+        if q.status in Question.VISIBLE or (q.pk in mine and q.status == Question.Status.PENDING)
+    ]
+    return {
+        **settings_payload(settings),
+        "questions": public,
+        "shown": shown_payload(settings)["question"],
+        "mine": sorted(mine),
+        "voted": sorted(
+            Upvote.objects.filter(user_id=user.pk, question__room_id=room_id).values_list("question_id", flat=True)
+        ),
+        "can_ask": user.has_perm("questions.ask_question", plenary),
+        "can_moderate": user.has_perm("questions.moderate_questions", plenary),
+        "moderation": [
+            question_moderated(q) for q in questions if q.status != Question.Status.WITHDRAWN
+        ]
+        if see_pending
+        else None,
+    }
