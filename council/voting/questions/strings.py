@@ -26,8 +26,6 @@ def panel_strings() -> dict[str, Any]:
             lambda n: ngettext("%(count)s character too many", "%(count)s characters too many", n)
         ),
         "empty_text": _("Write your question first."),
-        "closed": _("Questions are closed for now."),
-        "moderated_note": _("Questions are read by the facilitation team before everyone sees them."),
         "sent": _("Your question was sent."),
         "sent_pending": _("Your question was sent: it will be shown once the facilitation team approves it."),
         "new_question": _("New question: %(text)s"),
@@ -56,17 +54,10 @@ def panel_strings() -> dict[str, Any]:
         "unshow": _("Take off the screen"),
         "merge": _("Merge into…"),
         "merge_label": _("Merge “%(text)s” into another question"),
-        "merge_choose": _("Merge into this question:"),
         "merged": _("The question was merged."),
         "done": _("Done."),
-        "none": _("No questions yet."),
-        "none_pending": _("No question is waiting."),
-        "pending_count": plural_forms(
-            lambda n: ngettext("%(count)s question waiting", "%(count)s questions waiting", n)
-        ),
         "settings_saved": _("The settings are saved."),
-        "cancel": _("Cancel"),
-        "confirm": _("Confirm"),
+        "nothing_shown": _("No question is on the screen."),
     }
 
 

@@ -63,7 +63,7 @@ def test_text_limits_are_told_in_words(room, alice):
     assert Question.objects.get(pk=question_id).text == "é" * 500
     with translation.override("fr"), pytest.raises(InvalidInput) as too_long:
         _ask(alice, room, "x" * 600)
-    assert too_long.value.message == "La question est trop longue (600 caractères ; 500 au plus)."
+    assert too_long.value.message == "La question est trop longue (600 caractères\u00a0; 500 au plus)."
 
 
 def test_closed_and_anonymous_settings_refuse_in_words(room, facilitator, alice):

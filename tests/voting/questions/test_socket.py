@@ -64,7 +64,8 @@ async def test_a_waiting_question_reaches_the_facilitators_and_its_author_only(r
 
     answer = await ask(author, "questions.ask", "q1", text="Où en est le jardin partagé ?")
 
-    assert answer["type"] == "ack" and answer["payload"]["status"] == "pending"
+    assert answer["type"] == "ack"
+    assert answer["payload"]["status"] == "pending"
     question_id = answer["payload"]["question_id"]
     own = await heard(author, "questions.question_changed")
     assert (own["id"], own["status"], own["author"]["name"]) == (question_id, "pending", "Alice Zébulon")
@@ -115,10 +116,11 @@ async def test_an_anonymous_author_is_named_in_no_frame_another_resident_receive
         await socket.disconnect()
 
 
-async def test_upvotes_toggle_and_the_counts_reach_everyone(room, facilitator, alice, bob, _fast_votes):
+@pytest.mark.usefixtures("_fast_votes")
+async def test_upvotes_toggle_and_the_counts_reach_everyone(room, facilitator, alice, bob):
     author, _ = await connect(room_path(room.pk), user=alice)
     voter, _ = await connect(room_path(room.pk), user=bob)
-    question_id = (await ask(author, "questions.ask", "q1", text="Un banc devant l’école ?"))["payload"]["question_id"]
+    question_id = (await ask(author, "questions.ask", "q1", text="Un banc devant la mairie ?"))["payload"]["question_id"]
 
     first = await ask(voter, "questions.upvote", "u1", question_id=question_id)
     twice = await ask(voter, "questions.upvote", "u2", question_id=question_id)
@@ -135,7 +137,8 @@ async def test_upvotes_toggle_and_the_counts_reach_everyone(room, facilitator, a
         await socket.disconnect()
 
 
-async def test_a_burst_of_upvotes_is_heard_as_a_few_exact_counts(room, alice, user_with_role, _fast_votes):
+@pytest.mark.usefixtures("_fast_votes")
+async def test_a_burst_of_upvotes_is_heard_as_a_few_exact_counts(room, alice, user_with_role):
     make = database_sync_to_async(user_with_role)
     voters = [await make("resident", room.council) for _ in range(50)]
     listener, _ = await connect(room_path(room.pk), user=alice)
@@ -162,18 +165,21 @@ async def test_closed_questions_and_residents_moderating_are_refused_in_words(ro
     resident, _ = await connect(room_path(room.pk), user=alice)
     asked = await ask(resident, "questions.ask", "q1", text="Une question")
     refused = await ask(resident, "questions.hide", "h1", question_id=asked["payload"]["question_id"], reason="non")
-    assert refused["payload"] == {
+    assert refused["payload"] == {  # in the person's language: French unless they chose otherwise
         "code": "forbidden",
-        "message": "Only the meeting's facilitation team can moderate the questions.",
+        "message": "Seule l’équipe d’animation de la séance peut modérer les questions.",  # noqa: RUF001
     }
 
     await configure(facilitator, room, open=False)
     settings = await heard(resident, "questions.settings_changed")
     assert settings["open"] is False
     closed = await ask(resident, "questions.ask", "q2", text="Encore une")
-    assert closed["payload"] == {"code": "invalid", "message": "Questions are closed in this meeting for now."}
+    assert closed["payload"] == {
+        "code": "invalid",
+        "message": "Les questions sont fermées dans cette séance pour le moment.",
+    }
     too_long = await ask(resident, "questions.ask", "q3", text="x" * 700)
-    assert too_long["type"] == "error" and "at most 600 characters" in too_long["payload"]["message"]
+    assert too_long["payload"] == {"code": "invalid", "message": "«\u00a0text\u00a0» est trop long (600 caractères au plus)."}
     await resident.disconnect()
 
 
