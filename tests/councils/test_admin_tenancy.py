@@ -41,6 +41,10 @@ from council.rooms.models import Room
 from council.rooms.models import RoomAttendance
 from council.rooms.models import RoomFloor
 from council.rooms.models import RoomRemoval
+from council.voting.questions.models import ModerationEntry
+from council.voting.questions.models import QaSettings
+from council.voting.questions.models import Question
+from council.voting.questions.models import Upvote
 from council.workshops.models import AgendaItem
 from council.workshops.models import Assignment
 from council.workshops.models import HelpRequest
@@ -78,6 +82,7 @@ def populate(council: Council, tag: str) -> dict[type, object]:
     send = NotificationSend.objects.create(group=group, sender=person, subject=f"Sujet {tag}", body="Corps")
     session = WorkshopSession.objects.create(room=plenary, title=f"Ateliers {tag}")
     workshop = Workshop.objects.create(session=session, name=f"Atelier {tag}", room=breakout)
+    question = Question.objects.create(room=plenary, author=person, text=f"Question {tag} ?")
     world = {
         Council: council,
         Room: plenary,
@@ -106,6 +111,10 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         Report: Report.objects.create(workshop=workshop, summary=f"Résumé {tag}"),
         AgendaItem: AgendaItem.objects.create(room=plenary, title=f"Point {tag}", session=session),
         SpeakingTurn: SpeakingTurn.objects.create(room=plenary, user=person),
+        Question: question,
+        QaSettings: QaSettings.objects.create(room=plenary, shown=question),
+        Upvote: Upvote.objects.create(question=question, user=person),
+        ModerationEntry: ModerationEntry.objects.create(room=plenary, question=question, actor=person, action="show"),
         CouncilPage: CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.LEGAL, body=f"Mentions {tag}"),
         AuditEntry: AuditEntry.objects.create(
             council=council, actor=person, action=AuditEntry.Action.ROOM_CREATED, target_type="rooms.room",
@@ -250,7 +259,8 @@ TWO_WAYS = [m for m in tenancy.registered_models() if len(_tenant_fields(m)) >= 
 
 def test_the_models_with_two_ways_to_a_council_are_known():
     assert {m.__name__ for m in TWO_WAYS} == {
-        "Room", "ResidentProfile", "ProfileValue", "Workshop", "Assignment", "LogEntry", "AgendaItem"
+        "Room", "ResidentProfile", "ProfileValue", "Workshop", "Assignment", "LogEntry", "AgendaItem",
+        "Question", "QaSettings", "ModerationEntry",
     }
 
 

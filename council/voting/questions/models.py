@@ -11,13 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from council.councils.tenancy import SameCouncilMixin
 from council.rooms.models import Room
 
 MAX_TEXT_CHARS = 500
 MAX_REASON_CHARS = 200
 
 
-class QaSettings(models.Model):
+class QaSettings(SameCouncilMixin, models.Model):
     """How the room takes questions, set by its facilitation team; the question on the projector."""
 
     room = models.OneToOneField(Room, on_delete=models.CASCADE, related_name="qa_settings", primary_key=True)
@@ -31,7 +32,7 @@ class QaSettings(models.Model):
         return f"Q&A of room {self.room_id}"
 
 
-class Question(models.Model):
+class Question(SameCouncilMixin, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for approval")
         APPROVED = "approved", _("approved")
@@ -86,7 +87,7 @@ class Upvote(models.Model):
         return f"{self.user_id}→{self.question_id}"
 
 
-class ModerationEntry(models.Model):
+class ModerationEntry(SameCouncilMixin, models.Model):
     """Who approved, hid, merged, answered, showed a question, or changed the settings, and when."""
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
