@@ -144,6 +144,7 @@ export function mount({ client, root: panel, t, data }) {
     $("empty").hidden = open.length > 0;
     $("answered-heading").hidden = answered.length === 0;
     $("moderation").hidden = !state.canModerate;
+    $("queue").hidden = !state.canModerate;
     if (state.canModerate) {
       const pending = all.filter((q) => q.status === "pending").sort(byRecency).reverse();
       fill($("pending"), pending);
