@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,7 +36,7 @@ def _register_with_the_host() -> None:
         "questions/_questions.html",
         "voting/questions.js",
         strings.panel_strings,
-        label=lambda: _("Questions"),
+        label=lambda: gettext("Questions"),
         data=questions_panel_data,
     )
 

@@ -6,6 +6,7 @@ counts coalesced (`questions.votes_changed`, at most one per QUESTIONS_VOTES_COA
 for the whole instance), read when sent, so a burst of votes ends on the exact counts.
 """
 
+from collections.abc import Callable
 from typing import Annotated
 from typing import Any
 
@@ -100,7 +101,7 @@ async def _ask(socket: Any, command: Any) -> None:
     )
 
 
-SERVICES = {
+SERVICES: dict[str, tuple[type[Payload], Callable[..., Any]]] = {
     "questions.withdraw": (QuestionRef, services.question_withdraw),
     "questions.approve": (QuestionRef, services.question_approve),
     "questions.hide": (Hide, services.question_hide),

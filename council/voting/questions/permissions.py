@@ -1,19 +1,22 @@
 """Who may ask, upvote and moderate questions in a meeting: rules asked about its plenary room."""
 
+from typing import Any
+
 import rules
 
 from council.core.permissions import predicate
+from council.rooms.models import Room
 from council.rooms.permissions import is_muted_in_room
 
 
 @predicate
-def may_view_room(user, room) -> bool:
-    return user.has_perm("rooms.view_room", room)
+def may_view_room(user: Any, room: Room) -> bool:
+    return bool(user.has_perm("rooms.view_room", room))
 
 
 @predicate
-def runs_the_meeting(user, room) -> bool:
-    return user.has_perm("rooms.moderate_room", room)
+def runs_the_meeting(user: Any, room: Room) -> bool:
+    return bool(user.has_perm("rooms.moderate_room", room))
 
 
 # Residents ask too (the point of the Q&A); someone muted in the chat is muted here as well.

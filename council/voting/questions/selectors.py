@@ -6,6 +6,7 @@ author, the status and the reason). Which one goes where is decided by the group
 to (events.py), never by filtering on a socket.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count
@@ -43,7 +44,7 @@ def question_get(question_id: int) -> Question:
     return with_votes(Question.objects.filter(pk=question_id)).get()
 
 
-def _iso(moment) -> str | None:
+def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 

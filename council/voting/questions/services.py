@@ -52,10 +52,18 @@ def _question(room: Room, question_id: int) -> Question:
     return question
 
 
-def _log(actor: User | None, room: Room, action: str, question: Question | None = None, **details: Any) -> None:
-    reason = str(details.pop("reason", ""))
+def _log(
+    actor: User | None,
+    room: Room,
+    action: str,
+    question: Question | None = None,
+    *,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> None:
+    """The moderation log: who did what to which question (or to the settings), and why."""
     ModerationEntry.objects.create(
-        room=room, question=question, actor=actor, action=action, reason=reason, details=details
+        room=room, question=question, actor=actor, action=action, reason=reason, details=details or {}
     )
 
 
@@ -258,7 +266,7 @@ def question_merge(*, actor: User, room_id: int, question_id: int, into_id: int)
     question.shortlisted = False
     question.save(update_fields=["status", "merged_into", "shortlisted"])
     _unshow_if(settings, question)
-    _log(actor, room, "merge", question, into=target.pk)
+    _log(actor, room, "merge", question, details={"into": target.pk})
     _announce(question, was_visible=was_visible)
     _announce(target, was_visible=target.is_visible)
     return {"question_id": question.pk, "into_id": target.pk, "votes": target.upvotes.count()}
@@ -309,6 +317,6 @@ def qa_configure(
         for field, value in changes.items():
             setattr(settings, field, value)
         settings.save(update_fields=list(changes))
-        _log(actor, room, "configure", **changes)
+        _log(actor, room, "configure", details=changes)
         send_event_on_commit(meeting_group(room.pk), events.SETTINGS_CHANGED, selectors.settings_payload(settings))
     return selectors.settings_payload(settings)
