@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count
 from django.db.models import QuerySet
 
+from council.core.memo import recall
 from council.rooms.models import Room
 from council.voting.questions.models import QaSettings
 from council.voting.questions.models import Question
@@ -23,8 +24,8 @@ def plenary_id(room: Room) -> int:
 
 
 def qa_settings(room_id: int) -> QaSettings:
-    settings, _created = QaSettings.objects.get_or_create(room_id=room_id)
-    return settings
+    """The room's settings, or the defaults (unsaved: reading writes nothing)."""
+    return QaSettings.objects.filter(room_id=room_id).first() or QaSettings(room_id=room_id)
 
 
 def settings_payload(settings: QaSettings) -> dict[str, Any]:
@@ -92,36 +93,45 @@ def shown_payload(settings: QaSettings) -> dict[str, Any]:
     return {"room_id": settings.room_id, "question": shown}
 
 
+def _meeting_view(room_id: int) -> dict[str, Any]:
+    """What every socket of the meeting is shown alike (read once per unit of work, e.g. a wave of moves)."""
+    settings = qa_settings(room_id)
+    visible = with_votes(Question.objects.filter(room_id=room_id, status__in=Question.VISIBLE))
+    return {
+        "settings": settings_payload(settings),
+        "questions": [question_public(q) for q in visible.order_by("created_at", "pk")],
+        "shown": shown_payload(settings)["question"],
+    }
+
+
+def _moderation_view(room_id: int) -> list[dict[str, Any]]:
+    questions = with_votes(Question.objects.filter(room_id=room_id).exclude(status=Question.Status.WITHDRAWN))
+    return [question_moderated(q) for q in questions.order_by("created_at", "pk")]
+
+
 def questions_section(user: Any, room: Room) -> dict[str, Any]:
     """The `questions` section of the room snapshot, as `user` may see it, wherever in the meeting they are."""
     room_id = plenary_id(room)
     plenary = room if room.pk == room_id else Room.objects.get(pk=room_id)
-    settings = qa_settings(room_id)
-    see_pending = user.has_perm("questions.see_pending", plenary)
-    mine = set(
-        Question.objects.filter(room_id=room_id, author_id=user.pk)
-        .exclude(status=Question.Status.WITHDRAWN)
-        .values_list("pk", flat=True)
+    shared = recall(("questions.view", room_id), lambda: _meeting_view(room_id))
+    own = list(
+        with_votes(
+            Question.objects.filter(room_id=room_id, author_id=user.pk).exclude(status=Question.Status.WITHDRAWN)
+        ).order_by("created_at", "pk")
     )
-    questions = with_votes(Question.objects.filter(room_id=room_id)).order_by("created_at", "pk")
-    public = [
-        question_public(q)
-        for q in questions
-        if q.status in Question.VISIBLE or (q.pk in mine and q.status == Question.Status.PENDING)
-    ]
+    waiting = [question_public(q) for q in own if q.status == Question.Status.PENDING]
+    see_pending = user.has_perm("questions.see_pending", plenary)
     return {
-        **settings_payload(settings),
-        "questions": public,
-        "shown": shown_payload(settings)["question"],
-        "mine": sorted(mine),
+        **shared["settings"],
+        "questions": [*shared["questions"], *waiting],
+        "shown": shared["shown"],
+        "mine": [q.pk for q in own],
         "voted": sorted(
             Upvote.objects.filter(user_id=user.pk, question__room_id=room_id).values_list("question_id", flat=True)
         ),
         "can_ask": user.has_perm("questions.ask_question", plenary),
         "can_moderate": user.has_perm("questions.moderate_questions", plenary),
-        "moderation": [
-            question_moderated(q) for q in questions if q.status != Question.Status.WITHDRAWN
-        ]
+        "moderation": recall(("questions.moderation", room_id), lambda: _moderation_view(room_id))
         if see_pending
         else None,
     }
