@@ -26,11 +26,13 @@ def _register_with_the_host() -> None:
     from council.voting.questions import events
     from council.voting.questions import strings
     from council.voting.questions.selectors import questions_section
+    from council.voting.questions.selectors import questions_wave_remember
     from council.voting.questions.views import questions_panel_data
 
     for event in events.ALL:
         host.register_event(event)
     host.register_section("questions", questions_section, perm="rooms.view_room")
+    host.register_wave(remember_facts=questions_wave_remember)
     register_panel(
         "questions",
         "questions/_questions.html",

@@ -6,6 +6,7 @@ author, the status and the reason). Which one goes where is decided by the group
 to (events.py), never by filtering on a socket.
 """
 
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,9 @@ from django.db.models import Count
 from django.db.models import QuerySet
 
 from council.core.memo import recall
+from council.core.memo import remember
 from council.rooms.models import Room
+from council.rooms.selectors import room_remembered
 from council.voting.questions.models import QaSettings
 from council.voting.questions.models import Question
 from council.voting.questions.models import Upvote
@@ -109,16 +112,51 @@ def _moderation_view(room_id: int) -> list[dict[str, Any]]:
     return [question_moderated(q) for q in questions.order_by("created_at", "pk")]
 
 
+def _own_key(user_id: int, room_id: int) -> tuple[str, int, int]:
+    return ("questions.own", user_id, room_id)
+
+
+def _voted_key(user_id: int, room_id: int) -> tuple[str, int, int]:
+    return ("questions.voted", user_id, room_id)
+
+
+def _own_questions(user_ids: list[int], room_ids: set[int]) -> dict[tuple[int, int], list[Question]]:
+    """Each person's questions in each meeting (withdrawn ones aside), for many at once."""
+    own: dict[tuple[int, int], list[Question]] = defaultdict(list)
+    questions = with_votes(
+        Question.objects.filter(room_id__in=room_ids, author_id__in=user_ids).exclude(status=Question.Status.WITHDRAWN)
+    )
+    for question in questions.order_by("created_at", "pk"):
+        own[(question.author_id, question.room_id)].append(question)
+    return own
+
+
+def _voted(user_ids: list[int], room_ids: set[int]) -> dict[tuple[int, int], list[int]]:
+    """The questions each person supports in each meeting, for many at once."""
+    voted: dict[tuple[int, int], list[int]] = defaultdict(list)
+    rows = Upvote.objects.filter(user_id__in=user_ids, question__room_id__in=room_ids).order_by("question_id")
+    for user_id, question_id, room_id in rows.values_list("user_id", "question_id", "question__room_id"):
+        voted[(user_id, room_id)].append(question_id)
+    return voted
+
+
+def questions_wave_remember(users: list[Any], rooms: list[Room]) -> None:
+    """A wave of sockets moving in a meeting (council/rooms/moves.py) reads each person's part in two queries."""
+    room_ids = {plenary_id(room) for room in rooms}
+    user_ids = [user.pk for user in users]
+    own, voted = _own_questions(user_ids, room_ids), _voted(user_ids, room_ids)
+    for user_id in user_ids:
+        for room_id in room_ids:
+            remember(_own_key(user_id, room_id), own.get((user_id, room_id), []))
+            remember(_voted_key(user_id, room_id), voted.get((user_id, room_id), []))
+
+
 def questions_section(user: Any, room: Room) -> dict[str, Any]:
     """The `questions` section of the room snapshot, as `user` may see it, wherever in the meeting they are."""
     room_id = plenary_id(room)
-    plenary = room if room.pk == room_id else Room.objects.get(pk=room_id)
+    plenary = room if room.pk == room_id else room_remembered(room_id)
     shared = recall(("questions.view", room_id), lambda: _meeting_view(room_id))
-    own = list(
-        with_votes(
-            Question.objects.filter(room_id=room_id, author_id=user.pk).exclude(status=Question.Status.WITHDRAWN)
-        ).order_by("created_at", "pk")
-    )
+    own = recall(_own_key(user.pk, room_id), lambda: _own_questions([user.pk], {room_id}).get((user.pk, room_id), []))
     waiting = [question_public(q) for q in own if q.status == Question.Status.PENDING]
     see_pending = user.has_perm("questions.see_pending", plenary)
     return {
@@ -126,9 +164,7 @@ def questions_section(user: Any, room: Room) -> dict[str, Any]:
         "questions": [*shared["questions"], *waiting],
         "shown": shared["shown"],
         "mine": [q.pk for q in own],
-        "voted": sorted(
-            Upvote.objects.filter(user_id=user.pk, question__room_id=room_id).values_list("question_id", flat=True)
-        ),
+        "voted": recall(_voted_key(user.pk, room_id), lambda: _voted([user.pk], {room_id}).get((user.pk, room_id), [])),
         "can_ask": user.has_perm("questions.ask_question", plenary),
         "can_moderate": user.has_perm("questions.moderate_questions", plenary),
         "moderation": recall(("questions.moderation", room_id), lambda: _moderation_view(room_id))
