@@ -223,3 +223,35 @@ def test_the_projector_page_is_for_the_meeting_only(client, room, alice, user_wi
     page = client.get(url).content.decode()
     assert f'data-ws-path="/ws/rooms/room/{room.pk}/"' in page
     assert "voting/questions_screen.js" in page
+
+
+async def test_every_command_is_answered_as_documented(room, facilitator, alice, bob):
+    """Each ack goes through the socket, so tests/protocol.py checks it against docs/asyncapi.yaml."""
+    boss, _ = await connect(room_path(room.pk), user=facilitator)
+    author, _ = await connect(room_path(room.pk), user=alice)
+    voter, _ = await connect(room_path(room.pk), user=bob)
+    first = (await ask(author, "questions.ask", "q1", text="Première"))["payload"]["question_id"]
+    second = (await ask(voter, "questions.ask", "q2", text="Seconde"))["payload"]["question_id"]
+    await ask(voter, "questions.upvote", "u1", question_id=first)
+    await ask(author, "questions.upvote", "u2", question_id=second)
+
+    answers = {
+        "configure": await ask(boss, "questions.configure", "c1", moderated=True, anonymous_allowed=False),
+        "shortlist": await ask(boss, "questions.shortlist", "s1", question_id=second, shortlisted=True),
+        "answered": await ask(boss, "questions.mark_answered", "m1", question_id=second),
+        "not answered": await ask(boss, "questions.mark_answered", "m2", question_id=second, answered=False),
+        "merge": await ask(boss, "questions.merge", "g1", question_id=first, into_id=second),
+        "unshow": await ask(boss, "questions.unshow", "n1"),
+        "withdraw": await ask(voter, "questions.withdraw", "w1", question_id=second),
+    }
+
+    assert {name: answer["type"] for name, answer in answers.items()} == dict.fromkeys(answers, "ack")
+    assert answers["configure"]["payload"] == {
+        "room_id": room.pk, "open": True, "moderated": True, "anonymous_allowed": False,
+    }
+    assert answers["merge"]["payload"] == {"question_id": first, "into_id": second, "votes": 2}
+    assert answers["not answered"]["payload"] == {"question_id": second, "status": "approved"}
+    removed = await heard(author, "questions.question_removed")
+    assert (removed["id"], removed["status"], removed["merged_into"]) == (first, "merged", second)
+    for socket in (boss, author, voter):
+        await socket.disconnect()
