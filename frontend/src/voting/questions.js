@@ -288,6 +288,13 @@ export function mount({ client, root: panel, t, data }) {
     send("questions.merge", { question_id: question.id, into_id: Number(select.value) }, t.merged).catch(ignore);
   }
 
+  // Enter in the reason hides (the form's first button is Cancel, which Enter would press).
+  $("hide-reason").addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    $("hide-confirm").click();
+  });
+
   // Asking ------------------------------------------------------------------------------
 
   function countChars() {
