@@ -111,4 +111,16 @@ def test_a_resident_asks_by_keyboard_and_the_question_reaches_the_projector(brow
     )
     moderator.find_element(By.ID, "questions-unshow").click()
     WebDriverWait(projector, WAIT).until(lambda d: d.find_element(By.ID, "screen-nothing").is_displayed())
-    assert Question.objects.get().status == "approved"
+
+    # Hidden with a reason typed in the dialog (Enter confirms): gone for the resident, kept for the team.
+    hide = moderator.find_element(By.XPATH, "//ul[@id='questions-list']//button[text()='Hide']")
+    hide.click()
+    WebDriverWait(moderator, WAIT).until(lambda d: d.find_element(By.ID, "questions-hide-reason").is_displayed())
+    press(moderator, "Hors sujet pour cette séance", Keys.ENTER)
+    WebDriverWait(asker, WAIT).until(lambda d: QUESTION not in panel_text(d, "questions-list"))
+    WebDriverWait(moderator, WAIT).until(
+        lambda d: "Hidden: Hors sujet pour cette séance" in panel_text(d, "questions-hidden")
+    )
+    assert moderator.execute_script("return document.activeElement.id") == "questions-list"
+    question = Question.objects.get()
+    assert (question.status, question.hidden_reason) == ("hidden", "Hors sujet pour cette séance")
