@@ -29,6 +29,7 @@ export function mount({ client, root: panel, t, data }) {
 
   const state = {
     ready: false,
+    roomId: null, // the meeting's plenary: a person's own events reach every socket of theirs
     settings: { open: true, moderated: false, anonymous_allowed: true },
     questions: new Map(), // id -> question (public fields, plus the moderated ones for facilitators)
     mine: new Set(),
@@ -54,12 +55,16 @@ export function mount({ client, root: panel, t, data }) {
     state.shownId = section.shown ? section.shown.id : null;
     state.canAsk = section.can_ask;
     state.canModerate = section.can_moderate;
+    state.roomId = section.room_id;
     state.ready = true;
     applySettings(section);
     render();
   });
 
+  const ours = (payload) => payload.room_id === state.roomId;
+
   client.on("questions.question_changed", (question) => {
+    if (!ours(question)) return; // asked in another meeting this person also follows
     const before = state.questions.get(question.id);
     merge(question);
     const isNew = !before || !VISIBLE.has(before.status);
@@ -72,6 +77,7 @@ export function mount({ client, root: panel, t, data }) {
     render();
   });
   client.on("questions.question_removed", (removed) => {
+    if (!ours(removed)) return;
     if (state.canModerate) merge(removed); // the facilitation team keeps it (hidden, merged)
     else state.questions.delete(removed.id);
     if (removed.status === "withdrawn") state.mine.delete(removed.id);
