@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("council.councils.urls")),
     # Each layer's pages, mounted here from the top: councils knows nothing of the apps above it.
     path("c/<slug:council_slug>/rooms/", include("council.rooms.urls")),
+    path("c/<slug:council_slug>/rooms/", include("council.voting.questions.urls")),
     path("c/<slug:council_slug>/", include("council.groups.urls")),
     # Uploads in every setting, not only with DEBUG on (`static()` is a no-op without it);
     # a proxy in front may serve them itself with the same headers (README, Security).

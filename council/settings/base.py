@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "council.rooms",
     "council.workshops",
     "council.voting.assembly",
+    "council.voting.questions",
     "council.demo",  # last: seeds every app's demo data (manage.py seed_demo)
 ]
 
@@ -243,6 +244,8 @@ ROOM_HISTORY_ON_JOIN = env.int("ROOM_HISTORY_ON_JOIN", default=100)
 ROOM_RESYNC_MAX = env.int("ROOM_RESYNC_MAX", default=1000)
 ROOM_PRESENCE_LIST_MAX = env.int("ROOM_PRESENCE_LIST_MAX", default=200)
 ROOM_PRESENCE_COALESCE_SECONDS = env.float("ROOM_PRESENCE_COALESCE_SECONDS", default=0.5)
+# Live Q&A: a burst of upvotes is heard as one count per this many seconds (council/voting/questions).
+QUESTIONS_VOTES_COALESCE_SECONDS = env.float("QUESTIONS_VOTES_COALESCE_SECONDS", default=1.0)
 # A live socket's row is refreshed every TTL/3 (one UPDATE per process); the row of a socket
 # whose process was killed leaves the summaries within TTL, and is announced gone by a
 # surviving process's heartbeat within TTL + TTL/3 (plus the coalescing delay).

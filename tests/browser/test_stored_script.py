@@ -52,6 +52,9 @@ from council.rooms.models import Room
 from council.voting.assembly.hall_code import hall_code
 from council.voting.assembly.models import Proxy
 from council.voting.assembly.models import Sitting
+from council.voting.questions.models import ModerationEntry
+from council.voting.questions.models import QaSettings
+from council.voting.questions.models import Question
 from council.workshops.models import AgendaItem
 from council.workshops.models import Assignment
 from council.workshops.models import LogEntry
@@ -248,6 +251,19 @@ def poisoned(transactional_db, ui):
         council=council, grantor=mallory, holder=people["facilitator"], valid_from=now,
         valid_until=now + timedelta(days=1), statement=p("assembly.Proxy.statement"),
     )
+    asked = Question.objects.create(
+        room=plenary, author=mallory, text=p("questions.Question.text"), status="approved",
+        client_request_id=p("questions.Question.client_request_id"),
+    )
+    hidden = Question.objects.create(
+        room=plenary, author=mallory, text=p("questions.Question.text"), status="hidden",
+        hidden_reason=p("questions.Question.hidden_reason"),
+    )
+    QaSettings.objects.create(room=plenary, shown=asked)  # the projector page shows it too
+    ModerationEntry.objects.create(
+        room=plenary, question=hidden, actor=people["facilitator"], action="hide",
+        reason=p("questions.ModerationEntry.reason"),
+    )
     AuthGroup.objects.create(name="Équipe technique")
     CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.ACCESSIBILITY, body=p("councils.CouncilPage.body"))
     AuditEntry.objects.create(
@@ -359,7 +375,11 @@ def test_no_stored_text_runs_as_script_on_any_page(browser, ui, poisoned):
                     # The chat, the workshops and the agenda come over the socket: wait for them.
                     live = ("rooms.Message.text", "workshops.Workshop.name", "workshops.AgendaItem.title")
                     plenary = url == reverse("room-detail", args=["nord", poisoned["plenary"].pk])
-                    visitor.visit(who, url, wait_for=live if plenary and who == "facilitator" else ())
+                    screen = url == reverse("questions-screen", args=["nord", poisoned["plenary"].pk])
+                    if screen:  # the question on the projector comes over the socket
+                        visitor.visit(who, url, wait_for=("questions.Question.text",))
+                    else:
+                        visitor.visit(who, url, wait_for=live if plenary and who == "facilitator" else ())
                 visited.add(route)
     finally:
         driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": hook["identifier"]})
@@ -372,6 +392,11 @@ def test_no_stored_text_runs_as_script_on_any_page(browser, ui, poisoned):
     shown = {FIELDS[n].label for n in visitor.shown}
     assert {f.label for f in FIELDS} - shown == {
         "groups.NeighbourhoodGroup.rule",
+        # the Q&A: a request id and the moderation log are never shown; a hidden question's reason
+        # is in the facilitators' Questions tab, not the one a page opens on
+        "questions.ModerationEntry.reason",
+        "questions.Question.client_request_id",
+        "questions.Question.hidden_reason",
         "rooms.Room.description",
         "workshops.LogEntry.text",
         "workshops.Notes.text",

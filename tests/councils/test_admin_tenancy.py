@@ -49,6 +49,10 @@ from council.voting.assembly.models import Proxy
 from council.voting.assembly.models import QuorumCheck
 from council.voting.assembly.models import Sitting
 from council.voting.assembly.models import VoteModeRequest
+from council.voting.questions.models import ModerationEntry
+from council.voting.questions.models import QaSettings
+from council.voting.questions.models import Question
+from council.voting.questions.models import Upvote
 from council.workshops.models import AgendaItem
 from council.workshops.models import Assignment
 from council.workshops.models import HelpRequest
@@ -88,6 +92,7 @@ def populate(council: Council, tag: str) -> dict[type, object]:
     workshop = Workshop.objects.create(session=session, name=f"Atelier {tag}", room=breakout)
     sitting = Sitting.objects.create(room=plenary, opened_at=timezone.now())
     holder = UserFactory(email=f"porteur-{tag}@example.org")
+    question = Question.objects.create(room=plenary, author=person, text=f"Question {tag} ?")
     world = {
         Council: council,
         Room: plenary,
@@ -128,6 +133,10 @@ def populate(council: Council, tag: str) -> dict[type, object]:
             council=council, grantor=person, holder=holder, valid_from=timezone.now(),
             valid_until=timezone.now() + timedelta(days=1), statement=f"Pouvoir {tag}",
         ),
+        Question: question,
+        QaSettings: QaSettings.objects.create(room=plenary, shown=question),
+        Upvote: Upvote.objects.create(question=question, user=person),
+        ModerationEntry: ModerationEntry.objects.create(room=plenary, question=question, actor=person, action="show"),
         CouncilPage: CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.LEGAL, body=f"Mentions {tag}"),
         AuditEntry: AuditEntry.objects.create(
             council=council, actor=person, action=AuditEntry.Action.ROOM_CREATED, target_type="rooms.room",
@@ -274,6 +283,7 @@ def test_the_models_with_two_ways_to_a_council_are_known():
     assert {m.__name__ for m in TWO_WAYS} == {
         "Room", "ResidentProfile", "ProfileValue", "Workshop", "Assignment", "LogEntry", "AgendaItem",
         "MeetingRules", "Sitting",
+        "Question", "QaSettings", "ModerationEntry",
     }
 
 
