@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "council.groups",
     "council.rooms",
     "council.workshops",
+    "council.voting.ballots",
     "council.demo",  # last: seeds every app's demo data (manage.py seed_demo)
 ]
 
@@ -235,6 +236,10 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ROOM_MAX_FRAME_BYTES = env.int("ROOM_MAX_FRAME_BYTES", default=64 * 1024)  # room for SDP offers
 ROOM_MESSAGE_MAX_CHARS = env.int("ROOM_MESSAGE_MAX_CHARS", default=2000)
 ROOM_RATE_LIMIT = env("ROOM_RATE_LIMIT", default="20/10")  # commands / seconds, per user
+# Binding votes: ballots wait until at least this many are cast, then enter the box together,
+# shuffled (all of them at closing); participation is announced at most once per this many seconds.
+VOTE_BATCH_MIN = env.int("VOTE_BATCH_MIN", default=10)
+VOTE_PARTICIPATION_COALESCE_SECONDS = env.float("VOTE_PARTICIPATION_COALESCE_SECONDS", default=1.0)
 WORKSHOP_TIMER_WARNINGS = [int(s) for s in env.list("WORKSHOP_TIMER_WARNINGS", default=["300", "60"])]  # seconds left
 ROOM_HISTORY_ON_JOIN = env.int("ROOM_HISTORY_ON_JOIN", default=100)
 ROOM_RESYNC_MAX = env.int("ROOM_RESYNC_MAX", default=1000)
