@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('councils', '0007_alter_auditentry_action'),
+        ('councils', '0007_auditentry_ballots'),
         ('groups', '0001_initial'),
         ('rooms', '0007_presence_tab'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
