@@ -19,7 +19,13 @@ _waiting: set[int] = set()
 
 
 def announce_soon(vote_id: int) -> None:
-    """Have the vote's participation sent within the interval, once for every cast until then."""
+    """Have the vote's participation sent within the interval, once for every cast until then.
+
+    Call after the cast's commit. With an interval of 0 (tests) it is sent at once.
+    """
+    if settings.VOTE_PARTICIPATION_COALESCE_SECONDS <= 0:
+        _send(vote_id)
+        return
     with _lock:
         if vote_id in _waiting:
             return
@@ -30,15 +36,19 @@ def announce_soon(vote_id: int) -> None:
 
 
 def _announce(vote_id: int) -> None:
-    from council.voting.ballots.models import Vote
-    from council.voting.ballots.selectors import participation_count
-
     with _lock:
         _waiting.discard(vote_id)
     try:
-        vote = Vote.objects.filter(pk=vote_id).first()
-        if vote is not None:
-            payload = events.participation_payload(vote, participation_count(vote))
-            _broadcast(events.vote_group(vote_id), group_message(events.PARTICIPATION_CHANGED, payload))
+        _send(vote_id)
     finally:
         connections.close_all()  # this thread's own connection
+
+
+def _send(vote_id: int) -> None:
+    from council.voting.ballots.models import Vote
+    from council.voting.ballots.selectors import participation_count
+
+    vote = Vote.objects.filter(pk=vote_id).first()
+    if vote is not None:
+        payload = events.participation_payload(vote, participation_count(vote))
+        _broadcast(events.vote_group(vote_id), group_message(events.PARTICIPATION_CHANGED, payload))

@@ -35,6 +35,10 @@ def options_of(vote: Vote) -> list[dict[str, str]]:
     return [{"key": option.key, "label": option.label} for option in vote.options.all()]
 
 
+def option_keys(vote: Vote) -> list[str]:
+    return [option.key for option in vote.options.all()]
+
+
 def box_publication(vote: Vote) -> dict[str, Any]:
     """The closed vote's box in the format council-ballot-box/1 (tools/recount.py reads it)."""
     return {

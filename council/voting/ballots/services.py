@@ -38,7 +38,7 @@ from council.voting.ballots.models import Participation
 from council.voting.ballots.models import Vote
 from council.voting.ballots.models import VoteOption
 from council.voting.ballots.presence import is_present
-from council.voting.ballots.selectors import options_of
+from council.voting.ballots.selectors import option_keys
 from council.voting.ballots.selectors import participation_count
 from council.voting.tally import count
 from council.voting.tally import validate
@@ -228,7 +228,7 @@ def _cast(actor: User, vote_id: int, content: dict[str, Any], tracker: str) -> R
         raise InvalidInput(_("You have already voted in this vote."), code="already_voted")
     if vote.present_only and not is_present(vote, actor):
         raise InvalidInput(_("Only those present at the meeting can vote."), code="not_present")
-    problems = validate(vote.method, options_of(vote), content, grades=vote.grades,
+    problems = validate(vote.method, option_keys(vote), content, grades=vote.grades,
                         min_choices=vote.min_choices, max_choices=vote.max_choices)
     if problems:
         raise InvalidInput(_("This ballot is not valid: %(problems)s") % {"problems": ", ".join(problems)})
@@ -240,7 +240,7 @@ def _cast(actor: User, vote_id: int, content: dict[str, Any], tracker: str) -> R
             Participation.objects.create(vote=vote, elector=elector)
     except IntegrityError:  # the same person casting twice at the same moment
         raise InvalidInput(_("You have already voted in this vote."), code="already_voted") from None
-    voter_name = "" if vote.secret else actor.get_full_name() or str(actor)
+    voter_name = "" if vote.secret else str(actor)
     BOX.cast(vote, tracker=tracker, content=content, voter_name=voter_name)
     return Receipt(tracker=tracker, repeated=False)
 
@@ -268,7 +268,7 @@ def vote_close(*, actor: User | None, vote_id: int) -> Vote:
     BOX.flush(vote, everything=True)
     ballots = [ballot["content"] for ballot in BOX.ballots(vote)]
     result = count(
-        vote.method, options_of(vote), ballots, grades=vote.grades, min_choices=vote.min_choices,
+        vote.method, option_keys(vote), ballots, grades=vote.grades, min_choices=vote.min_choices,
         max_choices=vote.max_choices, tie_break=vote.tie_break, tie_break_reason=vote.tie_break_reason or None,
     )
     vote.result = result.to_dict()
