@@ -6,6 +6,7 @@ from council.voting.ballots.models import Vote
 
 PARTICIPATION_CHANGED = "ballots.participation_changed"
 VOTE_CHANGED = "ballots.vote_changed"
+VOTE_SYNCED = "ballots.vote_synced"  # the snapshot a vote's socket sends on connect
 
 
 def vote_group(vote_id: int) -> str:
