@@ -44,4 +44,4 @@ def test_every_elector_counted_once_with_retries_mixed_in(make_vote, official, s
     closed = services.vote_close(actor=official, vote_id=vote.pk)
 
     assert BoxEntry.objects.filter(vote=vote).count() == ELECTORS
-    assert closed.result["cast"] == ELECTORS
+    assert closed.result["ballots"] == ELECTORS
