@@ -6,8 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from council.voting.tally.chain import genesis
-from council.voting.tally.chain import link
 from django.db import transaction
 from django.db.utils import InternalError
 
@@ -16,6 +14,8 @@ from council.voting.ballots import services
 from council.voting.ballots.models import BoxEntry
 from council.voting.ballots.models import PendingBallot
 from council.voting.ballots.selectors import box_publication
+from council.voting.tally.chain import genesis
+from council.voting.tally.chain import link
 
 pytestmark = pytest.mark.django_db
 RECOUNT = Path(__file__).resolve().parents[3] / "tools" / "recount.py"
