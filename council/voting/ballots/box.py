@@ -2,7 +2,8 @@
 
 `ShuffledChainBox` keeps cast ballots in `PendingBallot` and moves them into the
 append-only, hash-chained `BoxEntry` table in shuffled batches: the order of the box says
-nothing of the order of casting, beyond which batch a ballot fell into.
+nothing of the order of casting, and every batch holds at least VOTE_BATCH_MIN ballots
+drawn at random from those pending, so a ballot cannot be placed closer than among them.
 """
 
 import base64
@@ -55,15 +56,19 @@ class ShuffledChainBox:
         return None
 
     def flush(self, vote: Vote, *, everything: bool = False) -> int:
-        """Append the pending ballots in a shuffled batch when there are enough (all if `everything`).
+        """Append a shuffled batch once twice VOTE_BATCH_MIN are pending, keeping VOTE_BATCH_MIN back (all if `everything`).
 
         Expects the vote row locked against other flushes (FOR NO KEY UPDATE, or FOR UPDATE
         at closing) and updates `vote.head`. Returns how many ballots were appended.
         """
         pending = list(PendingBallot.objects.filter(vote=vote).select_for_update())
-        if not pending or (not everything and len(pending) < settings.VOTE_BATCH_MIN):
+        keep = 0 if everything else settings.VOTE_BATCH_MIN
+        if not pending or (not everything and len(pending) < keep + settings.VOTE_BATCH_MIN):
             return 0
         secrets.SystemRandom().shuffle(pending)
+        # VOTE_BATCH_MIN ballots, drawn at random, stay behind for a later batch: no batch (the
+        # last one at closing included) holds fewer, and a batch is not a span of casting time.
+        pending = pending[keep:]
         last = BoxEntry.objects.filter(vote=vote).order_by("-position").values_list("position", "hash").first()
         position, head = last if last else (0, genesis(str(vote.public_id)))
         entries = []
