@@ -8,10 +8,24 @@ class BallotsConfig(AppConfig):
     verbose_name = _("Binding votes")
 
     def ready(self) -> None:
+        from council.voting.ballots import commands
         from council.voting.ballots import permissions  # noqa: F401 - registers the ballots.* rules
         from council.voting.ballots import refusals  # noqa: F401 - what its refusals tell
 
+        commands.register()
+        _register_with_the_host()
         _register_tenancy()
+
+
+def _register_with_the_host() -> None:
+    """A vote held in a meeting: its state in the room's snapshot, its events relayed to the meeting."""
+    from council.rooms import host
+    from council.voting.ballots import events
+    from council.voting.ballots.selectors import meeting_votes
+
+    host.register_event(events.PARTICIPATION_CHANGED)
+    host.register_event(events.VOTE_CHANGED)
+    host.register_section("votes", meeting_votes)
 
 
 def _register_tenancy() -> None:

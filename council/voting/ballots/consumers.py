@@ -4,6 +4,8 @@ Before closing, a secret vote's followers hear only the participation count and 
 head hash; never a ballot, never who voted (tests/voting/ballots/test_socket.py).
 """
 
+from collections.abc import Awaitable
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -13,13 +15,12 @@ from council.core.consumers import CLOSE_UNAUTHENTICATED
 from council.core.consumers import Command
 from council.core.consumers import CouncilConsumer
 from council.core.errors import AccessDenied
-from council.core.errors import InvalidInput
 from council.voting.ballots import events
-from council.voting.ballots import services
+from council.voting.ballots.commands import CAST
+from council.voting.ballots.commands import Cast
+from council.voting.ballots.commands import cast
 from council.voting.ballots.permissions import access_vote
 from council.voting.ballots.selectors import participation_count
-
-CAST = "ballots.cast"
 
 
 def vote_state(*, user: Any, vote_id: int, council_slug: str) -> dict[str, Any]:
@@ -30,19 +31,11 @@ def vote_state(*, user: Any, vote_id: int, council_slug: str) -> dict[str, Any]:
     return events.vote_payload(vote, participation_count(vote))
 
 
-def cast_from_socket(*, actor: Any, vote_id: int, payload: dict[str, Any]) -> dict[str, Any]:
-    """Cast the ballot a socket sent; the acknowledgement carries the receipt."""
-    content, tracker = payload.get("content"), payload.get("tracker")
-    if not isinstance(content, dict) or not (tracker is None or isinstance(tracker, str)):
-        raise InvalidInput(_("“content” is an object and “tracker” a string."))
-    receipt = services.ballot_cast(actor=actor, vote_id=vote_id, content=content, tracker=tracker)
-    return {"tracker": receipt.tracker}
-
-
 class VoteConsumer(CouncilConsumer):
     """/ws/c/<council_slug>/votes/<vote_id>/: follow one vote and cast in it."""
 
-    commands = {CAST: "cast"}
+    def command_handler(self, type_: str) -> tuple[type[Cast], Callable[[Command], Awaitable[None]]] | None:
+        return (Cast, self.cast) if type_ == CAST else None
 
     async def connect(self) -> None:
         self.vote_id = int(self.scope["url_route"]["kwargs"]["vote_id"])
@@ -61,7 +54,10 @@ class VoteConsumer(CouncilConsumer):
         await self.send_event(events.VOTE_SYNCED, state)
 
     async def cast(self, command: Command) -> None:
-        await self.call_service(command, cast_from_socket, vote_id=self.vote_id, payload=command.payload)
+        if command.data.vote_id != self.vote_id:
+            await self.send_error(command.request_id, "forbidden", _("This socket follows another vote."))
+            return
+        await self.call_service(command, cast, **command.data.arguments())
 
     async def ballots_participation_changed(self, message: dict[str, Any]) -> None:
         await self.forward(message)

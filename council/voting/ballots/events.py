@@ -10,8 +10,15 @@ VOTE_SYNCED = "ballots.vote_synced"  # the snapshot a vote's socket sends on con
 
 
 def vote_group(vote_id: int) -> str:
-    """Everyone following the vote: its page, and the meeting it is held in."""
+    """Everyone following the vote on its own page."""
     return f"vote.{vote_id}"
+
+
+def vote_groups(vote: Vote) -> list[str]:
+    """The vote's page, and the meeting it is held in (every socket of the meeting)."""
+    from council.rooms.events import meeting_group
+
+    return [vote_group(vote.pk)] + ([meeting_group(vote.room_id)] if vote.room_id else [])
 
 
 def participation_payload(vote: Vote, participation: int) -> dict[str, Any]:

@@ -51,4 +51,6 @@ def _send(vote_id: int) -> None:
     vote = Vote.objects.filter(pk=vote_id).first()
     if vote is not None:
         payload = events.participation_payload(vote, participation_count(vote))
-        _broadcast(events.vote_group(vote_id), group_message(events.PARTICIPATION_CHANGED, payload))
+        message = group_message(events.PARTICIPATION_CHANGED, payload)
+        for group in events.vote_groups(vote):
+            _broadcast(group, message)

@@ -19,6 +19,14 @@ def vote_list_visible_to(*, user: User | AnonymousUser, council: Council) -> lis
     return [vote for vote in votes if user.has_perm("ballots.view_vote", vote)]
 
 
+def meeting_votes(user: User, room: Any) -> list[dict[str, Any]]:
+    """The votes held in this meeting and not in draft, as their public state (the room's snapshot)."""
+    from council.voting.ballots.events import vote_payload
+
+    votes = Vote.objects.filter(room_id=getattr(room, "parent_id", None) or room.pk).exclude(status=Vote.Status.DRAFT)
+    return [vote_payload(vote, participation_count(vote)) for vote in votes.order_by("pk")]
+
+
 def participation_count(vote: Vote) -> int:
     return Participation.objects.filter(vote=vote).count()
 

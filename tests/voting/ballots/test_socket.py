@@ -49,7 +49,7 @@ async def test_followers_see_participation_and_head_but_no_ballot_before_closing
     watcher, synced = await _follow(vote, official)
     voter, _ = await _follow(vote, alice)
 
-    await voter.send_json_to(command("ballots.cast", "r1", content={"choice": "against"}, tracker=TRACKERS[0]))
+    await voter.send_json_to(command("ballots.cast", "r1", vote_id=vote.pk, content={"choice": "against"}, tracker=TRACKERS[0]))
     ack = await answer_to(voter, "r1")
     update = await next_frame_of(watcher, "ballots.participation_changed")
 
@@ -60,7 +60,7 @@ async def test_followers_see_participation_and_head_but_no_ballot_before_closing
     assert TRACKERS[0] not in json.dumps(update)
     assert "against" not in json.dumps(update)
 
-    await voter.send_json_to(command("ballots.cast", "r2", content={"choice": "for"}))
+    await voter.send_json_to(command("ballots.cast", "r2", vote_id=vote.pk, content={"choice": "for"}))
     refused = await answer_to(voter, "r2")
     assert refused["payload"]["code"] == "already_voted"
     await watcher.disconnect()
@@ -127,7 +127,7 @@ async def test_no_redis_command_holds_both_a_voter_and_a_ballot(open_vote, offic
         watcher, _ = await _follow(vote, official)
         for number, (person, tracker) in enumerate(zip(electors, TRACKERS, strict=True)):
             voter, _ = await _follow(vote, person)
-            await voter.send_json_to(command("ballots.cast", f"r{number}", content={"choice": "against"}, tracker=tracker))
+            await voter.send_json_to(command("ballots.cast", f"r{number}", vote_id=vote.pk, content={"choice": "against"}, tracker=tracker))
             assert (await answer_to(voter, f"r{number}"))["type"] == "ack"
             await next_frame_of(watcher, "ballots.participation_changed")
             await voter.disconnect()
@@ -157,3 +157,32 @@ async def test_the_meeting_stage_is_told_when_a_vote_closes(open_vote, official)
     assert changed["payload"]["status"] == "closed"
     assert "result" not in changed["payload"]
     await watcher.disconnect()
+
+
+@pytest.fixture
+def meeting_vote(make_vote, room_factory, council):
+    """An open vote held in a meeting (its room), with its electors."""
+    room = room_factory(council=council)
+    vote, electors = make_vote(room_id=room.pk)
+    return room, vote, electors
+
+
+async def test_a_vote_in_a_meeting_is_on_the_room_socket(meeting_vote, official):
+    from tests.helpers import connect
+    from tests.helpers import room_path
+
+    room, vote, (alice, *_rest) = meeting_vote
+    stage, snapshot = await connect(room_path(room.pk), user=official)
+    voter, _ = await connect(room_path(room.pk), user=alice)
+
+    await voter.send_json_to(command("ballots.cast", "m1", vote_id=vote.pk, content={"choice": "for"}))
+    ack = await answer_to(voter, "m1")
+    update = await next_frame_of(stage, "ballots.participation_changed")
+
+    assert [(state["vote_id"], state["status"], state["participation"]) for state in snapshot["payload"]["votes"]] == [
+        (vote.pk, "open", 0)
+    ]
+    assert ack["type"] == "ack"
+    assert update["payload"]["participation"] == 1
+    await stage.disconnect()
+    await voter.disconnect()
