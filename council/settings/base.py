@@ -144,14 +144,14 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")  
 # With Redis, a task whose worker died is handed out again once this many seconds passed.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 
-# Deadlines of meetings (workshop ends, warnings, closing countdowns) are applied by a sweep
+# Deadlines (workshop ends, warnings, closing countdowns, votes opening and closing) are applied by a sweep
 # every DEADLINE_SWEEP_SECONDS: `celery -A council beat` (one process) where workers run; a
 # loop inside the Daphne process where tasks run eagerly, since eager tasks ignore `eta`.
 DEADLINE_SWEEP_SECONDS = env.float("DEADLINE_SWEEP_SECONDS", default=1.0)
 DEADLINE_SWEEP_IN_SERVER = env.bool("DEADLINE_SWEEP_IN_SERVER", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_BEAT_SCHEDULE = {
-    "workshops-deadlines": {
-        "task": "council.workshops.tasks.deadlines_apply",
+    "deadlines": {
+        "task": "council.core.tasks.deadlines_apply",
         "schedule": DEADLINE_SWEEP_SECONDS,
         # a sweep nobody ran in time is replaced by the next one, not queued up behind it
         "options": {"expires": max(10.0, 5 * DEADLINE_SWEEP_SECONDS)},

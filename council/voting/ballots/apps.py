@@ -13,8 +13,17 @@ class BallotsConfig(AppConfig):
         from council.voting.ballots import refusals  # noqa: F401 - what its refusals tell
 
         commands.register()
+        _register_deadlines()
         _register_with_the_host()
         _register_tenancy()
+
+
+def _register_deadlines() -> None:
+    from council.core.deadlines import register_deadlines
+    from council.voting.ballots.deadlines import votes_apply
+    from council.voting.ballots.deadlines import votes_next
+
+    register_deadlines(apply=votes_apply, next_at=votes_next)
 
 
 def _register_with_the_host() -> None:

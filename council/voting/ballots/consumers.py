@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from council.core import deadlines
 from council.core.consumers import CLOSE_FORBIDDEN
 from council.core.consumers import CLOSE_UNAUTHENTICATED
 from council.core.consumers import Command
@@ -52,6 +53,7 @@ class VoteConsumer(CouncilConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.send_event(events.VOTE_SYNCED, state)
+        deadlines.sweep_start()  # where this process applies the deadlines (embedded default)
 
     async def cast(self, command: Command) -> None:
         if command.data.vote_id != self.vote_id:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from council.accounts.models import User
+from council.core.deadlines import deadline_schedule
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.realtime import send_event_on_commit
@@ -179,6 +180,8 @@ def vote_freeze(*, actor: User, vote_id: int) -> Vote:
     vote.electorate_fingerprint = electorate_fingerprint(vote, user_ids)
     vote.status = Status.FROZEN
     vote.save(update_fields=["electorate_size", "electorate_fingerprint", "status"])
+    if vote.opens_at:
+        deadline_schedule(vote.opens_at)
     details = {"size": vote.electorate_size, "fingerprint": vote.electorate_fingerprint}
     audit_record(actor=actor, action=AuditEntry.Action.VOTE_FROZEN, target=vote, details=details)
     _announce(vote)
@@ -195,6 +198,8 @@ def vote_open(*, actor: User | None, vote_id: int) -> Vote:
         raise InvalidInput(_("Only a vote whose electorate is frozen can be opened."))
     vote.status = Status.OPEN
     vote.save(update_fields=["status"])
+    if vote.closes_at:
+        deadline_schedule(vote.closes_at)
     audit_record(actor=actor, action=AuditEntry.Action.VOTE_OPENED, target=vote)
     _announce(vote)
     return vote

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
 from council.voting.ballots import services
+from council.voting.ballots.deadlines import votes_apply
 from council.voting.ballots.forms import VoteForm
 from council.voting.ballots.models import Vote
 from council.voting.ballots.results import result_view
@@ -36,7 +37,11 @@ ACTIONS = {
 
 
 def _vote(request: HttpRequest, vote_id: int, perm: str = "ballots.view_vote") -> Vote:
-    """The council's vote if the person may `perm` on it; 404 for missing and forbidden alike."""
+    """The council's vote if the person may `perm` on it; 404 for missing and forbidden alike.
+
+    What is due (opening, closing) is applied first: a vote past its closing time is never shown open.
+    """
+    votes_apply()
     vote = Vote.objects.filter(council=request.council, pk=vote_id).prefetch_related("options").first()
     if vote is None or not request.user.has_perm(perm, vote):
         raise Http404
