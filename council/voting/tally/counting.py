@@ -14,6 +14,7 @@ from council.voting.tally.result import note
 from council.voting.tally.runoff import instant_runoff
 from council.voting.tally.ties import TieBreak
 from council.voting.tally.validation import REASONS
+from council.voting.tally.validation import check_rules
 from council.voting.tally.validation import check_vote
 from council.voting.tally.validation import is_blank
 from council.voting.tally.validation import validate
@@ -33,9 +34,11 @@ def count(
     """Count the ballots of one vote; an invalid ballot is counted as such, never raises.
 
     Raises ValueError only for a vote that cannot be counted at all (unknown method, repeated
-    options, majority judgment without grades).
+    options, majority judgment without grades, min_choices above max_choices, a tie-break order
+    naming something that is not an option).
     """
     check_vote(method, options, grades)
+    check_rules(options, min_choices, max_choices, tie_break)
     options = tuple(options)
     cast: list[dict[str, Any]] = []
     blank = 0

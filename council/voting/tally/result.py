@@ -1,5 +1,6 @@
 """What a count gives: numbers, rounds, winners and the reasons, as codes the pages translate."""
 
+import copy
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -38,7 +39,7 @@ class Result:
     explanation: tuple[dict[str, Any], ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able data in a stable key order (the published box carries it)."""
+        """JSON-able data in a stable key order (the published box carries it), a deep copy."""
         data: dict[str, Any] = {
             "method": self.method,
             "options": list(self.options),
@@ -53,12 +54,12 @@ class Result:
             data["medians"] = dict(self.medians or {})
         else:
             data["counts"] = dict(self.counts or {})
-        data["rounds"] = [dict(one) for one in self.rounds]
+        data["rounds"] = copy.deepcopy(list(self.rounds))
         data["threshold"] = self.threshold
         data["winners"] = list(self.winners)
         data["tie"] = self.tie
         data["decided_by"] = self.decided_by
-        data["explanation"] = [dict(one) for one in self.explanation]
+        data["explanation"] = copy.deepcopy(list(self.explanation))
         return data
 
 

@@ -1,10 +1,12 @@
 """Breaking a tie with an order fixed before the vote, or declaring it.
 
-The order comes from the meeting's rules, never from the count: French municipal councils give
-the president's vote the casting voice in a public vote (CGCT art. L2121-20: « en cas de partage,
-la voix du président est prépondérante », not in a secret ballot), and an appointment tied after
-the rounds goes to the oldest candidate (CGCT art. L2122-7 for the mayor, L2121-21 for
-appointments). Without an order, a tie is a tie: no winner.
+The order comes from the meeting's rules, never from the count. In French municipal councils,
+« lorsqu'il y a partage égal des voix et sauf cas de scrutin secret, la voix du président est
+prépondérante » (CGCT art. L2121-20): the order is then the president's choice alone. An
+appointment by secret ballot still tied after the rounds « est acquise au plus âgé » (CGCT art.
+L2121-21; L2122-7 for the mayor): the order is the candidates, oldest first. Which order applies
+(and none in a secret ballot on a motion) is the caller's decision. Without an order, a tie is
+a tie: no winner, and a motion so tied is not adopted.
 """
 
 from collections.abc import Sequence

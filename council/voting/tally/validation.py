@@ -50,6 +50,22 @@ def check_vote(method: str, options: Sequence[str], grades: Sequence[str] | None
         raise ValueError("majority judgment needs its list of grades")
 
 
+def check_rules(
+    options: Sequence[str],
+    min_choices: int | None,
+    max_choices: int | None,
+    tie_break: Sequence[str] | None,
+) -> None:
+    """Refuse limits or a tie-break order that make no sense for these options."""
+    lowest = 0 if min_choices is None else min_choices
+    highest = len(options) if max_choices is None else max_choices
+    if not 0 <= lowest <= highest:
+        raise ValueError("min_choices and max_choices must satisfy 0 <= min <= max")
+    order = list(tie_break or ())
+    if len(set(order)) != len(order) or not set(order) <= set(options):
+        raise ValueError("tie_break must list distinct options")
+
+
 def is_blank(content: Any) -> bool:
     """`{"blank": true}` and nothing else: a blank vote (for a motion, an abstention)."""
     return isinstance(content, dict) and content == {"blank": True} and content["blank"] is True
