@@ -11,6 +11,7 @@ class BallotsConfig(AppConfig):
         from council.voting.ballots import commands
         from council.voting.ballots import permissions  # noqa: F401 - registers the ballots.* rules
         from council.voting.ballots import refusals  # noqa: F401 - what its refusals tell
+        from council.voting.ballots import text_fields  # noqa: F401 - declares its text fields
 
         commands.register()
         _register_deadlines()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from council.councils.models import Council
 from council.groups.models import IdentityLevel
 from council.groups.models import NeighbourhoodGroup
+from council.rooms.models import Room
 from council.voting.ballots.models import Vote
 from council.voting.ballots.services import VoteDraft
 
@@ -47,6 +48,13 @@ class VoteForm(forms.Form):
     min_identity_level = forms.TypedChoiceField(
         label=_("Verification required"), choices=IdentityLevel.choices, coerce=int, initial=IdentityLevel.NONE
     )
+    room = forms.ModelChoiceField(
+        label=_("Held in a meeting"),
+        queryset=Room.objects.none(),
+        required=False,
+        help_text=_("The meeting's room shows the vote, its participation and its ballot box's head."),
+    )
+    present_only = forms.BooleanField(label=_("Only those present at the meeting may vote"), required=False)
     opens_at = forms.DateTimeField(
         label=_("Opens at"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -57,6 +65,7 @@ class VoteForm(forms.Form):
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["eligible_groups"].queryset = NeighbourhoodGroup.objects.filter(council=council)
+        self.fields["room"].queryset = Room.objects.filter(council=council, parent=None)
 
     def draft(self) -> VoteDraft:
         data = self.cleaned_data
@@ -77,4 +86,5 @@ class VoteForm(forms.Form):
             tie_break=tie_break, tie_break_reason=data["tie_break_reason"],
             eligible_group_ids=[group.pk for group in data["eligible_groups"]],
             min_identity_level=data["min_identity_level"], opens_at=data["opens_at"], closes_at=data["closes_at"],
+            room_id=data["room"].pk if data["room"] else None, present_only=data["present_only"],
         )
