@@ -36,6 +36,24 @@ def _register_with_the_host() -> None:
     host.register_event(events.PARTICIPATION_CHANGED)
     host.register_event(events.VOTE_CHANGED)
     host.register_section("votes", meeting_votes)
+    _register_panel()
+
+
+def _register_panel() -> None:
+    """The meeting's votes as a tab of the room page, after the workshops' panels."""
+    from django.urls import reverse
+
+    from council.rooms.panels import register_panel
+    from council.voting.ballots.strings import meeting_strings
+
+    register_panel(
+        "votes",
+        "ballots/_meeting.html",
+        "ballots/meeting.js",
+        meeting_strings,
+        label=lambda: _("Votes"),
+        data=lambda request, plenary: {"votes_url": reverse("vote-list", args=[plenary.council.slug])},
+    )
 
 
 def _register_tenancy() -> None:
