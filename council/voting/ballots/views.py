@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 
 from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
+from council.core.errors import InvalidInput
 from council.voting.ballots import services
 from council.voting.ballots.deadlines import votes_apply
 from council.voting.ballots.forms import VoteForm
+from council.voting.ballots.models import PaperBallot
 from council.voting.ballots.models import Vote
 from council.voting.ballots.results import result_view
 from council.voting.ballots.selectors import box_publication
@@ -85,8 +87,16 @@ def _page(request: HttpRequest, vote: Vote, **extra: Any) -> dict[str, Any]:
         "can_see_results": user.has_perm("ballots.view_results", vote),
         "grades": list(enumerate(vote.grades or [])),
         "ranks": range(1, len(vote.options.all()) + 1),
+        "unconfirmed": _unconfirmed(vote) if user.has_perm("ballots.manage_vote", vote) else [],
         **extra,
     }
+
+
+def _unconfirmed(vote: Vote) -> list[PaperBallot]:
+    papers = list(vote.paper_ballots.filter(confirmed_by=None).select_related("entered_by"))
+    for paper in papers:
+        paper.content_text = json.dumps(paper.content, ensure_ascii=False, sort_keys=True)  # type: ignore[attr-defined]
+    return papers
 
 
 @login_required
@@ -172,3 +182,47 @@ def vote_box_json(request: HttpRequest, council_slug: str, vote_id: int) -> Http
     response = JsonResponse(box_publication(vote), json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="vote-{vote.public_id}.json"'
     return response
+
+
+def _paper(request: HttpRequest, vote_id: int, action: Any, **kwargs: Any) -> HttpResponse:
+    """Run a paper-ballot service as an official; its refusal is told on the vote's page."""
+    vote = _vote(request, vote_id, "ballots.manage_vote")
+    try:
+        action(vote, **kwargs)
+    except CouncilError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("vote-detail", council_slug=vote.council.slug, vote_id=vote.pk)
+
+
+@login_required
+@require_POST
+def paper_register(request: HttpRequest, council_slug: str, vote_id: int) -> HttpResponse:
+    def sign(vote: Vote) -> None:
+        elector = vote.electors.filter(user__email__iexact=request.POST.get("email", "").strip()).first()
+        if elector is None:
+            raise InvalidInput(_("This person is not in the vote's electorate."))
+        services.paper_participation_mark(actor=request.user, vote_id=vote.pk, user_id=elector.user_id)
+
+    return _paper(request, vote_id, sign)
+
+
+@login_required
+@require_POST
+def paper_enter(request: HttpRequest, council_slug: str, vote_id: int) -> HttpResponse:
+    def enter(vote: Vote) -> None:
+        services.paper_ballot_enter(actor=request.user, vote_id=vote.pk, content=ballot_from_post(vote, request.POST))
+
+    return _paper(request, vote_id, enter)
+
+
+@login_required
+@require_POST
+def paper_confirm(request: HttpRequest, council_slug: str, vote_id: int, paper_id: Any) -> HttpResponse:
+    def confirm(vote: Vote) -> None:
+        if not vote.paper_ballots.filter(pk=paper_id).exists():
+            raise InvalidInput(_("This paper ballot does not exist or is already confirmed."))
+        services.paper_ballot_confirm(actor=request.user, paper_ballot_id=str(paper_id))
+
+    return _paper(request, vote_id, confirm)

@@ -63,3 +63,19 @@ def test_only_officials_enter_paper_ballots(make_vote):
 
     with pytest.raises(AccessDenied):
         services.paper_ballot_enter(actor=alice, vote_id=vote.pk, content={"choice": "for"})
+
+
+def test_officials_sign_enter_and_confirm_on_the_vote_page(client, make_vote, official, second_official):
+    vote, (alice, *_rest) = make_vote()
+    base = f"/c/{vote.council.slug}/votes/{vote.pk}/"
+    client.force_login(official)
+
+    client.post(f"{base}paper/register/", {"email": alice.email})
+    client.post(f"{base}paper/enter/", {"choice": "against"})
+    page = client.get(base)
+    paper = page.context["unconfirmed"][0]
+    client.force_login(second_official)
+    client.post(f"{base}paper/{paper.pk}/confirm/")
+
+    assert _ballots(vote) == [{"choice": "against"}]
+    assert client.get(base).context["unconfirmed"] == []
