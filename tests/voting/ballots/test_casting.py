@@ -143,3 +143,23 @@ def test_a_named_vote_keeps_the_voters_name_with_the_ballot(make_vote, official)
     services.vote_close(actor=official, vote_id=vote.pk)
 
     assert list(BoxEntry.objects.filter(vote=vote).values_list("voter_name", "content")) == [(str(alice), FOR)]
+
+
+def test_a_vote_for_those_present_asks_the_registered_presence_check(make_vote, room_factory, council):
+    from council.voting.ballots import presence
+
+    room = room_factory(council=council)
+    vote, (here, away, *_rest) = make_vote(room_id=room.pk, present_only=True)
+
+    with pytest.raises(InvalidInput) as refused:
+        services.ballot_cast(actor=here, vote_id=vote.pk, content=FOR)  # not connected to the room
+    presence.register_presence_check(lambda _vote, user: user == here)
+    try:
+        services.ballot_cast(actor=here, vote_id=vote.pk, content=FOR)
+        with pytest.raises(InvalidInput):
+            services.ballot_cast(actor=away, vote_id=vote.pk, content=FOR)
+    finally:
+        presence._checks.clear()
+
+    assert refused.value.code == "not_present"
+    assert participation_count(vote) == 1
