@@ -3,8 +3,10 @@
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count
 
 from council.accounts.models import User
+from council.core.memo import recall
 from council.councils.models import Council
 from council.voting.ballots.box import BOX
 from council.voting.ballots.box import FORMAT
@@ -20,11 +22,22 @@ def vote_list_visible_to(*, user: User | AnonymousUser, council: Council) -> lis
 
 
 def meeting_votes(user: User, room: Any) -> list[dict[str, Any]]:
-    """The votes held in this meeting and not in draft, as their public state (the room's snapshot)."""
+    """The votes held in this meeting and not in draft, as their public state (the room's snapshot).
+
+    The same for everyone: read once per unit of work (a wave moving a crowd reads it once).
+    """
+    plenary_id = getattr(room, "parent_id", None) or room.pk
+    return recall(("meeting_votes", plenary_id), lambda: _meeting_votes(plenary_id))
+
+
+def _meeting_votes(plenary_id: int) -> list[dict[str, Any]]:
     from council.voting.ballots.events import vote_payload
 
-    votes = Vote.objects.filter(room_id=getattr(room, "parent_id", None) or room.pk).exclude(status=Vote.Status.DRAFT)
-    return [vote_payload(vote, participation_count(vote)) for vote in votes.order_by("pk")]
+    votes = Vote.objects.filter(room_id=plenary_id).exclude(status=Vote.Status.DRAFT).order_by("pk")
+    counts = dict(
+        Participation.objects.filter(vote__in=votes).values("vote").annotate(n=Count("pk")).values_list("vote", "n")
+    )
+    return [vote_payload(vote, counts.get(vote.pk, 0)) for vote in votes]
 
 
 def participation_count(vote: Vote) -> int:
