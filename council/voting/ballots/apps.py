@@ -51,7 +51,7 @@ def _register_panel() -> None:
         "ballots/_meeting.html",
         "ballots/meeting.js",
         meeting_strings,
-        label=lambda: _("Votes"),
+        label=lambda: str(_("Votes")),
         data=lambda request, plenary: {"votes_url": reverse("vote-list", args=[plenary.council.slug])},
     )
 

@@ -50,7 +50,9 @@ class ShuffledChainBox:
     def holds(self, vote: Vote, *, tracker: str) -> dict[str, Any] | None:
         """The content of the ballot with this tracker, pending or in the box, or None."""
         for model in (PendingBallot, BoxEntry):
-            found = model.objects.filter(vote=vote, tracker=tracker).values_list("content", flat=True).first()
+            found: dict[str, Any] | None = (
+                model.objects.filter(vote=vote, tracker=tracker).values_list("content", flat=True).first()
+            )
             if found is not None:
                 return found
         return None

@@ -6,8 +6,10 @@ electorate first. Pages also apply what is due before they show a vote, so a vot
 shown open after its closing time, even where no sweep runs.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from council.core.errors import CouncilError
@@ -16,11 +18,11 @@ from council.voting.ballots.models import Vote
 Status = Vote.Status
 
 
-def _due_to_open(now: datetime):
+def _due_to_open(now: datetime) -> QuerySet[Vote]:
     return Vote.objects.filter(status=Status.FROZEN, opens_at__lte=now)
 
 
-def _due_to_close(now: datetime):
+def _due_to_close(now: datetime) -> QuerySet[Vote]:
     return Vote.objects.filter(status=Status.OPEN, closes_at__lte=now)
 
 
@@ -37,7 +39,7 @@ def votes_apply(now: datetime | None = None) -> int:
     return done
 
 
-def _once(service, vote_id: int) -> int:
+def _once(service: Callable[..., Vote], vote_id: int) -> int:
     try:
         service(actor=None, vote_id=vote_id)
     except CouncilError:  # done meanwhile by an official or another sweep
@@ -51,4 +53,4 @@ def votes_next() -> datetime | None:
         *Vote.objects.filter(status=Status.FROZEN, opens_at__isnull=False).values_list("opens_at", flat=True),
         *Vote.objects.filter(status=Status.OPEN, closes_at__isnull=False).values_list("closes_at", flat=True),
     ]
-    return min(moments, default=None)
+    return min((moment for moment in moments if moment is not None), default=None)

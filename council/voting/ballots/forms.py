@@ -64,8 +64,11 @@ class VoteForm(forms.Form):
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["eligible_groups"].queryset = NeighbourhoodGroup.objects.filter(council=council)
-        self.fields["room"].queryset = Room.objects.filter(council=council, parent=None)
+        groups, rooms = self.fields["eligible_groups"], self.fields["room"]
+        assert isinstance(groups, forms.ModelMultipleChoiceField)
+        assert isinstance(rooms, forms.ModelChoiceField)
+        groups.queryset = NeighbourhoodGroup.objects.filter(council=council)
+        rooms.queryset = Room.objects.filter(council=council, parent=None)
 
     def draft(self) -> VoteDraft:
         data = self.cleaned_data

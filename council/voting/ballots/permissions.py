@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from council.accounts.models import User
 from council.core.errors import AccessDenied
+from council.core.permissions import predicate
 from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_facilitator
 from council.voting.ballots.models import Elector
@@ -15,28 +16,28 @@ from council.voting.ballots.models import Vote
 Status = Vote.Status
 
 
-@rules.predicate
+@predicate
 def is_elector(user: User | AnonymousUser, vote: Vote) -> bool:
     """In the frozen electorate (whoever joined a group after freezing is not)."""
     return user.is_authenticated and Elector.objects.filter(vote=vote, user=user).exists()
 
 
-@rules.predicate
+@predicate
 def vote_is_open(user: User | AnonymousUser, vote: Vote) -> bool:
     return vote.status == Status.OPEN
 
 
-@rules.predicate
+@predicate
 def vote_is_counted(user: User | AnonymousUser, vote: Vote) -> bool:
     return vote.status in (Status.CLOSED, Status.PUBLISHED)
 
 
-@rules.predicate
+@predicate
 def vote_is_published(user: User | AnonymousUser, vote: Vote) -> bool:
     return vote.status == Status.PUBLISHED
 
 
-@rules.predicate
+@predicate
 def vote_is_draft(user: User | AnonymousUser, vote: Any) -> bool:
     return isinstance(vote, Vote) and vote.status == Status.DRAFT
 

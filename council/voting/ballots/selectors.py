@@ -89,4 +89,4 @@ def tracker_find(vote: Vote, tracker: str) -> dict[str, Any] | None:
     if vote.status != Vote.Status.PUBLISHED:
         return None
     row = vote.box.filter(tracker=tracker.strip().upper()).values("position", "tracker", "content", "hash").first()
-    return row
+    return None if row is None else dict(row)

@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.http import HttpRequest
 from django.http import HttpResponse
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
 from council.core.errors import InvalidInput
+from council.councils.middleware import CouncilRequest
 from council.voting.ballots import services
 from council.voting.ballots.deadlines import votes_apply
 from council.voting.ballots.forms import VoteForm
@@ -38,7 +38,7 @@ ACTIONS = {
 }
 
 
-def _vote(request: HttpRequest, vote_id: int, perm: str = "ballots.view_vote") -> Vote:
+def _vote(request: CouncilRequest, vote_id: int, perm: str = "ballots.view_vote") -> Vote:
     """The council's vote if the person may `perm` on it; 404 for missing and forbidden alike.
 
     What is due (opening, closing) is applied first: a vote past its closing time is never shown open.
@@ -51,14 +51,14 @@ def _vote(request: HttpRequest, vote_id: int, perm: str = "ballots.view_vote") -
 
 
 @login_required
-def vote_list(request: HttpRequest, council_slug: str) -> HttpResponse:
+def vote_list(request: CouncilRequest, council_slug: str) -> HttpResponse:
     votes = vote_list_visible_to(user=request.user, council=request.council)
     can_manage = request.user.has_perm("ballots.manage_vote", request.council)
     return render(request, "ballots/vote_list.html", {"votes": votes, "can_manage": can_manage})
 
 
 @login_required
-def vote_create(request: HttpRequest, council_slug: str) -> HttpResponse:
+def vote_create(request: CouncilRequest, council_slug: str) -> HttpResponse:
     council = request.council
     if not request.user.has_perm("ballots.manage_vote", council):
         raise Http404
@@ -74,7 +74,7 @@ def vote_create(request: HttpRequest, council_slug: str) -> HttpResponse:
     return render(request, "ballots/vote_form.html", {"form": form})
 
 
-def _page(request: HttpRequest, vote: Vote, **extra: Any) -> dict[str, Any]:
+def _page(request: CouncilRequest, vote: Vote, **extra: Any) -> dict[str, Any]:
     user = request.user
     return {
         "vote": vote,
@@ -100,7 +100,7 @@ def _unconfirmed(vote: Vote) -> list[PaperBallot]:
 
 
 @login_required
-def vote_detail(request: HttpRequest, council_slug: str, vote_id: int) -> HttpResponse:
+def vote_detail(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
     vote = _vote(request, vote_id)
     return render(request, "ballots/vote_detail.html", _page(request, vote))
 
@@ -127,7 +127,7 @@ def ballot_from_post(vote: Vote, data: Any) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def ballot_cast(request: HttpRequest, council_slug: str, vote_id: int) -> HttpResponse:
+def ballot_cast(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
     vote = _vote(request, vote_id)
     content = ballot_from_post(vote, request.POST)
     try:
@@ -142,7 +142,7 @@ def ballot_cast(request: HttpRequest, council_slug: str, vote_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def vote_action(request: HttpRequest, council_slug: str, vote_id: int, action: str) -> HttpResponse:
+def vote_action(request: CouncilRequest, council_slug: str, vote_id: int, action: str) -> HttpResponse:
     vote = _vote(request, vote_id, "ballots.manage_vote")
     if action not in ACTIONS:
         raise Http404
@@ -154,14 +154,14 @@ def vote_action(request: HttpRequest, council_slug: str, vote_id: int, action: s
 
 
 @login_required
-def vote_results(request: HttpRequest, council_slug: str, vote_id: int) -> HttpResponse:
+def vote_results(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
     vote = _vote(request, vote_id, "ballots.view_results")
     context = {"vote": vote, "participation": participation_count(vote), **result_view(vote)}
     return render(request, "ballots/results.html", context)
 
 
 @login_required
-def vote_ballots(request: HttpRequest, council_slug: str, vote_id: int) -> HttpResponse:
+def vote_ballots(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
     vote = _vote(request, vote_id, "ballots.view_results")
     if vote.status != Vote.Status.PUBLISHED:
         raise Http404
@@ -175,7 +175,7 @@ def vote_ballots(request: HttpRequest, council_slug: str, vote_id: int) -> HttpR
 
 
 @login_required
-def vote_box_json(request: HttpRequest, council_slug: str, vote_id: int) -> HttpResponse:
+def vote_box_json(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
     vote = _vote(request, vote_id, "ballots.view_results")
     if vote.status != Vote.Status.PUBLISHED:
         raise Http404
@@ -184,7 +184,7 @@ def vote_box_json(request: HttpRequest, council_slug: str, vote_id: int) -> Http
     return response
 
 
-def _paper(request: HttpRequest, vote_id: int, action: Any, **kwargs: Any) -> HttpResponse:
+def _paper(request: CouncilRequest, vote_id: int, action: Any, **kwargs: Any) -> HttpResponse:
     """Run a paper-ballot service as an official; its refusal is told on the vote's page."""
     vote = _vote(request, vote_id, "ballots.manage_vote")
     try:
@@ -198,7 +198,7 @@ def _paper(request: HttpRequest, vote_id: int, action: Any, **kwargs: Any) -> Ht
 
 @login_required
 @require_POST
-def paper_register(request: HttpRequest, council_slug: str, vote_id: int) -> HttpResponse:
+def paper_register(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
     def sign(vote: Vote) -> None:
         elector = vote.electors.filter(user__email__iexact=request.POST.get("email", "").strip()).first()
         if elector is None:
@@ -210,7 +210,7 @@ def paper_register(request: HttpRequest, council_slug: str, vote_id: int) -> Htt
 
 @login_required
 @require_POST
-def paper_enter(request: HttpRequest, council_slug: str, vote_id: int) -> HttpResponse:
+def paper_enter(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
     def enter(vote: Vote) -> None:
         services.paper_ballot_enter(actor=request.user, vote_id=vote.pk, content=ballot_from_post(vote, request.POST))
 
@@ -219,7 +219,7 @@ def paper_enter(request: HttpRequest, council_slug: str, vote_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def paper_confirm(request: HttpRequest, council_slug: str, vote_id: int, paper_id: Any) -> HttpResponse:
+def paper_confirm(request: CouncilRequest, council_slug: str, vote_id: int, paper_id: Any) -> HttpResponse:
     def confirm(vote: Vote) -> None:
         if not vote.paper_ballots.filter(pk=paper_id).exists():
             raise InvalidInput(_("This paper ballot does not exist or is already confirmed."))
