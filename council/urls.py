@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("c/<slug:council_slug>/workshops/", include("council.workshops.urls")),
     path("c/<slug:council_slug>/assembly/", include("council.voting.assembly.urls")),
+    path("c/<slug:council_slug>/votes/", include("council.voting.ballots.urls")),
     path("", include("council.councils.urls")),
     # Each layer's pages, mounted here from the top: councils knows nothing of the apps above it.
     path("c/<slug:council_slug>/rooms/", include("council.rooms.urls")),

@@ -9,11 +9,11 @@ from django.utils import translation
 from pytest_factoryboy import register
 
 from council.core import consumers
+from council.core import deadlines
 from council.councils.models import Council
 from council.councils.models import Role
 from council.councils.services import role_grant
 from council.rooms import presence
-from council.workshops import deadlines
 from tests.factories import CouncilFactory
 from tests.factories import MessageFactory
 from tests.factories import RoomFactory

@@ -208,6 +208,14 @@ class AuditEntry(models.Model):
         MEETING_RULES_CHANGED = "assembly.rules_changed", _("meeting rules changed")
         PROXY_ENTERED = "assembly.proxy_entered", _("paper proxy entered")
         PROXY_REVOKED = "assembly.proxy_revoked", _("proxy revoked")
+        VOTE_CREATED = "ballots.vote_created", _("vote created")
+        VOTE_FROZEN = "ballots.vote_frozen", _("vote's electorate frozen")
+        VOTE_OPENED = "ballots.vote_opened", _("vote opened")
+        VOTE_CLOSED = "ballots.vote_closed", _("vote closed and counted")
+        VOTE_PUBLISHED = "ballots.vote_published", _("vote's results published")
+        PAPER_PARTICIPATION = "ballots.paper_participation", _("paper vote signed in the register")
+        PAPER_ENTERED = "ballots.paper_entered", _("paper ballot entered")
+        PAPER_CONFIRMED = "ballots.paper_confirmed", _("paper ballot confirmed")
 
     council = models.ForeignKey(
         Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries",

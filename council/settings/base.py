@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "council.workshops",
     "council.voting.assembly",
     "council.voting.questions",
+    "council.voting.ballots",
     "council.demo",  # last: seeds every app's demo data (manage.py seed_demo)
 ]
 
@@ -145,14 +146,14 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")  
 # With Redis, a task whose worker died is handed out again once this many seconds passed.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 
-# Deadlines of meetings (workshop ends, warnings, closing countdowns) are applied by a sweep
+# Deadlines (workshop ends, warnings, closing countdowns, votes opening and closing) are applied by a sweep
 # every DEADLINE_SWEEP_SECONDS: `celery -A council beat` (one process) where workers run; a
 # loop inside the Daphne process where tasks run eagerly, since eager tasks ignore `eta`.
 DEADLINE_SWEEP_SECONDS = env.float("DEADLINE_SWEEP_SECONDS", default=1.0)
 DEADLINE_SWEEP_IN_SERVER = env.bool("DEADLINE_SWEEP_IN_SERVER", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_BEAT_SCHEDULE = {
-    "workshops-deadlines": {
-        "task": "council.workshops.tasks.deadlines_apply",
+    "deadlines": {
+        "task": "council.core.tasks.deadlines_apply",
         "schedule": DEADLINE_SWEEP_SECONDS,
         # a sweep nobody ran in time is replaced by the next one, not queued up behind it
         "options": {"expires": max(10.0, 5 * DEADLINE_SWEEP_SECONDS)},
@@ -237,6 +238,10 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ROOM_MAX_FRAME_BYTES = env.int("ROOM_MAX_FRAME_BYTES", default=64 * 1024)  # room for SDP offers
 ROOM_MESSAGE_MAX_CHARS = env.int("ROOM_MESSAGE_MAX_CHARS", default=2000)
 ROOM_RATE_LIMIT = env("ROOM_RATE_LIMIT", default="20/10")  # commands / seconds, per user
+# Binding votes: ballots wait until at least this many are cast, then enter the box together,
+# shuffled (all of them at closing); participation is announced at most once per this many seconds.
+VOTE_BATCH_MIN = env.int("VOTE_BATCH_MIN", default=10)
+VOTE_PARTICIPATION_COALESCE_SECONDS = env.float("VOTE_PARTICIPATION_COALESCE_SECONDS", default=1.0)
 WORKSHOP_TIMER_WARNINGS = [int(s) for s in env.list("WORKSHOP_TIMER_WARNINGS", default=["300", "60"])]  # seconds left
 # How often the hall's sign-in code (QR) changes; the previous code stays valid one more period.
 ASSEMBLY_HALL_CODE_SECONDS = env.int("ASSEMBLY_HALL_CODE_SECONDS", default=120)

@@ -13,6 +13,7 @@ class WorkshopsConfig(AppConfig):
         from council.workshops import refusals  # noqa: F401 - what its refusals tell
         from council.workshops import text_fields  # noqa: F401 - declares its text fields
         commands.register()
+        _register_deadlines()
         _register_with_the_host()
         _register_tenancy()
         _register_panels()
@@ -53,6 +54,14 @@ def _register_with_the_host() -> None:
         remember_views=workshop_views_remember,
         wrap_entry=breakouts_join,
     )
+
+
+def _register_deadlines() -> None:
+    """The sessions' timers and closing countdowns and the agenda's time-up, applied by the server's sweep."""
+    from council.core.deadlines import register_deadlines
+    from council.workshops import deadlines
+
+    register_deadlines(apply=deadlines.deadlines_apply, next_at=deadlines.deadline_next)
 
 
 def _register_tenancy() -> None:

@@ -3,36 +3,28 @@
 A workshop session stores its deadlines (`ends_at`, `closes_at`) and what was already done
 about them (`warned_seconds`, `time_up_sent_at`, `status`); so does the agenda item under way
 (`ends_at`, `time_up_sent_at`). `deadlines_apply` does what is
-due, once, and announces it: a periodic sweep calls it (Celery beat where workers run, the
-loop below inside the Daphne process where tasks run eagerly), and a task scheduled for the
-deadline is the fast path. The sweep is what makes a deadline hold: a Celery worker holds an
-`eta` task unacknowledged until it is due, and if that worker is killed, Redis hands the task
-out again only after the broker's visibility timeout (an hour by default).
-Browsers only display countdowns.
+due, once, and announces it; `deadline_next` says when. Both are registered with the
+server's sweep (council/core/deadlines.py: Celery beat where workers run, a loop inside the
+Daphne process where tasks run eagerly), and a task scheduled for the deadline is the fast
+path. Browsers only display countdowns.
 """
 
-import asyncio
-import contextlib
-import logging
 from datetime import datetime
 from datetime import timedelta
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from council.core.deadlines import deadline_schedule
 from council.core.realtime import send_event_on_commit
 from council.rooms.events import meeting_group
 from council.workshops import events
 from council.workshops.models import AgendaItem
 from council.workshops.models import WorkshopSession
 
-logger = logging.getLogger(__name__)
-
 Status = WorkshopSession.Status
-MIN_WAIT_SECONDS = 0.05  # a deadline held by another sweep is looked at again this soon
 
 
 def _marks() -> list[int]:
@@ -49,31 +41,6 @@ def deadlines_reset(session: WorkshopSession, *, now: datetime) -> None:
     session.time_up_sent_at = None
     coming = [session.ends_at - timedelta(seconds=s) for s in _marks() if s < left]
     deadline_schedule(*coming, session.ends_at)
-
-
-def deadline_schedule(*moments: datetime) -> None:
-    """After commit, have deadlines at `moments` applied on time rather than at the next sweep.
-
-    Harmless if it runs late or twice: it only sweeps. A broker that cannot be reached is
-    logged, not raised; the periodic sweep still applies the deadline.
-    """
-
-    def schedule() -> None:
-        if settings.DEADLINE_SWEEP_IN_SERVER:
-            sweep_wake()
-            return
-        from council.workshops.tasks import deadlines_apply_task
-
-        # Redis hands out again, every visibility timeout, a task whose eta is further away
-        # (Celery docs, "Using Redis", Visibility timeout caveat): moments that far ahead are
-        # left to the sweep alone.
-        visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
-        horizon = timezone.now() + timedelta(seconds=visibility / 2)
-        for moment in moments:
-            if moment <= horizon:
-                deadlines_apply_task.apply_async(eta=moment, expires=moment + timedelta(minutes=1))
-
-    transaction.on_commit(schedule, robust=True)
 
 
 def deadlines_apply(now: datetime | None = None) -> int:
@@ -168,59 +135,3 @@ def deadline_next() -> datetime | None:
         moments += [ends_at - timedelta(seconds=s) for s in marks] + [ends_at]
     moments += list(_agenda_running().values_list("ends_at", flat=True))
     return min(moments, default=None)
-
-
-# ---------------------------------------------------------------- the sweep inside Daphne
-
-
-class _Sweep:
-    """The sweep of one event loop: a task, and an event that wakes it when a deadline is set."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self.woken = asyncio.Event()
-        self.task = loop.create_task(self.run())
-
-    async def run(self) -> None:
-        while True:
-            self.woken.clear()
-            try:
-                next_at = await database_sync_to_async(_sweep_once)()
-            except Exception:
-                logger.exception("The deadline sweep failed; it tries again.")
-                next_at = None
-            wait = settings.DEADLINE_SWEEP_SECONDS
-            if next_at is not None:
-                wait = min(wait, max(MIN_WAIT_SECONDS, (next_at - timezone.now()).total_seconds()))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.woken.wait(), timeout=wait)
-
-
-_sweep: _Sweep | None = None
-
-
-def _sweep_once() -> datetime | None:
-    deadlines_apply()
-    return deadline_next()
-
-
-def sweep_start() -> None:
-    """Run the deadline sweep in this process from now on, if it runs here (call in the event loop).
-
-    Started by the first meeting socket, as the presence heartbeat is; it then keeps
-    running for the life of the process, whoever stays connected.
-    """
-    global _sweep
-    if not settings.DEADLINE_SWEEP_IN_SERVER:
-        return
-    loop = asyncio.get_running_loop()
-    if _sweep is None or _sweep.loop is not loop or _sweep.task.done():
-        _sweep = _Sweep(loop)
-
-
-def sweep_wake() -> None:
-    """Have this process's sweep look at the deadlines now; callable from any thread."""
-    sweep = _sweep
-    if sweep is not None and not sweep.loop.is_closed():
-        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-            sweep.loop.call_soon_threadsafe(sweep.woken.set)

@@ -17,11 +17,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from council.accounts.models import User
+from council.core import deadlines
 from council.core.consumers import Command
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.rooms.host import SocketPart
-from council.workshops import deadlines
 from council.workshops import events
 from council.workshops import selectors
 from council.workshops import services

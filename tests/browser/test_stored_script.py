@@ -52,9 +52,15 @@ from council.rooms.models import Room
 from council.voting.assembly.hall_code import hall_code
 from council.voting.assembly.models import Proxy
 from council.voting.assembly.models import Sitting
+from council.voting.ballots.models import BoxEntry
+from council.voting.ballots.models import Vote
+from council.voting.ballots.models import VoteOption
 from council.voting.questions.models import ModerationEntry
 from council.voting.questions.models import QaSettings
 from council.voting.questions.models import Question
+from council.voting.tally import count
+from council.voting.tally.chain import genesis
+from council.voting.tally.chain import link
 from council.workshops.models import AgendaItem
 from council.workshops.models import Assignment
 from council.workshops.models import LogEntry
@@ -114,6 +120,12 @@ EXCLUDED = {
     "admin/autocomplete/": "JSON for select widgets, only with a model's query parameters",
     "admin/r/<path:content_type_id>/<path:object_id>/": "redirects to a model's own site URL",
     "admin/(?P<url>.*)$": "catch-all: redirects to the admin's log-in or answers 404",
+    "c/<slug:council_slug>/votes/<int:vote_id>/cast/": "POST only: casts, then shows the receipt (a tracker the server checked)",
+    "c/<slug:council_slug>/votes/<int:vote_id>/<slug:action>/": "POST only: freezes, opens, closes or publishes, then redirects",
+    "c/<slug:council_slug>/votes/<int:vote_id>/ballots.json": "a download (attachment), never rendered",
+    "c/<slug:council_slug>/votes/<int:vote_id>/paper/register/": "POST only: signs a paper voter in, then redirects",
+    "c/<slug:council_slug>/votes/<int:vote_id>/paper/enter/": "POST only: enters a paper ballot, then redirects",
+    "c/<slug:council_slug>/votes/<int:vote_id>/paper/<uuid:paper_id>/confirm/": "POST only: confirms a paper ballot, then redirects",
 }
 #: admin/<app>/<model>/<id>/ redirect to .../change/, which is visited
 ADMIN_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")
@@ -272,6 +284,22 @@ def poisoned(transactional_db, ui):
         details={"name": p("councils.AuditEntry.details")},
     )
 
+    vote = Vote.objects.create(
+        council=council, title=p("ballots.Vote.title"), text=p("ballots.Vote.text"), method="majority_judgment",
+        secret=False, grades=[p("ballots.Vote.grades"), "Bien"], tie_break=["a", "b"],
+        tie_break_reason=p("ballots.Vote.tie_break_reason"), status="published", electorate_size=1,
+    )
+    for position, key in enumerate(("a", "b")):
+        VoteOption.objects.create(vote=vote, key=key, label=p("ballots.VoteOption.label"), position=position)
+    content = {"grades": {"a": 0, "b": 1}}
+    BoxEntry.objects.create(
+        vote=vote, position=1, tracker="A" * 26, content=content, voter_name=p("ballots.BoxEntry.voter_name"),
+        hash=link(genesis(str(vote.public_id)), {"tracker": "A" * 26, "content": content}),
+    )
+    Vote.objects.filter(pk=vote.pk).update(
+        result=count("majority_judgment", ["a", "b"], [content], grades=vote.grades).to_dict()
+    )
+
     for field in FIELDS:  # the fixture above left no written field without its payload
         values = apps.get_model(field.model).objects.values_list(field.field, flat=True)
         assert any(payload(field.label) in strings(value) for value in values), field.label
@@ -289,6 +317,7 @@ def poisoned(transactional_db, ui):
         "code": [hall_code(sitting.pk)],
         "send_id": [send.pk],
         "council_id": [council.pk],
+        "vote_id": [vote.pk],
         "id": [mallory.pk],  # the admin's password form of a person
         "app_label": sorted({m._meta.app_label for m in admin.site._registry}),
         "key": ["not-a-key"],

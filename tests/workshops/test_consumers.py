@@ -7,10 +7,10 @@ import time
 import pytest
 from channels.db import database_sync_to_async
 
+from council.core import deadlines
 from council.rooms.models import Presence
 from council.rooms.models import Room
 from council.rooms.selectors import presence_summary
-from council.workshops import deadlines
 from council.workshops import services
 from council.workshops.models import Assignment
 from council.workshops.models import LogEntry

@@ -8,6 +8,7 @@ from django.db import connection
 from django.db import transaction
 from django.utils import timezone
 
+from council.core import deadlines as core_deadlines
 from council.workshops import deadlines
 from council.workshops import services
 from council.workshops.models import LogEntry
@@ -195,11 +196,11 @@ def test_with_workers_each_coming_moment_gets_a_task_and_nothing_runs_in_the_ser
     settings.DEADLINE_SWEEP_IN_SERVER = False
     queued = []
     monkeypatch.setattr(
-        "council.workshops.tasks.deadlines_apply_task.apply_async",
+        "council.core.tasks.deadlines_apply_task.apply_async",
         lambda **options: queued.append((options["eta"], options["expires"])),
     )
     woken = []
-    monkeypatch.setattr(deadlines, "sweep_wake", lambda: woken.append(True))
+    monkeypatch.setattr(core_deadlines, "sweep_wake", lambda: woken.append(True))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.timer_set(actor=facilitator, session_id=running.pk, seconds_left=120)
@@ -224,7 +225,7 @@ def test_with_workers_moments_beyond_half_the_visibility_timeout_are_left_to_the
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
     queued = []
     monkeypatch.setattr(
-        "council.workshops.tasks.deadlines_apply_task.apply_async",
+        "council.core.tasks.deadlines_apply_task.apply_async",
         lambda **options: queued.append(options["eta"]),
     )
 
@@ -243,10 +244,10 @@ def test_in_the_server_a_deadline_set_wakes_the_sweep_and_queues_no_task(
     settings.DEADLINE_SWEEP_IN_SERVER = True
     queued = []
     monkeypatch.setattr(
-        "council.workshops.tasks.deadlines_apply_task.apply_async", lambda **o: queued.append(o)
+        "council.core.tasks.deadlines_apply_task.apply_async", lambda **o: queued.append(o)
     )
     woken = []
-    monkeypatch.setattr(deadlines, "sweep_wake", lambda: woken.append(True))
+    monkeypatch.setattr(core_deadlines, "sweep_wake", lambda: woken.append(True))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.session_close(actor=facilitator, session_id=running.pk, grace_seconds=30)
@@ -275,7 +276,7 @@ def test_where_the_sweep_runs_by_default(environment, in_server):
     }
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.DEADLINE_SWEEP_IN_SERVER, s.CELERY_BEAT_SCHEDULE['workshops-deadlines']['task'])"
+        "print(s.DEADLINE_SWEEP_IN_SERVER, s.CELERY_BEAT_SCHEDULE['deadlines']['task'])"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -283,4 +284,4 @@ def test_where_the_sweep_runs_by_default(environment, in_server):
         cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True,
     )  # fmt: skip
 
-    assert result.stdout.split() == [in_server, "council.workshops.tasks.deadlines_apply"]
+    assert result.stdout.split() == [in_server, "council.core.tasks.deadlines_apply"]

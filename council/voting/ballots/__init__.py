@@ -1,0 +1,1 @@
+"""Binding votes: a frozen electorate, a secret ballot box with receipts, a published count."""

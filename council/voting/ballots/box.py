@@ -1,0 +1,112 @@
+"""The ballot box behind an interface, so that another one (Belenios, end-to-end verifiable) can plug in.
+
+`ShuffledChainBox` keeps cast ballots in `PendingBallot` and moves them into the
+append-only, hash-chained `BoxEntry` table in shuffled batches: the order of the box says
+nothing of the order of casting, and every batch holds at least VOTE_BATCH_MIN ballots
+drawn at random from those pending, so a ballot cannot be placed closer than among them.
+"""
+
+import base64
+import re
+import secrets
+from typing import Any
+from typing import Protocol
+
+from django.conf import settings
+from django.db import connection
+
+from council.voting.ballots.models import BoxEntry
+from council.voting.ballots.models import PendingBallot
+from council.voting.ballots.models import Vote
+from council.voting.tally.chain import genesis
+from council.voting.tally.chain import link
+
+FORMAT = "council-ballot-box/1"
+#: 128 random bits in RFC 4648 base32 without padding: 26 characters, no 0/1/8/9
+TRACKER = re.compile(r"^[A-Z2-7]{26}$")
+
+
+def tracker_new() -> str:
+    return base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=")
+
+
+class BallotBox(Protocol):
+    def cast(self, vote: Vote, *, tracker: str, content: dict[str, Any], voter_name: str = "") -> None: ...
+
+    def holds(self, vote: Vote, *, tracker: str) -> dict[str, Any] | None: ...
+
+    def flush(self, vote: Vote, *, everything: bool = False) -> int: ...
+
+    def ballots(self, vote: Vote) -> list[dict[str, Any]]: ...
+
+
+class ShuffledChainBox:
+    """Pending ballots, then shuffled batches appended to a hash chain (council-ballot-box/1)."""
+
+    def cast(self, vote: Vote, *, tracker: str, content: dict[str, Any], voter_name: str = "") -> None:
+        """Hold the ballot until its batch; call in the transaction that records the participation."""
+        PendingBallot.objects.create(vote=vote, tracker=tracker, content=content, voter_name=voter_name)
+
+    def holds(self, vote: Vote, *, tracker: str) -> dict[str, Any] | None:
+        """The content of the ballot with this tracker, pending or in the box, or None."""
+        for model in (PendingBallot, BoxEntry):
+            found: dict[str, Any] | None = (
+                model.objects.filter(vote=vote, tracker=tracker).values_list("content", flat=True).first()
+            )
+            if found is not None:
+                return found
+        return None
+
+    def flush(self, vote: Vote, *, everything: bool = False) -> int:
+        """Append a shuffled batch once twice VOTE_BATCH_MIN are pending, keeping VOTE_BATCH_MIN back (all if `everything`).
+
+        Expects the vote row locked against other flushes (FOR NO KEY UPDATE, or FOR UPDATE
+        at closing) and updates `vote.head`. Returns how many ballots were appended.
+        """
+        pending = list(PendingBallot.objects.filter(vote=vote).select_for_update())
+        keep = 0 if everything else settings.VOTE_BATCH_MIN
+        if not pending or (not everything and len(pending) < keep + settings.VOTE_BATCH_MIN):
+            return 0
+        secrets.SystemRandom().shuffle(pending)
+        # VOTE_BATCH_MIN ballots, drawn at random, stay behind for a later batch: no batch (the
+        # last one at closing included) holds fewer, and a batch is not a span of casting time.
+        pending = pending[keep:]
+        last = BoxEntry.objects.filter(vote=vote).order_by("-position").values_list("position", "hash").first()
+        position, head = last if last else (0, genesis(str(vote.public_id)))
+        entries = []
+        for ballot in pending:
+            position += 1
+            head = link(head, {"tracker": ballot.tracker, "content": ballot.content})
+            entries.append(
+                BoxEntry(
+                    vote=vote, position=position, tracker=ballot.tracker, content=ballot.content,
+                    voter_name=ballot.voter_name, hash=head,
+                )
+            )
+        BoxEntry.objects.bulk_create(entries)
+        PendingBallot.objects.filter(pk__in=[ballot.pk for ballot in pending]).delete()
+        vote.head = head
+        vote.save(update_fields=["head"])
+        return len(entries)
+
+    def ballots(self, vote: Vote) -> list[dict[str, Any]]:
+        """The box in its order, as published (the voters' names only in a named vote)."""
+        rows = BoxEntry.objects.filter(vote=vote).order_by("position")
+        fields = ["tracker", "content", "hash"] + ([] if vote.secret else ["voter_name"])
+        return [dict(zip(fields, values, strict=True)) for values in rows.values_list(*fields)]
+
+
+def lock_for_casting(vote_id: int) -> str | None:
+    """Lock the vote row FOR KEY SHARE and return its status as committed now.
+
+    Casts take this lock together (it conflicts only with FOR UPDATE): the closing, which
+    locks FOR UPDATE, waits for every cast under way, and a cast that starts during the
+    closing waits for it and then reads "closed".
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {Vote._meta.db_table} WHERE id = %s FOR KEY SHARE", [vote_id])  # noqa: S608
+        row = cursor.fetchone()
+    return None if row is None else str(row[0])
+
+
+BOX: BallotBox = ShuffledChainBox()

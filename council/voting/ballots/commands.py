@@ -1,0 +1,35 @@
+"""The one command of binding votes, on a vote's own socket and on the room socket of its meeting."""
+
+from typing import Any
+
+from pydantic import Field
+
+from council.core.commands import Payload
+from council.core.errors import AccessDenied
+from council.voting.ballots import services
+from council.voting.ballots.models import Vote
+
+CAST = "ballots.cast"
+
+
+class Cast(Payload):
+    vote_id: int
+    content: dict[str, Any]
+    tracker: str | None = Field(None, max_length=64)
+
+
+def cast(*, actor: Any, vote_id: int, content: dict[str, Any], tracker: str | None = None,
+         room_id: int | None = None) -> dict[str, Any]:
+    """Cast from a socket; with `room_id`, only in a vote held in that meeting. The ack carries the receipt."""
+    if room_id is not None and not Vote.objects.filter(pk=vote_id, room_id=room_id).exists():
+        raise AccessDenied("ballots.view_vote")
+    receipt = services.ballot_cast(actor=actor, vote_id=vote_id, content=content, tracker=tracker)
+    return {"tracker": receipt.tracker}
+
+
+def register() -> None:
+    """The room socket of a meeting accepts ballots.cast for the votes held in it."""
+    from council.rooms.host import register_command
+    from council.rooms.host import service_handler
+
+    register_command(CAST, Cast, service_handler(cast, room_id=lambda socket: socket.plenary_id))

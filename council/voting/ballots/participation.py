@@ -1,0 +1,56 @@
+"""Participation announced to a vote's followers at most once per VOTE_PARTICIPATION_COALESCE_SECONDS.
+
+A burst of a thousand casts sends one update per interval and process, carrying the count
+as committed when it leaves: never one event per ballot (which would also tell followers
+when each person voted).
+"""
+
+import threading
+
+from django.conf import settings
+from django.db import connections
+
+from council.core.realtime import _broadcast
+from council.core.realtime import group_message
+from council.voting.ballots import events
+
+_lock = threading.Lock()
+_waiting: set[int] = set()
+
+
+def announce_soon(vote_id: int) -> None:
+    """Have the vote's participation sent within the interval, once for every cast until then.
+
+    Call after the cast's commit. With an interval of 0 (tests) it is sent at once.
+    """
+    if settings.VOTE_PARTICIPATION_COALESCE_SECONDS <= 0:
+        _send(vote_id)
+        return
+    with _lock:
+        if vote_id in _waiting:
+            return
+        _waiting.add(vote_id)
+    timer = threading.Timer(settings.VOTE_PARTICIPATION_COALESCE_SECONDS, _announce, args=[vote_id])
+    timer.daemon = True
+    timer.start()
+
+
+def _announce(vote_id: int) -> None:
+    with _lock:
+        _waiting.discard(vote_id)
+    try:
+        _send(vote_id)
+    finally:
+        connections.close_all()  # this thread's own connection
+
+
+def _send(vote_id: int) -> None:
+    from council.voting.ballots.models import Vote
+    from council.voting.ballots.selectors import participation_count
+
+    vote = Vote.objects.filter(pk=vote_id).first()
+    if vote is not None:
+        payload = events.participation_payload(vote, participation_count(vote))
+        message = group_message(events.PARTICIPATION_CHANGED, payload)
+        for group in events.vote_groups(vote):
+            _broadcast(group, message)

@@ -1,0 +1,92 @@
+"""Reads of binding votes: lists, the public state, the published box."""
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count
+
+from council.accounts.models import User
+from council.core.memo import recall
+from council.councils.models import Council
+from council.voting.ballots.box import BOX
+from council.voting.ballots.box import FORMAT
+from council.voting.ballots.models import Elector
+from council.voting.ballots.models import Participation
+from council.voting.ballots.models import Vote
+from council.voting.tally.chain import genesis
+
+
+def vote_list_visible_to(*, user: User | AnonymousUser, council: Council) -> list[Vote]:
+    votes = Vote.objects.filter(council=council).prefetch_related("options")
+    return [vote for vote in votes if user.has_perm("ballots.view_vote", vote)]
+
+
+def meeting_votes(user: User, room: Any) -> list[dict[str, Any]]:
+    """The votes held in this meeting and not in draft, as their public state (the room's snapshot).
+
+    The same for everyone: read once per unit of work (a wave moving a crowd reads it once).
+    """
+    plenary_id = getattr(room, "parent_id", None) or room.pk
+    return recall(("meeting_votes", plenary_id), lambda: _meeting_votes(plenary_id))
+
+
+def _meeting_votes(plenary_id: int) -> list[dict[str, Any]]:
+    from council.voting.ballots.events import vote_payload
+
+    votes = Vote.objects.filter(room_id=plenary_id).exclude(status=Vote.Status.DRAFT).order_by("pk")
+    counts = dict(
+        Participation.objects.filter(vote__in=votes).values("vote").annotate(n=Count("pk")).values_list("vote", "n")
+    )
+    return [vote_payload(vote, counts.get(vote.pk, 0)) for vote in votes]
+
+
+def participation_count(vote: Vote) -> int:
+    return Participation.objects.filter(vote=vote).count()
+
+
+def has_voted(vote: Vote, user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and Participation.objects.filter(vote=vote, elector__user=user).exists()
+
+
+def is_elector(vote: Vote, user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and Elector.objects.filter(vote=vote, user=user).exists()
+
+
+def options_of(vote: Vote) -> list[dict[str, str]]:
+    return [{"key": option.key, "label": option.label} for option in vote.options.all()]
+
+
+def option_keys(vote: Vote) -> list[str]:
+    return [option.key for option in vote.options.all()]
+
+
+def box_publication(vote: Vote) -> dict[str, Any]:
+    """The closed vote's box in the format council-ballot-box/1 (tools/recount.py reads it)."""
+    return {
+        "format": FORMAT,
+        "vote": {
+            "id": str(vote.public_id),
+            "title": vote.title,
+            "method": vote.method,
+            "options": options_of(vote),
+            "grades": vote.grades,
+            "min_choices": vote.min_choices,
+            "max_choices": vote.max_choices,
+            "tie_break": vote.tie_break,
+            "tie_break_reason": vote.tie_break_reason or None,
+            "electorate": {"size": vote.electorate_size, "fingerprint": vote.electorate_fingerprint},
+        },
+        "genesis": genesis(str(vote.public_id)),
+        "ballots": BOX.ballots(vote),
+        "head": vote.head,
+        "participation": participation_count(vote),
+        "result": vote.result,
+    }
+
+
+def tracker_find(vote: Vote, tracker: str) -> dict[str, Any] | None:
+    """The published ballot with this receipt, or None (only in a published vote)."""
+    if vote.status != Vote.Status.PUBLISHED:
+        return None
+    row = vote.box.filter(tracker=tracker.strip().upper()).values("position", "tracker", "content", "hash").first()
+    return None if row is None else dict(row)

@@ -1,0 +1,368 @@
+"""Writes of binding votes: prepare, freeze the electorate, open, cast, close and count, publish.
+
+Every official's action is audited. A cast is audited by no one: the `Participation` row
+is the record that someone voted, and no log line, event, cache entry or audit entry
+holds both a voter and a ballot or its tracker (docs/voting-security.md).
+"""
+
+import hashlib
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from council.accounts.models import User
+from council.core.deadlines import deadline_schedule
+from council.core.errors import AccessDenied
+from council.core.errors import InvalidInput
+from council.core.realtime import send_event_on_commit
+from council.councils.models import AuditEntry
+from council.councils.models import Council
+from council.councils.selectors import people_in
+from council.councils.services import audit_record
+from council.groups.models import NeighbourhoodGroup
+from council.groups.segments import compile_rule
+from council.groups.selectors import group_members
+from council.voting.ballots import events
+from council.voting.ballots import participation
+from council.voting.ballots.box import BOX
+from council.voting.ballots.box import TRACKER
+from council.voting.ballots.box import lock_for_casting
+from council.voting.ballots.box import tracker_new
+from council.voting.ballots.models import Elector
+from council.voting.ballots.models import PaperBallot
+from council.voting.ballots.models import Participation
+from council.voting.ballots.models import Vote
+from council.voting.ballots.models import VoteOption
+from council.voting.ballots.presence import is_present
+from council.voting.ballots.selectors import option_keys
+from council.voting.ballots.selectors import participation_count
+from council.voting.tally import count
+from council.voting.tally import validate
+from council.voting.tally.chain import genesis
+
+Status = Vote.Status
+Method = Vote.Method
+MOTION_OPTIONS = (("for", "For"), ("against", "Against"))
+#: the French default mentions of majority judgment, best first
+DEFAULT_GRADES = ["Très bien", "Bien", "Assez bien", "Passable", "Insuffisant", "À rejeter"]
+
+
+@dataclass(frozen=True)
+class VoteDraft:
+    """What an official prepares: the question, its options, the method and the electorate."""
+
+    title: str
+    method: str
+    text: str = ""
+    options: list[tuple[str, str]] = field(default_factory=list)  # (key, label); empty = a motion
+    secret: bool = True
+    min_choices: int | None = None
+    max_choices: int | None = None
+    grades: list[str] | None = None
+    tie_break: list[str] | None = None
+    tie_break_reason: str = ""
+    eligible_group_ids: list[int] = field(default_factory=list)
+    min_identity_level: int = 0
+    room_id: int | None = None
+    present_only: bool = False
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a voter gets back: the tracker to find their ballot in the published box."""
+
+    tracker: str
+    repeated: bool  # the same cast received again (a retry): counted once
+
+
+def _require(actor: User, perm: str, vote: Vote | Council) -> None:
+    if not actor.has_perm(perm, vote):
+        raise AccessDenied(perm)
+
+
+def _locked(vote_id: int, **lock: Any) -> Vote:
+    vote = Vote.objects.select_for_update(**lock).filter(pk=vote_id).first()
+    if vote is None:
+        raise AccessDenied("ballots.view_vote")
+    return vote
+
+
+def _announce(vote: Vote) -> None:
+    payload = events.vote_payload(vote, participation_count(vote))
+    for group in events.vote_groups(vote):
+        send_event_on_commit(group, events.VOTE_CHANGED, payload)
+
+
+@transaction.atomic
+def vote_create(*, actor: User, council: Council, draft: VoteDraft) -> Vote:
+    """Prepare a vote in draft; its options default to for/against (a motion)."""
+    _require(actor, "ballots.manage_vote", council)
+    options = draft.options or [(key, _(label)) for key, label in MOTION_OPTIONS]
+    _check_draft(draft, [key for key, _label in options])
+    groups = list(NeighbourhoodGroup.objects.filter(council=council, pk__in=draft.eligible_group_ids))
+    if len(groups) != len(set(draft.eligible_group_ids)):
+        raise InvalidInput(_("Unknown group."))
+    grades = draft.grades or (DEFAULT_GRADES if draft.method == Method.MAJORITY_JUDGMENT else None)
+    vote = Vote.objects.create(
+        council=council, title=draft.title.strip(), text=draft.text, method=draft.method, secret=draft.secret,
+        min_choices=draft.min_choices, max_choices=draft.max_choices, grades=grades, tie_break=draft.tie_break,
+        tie_break_reason=draft.tie_break_reason, min_identity_level=draft.min_identity_level,
+        room_id=draft.room_id if draft.room_id and council.rooms.filter(pk=draft.room_id).exists() else None,
+        present_only=draft.present_only, opens_at=draft.opens_at, closes_at=draft.closes_at,
+    )
+    vote.head = genesis(str(vote.public_id))
+    vote.save(update_fields=["head"])
+    vote.eligible_groups.set(groups)
+    VoteOption.objects.bulk_create(
+        VoteOption(vote=vote, key=key, label=label, position=index) for index, (key, label) in enumerate(options)
+    )
+    audit_record(actor=actor, action=AuditEntry.Action.VOTE_CREATED, target=vote)
+    return vote
+
+
+def _check_draft(draft: VoteDraft, keys: list[str]) -> None:
+    if not draft.title.strip():
+        raise InvalidInput(_("A vote needs a title."))
+    if draft.method not in Method.values:
+        raise InvalidInput(_("Unknown counting method."))
+    if len(keys) < 2 or len(set(keys)) != len(keys):
+        raise InvalidInput(_("A vote needs at least two options, each with its own key."))
+    if draft.tie_break and sorted(draft.tie_break) != sorted(keys):
+        raise InvalidInput(_("The tie-break order must name every option once."))
+    if draft.opens_at and draft.closes_at and draft.closes_at <= draft.opens_at:
+        raise InvalidInput(_("A vote must close after it opens."))
+    if draft.present_only and draft.room_id is None:
+        raise InvalidInput(_("A vote restricted to those present is held in a meeting."))
+
+
+def electorate_fingerprint(vote: Vote, user_ids: list[int]) -> str:
+    """sha256 of "council-electorate/1:<vote public id>" then one line per elector's user id, ascending.
+
+    Anyone holding the list of the electors' numbers re-derives it (docs/voting-security.md).
+    """
+    lines = [f"council-electorate/1:{vote.public_id}", *(str(user_id) for user_id in sorted(user_ids))]
+    return hashlib.sha256("\n".join(lines).encode("ascii")).hexdigest()
+
+
+def electorate_now(vote: Vote) -> list[int]:
+    """Who is eligible now: in the council, in one of the vote's groups (any, if none), verified enough."""
+    people = people_in(councils=[vote.council])
+    groups = list(vote.eligible_groups.all())
+    if groups:
+        ids: set[int] = set()
+        for group in groups:
+            ids.update(group_members(group).values_list("pk", flat=True))
+        people = people.filter(pk__in=ids)
+    if vote.min_identity_level:
+        rule = {"field": "identity_level", "op": "at_least", "value": vote.min_identity_level}
+        people = people.filter(compile_rule(vote.council, rule))
+    return sorted(people.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def vote_freeze(*, actor: User, vote_id: int) -> Vote:
+    """Write the electorate as it is now, with its size and fingerprint; nobody is added after."""
+    vote = _locked(vote_id)
+    _require(actor, "ballots.manage_vote", vote)
+    if vote.status != Status.DRAFT:
+        raise InvalidInput(_("The electorate of this vote is already frozen."))
+    user_ids = electorate_now(vote)
+    Elector.objects.bulk_create(Elector(vote=vote, user_id=user_id) for user_id in user_ids)
+    vote.electorate_size = len(user_ids)
+    vote.electorate_fingerprint = electorate_fingerprint(vote, user_ids)
+    vote.status = Status.FROZEN
+    vote.save(update_fields=["electorate_size", "electorate_fingerprint", "status"])
+    if vote.opens_at:
+        deadline_schedule(vote.opens_at)
+    details = {"size": vote.electorate_size, "fingerprint": vote.electorate_fingerprint}
+    audit_record(actor=actor, action=AuditEntry.Action.VOTE_FROZEN, target=vote, details=details)
+    _announce(vote)
+    return vote
+
+
+@transaction.atomic
+def vote_open(*, actor: User | None, vote_id: int) -> Vote:
+    """Open the ballot box (an official, or the deadline sweep at `opens_at` with `actor=None`)."""
+    vote = _locked(vote_id)
+    if actor is not None:
+        _require(actor, "ballots.manage_vote", vote)
+    if vote.status != Status.FROZEN:
+        raise InvalidInput(_("Only a vote whose electorate is frozen can be opened."))
+    vote.status = Status.OPEN
+    vote.save(update_fields=["status"])
+    if vote.closes_at:
+        deadline_schedule(vote.closes_at)
+    audit_record(actor=actor, action=AuditEntry.Action.VOTE_OPENED, target=vote)
+    _announce(vote)
+    return vote
+
+
+def ballot_cast(*, actor: User, vote_id: int, content: dict[str, Any], tracker: str | None = None) -> Receipt:
+    """Record that `actor` voted and put the ballot in the box, in one transaction, before answering.
+
+    A retry of the same cast (same tracker, same content) is the same success, counted once;
+    any other second cast is refused: there is no revoting in this mode. Emits a coalesced
+    participation update after commit; no event, log or audit names the voter with the ballot.
+    """
+    tracker = tracker_new() if not tracker else tracker.strip().upper()
+    if not TRACKER.match(tracker):
+        raise InvalidInput(_("This receipt number is not well formed."))
+    with transaction.atomic():
+        receipt = _cast(actor, vote_id, content, tracker)
+    if not receipt.repeated:
+        participation.announce_soon(vote_id)
+        ballots_flush(vote_id=vote_id)
+    return receipt
+
+
+def _cast(actor: User, vote_id: int, content: dict[str, Any], tracker: str) -> Receipt:
+    status = lock_for_casting(vote_id)
+    vote = Vote.objects.filter(pk=vote_id).select_related("council").first()
+    if vote is None or status is None:
+        raise AccessDenied("ballots.view_vote")
+    vote.status = status  # as locked: a closing under way has been waited for
+    _require(actor, "ballots.cast_ballot", vote)
+    if Participation.objects.filter(vote=vote, elector__user=actor).exists():
+        if BOX.holds(vote, tracker=tracker) == content:
+            return Receipt(tracker=tracker, repeated=True)
+        raise InvalidInput(_("You have already voted in this vote."), code="already_voted")
+    if vote.present_only and not is_present(vote, actor):
+        raise InvalidInput(_("Only those present at the meeting can vote."), code="not_present")
+    problems = validate(vote.method, option_keys(vote), content, grades=vote.grades,
+                        min_choices=vote.min_choices, max_choices=vote.max_choices)
+    if problems:
+        raise InvalidInput(_("This ballot is not valid: %(problems)s") % {"problems": ", ".join(problems)})
+    if BOX.holds(vote, tracker=tracker) is not None:
+        raise InvalidInput(_("This receipt number is already used; try again with a new one."), code="tracker_taken")
+    elector = Elector.objects.get(vote=vote, user=actor)
+    try:
+        with transaction.atomic():
+            Participation.objects.create(vote=vote, elector=elector)
+    except IntegrityError:  # the same person casting twice at the same moment
+        raise InvalidInput(_("You have already voted in this vote."), code="already_voted") from None
+    voter_name = "" if vote.secret else str(actor)
+    BOX.cast(vote, tracker=tracker, content=content, voter_name=voter_name)
+    return Receipt(tracker=tracker, repeated=False)
+
+
+def ballots_flush(*, vote_id: int) -> int:
+    """Append a shuffled batch if enough ballots are pending; skip if another flush holds the vote."""
+    with transaction.atomic():
+        vote = Vote.objects.select_for_update(no_key=True, skip_locked=True).filter(pk=vote_id).first()
+        if vote is None or vote.status != Status.OPEN:
+            return 0
+        return BOX.flush(vote)
+
+
+@transaction.atomic
+def vote_close(*, actor: User | None, vote_id: int) -> Vote:
+    """Close the box: wait for the casts under way, append every pending ballot, count, store the result.
+
+    `actor=None` is the deadline sweep at `closes_at`.
+    """
+    vote = _locked(vote_id)
+    if actor is not None:
+        _require(actor, "ballots.manage_vote", vote)
+    if vote.status != Status.OPEN:
+        raise InvalidInput(_("Only an open vote can be closed."))
+    BOX.flush(vote, everything=True)
+    ballots = [ballot["content"] for ballot in BOX.ballots(vote)]
+    result = count(
+        vote.method, option_keys(vote), ballots, grades=vote.grades, min_choices=vote.min_choices,
+        max_choices=vote.max_choices, tie_break=vote.tie_break, tie_break_reason=vote.tie_break_reason or None,
+    )
+    vote.result = result.to_dict()
+    vote.status = Status.CLOSED
+    vote.closes_at = vote.closes_at or timezone.now()
+    vote.save(update_fields=["result", "status", "closes_at"])
+    audit_record(actor=actor, action=AuditEntry.Action.VOTE_CLOSED, target=vote, details={"head": vote.head})
+    _announce(vote)
+    return vote
+
+
+@transaction.atomic
+def vote_publish(*, actor: User, vote_id: int) -> Vote:
+    """Make the result and the box public."""
+    vote = _locked(vote_id)
+    _require(actor, "ballots.manage_vote", vote)
+    if vote.status != Status.CLOSED:
+        raise InvalidInput(_("Only a counted vote can be published."))
+    vote.status = Status.PUBLISHED
+    vote.save(update_fields=["status"])
+    audit_record(actor=actor, action=AuditEntry.Action.VOTE_PUBLISHED, target=vote, details={"head": vote.head})
+    _announce(vote)
+    return vote
+
+
+# ---------------------------------------------------------------- paper ballots
+
+
+def _open_for_paper(actor: User, vote_id: int) -> Vote:
+    vote = _locked(vote_id, no_key=True)
+    _require(actor, "ballots.manage_vote", vote)
+    if vote.status != Status.OPEN:
+        raise InvalidInput(_("Paper votes are entered while the vote is open."))
+    return vote
+
+
+@transaction.atomic
+def paper_participation_mark(*, actor: User, vote_id: int, user_id: int) -> Participation:
+    """Sign an elector in the register as having voted on paper: they cannot vote online after."""
+    vote = _open_for_paper(actor, vote_id)
+    elector = Elector.objects.filter(vote=vote, user_id=user_id).select_related("user").first()
+    if elector is None:
+        raise InvalidInput(_("This person is not in the vote's electorate."))
+    try:
+        with transaction.atomic():
+            marked = Participation.objects.create(vote=vote, elector=elector, kind=Participation.Kind.PAPER)
+    except IntegrityError:
+        raise InvalidInput(_("This person has already voted."), code="already_voted") from None
+    audit_record(actor=actor, action=AuditEntry.Action.PAPER_PARTICIPATION, target=vote,
+                 details={"elector": str(elector.user)})
+    transaction.on_commit(lambda: participation.announce_soon(vote.pk))
+    return marked
+
+
+@transaction.atomic
+def paper_ballot_enter(*, actor: User, vote_id: int, content: dict[str, Any]) -> PaperBallot:
+    """Enter a paper ballot as read from the paper box; it waits for a second official's confirmation."""
+    vote = _open_for_paper(actor, vote_id)
+    problems = validate(vote.method, option_keys(vote), content, grades=vote.grades,
+                        min_choices=vote.min_choices, max_choices=vote.max_choices)
+    if problems:
+        raise InvalidInput(_("This ballot is not valid: %(problems)s") % {"problems": ", ".join(problems)})
+    paper = PaperBallot.objects.create(vote=vote, content=content, entered_by=actor)
+    audit_record(actor=actor, action=AuditEntry.Action.PAPER_ENTERED, target=vote, details={"paper_ballot": str(paper.pk)})
+    return paper
+
+
+@transaction.atomic
+def paper_ballot_confirm(*, actor: User, paper_ballot_id: str) -> str:
+    """Confirm a paper ballot another official entered, and put it in the box; return its tracker.
+
+    Refused to the official who entered it, and beyond the number of paper votes signed in
+    the register: the box never holds more paper ballots than paper voters.
+    """
+    paper = PaperBallot.objects.select_for_update().filter(pk=paper_ballot_id, confirmed_by=None).first()
+    if paper is None:
+        raise InvalidInput(_("This paper ballot does not exist or is already confirmed."))
+    vote = _open_for_paper(actor, paper.vote_id)
+    if paper.entered_by_id == actor.pk:
+        raise InvalidInput(_("A second official, not the one who entered it, confirms a paper ballot."), code="same_official")
+    signed = Participation.objects.filter(vote=vote, kind=Participation.Kind.PAPER).count()
+    if PaperBallot.objects.filter(vote=vote, confirmed_by__isnull=False).count() >= signed:
+        raise InvalidInput(_("There would be more paper ballots than paper votes signed in the register."))
+    paper.confirmed_by = actor
+    paper.save(update_fields=["confirmed_by"])
+    tracker = tracker_new()
+    BOX.cast(vote, tracker=tracker, content=paper.content)
+    audit_record(actor=actor, action=AuditEntry.Action.PAPER_CONFIRMED, target=vote, details={"paper_ballot": str(paper.pk)})
+    return tracker

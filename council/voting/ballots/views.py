@@ -1,0 +1,228 @@
+"""Pages of binding votes, under /c/<council_slug>/votes/: thin, the services decide."""
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.http import HttpResponse
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from council.core.errors import AccessDenied
+from council.core.errors import CouncilError
+from council.core.errors import InvalidInput
+from council.councils.middleware import CouncilRequest
+from council.voting.ballots import services
+from council.voting.ballots.deadlines import votes_apply
+from council.voting.ballots.forms import VoteForm
+from council.voting.ballots.models import PaperBallot
+from council.voting.ballots.models import Vote
+from council.voting.ballots.results import result_view
+from council.voting.ballots.selectors import box_publication
+from council.voting.ballots.selectors import has_voted
+from council.voting.ballots.selectors import is_elector
+from council.voting.ballots.selectors import participation_count
+from council.voting.ballots.selectors import tracker_find
+from council.voting.ballots.selectors import vote_list_visible_to
+
+ACTIONS = {
+    "freeze": services.vote_freeze,
+    "open": services.vote_open,
+    "close": services.vote_close,
+    "publish": services.vote_publish,
+}
+
+
+def _vote(request: CouncilRequest, vote_id: int, perm: str = "ballots.view_vote") -> Vote:
+    """The council's vote if the person may `perm` on it; 404 for missing and forbidden alike.
+
+    What is due (opening, closing) is applied first: a vote past its closing time is never shown open.
+    """
+    votes_apply()
+    vote = Vote.objects.filter(council=request.council, pk=vote_id).prefetch_related("options").first()
+    if vote is None or not request.user.has_perm(perm, vote):
+        raise Http404
+    return vote
+
+
+@login_required
+def vote_list(request: CouncilRequest, council_slug: str) -> HttpResponse:
+    votes = vote_list_visible_to(user=request.user, council=request.council)
+    can_manage = request.user.has_perm("ballots.manage_vote", request.council)
+    return render(request, "ballots/vote_list.html", {"votes": votes, "can_manage": can_manage})
+
+
+@login_required
+def vote_create(request: CouncilRequest, council_slug: str) -> HttpResponse:
+    council = request.council
+    if not request.user.has_perm("ballots.manage_vote", council):
+        raise Http404
+    form = VoteForm(request.POST or None, council=council)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vote = services.vote_create(actor=request.user, council=council, draft=form.draft())
+        except CouncilError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The vote is prepared. Freeze its electorate when it is final."))
+            return redirect("vote-detail", council_slug=council.slug, vote_id=vote.pk)
+    return render(request, "ballots/vote_form.html", {"form": form})
+
+
+def _page(request: CouncilRequest, vote: Vote, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    return {
+        "vote": vote,
+        "options": list(vote.options.all()),
+        "participation": participation_count(vote),
+        "is_elector": is_elector(vote, user),
+        "has_voted": has_voted(vote, user),
+        "can_cast": user.has_perm("ballots.cast_ballot", vote),
+        "can_manage": user.has_perm("ballots.manage_vote", vote),
+        "can_see_results": user.has_perm("ballots.view_results", vote),
+        "grades": list(enumerate(vote.grades or [])),
+        "ranks": range(1, len(vote.options.all()) + 1),
+        "unconfirmed": _unconfirmed(vote) if user.has_perm("ballots.manage_vote", vote) else [],
+        **extra,
+    }
+
+
+def _unconfirmed(vote: Vote) -> list[PaperBallot]:
+    papers = list(vote.paper_ballots.filter(confirmed_by=None).select_related("entered_by"))
+    for paper in papers:
+        paper.content_text = json.dumps(paper.content, ensure_ascii=False, sort_keys=True)  # type: ignore[attr-defined]
+    return papers
+
+
+@login_required
+def vote_detail(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
+    vote = _vote(request, vote_id)
+    return render(request, "ballots/vote_detail.html", _page(request, vote))
+
+
+def ballot_from_post(vote: Vote, data: Any) -> dict[str, Any]:
+    """The ballot's content from the form's fields, in the shape the counting method reads."""
+    if data.get("blank"):
+        return {"blank": True}
+    keys = [option.key for option in vote.options.all()]
+    method = vote.method
+    if method == Vote.Method.APPROVAL:
+        return {"approved": [key for key in data.getlist("approved") if key]}
+    if method == Vote.Method.INSTANT_RUNOFF:
+        ranking = [data.get(f"rank-{rank}", "") for rank in range(1, len(keys) + 1)]
+        return {"ranking": [key for key in ranking if key]}
+    if method == Vote.Method.MAJORITY_JUDGMENT:
+        grades: dict[str, Any] = {}
+        for key in keys:
+            value = data.get(f"grade-{key}", "")
+            grades[key] = int(value) if value.isdigit() else value
+        return {"grades": grades}
+    return {"choice": data.get("choice", "")}
+
+
+@login_required
+@require_POST
+def ballot_cast(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
+    vote = _vote(request, vote_id)
+    content = ballot_from_post(vote, request.POST)
+    try:
+        receipt = services.ballot_cast(
+            actor=request.user, vote_id=vote.pk, content=content, tracker=request.POST.get("tracker") or None
+        )
+    except CouncilError as error:
+        context = _page(request, vote, error=error.message)
+        return render(request, "ballots/vote_detail.html", context, status=400 if not isinstance(error, AccessDenied) else 403)
+    return render(request, "ballots/receipt.html", {"vote": vote, "tracker": receipt.tracker})
+
+
+@login_required
+@require_POST
+def vote_action(request: CouncilRequest, council_slug: str, vote_id: int, action: str) -> HttpResponse:
+    vote = _vote(request, vote_id, "ballots.manage_vote")
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        ACTIONS[action](actor=request.user, vote_id=vote.pk)
+    except CouncilError as error:
+        messages.error(request, error.message)
+    return redirect("vote-detail", council_slug=council_slug, vote_id=vote.pk)
+
+
+@login_required
+def vote_results(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
+    vote = _vote(request, vote_id, "ballots.view_results")
+    context = {"vote": vote, "participation": participation_count(vote), **result_view(vote)}
+    return render(request, "ballots/results.html", context)
+
+
+@login_required
+def vote_ballots(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
+    vote = _vote(request, vote_id, "ballots.view_results")
+    if vote.status != Vote.Status.PUBLISHED:
+        raise Http404
+    tracker = request.GET.get("tracker", "").strip()
+    found = tracker_find(vote, tracker) if tracker else None
+    ballots = list(vote.box.order_by("position").values("position", "tracker", "content", "voter_name", "hash"))
+    for ballot in ballots:
+        ballot["content"] = json.dumps(ballot["content"], ensure_ascii=False, sort_keys=True)
+    context = {"vote": vote, "tracker": tracker, "found": found, "ballots": ballots}
+    return render(request, "ballots/ballots.html", context)
+
+
+@login_required
+def vote_box_json(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
+    vote = _vote(request, vote_id, "ballots.view_results")
+    if vote.status != Vote.Status.PUBLISHED:
+        raise Http404
+    response = JsonResponse(box_publication(vote), json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="vote-{vote.public_id}.json"'
+    return response
+
+
+def _paper(request: CouncilRequest, vote_id: int, action: Any, **kwargs: Any) -> HttpResponse:
+    """Run a paper-ballot service as an official; its refusal is told on the vote's page."""
+    vote = _vote(request, vote_id, "ballots.manage_vote")
+    try:
+        action(vote, **kwargs)
+    except CouncilError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("vote-detail", council_slug=vote.council.slug, vote_id=vote.pk)
+
+
+@login_required
+@require_POST
+def paper_register(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
+    def sign(vote: Vote) -> None:
+        elector = vote.electors.filter(user__email__iexact=request.POST.get("email", "").strip()).first()
+        if elector is None:
+            raise InvalidInput(_("This person is not in the vote's electorate."))
+        services.paper_participation_mark(actor=request.user, vote_id=vote.pk, user_id=elector.user_id)
+
+    return _paper(request, vote_id, sign)
+
+
+@login_required
+@require_POST
+def paper_enter(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
+    def enter(vote: Vote) -> None:
+        services.paper_ballot_enter(actor=request.user, vote_id=vote.pk, content=ballot_from_post(vote, request.POST))
+
+    return _paper(request, vote_id, enter)
+
+
+@login_required
+@require_POST
+def paper_confirm(request: CouncilRequest, council_slug: str, vote_id: int, paper_id: Any) -> HttpResponse:
+    def confirm(vote: Vote) -> None:
+        if not vote.paper_ballots.filter(pk=paper_id).exists():
+            raise InvalidInput(_("This paper ballot does not exist or is already confirmed."))
+        services.paper_ballot_confirm(actor=request.user, paper_ballot_id=str(paper_id))
+
+    return _paper(request, vote_id, confirm)

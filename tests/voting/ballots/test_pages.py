@@ -1,0 +1,100 @@
+"""The vote's pages, as an elector and an official use them (French first)."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from council.voting.ballots import services
+from council.voting.ballots.box import TRACKER
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name: str, vote, **kwargs) -> str:
+    return reverse(name, kwargs={"council_slug": vote.council.slug, "vote_id": vote.pk, **kwargs})
+
+
+def test_an_official_prepares_freezes_and_opens_a_vote(client, council, official):
+    client.force_login(official)
+
+    response = client.post(
+        reverse("vote-create", kwargs={"council_slug": council.slug}),
+        {"title": "Choix du projet", "method": "instant_runoff", "options": "Jardin\nBancs\nFresque",
+         "secret": "on", "min_identity_level": "0"},
+    )
+    vote = council.votes.get()
+    client.post(_url("vote-action", vote, action="freeze"))
+    client.post(_url("vote-action", vote, action="open"))
+
+    assert response.status_code == 302
+    vote.refresh_from_db()
+    assert vote.status == "open"
+    assert [option.key for option in vote.options.all()] == ["jardin", "bancs", "fresque"]
+    assert vote.electorate_size == 1  # the official, alone in this council
+
+
+def test_an_elector_casts_with_the_form_and_gets_a_receipt(client, make_vote):
+    vote, (alice, *_rest) = make_vote()
+    client.force_login(alice)
+
+    page = client.get(_url("vote-detail", vote), HTTP_ACCEPT_LANGUAGE="fr")
+    response = client.post(_url("vote-cast", vote), {"choice": "for", "tracker": ""})
+
+    assert "Voter blanc" in page.content.decode()
+    assert response.status_code == 200
+    tracker = response.context["tracker"]
+    assert TRACKER.match(tracker)
+    assert tracker in response.content.decode()
+    again = client.post(_url("vote-cast", vote), {"choice": "against", "tracker": ""}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert again.status_code == 400
+    assert "Vous avez déjà voté" in again.content.decode()
+
+
+def test_a_ranking_and_grades_are_read_from_the_form(client, make_vote):
+    ranked, (alice, *_rest) = make_vote(method="instant_runoff", options=[("a", "A"), ("b", "B"), ("c", "C")])
+    graded, (bob, *_others) = make_vote(method="majority_judgment", options=[("a", "A"), ("b", "B")])
+
+    client.force_login(alice)
+    client.post(_url("vote-cast", ranked), {"rank-1": "b", "rank-2": "a", "rank-3": ""})
+    client.force_login(bob)
+    client.post(_url("vote-cast", graded), {"grade-a": "0", "grade-b": "5"})
+
+    assert list(ranked.pending_ballots.values_list("content", flat=True)) == [{"ranking": ["b", "a"]}]
+    assert list(graded.pending_ballots.values_list("content", flat=True)) == [{"grades": {"a": 0, "b": 5}}]
+
+
+def test_no_result_before_closing_and_only_officials_before_publication(client, make_vote, official):
+    vote, (alice, *_rest) = make_vote()
+    services.ballot_cast(actor=alice, vote_id=vote.pk, content={"choice": "for"})
+    client.force_login(official)
+    assert client.get(_url("vote-results", vote)).status_code == 404
+    assert client.get(_url("vote-box-json", vote)).status_code == 404
+
+    services.vote_close(actor=official, vote_id=vote.pk)
+    assert client.get(_url("vote-results", vote)).status_code == 200
+    client.force_login(alice)
+    assert client.get(_url("vote-results", vote)).status_code == 404
+
+    services.vote_publish(actor=official, vote_id=vote.pk)
+    results = client.get(_url("vote-results", vote), HTTP_ACCEPT_LANGUAGE="fr")
+    assert results.status_code == 200
+    assert "adoptée" in results.content.decode()
+
+
+def test_a_voter_finds_the_receipt_in_the_published_list_and_the_box_downloads(client, make_vote, official):
+    vote, (alice, bob, *_rest) = make_vote()
+    receipt = services.ballot_cast(actor=alice, vote_id=vote.pk, content={"choice": "for"}).tracker
+    services.ballot_cast(actor=bob, vote_id=vote.pk, content={"blank": True})
+    services.vote_close(actor=official, vote_id=vote.pk)
+    services.vote_publish(actor=official, vote_id=vote.pk)
+    client.force_login(alice)
+
+    found = client.get(_url("vote-ballots", vote), {"tracker": receipt.lower()})
+    missing = client.get(_url("vote-ballots", vote), {"tracker": "Z" * 26})
+    box = json.loads(client.get(_url("vote-box-json", vote)).content)
+
+    assert found.context["found"]["tracker"] == receipt
+    assert missing.context["found"] is None
+    assert box["format"] == "council-ballot-box/1"
+    assert receipt in [ballot["tracker"] for ballot in box["ballots"]]
