@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("c/<slug:council_slug>/workshops/", include("council.workshops.urls")),
+    path("p/", include("council.voting.polls.urls")),  # a poll's short link (QR code)
     path("", include("council.councils.urls")),
     # Each layer's pages, mounted here from the top: councils knows nothing of the apps above it.
     path("c/<slug:council_slug>/rooms/", include("council.rooms.urls")),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "council.groups",
     "council.rooms",
     "council.workshops",
+    "council.voting.polls",
     "council.demo",  # last: seeds every app's demo data (manage.py seed_demo)
 ]
 
@@ -240,6 +241,10 @@ ROOM_HISTORY_ON_JOIN = env.int("ROOM_HISTORY_ON_JOIN", default=100)
 ROOM_RESYNC_MAX = env.int("ROOM_RESYNC_MAX", default=1000)
 ROOM_PRESENCE_LIST_MAX = env.int("ROOM_PRESENCE_LIST_MAX", default=200)
 ROOM_PRESENCE_COALESCE_SECONDS = env.float("ROOM_PRESENCE_COALESCE_SECONDS", default=0.5)
+# Live polls: at most one tally per poll per this interval, across every server process.
+POLL_RESULTS_COALESCE_SECONDS = env.float("POLL_RESULTS_COALESCE_SECONDS", default=1.0)
+# Anonymous answers from the phone page, per client address (answers per window in seconds).
+POLL_PHONE_RATE_LIMIT = env("POLL_PHONE_RATE_LIMIT", default="30/60")
 # A live socket's row is refreshed every TTL/3 (one UPDATE per process); the row of a socket
 # whose process was killed leaves the summaries within TTL, and is announced gone by a
 # surviving process's heartbeat within TTL + TTL/3 (plus the coalescing delay).
