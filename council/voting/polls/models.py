@@ -95,9 +95,10 @@ class Poll(models.Model):
         return self.room.council
 
     def labels(self) -> list[str]:
-        """What each answer counts for, in order (the options, yes/no/abstain, or the scale's values)."""
+        """What each answer counts for, in order: the options, the scale's values, or for yes/no the
+        codes "yes", "no", "abstain" (tallies go to everyone at once: each page words them in its language)."""
         if self.kind == self.Kind.YES_NO:
-            return [str(_("Yes")), str(_("No")), str(_("Abstain"))]
+            return list(YES_NO)
         if self.kind == self.Kind.SCALE:
             return [str(value) for value in range(self.scale_min, self.scale_max + 1)]
         return [str(option) for option in self.options]

@@ -83,7 +83,7 @@ def test_each_kind_counts_its_answers(room, make_poll, user_with_role, facilitat
 
     assert counted["single"] == [("Rouge", 1, 25), ("Vert", 1, 25), ("Bleu", 2, 50)]
     assert counted["multiple"] == [("Rouge", 1, 25), ("Vert", 3, 75), ("Bleu", 1, 25), ("Jaune", 1, 25)]
-    assert counted["yes_no"] == [("Yes", 2, 50), ("No", 1, 25), ("Abstain", 1, 25)]
+    assert counted["yes_no"] == [("yes", 2, 50), ("no", 1, 25), ("abstain", 1, 25)]
     assert counted["scale"] == [("1", 1, 25), ("2", 0, 0), ("3", 0, 0), ("4", 2, 50), ("5", 1, 25)]
     assert Poll.objects.get(pk=polls["scale"]).result["mean"] == 3.5
     # Borda: 2 points for a first place, 1 for a second, out of 4 x 2 at most
