@@ -28,6 +28,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from pydantic import TypeAdapter
 from pydantic import ValidationError
@@ -89,14 +90,35 @@ def _answer_from_form(poll: Poll, data: Any) -> Any:
         raise InvalidInput(_("Choose an answer.")) from None
 
 
+def yes_no_words() -> dict[str, str]:
+    return {"yes": _("Yes"), "no": _("No"), "abstain": _("Abstain")}
+
+
+def result_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each row of a tally with its label in words and its numbers as text ("12 answers (40 %)")."""
+    words = yes_no_words()
+    rows = []
+    for row in results["rows"]:
+        values = {"count": row["count"], "percent": row["percent"]}
+        if results["method"] == "points":
+            text = ngettext("%(count)s point (%(percent)s %%)", "%(count)s points (%(percent)s %%)", row["count"]) % values
+        else:
+            text = ngettext("%(count)s answer (%(percent)s %%)", "%(count)s answers (%(percent)s %%)", row["count"]) % values
+        rows.append({"label": words.get(row["label"], row["label"]), "percent": row["percent"], "text": text})
+    return rows
+
+
 def _page(request: HttpRequest, poll: Poll, *, error: str = "", status: int = 200) -> TemplateResponse:
     may_see = poll.status == Poll.Status.CLOSED or poll.visibility == Poll.Visibility.LIVE
+    results = results_of(poll) if may_see else None
+    request.council = poll.room.council  # type: ignore[attr-defined]  # the council's brand on the page
     context = {
         "poll": poll,
-        "council": poll.room.council,
         "labels": poll.labels(),
+        "yes_no": list(yes_no_words().items()),
         "places": range(1, len(poll.options) + 1),
-        "results": results_of(poll) if may_see else None,
+        "results": results,
+        "result_rows": result_rows(results) if results else [],
         "answered": request.GET.get("answered") == "1",
         "error": error,
     }
