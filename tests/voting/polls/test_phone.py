@@ -56,7 +56,8 @@ async def test_an_anonymous_phone_answers_with_a_plain_form_and_changes_its_answ
 
     page = await phone.get(f"/p/{poll.code}/")
     assert page.status_code == 200
-    assert b'name="choice"' in page.content and poll.question.encode() in page.content
+    assert b'name="choice"' in page.content
+    assert poll.question.encode() in page.content
     sent = await phone.post(f"/p/{poll.code}/", {"choice": "2"})
     assert (sent.status_code, sent["Location"]) == (302, f"/p/{poll.code}/?answered=1")
     await phone.post(f"/p/{poll.code}/", {"choice": "0"})  # changed: still one answer for this phone
