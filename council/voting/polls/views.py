@@ -99,11 +99,11 @@ def result_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     words = yes_no_words()
     rows = []
     for row in results["rows"]:
-        values = {"count": row["count"], "percent": row["percent"]}
+        values = {"count": row["count"], "percent": _("%(number)s%%") % {"number": row["percent"]}}
         if results["method"] == "points":
-            text = ngettext("%(count)s point (%(percent)s %%)", "%(count)s points (%(percent)s %%)", row["count"]) % values
+            text = ngettext("%(count)s point (%(percent)s)", "%(count)s points (%(percent)s)", row["count"]) % values
         else:
-            text = ngettext("%(count)s answer (%(percent)s %%)", "%(count)s answers (%(percent)s %%)", row["count"]) % values
+            text = ngettext("%(count)s answer (%(percent)s)", "%(count)s answers (%(percent)s)", row["count"]) % values
         rows.append({"label": words.get(row["label"], row["label"]), "percent": row["percent"], "text": text})
     return rows
 

@@ -17,7 +17,10 @@ import { createFullScreen, renderResults, resultsArePublic } from "./polls_resul
 
 const ANNOUNCE_MS = 5000;
 
-export function mount({ client, t, data, confirmAction, showPanel }) {
+export function mount({ client, root, t, data, confirmAction, showPanel }) {
+  // The tab's panel holds results without controls for most people: it must take the focus
+  // itself to be scrolled by keyboard (WAI-ARIA tabs).
+  if (root) root.tabIndex = 0;
   const state = {
     roomId: null,
     canManage: false,
@@ -92,6 +95,7 @@ export function mount({ client, t, data, confirmAction, showPanel }) {
       return;
     }
     $("polls-card-question").textContent = poll.question;
+    $("polls-card-full-question").textContent = poll.question; // seen in the phone's sheet
     const answered = poll.my_answer !== null && poll.my_answer !== undefined;
     $("polls-card-state").textContent = answered ? t.answered : "";
     const expanded = !body.hidden;

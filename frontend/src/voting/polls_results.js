@@ -11,6 +11,11 @@ export function rowLabel(t, label, kind) {
   return kind === "yes_no" && t[label] ? t[label] : label;
 }
 
+/** "40 %" in French, "40%" in English: the page's language says how. */
+function percentText(percent) {
+  return new Intl.NumberFormat(document.documentElement.lang || undefined, { style: "percent" }).format(percent / 100);
+}
+
 /** Replace `container`'s content with the results table of `poll` (kind) and `results`. */
 export function renderResults(container, t, kind, results) {
   if (!results) {
@@ -31,7 +36,7 @@ export function renderResults(container, t, kind, results) {
     const bar = element("span", { className: "poll-bar", attrs: { "aria-hidden": "true" } });
     bar.style.setProperty("--share", `${row.percent}%`);
     const forms = results.method === "points" ? t.row_points : t.row_count;
-    cell.append(bar, element("span", { text: plural(forms, row.count, { percent: row.percent }) }));
+    cell.append(bar, element("span", { text: plural(forms, row.count, { percent: percentText(row.percent) }) }));
     line.append(element("th", { text: rowLabel(t, row.label, kind), attrs: { scope: "row" } }), cell);
     body.append(line);
   }

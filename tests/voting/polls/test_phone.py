@@ -67,7 +67,7 @@ async def test_an_anonymous_phone_answers_with_a_plain_form_and_changes_its_answ
     assert answers == [[0], [0]]
     page = (await phone.get(f"/p/{poll.code}/?answered=1")).content.decode()
     assert "Your answer is recorded" in page
-    assert "2 answers (100 %)" in page  # live results, counts only
+    assert "2 answers (100%)" in page  # live results, counts only
     refused = await phone.post(f"/p/{poll.code}/", {"choice": "7"})
     assert (refused.status_code, "There is no such option." in refused.content.decode()) == (400, True)
     await coalesce.flush()
