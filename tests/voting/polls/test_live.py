@@ -147,3 +147,17 @@ async def test_a_burst_of_answers_is_heard_as_a_handful_of_tallies_the_last_exac
     for socket in sockets:
         await socket.disconnect()
     await coalesce.flush()
+
+
+async def test_refusals_are_told_in_the_person_s_language(room, user_with_role, make_poll):
+    poll_id = await database_sync_to_async(make_poll)("multiple", open=True)
+    french = await database_sync_to_async(user_with_role)("resident", room.council, preferred_language="fr")
+    socket, _ = await connect(room_path(room.pk), user=french)
+
+    refused = await ask(socket, "polls.open", "o1", poll_id=poll_id)
+    too_many = await ask(socket, "polls.answer", "a1", poll_id=poll_id, answer={"kind": "multiple", "choices": [0, 1, 2]})
+
+    assert refused["payload"]["message"] == (
+        "Seule l’équipe d’animation de la réunion peut préparer, lancer et clore les sondages."
+    )
+    assert too_many["payload"]["message"] == "Choisissez au plus 2 options."

@@ -109,3 +109,17 @@ async def _sync(function, *args, **kwargs):
     from asgiref.sync import sync_to_async
 
     return await sync_to_async(function)(*args, **kwargs)
+
+
+async def test_the_phone_page_speaks_french_first_with_plurals(phone_poll):
+    poll = await _sync(phone_poll, allow_anonymous=True)
+    phone = AsyncClient()
+
+    await phone.post(f"/p/{poll.code}/", {"choice": "1"}, headers={"accept-language": "fr"})
+    page = (await phone.get(f"/p/{poll.code}/", headers={"accept-language": "fr"})).content.decode()
+
+    assert "Envoyer ma réponse" in page
+    assert "Résultats\u00a0: 1 réponse" in page
+    assert "1 réponse (100\u00a0%)" in page
+    assert "0 réponse (0\u00a0%)" in page  # French counts 0 as singular
+    await coalesce.flush()
