@@ -158,6 +158,6 @@ async def test_refusals_are_told_in_the_person_s_language(room, user_with_role, 
     too_many = await ask(socket, "polls.answer", "a1", poll_id=poll_id, answer={"kind": "multiple", "choices": [0, 1, 2]})
 
     assert refused["payload"]["message"] == (
-        "Seule l’équipe d’animation de la réunion peut préparer, lancer et clore les sondages."
+        "Seule l\u2019équipe d\u2019animation de la réunion peut préparer, lancer et clore les sondages."
     )
     assert too_many["payload"]["message"] == "Choisissez au plus 2 options."
