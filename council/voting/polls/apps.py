@@ -49,7 +49,7 @@ def _register_panel() -> None:
         "polls/_polls.html",
         "voting/polls.js",
         strings.polls_strings,
-        label=lambda: _("Polls"),
+        label=lambda: str(_("Polls")),
         data=polls_panel_data,
         stage_template="polls/_polls_stage.html",
     )

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from council.councils.models import Council
 from council.rooms.models import Room
 
 #: short link codes: no 0/O, 1/I/L, 5/S, 2/Z, 8/B, U/V, to be read aloud and typed from a screen
@@ -91,7 +92,7 @@ class Poll(models.Model):
         return self.question
 
     @property
-    def council(self):
+    def council(self) -> Council:
         return self.room.council
 
     def labels(self) -> list[str]:

@@ -163,3 +163,13 @@ def test_a_poll_of_another_room_is_out_of_reach(room, room_factory, make_poll, u
     poll_id = make_poll()
     with pytest.raises(AccessDenied):
         services.poll_open(actor=other_facilitator, room_id=other_room.pk, poll_id=poll_id)
+
+
+def test_the_command_schemas_offer_the_model_s_kinds_and_visibilities():
+    from typing import get_args
+
+    from council.voting.polls.commands import Kind
+    from council.voting.polls.commands import Visibility
+
+    assert set(get_args(Kind)) == set(Poll.Kind.values)
+    assert set(get_args(Visibility)) == set(Poll.Visibility.values)
