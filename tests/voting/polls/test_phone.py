@@ -11,7 +11,13 @@ from council.voting.polls.models import Poll
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ENGLISH = {"accept-language": "en"}  # French is the default (tested below)
+
+
+def english() -> AsyncClient:
+    """A phone whose person chose English (the switcher's cookie); French is the default."""
+    client = AsyncClient()
+    client.cookies["django_language"] = "en"
+    return client
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +60,7 @@ async def test_someone_not_logged_in_is_asked_to_log_in_unless_the_poll_takes_an
 
 async def test_an_anonymous_phone_answers_with_a_plain_form_and_changes_its_answer(phone_poll, facilitator, room):
     poll = await _sync(phone_poll, allow_anonymous=True)
-    phone, other_phone = AsyncClient(headers=ENGLISH), AsyncClient(headers=ENGLISH)
+    phone, other_phone = english(), english()
 
     page = await phone.get(f"/p/{poll.code}/")
     assert page.status_code == 200
@@ -81,7 +87,7 @@ async def test_a_closed_poll_takes_no_more_phone_answers(phone_poll, facilitator
     poll = await _sync(phone_poll, allow_anonymous=True)
     await _sync(services.poll_close, actor=facilitator, room_id=room.pk, poll_id=poll.pk)
 
-    response = await AsyncClient(headers=ENGLISH).post(f"/p/{poll.code}/", {"choice": "1"})
+    response = await english().post(f"/p/{poll.code}/", {"choice": "1"})
 
     assert response.status_code == 400
     assert "This poll is closed: answers are no longer accepted." in response.content.decode()
