@@ -112,6 +112,7 @@ export function mount({ client, root, t, data, confirmAction, showPanel }) {
       });
     }
     renderResults($("polls-card-results"), t, poll.kind, poll.results);
+    $("polls-card-hidden").hidden = Boolean(poll.results) || resultsArePublic(poll);
   }
 
   function setExpanded(open, { focus = false } = {}) {
