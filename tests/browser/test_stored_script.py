@@ -49,6 +49,8 @@ from council.groups.models import ResidentProfile
 from council.groups.models import Zone
 from council.rooms.models import Message
 from council.rooms.models import Room
+from council.voting.polls.models import Answer as PollAnswer
+from council.voting.polls.models import Poll
 from council.workshops.models import AgendaItem
 from council.workshops.models import Assignment
 from council.workshops.models import LogEntry
@@ -106,6 +108,7 @@ EXCLUDED = {
     "admin/autocomplete/": "JSON for select widgets, only with a model's query parameters",
     "admin/r/<path:content_type_id>/<path:object_id>/": "redirects to a model's own site URL",
     "admin/(?P<url>.*)$": "catch-all: redirects to the admin's log-in or answers 404",
+    "p/<str:code>/qr.svg": "an image (SVG) of a poll's short link: no stored text",
 }
 #: admin/<app>/<model>/<id>/ redirect to .../change/, which is visited
 ADMIN_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")
@@ -238,6 +241,23 @@ def poisoned(transactional_db, ui):
     AgendaItem.objects.create(
         room=plenary, position=1, title=p("workshops.AgendaItem.title"), session=session, started_at=now
     )
+    poll_text = {
+        "question": p("polls.Poll.question"), "label": p("polls.Poll.label"),
+        "scale_min_label": p("polls.Poll.scale_min_label"), "scale_max_label": p("polls.Poll.scale_max_label"),
+        "client_request_id": p("polls.Poll.client_request_id"),
+    }
+    closed_poll = Poll.objects.create(
+        room=plenary, kind="single", options=[p("polls.Poll.options"), "B"], status="closed", position=1,
+        result={"poll_id": 0, "respondents": 1, "method": "count", "mean": None, "rows": [
+            {"label": p("polls.Poll.result"), "count": 1, "percent": 100}, {"label": "B", "count": 0, "percent": 0},
+        ]},
+        **poll_text,
+    )
+    open_poll = Poll.objects.create(
+        room=plenary, kind="scale", status="open", position=2, allow_anonymous=True,
+        **{**poll_text, "client_request_id": ""},
+    )
+    PollAnswer.objects.create(poll=open_poll, user=people["resident"], value=3, request_id=p("polls.Answer.request_id"))
     AuthGroup.objects.create(name="Équipe technique")
     CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.ACCESSIBILITY, body=p("councils.CouncilPage.body"))
     AuditEntry.objects.create(
@@ -260,6 +280,7 @@ def poisoned(transactional_db, ui):
         "notification_id": [notification.pk],
         "send_id": [send.pk],
         "council_id": [council.pk],
+        "code": [open_poll.code, closed_poll.code],
         "id": [mallory.pk],  # the admin's password form of a person
         "app_label": sorted({m._meta.app_label for m in admin.site._registry}),
         "key": ["not-a-key"],

@@ -11,6 +11,7 @@ class PollsConfig(AppConfig):
         from council.voting.polls import commands
         from council.voting.polls import permissions  # noqa: F401 - registers the polls.* rules
         from council.voting.polls import refusals  # noqa: F401 - what its refusals tell
+        from council.voting.polls import text_fields  # noqa: F401 - declares its text fields
 
         commands.register()
         _register_with_the_host()
