@@ -380,6 +380,9 @@ def test_no_stored_text_runs_as_script_on_any_page(browser, ui, poisoned):
     shown = {FIELDS[n].label for n in visitor.shown}
     assert {f.label for f in FIELDS} - shown == {
         "groups.NeighbourhoodGroup.rule",
+        "polls.Answer.request_id",
+        "polls.Poll.client_request_id",
+        "polls.Poll.options",  # in the answer form's labels, and in the closed poll's stored result
         "rooms.Room.description",
         "workshops.LogEntry.text",
         "workshops.Notes.text",
