@@ -382,7 +382,7 @@ def test_no_stored_text_runs_as_script_on_any_page(browser, ui, poisoned):
         "groups.NeighbourhoodGroup.rule",
         "polls.Answer.request_id",
         "polls.Poll.client_request_id",
-        "polls.Poll.options",  # in the answer form's labels, and in the closed poll's stored result
+        "polls.Poll.options",  # in the collapsed answer form (its labels), and copied into the stored result
         "rooms.Room.description",
         "workshops.LogEntry.text",
         "workshops.Notes.text",

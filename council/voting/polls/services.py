@@ -131,6 +131,8 @@ def poll_open(*, actor: User, room_id: int, poll_id: int) -> dict[str, Any]:
     """Launch a prepared poll: everyone in the meeting sees it at once."""
     access_room(actor, room_id, for_update=True)  # one launch at a time per room
     poll = access_poll(actor, poll_id, room_id=room_id, perm=MANAGE_POLL, for_update=True)
+    if poll.status == Poll.Status.OPEN:
+        return {"poll_id": poll.pk}  # a command re-sent after a lost ack: already done
     if poll.status != Poll.Status.DRAFT:
         raise InvalidInput(_("This poll has already been launched."))
     if Poll.objects.filter(room_id=room_id, status=Poll.Status.OPEN).exists():
@@ -150,6 +152,8 @@ def poll_open(*, actor: User, room_id: int, poll_id: int) -> dict[str, Any]:
 def poll_close(*, actor: User, room_id: int, poll_id: int) -> dict[str, Any]:
     """Close the poll and store its result; everyone gets the final result at once (not coalesced)."""
     poll = access_poll(actor, poll_id, room_id=room_id, perm=MANAGE_POLL, for_update=True)
+    if poll.status == Poll.Status.CLOSED:
+        return {"poll_id": poll.pk}  # a command re-sent after a lost ack: already done
     if poll.status != Poll.Status.OPEN:
         raise InvalidInput(_("This poll is not open."))
     poll.status, poll.closed_at = Poll.Status.CLOSED, timezone.now()

@@ -173,3 +173,18 @@ def test_the_command_schemas_offer_the_model_s_kinds_and_visibilities():
 
     assert set(get_args(Kind)) == set(Poll.Kind.values)
     assert set(get_args(Visibility)) == set(Poll.Visibility.values)
+
+
+def test_launching_or_closing_again_changes_nothing(room, make_poll, facilitator, captured_events, django_capture_on_commit_callbacks):
+    """A command re-sent after its ack was lost is answered as done, and nothing is told twice."""
+    poll_id = make_poll()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.poll_open(actor=facilitator, room_id=room.pk, poll_id=poll_id)
+        services.poll_open(actor=facilitator, room_id=room.pk, poll_id=poll_id)
+        services.poll_close(actor=facilitator, room_id=room.pk, poll_id=poll_id)
+        services.poll_close(actor=facilitator, room_id=room.pk, poll_id=poll_id)
+
+    told = [message["type"] for _group, message in captured_events if message["type"] != "polls.polls_changed"]
+    assert told == ["polls.poll_opened", "polls.poll_closed"]
+    with pytest.raises(InvalidInput, match="This poll has already been launched"):
+        services.poll_open(actor=facilitator, room_id=room.pk, poll_id=poll_id)
