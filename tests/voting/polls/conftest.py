@@ -1,3 +1,5 @@
+"""People of the polls' tests read English (the socket speaks each person's language; French is tested apart)."""
+
 import pytest
 
 from council.voting.polls import services
@@ -5,12 +7,12 @@ from council.voting.polls import services
 
 @pytest.fixture
 def facilitator(room, user_with_role):
-    return user_with_role("facilitator", room.council, display_name="Fatou Facilitatrice")
+    return user_with_role("facilitator", room.council, display_name="Fatou Facilitatrice", preferred_language="en")
 
 
 @pytest.fixture
 def resident(room, user_with_role):
-    return user_with_role("resident", room.council, display_name="Rémi Résident")
+    return user_with_role("resident", room.council, display_name="Rémi Résident", preferred_language="en")
 
 
 @pytest.fixture
