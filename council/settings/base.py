@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "council.voting.assembly",
     "council.voting.questions",
     "council.voting.ballots",
+    "council.voting.polls",
     "council.demo",  # last: seeds every app's demo data (manage.py seed_demo)
 ]
 
@@ -251,6 +252,11 @@ ROOM_PRESENCE_LIST_MAX = env.int("ROOM_PRESENCE_LIST_MAX", default=200)
 ROOM_PRESENCE_COALESCE_SECONDS = env.float("ROOM_PRESENCE_COALESCE_SECONDS", default=0.5)
 # Live Q&A: a burst of upvotes is heard as one count per this many seconds (council/voting/questions).
 QUESTIONS_VOTES_COALESCE_SECONDS = env.float("QUESTIONS_VOTES_COALESCE_SECONDS", default=1.0)
+
+# Live polls: at most one tally per poll per this interval, across every server process.
+POLL_RESULTS_COALESCE_SECONDS = env.float("POLL_RESULTS_COALESCE_SECONDS", default=1.0)
+# Anonymous answers from the phone page, per client address (answers per window in seconds).
+POLL_PHONE_RATE_LIMIT = env("POLL_PHONE_RATE_LIMIT", default="30/60")
 # A live socket's row is refreshed every TTL/3 (one UPDATE per process); the row of a socket
 # whose process was killed leaves the summaries within TTL, and is announced gone by a
 # surviving process's heartbeat within TTL + TTL/3 (plus the coalescing delay).

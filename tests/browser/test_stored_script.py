@@ -55,6 +55,8 @@ from council.voting.assembly.models import Sitting
 from council.voting.ballots.models import BoxEntry
 from council.voting.ballots.models import Vote
 from council.voting.ballots.models import VoteOption
+from council.voting.polls.models import Answer as PollAnswer
+from council.voting.polls.models import Poll
 from council.voting.questions.models import ModerationEntry
 from council.voting.questions.models import QaSettings
 from council.voting.questions.models import Question
@@ -126,6 +128,7 @@ EXCLUDED = {
     "c/<slug:council_slug>/votes/<int:vote_id>/paper/register/": "POST only: signs a paper voter in, then redirects",
     "c/<slug:council_slug>/votes/<int:vote_id>/paper/enter/": "POST only: enters a paper ballot, then redirects",
     "c/<slug:council_slug>/votes/<int:vote_id>/paper/<uuid:paper_id>/confirm/": "POST only: confirms a paper ballot, then redirects",
+    "p/<str:code>/qr.svg": "an image (SVG) of a poll's short link: no stored text",
 }
 #: admin/<app>/<model>/<id>/ redirect to .../change/, which is visited
 ADMIN_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")
@@ -276,6 +279,23 @@ def poisoned(transactional_db, ui):
         room=plenary, question=hidden, actor=people["facilitator"], action="hide",
         reason=p("questions.ModerationEntry.reason"),
     )
+    poll_text = {
+        "question": p("polls.Poll.question"), "label": p("polls.Poll.label"),
+        "scale_min_label": p("polls.Poll.scale_min_label"), "scale_max_label": p("polls.Poll.scale_max_label"),
+        "client_request_id": p("polls.Poll.client_request_id"),
+    }
+    closed_poll = Poll.objects.create(
+        room=plenary, kind="single", options=[p("polls.Poll.options"), "B"], status="closed", position=1,
+        result={"poll_id": 0, "respondents": 1, "method": "count", "mean": None, "rows": [
+            {"label": p("polls.Poll.result"), "count": 1, "percent": 100}, {"label": "B", "count": 0, "percent": 0},
+        ]},
+        **poll_text,
+    )
+    open_poll = Poll.objects.create(
+        room=plenary, kind="scale", status="open", position=2, allow_anonymous=True,
+        **{**poll_text, "client_request_id": ""},
+    )
+    PollAnswer.objects.create(poll=open_poll, user=people["resident"], value=3, request_id=p("polls.Answer.request_id"))
     AuthGroup.objects.create(name="Équipe technique")
     CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.ACCESSIBILITY, body=p("councils.CouncilPage.body"))
     AuditEntry.objects.create(
@@ -314,10 +334,10 @@ def poisoned(transactional_db, ui):
         "notification_id": [notification.pk],
         "sitting_id": [sitting.pk],
         "proxy_id": [proxy.pk],
-        "code": [hall_code(sitting.pk)],
         "send_id": [send.pk],
         "council_id": [council.pk],
         "vote_id": [vote.pk],
+        "code": [open_poll.code, closed_poll.code, hall_code(sitting.pk)],  # polls' short links, the hall's code
         "id": [mallory.pk],  # the admin's password form of a person
         "app_label": sorted({m._meta.app_label for m in admin.site._registry}),
         "key": ["not-a-key"],
@@ -426,6 +446,10 @@ def test_no_stored_text_runs_as_script_on_any_page(browser, ui, poisoned):
         "questions.ModerationEntry.reason",
         "questions.Question.client_request_id",
         "questions.Question.hidden_reason",
+
+        "polls.Answer.request_id",
+        "polls.Poll.client_request_id",
+        "polls.Poll.options",  # in the collapsed answer form (its labels), and copied into the stored result
         "rooms.Room.description",
         "workshops.LogEntry.text",
         "workshops.Notes.text",

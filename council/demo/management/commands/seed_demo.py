@@ -19,6 +19,7 @@ from council.groups.models import ProfileAttribute
 from council.rooms.models import Room
 from council.voting.assembly import selectors as assembly
 from council.voting.assembly import services as assembly_services
+from council.voting.polls.services import poll_create
 from council.workshops.models import AgendaItem
 from council.workshops.services import session_create
 
@@ -122,6 +123,16 @@ def _prepare_assembly(council: Council) -> None:
         )
 
 
+def _prepare_poll(room: Room, facilitator: User) -> None:
+    """A poll prepared for the restitution, to launch from the Polls tab (anonymous phones welcome)."""
+    if room.polls.exists():
+        return
+    poll_create(
+        actor=facilitator, room_id=room.pk, question="Quel atelier faut-il financer en premier\u00a0?",
+        kind="ranking", options=[name for name, _topic in WORKSHOPS], allow_anonymous=True, label="Point 3",
+    )
+
+
 def _seed_neighbourhood(council: Council, admin: User) -> NeighbourhoodGroup:
     """Zones, two profile questions, a dozen residents with answers, a static group and a segment."""
     groups.zones_import(actor=admin, council=council, geojson=json.dumps(ZONES))
@@ -172,6 +183,7 @@ class Command(BaseCommand):
         room, _ = Room.objects.get_or_create(council=nord, name="Séance du 3 décembre", parent=None)
         _prepare_meeting(room, facilitator)
         _prepare_assembly(nord)
+        _prepare_poll(room, facilitator)
         # the by-group draw sends the gardeners to the green spaces workshop
         for workshop in room.workshop_sessions.first().workshops.filter(name="Espaces verts", groups=None):
             workshop.groups.add(gardeners)
