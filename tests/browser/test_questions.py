@@ -53,8 +53,12 @@ def test_a_resident_asks_by_keyboard_and_the_question_reaches_the_projector(brow
     asker.set_window_size(360, 740)
     ui.enter_room(asker, resident, meeting["path"])
     tab_until(asker, lambda f: f["id"] == "tab-chat" or f["id"].startswith("tab-"))
-    focused = press(asker, Keys.END)
-    assert focused["id"] == "tab-questions"
+    focused = press(asker, Keys.HOME)
+    visited = [focused["id"]]
+    while focused["id"] != "tab-questions" and len(visited) < 12:  # arrows walk the tab list
+        focused = press(asker, Keys.ARROW_RIGHT)
+        visited.append(focused["id"])
+    assert focused["id"] == "tab-questions", visited
     press(asker, Keys.ENTER)
     stops = tab_until(asker, lambda f: f["id"] == "questions-text")
     assert stops[-1]["tag"] == "textarea"

@@ -49,6 +49,15 @@ from council.voting.assembly.models import Proxy
 from council.voting.assembly.models import QuorumCheck
 from council.voting.assembly.models import Sitting
 from council.voting.assembly.models import VoteModeRequest
+from council.voting.ballots.models import BoxEntry
+from council.voting.ballots.models import Elector
+from council.voting.ballots.models import PaperBallot
+from council.voting.ballots.models import Participation
+from council.voting.ballots.models import PendingBallot
+from council.voting.ballots.models import Vote
+from council.voting.ballots.models import VoteOption
+from council.voting.polls.models import Answer
+from council.voting.polls.models import Poll
 from council.voting.questions.models import ModerationEntry
 from council.voting.questions.models import QaSettings
 from council.voting.questions.models import Question
@@ -93,6 +102,9 @@ def populate(council: Council, tag: str) -> dict[type, object]:
     sitting = Sitting.objects.create(room=plenary, opened_at=timezone.now())
     holder = UserFactory(email=f"porteur-{tag}@example.org")
     question = Question.objects.create(room=plenary, author=person, text=f"Question {tag} ?")
+    vote = Vote.objects.create(council=council, room=plenary, title=f"Motion {tag}", method=Vote.Method.MAJORITY_SIMPLE)
+    elector = Elector.objects.create(vote=vote, user=person)
+    poll = Poll.objects.create(room=plenary, question=f"Sondage {tag} ?", options=["oui", "non"])
     world = {
         Council: council,
         Room: plenary,
@@ -137,6 +149,15 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         QaSettings: QaSettings.objects.create(room=plenary, shown=question),
         Upvote: Upvote.objects.create(question=question, user=person),
         ModerationEntry: ModerationEntry.objects.create(room=plenary, question=question, actor=person, action="show"),
+        Vote: vote,
+        VoteOption: VoteOption.objects.create(vote=vote, key="pour", label="Pour"),
+        Elector: elector,
+        Participation: Participation.objects.create(vote=vote, elector=elector),
+        PendingBallot: PendingBallot.objects.create(vote=vote, tracker=f"t-{tag}", content={"choice": "pour"}),
+        BoxEntry: BoxEntry.objects.create(vote=vote, position=1, tracker=f"b-{tag}", content={"choice": "pour"}, hash="0" * 64),
+        PaperBallot: PaperBallot.objects.create(vote=vote, content={"choice": "pour"}, entered_by=person),
+        Poll: poll,
+        Answer: Answer.objects.create(poll=poll, user=person, value="oui"),
         CouncilPage: CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.LEGAL, body=f"Mentions {tag}"),
         AuditEntry: AuditEntry.objects.create(
             council=council, actor=person, action=AuditEntry.Action.ROOM_CREATED, target_type="rooms.room",
@@ -284,6 +305,7 @@ def test_the_models_with_two_ways_to_a_council_are_known():
         "Room", "ResidentProfile", "ProfileValue", "Workshop", "Assignment", "LogEntry", "AgendaItem",
         "MeetingRules", "Sitting",
         "Question", "QaSettings", "ModerationEntry",
+        "Vote", "Participation",
     }
 
 

@@ -294,3 +294,29 @@ async def test_a_connection_closing_while_its_offer_is_made_is_no_error(media_ro
     assert len([e for e in router.of_type("rooms.rtc_offer") if e[0] == "cleo"]) > offers_to_cleo
     for client in (ana, ben, cleo):
         await client.close()
+
+
+async def test_a_connection_closed_while_aiortc_connects_it_is_no_error_but_others_still_are(media_room, caplog):
+    """aiortc's unawaited connect task fails when its connection closes (aiortc#1040)."""
+    from aiortc import RTCPeerConnection
+    from aiortc.exceptions import InvalidStateError
+
+    media_room._new_pc()  # installs the loop's handler, as every connection the room makes does
+    loop = asyncio.get_running_loop()
+    pc = RTCPeerConnection()
+    connecting = asyncio.ensure_future(pc._RTCPeerConnection__connect())
+    other = asyncio.ensure_future(asyncio.sleep(0))
+    await asyncio.gather(connecting, other)
+
+    loop.call_exception_handler(
+        {"message": "Task exception was never retrieved", "future": connecting,
+         "exception": InvalidStateError("RTCIceTransport is closed")}
+    )
+    loop.call_exception_handler(
+        {"message": "Task exception was never retrieved", "future": other, "exception": RuntimeError("a real bug")}
+    )
+    await pc.close()
+
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1  # the real bug, and only it
+    assert "coro=<sleep()" in errors[0]

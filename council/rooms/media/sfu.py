@@ -76,6 +76,33 @@ class _Participant:
     renegotiate_later: bool = False
 
 
+def _tolerate_closed_connects(loop: asyncio.AbstractEventLoop) -> None:
+    """Log at debug, not as an error, a connection that closed while aiortc was connecting it.
+
+    aiortc starts ``RTCPeerConnection.__connect`` as a task nobody awaits (aiortc#1040): when the
+    connection closes meanwhile (a whole meeting hangs up at once), asyncio reports "Task
+    exception was never retrieved" with ``InvalidStateError``. Every other error goes on as before.
+    """
+    previous = loop.get_exception_handler()
+    if getattr(previous, "tolerates_closed_connects", False):
+        return
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        future = context.get("future")
+        coroutine = future.get_coro() if isinstance(future, asyncio.Task) else None
+        name = getattr(coroutine, "__qualname__", "")
+        if isinstance(context.get("exception"), InvalidStateError) and name == "RTCPeerConnection.__connect":
+            logger.debug("media: a connection closed while connecting (%s)", context["exception"])
+            return
+        if previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    handler.tolerates_closed_connects = True  # type: ignore[attr-defined]
+    loop.set_exception_handler(handler)
+
+
 def _sdp_sections(sdp: str) -> dict[str, dict[str, str]]:
     """{mid: {"direction", "stream_id"}} for each media section of an SDP."""
     sections: dict[str, dict[str, str]] = {}
@@ -302,6 +329,7 @@ class MediaRoom:
         # holds two sections of a kind other than the first section's (two publishers' audio,
         # a camera and a screen) leaves the second on a transport that BUNDLE then discards:
         # that section never starts and its media never flows.
+        _tolerate_closed_connects(asyncio.get_running_loop())
         return RTCPeerConnection(
             RTCConfiguration(
                 iceServers=list(self._ice_servers), bundlePolicy=RTCBundlePolicy.MAX_BUNDLE

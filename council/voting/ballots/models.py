@@ -108,7 +108,7 @@ class Elector(models.Model):
         return f"elector {self.pk}"
 
 
-class Participation(models.Model):
+class Participation(SameCouncilMixin, models.Model):
     """That an elector voted (online or on paper): no time, no link to the ballot."""
 
     class Kind(models.TextChoices):

@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from council.accounts.models import User
+from council.core.memo import recall
 from council.rooms.models import Room
 from council.voting.polls.models import Answer
 from council.voting.polls.models import Poll
@@ -110,7 +111,7 @@ def polls_section(user: User, room: Room) -> dict[str, Any]:
     """The snapshot's `polls`: the meeting's open poll with my answer, its closed polls, and drafts
     for those who manage polls (asked of the rule for this person)."""
     plenary_id = room.parent_id or room.pk
-    polls = polls_of(plenary_id)
+    polls = recall(("polls_of", plenary_id), lambda: polls_of(plenary_id))  # once for a wave's crowd
     plenary = room.parent if room.parent_id else room
     can_manage = bool(user.has_perm(MANAGE_POLL, Poll(room=plenary)))
     open_poll = next((poll for poll in polls if poll.status == Poll.Status.OPEN), None)
@@ -122,6 +123,7 @@ def polls_section(user: User, room: Room) -> dict[str, Any]:
         "drafts": [poll_view(poll) for poll in polls if poll.status == Poll.Status.DRAFT] if can_manage else None,
     }
     if open_poll is not None:
-        results = tally(open_poll) if user.has_perm(SEE_RESULTS, open_poll) else None
+        may_see = user.has_perm(SEE_RESULTS, open_poll)
+        results = recall(("poll_tally", open_poll.pk), lambda: tally(open_poll)) if may_see else None
         section["open"] = poll_view(open_poll, results=results, my_answer=my_answer(open_poll, user))
     return section
