@@ -25,7 +25,9 @@ def stage_strings() -> dict[str, Any]:
     """The ballot card above the video (frontend/src/ballots/stage.js)."""
     return {
         "participation": plural_forms(
-            lambda n: ngettext("%(count)s of %(total)s has voted", "%(count)s of %(total)s have voted", n)
+            lambda n: ngettext(
+                "%(count)s of %(total)s has voted", "%(count)s of %(total)s have voted", n
+            )
         ),
         "show": _("Vote now"),
         "hide": _("Hide the ballot"),
@@ -36,7 +38,9 @@ def stage_strings() -> dict[str, Any]:
         "copied": _("Receipt copied."),
         "choose_one": _("Your choice"),
         "choose_approval": _("Tick every option you approve"),
-        "rank_legend": _("Rank the options, from your first choice down; leave the ranks you do not want empty"),
+        "rank_legend": _(
+            "Rank the options, from your first choice down; leave the ranks you do not want empty"
+        ),
         "rank": _("Choice %(rank)s"),
         "grade_legend": _("Your grade for %(label)s"),
         "need_choice": _("Choose an option, or vote blank."),

@@ -18,14 +18,19 @@ def _stage(client, vote, user, **headers):
 
 def test_an_elector_gets_the_options_the_grades_and_may_cast(client, make_vote):
     vote, (alice, *_rest) = make_vote(
-        method="majority_judgment", options=[("jardin", "Jardin"), ("bancs", "Bancs")], text="Quel projet ?"
+        method="majority_judgment",
+        options=[("jardin", "Jardin"), ("bancs", "Bancs")],
+        text="Quel projet ?",
     )
 
     card = _stage(client, vote, alice).json()
 
     assert card["can_cast"] is True
     assert card["reason"] is None
-    assert card["options"] == [{"key": "jardin", "label": "Jardin"}, {"key": "bancs", "label": "Bancs"}]
+    assert card["options"] == [
+        {"key": "jardin", "label": "Jardin"},
+        {"key": "bancs", "label": "Bancs"},
+    ]
     assert card["grades"][0] == "Très bien"
     assert card["text"] == "Quel projet ?"
     assert card["electorate_size"] == 4  # three members and the official
@@ -41,7 +46,9 @@ def test_a_person_who_voted_is_told_so(client, make_vote):
     assert (card["can_cast"], card["reason"], card["participation"]) == (False, "voted", 1)
 
 
-def test_someone_who_joined_after_freezing_sees_why_not_instead_of_buttons(client, council, make_vote, user_with_role):
+def test_someone_who_joined_after_freezing_sees_why_not_instead_of_buttons(
+    client, council, make_vote, user_with_role
+):
     vote, _electors = make_vote()
     late = user_with_role("member", council)
 
@@ -50,7 +57,9 @@ def test_someone_who_joined_after_freezing_sees_why_not_instead_of_buttons(clien
     assert (card["can_cast"], card["reason"]) == (False, "not_elector")
 
 
-def test_the_unverified_are_told_the_level_the_vote_asks(client, council, make_vote, user_with_role):
+def test_the_unverified_are_told_the_level_the_vote_asks(
+    client, council, make_vote, user_with_role
+):
     verified, unverified = user_with_role("member", council), user_with_role("member", council)
     EmailAddress.objects.create(user=verified, email=verified.email, verified=True, primary=True)
     vote, _electors = make_vote(voters=0, min_identity_level=10)
@@ -63,7 +72,9 @@ def test_the_unverified_are_told_the_level_the_vote_asks(client, council, make_v
     assert theirs["min_identity_level"] == "Adresse e-mail vérifiée"
 
 
-def test_an_elector_not_present_at_a_present_only_vote_is_told_so(client, council, make_vote, room_factory):
+def test_an_elector_not_present_at_a_present_only_vote_is_told_so(
+    client, council, make_vote, room_factory
+):
     room = room_factory(council=council)
     vote, (alice, *_rest) = make_vote(room_id=room.pk, present_only=True)
 
@@ -91,17 +102,37 @@ def test_a_secret_vote_shows_no_partial_result(client, make_vote, official):
     assert card["participation"] == 2
     assert "result" not in card
     assert set(card) == {
-        "vote_id", "title", "status", "secret", "electorate_size", "electorate_fingerprint", "participation", "head",
-        "text", "method", "method_label", "options", "grades", "min_choices", "max_choices", "min_identity_level",
-        "can_cast", "reason", "ballots_url", "page_url",
+        "vote_id",
+        "title",
+        "status",
+        "secret",
+        "electorate_size",
+        "electorate_fingerprint",
+        "participation",
+        "head",
+        "text",
+        "method",
+        "method_label",
+        "options",
+        "grades",
+        "min_choices",
+        "max_choices",
+        "min_identity_level",
+        "can_cast",
+        "reason",
+        "ballots_url",
+        "page_url",
     }
     body = response.content.decode()
-    assert '"choice"' not in body and "tracker" not in body  # no ballot, no receipt
+    assert '"choice"' not in body  # no ballot
+    assert "tracker" not in body  # no receipt
     assert card["min_identity_level"] == ""
     assert response["Cache-Control"] == "no-store"
 
 
-def test_a_draft_or_another_councils_vote_is_not_found(client, make_vote, council_factory, user_with_role):
+def test_a_draft_or_another_councils_vote_is_not_found(
+    client, make_vote, council_factory, user_with_role
+):
     draft, (alice, *_rest) = make_vote(stage="draft")
     outsider = user_with_role("member", council_factory())
 
@@ -114,7 +145,9 @@ def test_the_room_page_puts_the_ballot_card_on_the_stage(client, council, offici
     room = room_factory(council=council)
     client.force_login(official)
 
-    page = client.get(reverse("room-detail", args=[council.slug, room.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    page = client.get(
+        reverse("room-detail", args=[council.slug, room.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
 
     assert 'id="ballot-card"' in page
     assert 'id="ballot-confirm"' in page
