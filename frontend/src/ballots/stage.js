@@ -81,7 +81,10 @@ export function mountStage({ client, t, data }) {
     toggle.setAttribute("aria-expanded", String(open));
     render();
     if (open && focus) {
-      const first = body.querySelector("#ballot-card-fields input, #ballot-card-fields select, button:not([hidden])");
+      // The ballot's first field for an elector; otherwise the first thing that can be used.
+      const first =
+        (!form.hidden && form.querySelector("input, select")) ||
+        [...body.querySelectorAll("button, a[href]")].find((node) => node.checkVisibility());
       if (first) first.focus();
     }
   }
