@@ -40,14 +40,25 @@ def assert_axe_clean(driver, state):
 
 def official_action(driver, label):
     driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
-    wait(driver, lambda d: not d.find_elements(By.XPATH, f"//button[normalize-space()='{label}']"), f"{label} did not act")
+    wait(
+        driver,
+        lambda d: not d.find_elements(By.XPATH, f"//button[normalize-space()='{label}']"),
+        f"{label} did not act",
+    )
 
 
 @pytest.mark.parametrize("viewport", ["laptop", "phone"])
-def test_a_resident_votes_on_the_stage_by_keyboard_and_finds_the_receipt(browser, meeting, ui, viewport):
+def test_a_resident_votes_on_the_stage_by_keyboard_and_finds_the_receipt(
+    browser, meeting, ui, viewport
+):
     council, room, path = meeting["council"], meeting["room"], meeting["path"]
     chair, marc = meeting["facilitator"], meeting["member"]
-    draft = VoteDraft(title="Jardin partagé", method="majority_simple", text="Faut-il ouvrir le jardin le dimanche ?", room_id=room.pk)
+    draft = VoteDraft(
+        title="Jardin partagé",
+        method="majority_simple",
+        text="Faut-il ouvrir le jardin le dimanche ?",
+        room_id=room.pk,
+    )
     vote = services.vote_create(actor=chair, council=council, draft=draft)
     services.vote_freeze(actor=chair, vote_id=vote.pk)  # the facilitator and both members
     facilitator, resident, sheet = browser(), browser(), browser()
@@ -62,8 +73,16 @@ def test_a_resident_votes_on_the_stage_by_keyboard_and_finds_the_receipt(browser
     ui.log_in(sheet, chair, f"/c/{council.slug}/votes/{vote.pk}/")
     official_action(sheet, "Open the vote")
     for driver, who in ((resident, "resident"), (facilitator, "facilitator")):
-        wait(driver, lambda d: d.find_element(By.ID, "ballot-card").is_displayed(), f"no ballot card on the {who}'s stage")
-        wait(driver, lambda d: text(d, "ballot-card-participation") == "0 of 3 have voted", f"no participation for the {who}")
+        wait(
+            driver,
+            lambda d: d.find_element(By.ID, "ballot-card").is_displayed(),
+            f"no ballot card on the {who}'s stage",
+        )
+        wait(
+            driver,
+            lambda d: text(d, "ballot-card-participation") == "0 of 3 have voted",
+            f"no participation for the {who}",
+        )
     assert "A vote is open: Jardin partagé" in text(resident, "ballot-card-announcer")
     assert_axe_clean(resident, f"{viewport}: the ballot card, folded")
 
@@ -71,10 +90,16 @@ def test_a_resident_votes_on_the_stage_by_keyboard_and_finds_the_receipt(browser
     tab_until(resident, lambda f: f["id"] == "ballot-card-toggle", limit=60)
     focused = press(resident, Keys.ENTER)
     assert focused["id"] == f"ballot-{vote.pk}-choice-for"
-    wait(resident, lambda d: d.find_element(By.ID, "ballot-card-cast").is_displayed(), "the ballot did not unfold")
+    wait(
+        resident,
+        lambda d: d.find_element(By.ID, "ballot-card-cast").is_displayed(),
+        "the ballot did not unfold",
+    )
     assert "Faut-il ouvrir le jardin" in text(resident, "ballot-card-text")
     if viewport == "phone":
-        for element in resident.find_elements(By.CSS_SELECTOR, "#ballot-card-body button:not([hidden]), #ballot-card-fields label"):
+        for element in resident.find_elements(
+            By.CSS_SELECTOR, "#ballot-card-body button:not([hidden]), #ballot-card-fields label"
+        ):
             if element.is_displayed():
                 width, height = resident.execute_script(BOX, element)
                 assert min(width, height) >= 44, f"{element.text!r} is {width}x{height} px"
@@ -84,12 +109,20 @@ def test_a_resident_votes_on_the_stage_by_keyboard_and_finds_the_receipt(browser
     press(resident, Keys.ENTER)
 
     # The confirmation says what is cast; confirming gives the focus back, then to the receipt.
-    wait(resident, lambda d: d.find_element(By.ID, "ballot-confirm").is_displayed(), "no confirmation")
+    wait(
+        resident,
+        lambda d: d.find_element(By.ID, "ballot-confirm").is_displayed(),
+        "no confirmation",
+    )
     assert "Cast this ballot? For." in text(resident, "ballot-confirm-text")
     assert_axe_clean(resident, f"{viewport}: the confirmation")
     tab_until(resident, lambda f: f["id"] == "ballot-confirm-yes", limit=5)
     press(resident, Keys.ENTER)
-    wait(resident, lambda d: d.find_element(By.ID, "ballot-card-receipt").is_displayed(), "no receipt")
+    wait(
+        resident,
+        lambda d: d.find_element(By.ID, "ballot-card-receipt").is_displayed(),
+        "no receipt",
+    )
     receipt = text(resident, "ballot-card-tracker").strip()
     assert TRACKER.match(receipt)
     assert resident.switch_to.active_element.get_attribute("id") == "ballot-card-receipt-heading"
@@ -98,26 +131,45 @@ def test_a_resident_votes_on_the_stage_by_keyboard_and_finds_the_receipt(browser
     assert_axe_clean(resident, f"{viewport}: the receipt")
 
     # The facilitator's count follows (coalesced); they see no ballot.
-    wait(facilitator, lambda d: text(d, "ballot-card-participation") == "1 of 3 has voted", "the count did not follow")
+    wait(
+        facilitator,
+        lambda d: text(d, "ballot-card-participation") == "1 of 3 has voted",
+        "the count did not follow",
+    )
     assert_axe_clean(facilitator, "facilitator: the count after one vote")
 
     # Closed and published: the receipt's link finds the ballot in the published list.
     official_action(sheet, "Close and count")
     official_action(sheet, "Publish the results and the ballots")
-    wait(resident, lambda d: "The vote is closed" in text(d, "ballot-card-announcer"), "the closing was not announced")
+    wait(
+        resident,
+        lambda d: "The vote is closed" in text(d, "ballot-card-announcer"),
+        "the closing was not announced",
+    )
     link = resident.find_element(By.ID, "ballot-card-ballots")
     assert link.get_attribute("href").endswith(f"/votes/{vote.pk}/ballots/?tracker={receipt}")
     link.send_keys(Keys.ENTER)
-    found = wait(resident, lambda d: d.find_elements(By.CSS_SELECTOR, "[role=status].found"), "the list did not open")
+    found = wait(
+        resident,
+        lambda d: d.find_elements(By.CSS_SELECTOR, "[role=status].found"),
+        "the list did not open",
+    )
     assert "Your ballot is in the box, at position 1." in found[0].text
     assert_axe_clean(resident, f"{viewport}: the published list")
-    assert list(BoxEntry.objects.filter(vote=vote).values_list("tracker", "content")) == [(receipt, {"choice": "for"})]
+    assert list(BoxEntry.objects.filter(vote=vote).values_list("tracker", "content")) == [
+        (receipt, {"choice": "for"})
+    ]
 
 
 def test_someone_outside_the_electorate_sees_why_instead_of_buttons(browser, meeting, ui):
     council, room, path = meeting["council"], meeting["room"], meeting["path"]
     chair = meeting["facilitator"]
-    draft = VoteDraft(title="Bancs du square", method="approval", options=[("a", "Bancs"), ("b", "Tables")], room_id=room.pk)
+    draft = VoteDraft(
+        title="Bancs du square",
+        method="approval",
+        options=[("a", "Bancs"), ("b", "Tables")],
+        room_id=room.pk,
+    )
     vote = services.vote_create(actor=chair, council=council, draft=draft)
     services.vote_freeze(actor=chair, vote_id=vote.pk)
     services.vote_open(actor=chair, vote_id=vote.pk)

@@ -152,4 +152,4 @@ def test_the_room_page_puts_the_ballot_card_on_the_stage(client, council, offici
     assert 'id="ballot-card"' in page
     assert 'id="ballot-confirm"' in page
     assert "personnes sur %(total)s ont vot" in page  # the participation's strings, in French
-    assert "Scrutin :" in page
+    assert "Scrutin\u00a0:" in page
