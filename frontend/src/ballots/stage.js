@@ -194,7 +194,8 @@ export function mountStage({ client, t, data }) {
   function follow(votes) {
     const open = votes.filter((vote) => vote.status === "open");
     const current = state.vote && votes.find((vote) => vote.vote_id === state.vote.vote_id);
-    if (current && (current.status === "open" || state.receipt)) {
+    // A closed vote's receipt stays on the stage until another vote opens.
+    if (current && (current.status === "open" || (state.receipt && !open.length))) {
       Object.assign(state.vote, { status: current.status, participation: current.participation, head: current.head });
       render();
       if (current.status === "open" && !state.receipt) load(current); // rights may have changed while away
