@@ -15,6 +15,7 @@ import { fmt, plural } from "../core/i18n.js";
 import { ballotsLink, newTracker, offerCopy } from "./tracker.js";
 
 const ANNOUNCE_MS = 10000;
+const SPREAD_MS = 1500;
 
 export function mountStage({ client, t, data }) {
   const card = $("ballot-card");
@@ -191,7 +192,9 @@ export function mountStage({ client, t, data }) {
     return live.participation >= loaded.participation ? { participation: live.participation, head: live.head } : {};
   }
 
-  function follow(votes) {
+  // `spread`: a vote just opened is read by everyone in the meeting at once; each reads it
+  // within SPREAD_MS instead, so that a full hall does not ask the server in the same instant.
+  function follow(votes, { spread = false } = {}) {
     const open = votes.filter((vote) => vote.status === "open");
     const current = state.vote && votes.find((vote) => vote.vote_id === state.vote.vote_id);
     // A closed vote's receipt stays on the stage until another vote opens.
@@ -202,7 +205,9 @@ export function mountStage({ client, t, data }) {
       return;
     }
     if (open.length) {
-      load(open[open.length - 1]); // the latest opened, when more than one is open
+      const latest = open[open.length - 1]; // the latest opened, when more than one is open
+      if (spread) setTimeout(() => load(latest), Math.random() * SPREAD_MS);
+      else load(latest);
       return;
     }
     state.vote = null;
@@ -223,7 +228,7 @@ export function mountStage({ client, t, data }) {
     known.set(payload.vote_id, payload);
     if (payload.status === "open" && (!before || before.status !== "open")) announce(fmt(t.opened, { title: payload.title }), { now: true });
     if (before && before.status === "open" && payload.status !== "open") announce(fmt(t.closed, { title: payload.title }), { now: true });
-    follow([...known.values()]);
+    follow([...known.values()], { spread: payload.status === "open" });
   });
 
   client.on("ballots.participation_changed", (payload) => {
