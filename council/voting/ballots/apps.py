@@ -40,7 +40,7 @@ def _register_with_the_host() -> None:
 
 
 def _register_panel() -> None:
-    """The meeting's votes as a tab of the room page, after the workshops' panels."""
+    """The meeting's votes as a tab of the room page, and the open vote's ballot card on the stage."""
     from django.urls import reverse
 
     from council.rooms.panels import register_panel
@@ -53,6 +53,7 @@ def _register_panel() -> None:
         meeting_strings,
         label=lambda: str(_("Votes")),
         data=lambda request, plenary: {"votes_url": reverse("vote-list", args=[plenary.council.slug])},
+        stage_template="ballots/_stage.html",
     )
 
 

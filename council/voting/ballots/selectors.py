@@ -8,11 +8,14 @@ from django.db.models import Count
 from council.accounts.models import User
 from council.core.memo import recall
 from council.councils.models import Council
+from council.groups.models import IdentityLevel
+from council.groups.segments import compile_rule
 from council.voting.ballots.box import BOX
 from council.voting.ballots.box import FORMAT
 from council.voting.ballots.models import Elector
 from council.voting.ballots.models import Participation
 from council.voting.ballots.models import Vote
+from council.voting.ballots.presence import is_present
 from council.voting.tally.chain import genesis
 
 
@@ -58,6 +61,51 @@ def options_of(vote: Vote) -> list[dict[str, str]]:
 
 def option_keys(vote: Vote) -> list[str]:
     return [option.key for option in vote.options.all()]
+
+
+def cast_refusal(vote: Vote, user: User | AnonymousUser) -> str | None:
+    """Why `user` cannot cast in `vote` now, as a code the stage card explains; None if they can.
+
+    The service checks again at casting: this only spares a person buttons that would be refused.
+    """
+    if vote.status != Vote.Status.OPEN:
+        return "not_open"
+    if has_voted(vote, user):
+        return "voted"
+    if not is_elector(vote, user):
+        return "verification" if vote.min_identity_level and not _verified_enough(vote, user) else "not_elector"
+    if vote.present_only and not is_present(vote, user):  # type: ignore[arg-type]
+        return "not_present"
+    return None
+
+
+def _verified_enough(vote: Vote, user: User | AnonymousUser) -> bool:
+    rule = {"field": "identity_level", "op": "at_least", "value": vote.min_identity_level}
+    return user.is_authenticated and User.objects.filter(pk=user.pk).filter(compile_rule(vote.council, rule)).exists()
+
+
+def stage_card(vote: Vote, user: User | AnonymousUser) -> dict[str, Any]:
+    """What the meeting's stage shows one person of a vote: the ballot's shape, and why they cannot cast if so.
+
+    The public state plus the options: never a count per option, which of a secret vote
+    exists nowhere before closing but in the box.
+    """
+    from council.voting.ballots.events import vote_payload
+
+    refusal = cast_refusal(vote, user)
+    return {
+        **vote_payload(vote, participation_count(vote)),
+        "text": vote.text,
+        "method": vote.method,
+        "method_label": str(vote.get_method_display()),
+        "options": options_of(vote),
+        "grades": vote.grades or [],
+        "min_choices": vote.min_choices,
+        "max_choices": vote.max_choices,
+        "min_identity_level": str(dict(IdentityLevel.choices).get(vote.min_identity_level, "")) if vote.min_identity_level else "",
+        "can_cast": refusal is None,
+        "reason": refusal,
+    }
 
 
 def box_publication(vote: Vote) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,6 +28,7 @@ from council.voting.ballots.selectors import box_publication
 from council.voting.ballots.selectors import has_voted
 from council.voting.ballots.selectors import is_elector
 from council.voting.ballots.selectors import participation_count
+from council.voting.ballots.selectors import stage_card
 from council.voting.ballots.selectors import tracker_find
 from council.voting.ballots.selectors import vote_list_visible_to
 
@@ -103,6 +105,18 @@ def _unconfirmed(vote: Vote) -> list[PaperBallot]:
 def vote_detail(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
     vote = _vote(request, vote_id)
     return render(request, "ballots/vote_detail.html", _page(request, vote))
+
+
+@login_required
+def vote_stage(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
+    """The stage card's data for this person (frontend/src/ballots/stage.js): options, and why not if not."""
+    vote = _vote(request, vote_id)
+    card = stage_card(vote, request.user)
+    card["ballots_url"] = reverse("vote-ballots", args=[council_slug, vote.pk])
+    card["page_url"] = reverse("vote-detail", args=[council_slug, vote.pk])
+    response = JsonResponse(card, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def ballot_from_post(vote: Vote, data: Any) -> dict[str, Any]:

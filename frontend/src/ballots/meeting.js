@@ -3,13 +3,17 @@
 // mount({ client, root, t, data }): a panel of the room page (council/voting/ballots/apps.py).
 // `rooms.room_synced` brings `votes` (the public state of every vote of the meeting past its
 // draft); `ballots.participation_changed` and `ballots.vote_changed` update one vote. No
-// result is ever sent before closing: the results are on the vote's own pages.
+// result is ever sent before closing: the results are on the vote's own pages. The open vote
+// is also cast on the stage (stage.js, templates/ballots/_stage.html).
 import { fmt } from "../core/i18n.js";
+
+import { mountStage } from "./stage.js";
 
 export function mount({ client, root, t, data }) {
   const list = root.querySelector("#meeting-votes");
   const status = root.querySelector("#meeting-votes-status");
   const votes = new Map();
+  mountStage({ client, t: t.stage, data });
 
   function item(vote) {
     const li = document.createElement("li");

@@ -186,3 +186,26 @@ async def test_a_vote_in_a_meeting_is_on_the_room_socket(meeting_vote, official)
     assert update["payload"]["participation"] == 1
     await stage.disconnect()
     await voter.disconnect()
+
+
+async def test_a_cast_resent_on_a_new_room_socket_with_its_tracker_is_counted_once(meeting_vote):
+    """What the stage card relies on: the client re-sends the same frame after a lost connection."""
+    from channels.db import database_sync_to_async
+
+    from council.voting.ballots.selectors import participation_count
+    from tests.helpers import connect
+    from tests.helpers import room_path
+
+    room, vote, (alice, *_rest) = meeting_vote
+    cast = command("ballots.cast", "s1", vote_id=vote.pk, content={"choice": "for"}, tracker=TRACKERS[0])
+    first, _ = await connect(room_path(room.pk), user=alice)
+    await first.send_json_to(cast)
+    acked = await answer_to(first, "s1")
+    await first.disconnect()  # the ack was lost with the connection, say
+    again, _ = await connect(room_path(room.pk), user=alice)
+    await again.send_json_to(cast)
+    repeated = await answer_to(again, "s1")
+
+    assert acked["payload"] == repeated["payload"] == {"tracker": TRACKERS[0]}
+    assert await database_sync_to_async(participation_count)(vote) == 1
+    await again.disconnect()

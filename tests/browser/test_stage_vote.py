@@ -1,0 +1,186 @@
+"""A binding vote cast on the meeting's stage: a facilitator opens it, a resident votes from the ballot
+card by keyboard, keeps the receipt and finds it in the published list; the facilitator's count
+follows. On a laptop and on a phone; axe finds nothing, whatever the impact, in each state.
+"""
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.wait import WebDriverWait
+
+from council.councils.models import Role
+from council.voting.ballots import services
+from council.voting.ballots.box import TRACKER
+from council.voting.ballots.models import BoxEntry
+from council.voting.ballots.services import VoteDraft
+from tests.browser.axe import describe
+from tests.browser.axe import violations
+from tests.browser.keyboard import press
+from tests.browser.keyboard import tab_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WAIT = 20
+PHONE = {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": True}
+BOX = "const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];"
+
+
+def wait(driver, condition, message):
+    return WebDriverWait(driver, WAIT, poll_frequency=0.2).until(condition, message=message)
+
+
+def text(driver, element_id):
+    return driver.find_element(By.ID, element_id).get_attribute("textContent")
+
+
+def assert_axe_clean(driver, state):
+    found = violations(driver)
+    assert found == [], f"{state}:\n{describe(found)}"
+
+
+def official_action(driver, label):
+    driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
+    wait(
+        driver,
+        lambda d: not d.find_elements(By.XPATH, f"//button[normalize-space()='{label}']"),
+        f"{label} did not act",
+    )
+
+
+@pytest.mark.parametrize("viewport", ["laptop", "phone"])
+def test_a_resident_votes_on_the_stage_by_keyboard_and_finds_the_receipt(
+    browser, meeting, ui, viewport
+):
+    council, room, path = meeting["council"], meeting["room"], meeting["path"]
+    chair, marc = meeting["facilitator"], meeting["member"]
+    draft = VoteDraft(
+        title="Jardin partagé",
+        method="majority_simple",
+        text="Faut-il ouvrir le jardin le dimanche ?",
+        room_id=room.pk,
+    )
+    vote = services.vote_create(actor=chair, council=council, draft=draft)
+    services.vote_freeze(actor=chair, vote_id=vote.pk)  # the facilitator and both members
+    facilitator, resident, sheet = browser(), browser(), browser()
+    if viewport == "phone":
+        resident.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+
+    ui.enter_room(facilitator, chair, path)
+    ui.enter_room(resident, marc, path)
+    assert not resident.find_element(By.ID, "ballot-card").is_displayed()
+
+    # The facilitator opens the vote from its page; it comes onto every stage of the meeting.
+    ui.log_in(sheet, chair, f"/c/{council.slug}/votes/{vote.pk}/")
+    official_action(sheet, "Open the vote")
+    for driver, who in ((resident, "resident"), (facilitator, "facilitator")):
+        wait(
+            driver,
+            lambda d: d.find_element(By.ID, "ballot-card").is_displayed(),
+            f"no ballot card on the {who}'s stage",
+        )
+        wait(
+            driver,
+            lambda d: text(d, "ballot-card-participation") == "0 of 3 have voted",
+            f"no participation for the {who}",
+        )
+    assert "A vote is open: Jardin partagé" in text(resident, "ballot-card-announcer")
+    assert_axe_clean(resident, f"{viewport}: the ballot card, folded")
+
+    # By keyboard: Tab to "Vote now", Enter; the focus is on the first option; Space picks it.
+    tab_until(resident, lambda f: f["id"] == "ballot-card-toggle", limit=60)
+    focused = press(resident, Keys.ENTER)
+    assert focused["id"] == f"ballot-{vote.pk}-choice-for"
+    wait(
+        resident,
+        lambda d: d.find_element(By.ID, "ballot-card-cast").is_displayed(),
+        "the ballot did not unfold",
+    )
+    assert "Faut-il ouvrir le jardin" in text(resident, "ballot-card-text")
+    if viewport == "phone":
+        for element in resident.find_elements(
+            By.CSS_SELECTOR, "#ballot-card-body button:not([hidden]), #ballot-card-fields label"
+        ):
+            if element.is_displayed():
+                width, height = resident.execute_script(BOX, element)
+                assert min(width, height) >= 44, f"{element.text!r} is {width}x{height} px"
+    assert_axe_clean(resident, f"{viewport}: the ballot unfolded")
+    press(resident, Keys.SPACE)
+    tab_until(resident, lambda f: f["id"] == "ballot-card-cast")
+    press(resident, Keys.ENTER)
+
+    # The confirmation says what is cast; confirming gives the focus back, then to the receipt.
+    wait(
+        resident,
+        lambda d: d.find_element(By.ID, "ballot-confirm").is_displayed(),
+        "no confirmation",
+    )
+    assert "Cast this ballot? For." in text(resident, "ballot-confirm-text")
+    assert_axe_clean(resident, f"{viewport}: the confirmation")
+    tab_until(resident, lambda f: f["id"] == "ballot-confirm-yes", limit=5)
+    press(resident, Keys.ENTER)
+    wait(
+        resident,
+        lambda d: d.find_element(By.ID, "ballot-card-receipt").is_displayed(),
+        "no receipt",
+    )
+    receipt = text(resident, "ballot-card-tracker").strip()
+    assert TRACKER.match(receipt)
+    assert resident.switch_to.active_element.get_attribute("id") == "ballot-card-receipt-heading"
+    assert not resident.find_element(By.ID, "ballot-card-form").is_displayed()
+    assert "Your ballot is in the ballot box" in text(resident, "ballot-card-announcer")
+    assert_axe_clean(resident, f"{viewport}: the receipt")
+
+    # The facilitator's count follows (coalesced); they see no ballot.
+    wait(
+        facilitator,
+        lambda d: text(d, "ballot-card-participation") == "1 of 3 has voted",
+        "the count did not follow",
+    )
+    assert_axe_clean(facilitator, "facilitator: the count after one vote")
+
+    # Closed and published: the receipt's link finds the ballot in the published list.
+    official_action(sheet, "Close and count")
+    official_action(sheet, "Publish the results and the ballots")
+    wait(
+        resident,
+        lambda d: "The vote is closed" in text(d, "ballot-card-announcer"),
+        "the closing was not announced",
+    )
+    link = resident.find_element(By.ID, "ballot-card-ballots")
+    assert link.get_attribute("href").endswith(f"/votes/{vote.pk}/ballots/?tracker={receipt}")
+    link.send_keys(Keys.ENTER)
+    found = wait(
+        resident,
+        lambda d: d.find_elements(By.CSS_SELECTOR, "[role=status].found"),
+        "the list did not open",
+    )
+    assert "Your ballot is in the box, at position 1." in found[0].text
+    assert_axe_clean(resident, f"{viewport}: the published list")
+    assert list(BoxEntry.objects.filter(vote=vote).values_list("tracker", "content")) == [
+        (receipt, {"choice": "for"})
+    ]
+
+
+def test_someone_outside_the_electorate_sees_why_instead_of_buttons(browser, meeting, ui):
+    council, room, path = meeting["council"], meeting["room"], meeting["path"]
+    chair = meeting["facilitator"]
+    draft = VoteDraft(
+        title="Bancs du square",
+        method="approval",
+        options=[("a", "Bancs"), ("b", "Tables")],
+        room_id=room.pk,
+    )
+    vote = services.vote_create(actor=chair, council=council, draft=draft)
+    services.vote_freeze(actor=chair, vote_id=vote.pk)
+    services.vote_open(actor=chair, vote_id=vote.pk)
+    late = ui.make_person(council, "nina@example.org", "Nina Nouvelle", Role.MEMBER)
+    page = browser()
+
+    ui.enter_room(page, late, path)
+    wait(page, lambda d: d.find_element(By.ID, "ballot-card").is_displayed(), "no ballot card")
+    page.find_element(By.ID, "ballot-card-toggle").click()
+    wait(page, lambda d: d.find_element(By.ID, "ballot-card-why").is_displayed(), "no reason")
+
+    assert "You are not in this vote's electorate" in text(page, "ballot-card-why")
+    assert not page.find_element(By.ID, "ballot-card-form").is_displayed()
+    assert_axe_clean(page, "not an elector")
