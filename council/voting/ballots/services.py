@@ -256,6 +256,7 @@ def _open(actor: User | None, vote_id: int, at_opening: sitting.SittingAtOpening
         vote.secret = at_opening.mode == sitting.MODE_SECRET
         fields += ["sitting", "secret"]
     vote.save(update_fields=fields)
+    sitting.opened(vote)
     if vote.closes_at:
         deadline_schedule(vote.closes_at)
     audit_record(actor=actor, action=AuditEntry.Action.VOTE_OPENED, target=vote,

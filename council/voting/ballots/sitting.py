@@ -65,10 +65,12 @@ class SittingAtOpening:
 class SittingRules:
     """The assembly's answers. `at_opening(vote, actor)` checks (and records) the quorum, None
     when no sitting is open in the vote's room; `proxies_held(vote, holder)` the ids of the
-    grantors whose vote the holder carries now."""
+    grantors whose vote the holder carries now; `opened(vote)`, in the opening's transaction,
+    lets the requests for a vote mode start afresh for the next vote."""
 
     at_opening: Callable[["Vote", "User | None"], SittingAtOpening | None]
     proxies_held: Callable[["Vote", "User"], set[int]]
+    opened: Callable[["Vote"], None]
 
 
 _rules: list[SittingRules] = []
@@ -89,3 +91,8 @@ def proxies_held(vote: "Vote", holder: "User") -> set[int]:
     if not _rules or vote.room_id is None:
         return set()
     return _rules[-1].proxies_held(vote, holder)
+
+
+def opened(vote: "Vote") -> None:
+    if _rules and vote.sitting:
+        _rules[-1].opened(vote)
