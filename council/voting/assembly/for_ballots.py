@@ -27,7 +27,9 @@ from council.voting.ballots.sitting import register_sitting_rules
 
 def register() -> None:
     register_presence_check(is_present)
-    register_sitting_rules(SittingRules(at_opening=at_opening, proxies_held=proxies_held, opened=opened))
+    register_sitting_rules(
+        SittingRules(at_opening=at_opening, proxies_held=proxies_held, opened=opened)
+    )
 
 
 def _sitting(vote: Vote) -> Sitting | None:
@@ -85,6 +87,8 @@ def proxies_held(vote: Vote, holder: User) -> set[int]:
 
 def opened(vote: Vote) -> None:
     """The requests applied to the vote just opened: the next vote starts from none (CGCT L2121-21)."""
-    sitting = Sitting.objects.filter(pk=(vote.sitting or {}).get("sitting_id"), closed_at__isnull=True).first()
+    sitting = Sitting.objects.filter(
+        pk=(vote.sitting or {}).get("sitting_id"), closed_at__isnull=True
+    ).first()
     if sitting is not None:
         services.vote_mode_requests_clear(sitting=sitting)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 #: why a vote is held in a mode, as recorded at opening (the minutes say it)
 MODE_ROLL_CALL = "roll_call"
-MODE_SECRET = "secret"
+MODE_SECRET = "secret"  # noqa: S105 - a mode, not a password
 MODE_PUBLIC = "public"
 
 
@@ -36,7 +36,9 @@ class SittingAtOpening:
     quorum_checked_at: str
     mode: str  # roll_call | secret | public
     mode_reason: str  # appointment | secret_requested | roll_call_requested | as_prepared
-    requests: dict[str, Any] = field(default_factory=dict)  # assembly's requests_status, as it stood
+    requests: dict[str, Any] = field(
+        default_factory=dict
+    )  # assembly's requests_status, as it stood
 
     @property
     def may_deliberate(self) -> bool:
