@@ -33,6 +33,8 @@ def register() -> None:
 
 
 def _sitting(vote: Vote) -> Sitting | None:
+    if vote.room_id is None:
+        return None
     room = Room.objects.filter(pk=vote.room_id).select_related("council").first()
     return None if room is None else selectors.sitting_open_in(room=room)
 
@@ -40,7 +42,7 @@ def _sitting(vote: Vote) -> Sitting | None:
 def is_present(vote: Vote, user: User) -> bool:
     sitting = _sitting(vote)
     if sitting is None:
-        room = Room.objects.filter(pk=vote.room_id).first()
+        room = Room.objects.filter(pk=vote.room_id).first() if vote.room_id is not None else None
         return room is not None and user.pk in present_user_ids(room=room)
     return selectors.is_present(user, sitting)
 
@@ -87,8 +89,7 @@ def proxies_held(vote: Vote, holder: User) -> set[int]:
 
 def opened(vote: Vote) -> None:
     """The requests applied to the vote just opened: the next vote starts from none (CGCT L2121-21)."""
-    sitting = Sitting.objects.filter(
-        pk=(vote.sitting or {}).get("sitting_id"), closed_at__isnull=True
-    ).first()
+    sitting_id = int((vote.sitting or {}).get("sitting_id") or 0)
+    sitting = Sitting.objects.filter(pk=sitting_id, closed_at__isnull=True).first()
     if sitting is not None:
         services.vote_mode_requests_clear(sitting=sitting)

@@ -384,15 +384,19 @@ def vote_close(*, actor: User | None, vote_id: int) -> Vote:
     vote.result = result.to_dict()
     vote.status = Status.CLOSED
     vote.closes_at = vote.closes_at or timezone.now()
-    vote.save(update_fields=["result", "status", "closes_at"])
+    fields = ["result", "status", "closes_at"]
+    if vote.sitting:  # the order the sitting's rules applied is the one published: a recount finds it
+        vote.tie_break, vote.tie_break_reason = tie_break, reason or ""
+        fields += ["tie_break", "tie_break_reason"]
+    vote.save(update_fields=fields)
     audit_record(actor=actor, action=AuditEntry.Action.VOTE_CLOSED, target=vote, details={"head": vote.head})
     _announce(vote)
     return vote
 
 
-#: the reasons a tie is broken in a sitting, stored in the result in French (the minutes' language)
-PRESIDENT_REASON = "voix prépondérante du président (CGCT L2121-20)"
-OLDEST_REASON = "candidat le plus âgé (CGCT L2121-21)"
+#: the reasons a tie is broken in a sitting, stored in the result as these codes (ballots/results.py words them)
+PRESIDENT_REASON = "president_casting_vote"
+OLDEST_REASON = "oldest_candidate"
 
 
 def tie_break_for(vote: Vote, box: list[dict[str, Any]]) -> tuple[list[str] | None, str | None]:

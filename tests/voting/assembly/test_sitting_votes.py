@@ -3,9 +3,12 @@
 Ten members in office (conftest): the quorum is six (CGCT L2121-17).
 """
 
+import io
+import zipfile
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -329,3 +332,49 @@ def test_a_tied_appointment_goes_to_the_oldest_candidate(meeting, sitting):
 
     assert (result["winners"], result["decided_by"]) == (["bruno"], "tie_break")
     assert any(n["params"].get("reason") == services.OLDEST_REASON for n in result["explanation"])
+
+
+# -- pages: the form with proxies, the minutes
+
+
+def _url(name, vote):
+    return reverse(name, kwargs={"council_slug": vote.council.slug, "vote_id": vote.pk})
+
+
+def test_the_form_offers_the_proxies_and_the_receipt_gives_one_per_grantor(client, with_proxy):
+    vote, holder, grantor, _proxy = with_proxy
+    client.force_login(holder)
+
+    page = client.get(_url("vote-detail", vote)).content.decode()
+    assert f'name="for_grantors" value="{grantor.pk}"' in page
+    receipt = client.post(_url("vote-cast", vote), {"choice": "for", "for_grantors": [str(grantor.pk)]})
+
+    assert receipt.status_code == 200
+    assert "Membre 08" in receipt.content.decode()
+    assert Participation.objects.filter(vote=vote, kind=Participation.Kind.PROXY).count() == 1
+
+
+def test_the_minutes_come_after_closing_with_the_roll_call(client, meeting, sitting):
+    sign_in(sitting, meeting.official, meeting.in_office[:8])
+    ask(meeting, meeting.members[:2], "roll_call")
+    vote = services.vote_open(actor=meeting.official, vote_id=frozen_vote(meeting).pk)
+    services.ballot_cast(actor=meeting.members[0], vote_id=vote.pk, content={"choice": "for"})
+    client.force_login(meeting.official)
+    assert client.get(_url("vote-minutes", vote)).status_code == 404
+
+    services.vote_close(actor=meeting.official, vote_id=vote.pk)
+    page = client.get(_url("vote-minutes", vote))
+    odt = client.get(_url("vote-minutes-odt", vote))
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="roll-call"' in text
+    assert "Membre 00" in text
+    assert "Fanny Facilitatrice" in text  # the president
+    assert odt["Content-Type"] == "application/vnd.oasis.opendocument.text"
+    with zipfile.ZipFile(io.BytesIO(odt.content)) as archive:
+        content = archive.read("content.xml").decode()
+    assert "Membre 00" in content
+    assert vote.electorate_fingerprint in content
+    client.force_login(meeting.members[3])
+    assert client.get(_url("vote-minutes", vote)).status_code == 404  # not published yet
