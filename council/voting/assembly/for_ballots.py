@@ -7,6 +7,8 @@
 - whose vote a proxy holder carries now (present at the sitting, proxies running).
 """
 
+from datetime import timedelta
+
 from django.utils import timezone
 
 from council.accounts.models import User
@@ -23,6 +25,9 @@ from council.voting.ballots.sitting import MODE_SECRET
 from council.voting.ballots.sitting import SittingAtOpening
 from council.voting.ballots.sitting import SittingRules
 from council.voting.ballots.sitting import register_sitting_rules
+
+#: how often the deadline sweep records a failed quorum check of a vote due to open
+SWEEP_RECHECK = timedelta(minutes=1)
 
 
 def register() -> None:
@@ -52,7 +57,14 @@ def at_opening(vote: Vote, actor: User | None) -> SittingAtOpening | None:
     sitting = _sitting(vote)
     if sitting is None:
         return None
-    status = services.quorum_check(sitting=sitting, actor=actor)
+    last = selectors.last_quorum_check(sitting)
+    swept_lately = (  # the deadline sweep runs on every page: one failed check a minute is enough to record
+        actor is None and last is not None and not last.met and last.checked_by_id is None
+        and timezone.now() - last.checked_at < SWEEP_RECHECK
+    )
+    status = selectors.quorum_status(sitting)
+    if status.may_deliberate or not swept_lately:
+        status = services.quorum_check(sitting=sitting, actor=actor)
     requests = selectors.requests_status(sitting)
     if vote.appointment:
         mode, reason = MODE_SECRET, "appointment"

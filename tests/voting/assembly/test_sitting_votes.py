@@ -378,3 +378,15 @@ def test_the_minutes_come_after_closing_with_the_roll_call(client, meeting, sitt
     assert vote.electorate_fingerprint in content
     client.force_login(meeting.members[3])
     assert client.get(_url("vote-minutes", vote)).status_code == 404  # not published yet
+
+
+def test_the_deadline_sweep_records_a_failed_check_once_a_minute(meeting, sitting):
+    vote = frozen_vote(meeting)
+    checks = QuorumCheck.objects.filter(sitting=sitting).count()
+    for _ in range(3):
+        with pytest.raises(InvalidInput):
+            services.vote_open(actor=None, vote_id=vote.pk)
+    assert QuorumCheck.objects.filter(sitting=sitting).count() == checks + 1
+    sign_in(sitting, meeting.official, meeting.in_office[:6])
+    assert services.vote_open(actor=None, vote_id=vote.pk).sitting["quorum"]["met"] is True
+    assert QuorumCheck.objects.filter(sitting=sitting).count() == checks + 2
