@@ -98,6 +98,7 @@ def _page(request: CouncilRequest, vote: Vote, **extra: Any) -> dict[str, Any]:
         "grantors": proxy_grantors(vote, user) if vote.status == Vote.Status.OPEN and user.is_authenticated else [],
         "tie_break_reason": reason_text(vote.tie_break_reason) if vote.tie_break_reason else "",
         "can_see_minutes": user.has_perm("ballots.view_minutes", vote),
+        "sitting_mode": mode_text(vote) if vote.sitting else None,
         **extra,
     }
 

@@ -4,8 +4,12 @@ Ten members in office (conftest): the quorum is six (CGCT L2121-17).
 """
 
 import io
+import json
+import subprocess
+import sys
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -22,10 +26,12 @@ from council.voting.ballots.models import BoxEntry
 from council.voting.ballots.models import Participation
 from council.voting.ballots.models import PendingBallot
 from council.voting.ballots.models import Vote
+from council.voting.ballots.selectors import box_publication
 from council.voting.ballots.services import VoteDraft
 from tests.voting.assembly.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
+RECOUNT = Path(__file__).resolve().parents[3] / "tools" / "recount.py"
 
 
 def frozen_vote(meeting, **fields):
@@ -390,3 +396,31 @@ def test_the_deadline_sweep_records_a_failed_check_once_a_minute(meeting, sittin
     sign_in(sitting, meeting.official, meeting.in_office[:6])
     assert services.vote_open(actor=None, vote_id=vote.pk).sitting["quorum"]["met"] is True
     assert QuorumCheck.objects.filter(sitting=sitting).count() == checks + 2
+
+
+def test_the_independent_recount_finds_the_casting_vote_applied(meeting, sitting, tmp_path):
+    sign_in(sitting, meeting.official, meeting.in_office[:6])
+    vote = services.vote_open(actor=meeting.official, vote_id=frozen_vote(meeting, secret=False).pk)
+    services.ballot_cast(actor=meeting.official, vote_id=vote.pk, content={"choice": "for"})
+    services.ballot_cast(actor=meeting.members[0], vote_id=vote.pk, content={"choice": "against"})
+    services.vote_close(actor=meeting.official, vote_id=vote.pk)
+    vote = services.vote_publish(actor=meeting.official, vote_id=vote.pk)
+    box = tmp_path / "box.json"
+    box.write_text(json.dumps(box_publication(vote)), encoding="utf-8")
+
+    recount = subprocess.run([sys.executable, RECOUNT, box], capture_output=True, text=True, check=False)
+
+    assert recount.returncode == 0, recount.stdout + recount.stderr
+    assert vote.tie_break == ["for"]
+
+
+def test_the_vote_page_says_the_mode_and_why(client, meeting, sitting):
+    sign_in(sitting, meeting.official, meeting.in_office[:8])
+    ask(meeting, meeting.members[:2], "roll_call")
+    vote = services.vote_open(actor=meeting.official, vote_id=frozen_vote(meeting).pk)
+    client.force_login(meeting.members[0])
+
+    page = client.get(_url("vote-detail", vote)).content.decode()
+
+    assert "Scrutin public" in page or "scrutin public" in page
+    assert "Demandes de scrutin public\u00a0: 2 sur 8 membres présents" in page
