@@ -8,12 +8,14 @@ class AssemblyConfig(AppConfig):
     verbose_name = _("Meeting rules")
 
     def ready(self) -> None:
+        from council.voting.assembly import for_ballots
         from council.voting.assembly import permissions  # noqa: F401 - registers the assembly.* rules
         from council.voting.assembly import refusals  # noqa: F401 - what its refusals tell
         from council.voting.assembly import socket
         from council.voting.assembly import text_fields  # noqa: F401 - declares its text fields
 
         socket.register()
+        for_ballots.register()
         _register_tenancy()
         _register_panel()
 

@@ -16,15 +16,22 @@ class Cast(Payload):
     vote_id: int
     content: dict[str, Any]
     tracker: str | None = Field(None, max_length=64)
+    for_grantors: list[int] = Field(default_factory=list, max_length=20)
 
 
 def cast(*, actor: Any, vote_id: int, content: dict[str, Any], tracker: str | None = None,
-         room_id: int | None = None) -> dict[str, Any]:
-    """Cast from a socket; with `room_id`, only in a vote held in that meeting. The ack carries the receipt."""
+         for_grantors: list[int] | None = None, room_id: int | None = None) -> dict[str, Any]:
+    """Cast from a socket; with `room_id`, only in a vote held in that meeting.
+
+    The ack carries the receipt, and with `for_grantors` one receipt per grantor (`proxies`)
+    and the grantors refused (`refused`, each with its reason).
+    """
     if room_id is not None and not Vote.objects.filter(pk=vote_id, room_id=room_id).exists():
         raise AccessDenied("ballots.view_vote")
-    receipt = services.ballot_cast(actor=actor, vote_id=vote_id, content=content, tracker=tracker)
-    return {"tracker": receipt.tracker}
+    receipt = services.ballot_cast(
+        actor=actor, vote_id=vote_id, content=content, tracker=tracker, for_grantors=for_grantors or None
+    )
+    return receipt.ack()
 
 
 def register() -> None:

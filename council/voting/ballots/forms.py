@@ -25,6 +25,14 @@ class VoteForm(forms.Form):
         help_text=_("Leave empty for a motion: for or against."),
     )
     secret = forms.BooleanField(label=_("Secret ballot"), required=False, initial=True)
+    appointment = forms.BooleanField(
+        label=_("Appointment (to a post or a body)"),
+        required=False,
+        help_text=_(
+            "Always a secret ballot. Give the candidates in the tie-break order from the oldest to the "
+            "youngest: in a sitting, a tie after the rounds goes to the oldest candidate (CGCT L2121-21)."
+        ),
+    )
     min_choices = forms.IntegerField(label=_("Fewest choices on a ballot"), min_value=1, required=False)
     max_choices = forms.IntegerField(label=_("Most choices on a ballot"), min_value=1, required=False)
     tie_break = forms.CharField(
@@ -85,7 +93,7 @@ class VoteForm(forms.Form):
                 tie_break = ["?"]  # refused by the service with its message
         return VoteDraft(
             title=data["title"], text=data["text"], method=data["method"], options=options,
-            secret=data["secret"], min_choices=data["min_choices"], max_choices=data["max_choices"],
+            secret=data["secret"], appointment=data["appointment"], min_choices=data["min_choices"], max_choices=data["max_choices"],
             tie_break=tie_break, tie_break_reason=data["tie_break_reason"],
             eligible_group_ids=[group.pk for group in data["eligible_groups"]],
             min_identity_level=data["min_identity_level"], opens_at=data["opens_at"], closes_at=data["closes_at"],

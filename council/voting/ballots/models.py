@@ -41,6 +41,14 @@ class Vote(SameCouncilMixin, models.Model):
     text = models.TextField(_("text of the motion"), blank=True)
     method = models.CharField(_("counting method"), max_length=30, choices=Method.choices)
     secret = models.BooleanField(_("secret ballot"), default=True)
+    appointment = models.BooleanField(
+        _("appointment"),
+        default=False,
+        help_text=_(
+            "An appointment to a post or a body: in a sitting it is always a secret ballot, and a tie "
+            "after the rounds goes to the oldest candidate (CGCT L2121-21)."
+        ),
+    )
     min_choices = models.PositiveSmallIntegerField(_("fewest choices"), null=True, blank=True)
     max_choices = models.PositiveSmallIntegerField(_("most choices"), null=True, blank=True)
     grades = models.JSONField(_("grades"), null=True, blank=True)  # labels, best first
@@ -68,6 +76,8 @@ class Vote(SameCouncilMixin, models.Model):
     electorate_fingerprint = models.CharField(max_length=64, blank=True)
     head = models.CharField(max_length=64, blank=True)  # the box's last hash (genesis when empty)
     result = models.JSONField(null=True, blank=True)
+    #: the sitting it opened in, as it stood (council/voting/ballots/sitting.py): the minutes cite it
+    sitting = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("vote")
@@ -114,6 +124,7 @@ class Participation(SameCouncilMixin, models.Model):
     class Kind(models.TextChoices):
         ONLINE = "online", _("online")
         PAPER = "paper", _("on paper")
+        PROXY = "proxy", _("by proxy")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="participations")

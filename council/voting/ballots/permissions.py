@@ -48,6 +48,8 @@ rules.add_perm("ballots.manage_vote", is_council_facilitator)
 rules.add_perm("ballots.view_vote", can_view)
 rules.add_perm("ballots.cast_ballot", vote_is_open & is_elector)
 rules.add_perm("ballots.view_results", (vote_is_published & can_view) | (vote_is_counted & is_council_facilitator))
+# the minutes (procès-verbal): the officials once counted, everyone who follows the vote once published
+rules.add_perm("ballots.view_minutes", (vote_is_published & can_view) | (vote_is_counted & is_council_facilitator))
 
 
 def access_vote(user: User | AnonymousUser, vote_id: int, *, perm: str = "ballots.view_vote") -> Vote:

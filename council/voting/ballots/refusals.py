@@ -9,4 +9,5 @@ register_refusals({
     "ballots.cast_ballot": _("You are not in this vote's electorate, or the vote is not open."),
     "ballots.view_vote": _("This vote does not exist or is not open to you."),
     "ballots.view_results": _("The results are not published yet."),
+    "ballots.view_minutes": _("The minutes are written once the vote is counted, and public once it is published."),
 })

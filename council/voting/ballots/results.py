@@ -20,6 +20,15 @@ def _labels(labels: dict[str, str], keys: Any) -> str:
     return ", ".join(_label(labels, key) for key in keys or [])
 
 
+def reason_text(reason: Any) -> str:
+    """Why a tie was broken: the sitting's rules (codes set at closing) or the officials' own words."""
+    if reason == "president_casting_vote":
+        return _("the president's casting vote, CGCT L2121-20")
+    if reason == "oldest_candidate":
+        return _("the oldest candidate, CGCT L2121-21")
+    return str(reason) if reason else _("the tie-break order set before the vote")
+
+
 def sentence(note: dict[str, Any], labels: dict[str, str], grades: list[str]) -> str:
     """One step of the explanation as a sentence (labels for option keys, grade names for grades)."""
     code, p = note.get("code", ""), dict(note.get("params", {}))
@@ -49,7 +58,7 @@ def sentence(note: dict[str, Any], labels: dict[str, str], grades: list[str]) ->
         "all_exhausted": lambda: _("Round %(round)s: every ballot is exhausted.") % {"round": p.get("round")},
         "tie": lambda: _("Tie between %(options)s.") % {"options": options},
         "tie_broken": lambda: _("The tie between %(options)s is broken in favour of %(option)s (%(reason)s).") % {
-            "options": options, "option": option, "reason": p.get("reason") or _("the tie-break order set before the vote"),
+            "options": options, "option": option, "reason": reason_text(p.get("reason")),
         },
     }
     try:

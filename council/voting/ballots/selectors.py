@@ -55,6 +55,24 @@ def is_elector(vote: Vote, user: User | AnonymousUser) -> bool:
     return user.is_authenticated and Elector.objects.filter(vote=vote, user=user).exists()
 
 
+def proxy_grantors(vote: Vote, user: User | AnonymousUser) -> list[tuple[int, str]]:
+    """(id, name) of the grantors whose vote `user` carries now in this vote and who have not voted."""
+    from council.voting.ballots.sitting import proxies_held
+
+    if not isinstance(user, User):
+        return []
+    held = proxies_held(vote, user)
+    if not held:
+        return []
+    return proxy_names(vote, [e for e in held if not Participation.objects.filter(vote=vote, elector__user_id=e).exists()])
+
+
+def proxy_names(vote: Vote, user_ids: list[int]) -> list[tuple[int, str]]:
+    """(id, name) of these electors of the vote, by name."""
+    electors = Elector.objects.filter(vote=vote, user_id__in=user_ids).select_related("user")
+    return sorted(((e.user_id, str(e.user)) for e in electors), key=lambda pair: pair[1].casefold())
+
+
 def options_of(vote: Vote) -> list[dict[str, str]]:
     return [{"key": option.key, "label": option.label} for option in vote.options.all()]
 

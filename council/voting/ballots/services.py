@@ -30,6 +30,7 @@ from council.groups.segments import compile_rule
 from council.groups.selectors import group_members
 from council.voting.ballots import events
 from council.voting.ballots import participation
+from council.voting.ballots import sitting
 from council.voting.ballots.box import BOX
 from council.voting.ballots.box import TRACKER
 from council.voting.ballots.box import lock_for_casting
@@ -62,6 +63,7 @@ class VoteDraft:
     text: str = ""
     options: list[tuple[str, str]] = field(default_factory=list)  # (key, label); empty = a motion
     secret: bool = True
+    appointment: bool = False
     min_choices: int | None = None
     max_choices: int | None = None
     grades: list[str] | None = None
@@ -76,11 +78,34 @@ class VoteDraft:
 
 
 @dataclass(frozen=True)
+class ProxyReceipt:
+    """The receipt of a ballot cast for a grantor, or why it was refused (the others stand)."""
+
+    grantor: int
+    tracker: str | None = None
+    code: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class Receipt:
     """What a voter gets back: the tracker to find their ballot in the published box."""
 
     tracker: str
     repeated: bool  # the same cast received again (a retry): counted once
+    proxies: list[ProxyReceipt] = field(default_factory=list)
+
+    def ack(self) -> dict[str, Any]:
+        """The acknowledgement on a socket: the receipt, and for a proxy holder one per grantor and the refusals."""
+        if not self.proxies:
+            return {"tracker": self.tracker}
+        return {
+            "tracker": self.tracker,
+            "proxies": [{"grantor": p.grantor, "tracker": p.tracker} for p in self.proxies if p.tracker],
+            "refused": [
+                {"grantor": p.grantor, "code": p.code, "message": p.message} for p in self.proxies if not p.tracker
+            ],
+        }
 
 
 def _require(actor: User, perm: str, vote: Vote | Council) -> None:
@@ -112,7 +137,8 @@ def vote_create(*, actor: User, council: Council, draft: VoteDraft) -> Vote:
         raise InvalidInput(_("Unknown group."))
     grades = draft.grades or (DEFAULT_GRADES if draft.method == Method.MAJORITY_JUDGMENT else None)
     vote = Vote.objects.create(
-        council=council, title=draft.title.strip(), text=draft.text, method=draft.method, secret=draft.secret,
+        council=council, title=draft.title.strip(), text=draft.text, method=draft.method, secret=draft.secret or draft.appointment,
+        appointment=draft.appointment,
         min_choices=draft.min_choices, max_choices=draft.max_choices, grades=grades, tie_break=draft.tie_break,
         tie_break_reason=draft.tie_break_reason, min_identity_level=draft.min_identity_level,
         room_id=draft.room_id if draft.room_id and council.rooms.filter(pk=draft.room_id).exists() else None,
@@ -188,28 +214,68 @@ def vote_freeze(*, actor: User, vote_id: int) -> Vote:
     return vote
 
 
-@transaction.atomic
 def vote_open(*, actor: User | None, vote_id: int) -> Vote:
-    """Open the ballot box (an official, or the deadline sweep at `opens_at` with `actor=None`)."""
-    vote = _locked(vote_id)
+    """Open the ballot box (an official, or the deadline sweep at `opens_at` with `actor=None`).
+
+    A vote held in a room with a sitting under way first has the quorum checked, and that
+    check is kept whatever it found (the minutes, and a reconvened sitting, cite it); without
+    quorum the vote does not open, unless the sitting deliberates without it (reconvened).
+    The sitting also sets the mode: secret for an appointment or when a third asked, by roll
+    call when a quarter asked (CGCT L2121-21).
+    """
+    vote = Vote.objects.filter(pk=vote_id).first()
+    if vote is None:
+        raise AccessDenied("ballots.view_vote")
     if actor is not None:
         _require(actor, "ballots.manage_vote", vote)
     if vote.status != Status.FROZEN:
         raise InvalidInput(_("Only a vote whose electorate is frozen can be opened."))
+    with transaction.atomic():  # the check is recorded even when it refuses the opening
+        at_opening = sitting.at_opening(vote, actor)
+    if at_opening is not None and not at_opening.may_deliberate:
+        raise InvalidInput(
+            _(
+                "The quorum is not met: %(present)s members in office present and counted, %(required)s "
+                "needed. The vote cannot open (CGCT L2121-17)."
+            )
+            % {"present": at_opening.quorum_present, "required": at_opening.quorum_required},
+            code="no_quorum",
+        )
+    return _open(actor, vote_id, at_opening)
+
+
+@transaction.atomic
+def _open(actor: User | None, vote_id: int, at_opening: sitting.SittingAtOpening | None) -> Vote:
+    vote = _locked(vote_id)
+    if vote.status != Status.FROZEN:
+        raise InvalidInput(_("Only a vote whose electorate is frozen can be opened."))
     vote.status = Status.OPEN
-    vote.save(update_fields=["status"])
+    fields = ["status"]
+    if at_opening is not None:
+        vote.sitting = at_opening.to_dict()
+        vote.secret = at_opening.mode == sitting.MODE_SECRET
+        fields += ["sitting", "secret"]
+    vote.save(update_fields=fields)
+    sitting.opened(vote)
     if vote.closes_at:
         deadline_schedule(vote.closes_at)
-    audit_record(actor=actor, action=AuditEntry.Action.VOTE_OPENED, target=vote)
+    audit_record(actor=actor, action=AuditEntry.Action.VOTE_OPENED, target=vote,
+                 details={"sitting": vote.sitting} if vote.sitting else None)
     _announce(vote)
     return vote
 
 
-def ballot_cast(*, actor: User, vote_id: int, content: dict[str, Any], tracker: str | None = None) -> Receipt:
+def ballot_cast(
+    *, actor: User, vote_id: int, content: dict[str, Any], tracker: str | None = None,
+    for_grantors: list[int] | None = None,
+) -> Receipt:
     """Record that `actor` voted and put the ballot in the box, in one transaction, before answering.
 
     A retry of the same cast (same tracker, same content) is the same success, counted once;
-    any other second cast is refused: there is no revoting in this mode. Emits a coalesced
+    any other second cast is refused: there is no revoting in this mode. With `for_grantors`,
+    a proxy holder present casts the same ballot for each grantor whose proxy runs for this
+    sitting: one participation (kind proxy), one ballot and one receipt each; a grantor refused
+    (already voted, no proxy) is told apart and loses nothing of the others. Emits a coalesced
     participation update after commit; no event, log or audit names the voter with the ballot.
     """
     tracker = tracker_new() if not tracker else tracker.strip().upper()
@@ -217,7 +283,9 @@ def ballot_cast(*, actor: User, vote_id: int, content: dict[str, Any], tracker: 
         raise InvalidInput(_("This receipt number is not well formed."))
     with transaction.atomic():
         receipt = _cast(actor, vote_id, content, tracker)
-    if not receipt.repeated:
+        if for_grantors:
+            receipt = Receipt(receipt.tracker, receipt.repeated, _cast_for_grantors(actor, vote_id, content, for_grantors))
+    if not receipt.repeated or any(proxy.tracker for proxy in receipt.proxies):
         participation.announce_soon(vote_id)
         ballots_flush(vote_id=vote_id)
     return receipt
@@ -253,6 +321,39 @@ def _cast(actor: User, vote_id: int, content: dict[str, Any], tracker: str) -> R
     return Receipt(tracker=tracker, repeated=False)
 
 
+def _cast_for_grantors(holder: User, vote_id: int, content: dict[str, Any], grantor_ids: list[int]) -> list[ProxyReceipt]:
+    """One ballot per grantor, each in its own savepoint; the holder's own cast is already made."""
+    vote = Vote.objects.select_related("council").get(pk=vote_id)
+    held = sitting.proxies_held(vote, holder)
+    receipts = []
+    for grantor_id in dict.fromkeys(grantor_ids):
+        if grantor_id not in held:
+            receipts.append(ProxyReceipt(grantor_id, code="no_proxy", message=_(
+                "You hold no proxy from this person for this sitting (revoked, expired, or they are present)."
+            )))
+            continue
+        elector = Elector.objects.filter(vote=vote, user_id=grantor_id).first()
+        if elector is None:
+            receipts.append(ProxyReceipt(grantor_id, code="not_elector", message=_(
+                "The person who gave you their proxy is not in this vote's electorate."
+            )))
+            continue
+        try:
+            with transaction.atomic():
+                Participation.objects.create(vote=vote, elector=elector, kind=Participation.Kind.PROXY)
+                proxy_tracker = tracker_new()
+                voter_name = "" if vote.secret else _("%(grantor)s (by proxy to %(holder)s)") % {
+                    "grantor": elector.user, "holder": holder}
+                BOX.cast(vote, tracker=proxy_tracker, content=content, voter_name=voter_name)
+        except IntegrityError:
+            receipts.append(ProxyReceipt(grantor_id, code="already_voted", message=_(
+                "The person who gave you their proxy has already voted in this vote."
+            )))
+            continue
+        receipts.append(ProxyReceipt(grantor_id, tracker=proxy_tracker))
+    return receipts
+
+
 def ballots_flush(*, vote_id: int) -> int:
     """Append a shuffled batch if enough ballots are pending; skip if another flush holds the vote."""
     with transaction.atomic():
@@ -274,18 +375,52 @@ def vote_close(*, actor: User | None, vote_id: int) -> Vote:
     if vote.status != Status.OPEN:
         raise InvalidInput(_("Only an open vote can be closed."))
     BOX.flush(vote, everything=True)
-    ballots = [ballot["content"] for ballot in BOX.ballots(vote)]
+    box = BOX.ballots(vote)
+    tie_break, reason = tie_break_for(vote, box)
     result = count(
-        vote.method, option_keys(vote), ballots, grades=vote.grades, min_choices=vote.min_choices,
-        max_choices=vote.max_choices, tie_break=vote.tie_break, tie_break_reason=vote.tie_break_reason or None,
+        vote.method, option_keys(vote), [ballot["content"] for ballot in box], grades=vote.grades,
+        min_choices=vote.min_choices, max_choices=vote.max_choices, tie_break=tie_break, tie_break_reason=reason,
     )
     vote.result = result.to_dict()
     vote.status = Status.CLOSED
     vote.closes_at = vote.closes_at or timezone.now()
-    vote.save(update_fields=["result", "status", "closes_at"])
+    fields = ["result", "status", "closes_at"]
+    if vote.sitting:  # the order the sitting's rules applied is the one published: a recount finds it
+        vote.tie_break, vote.tie_break_reason = tie_break, reason or ""
+        fields += ["tie_break", "tie_break_reason"]
+    vote.save(update_fields=fields)
     audit_record(actor=actor, action=AuditEntry.Action.VOTE_CLOSED, target=vote, details={"head": vote.head})
     _announce(vote)
     return vote
+
+
+#: the reasons a tie is broken in a sitting, stored in the result as these codes (ballots/results.py words them)
+PRESIDENT_REASON = "president_casting_vote"
+OLDEST_REASON = "oldest_candidate"
+
+
+def tie_break_for(vote: Vote, box: list[dict[str, Any]]) -> tuple[list[str] | None, str | None]:
+    """The order that breaks a tie, and why (council/voting/tally/ties.py applies it).
+
+    Outside a sitting: the order prepared with the vote. In a sitting (CGCT L2121-20, -21): an
+    appointment goes to the oldest candidate (the order prepared is the candidates, oldest
+    first); another secret ballot has no casting vote; a vote by name goes the way the
+    president voted, when the president cast a ballot of their own.
+    """
+    prepared = (vote.tie_break or None), (vote.tie_break_reason or None)
+    if not vote.sitting:
+        return prepared
+    if vote.appointment:
+        return (vote.tie_break, vote.tie_break_reason or OLDEST_REASON) if vote.tie_break else (None, None)
+    if vote.secret:
+        return None, None
+    president = vote.sitting.get("president_name")
+    theirs = [ballot["content"] for ballot in box if president and ballot.get("voter_name") == president]
+    if len(theirs) != 1:
+        return None, None
+    content = theirs[0]
+    order = [content["choice"]] if content.get("choice") else content.get("ranking") or content.get("approved")
+    return (list(order), PRESIDENT_REASON) if order else (None, None)
 
 
 @transaction.atomic

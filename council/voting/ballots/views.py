@@ -21,13 +21,20 @@ from council.councils.middleware import CouncilRequest
 from council.voting.ballots import services
 from council.voting.ballots.deadlines import votes_apply
 from council.voting.ballots.forms import VoteForm
+from council.voting.ballots.minutes import minutes_odt
+from council.voting.ballots.minutes import minutes_of
+from council.voting.ballots.minutes import mode_text
+from council.voting.ballots.minutes import tie_rule_text
 from council.voting.ballots.models import PaperBallot
 from council.voting.ballots.models import Vote
+from council.voting.ballots.results import reason_text
 from council.voting.ballots.results import result_view
 from council.voting.ballots.selectors import box_publication
 from council.voting.ballots.selectors import has_voted
 from council.voting.ballots.selectors import is_elector
 from council.voting.ballots.selectors import participation_count
+from council.voting.ballots.selectors import proxy_grantors
+from council.voting.ballots.selectors import proxy_names
 from council.voting.ballots.selectors import stage_card
 from council.voting.ballots.selectors import tracker_find
 from council.voting.ballots.selectors import vote_list_visible_to
@@ -90,6 +97,10 @@ def _page(request: CouncilRequest, vote: Vote, **extra: Any) -> dict[str, Any]:
         "grades": list(enumerate(vote.grades or [])),
         "ranks": range(1, len(vote.options.all()) + 1),
         "unconfirmed": _unconfirmed(vote) if user.has_perm("ballots.manage_vote", vote) else [],
+        "grantors": proxy_grantors(vote, user) if vote.status == Vote.Status.OPEN and user.is_authenticated else [],
+        "tie_break_reason": reason_text(vote.tie_break_reason) if vote.tie_break_reason else "",
+        "can_see_minutes": user.has_perm("ballots.view_minutes", vote),
+        "sitting_mode": mode_text(vote) if vote.sitting else None,
         **extra,
     }
 
@@ -146,12 +157,16 @@ def ballot_cast(request: CouncilRequest, council_slug: str, vote_id: int) -> Htt
     content = ballot_from_post(vote, request.POST)
     try:
         receipt = services.ballot_cast(
-            actor=request.user, vote_id=vote.pk, content=content, tracker=request.POST.get("tracker") or None
+            actor=request.user, vote_id=vote.pk, content=content, tracker=request.POST.get("tracker") or None,
+            for_grantors=[int(value) for value in request.POST.getlist("for_grantors") if value.isdigit()],
         )
     except CouncilError as error:
         context = _page(request, vote, error=error.message)
         return render(request, "ballots/vote_detail.html", context, status=400 if not isinstance(error, AccessDenied) else 403)
-    return render(request, "ballots/receipt.html", {"vote": vote, "tracker": receipt.tracker})
+    names = dict(proxy_names(vote, [proxy.grantor for proxy in receipt.proxies]))
+    proxies = [{"name": names.get(proxy.grantor, ""), "tracker": proxy.tracker, "message": proxy.message}
+               for proxy in receipt.proxies]
+    return render(request, "ballots/receipt.html", {"vote": vote, "tracker": receipt.tracker, "proxies": proxies})
 
 
 @login_required
@@ -170,8 +185,27 @@ def vote_action(request: CouncilRequest, council_slug: str, vote_id: int, action
 @login_required
 def vote_results(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
     vote = _vote(request, vote_id, "ballots.view_results")
-    context = {"vote": vote, "participation": participation_count(vote), **result_view(vote)}
+    mode, why = mode_text(vote)
+    context = {
+        "vote": vote, "participation": participation_count(vote), "mode": mode, "mode_reason": why,
+        "tie_rule": tie_rule_text(vote), "can_see_minutes": request.user.has_perm("ballots.view_minutes", vote),
+        **result_view(vote),
+    }
     return render(request, "ballots/results.html", context)
+
+
+@login_required
+def vote_minutes(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
+    vote = _vote(request, vote_id, "ballots.view_minutes")
+    return render(request, "ballots/minutes.html", minutes_of(vote))
+
+
+@login_required
+def vote_minutes_odt(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
+    vote = _vote(request, vote_id, "ballots.view_minutes")
+    response = HttpResponse(minutes_odt(minutes_of(vote)), content_type="application/vnd.oasis.opendocument.text")
+    response["Content-Disposition"] = f'attachment; filename="minutes-{vote.public_id}.odt"'
+    return response
 
 
 @login_required

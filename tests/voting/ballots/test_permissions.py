@@ -60,7 +60,7 @@ def test_every_ballots_permission_and_state_is_in_the_tables():
 
     assert {perm for _s, _r, perm, _o, _a in MATRIX} == registered
     assert {state for state, *_ in MATRIX} == set(STATES)
-    assert len(MATRIX) == 4 * 4 * 7
+    assert len(MATRIX) == 4 * 5 * 7
 
 
 @pytest.mark.django_db
