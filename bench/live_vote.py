@@ -21,6 +21,7 @@ but not counted: an answer missing from the poll, a receipt missing from the box
 
     .venv/bin/python bench/live_vote.py                      # 3,000 residents, 1 and 2 Daphne
     .venv/bin/python bench/live_vote.py --people 300 --servers 2
+    .venv/bin/python bench/live_vote.py --people 300 --servers 1 --profile /tmp/lv-prof  # cProfile of Daphne
 """
 
 import argparse
@@ -390,7 +391,15 @@ async def run_case(servers: int, args, fixture: dict) -> list[dict]:
     label = f"{servers}srv-{time.time():.0f}"
     meeting = await asyncio.to_thread(fresh_meeting, fixture, label)
     commands = {
-        port: [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "-v", "0", "asgi:application"]
+        port: [
+            sys.executable,
+            str(ROOT / "bench" / "workshops.py"),
+            "--profiled-daphne",
+            str(port),
+            args.profile,
+        ]
+        if args.profile
+        else [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "-v", "0", "asgi:application"]
         for port in PORTS[:servers]
     }
     procs = common.start_daphnes(
@@ -436,6 +445,10 @@ async def main_async(args, fixture: dict) -> None:
     everything = []
     for servers in args.servers:
         everything.extend(await run_case(servers, args, fixture))
+    if args.profile:
+        import workshops  # bench/workshops.py: the same profiled Daphne and report
+
+        workshops.print_profiles(args.profile)
     print()
     for r in everything:
         if r["servers"] != 2:
@@ -466,6 +479,9 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=3)
     parser.add_argument(
         "--timeout", type=float, default=60.0, help="seconds to wait for acks and final results"
+    )
+    parser.add_argument(
+        "--profile", help="run each Daphne under cProfile, one .prof per thread in this folder"
     )
     args = parser.parse_args()
     print(f"# {time.strftime('%Y-%m-%d %H:%M:%S %Z')}; load average {os.getloadavg()}", flush=True)
