@@ -38,6 +38,7 @@ from council.core.commands import parse_payload
 from council.core.errors import CouncilError
 from council.core.errors import InvalidInput
 from council.core.realtime import envelope
+from council.core.threads import run_in_database_thread
 
 logger = logging.getLogger(__name__)
 
@@ -279,9 +280,15 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         return False
 
     async def call_service(
-        self, command: Command, service: Callable[..., Any], **kwargs: Any
+        self, command: Command, service: Callable[..., Any], *, pooled: bool = False, **kwargs: Any
     ) -> Any:
-        """Run a sync service as the connected user; answer with ack or error."""
+        """Run a sync service as the connected user; answer with ack or error.
+
+        `pooled` runs it on the database threads (council/core/threads.py) instead of Channels'
+        single one: for a service that is its own transaction and is sent by a crowd at once
+        (a vote), so that the sockets of one process do not wait for each other's commits. A
+        socket's own commands stay in order either way (a consumer handles one frame at a time).
+        """
         actor = self.scope["user"]
         language = self.language
 
@@ -290,7 +297,10 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
                 return service(actor=actor, **kwargs)
 
         try:
-            result = await database_sync_to_async(run_in_language)()
+            if pooled:
+                result = await run_in_database_thread(run_in_language)
+            else:
+                result = await database_sync_to_async(run_in_language)()
         except CouncilError as error:
             await self.send_error(command.request_id, error.code, error.message)
             return None

@@ -23,6 +23,7 @@ from council.councils.models import ROLE_RANK
 from council.councils.models import Council
 from council.councils.models import Role
 from council.councils.selectors import member_list
+from council.councils.selectors import roles_of
 from council.groups.selectors import group_members
 from council.rooms.models import Room
 from council.rooms.selectors import present_user_ids
@@ -61,6 +62,19 @@ def members_in_office(*, council: Council) -> set[int]:
         return {user_id for user_id, role in member_list(council=council) if role in members}
 
     return recall(("assembly.members_in_office", council.pk), compute)
+
+
+def members_in_office_among(*, council: Council, user_ids: list[int]) -> set[int]:
+    """Which of these people are members in office, reading their rows only.
+
+    A socket's connect asks it of one person: reading every member of the council (thousands)
+    for each of thousands of sockets made a crowd's connect quadratic.
+    """
+    rules = rules_get(council=council)
+    if rules.members_group_id is not None and rules.members_group is not None:
+        return set(group_members(rules.members_group).filter(pk__in=user_ids).values_list("pk", flat=True))
+    members = ROLE_RANK[: ROLE_RANK.index(Role.MEMBER) + 1]
+    return {user_id for user_id, role in roles_of(council=council, user_ids=user_ids).items() if role in members}
 
 
 def is_member_in_office(*, user: User, council: Council) -> bool:
@@ -327,8 +341,8 @@ def personal_view(*, user: User, room: Room) -> dict[str, Any]:
 
 
 def personal_views(*, council: Council, user_ids: list[int], sitting: Sitting | None) -> dict[int, dict[str, Any]]:
-    """Each person's presence, proxies (given and held, running or to come) and requests, in two queries."""
-    in_office = members_in_office(council=council)
+    """Each person's presence, proxies (given and held, running or to come) and requests, in a few queries."""
+    in_office = members_in_office_among(council=council, user_ids=user_ids)
     present = present_people(sitting) if sitting else {}
     views: dict[int, dict[str, Any]] = {
         user_id: {

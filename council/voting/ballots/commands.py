@@ -37,6 +37,9 @@ def cast(*, actor: Any, vote_id: int, content: dict[str, Any], tracker: str | No
 def register() -> None:
     """The room socket of a meeting accepts ballots.cast for the votes held in it."""
     from council.rooms.host import register_command
-    from council.rooms.host import service_handler
 
-    register_command(CAST, Cast, service_handler(cast, room_id=lambda socket: socket.plenary_id))
+    async def cast_in_meeting(socket: Any, command: Any) -> None:
+        """A crowd's ballots commit side by side (the database threads), each acked with its receipt."""
+        await socket.call_service(command, cast, pooled=True, room_id=socket.plenary_id, **command.data.arguments())
+
+    register_command(CAST, Cast, cast_in_meeting)

@@ -59,7 +59,7 @@ class VoteConsumer(CouncilConsumer):
         if command.data.vote_id != self.vote_id:
             await self.send_error(command.request_id, "forbidden", _("This socket follows another vote."))
             return
-        await self.call_service(command, cast, **command.data.arguments())
+        await self.call_service(command, cast, pooled=True, **command.data.arguments())
 
     async def ballots_participation_changed(self, message: dict[str, Any]) -> None:
         await self.forward(message)

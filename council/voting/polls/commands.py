@@ -77,9 +77,9 @@ async def _create(socket: Any, command: Command) -> None:
 
 
 async def _answer(socket: Any, command: Command) -> None:
-    """Commit the answer (ack), then have the tally broadcast, coalesced."""
+    """Commit the answer (ack), then have the tally broadcast, coalesced; a crowd's answers commit side by side."""
     result = await socket.call_service(
-        command, services.poll_answer, room_id=socket.plenary_id, poll_id=command.data.poll_id,
+        command, services.poll_answer, pooled=True, room_id=socket.plenary_id, poll_id=command.data.poll_id,
         answer=command.data.answer, request_id=command.request_id,
     )
     if result is not None and not result["duplicate"]:

@@ -130,3 +130,23 @@ def test_members_in_office_can_be_a_group(meeting, sitting):
     status = selectors.quorum_status(sitting)
 
     assert (status.in_office, status.required, status.present_counted, status.met) == (4, 3, 3, True)
+
+
+def test_a_persons_own_view_reads_their_rows_not_every_member(meeting, monkeypatch):
+    """A crowd connecting asked each socket's view to read the whole council: quadratic."""
+    from council.groups.models import Membership
+    from council.groups.models import NeighbourhoodGroup
+
+    monkeypatch.setattr(selectors, "member_list", lambda **kwargs: pytest.fail("read every member"))
+    people = [meeting.members[0].pk, meeting.resident.pk]
+    views = selectors.personal_views(council=meeting.council, user_ids=people, sitting=None)
+    assert [views[pk]["in_office"] for pk in people] == [True, False]
+
+    group = NeighbourhoodGroup.objects.create(council=meeting.council, name="Bureau")
+    Membership.objects.create(group=group, user=meeting.members[1], status=Membership.Status.ACTIVE)
+    rules = selectors.rules_get(council=meeting.council)
+    rules.members_group = group
+    rules.save()
+    people = [meeting.members[0].pk, meeting.members[1].pk]
+    views = selectors.personal_views(council=meeting.council, user_ids=people, sitting=None)
+    assert [views[pk]["in_office"] for pk in people] == [False, True]

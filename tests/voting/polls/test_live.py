@@ -161,3 +161,26 @@ async def test_refusals_are_told_in_the_person_s_language(room, user_with_role, 
         "Seule l\u2019équipe d\u2019animation de la réunion peut préparer, lancer et clore les sondages."
     )
     assert too_many["payload"]["message"] == "Choisissez au plus 2 options."
+
+
+async def test_answers_of_a_crowd_commit_side_by_side_on_the_database_threads(room, make_poll, resident, monkeypatch):
+    """On Channels' single thread, 3,000 answers of one process waited for each other's commits."""
+    from council.voting.polls import services
+
+    poll_id = await database_sync_to_async(make_poll)("yes_no", open=True)
+    threads = []
+    real = services.poll_answer
+
+    def recorded(**kwargs):
+        import threading
+
+        threads.append(threading.current_thread().name)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "poll_answer", recorded)
+    person, _ = await connect(room_path(room.pk), user=resident)
+    acked = await ask(person, "polls.answer", "a1", poll_id=poll_id, answer={"kind": "yes_no", "vote": "no"})
+    assert acked["payload"] == {"poll_id": poll_id, "answer": [1], "duplicate": False}
+    assert threads == [threads[0]]
+    assert threads[0].startswith("room-db")
+    await coalesce.flush()
