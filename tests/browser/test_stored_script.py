@@ -55,6 +55,7 @@ from council.voting.assembly.models import Sitting
 from council.voting.ballots.models import BoxEntry
 from council.voting.ballots.models import Vote
 from council.voting.ballots.models import VoteOption
+from council.voting.ballots.sitting import SittingAtOpening
 from council.voting.polls.models import Answer as PollAnswer
 from council.voting.polls.models import Poll
 from council.voting.questions.models import ModerationEntry
@@ -308,6 +309,12 @@ def poisoned(transactional_db, ui):
         council=council, title=p("ballots.Vote.title"), text=p("ballots.Vote.text"), method="majority_judgment",
         secret=False, grades=[p("ballots.Vote.grades"), "Bien"], tie_break=["a", "b"],
         tie_break_reason=p("ballots.Vote.tie_break_reason"), status="published", electorate_size=1,
+        sitting=SittingAtOpening(
+            sitting_id=1, opened_at="2026-12-03T18:00:00+00:00", president_id=mallory.pk,
+            president_name=p("ballots.Vote.sitting"), quorum_present=1, quorum_required=1, quorum_met=True,
+            without_quorum_allowed=False, quorum_checked_at="2026-12-03T18:00:00+00:00", mode="roll_call",
+            mode_reason="roll_call_requested",
+        ).to_dict(),
     )
     for position, key in enumerate(("a", "b")):
         VoteOption.objects.create(vote=vote, key=key, label=p("ballots.VoteOption.label"), position=position)

@@ -6,6 +6,8 @@ from council.core.text_fields import written_by_people
 
 written_by_people("ballots.Vote", "title", "text", "tie_break_reason")
 written_by_people("ballots.Vote", "grades", holds=JSON)
+# The sitting as it stood at opening carries the president's display name (the minutes show it).
+written_by_people("ballots.Vote", "sitting", holds=JSON)
 written_by_people("ballots.VoteOption", "label")
 # Named votes publish each ballot with its voter's name (a copy of their display name).
 written_by_people("ballots.BoxEntry", "voter_name")
