@@ -1,5 +1,5 @@
-"""A binding vote cast on the meeting's stage: a facilitator opens it, a resident votes from the ballot
-card by keyboard, keeps the receipt and finds it in the published list; the facilitator's count
+"""A binding vote cast on the meeting's stage: a facilitator opens it from the meeting's Votes tab,
+a resident votes from the ballot card by keyboard, keeps the receipt and finds it in the published list; the facilitator's count
 follows. On a laptop and on a phone; axe finds nothing, whatever the impact, in each state.
 """
 
@@ -38,13 +38,18 @@ def assert_axe_clean(driver, state):
     assert found == [], f"{state}:\n{describe(found)}"
 
 
-def official_action(driver, label):
-    driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
-    wait(
-        driver,
-        lambda d: not d.find_elements(By.XPATH, f"//button[normalize-space()='{label}']"),
-        f"{label} did not act",
-    )
+def step_from_the_meeting(driver, vote, label, then):
+    """Press the vote's step button in the room's Votes tab, by keyboard; the next step takes its place."""
+    driver.find_element(By.ID, "tab-votes").click()
+    button_id = f"meeting-vote-{vote.pk}-step"
+    button = wait(driver, lambda d: d.find_element(By.ID, button_id), f"no step button for {label}")
+    assert button.text == label
+    button.send_keys(Keys.ENTER)
+    if then is None:
+        wait(driver, lambda d: not d.find_elements(By.ID, button_id), f"{label} did not act")
+        return
+    wait(driver, lambda d: d.find_element(By.ID, button_id).text == then, f"{label} did not act")
+    assert driver.switch_to.active_element.get_attribute("id") == button_id  # the focus stays on the step
 
 
 @pytest.mark.parametrize("viewport", ["laptop", "phone"])
@@ -61,7 +66,7 @@ def test_a_resident_votes_on_the_stage_by_keyboard_and_finds_the_receipt(
     )
     vote = services.vote_create(actor=chair, council=council, draft=draft)
     services.vote_freeze(actor=chair, vote_id=vote.pk)  # the facilitator and both members
-    facilitator, resident, sheet = browser(), browser(), browser()
+    facilitator, resident = browser(), browser()
     if viewport == "phone":
         resident.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
 
@@ -69,9 +74,9 @@ def test_a_resident_votes_on_the_stage_by_keyboard_and_finds_the_receipt(
     ui.enter_room(resident, marc, path)
     assert not resident.find_element(By.ID, "ballot-card").is_displayed()
 
-    # The facilitator opens the vote from its page; it comes onto every stage of the meeting.
-    ui.log_in(sheet, chair, f"/c/{council.slug}/votes/{vote.pk}/")
-    official_action(sheet, "Open the vote")
+    # The facilitator opens the vote from the meeting; it comes onto every stage of the meeting.
+    step_from_the_meeting(facilitator, vote, "Open the vote", then="Close and count")
+    assert_axe_clean(facilitator, "facilitator: the Votes tab with the vote open")
     for driver, who in ((resident, "resident"), (facilitator, "facilitator")):
         wait(
             driver,
@@ -139,8 +144,8 @@ def test_a_resident_votes_on_the_stage_by_keyboard_and_finds_the_receipt(
     assert_axe_clean(facilitator, "facilitator: the count after one vote")
 
     # Closed and published: the receipt's link finds the ballot in the published list.
-    official_action(sheet, "Close and count")
-    official_action(sheet, "Publish the results and the ballots")
+    step_from_the_meeting(facilitator, vote, "Close and count", then="Publish the results and the ballots")
+    step_from_the_meeting(facilitator, vote, "Publish the results and the ballots", then=None)
     wait(
         resident,
         lambda d: "The vote is closed" in text(d, "ballot-card-announcer"),

@@ -52,7 +52,10 @@ def _register_panel() -> None:
         "ballots/meeting.js",
         meeting_strings,
         label=lambda: str(_("Votes")),
-        data=lambda request, plenary: {"votes_url": reverse("vote-list", args=[plenary.council.slug])},
+        data=lambda request, plenary: {
+            "votes_url": reverse("vote-list", args=[plenary.council.slug]),
+            "can_manage": request.user.has_perm("ballots.manage_vote", plenary.council),
+        },
         stage_template="ballots/_stage.html",
     )
 

@@ -1,6 +1,8 @@
-"""The one command of binding votes, on a vote's own socket and on the room socket of its meeting."""
+"""The commands of binding votes: casting, on a vote's own socket and on the room socket of its
+meeting; and the officials' steps (open, close…) from the meeting."""
 
 from typing import Any
+from typing import Literal
 
 from pydantic import Field
 
@@ -10,6 +12,7 @@ from council.voting.ballots import services
 from council.voting.ballots.models import Vote
 
 CAST = "ballots.cast"
+STEP = "ballots.step"
 
 
 class Cast(Payload):
@@ -34,12 +37,30 @@ def cast(*, actor: Any, vote_id: int, content: dict[str, Any], tracker: str | No
     return receipt.ack()
 
 
+class Step(Payload):
+    vote_id: int
+    step: Literal["freeze", "open", "close", "publish"]
+
+
+def step(*, actor: Any, vote_id: int, step: str, room_id: int) -> None:
+    """Freeze, open, close or publish a vote held in this meeting, as on the vote's page.
+
+    The services check ballots.manage_vote, the quorum of a sitting and the order of the
+    steps; everyone in the meeting hears the change (ballots.vote_changed).
+    """
+    if not Vote.objects.filter(pk=vote_id, room_id=room_id).exists():
+        raise AccessDenied("ballots.manage_vote")
+    services.VOTE_STEPS[step](actor=actor, vote_id=vote_id)
+
+
 def register() -> None:
-    """The room socket of a meeting accepts ballots.cast for the votes held in it."""
+    """The room socket of a meeting accepts ballots.cast and ballots.step for the votes held in it."""
     from council.rooms.host import register_command
+    from council.rooms.host import service_handler
 
     async def cast_in_meeting(socket: Any, command: Any) -> None:
         """A crowd's ballots commit side by side (the database threads), each acked with its receipt."""
         await socket.call_service(command, cast, pooled=True, room_id=socket.plenary_id, **command.data.arguments())
 
     register_command(CAST, Cast, cast_in_meeting)
+    register_command(STEP, Step, service_handler(step, room_id=lambda socket: socket.plenary_id))

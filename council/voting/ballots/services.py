@@ -501,3 +501,7 @@ def paper_ballot_confirm(*, actor: User, paper_ballot_id: str) -> str:
     BOX.cast(vote, tracker=tracker, content=paper.content)
     audit_record(actor=actor, action=AuditEntry.Action.PAPER_CONFIRMED, target=vote, details={"paper_ballot": str(paper.pk)})
     return tracker
+
+
+#: the officials' steps of a vote, by name (its page's buttons, and ballots.step from the meeting)
+VOTE_STEPS = {"freeze": vote_freeze, "open": vote_open, "close": vote_close, "publish": vote_publish}

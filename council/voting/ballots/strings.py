@@ -16,6 +16,9 @@ def meeting_strings() -> dict[str, Any]:
         "head": _("Ballot box head: %(head)s"),
         "changed": _("%(title)s: %(status)s"),
         "open_page": _("Go to the vote: %(title)s"),
+        "steps": {"open": _("Open the vote"), "close": _("Close and count"), "publish": _("Publish the results and the ballots")},
+        "step_label": _("%(step)s: %(title)s"),
+        "step_error": _("%(title)s: %(message)s"),
         "status": {value: str(label) for value, label in Vote.Status.choices},
         "stage": stage_strings(),
     }

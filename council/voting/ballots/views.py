@@ -39,13 +39,6 @@ from council.voting.ballots.selectors import stage_card
 from council.voting.ballots.selectors import tracker_find
 from council.voting.ballots.selectors import vote_list_visible_to
 
-ACTIONS = {
-    "freeze": services.vote_freeze,
-    "open": services.vote_open,
-    "close": services.vote_close,
-    "publish": services.vote_publish,
-}
-
 
 def _vote(request: CouncilRequest, vote_id: int, perm: str = "ballots.view_vote") -> Vote:
     """The council's vote if the person may `perm` on it; 404 for missing and forbidden alike.
@@ -173,10 +166,10 @@ def ballot_cast(request: CouncilRequest, council_slug: str, vote_id: int) -> Htt
 @require_POST
 def vote_action(request: CouncilRequest, council_slug: str, vote_id: int, action: str) -> HttpResponse:
     vote = _vote(request, vote_id, "ballots.manage_vote")
-    if action not in ACTIONS:
+    if action not in services.VOTE_STEPS:
         raise Http404
     try:
-        ACTIONS[action](actor=request.user, vote_id=vote.pk)
+        services.VOTE_STEPS[action](actor=request.user, vote_id=vote.pk)
     except CouncilError as error:
         messages.error(request, error.message)
     return redirect("vote-detail", council_slug=council_slug, vote_id=vote.pk)

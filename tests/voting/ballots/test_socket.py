@@ -209,3 +209,52 @@ async def test_a_cast_resent_on_a_new_room_socket_with_its_tracker_is_counted_on
     assert acked["payload"] == repeated["payload"] == {"tracker": TRACKERS[0]}
     assert await database_sync_to_async(participation_count)(vote) == 1
     await again.disconnect()
+
+
+async def test_the_official_closes_and_publishes_a_vote_from_the_meeting_and_everyone_hears_it(meeting_vote, official):
+    from channels.db import database_sync_to_async
+
+    from council.voting.ballots.models import Vote
+    from tests.helpers import connect
+    from tests.helpers import room_path
+
+    room, vote, (alice, *_rest) = meeting_vote
+    desk, _ = await connect(room_path(room.pk), user=official)
+    voter, _ = await connect(room_path(room.pk), user=alice)
+
+    # a resident may not; a step out of order is refused; neither changes the vote
+    await voter.send_json_to(command("ballots.step", "x1", vote_id=vote.pk, step="close"))
+    assert (await answer_to(voter, "x1"))["payload"]["code"] == "forbidden"
+    await desk.send_json_to(command("ballots.step", "x2", vote_id=vote.pk, step="publish"))
+    refused = await answer_to(desk, "x2")
+    assert (refused["type"], refused["payload"]["code"]) == ("error", "invalid")
+    assert await database_sync_to_async(lambda: Vote.objects.get(pk=vote.pk).status)() == "open"
+
+    await desk.send_json_to(command("ballots.step", "s1", vote_id=vote.pk, step="close"))
+    assert (await answer_to(desk, "s1"))["type"] == "ack"
+    heard = await next_frame_of(voter, "ballots.vote_changed")
+    assert (heard["payload"]["vote_id"], heard["payload"]["status"]) == (vote.pk, "closed")
+    await desk.send_json_to(command("ballots.step", "s2", vote_id=vote.pk, step="publish"))
+    assert (await answer_to(desk, "s2"))["type"] == "ack"
+    assert (await next_frame_of(voter, "ballots.vote_changed"))["payload"]["status"] == "published"
+    assert await database_sync_to_async(lambda: Vote.objects.get(pk=vote.pk).status)() == "published"
+    await desk.disconnect()
+    await voter.disconnect()
+
+
+async def test_a_vote_of_another_meeting_cannot_be_stepped_from_this_one(meeting_vote, official, room_factory, council):
+    from channels.db import database_sync_to_async
+
+    from council.voting.ballots.models import Vote
+    from tests.helpers import connect
+    from tests.helpers import room_path
+
+    _room, vote, _electors = meeting_vote
+    elsewhere = await database_sync_to_async(room_factory)(council=council)
+    desk, _ = await connect(room_path(elsewhere.pk), user=official)
+
+    await desk.send_json_to(command("ballots.step", "s1", vote_id=vote.pk, step="close"))
+
+    assert (await answer_to(desk, "s1"))["payload"]["code"] == "forbidden"
+    assert await database_sync_to_async(lambda: Vote.objects.get(pk=vote.pk).status)() == "open"
+    await desk.disconnect()
