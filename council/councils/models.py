@@ -209,6 +209,7 @@ class AuditEntry(models.Model):
         PROXY_ENTERED = "assembly.proxy_entered", _("paper proxy entered")
         PROXY_REVOKED = "assembly.proxy_revoked", _("proxy revoked")
         VOTE_CREATED = "ballots.vote_created", _("vote created")
+        VOTE_CHANGED = "ballots.vote_changed", _("vote changed while in draft")
         VOTE_FROZEN = "ballots.vote_frozen", _("vote's electorate frozen")
         VOTE_OPENED = "ballots.vote_opened", _("vote opened")
         VOTE_CLOSED = "ballots.vote_closed", _("vote closed and counted")

@@ -78,6 +78,23 @@ class VoteForm(forms.Form):
         groups.queryset = NeighbourhoodGroup.objects.filter(council=council)
         rooms.queryset = Room.objects.filter(council=council, parent=None)
 
+    @staticmethod
+    def initial_for(vote: Vote) -> dict[str, Any]:
+        """The form filled from a draft vote, to change it (a motion's for/against shows as no options)."""
+        options = list(vote.options.all())
+        keys = [option.key for option in options]
+        motion = keys == ["for", "against"]
+        return {
+            "title": vote.title, "text": vote.text, "method": vote.method,
+            "options": "" if motion else "\n".join(option.label for option in options),
+            "secret": vote.secret, "appointment": vote.appointment,
+            "min_choices": vote.min_choices, "max_choices": vote.max_choices,
+            "tie_break": ", ".join(str(keys.index(key) + 1) for key in vote.tie_break or [] if key in keys),
+            "tie_break_reason": vote.tie_break_reason, "eligible_groups": list(vote.eligible_groups.all()),
+            "min_identity_level": vote.min_identity_level, "room": vote.room, "present_only": vote.present_only,
+            "opens_at": vote.opens_at, "closes_at": vote.closes_at,
+        }
+
     def draft(self) -> VoteDraft:
         data = self.cleaned_data
         labels = [line.strip() for line in data["options"].splitlines() if line.strip()]

@@ -130,28 +130,49 @@ def _announce(vote: Vote) -> None:
 def vote_create(*, actor: User, council: Council, draft: VoteDraft) -> Vote:
     """Prepare a vote in draft; its options default to for/against (a motion)."""
     _require(actor, "ballots.manage_vote", council)
+    vote = Vote(council=council)
+    _write_draft(vote, draft)
+    vote.head = genesis(str(vote.public_id))
+    vote.save(update_fields=["head"])
+    audit_record(actor=actor, action=AuditEntry.Action.VOTE_CREATED, target=vote)
+    return vote
+
+
+@transaction.atomic
+def vote_update(*, actor: User, vote_id: int, draft: VoteDraft) -> Vote:
+    """Change a vote still in draft, options included; once its electorate is frozen it is fixed
+    (the fingerprint and the options are what electors were shown)."""
+    vote = _locked(vote_id)
+    _require(actor, "ballots.manage_vote", vote)
+    if vote.status != Status.DRAFT:
+        raise InvalidInput(_("Only a vote in draft can be changed: this one's electorate is frozen."))
+    _write_draft(vote, draft)
+    audit_record(actor=actor, action=AuditEntry.Action.VOTE_CHANGED, target=vote)
+    return vote
+
+
+def _write_draft(vote: Vote, draft: VoteDraft) -> None:
+    """Check the draft, then save the vote's fields, options and groups from it."""
+    council = vote.council
     options = draft.options or [(key, _(label)) for key, label in MOTION_OPTIONS]
     _check_draft(draft, [key for key, _label in options])
     groups = list(NeighbourhoodGroup.objects.filter(council=council, pk__in=draft.eligible_group_ids))
     if len(groups) != len(set(draft.eligible_group_ids)):
         raise InvalidInput(_("Unknown group."))
     grades = draft.grades or (DEFAULT_GRADES if draft.method == Method.MAJORITY_JUDGMENT else None)
-    vote = Vote.objects.create(
-        council=council, title=draft.title.strip(), text=draft.text, method=draft.method, secret=draft.secret or draft.appointment,
-        appointment=draft.appointment,
-        min_choices=draft.min_choices, max_choices=draft.max_choices, grades=grades, tie_break=draft.tie_break,
-        tie_break_reason=draft.tie_break_reason, min_identity_level=draft.min_identity_level,
-        room_id=draft.room_id if draft.room_id and council.rooms.filter(pk=draft.room_id).exists() else None,
-        present_only=draft.present_only, opens_at=draft.opens_at, closes_at=draft.closes_at,
-    )
-    vote.head = genesis(str(vote.public_id))
-    vote.save(update_fields=["head"])
+    vote.title, vote.text, vote.method = draft.title.strip(), draft.text, draft.method
+    vote.secret, vote.appointment = draft.secret or draft.appointment, draft.appointment
+    vote.min_choices, vote.max_choices, vote.grades = draft.min_choices, draft.max_choices, grades
+    vote.tie_break, vote.tie_break_reason = draft.tie_break, draft.tie_break_reason
+    vote.min_identity_level = draft.min_identity_level
+    vote.room_id = draft.room_id if draft.room_id and council.rooms.filter(pk=draft.room_id).exists() else None
+    vote.present_only, vote.opens_at, vote.closes_at = draft.present_only, draft.opens_at, draft.closes_at
+    vote.save()
     vote.eligible_groups.set(groups)
+    vote.options.all().delete()
     VoteOption.objects.bulk_create(
         VoteOption(vote=vote, key=key, label=label, position=index) for index, (key, label) in enumerate(options)
     )
-    audit_record(actor=actor, action=AuditEntry.Action.VOTE_CREATED, target=vote)
-    return vote
 
 
 def _check_draft(draft: VoteDraft, keys: list[str]) -> None:

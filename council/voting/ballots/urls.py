@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.vote_list, name="vote-list"),
     path("new/", views.vote_create, name="vote-create"),
     path("<int:vote_id>/", views.vote_detail, name="vote-detail"),
+    path("<int:vote_id>/edit/", views.vote_edit, name="vote-edit"),
     path("<int:vote_id>/stage.json", views.vote_stage, name="vote-stage"),
     path("<int:vote_id>/cast/", views.ballot_cast, name="vote-cast"),
     path("<int:vote_id>/results/", views.vote_results, name="vote-results"),

@@ -76,6 +76,24 @@ def vote_create(request: CouncilRequest, council_slug: str) -> HttpResponse:
     return render(request, "ballots/vote_form.html", {"form": form})
 
 
+@login_required
+def vote_edit(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
+    vote = _vote(request, vote_id, "ballots.manage_vote")
+    if vote.status != Vote.Status.DRAFT:
+        messages.error(request, _("Only a vote in draft can be changed: this one's electorate is frozen."))
+        return redirect("vote-detail", council_slug=council_slug, vote_id=vote.pk)
+    form = VoteForm(request.POST or None, council=request.council, initial=VoteForm.initial_for(vote))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vote_update(actor=request.user, vote_id=vote.pk, draft=form.draft())
+        except CouncilError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect("vote-detail", council_slug=council_slug, vote_id=vote.pk)
+    return render(request, "ballots/vote_form.html", {"form": form, "vote": vote})
+
+
 def _page(request: CouncilRequest, vote: Vote, **extra: Any) -> dict[str, Any]:
     user = request.user
     return {

@@ -98,3 +98,66 @@ def test_a_voter_finds_the_receipt_in_the_published_list_and_the_box_downloads(c
     assert missing.context["found"] is None
     assert box["format"] == "council-ballot-box/1"
     assert receipt in [ballot["tracker"] for ballot in box["ballots"]]
+
+
+def test_an_official_changes_a_draft_before_freezing_it(client, council, official, make_vote):
+    from council.councils.models import AuditEntry
+
+    vote, _electors = make_vote(stage="draft", title="Choix du projt", method="approval",
+                                options=[("jardin", "Jardin"), ("bancs", "Bancs")], tie_break=["bancs", "jardin"])
+    client.force_login(official)
+
+    page = client.get(_url("vote-edit", vote))
+    form = page.context["form"]
+    assert (form.initial["title"], form.initial["options"], form.initial["tie_break"]) == (
+        "Choix du projt", "Jardin\nBancs", "2, 1"
+    )
+    response = client.post(
+        _url("vote-edit", vote),
+        {"title": "Choix du projet", "method": "approval", "options": "Jardin\nBancs\nFresque",
+         "tie_break": "3, 1, 2", "tie_break_reason": "Ordre du tirage au sort", "min_identity_level": "0"},
+    )
+
+    assert response.status_code == 302
+    vote.refresh_from_db()
+    assert vote.title == "Choix du projet"
+    assert [option.label for option in vote.options.all()] == ["Jardin", "Bancs", "Fresque"]
+    assert vote.tie_break == ["fresque", "jardin", "bancs"]
+    assert not vote.secret  # the box was unticked, as a browser sends it
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.VOTE_CHANGED, target_id=vote.pk).count() == 1
+
+
+def test_a_frozen_vote_cannot_be_changed_and_a_bad_draft_changes_nothing(client, council, official, make_vote):
+    from django.utils import translation
+
+    from council.core.errors import InvalidInput
+    from council.voting.ballots.services import VoteDraft
+
+    draft, _electors = make_vote(stage="draft", title="Motion")
+    client.force_login(official)
+    refused = client.post(_url("vote-edit", draft), {"title": "  ", "method": "approval", "options": "Seule",
+                                                     "min_identity_level": "0"})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors  # said on the form
+    draft.refresh_from_db()
+    assert (draft.title, [o.key for o in draft.options.all()]) == ("Motion", ["for", "against"])
+
+    frozen, _electors = make_vote(stage="frozen", title="Motion figée")
+    page = client.get(_url("vote-edit", frozen), HTTP_ACCEPT_LANGUAGE="fr", follow=True)
+    assert "Seul un vote en brouillon peut être modifié" in page.content.decode()
+    with translation.override("en"), pytest.raises(InvalidInput) as error:
+        services.vote_update(actor=official, vote_id=frozen.pk, draft=VoteDraft(title="Autre", method="approval"))
+    assert "electorate is frozen" in error.value.message
+    frozen.refresh_from_db()
+    assert frozen.title == "Motion figée"
+
+
+def test_a_member_cannot_change_a_draft(client, council, make_vote, user_with_role):
+    vote, (member, *_rest) = make_vote(stage="draft")
+    client.force_login(member)
+
+    response = client.post(_url("vote-edit", vote), {"title": "Piraté", "method": "approval", "min_identity_level": "0"})
+
+    assert response.status_code in (403, 404)
+    vote.refresh_from_db()
+    assert vote.title == "Budget du quartier"
