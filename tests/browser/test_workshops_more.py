@@ -304,7 +304,9 @@ def test_a_workshop_that_has_met_is_kept_and_the_reason_shown(browser, ui, meeti
     assert part(boss, "Jardins", ".workshop-edit-name").is_displayed()
     assert not part(boss, "Jardins", ".workshop-remove").is_displayed()
     name = part(boss, "Jardins", ".workshop-edit-name")
-    name.clear()
+    # as a person retypes a field: select all, then type (clear() fires no input event, so a live
+    # update arriving in between would put the old name back under the typing)
+    name.send_keys(Keys.CONTROL, "a")
     name.send_keys("Jardins partagés")
     name.send_keys(Keys.ENTER)
     wait_until(boss, lambda d: card(d, "Jardins partagés"), "a running workshop could not be renamed")
