@@ -85,4 +85,4 @@ async def test_a_vote_costs_a_fixed_small_number_of_queries(room, user_with_role
     await socket.disconnect()
 
     assert len(answered.sql) <= 8, answered
-    assert len(cast.sql) <= 7, cast
+    assert len(cast.sql) <= 6, cast

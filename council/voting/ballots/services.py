@@ -24,6 +24,8 @@ from council.accounts.models import User
 from council.core.deadlines import deadline_schedule
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.core.memo import remember
+from council.core.memo import remembered
 from council.core.realtime import send_event_on_commit
 from council.councils.models import AuditEntry
 from council.councils.models import Council
@@ -44,6 +46,7 @@ from council.voting.ballots.models import PaperBallot
 from council.voting.ballots.models import Participation
 from council.voting.ballots.models import Vote
 from council.voting.ballots.models import VoteOption
+from council.voting.ballots.permissions import elector_key
 from council.voting.ballots.presence import is_present
 from council.voting.ballots.selectors import option_keys
 from council.voting.ballots.selectors import participation_count
@@ -298,11 +301,13 @@ def _cast(actor: User, vote_id: int, content: dict[str, Any], tracker: str, room
     vote = lock_for_casting(vote_id, room_id=room_id)  # a closing under way has been waited for
     if vote is None:
         raise AccessDenied("ballots.view_vote")
-    _require(actor, "ballots.cast_ballot", vote)
     elector = Elector.objects.filter(vote=vote, user=actor).annotate(
         voted=Exists(Participation.objects.filter(elector=OuterRef("pk")))
     ).first()
-    if elector is None:  # left the electorate since the rule said yes: none can, it is frozen
+    with remembered():  # the rule asks whether they are an elector: the row just read says it
+        remember(elector_key(actor.pk, vote.pk), elector is not None)
+        _require(actor, "ballots.cast_ballot", vote)
+    if elector is None:  # the rule said no already; for the type checker
         raise AccessDenied("ballots.cast_ballot")
     if elector.voted:
         if BOX.holds(vote, tracker=tracker) == content:
