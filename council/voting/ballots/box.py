@@ -13,7 +13,6 @@ from typing import Any
 from typing import Protocol
 
 from django.conf import settings
-from django.db import connection
 
 from council.voting.ballots.models import BoxEntry
 from council.voting.ballots.models import PendingBallot
@@ -48,14 +47,11 @@ class ShuffledChainBox:
         PendingBallot.objects.create(vote=vote, tracker=tracker, content=content, voter_name=voter_name)
 
     def holds(self, vote: Vote, *, tracker: str) -> dict[str, Any] | None:
-        """The content of the ballot with this tracker, pending or in the box, or None."""
-        for model in (PendingBallot, BoxEntry):
-            found: dict[str, Any] | None = (
-                model.objects.filter(vote=vote, tracker=tracker).values_list("content", flat=True).first()
-            )
-            if found is not None:
-                return found
-        return None
+        """The content of the ballot with this tracker, pending or in the box, or None (one query)."""
+        pending = PendingBallot.objects.filter(vote=vote, tracker=tracker).values_list("content", flat=True)
+        boxed = BoxEntry.objects.filter(vote=vote, tracker=tracker).values_list("content", flat=True)
+        found: list[dict[str, Any]] = list(pending.order_by().union(boxed.order_by(), all=True)[:1])
+        return found[0] if found else None
 
     def flush(self, vote: Vote, *, everything: bool = False) -> int:
         """Append a shuffled batch once twice VOTE_BATCH_MIN are pending, keeping VOTE_BATCH_MIN back (all if `everything`).
@@ -96,17 +92,19 @@ class ShuffledChainBox:
         return [dict(zip(fields, values, strict=True)) for values in rows.values_list(*fields)]
 
 
-def lock_for_casting(vote_id: int) -> str | None:
-    """Lock the vote row FOR KEY SHARE and return its status as committed now.
+def lock_for_casting(vote_id: int, *, room_id: int | None = None) -> Vote | None:
+    """The vote, its row locked FOR KEY SHARE and read as committed now (with `room_id`, only if held there).
 
     Casts take this lock together (it conflicts only with FOR UPDATE): the closing, which
     locks FOR UPDATE, waits for every cast under way, and a cast that starts during the
-    closing waits for it and then reads "closed".
+    closing waits for it and then reads "closed". Locked and read in one query: each
+    query of a cast is paid a thousand times over in a burst.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status FROM {Vote._meta.db_table} WHERE id = %s FOR KEY SHARE", [vote_id])  # noqa: S608
-        row = cursor.fetchone()
-    return None if row is None else str(row[0])
+    votes = Vote.objects.filter(pk=vote_id)
+    if room_id is not None:
+        votes = votes.filter(room_id=room_id)
+    sql, params = votes.order_by().query.sql_with_params()
+    return next(iter(Vote.objects.raw(f"{sql} FOR KEY SHARE", params)), None)
 
 
 BOX: BallotBox = ShuffledChainBox()

@@ -7,9 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from council.core.commands import Payload
-from council.core.errors import AccessDenied
 from council.voting.ballots import services
-from council.voting.ballots.models import Vote
 
 CAST = "ballots.cast"
 STEP = "ballots.step"
@@ -29,10 +27,9 @@ def cast(*, actor: Any, vote_id: int, content: dict[str, Any], tracker: str | No
     The ack carries the receipt, and with `for_grantors` one receipt per grantor (`proxies`)
     and the grantors refused (`refused`, each with its reason).
     """
-    if room_id is not None and not Vote.objects.filter(pk=vote_id, room_id=room_id).exists():
-        raise AccessDenied("ballots.view_vote")
     receipt = services.ballot_cast(
-        actor=actor, vote_id=vote_id, content=content, tracker=tracker, for_grantors=for_grantors or None
+        actor=actor, vote_id=vote_id, content=content, tracker=tracker, for_grantors=for_grantors or None,
+        room_id=room_id,
     )
     return receipt.ack()
 

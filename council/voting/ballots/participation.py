@@ -18,21 +18,23 @@ _lock = threading.Lock()
 _waiting: set[int] = set()
 
 
-def announce_soon(vote_id: int) -> None:
+def announce_soon(vote_id: int) -> bool:
     """Have the vote's participation sent within the interval, once for every cast until then.
 
-    Call after the cast's commit. With an interval of 0 (tests) it is sent at once.
+    Call after the cast's commit. With an interval of 0 (tests) it is sent at once. True when
+    this call scheduled the update (the first cast of the interval), False when one is due anyway.
     """
     if settings.VOTE_PARTICIPATION_COALESCE_SECONDS <= 0:
         _send(vote_id)
-        return
+        return True
     with _lock:
         if vote_id in _waiting:
-            return
+            return False
         _waiting.add(vote_id)
     timer = threading.Timer(settings.VOTE_PARTICIPATION_COALESCE_SECONDS, _announce, args=[vote_id])
     timer.daemon = True
     timer.start()
+    return True
 
 
 def _announce(vote_id: int) -> None:

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from council.accounts.models import User
 from council.core.errors import AccessDenied
+from council.core.memo import recall
 from council.core.permissions import predicate
 from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_facilitator
@@ -16,10 +17,17 @@ from council.voting.ballots.models import Vote
 Status = Vote.Status
 
 
+def elector_key(user_id: int, vote_id: int) -> tuple[str, int, int]:
+    """The memo key of "this person is an elector of this vote" (a cast reads it with its elector row)."""
+    return ("ballots.is_elector", user_id, vote_id)
+
+
 @predicate
 def is_elector(user: User | AnonymousUser, vote: Vote) -> bool:
     """In the frozen electorate (whoever joined a group after freezing is not)."""
-    return user.is_authenticated and Elector.objects.filter(vote=vote, user=user).exists()
+    return user.is_authenticated and recall(
+        elector_key(user.pk, vote.pk), lambda: Elector.objects.filter(vote=vote, user=user).exists()
+    )
 
 
 @predicate

@@ -6,13 +6,17 @@ holds both a voter and a ballot or its tracker (docs/voting-security.md).
 """
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError
+from django.db import connection
 from django.db import transaction
+from django.db.models import Exists
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +24,8 @@ from council.accounts.models import User
 from council.core.deadlines import deadline_schedule
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.core.memo import remember
+from council.core.memo import remembered
 from council.core.realtime import send_event_on_commit
 from council.councils.models import AuditEntry
 from council.councils.models import Council
@@ -40,6 +46,7 @@ from council.voting.ballots.models import PaperBallot
 from council.voting.ballots.models import Participation
 from council.voting.ballots.models import Vote
 from council.voting.ballots.models import VoteOption
+from council.voting.ballots.permissions import elector_key
 from council.voting.ballots.presence import is_present
 from council.voting.ballots.selectors import option_keys
 from council.voting.ballots.selectors import participation_count
@@ -288,7 +295,7 @@ def _open(actor: User | None, vote_id: int, at_opening: sitting.SittingAtOpening
 
 def ballot_cast(
     *, actor: User, vote_id: int, content: dict[str, Any], tracker: str | None = None,
-    for_grantors: list[int] | None = None,
+    for_grantors: list[int] | None = None, room_id: int | None = None,
 ) -> Receipt:
     """Record that `actor` voted and put the ballot in the box, in one transaction, before answering.
 
@@ -303,23 +310,27 @@ def ballot_cast(
     if not TRACKER.match(tracker):
         raise InvalidInput(_("This receipt number is not well formed."))
     with transaction.atomic():
-        receipt = _cast(actor, vote_id, content, tracker)
+        receipt = _cast(actor, vote_id, content, tracker, room_id)
         if for_grantors:
             receipt = Receipt(receipt.tracker, receipt.repeated, _cast_for_grantors(actor, vote_id, content, for_grantors))
-    if not receipt.repeated or any(proxy.tracker for proxy in receipt.proxies):
-        participation.announce_soon(vote_id)
-        ballots_flush(vote_id=vote_id)
+    if (not receipt.repeated or any(proxy.tracker for proxy in receipt.proxies)) and participation.announce_soon(vote_id):
+        ballots_flush(vote_id=vote_id)  # once per announcement, not per cast: the burst's ballots wait as one batch
     return receipt
 
 
-def _cast(actor: User, vote_id: int, content: dict[str, Any], tracker: str) -> Receipt:
-    status = lock_for_casting(vote_id)
-    vote = Vote.objects.filter(pk=vote_id).select_related("council").first()
-    if vote is None or status is None:
+def _cast(actor: User, vote_id: int, content: dict[str, Any], tracker: str, room_id: int | None = None) -> Receipt:
+    vote = lock_for_casting(vote_id, room_id=room_id)  # a closing under way has been waited for
+    if vote is None:
         raise AccessDenied("ballots.view_vote")
-    vote.status = status  # as locked: a closing under way has been waited for
-    _require(actor, "ballots.cast_ballot", vote)
-    if Participation.objects.filter(vote=vote, elector__user=actor).exists():
+    elector = Elector.objects.filter(vote=vote, user=actor).annotate(
+        voted=Exists(Participation.objects.filter(elector=OuterRef("pk")))
+    ).first()
+    with remembered():  # the rule asks whether they are an elector: the row just read says it
+        remember(elector_key(actor.pk, vote.pk), elector is not None)
+        _require(actor, "ballots.cast_ballot", vote)
+    if elector is None:  # the rule said no already; for the type checker
+        raise AccessDenied("ballots.cast_ballot")
+    if elector.voted:
         if BOX.holds(vote, tracker=tracker) == content:
             return Receipt(tracker=tracker, repeated=True)
         raise InvalidInput(_("You have already voted in this vote."), code="already_voted")
@@ -331,15 +342,26 @@ def _cast(actor: User, vote_id: int, content: dict[str, Any], tracker: str) -> R
         raise InvalidInput(_("This ballot is not valid: %(problems)s") % {"problems": ", ".join(problems)})
     if BOX.holds(vote, tracker=tracker) is not None:
         raise InvalidInput(_("This receipt number is already used; try again with a new one."), code="tracker_taken")
-    elector = Elector.objects.get(vote=vote, user=actor)
-    try:
-        with transaction.atomic():
-            Participation.objects.create(vote=vote, elector=elector)
-    except IntegrityError:  # the same person casting twice at the same moment
-        raise InvalidInput(_("You have already voted in this vote."), code="already_voted") from None
+    if not _participation_recorded(vote, elector):  # the same person casting twice at the same moment
+        raise InvalidInput(_("You have already voted in this vote."), code="already_voted")
     voter_name = "" if vote.secret else str(actor)
     BOX.cast(vote, tracker=tracker, content=content, voter_name=voter_name)
     return Receipt(tracker=tracker, repeated=False)
+
+
+def _participation_recorded(vote: Vote, elector: Elector) -> bool:
+    """Record that the elector voted; False if they already had (one statement, no savepoint).
+
+    The elector's unique participation decides between two casts of one person at the same
+    moment: the second inserts nothing and is refused, the first's ballot alone goes in.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Participation._meta.db_table} (id, vote_id, elector_id, kind)"  # noqa: S608 - names from the model
+            " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            [uuid.uuid4(), vote.pk, elector.pk, Participation.Kind.ONLINE.value],
+        )
+        return bool(cursor.rowcount)
 
 
 def _cast_for_grantors(holder: User, vote_id: int, content: dict[str, Any], grantor_ids: list[int]) -> list[ProxyReceipt]:
