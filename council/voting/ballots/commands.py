@@ -7,7 +7,9 @@ from typing import Literal
 from pydantic import Field
 
 from council.core.commands import Payload
+from council.core.errors import AccessDenied
 from council.voting.ballots import services
+from council.voting.ballots.models import Vote
 
 CAST = "ballots.cast"
 STEP = "ballots.step"
