@@ -16,6 +16,7 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 
 from council.accounts.models import User
+from council.core.memo import known
 from council.core.memo import recall
 from council.core.memo import recall_each
 from council.core.memo import remember
@@ -232,6 +233,11 @@ def rooms_remembered(room_ids: Iterable[int]) -> dict[int, Room]:
         read=lambda missing: Room.objects.select_related("council").in_bulk(missing),
     )
     return {room_id: room for room_id, room in rooms.items() if room is not None}
+
+
+def room_already_read(room_id: int) -> Room | None:
+    """The room if this unit of work has read it (room_remembered), else None: never a query."""
+    return recall(("room", room_id), lambda: None) if known(("room", room_id)) else None
 
 
 def room_views_remember(room_ids: set[int]) -> list[Room]:
