@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 
+from council.core.memo import known
 from council.core.memo import recall
 from council.core.memo import remember
 
@@ -50,6 +51,8 @@ class Fact(Generic[V]):
         """Read the answers for every pair of `users` and `object_ids` at once."""
         if not users or not object_ids:
             return
+        if all(known(self.key(user.pk, object_id)) for user in users for object_id in object_ids):
+            return  # read with a sibling fact in the same query (rooms' rows)
         found = self.many(users, object_ids)
         for user in users:
             for object_id in object_ids:

@@ -13,6 +13,7 @@ are read for all of them in one query each and `remember`ed under the keys the r
 import contextlib
 from collections.abc import Callable
 from collections.abc import Hashable
+from collections.abc import Iterable
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -43,8 +44,36 @@ def recall(key: Hashable, compute: Callable[[], T]) -> T:
     return value
 
 
+def known(key: Hashable) -> bool:
+    """Whether an answer is remembered under `key` in this `remembered()` (False outside one)."""
+    memo = _memo.get()
+    return memo is not None and key in memo
+
+
 def remember(key: Hashable, value: Any) -> None:
     """Store an answer read in bulk, for `recall` to return inside this `remembered()`."""
     memo = _memo.get()
     if memo is not None:
         memo[key] = value
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def recall_each(items: Iterable[K], key: Callable[[K], Hashable], read: Callable[[list[K]], dict[K, T]]) -> dict[K, T | None]:
+    """`recall` for many items at once: those not yet remembered are read in one `read(missing)`.
+
+    An item `read` leaves out is remembered as None (a person without a role), so a later
+    `recall` under the same key does not ask again. Outside `remembered()`, every item is read.
+    """
+    items = list(dict.fromkeys(items))
+    memo = _memo.get()
+    if memo is None:
+        found = read(items)
+        return {item: found.get(item) for item in items}
+    missing = [item for item in items if key(item) not in memo]
+    if missing:
+        found = read(missing)
+        for item in missing:
+            memo[key(item)] = found.get(item)
+    return {item: memo[key(item)] for item in items}

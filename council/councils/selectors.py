@@ -9,6 +9,7 @@ from guardian.models import UserObjectPermission
 
 from council.accounts.models import User
 from council.core.memo import recall
+from council.core.memo import recall_each
 from council.core.memo import remember
 from council.councils.legal_pages import default_body
 from council.councils.models import ROLE_BY_GRANT
@@ -65,6 +66,20 @@ def roles_of(*, council: Council, user_ids: Iterable[int]) -> dict[int, Role]:
     for user_id, codename in rows.values_list("user_id", "permission__codename"):
         by_user.setdefault(user_id, []).append(codename)
     return {uid: role for uid, codes in by_user.items() if (role := _highest(codes))}
+
+
+def roles_recalled(*, council: Council, user_ids: Iterable[int]) -> dict[int, Role]:
+    """roles_of, reading only the roles not yet known in this unit of work (role_get's memo).
+
+    A socket's connect asks the person's role for its rights, then again among the people
+    present and among the members in office: one read each time was one query each time.
+    """
+    roles = recall_each(
+        user_ids,
+        key=lambda user_id: _role_key(user_id, council.pk),
+        read=lambda missing: roles_of(council=council, user_ids=missing),
+    )
+    return {user_id: role for user_id, role in roles.items() if role is not None}
 
 
 def member_list(*, council: Council) -> list[tuple[int, Role]]:

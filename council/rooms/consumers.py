@@ -31,11 +31,11 @@ from council.rooms import host
 from council.rooms import moves
 from council.rooms import presence
 from council.rooms import services
-from council.rooms.models import Room
 from council.rooms.permissions import access_room
 from council.rooms.selectors import capabilities
 from council.rooms.selectors import room_remembered
 from council.rooms.selectors import room_snapshot
+from council.rooms.selectors import rooms_remembered
 from council.rooms.services import Entry
 from council.rooms.signalling import MediaSignallingMixin
 
@@ -145,7 +145,8 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         The meeting group carries the plenary's sessions and agenda: a room hung under another
         council's plenary must not hear them (raises AccessDenied).
         """
-        parent_id = Room.objects.filter(pk=room_id).values_list("parent_id", flat=True).first()
+        room = rooms_remembered([room_id]).get(room_id)  # whole: the join and the snapshot use it
+        parent_id = None if room is None else room.parent_id
         if parent_id is None:
             return room_id
         access_room(self.user, parent_id)

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 import rules
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Value
 from guardian.models import GroupObjectPermission
 from guardian.models import UserObjectPermission
 
@@ -14,6 +15,7 @@ from council.core.facts import Fact
 from council.core.facts import Loader
 from council.core.facts import register_fact
 from council.core.facts import remember_facts
+from council.core.memo import remember
 from council.core.memo import remembered
 from council.core.permissions import predicate
 from council.councils.permissions import has_council_role
@@ -30,10 +32,39 @@ from council.rooms.models import RoomRemoval
 # Facts about one person in one room, each one row a facilitator wrote (or not).
 
 
-def _rows_of(model: type[ChatMute | RoomRemoval | RoomFloor]) -> Loader:
+#: fact name -> the table whose row says it; the three are read together
+_ROWS: dict[str, type[ChatMute | RoomRemoval | RoomFloor]] = {
+    "rooms.removed": RoomRemoval,
+    "rooms.muted": ChatMute,
+    "rooms.floor": RoomFloor,
+}
+
+
+def _rows_of(name: str) -> Loader:
+    """The loader of one of the row facts: it reads all three in one query and remembers the others.
+
+    A connect asks whether the person was removed (to let them in), then whether they are
+    muted (their capabilities): one query for both, not one each.
+    """
+
     def many(users: list[User], room_ids: list[int]) -> dict[tuple[int, int], bool]:
-        rows = model.objects.filter(room_id__in=room_ids, user_id__in=[user.pk for user in users])
-        return dict.fromkeys(rows.values_list("user_id", "room_id"), True)
+        user_ids = [user.pk for user in users]
+        tables = [
+            model.objects.filter(room_id__in=room_ids, user_id__in=user_ids)
+            .annotate(fact=Value(fact_name))
+            .values_list("fact", "user_id", "room_id")
+            .order_by()
+            for fact_name, model in _ROWS.items()
+        ]
+        found: dict[str, set[tuple[int, int]]] = {fact_name: set() for fact_name in _ROWS}
+        for fact_name, user_id, room_id in tables[0].union(*tables[1:], all=True):
+            found[fact_name].add((user_id, room_id))
+        for fact_name, fact in _row_facts.items():
+            if fact_name != name:
+                for user_id in user_ids:
+                    for room_id in room_ids:
+                        remember(fact.key(user_id, room_id), (user_id, room_id) in found[fact_name])
+        return dict.fromkeys(found[name], True)
 
     return many
 
@@ -51,9 +82,10 @@ def _facilitates(users: list[User], room_ids: list[int]) -> dict[tuple[int, int]
     }
 
 
-removed: Fact[bool] = register_fact("rooms.removed", model="rooms.Room", many=_rows_of(RoomRemoval))
-muted: Fact[bool] = register_fact("rooms.muted", model="rooms.Room", many=_rows_of(ChatMute))
-floor: Fact[bool] = register_fact("rooms.floor", model="rooms.Room", many=_rows_of(RoomFloor))
+removed: Fact[bool] = register_fact("rooms.removed", model="rooms.Room", many=_rows_of("rooms.removed"))
+muted: Fact[bool] = register_fact("rooms.muted", model="rooms.Room", many=_rows_of("rooms.muted"))
+floor: Fact[bool] = register_fact("rooms.floor", model="rooms.Room", many=_rows_of("rooms.floor"))
+_row_facts: dict[str, Fact[bool]] = {"rooms.removed": removed, "rooms.muted": muted, "rooms.floor": floor}
 facilitates: Fact[bool] = register_fact("rooms.facilitates", model="rooms.Room", many=_facilitates)
 
 
@@ -162,10 +194,12 @@ def _facilitator_grants(user_ids: list[int], room_ids: list[int]) -> set[tuple[i
     """(user id, room id) pairs with facilitate_room granted, to the person or to a group of theirs."""
     room_type = ContentType.objects.get_for_model(Room)
     grants = {"content_type": room_type, "object_pk__in": [str(pk) for pk in room_ids], "permission__codename": "facilitate_room"}
-    pairs = set(UserObjectPermission.objects.filter(user_id__in=user_ids, **grants).values_list("user_id", "object_pk"))
-    pairs |= set(
-        GroupObjectPermission.objects.filter(group__user__in=user_ids, **grants).values_list("group__user", "object_pk")
+    # one query for both (every connect asks it): the person's own grants and their groups'
+    to_person = UserObjectPermission.objects.filter(user_id__in=user_ids, **grants).values_list("user_id", "object_pk")
+    to_groups = GroupObjectPermission.objects.filter(group__user__in=user_ids, **grants).values_list(
+        "group__user", "object_pk"
     )
+    pairs = set(to_person.union(to_groups))
     return {(user_id, int(object_pk)) for user_id, object_pk in pairs}
 
 

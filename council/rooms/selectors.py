@@ -1,6 +1,6 @@
 """Reads for live rooms: the snapshot a socket gets on connect, presence, hands."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -16,14 +16,16 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 
 from council.accounts.models import User
+from council.core.memo import known
 from council.core.memo import recall
+from council.core.memo import recall_each
 from council.core.memo import remember
 from council.core.memo import remembered
 from council.councils.models import Council
 from council.councils.models import Role
 from council.councils.selectors import member_list
 from council.councils.selectors import role_get
-from council.councils.selectors import roles_of
+from council.councils.selectors import roles_recalled
 from council.councils.selectors import roles_remember
 from council.rooms.events import message_payload
 from council.rooms.models import Message
@@ -87,13 +89,20 @@ def presence_summary(*, room: Room) -> dict[str, Any]:
 def presence_summaries(*, rooms: list[Room]) -> dict[int, dict[str, Any]]:
     """presence_summary of each room, for many rooms in three queries (a wave of moves)."""
     present: dict[int, set[int]] = {room.pk: set() for room in rooms}
-    for room_id, user_id in _fresh_presences(rooms).values_list("room_id", "user_id").distinct():
+    display_names: dict[int, str] = {}
+    rows = _fresh_presences(rooms).values_list("room_id", "user_id", "user__display_name").distinct()
+    for room_id, user_id, display_name in rows:  # the names with the rows: one query, not two
         present[room_id].add(user_id)
+        display_names[user_id] = display_name
     everyone = set().union(*present.values())
     councils = {room.council_id: room.council for room in rooms}
-    roles = {pk: roles_of(council=council, user_ids=everyone) for pk, council in councils.items()}
+    # the roles already known in this unit of work (the connecting person's) are not read again
+    roles = {pk: roles_recalled(council=council, user_ids=everyone) for pk, council in councils.items()}
     shown = {room.pk: sorted(present[room.pk])[: settings.ROOM_PRESENCE_LIST_MAX] for room in rooms}
-    names = dict(_names(list(set().union(*shown.values()))))
+    names = {
+        user_id: str(User(pk=user_id, display_name=display_names[user_id]).public_name)
+        for user_id in set().union(*shown.values())
+    }
     return {
         room.pk: _summary(room, present[room.pk], shown[room.pk], roles[room.council_id], names) for room in rooms
     }
@@ -132,11 +141,6 @@ def _summary(
         "participants": participants,
         "truncated": len(user_ids) > len(shown),
     }
-
-
-def _names(user_ids: list[int]) -> Iterator[tuple[int, str]]:
-    for user in User.objects.filter(pk__in=user_ids).only("id", "display_name"):
-        yield user.pk, str(user.public_name)
 
 
 def hands_queue(*, room: Room) -> list[dict[str, Any]]:
@@ -215,6 +219,25 @@ def room_snapshot(*, user: User, room_id: int, since_seq: int | None = None) -> 
 def room_remembered(room_id: int) -> Room:
     """The room (with its council), read once per unit of work."""
     return recall(("room", room_id), lambda: Room.objects.select_related("council").get(pk=room_id))
+
+
+def rooms_remembered(room_ids: Iterable[int]) -> dict[int, Room]:
+    """room_remembered for many rooms: those not yet read in this unit of work, in one query.
+
+    A connect reads its room to find the meeting's plenary, to let the person in and to
+    build the snapshot: once.
+    """
+    rooms = recall_each(
+        room_ids,
+        key=lambda room_id: ("room", room_id),
+        read=lambda missing: Room.objects.select_related("council").in_bulk(missing),
+    )
+    return {room_id: room for room_id, room in rooms.items() if room is not None}
+
+
+def room_already_read(room_id: int) -> Room | None:
+    """The room if this unit of work has read it (room_remembered), else None: never a query."""
+    return recall(("room", room_id), lambda: None) if known(("room", room_id)) else None
 
 
 def room_views_remember(room_ids: set[int]) -> list[Room]:

@@ -41,6 +41,7 @@ from council.rooms.models import RoomRemoval
 from council.rooms.permissions import access_room
 from council.rooms.selectors import hands_queue
 from council.rooms.selectors import room_payload
+from council.rooms.selectors import rooms_remembered
 
 
 def _check_groups(council_id: int, group_ids: Iterable[int]) -> list[int]:
@@ -180,8 +181,8 @@ def rooms_join(*, entries: list[Entry]) -> list[Room | None]:
     presence. Those let in are written in two statements whatever their number, since a
     workshop session moves everyone at once (presence is broadcast coalesced).
     """
-    rooms = Room.objects.select_related("council").in_bulk({entry.room_id for entry in entries})
     with remembered():
+        rooms = rooms_remembered({entry.room_id for entry in entries})  # a connect read its room already
         admitted = [
             room if (room := rooms.get(entry.room_id)) is not None and entry.actor.has_perm(entry.perm, room) else None
             for entry in entries

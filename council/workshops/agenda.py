@@ -70,7 +70,9 @@ def agenda_current(*, room: Room) -> AgendaItem | None:
 def agenda_payload(*, room: Room) -> dict[str, Any]:
     """The whole agenda as every socket of the meeting receives it."""
     items = agenda_items(room=room)
-    current = agenda_current(room=room)
+    # agenda_current, found among the items already read
+    started = [item for item in items if item.started_at is not None and item.ended_at is None]
+    current = max(started, key=lambda item: (item.started_at, item.pk), default=None)
     return {
         "room_id": room.pk,
         "items": [

@@ -23,9 +23,16 @@ def workshop_of_room(room_id: int) -> Workshop | None:
     return recall(("workshop_of_room", room_id), lambda: _workshops(room_ids=[room_id]).get(room_id))
 
 
-def workshops_of_rooms_remember(room_ids, *, with_related: tuple[str, ...] = ()) -> dict[int, Workshop]:
-    """workshop_of_room for many rooms in one query (a wave of moves), with `with_related` too."""
-    workshops = _workshops(room_ids=room_ids, with_related=with_related)
+def workshops_of_rooms_remember(
+    room_ids, *, with_related: tuple[str, ...] = (), plenaries: frozenset[int] = frozenset()
+) -> dict[int, Workshop]:
+    """workshop_of_room for many rooms in one query (a wave of moves), with `with_related` too.
+
+    `plenaries` are rooms known to hang under no other: a workshop's room is a breakout of the
+    session's plenary (services._workshop_create), so they are no workshop's and are not read.
+    """
+    to_read = [room_id for room_id in room_ids if room_id not in plenaries]
+    workshops = _workshops(room_ids=to_read, with_related=with_related) if to_read else {}
     for room_id in room_ids:
         remember(("workshop_of_room", room_id), workshops.get(room_id))
     return workshops

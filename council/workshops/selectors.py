@@ -5,7 +5,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count
+from django.db.models import Q
 from django.db.models import QuerySet
+from django.db.models import Subquery
 from django.utils import timezone
 
 from council.accounts.models import User
@@ -43,12 +45,32 @@ def session_running(*, plenary_id: int) -> WorkshopSession | None:
 
 
 def session_current(*, plenary_id: int) -> WorkshopSession | None:
-    """The session a meeting shows: the running one, else the newest draft, else the newest."""
-    sessions = WorkshopSession.objects.select_related("room__council").filter(room_id=plenary_id)
-    running = session_running(plenary_id=plenary_id)
-    if running is not None:
+    """The session a meeting shows: the running one, else the newest draft, else the newest.
+
+    One query for the three candidates (every connect asks it): the newest of each kind.
+    """
+    sessions = WorkshopSession.objects.filter(room_id=plenary_id)
+
+    def newest(kind: QuerySet[WorkshopSession]) -> Subquery:
+        return Subquery(kind.values("pk")[:1])
+
+    candidates = list(
+        sessions.select_related("room__council").filter(
+            Q(pk=newest(sessions.filter(status__in=RUNNING)))
+            | Q(pk=newest(sessions.filter(status=WorkshopSession.Status.DRAFT)))
+            | Q(pk=newest(sessions))
+        )
+    )  # in the model's order, newest first, as each kind's newest was chosen
+    running = next((session for session in candidates if session.status in RUNNING), None)
+    if running is not None and running.is_running:
         return running
-    return sessions.filter(status=WorkshopSession.Status.DRAFT).first() or sessions.first()
+    drafts = [session for session in candidates if session.status == WorkshopSession.Status.DRAFT]
+    return drafts[0] if drafts else next(iter(candidates), None)
+
+
+def running_among(session: WorkshopSession | None) -> WorkshopSession | None:
+    """session_running, from the session a meeting shows (session_shown): no second read."""
+    return session if session is not None and session.status in RUNNING and session.is_running else None
 
 
 def session_shown(*, plenary_id: int) -> WorkshopSession | None:

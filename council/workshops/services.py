@@ -29,6 +29,7 @@ from council.rooms.events import facilitators_group
 from council.rooms.events import meeting_group
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
+from council.rooms.selectors import room_already_read
 from council.workshops import assignment as draw
 from council.workshops import deadlines
 from council.workshops import events
@@ -43,6 +44,7 @@ from council.workshops.permissions import access_session
 from council.workshops.permissions import access_workshop
 from council.workshops.permissions import assigned_workshop_id
 from council.workshops.permissions import takes_part_in_draws
+from council.workshops.permissions import workshops_of_rooms_remember
 from council.workshops.selectors import assignment_pool
 from council.workshops.selectors import choosers
 from council.workshops.selectors import memberships_of
@@ -664,10 +666,12 @@ def breakouts_join(*, entries: list[room_services.Entry], join=room_services.roo
     (rooms.view_room): a plenary locked meanwhile does not keep its own people out.
     """
     room_ids = {entry.room_id for entry in entries} | {entry.previous_room_id for entry in entries}
-    workshops = {
-        workshop.room_id: workshop
-        for workshop in Workshop.objects.filter(room_id__in=room_ids - {None}).select_related("session")
-    }
+    # read as workshop_of_room reads them and remembered: the snapshot that follows asks it;
+    # a connect to a plenary, whose room it has read already, reads nothing here
+    plenaries = frozenset(
+        room_id for room_id in room_ids - {None} if (room := room_already_read(room_id)) and room.parent_id is None
+    )
+    workshops = workshops_of_rooms_remember(room_ids - {None}, plenaries=plenaries)
 
     def back_to_plenary(entry: room_services.Entry) -> bool:
         left = workshops.get(entry.previous_room_id)

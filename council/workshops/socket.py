@@ -77,10 +77,11 @@ class MeetingPart(SocketPart):
     def _entry_destination(self) -> int | None:
         """A running session's breakout for this person, placing a late arrival by its rule."""
         user, plenary_id = self.socket.user, self.socket.plenary_id
-        session = selectors.session_running(plenary_id=plenary_id)
+        # the session the snapshot shows next, read once for both
+        session = selectors.running_among(selectors.session_shown(plenary_id=plenary_id))
         if session is None:
             return None
-        place = selectors.destination(user=user, plenary_id=plenary_id)
+        place = selectors.place_in(selectors.session_payload_remembered(session), user.pk)  # destination()
         if place is None and services.late_arrival_place(user=user, session=session) is not None:
             # placed now: the snapshot shows the session with this person in it
             place = selectors.place_in(selectors.session_payload_remembered(session, fresh=True), user.pk)

@@ -23,7 +23,7 @@ from council.councils.models import ROLE_RANK
 from council.councils.models import Council
 from council.councils.models import Role
 from council.councils.selectors import member_list
-from council.councils.selectors import roles_of
+from council.councils.selectors import roles_recalled
 from council.groups.selectors import group_members
 from council.rooms.models import Room
 from council.rooms.selectors import present_user_ids
@@ -74,7 +74,7 @@ def members_in_office_among(*, council: Council, user_ids: list[int]) -> set[int
     if rules.members_group_id is not None and rules.members_group is not None:
         return set(group_members(rules.members_group).filter(pk__in=user_ids).values_list("pk", flat=True))
     members = ROLE_RANK[: ROLE_RANK.index(Role.MEMBER) + 1]
-    return {user_id for user_id, role in roles_of(council=council, user_ids=user_ids).items() if role in members}
+    return {user_id for user_id, role in roles_recalled(council=council, user_ids=user_ids).items() if role in members}
 
 
 def is_member_in_office(*, user: User, council: Council) -> bool:
