@@ -77,6 +77,9 @@ async def expect_close(
         output = await communicator.receive_output(wait)
         if output["type"] == "websocket.close":
             assert output.get("code") == code, f"closed with {output.get('code')}, expected {code}"
+            # As the browser's side of the closing would: the consumer's clean-up (presence row,
+            # summaries) then runs within the test, not under the next test's database flush.
+            await communicator.disconnect(code=code, timeout=wait)
             return seen
         seen.append(json.loads(output["text"])["type"])
 
