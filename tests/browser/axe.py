@@ -38,3 +38,9 @@ def describe(violations: list[dict]) -> str:
         for node in violation["nodes"][:5]:
             lines.append(f"    {node['target']}: {node['failureSummary']}")
     return "\n".join(lines)
+
+
+def assert_axe_clean(driver, state):
+    """No violation at all, whatever its impact, in this state of the page."""
+    found = violations(driver)
+    assert found == [], f"{state}:\n{describe(found)}"

@@ -10,33 +10,19 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
-from selenium.webdriver.support.wait import WebDriverWait
 
 from council.councils.models import Role
 from council.voting.polls.models import Answer
 from council.voting.polls.models import Poll
-from tests.browser.axe import describe
-from tests.browser.axe import violations
+from tests.browser.axe import assert_axe_clean
 from tests.browser.conftest import PASSWORD
+from tests.browser.page import BOX
+from tests.browser.page import PHONE
+from tests.browser.page import text
+from tests.browser.page import wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WAIT = 20
-PHONE = {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": True}
-BOX = "const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];"
-
-
-def wait(driver, condition, message):
-    return WebDriverWait(driver, WAIT, poll_frequency=0.2).until(condition, message=message)
-
-
-def text(driver, element_id):
-    return driver.find_element(By.ID, element_id).get_attribute("textContent")
-
-
-def assert_axe_clean(driver, state):
-    found = violations(driver)
-    assert found == [], f"{state}:\n{describe(found)}"
 
 
 def answer_on_the_card(driver, option):

@@ -6,36 +6,22 @@ follows. On a laptop and on a phone; axe finds nothing, whatever the impact, in 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.wait import WebDriverWait
 
 from council.councils.models import Role
 from council.voting.ballots import services
 from council.voting.ballots.box import TRACKER
 from council.voting.ballots.models import BoxEntry
 from council.voting.ballots.services import VoteDraft
-from tests.browser.axe import describe
-from tests.browser.axe import violations
+from tests.browser.axe import assert_axe_clean
 from tests.browser.keyboard import press
 from tests.browser.keyboard import tab_until
+from tests.browser.page import BOX
+from tests.browser.page import PHONE
+from tests.browser.page import text
+from tests.browser.page import wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WAIT = 20
-PHONE = {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": True}
-BOX = "const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];"
-
-
-def wait(driver, condition, message):
-    return WebDriverWait(driver, WAIT, poll_frequency=0.2).until(condition, message=message)
-
-
-def text(driver, element_id):
-    return driver.find_element(By.ID, element_id).get_attribute("textContent")
-
-
-def assert_axe_clean(driver, state):
-    found = violations(driver)
-    assert found == [], f"{state}:\n{describe(found)}"
 
 
 def step_from_the_meeting(driver, vote, label, then):
