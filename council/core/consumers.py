@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from council.core import ratelimit
+from council.core.batching import Batcher
 from council.core.commands import Payload
 from council.core.commands import parse_payload
 from council.core.errors import CouncilError
@@ -301,6 +302,23 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
                 result = await run_in_database_thread(run_in_language)
             else:
                 result = await database_sync_to_async(run_in_language)()
+        except CouncilError as error:
+            await self.send_error(command.request_id, error.code, error.message)
+            return None
+        except ValidationError as error:
+            await self.send_error(command.request_id, "invalid", " ".join(error.messages))
+            return None
+        await self.send_ack(command, result if isinstance(result, dict) else {})
+        return result
+
+    async def call_batched(self, command: Command, batcher: "Batcher[Any, Any]", item: Any) -> Any:
+        """call_service for a command a crowd sends at once: `item` joins the process's next batch.
+
+        Answered the same way (ack with the result, or the error in the person's language),
+        once the batch holding it has committed (council/core/batching.py).
+        """
+        try:
+            result = await batcher.submit(item)
         except CouncilError as error:
             await self.send_error(command.request_id, error.code, error.message)
             return None

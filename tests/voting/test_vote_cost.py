@@ -12,10 +12,11 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db.backends import utils as db_utils
 
-from council.voting.ballots import commands as ballot_commands
+from council.voting.ballots import batch as ballot_batch
 from council.voting.ballots import services as ballots
 from council.voting.ballots.box import tracker_new
 from council.voting.ballots.services import VoteDraft
+from council.voting.polls import batch as poll_batch
 from council.voting.polls import services as polls
 from tests.helpers import answer_to
 from tests.helpers import command
@@ -34,10 +35,10 @@ class _Queries:
         self._running = threading.local()
         service = getattr(module, name)
 
-        def counted(**kwargs):
+        def counted(*args, **kwargs):
             self._running.on = True
             try:
-                return service(**kwargs)
+                return service(*args, **kwargs)
             finally:
                 self._running.on = False
 
@@ -72,8 +73,8 @@ async def test_a_vote_costs_a_fixed_small_number_of_queries(room, user_with_role
     person, poll_id, vote_id = await database_sync_to_async(_meeting)(room, user_with_role)
     # in a burst the participation update and the box's batch are due anyway (once an interval, not per vote)
     monkeypatch.setattr(ballots.participation, "announce_soon", lambda vote_id: False)
-    answered = _Queries(monkeypatch, polls, "poll_answer")
-    cast = _Queries(monkeypatch, ballot_commands, "cast")
+    answered = _Queries(monkeypatch, poll_batch.ANSWERS, "run")  # a batch of one: the cost of a lone vote
+    cast = _Queries(monkeypatch, ballot_batch.CASTS, "run")
     socket, _ = await connect(room_path(room.pk), user=person)
 
     await socket.send_json_to(command("polls.answer", "p", poll_id=poll_id, answer={"kind": "yes_no", "vote": "yes"}))
@@ -84,5 +85,5 @@ async def test_a_vote_costs_a_fixed_small_number_of_queries(room, user_with_role
     assert (await answer_to(socket, "b"))["type"] == "ack"
     await socket.disconnect()
 
-    assert len(answered.sql) <= 8, answered
-    assert len(cast.sql) <= 6, cast
+    assert 1 <= len(answered.sql) <= 8, answered
+    assert 1 <= len(cast.sql) <= 6, cast

@@ -10,6 +10,7 @@ import base64
 import re
 import secrets
 from typing import Any
+from typing import NamedTuple
 from typing import Protocol
 
 from django.conf import settings
@@ -29,10 +30,22 @@ def tracker_new() -> str:
     return base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=")
 
 
+class Cast(NamedTuple):
+    """A ballot as cast: its receipt, its content, and the voter's name in a named vote only."""
+
+    tracker: str
+    content: dict[str, Any]
+    voter_name: str = ""
+
+
 class BallotBox(Protocol):
     def cast(self, vote: Vote, *, tracker: str, content: dict[str, Any], voter_name: str = "") -> None: ...
 
+    def cast_many(self, vote: Vote, ballots: list["Cast"]) -> None: ...
+
     def holds(self, vote: Vote, *, tracker: str) -> dict[str, Any] | None: ...
+
+    def trackers_taken(self, vote: Vote, trackers: list[str]) -> set[str]: ...
 
     def flush(self, vote: Vote, *, everything: bool = False) -> int: ...
 
@@ -45,6 +58,21 @@ class ShuffledChainBox:
     def cast(self, vote: Vote, *, tracker: str, content: dict[str, Any], voter_name: str = "") -> None:
         """Hold the ballot until its batch; call in the transaction that records the participation."""
         PendingBallot.objects.create(vote=vote, tracker=tracker, content=content, voter_name=voter_name)
+
+    def cast_many(self, vote: Vote, ballots: list[Cast]) -> None:
+        """`cast` for the ballots of a batch of casts, in one statement and in a random order."""
+        ballots = list(ballots)
+        secrets.SystemRandom().shuffle(ballots)
+        PendingBallot.objects.bulk_create(
+            PendingBallot(vote=vote, tracker=ballot.tracker, content=ballot.content, voter_name=ballot.voter_name)
+            for ballot in ballots
+        )
+
+    def trackers_taken(self, vote: Vote, trackers: list[str]) -> set[str]:
+        """Those of `trackers` already on a ballot of this vote, pending or in the box (one query)."""
+        pending = PendingBallot.objects.filter(vote=vote, tracker__in=trackers).values_list("tracker", flat=True)
+        boxed = BoxEntry.objects.filter(vote=vote, tracker__in=trackers).values_list("tracker", flat=True)
+        return set(pending.order_by().union(boxed.order_by(), all=True))
 
     def holds(self, vote: Vote, *, tracker: str) -> dict[str, Any] | None:
         """The content of the ballot with this tracker, pending or in the box, or None (one query)."""

@@ -56,10 +56,22 @@ def register() -> None:
     """The room socket of a meeting accepts ballots.cast and ballots.step for the votes held in it."""
     from council.rooms.host import register_command
     from council.rooms.host import service_handler
+    from council.voting.ballots import batch
 
     async def cast_in_meeting(socket: Any, command: Any) -> None:
-        """A crowd's ballots commit side by side (the database threads), each acked with its receipt."""
-        await socket.call_service(command, cast, pooled=True, room_id=socket.plenary_id, **command.data.arguments())
+        """A crowd's ballots are cast in batches (council/voting/ballots/batch.py), each acked with its receipt.
+
+        A proxy holder's cast (one ballot per grantor, each refused or not) is cast alone.
+        """
+        arguments = command.data.arguments()
+        if arguments.get("for_grantors"):
+            await socket.call_service(command, cast, pooled=True, room_id=socket.plenary_id, **arguments)
+            return
+        sent = batch.CastSent(
+            actor=socket.scope["user"], vote_id=arguments["vote_id"], content=arguments["content"],
+            tracker=arguments.get("tracker"), room_id=socket.plenary_id, language=socket.language,
+        )
+        await socket.call_batched(command, batch.CASTS, sent)
 
     register_command(CAST, Cast, cast_in_meeting)
     register_command(STEP, Step, service_handler(step, room_id=lambda socket: socket.plenary_id))

@@ -13,6 +13,7 @@ from council.core.commands import Payload
 from council.core.consumers import Command
 from council.rooms.host import register_command
 from council.rooms.host import service_handler
+from council.voting.polls import batch
 from council.voting.polls import live
 from council.voting.polls import services
 from council.voting.polls.schemas import MAX_OPTIONS
@@ -77,11 +78,12 @@ async def _create(socket: Any, command: Command) -> None:
 
 
 async def _answer(socket: Any, command: Command) -> None:
-    """Commit the answer (ack), then have the tally broadcast, coalesced; a crowd's answers commit side by side."""
-    result = await socket.call_service(
-        command, services.poll_answer, pooled=True, room_id=socket.plenary_id, poll_id=command.data.poll_id,
-        answer=command.data.answer, request_id=command.request_id,
+    """Commit the answer with the others arriving together (ack), then have the tally broadcast, coalesced."""
+    sent = batch.AnswerSent(
+        actor=socket.scope["user"], room_id=socket.plenary_id, poll_id=command.data.poll_id,
+        answer=command.data.answer, request_id=command.request_id or "", language=socket.language,
     )
+    result = await socket.call_batched(command, batch.ANSWERS, sent)
     if result is not None and not result["duplicate"]:
         await live.results_changed_soon(result["poll_id"])
 

@@ -231,7 +231,7 @@ def _shared(**where: Any) -> Poll | None:
     return next(iter(Poll.objects.raw(f"{sql} FOR SHARE", params)), None)
 
 
-def _answerable(poll: Poll) -> None:
+def answerable(poll: Poll) -> None:
     if poll.status != Poll.Status.OPEN:
         raise InvalidInput(_("This poll is closed: answers are no longer accepted."))
 
@@ -246,7 +246,7 @@ def poll_answer(
     """
     poll = access_poll(actor, poll_id, room_id=room_id, perm=ANSWER_POLL)
     poll = _shared(pk=poll.pk) or poll
-    _answerable(poll)
+    answerable(poll)
     value = normalised(poll, answer)
     if not _upsert_answer(poll, actor, value, request_id or ""):
         existing = Answer.objects.get(poll=poll, user=actor)
@@ -286,7 +286,7 @@ def poll_answer_anonymous(*, token: str, code: str, answer: AnswerValue) -> Poll
     poll = _shared(code=code, allow_anonymous=True)
     if poll is None:
         raise InvalidInput(_("This poll does not take anonymous answers."))
-    _answerable(poll)
+    answerable(poll)
     value = normalised(poll, answer)
     Answer.objects.update_or_create(poll=poll, token=token, user=None, defaults={"value": value})
     return poll

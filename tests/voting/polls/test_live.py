@@ -163,24 +163,39 @@ async def test_refusals_are_told_in_the_person_s_language(room, user_with_role, 
     assert too_many["payload"]["message"] == "Choisissez au plus 2 options."
 
 
-async def test_answers_of_a_crowd_commit_side_by_side_on_the_database_threads(room, make_poll, resident, monkeypatch):
-    """On Channels' single thread, 3,000 answers of one process waited for each other's commits."""
-    from council.voting.polls import services
+async def test_answers_sent_together_commit_as_batches_on_the_database_threads(
+    room, make_poll, user_with_role, monkeypatch
+):
+    """One transaction per answer was the burst's bottleneck: answers arriving together share one."""
+    from council.voting.polls import batch
 
     poll_id = await database_sync_to_async(make_poll)("yes_no", open=True)
-    threads = []
-    real = services.poll_answer
+    batches = []
+    real = batch.poll_answers
 
-    def recorded(**kwargs):
+    def recorded(sent):
         import threading
 
-        threads.append(threading.current_thread().name)
-        return real(**kwargs)
+        batches.append((threading.current_thread().name, len(sent)))
+        return real(sent)
 
-    monkeypatch.setattr(services, "poll_answer", recorded)
-    person, _ = await connect(room_path(room.pk), user=resident)
-    acked = await ask(person, "polls.answer", "a1", poll_id=poll_id, answer={"kind": "yes_no", "vote": "no"})
-    assert acked["payload"] == {"poll_id": poll_id, "answer": [1], "duplicate": False}
-    assert threads == [threads[0]]
-    assert threads[0].startswith("room-db")
+    monkeypatch.setattr(batch.ANSWERS, "run", recorded)
+    people = [
+        await database_sync_to_async(user_with_role)("resident", room.council, display_name=f"Voisin {index}")
+        for index in range(12)
+    ]
+    sockets = [(await connect(room_path(room.pk), user=person))[0] for person in people]
+    for index, socket in enumerate(sockets):  # all sent before any is answered
+        vote = "yes" if index % 3 else "no"
+        await socket.send_json_to(command("polls.answer", f"a{index}", poll_id=poll_id, answer={"kind": "yes_no", "vote": vote}))
+    acks = [await answer_to(socket, f"a{index}") for index, socket in enumerate(sockets)]
+    assert [ack["type"] for ack in acks] == ["ack"] * 12
+    assert acks[0]["payload"] == {"poll_id": poll_id, "answer": [1], "duplicate": False}
+    assert sum(size for _, size in batches) == 12
+    assert len(batches) < 12  # gathered: those waiting while a batch commits go in the next one
+    assert all(name.startswith("room-db") for name, _ in batches)
+    stored = await database_sync_to_async(lambda: sorted(Poll.objects.get(pk=poll_id).answers.values_list("value", flat=True)))()
+    assert stored == [[0]] * 8 + [[1]] * 4
+    for socket in sockets:
+        await socket.disconnect()
     await coalesce.flush()
