@@ -146,23 +146,24 @@ def _cast_batch(vote_id: int, room_id: int | None, indexes: list[int], sent: lis
     return bool(into_box)
 
 
-def _electors(vote: Vote, actors: list[User]) -> dict[int, Elector]:
-    """The electors among `actors`, each with whether they have voted (`voted`), in one query."""
+def _electors(vote: Vote, actors: list[User]) -> dict[int, tuple[Elector, bool]]:
+    """The electors among `actors`, each with whether they have voted, in one query."""
     rows = Elector.objects.filter(vote=vote, user_id__in=[actor.pk for actor in actors if actor.is_authenticated])
     rows = rows.annotate(voted=Exists(Participation.objects.filter(elector=OuterRef("pk"))))
-    return {elector.user_id: elector for elector in rows}
+    return {elector.user_id: (elector, getattr(elector, "voted")) for elector in rows}  # noqa: B009 - annotated
 
 
 def _accepted(
-    vote: Vote, indexes: list[int], sent: list[CastSent], electors: dict[int, Elector], outcomes: list[Outcome | None]
+    vote: Vote, indexes: list[int], sent: list[CastSent], electors: dict[int, tuple[Elector, bool]],
+    outcomes: list[Outcome | None],
 ) -> list[_Accepted]:
     """The casts that the rule, the ballot's validity and the receipt's form let in; the others refused or left."""
     keys = option_keys(vote)
     accepted: list[_Accepted] = []
-    seen: set[int] = set()
+    seen: set[uuid.UUID] = set()
     for index in indexes:
         item = sent[index]
-        elector = electors.get(item.actor.pk) if item.actor.is_authenticated else None
+        elector, voted = electors.get(item.actor.pk, (None, False)) if item.actor.is_authenticated else (None, False)
         with translation.override(item.language):
             try:
                 tracker = tracker_new() if not item.tracker else item.tracker.strip().upper()
@@ -172,7 +173,7 @@ def _accepted(
                     remember(elector_key(item.actor.pk, vote.pk), elector is not None)
                 if elector is None or not item.actor.has_perm("ballots.cast_ballot", vote):
                     raise AccessDenied("ballots.cast_ballot")
-                if elector.voted or elector.pk in seen:  # a retry, or twice at once: settled alone
+                if voted or elector.pk in seen:  # a retry, or twice at once: settled alone
                     continue
                 if vote.present_only and not is_present(vote, item.actor):
                     raise InvalidInput(_("Only those present at the meeting can vote."), code="not_present")
