@@ -138,6 +138,42 @@ def start_daphnes(commands: dict[int, list[str]], env: dict[str, str], log_name:
     return procs
 
 
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time used so far by each of these processes (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two readings by the processes alive at both (others would count negative)."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
+
+
+def spy(pid: int, output: str, *, seconds: int) -> subprocess.Popen:
+    """Sample a process with py-spy (pip install py-spy) for `seconds`, as collapsed stacks, in the background."""
+    spy_bin = str(Path(sys.executable).with_name("py-spy"))
+    return subprocess.Popen(
+        [spy_bin, "record", "-p", str(pid), "-d", str(seconds), "-f", "raw", "-o", output, "--nonblocking", "-t"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes on this machine (its backends come and go; measure over a burst)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text().strip() == "postgres":
+                    found.append(int(entry.name))
+    return found
+
+
 def stop_servers(procs: list[subprocess.Popen], wait: float = 30) -> None:
     for proc in procs:
         proc.terminate()

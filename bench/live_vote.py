@@ -319,15 +319,23 @@ async def connect_residents(servers: int, fixture: dict, meeting: dict, args) ->
 
 
 async def one_vote(
-    kind: str, loads: list, fixture: dict, meeting: dict, args, connected: int
+    kind: str, loads: list, fixture: dict, meeting: dict, args, connected: int, servers: list
 ) -> dict:
     """Open, burst, close; the figures of one kind of vote."""
     object_id = meeting["poll_id"] if kind == "poll" else meeting["vote_id"]
     await asyncio.to_thread(facilitator_does, fixture, f"open {kind}", meeting)
     await asyncio.sleep(SETTLE_SECONDS)  # the launch reached every screen
+    daphne_pids = [proc.pid for proc in servers]
+    database_pids = common.postgres_pids()
+    cpu_before = common.cpu_seconds(daphne_pids), common.cpu_seconds(database_pids)
+    if os.environ.get("BENCH_SPY"):  # a py-spy sample of each Daphne over the burst, for whoever studies it
+        for pid in daphne_pids:
+            common.spy(pid, f"{os.environ['BENCH_SPY']}-{kind}-{pid}.txt", seconds=8)
     answers = await asyncio.gather(
         *(load.ask(f"burst {kind} {object_id} {args.timeout}") for load in loads)
     )
+    daphne_cpu = common.cpu_used(cpu_before[0], common.cpu_seconds(daphne_pids))
+    database_cpu = common.cpu_used(cpu_before[1], common.cpu_seconds(database_pids))
     first = min(a["first_sent"] for a in answers if a["first_sent"] is not None)
     last = max((a["last_ack"] for a in answers if a["last_ack"] is not None), default=first)
     acked = sum(a["acked"] for a in answers)
@@ -367,13 +375,16 @@ async def one_vote(
         "lost": lost,
         "doubled": stored - len(set(db["answered"] if kind == "poll" else db["box"])),
         "errors": [e for f in finals for e in f["errors"]][:3],
+        # CPU per acked vote over the burst (tallies and presence sent meanwhile included)
+        "daphne_cpu_ms": 1000 * daphne_cpu / max(acked, 1),
+        "postgres_cpu_ms": 1000 * database_cpu / max(acked, 1),
     }
 
 
 HEADER = (
     f"{'srv':>3} {'kind':>6} {'people':>6} {'sent':>5} {'acked':>5} {'refus':>5} | {'votes/s':>7} {'burst s':>7} "
     f"{'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} | {'final p50':>9} {'final max':>9} {'screens':>7} | {'stored':>6} "
-    f"{'lost':>4} {'dbl':>3}"
+    f"{'lost':>4} {'dbl':>3} | {'cpu ms/vote daphne':>18} {'postgres':>8}"
 )
 
 
@@ -383,7 +394,8 @@ def row(servers: int, people: int, r: dict) -> str:
         f"{servers:>3} {r['kind']:>6} {people:>6} {r['sent']:>5} {r['acked']:>5} {r['refused']:>5} | "
         f"{r['votes_per_s']:>7.0f} {r['burst_s']:>7.2f} {a['p50']:>7.0f} {a['p99']:>7.0f} {a['max']:>7.0f} | "
         f"{r['final_p50']:>9.0f} {r['final_max']:>9.0f} {r['screens']:>7} | {r['stored']:>6} {r['lost']:>4} "
-        f"{r['doubled']:>3}" + (f"\n    ! {r['errors']}" if r["errors"] else "")
+        f"{r['doubled']:>3} | {r['daphne_cpu_ms']:>18.2f} {r['postgres_cpu_ms']:>8.2f}"
+        + (f"\n    ! {r['errors']}" if r["errors"] else "")
     )
 
 
@@ -423,6 +435,7 @@ async def run_case(servers: int, args, fixture: dict) -> list[dict]:
                 meeting,
                 args,
                 status["connected"],
+                procs,
             )
             result["kind"] = kind
             results.append({"servers": servers, "people": status["connected"], **result})

@@ -266,9 +266,7 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
 
     async def within_rate_limit(self, command: Command) -> bool:
         rate = settings.ROOM_RATE_LIMIT
-        allowed, hits = await database_sync_to_async(ratelimit.hit)(
-            f"ws:{self.scope['user'].pk}", rate
-        )
+        allowed, hits = await ratelimit.hit_async(f"ws:{self.scope['user'].pk}", rate)
         if allowed:
             return True
         limit, window = ratelimit.parse_rate(rate)
