@@ -5,8 +5,8 @@ every vote, but each broadcast costs one delivery per person in the room: a room
 voting within a few seconds must hear a handful of tallies, not 1,500. `coalesce(key, send,
 seconds=…)` runs `send` once, `seconds` after the first call since the last send, and the
 send reads the state as it is then. With several Daphne processes the claim is one Redis
-`SET NX PX` (REDIS_URL), so the whole instance sends once per interval, not once per process;
-the embedded default (no Redis) claims within the process.
+`SET NX PX GET` (REDIS_URL, Redis 7 or later), so the whole instance sends once per interval,
+not once per process; the embedded default (no Redis) claims within the process.
 
 Why nothing is missed: the caller has committed its change before calling. A call that finds
 the interval claimed was made before the claim expires, and the claim expires a margin before
@@ -21,45 +21,44 @@ import logging
 import time
 from collections.abc import Awaitable
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from django.conf import settings
-
-if TYPE_CHECKING:
-    import redis.asyncio
+from council.core.redis_async import loop_client
 
 logger = logging.getLogger(__name__)
 
 MARGIN = 0.1  # a claim expires this share of the interval before its holder reads
 _local_claims: dict[str, float] = {}  # key -> when the claim expires (monotonic), no Redis
-_clients: dict[int, "redis.asyncio.Redis"] = {}  # event loop id -> client (a client is per loop)
 _tasks: set[asyncio.Task[None]] = set()
 
 
-def _redis() -> "redis.asyncio.Redis | None":
-    url = getattr(settings, "REDIS_URL", "")
-    if not url:
-        return None
-    import redis.asyncio
-
-    loop_id = id(asyncio.get_running_loop())
-    if loop_id not in _clients:
-        _clients[loop_id] = redis.asyncio.Redis.from_url(url)
-    return _clients[loop_id]
-
-
 async def _claim(key: str, seconds: float) -> bool:
-    hold_ms = max(1, int(seconds * (1 - MARGIN) * 1000))
-    client = _redis()
-    if client is not None:
-        try:
-            return bool(await client.set(f"council:coalesce:{key}", b"1", nx=True, px=hold_ms))
-        except Exception:
-            logger.warning("Redis unreachable: %s is sent without coalescing across processes.", key)
+    """Claim the next send of `key`; False when a send is due anyway (this process's or another's).
+
+    The claim's value is when it expires (wall clock), read back with SET NX GET (Redis 7) by a
+    process that finds it taken: until then (less a margin for clocks) its calls are known to
+    be covered and ask Redis nothing, so a burst costs a round trip per interval, not per vote.
+    """
     now = time.monotonic()
     if _local_claims.get(key, 0.0) > now:
         return False
-    _local_claims[key] = now + hold_ms / 1000
+    hold = max(0.001, seconds * (1 - MARGIN))
+    client = loop_client()
+    if client is not None:
+        try:
+            previous = await client.set(
+                f"council:coalesce:{key}", f"{time.time() + hold:.3f}", nx=True, px=int(hold * 1000), get=True
+            )
+        except Exception:
+            logger.warning("Redis unreachable: %s is sent without coalescing across processes.", key)
+        else:
+            if previous is None:
+                _local_claims[key] = now + hold
+                return True
+            left = min(float(previous) - time.time(), hold) - seconds * MARGIN  # clocks of other machines
+            if left > 0:
+                _local_claims[key] = now + left
+            return False
+    _local_claims[key] = now + hold
     return True
 
 

@@ -1,23 +1,17 @@
 """A fixed-window rate limit shared by all processes.
 
 Sockets ask it for every frame, from the event loop: `hit_async` makes one pipelined round
-trip to Redis (REDIS_URL) on the loop's own client. It used to go through the Django cache
+trip to Redis (REDIS_URL) on the loop's own client (council/core/redis_async.py). It used to go through the Django cache
 on Channels' single sync thread, so a room's thousand votes queued behind each other's two
 round trips (and the cache's connection set-up) before any of them reached its handler.
 Without Redis (the embedded default) the Django cache (in-process) counts.
 """
 
-import asyncio
 import time
-from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.cache import cache
 
-if TYPE_CHECKING:
-    import redis.asyncio
-
-_clients: dict[int, "redis.asyncio.Redis"] = {}  # event loop id -> client (a client is per loop)
+from council.core.redis_async import loop_client
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -45,7 +39,7 @@ def hit(key: str, rate: str) -> tuple[bool, int]:
 
 async def hit_async(key: str, rate: str) -> tuple[bool, int]:
     """`hit` from the event loop: one round trip to Redis (INCR and EXPIRE pipelined), or the local cache."""
-    client = _redis()
+    client = loop_client()
     if client is None:
         return hit(key, rate)
     limit, window = parse_rate(rate)
@@ -55,17 +49,3 @@ async def hit_async(key: str, rate: str) -> tuple[bool, int]:
         pipe.expire(bucket, window * 2, nx=True)
         hits, _ = await pipe.execute()
     return hits <= limit, int(hits)
-
-
-def _redis() -> "redis.asyncio.Redis | None":
-    url = getattr(settings, "REDIS_URL", "")
-    if not url:
-        return None
-    import redis.asyncio
-
-    loop_id = id(asyncio.get_running_loop())
-    if loop_id not in _clients:
-        # a blocking pool waits for a free connection in a storm instead of raising (docs notes/realtime-here)
-        pool = redis.asyncio.BlockingConnectionPool.from_url(url, max_connections=50, timeout=10, socket_timeout=10)
-        _clients[loop_id] = redis.asyncio.Redis(connection_pool=pool)
-    return _clients[loop_id]

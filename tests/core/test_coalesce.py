@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import time
 import uuid
 
 import pytest
@@ -57,3 +58,43 @@ async def test_two_processes_sharing_redis_send_once_per_interval(settings):
 
     assert await coalescing.coalesce(key, send_now, seconds=0.1) is True
     await asyncio.wait_for(sent.wait(), timeout=1)
+
+
+async def test_a_process_that_finds_the_claim_taken_asks_redis_no_more_until_it_expires(settings):
+    """The holder's send covers every change until its claim expires: a burst costs one round trip."""
+    settings.REDIS_URL = REDIS_URL
+    key = f"test:{uuid.uuid4()}"
+    elsewhere = redis.Redis.from_url(REDIS_URL)  # another Daphne's claim, as it writes it
+    elsewhere.set(f"council:coalesce:{key}", f"{time.time() + 0.5:.3f}", px=500)
+
+    async def send() -> None:
+        raise AssertionError("the other process sends")
+
+    assert not await coalescing.coalesce(key, send, seconds=1.0)
+    elsewhere.delete(f"council:coalesce:{key}")  # asked now, Redis would let this process claim
+    assert not await coalescing.coalesce(key, send, seconds=1.0)
+    await asyncio.sleep(0.5)
+    sent = []
+
+    async def send_here() -> None:
+        sent.append(True)
+
+    assert await coalescing.coalesce(key, send_here, seconds=0.2)
+    await coalescing.flush()
+    assert sent == [True]
+
+
+async def test_a_storm_of_calls_waits_for_redis_connections_instead_of_failing(settings, caplog):
+    """The default pool raised past 100 connections: each failure fell back to a send per process."""
+    settings.REDIS_URL = REDIS_URL
+    keys = [f"test:{uuid.uuid4()}" for _ in range(400)]
+    sent = []
+
+    async def send() -> None:
+        sent.append(True)
+
+    claimed = await asyncio.gather(*(coalescing.coalesce(key, send, seconds=0.1) for key in keys))
+    await coalescing.flush()
+    assert all(claimed)
+    assert len(sent) == 400
+    assert "Redis unreachable" not in caplog.text

@@ -1,0 +1,34 @@
+"""The event loop's own Redis client (REDIS_URL), for what sockets ask Redis on every frame or vote.
+
+One client per event loop and URL (a redis.asyncio client belongs to its loop), on a blocking
+pool: in a storm of calls it waits for a free connection instead of raising, which the default
+pool does past its cap (docs: ../shared/notes/realtime-here.md, django/channels_redis#422); the
+socket timeout stays above any blocking call made on it.
+"""
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    import redis.asyncio
+
+MAX_CONNECTIONS = 50
+_clients: dict[tuple[int, str], "redis.asyncio.Redis"] = {}
+
+
+def loop_client() -> "redis.asyncio.Redis | None":
+    """The running loop's client, or None without REDIS_URL (the embedded default)."""
+    url = getattr(settings, "REDIS_URL", "")
+    if not url:
+        return None
+    import redis.asyncio
+
+    key = (id(asyncio.get_running_loop()), url)
+    if key not in _clients:
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
+            url, max_connections=MAX_CONNECTIONS, timeout=10, socket_timeout=10
+        )
+        _clients[key] = redis.asyncio.Redis(connection_pool=pool)
+    return _clients[key]
