@@ -124,7 +124,7 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
             "page": page,
             "sort": sort,
             "sorts": _sort_links(),
-            "endorsed": selectors.endorsed_by(user, [c.pk for c in page]),
+            "endorsed_ids": selectors.endorsed_by(user, [c.pk for c in page]),
             "can_submit": can_submit,
             "why_not_submit": "" if can_submit else perms.why_not_take_part(user, consultation, perms.ADD_CONTRIBUTION),
             "can_endorse": user.has_perm(perms.ENDORSE, consultation),
@@ -158,7 +158,7 @@ def _contribution_context(request: Any, consultation: Consultation, contribution
             "consultation": consultation,
             "contribution": contribution,
             "thread": selectors.comment_thread(contribution),
-            "endorsed": contribution.pk in selectors.endorsed_by(user, [contribution.pk]),
+            "endorsed_ids": selectors.endorsed_by(user, [contribution.pk]),
             "following": selectors.is_following(user, contribution),
             "can_endorse": user.has_perm(perms.ENDORSE, consultation) and contribution.is_visible,
             "can_comment": can_comment,
@@ -172,12 +172,24 @@ def _contribution_context(request: Any, consultation: Consultation, contribution
                 list(Contribution.objects.visible().filter(consultation=consultation).exclude(pk=contribution.pk).values_list("pk", "title"))
                 if can_moderate else []
             ),
+            "edit_initial": ContributionForm(consultation=consultation, initial=ContributionForm.initial_for(contribution)),
+            "reply_to": _reply_to(request, contribution),
+            "reports": list(contribution.reports.filter(resolved_at=None)) if can_moderate else [],
             "comment_form": extra.pop("comment_form", None) or CommentForm(),
             "report_form": ReportForm(),
             "socket_path": _socket_path(consultation),
             "strings": page_strings(),
             **extra,
         }
+
+
+def _reply_to(request: Any, contribution: Contribution) -> Comment | None:
+    """The comment answered, from `?reply=<id>` (a visible comment of this contribution only)."""
+    try:
+        comment_id = int(request.GET.get("reply") or request.POST.get("parent") or 0)
+    except ValueError:
+        return None
+    return contribution.comments.select_related("author").filter(pk=comment_id, hidden=False).first() if comment_id else None
 
 
 def _posted(request: Any, consultation_id: int, contribution_id: int) -> tuple[Consultation, Contribution]:
