@@ -4,7 +4,10 @@ Moderation (hiding, answers, statuses, merges) goes through the consultation's p
 call the services and announce the change live; the admin shows contributions read-only.
 """
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from council.consultation.models import Category
 from council.consultation.models import Consultation
@@ -15,20 +18,20 @@ from council.councils.admin import ScopedChoicesMixin
 from council.councils.admin import may_administer
 
 
-class _ConsultationInline(ScopedChoicesMixin, admin.TabularInline):
+class _ConsultationInline(ScopedChoicesMixin, admin.TabularInline):  # type: ignore[misc, type-arg]  # as the other scoped inlines
     extra = 0
 
     # Django would ask model permissions ("consultation.view_phase") no role grants: ask the admin's own.
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return may_administer(request.user, obj)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return may_administer(request.user, obj)
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return may_administer(request.user, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return may_administer(request.user, obj)
 
 
@@ -64,5 +67,5 @@ class ContributionAdmin(CouncilScopedAdmin):
     ]
     exclude = ["client_request_id"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -32,7 +32,7 @@ def _register_tenancy() -> None:
     from council.councils import tenancy
 
     tenancy.register(models.Consultation, "council")
-    for model in (models.Phase, models.Category, models.Contribution):
-        tenancy.register(model, "consultation__council")
-    for model in (models.Comment, models.Endorsement, models.Follow, models.AbuseReport):
-        tenancy.register(model, "contribution__consultation__council")
+    for of_consultation in (models.Phase, models.Category, models.Contribution):
+        tenancy.register(of_consultation, "consultation__council")
+    for of_contribution in (models.Comment, models.Endorsement, models.Follow, models.AbuseReport):
+        tenancy.register(of_contribution, "contribution__consultation__council")

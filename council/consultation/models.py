@@ -108,7 +108,7 @@ class Category(models.Model):
         return self.name
 
 
-class ContributionQuerySet(models.QuerySet):
+class ContributionQuerySet(models.QuerySet["Contribution"]):
     def visible(self) -> "ContributionQuerySet":
         """Shown to everyone: not hidden by a moderator, not withdrawn, not merged into another."""
         return self.filter(hidden=False, withdrawn_at__isnull=True, merged_into__isnull=True)

@@ -26,7 +26,7 @@ from council.councils.models import Council
 SORTS = ("recent", "endorsed", "commented", "random")
 
 
-def _count(queryset: QuerySet, field: str) -> Coalesce:
+def _count(queryset: QuerySet[Any], field: str) -> Coalesce:
     """A correlated count (one per row, no join that would multiply other counts)."""
     counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
@@ -134,7 +134,7 @@ def contribution_public(contribution: Contribution) -> dict[str, Any]:
         "id": contribution.pk,
         "title": contribution.title,
         "body": contribution.body,
-        "category": contribution.category.name if contribution.category_id else None,
+        "category": contribution.category.name if contribution.category is not None else None,
         "author": contribution.author.public_name,
         "latitude": contribution.latitude,
         "longitude": contribution.longitude,

@@ -53,8 +53,9 @@ def _contribution(consultation: Consultation, contribution_id: int, user: Any) -
     contribution = selectors.contribution_get(consultation, contribution_id)
     if contribution is None:
         raise Http404
-    if contribution.merged_into_id is not None and contribution.merged_into.is_visible:
-        raise _Moved(contribution.merged_into)
+    merged_into = contribution.merged_into
+    if merged_into is not None and merged_into.is_visible:
+        raise _Moved(merged_into)
     visible = contribution.is_visible or (
         contribution.withdrawn_at is None
         and (contribution.author_id == user.pk or user.has_perm(perms.MODERATE, consultation))
@@ -209,7 +210,8 @@ def _signed_in(view: Any) -> Any:
         if not request.user.is_authenticated:
             url = reverse("contribution-detail", args=[council_slug, consultation_id, contribution_id])
             return redirect_to_login(url)
-        return view(request, council_slug, consultation_id, contribution_id, **kwargs)
+        response: HttpResponse = view(request, council_slug, consultation_id, contribution_id, **kwargs)
+        return response
 
     return wrapped
 
