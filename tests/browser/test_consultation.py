@@ -8,6 +8,7 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
+from council.consultation import services
 from council.consultation.models import Consultation
 from council.consultation.models import Phase
 from council.councils.models import Role
@@ -47,3 +48,33 @@ def test_a_resident_submits_an_idea_and_a_visitor_sees_it_appear(browser, ui, me
     assert IDEA in visitor.find_element(By.ID, "consultation-live").get_attribute("textContent")
     assert visitor.find_element(By.ID, "no-contribution").is_displayed() is False
     assert_axe_clean(visitor, "the consultation's page, after the live update")
+
+
+def test_a_moderator_answers_and_an_open_contribution_page_shows_it(browser, ui, meeting):
+    council, moderator = meeting["council"], meeting["facilitator"]
+    resident = ui.make_person(council, "rosa@example.org", "Rosa Résidente", Role.RESIDENT)
+    consultation = Consultation.objects.create(council=council, title="La cour de l'école", is_published=True)
+    now = timezone.now()
+    Phase.objects.create(consultation=consultation, kind="contributions", starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=7))
+    contribution = services.contribution_submit(actor=resident, consultation_id=consultation.pk, title=IDEA, body="Pour la cantine.")
+    services.comment_post(actor=resident, contribution_id=contribution.pk, body="J'en parle aux parents.")
+    path = f"/c/{council.slug}/consultations/{consultation.pk}/contributions/{contribution.pk}/"
+
+    reader = browser()
+    ui.log_in(reader, resident, path)
+    WebDriverWait(reader, WAIT).until(lambda d: d.find_element(By.ID, "contribution").get_attribute("data-synced") == "1")
+    assert_axe_clean(reader, "a contribution's page, for its author")
+
+    official = browser()
+    ui.log_in(official, moderator, path)
+    assert_axe_clean(official, "a contribution's page, with the moderation forms")
+    official.find_element(By.ID, "moderate-answer").send_keys("La mairie installe le composteur en janvier.")
+    official.find_element(By.CSS_SELECTOR, "form[action$='/moderate/answer/'] button[type=submit]").click()
+    WebDriverWait(official, WAIT).until(lambda d: "La mairie installe" in d.find_element(By.CSS_SELECTOR, "[data-answer-text]").text)
+
+    WebDriverWait(reader, WAIT).until(
+        lambda d: "La mairie installe le composteur en janvier." in d.find_element(By.CSS_SELECTOR, "[data-answer-text]").text,
+        message="the answer never reached the open page",
+    )
+    assert reader.find_element(By.CSS_SELECTOR, "[data-answer]").is_displayed()
+    assert_axe_clean(reader, "a contribution's page, after the live answer")

@@ -119,7 +119,7 @@ function synced(state) {
     reload.addEventListener("click", () => window.location.reload());
     status.replaceChildren(`${strings.missed} `, reload);
   }
-  if (list) list.dataset.synced = "1";
+  root.dataset.synced = "1"; // connected (tests wait for it)
 }
 
 if (root && root.dataset.socket) {
