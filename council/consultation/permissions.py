@@ -132,9 +132,11 @@ def why_not_take_part(user: User | AnonymousUser, consultation: Consultation, pe
     """The reason, in words, that `user` may not `perm` (asked of the rule's own predicates), or ""."""
     if user.has_perm(perm, consultation):
         return ""
+    if not consultation.is_published:
+        return _("This consultation is not published yet.")
     phase = consultation.current_phase
     allowed = phases.SUBMITTING if perm == ADD_CONTRIBUTION else phases.DISCUSSING
-    if not consultation.is_published or phase is None or phase.kind not in allowed:
+    if phase is None or phase.kind not in allowed:
         opening = next((p for p in consultation.phases.all() if p.kind in allowed and p.starts_at > timezone.now()), None)
         submitting = perm == ADD_CONTRIBUTION
         if opening is not None and submitting:

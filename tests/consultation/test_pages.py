@@ -173,3 +173,34 @@ def test_the_list_page_costs_the_same_queries_for_5_or_25_contributions(client, 
 
     assert few == many
     assert many <= 25
+
+
+def test_its_author_edits_then_withdraws_through_the_forms(client, consultation, submit, resident):
+    contribution = submit(consultation)
+    client.force_login(resident)
+    page = _url(consultation, "contribution-detail", contribution.pk)
+
+    edited = client.post(_url(consultation, "contribution-edit", contribution.pk), {"title": "Plus d'arbres fruitiers", "body": "Des pommiers."})
+    refused = client.post(_url(consultation, "contribution-edit", contribution.pk), {"title": "", "body": "Sans titre"})
+    shown = _text(client.get(page))
+    withdrawn = client.post(_url(consultation, "contribution-withdraw", contribution.pk))
+
+    assert (edited.status_code, edited["Location"]) == (302, page)
+    assert refused.status_code == 400
+    assert "Plus d&#x27;arbres fruitiers" in shown and "modifiée" in shown
+    assert withdrawn["Location"] == _url(consultation)
+    assert client.get(page).status_code == 404
+
+
+def test_reporting_and_following_through_the_forms(client, consultation, submit, resident, moderator):
+    contribution = submit(consultation)
+    client.force_login(moderator)
+
+    client.post(_url(consultation, "content-report", contribution.pk), {"reason": "spam", "details": "Publicité"})
+    client.post(_url(consultation, "contribution-follow", contribution.pk), {"follow": "1"})
+    page = _text(client.get(_url(consultation, "contribution-detail", contribution.pk)))
+
+    assert contribution.reports.get().details == "Publicité"
+    assert contribution.follows.filter(user=moderator).exists()
+    assert "Signalements en attente" in page and "Spam ou publicité\u00a0: Publicité" in page
+    assert "Ne plus suivre" in page

@@ -95,9 +95,10 @@ def test_an_outsider_is_told_to_join_the_council(consultation, submit):
 def test_a_draft_consultation_takes_no_contribution(make_consultation, submit):
     consultation = make_consultation(published=False)
 
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied) as refused:
         submit(consultation)
 
+    assert refused.value.message == "This consultation is not published yet."
     assert not Contribution.objects.exists()
 
 
