@@ -187,7 +187,8 @@ def test_its_author_edits_then_withdraws_through_the_forms(client, consultation,
 
     assert (edited.status_code, edited["Location"]) == (302, page)
     assert refused.status_code == 400
-    assert "Plus d&#x27;arbres fruitiers" in shown and "modifiée" in shown
+    assert "Plus d&#x27;arbres fruitiers" in shown
+    assert "modifiée" in shown
     assert withdrawn["Location"] == _url(consultation)
     assert client.get(page).status_code == 404
 
@@ -202,5 +203,6 @@ def test_reporting_and_following_through_the_forms(client, consultation, submit,
 
     assert contribution.reports.get().details == "Publicité"
     assert contribution.follows.filter(user=moderator).exists()
-    assert "Signalements en attente" in page and "Spam ou publicité\u00a0: Publicité" in page
+    assert "Signalements en attente" in page
+    assert "Spam ou publicité\u00a0: Publicité" in page
     assert "Ne plus suivre" in page
