@@ -26,6 +26,7 @@ from council.councils.permissions import is_council_facilitator
 from council.groups.permissions import is_eligible
 
 VIEW = "consultation.view_consultation"
+VIEW_CONTRIBUTION = "consultation.view_contribution"
 MANAGE = "consultation.manage_consultation"
 MODERATE = "consultation.moderate_consultation"
 ADD_CONTRIBUTION = "consultation.add_contribution"
@@ -74,6 +75,11 @@ def contribution_is_visible(user: User | AnonymousUser, contribution: Contributi
 
 
 @predicate
+def contribution_is_withdrawn(user: User | AnonymousUser, contribution: Contribution) -> bool:
+    return contribution.withdrawn_at is not None
+
+
+@predicate
 def within_edit_window(user: User | AnonymousUser, contribution: Contribution) -> bool:
     minutes = contribution.consultation.edit_minutes
     return timezone.now() < contribution.created_at + timedelta(minutes=minutes)
@@ -95,6 +101,11 @@ can_view = consultation_is_published | is_moderator
 signed_in_reader = rules.is_authenticated & can_view
 
 rules.add_perm(VIEW, can_view)
+# A hidden (or merged) contribution stays readable by its author, with the reason, and by the moderators.
+rules.add_perm(
+    VIEW_CONTRIBUTION,
+    can_view & (contribution_is_visible | (~contribution_is_withdrawn & (is_contribution_author | is_moderator))),
+)
 rules.add_perm(MANAGE, is_moderator)
 rules.add_perm(MODERATE, is_moderator)
 rules.add_perm(ADD_CONTRIBUTION, consultation_is_published & phase_allows_submitting & is_participant)

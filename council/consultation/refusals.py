@@ -6,6 +6,7 @@ from council.core.refusals import register_refusals
 
 register_refusals({
     "consultation.view_consultation": _("This consultation does not exist or is not published."),
+    "consultation.view_contribution": _("This contribution does not exist or was withdrawn or hidden."),
     "consultation.manage_consultation": _("Only the council's facilitators prepare consultations."),
     "consultation.moderate_consultation": _("Only the council's facilitators moderate consultations."),
     "consultation.add_contribution": _("You cannot submit a contribution to this consultation."),

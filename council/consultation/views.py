@@ -56,11 +56,8 @@ def _contribution(consultation: Consultation, contribution_id: int, user: Any) -
     merged_into = contribution.merged_into
     if merged_into is not None and merged_into.is_visible:
         raise _Moved(merged_into)
-    visible = contribution.is_visible or (
-        contribution.withdrawn_at is None
-        and (contribution.author_id == user.pk or user.has_perm(perms.MODERATE, consultation))
-    )
-    if not visible:
+    contribution.consultation = consultation
+    if not user.has_perm(perms.VIEW_CONTRIBUTION, contribution):
         raise Http404
     return contribution
 

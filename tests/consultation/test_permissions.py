@@ -17,7 +17,7 @@ from tests.rooms.test_permissions import parse_matrix
 
 MARKER = re.compile(r"<!-- consultation matrix: (?P<state>[a-z ]+) -->")
 MATRIX = parse_matrix(DOC.read_text(encoding="utf-8"), MARKER)
-STATES = ("draft", "information", "contributions", "questionnaire", "results")
+STATES = ("draft", "information", "contributions", "questionnaire", "results", "hidden")
 
 
 @pytest.fixture
@@ -39,9 +39,12 @@ def people_and_objects(council, moderator, user_with_role, make_consultation):
     }
 
     def make(state: str):
-        phase = "contributions" if state == "draft" else state
+        phase = "contributions" if state in ("draft", "hidden") else state
         consultation = make_consultation(phase=phase, groups=[group], published=state != "draft")
-        contribution = Contribution.objects.create(consultation=consultation, author=author, title="Idée", body="Texte")
+        contribution = Contribution.objects.create(
+            consultation=consultation, author=author, title="Idée", body="Texte", hidden=state == "hidden",
+            hidden_reason="Hors sujet" if state == "hidden" else "",
+        )
         return people, {"consultation": consultation, "contribution": contribution}
 
     return make
@@ -60,7 +63,7 @@ def test_every_consultation_permission_and_state_is_in_the_tables():
 
     assert {perm for _s, _r, perm, _o, _a in MATRIX} == registered
     assert {state for state, *_ in MATRIX} == set(STATES)
-    assert len(MATRIX) == 5 * 10 * 8
+    assert len(MATRIX) == (5 * 11 + 3) * 8
 
 
 @pytest.mark.django_db
