@@ -1,4 +1,5 @@
-"""Writes of consultations: typed values in, rules asked, events sent after commit.
+"""Writes of consultations by the council's people (moderators' writes: moderation.py): typed values in,
+rules asked, events sent after commit.
 
 Every change anyone may read is announced to the consultation's group (events.py) once
 committed. Endorsements are not announced here: the caller asks for a coalesced count once the
@@ -18,7 +19,6 @@ from council.accounts.models import User
 from council.consultation import events
 from council.consultation import permissions as perms
 from council.consultation import selectors
-from council.consultation.models import MAX_ANSWER_CHARS
 from council.consultation.models import MAX_BODY_CHARS
 from council.consultation.models import MAX_COMMENT_CHARS
 from council.consultation.models import MAX_COMMENT_DEPTH
@@ -45,7 +45,7 @@ Status = Contribution.Status
 # -- helpers
 
 
-def _text(value: str, *, limit: int, empty: str, too_long: str) -> str:
+def plain_text(value: str, *, limit: int, empty: str, too_long: str) -> str:
     """Plain text, trimmed; refused when empty (if `empty` says so) or longer than `limit`."""
     value = (value or "").strip()
     if not value and empty:
@@ -55,7 +55,7 @@ def _text(value: str, *, limit: int, empty: str, too_long: str) -> str:
     return value
 
 
-def _require(actor: Any, perm: str, obj: Any, consultation: Consultation) -> None:
+def require_with_reason(actor: Any, perm: str, obj: Any, consultation: Consultation) -> None:
     """Raise AccessDenied with the reason in words (phase, eligibility…) unless `actor` may `perm`."""
     with remembered():
         if actor.has_perm(perm, obj):
@@ -74,7 +74,7 @@ def _consultation(consultation_id: int) -> Consultation:
     return consultation
 
 
-def _contribution(actor: Any, contribution_id: int, *, lock: bool = True) -> Contribution:
+def contribution_for_write(actor: Any, contribution_id: int, *, lock: bool = True) -> Contribution:
     """A contribution of a consultation `actor` may read, locked for the write; the same refusal when missing."""
     contributions = Contribution.objects.select_related("consultation__council", "author")
     if lock:
@@ -88,17 +88,17 @@ def _contribution(actor: Any, contribution_id: int, *, lock: bool = True) -> Con
     return contribution
 
 
-def _visible(contribution: Contribution) -> None:
+def require_visible(contribution: Contribution) -> None:
     if not contribution.is_visible:
         raise InvalidInput(_("This contribution was withdrawn, hidden or merged into another one."))
 
 
-def _announce_changed(contribution: Contribution) -> None:
+def announce_changed(contribution: Contribution) -> None:
     group = events.consultation_group(contribution.consultation_id)
     send_event_on_commit(group, events.CONTRIBUTION_CHANGED, selectors.contribution_payload(contribution.pk))
 
 
-def _announce_removed(contribution: Contribution, why: str) -> None:
+def announce_removed(contribution: Contribution, why: str) -> None:
     send_event_on_commit(
         events.consultation_group(contribution.consultation_id),
         events.CONTRIBUTION_REMOVED,
@@ -134,11 +134,11 @@ def _contribution_fields(
 ) -> dict[str, Any]:
     latitude, longitude = _point(latitude, longitude)
     return {
-        "title": _text(
+        "title": plain_text(
             title, limit=MAX_TITLE_CHARS, empty=_("Give your contribution a title."),
             too_long=_("The title is too long (%(count)d characters; at most %(max)d)."),
         ),
-        "body": _text(
+        "body": plain_text(
             body, limit=MAX_BODY_CHARS, empty=_("Write your contribution."),
             too_long=_("The text is too long (%(count)d characters; at most %(max)d)."),
         ),
@@ -169,7 +169,7 @@ def consultation_create(
         raise AccessDenied(perms.MANAGE)
     consultation = Consultation.objects.create(
         council=council,
-        title=_text(title, limit=200, empty=_("Give the consultation a title."), too_long=_("The title is too long (%(count)d characters; at most %(max)d).")),
+        title=plain_text(title, limit=200, empty=_("Give the consultation a title."), too_long=_("The title is too long (%(count)d characters; at most %(max)d).")),
         description=description.strip(),
         edit_minutes=edit_minutes,
         is_published=is_published,
@@ -209,7 +209,7 @@ def contribution_submit(
     Emits consultation.contribution_published after commit.
     """
     consultation = _consultation(consultation_id)
-    _require(actor, perms.ADD_CONTRIBUTION, consultation, consultation)
+    require_with_reason(actor, perms.ADD_CONTRIBUTION, consultation, consultation)
     request_id = (request_id or "")[:64]
     if request_id:
         again = Contribution.objects.filter(consultation=consultation, author=actor, client_request_id=request_id).first()
@@ -244,8 +244,8 @@ def contribution_edit(
     longitude: float | None = None,
 ) -> Contribution:
     """Its author changes it, within the consultation's edit window and the contributions phase."""
-    contribution = _contribution(actor, contribution_id)
-    _require(actor, perms.CHANGE_CONTRIBUTION, contribution, contribution.consultation)
+    contribution = contribution_for_write(actor, contribution_id)
+    require_with_reason(actor, perms.CHANGE_CONTRIBUTION, contribution, contribution.consultation)
     fields = _contribution_fields(
         contribution.consultation, title=title, body=body, category_id=category_id, latitude=latitude, longitude=longitude
     )
@@ -253,25 +253,25 @@ def contribution_edit(
         setattr(contribution, name, value)
     contribution.edited_at = timezone.now()
     contribution.save(update_fields=[*fields, "edited_at"])
-    _announce_changed(contribution)
+    announce_changed(contribution)
     return contribution
 
 
 @transaction.atomic
 def contribution_withdraw(*, actor: User, contribution_id: int) -> Contribution:
     """Its author takes it back (any phase); it leaves every page, its endorsements stay counted nowhere."""
-    contribution = _contribution(actor, contribution_id)
-    _require(actor, perms.WITHDRAW_CONTRIBUTION, contribution, contribution.consultation)
+    contribution = contribution_for_write(actor, contribution_id)
+    require_with_reason(actor, perms.WITHDRAW_CONTRIBUTION, contribution, contribution.consultation)
     contribution.withdrawn_at = timezone.now()
     contribution.save(update_fields=["withdrawn_at"])
-    _announce_removed(contribution, "withdrawn")
+    announce_removed(contribution, "withdrawn")
     return contribution
 
 
 def _endorsable(actor: User, contribution_id: int) -> Contribution:
-    contribution = _contribution(actor, contribution_id, lock=False)
-    _require(actor, perms.ENDORSE, contribution.consultation, contribution.consultation)
-    _visible(contribution)
+    contribution = contribution_for_write(actor, contribution_id, lock=False)
+    require_with_reason(actor, perms.ENDORSE, contribution.consultation, contribution.consultation)
+    require_visible(contribution)
     return contribution
 
 
@@ -314,9 +314,9 @@ def comment_post(
 
     Emits consultation.comment_posted after commit.
     """
-    contribution = _contribution(actor, contribution_id, lock=False)
-    _require(actor, perms.COMMENT, contribution.consultation, contribution.consultation)
-    _visible(contribution)
+    contribution = contribution_for_write(actor, contribution_id, lock=False)
+    require_with_reason(actor, perms.COMMENT, contribution.consultation, contribution.consultation)
+    require_visible(contribution)
     request_id = (request_id or "")[:64]
     if request_id:
         again = Comment.objects.filter(contribution=contribution, author=actor, client_request_id=request_id).first()
@@ -331,7 +331,7 @@ def comment_post(
             raise InvalidInput(_("The comment you answer was hidden or does not exist."))
         if parent.depth + 1 > MAX_COMMENT_DEPTH:
             raise InvalidInput(_("This thread is too deep: answer a comment higher up."))
-    text = _text(
+    text = plain_text(
         body, limit=MAX_COMMENT_CHARS, empty=_("Write your comment."),
         too_long=_("The comment is too long (%(count)d characters; at most %(max)d)."),
     )
@@ -361,8 +361,8 @@ def content_report(
     *, actor: User, contribution_id: int, reason: str, details: str = "", comment_id: int | None = None
 ) -> AbuseReport:
     """Report a contribution or one of its comments to the moderators (once per person and content)."""
-    contribution = _contribution(actor, contribution_id, lock=False)
-    _require(actor, perms.REPORT, contribution.consultation, contribution.consultation)
+    contribution = contribution_for_write(actor, contribution_id, lock=False)
+    require_with_reason(actor, perms.REPORT, contribution.consultation, contribution.consultation)
     if reason not in AbuseReport.Reason.values:
         raise InvalidInput(_("Choose a reason."))
     comment = None
@@ -370,7 +370,7 @@ def content_report(
         comment = Comment.objects.filter(contribution=contribution, pk=comment_id).first()
         if comment is None:
             raise InvalidInput(_("This comment does not exist."))
-    details = _text(details, limit=MAX_REASON_CHARS, empty="", too_long=_("The details are too long (%(count)d characters; at most %(max)d)."))
+    details = plain_text(details, limit=MAX_REASON_CHARS, empty="", too_long=_("The details are too long (%(count)d characters; at most %(max)d)."))
     report, _created = AbuseReport.objects.get_or_create(
         contribution=contribution, comment=comment, reporter=actor, defaults={"reason": reason, "details": details}
     )
@@ -380,138 +380,10 @@ def content_report(
 @transaction.atomic
 def contribution_follow(*, actor: User, contribution_id: int, following: bool = True) -> bool:
     """Follow a contribution (or stop); idempotent. Returns whether the person follows it now."""
-    contribution = _contribution(actor, contribution_id, lock=False)
-    _require(actor, perms.FOLLOW, contribution.consultation, contribution.consultation)
+    contribution = contribution_for_write(actor, contribution_id, lock=False)
+    require_with_reason(actor, perms.FOLLOW, contribution.consultation, contribution.consultation)
     if following:
         Follow.objects.bulk_create([Follow(contribution=contribution, user=actor)], ignore_conflicts=True)
     else:
         Follow.objects.filter(contribution=contribution, user=actor).delete()
     return following
-
-
-# -- moderators
-
-
-def _moderated(actor: User, contribution_id: int) -> Contribution:
-    contribution = _contribution(actor, contribution_id)
-    _require(actor, perms.MODERATE, contribution.consultation, contribution.consultation)
-    return contribution
-
-
-def _reason(reason: str) -> str:
-    return _text(
-        reason, limit=MAX_REASON_CHARS, empty=_("Say why."),
-        too_long=_("The reason is too long (%(count)d characters; at most %(max)d)."),
-    )
-
-
-@transaction.atomic
-def contribution_hide(*, actor: User, contribution_id: int, reason: str) -> Contribution:
-    """Hide a contribution from everyone, saying why (its author and the moderators read the reason)."""
-    contribution = _moderated(actor, contribution_id)
-    if contribution.merged_into_id is not None:
-        raise InvalidInput(_("This contribution was merged into another one."))
-    was_visible = contribution.is_visible
-    contribution.hidden = True
-    contribution.hidden_reason = _reason(reason)
-    contribution.save(update_fields=["hidden", "hidden_reason"])
-    AbuseReport.objects.filter(contribution=contribution, comment=None, resolved_at=None).update(resolved_at=timezone.now())
-    if was_visible:
-        _announce_removed(contribution, "hidden")
-    return contribution
-
-
-@transaction.atomic
-def contribution_answer(*, actor: User, contribution_id: int, answer: str) -> Contribution:
-    """Give (or change) the official answer; its followers will read who answered and when."""
-    contribution = _moderated(actor, contribution_id)
-    _visible(contribution)
-    contribution.answer = _text(
-        answer, limit=MAX_ANSWER_CHARS, empty=_("Write the answer."),
-        too_long=_("The answer is too long (%(count)d characters; at most %(max)d)."),
-    )
-    contribution.answered_by = actor
-    contribution.answered_at = timezone.now()
-    contribution.save(update_fields=["answer", "answered_by", "answered_at"])
-    _announce_changed(contribution)
-    return contribution
-
-
-@transaction.atomic
-def contribution_set_status(*, actor: User, contribution_id: int, status: str, reason: str = "") -> Contribution:
-    """Set the status residents follow; a rejection says why."""
-    contribution = _moderated(actor, contribution_id)
-    _visible(contribution)
-    if status not in Status.values:
-        raise InvalidInput(_("Choose one of the statuses."))
-    reason = reason.strip()
-    if status == Status.REJECTED and not reason:
-        raise InvalidInput(_("Say why the contribution is rejected."))
-    if len(reason) > MAX_ANSWER_CHARS:
-        raise InvalidInput(_("The reason is too long (%(count)d characters; at most %(max)d).") % {"count": len(reason), "max": MAX_ANSWER_CHARS})
-    contribution.status = status
-    contribution.status_reason = reason
-    contribution.save(update_fields=["status", "status_reason"])
-    _announce_changed(contribution)
-    return contribution
-
-
-@transaction.atomic
-def contribution_merge(*, actor: User, contribution_id: int, into_id: int) -> Contribution:
-    """Fold a duplicate into another contribution of the same consultation.
-
-    Its endorsements follow (one per person: who supported both counts once), and so do its
-    comments, follows and reports; contributions merged into it before now point to the target.
-    Locks both rows in id order. Emits contribution_removed (the duplicate) and contribution_changed
-    (the target, with its new counts).
-    """
-    if contribution_id == into_id:
-        raise InvalidInput(_("A contribution cannot be merged into itself."))
-    first, second = sorted((contribution_id, into_id))
-    locked = {c.pk: c for c in (_moderated(actor, first), _moderated(actor, second))}
-    duplicate, target = locked[contribution_id], locked[into_id]
-    if duplicate.consultation_id != target.consultation_id:
-        raise InvalidInput(_("Only contributions of the same consultation can be merged."))
-    _visible(duplicate)
-    _visible(target)
-    supporters = Endorsement.objects.filter(contribution=target).values("user_id")
-    Endorsement.objects.filter(contribution=duplicate).exclude(user_id__in=supporters).update(contribution=target)
-    Endorsement.objects.filter(contribution=duplicate).delete()
-    followers = Follow.objects.filter(contribution=target).values("user_id")
-    Follow.objects.filter(contribution=duplicate).exclude(user_id__in=followers).update(contribution=target)
-    Follow.objects.filter(contribution=duplicate).delete()
-    Comment.objects.filter(contribution=duplicate).update(contribution=target)
-    AbuseReport.objects.filter(contribution=duplicate).exclude(comment=None).update(contribution=target)
-    Contribution.objects.filter(merged_into=duplicate).update(merged_into=target)
-    duplicate.merged_into = target
-    duplicate.save(update_fields=["merged_into"])
-    _announce_removed(duplicate, "merged")
-    _announce_changed(target)
-    return target
-
-
-@transaction.atomic
-def comment_hide(*, actor: User, comment_id: int, reason: str) -> Comment:
-    """Hide a comment from everyone, saying why; its replies stay. Emits consultation.comment_hidden."""
-    comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
-    if comment is None:
-        raise AccessDenied(perms.MODERATE)
-    contribution = _contribution(actor, comment.contribution_id, lock=False)
-    _require(actor, perms.MODERATE, contribution.consultation, contribution.consultation)
-    was_hidden = comment.hidden
-    comment.hidden = True
-    comment.hidden_reason = _reason(reason)
-    comment.save(update_fields=["hidden", "hidden_reason"])
-    AbuseReport.objects.filter(comment=comment, resolved_at=None).update(resolved_at=timezone.now())
-    if not was_hidden:
-        send_event_on_commit(
-            events.consultation_group(contribution.consultation_id),
-            events.COMMENT_HIDDEN,
-            {
-                "consultation_id": contribution.consultation_id,
-                "contribution_id": contribution.pk,
-                "comment_id": comment.pk,
-                "comments": selectors.comment_count(contribution.pk),
-            },
-        )
-    return comment

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from council.consultation import live
+from council.consultation import moderation
 from council.consultation import permissions as perms
 from council.consultation import selectors
 from council.consultation import services
@@ -320,12 +321,12 @@ def contribution_moderate(
     consultation, contribution = _posted(request, consultation_id, contribution_id)
     data = request.POST
     if action == "hide":
-        _run(request, services.contribution_hide, _("The contribution is hidden."), contribution_id=contribution.pk, reason=data.get("reason", ""))
+        _run(request, moderation.contribution_hide, _("The contribution is hidden."), contribution_id=contribution.pk, reason=data.get("reason", ""))
     elif action == "answer":
-        _run(request, services.contribution_answer, _("The answer is published."), contribution_id=contribution.pk, answer=data.get("answer", ""))
+        _run(request, moderation.contribution_answer, _("The answer is published."), contribution_id=contribution.pk, answer=data.get("answer", ""))
     elif action == "status":
         _run(
-            request, services.contribution_set_status, _("The status is changed."), contribution_id=contribution.pk,
+            request, moderation.contribution_set_status, _("The status is changed."), contribution_id=contribution.pk,
             status=data.get("status", ""), reason=data.get("reason", ""),
         )
     elif action == "merge":
@@ -334,7 +335,7 @@ def contribution_moderate(
         except ValueError:
             messages.error(request, _("Choose the contribution to merge into."))
             return redirect(selectors.contribution_url(contribution))
-        if _run(request, services.contribution_merge, _("The contributions are merged."), contribution_id=contribution.pk, into_id=into_id):
+        if _run(request, moderation.contribution_merge, _("The contributions are merged."), contribution_id=contribution.pk, into_id=into_id):
             return redirect("contribution-detail", council_slug=council_slug, consultation_id=consultation.pk, contribution_id=into_id)
     else:
         raise Http404
@@ -347,6 +348,6 @@ def comment_hide(request: Any, council_slug: str, consultation_id: int, comment_
     comment = Comment.objects.filter(pk=comment_id, contribution__consultation=consultation).first()
     if comment is None or not request.user.has_perm(perms.MODERATE, consultation):
         raise Http404
-    _run(request, services.comment_hide, _("The comment is hidden."), comment_id=comment.pk, reason=request.POST.get("reason", ""))
+    _run(request, moderation.comment_hide, _("The comment is hidden."), comment_id=comment.pk, reason=request.POST.get("reason", ""))
     url = reverse("contribution-detail", args=[council_slug, consultation.pk, comment.contribution_id])
     return redirect(f"{url}#comment-{comment.pk}")

@@ -7,6 +7,7 @@ from django.db import IntegrityError
 from django.db import transaction
 
 from council.accounts.models import User
+from council.consultation import moderation
 from council.consultation import services
 from council.consultation.models import Comment
 from council.consultation.models import Contribution
@@ -263,7 +264,7 @@ def test_only_moderators_moderate(consultation, submit, resident):
     contribution = submit(consultation)
 
     with pytest.raises(AccessDenied):
-        services.contribution_hide(actor=resident, contribution_id=contribution.pk, reason="Hors sujet")
+        moderation.contribution_hide(actor=resident, contribution_id=contribution.pk, reason="Hors sujet")
 
     contribution.refresh_from_db()
     assert contribution.is_visible
@@ -273,9 +274,9 @@ def test_hiding_says_why_and_removes_it_live(consultation, submit, moderator, ca
     contribution = submit(consultation)
 
     with pytest.raises(InvalidInput):
-        services.contribution_hide(actor=moderator, contribution_id=contribution.pk, reason=" ")
+        moderation.contribution_hide(actor=moderator, contribution_id=contribution.pk, reason=" ")
     with django_capture_on_commit_callbacks(execute=True):
-        services.contribution_hide(actor=moderator, contribution_id=contribution.pk, reason="Propos injurieux")
+        moderation.contribution_hide(actor=moderator, contribution_id=contribution.pk, reason="Propos injurieux")
 
     contribution.refresh_from_db()
     assert (contribution.hidden, contribution.hidden_reason) == (True, "Propos injurieux")
@@ -288,10 +289,10 @@ def test_an_official_answer_and_a_status_are_announced(consultation, submit, mod
     contribution = submit(consultation)
 
     with pytest.raises(InvalidInput) as no_reason:
-        services.contribution_set_status(actor=moderator, contribution_id=contribution.pk, status="rejected")
+        moderation.contribution_set_status(actor=moderator, contribution_id=contribution.pk, status="rejected")
     with django_capture_on_commit_callbacks(execute=True):
-        services.contribution_answer(actor=moderator, contribution_id=contribution.pk, answer="La mairie étudie le tracé.")
-        services.contribution_set_status(actor=moderator, contribution_id=contribution.pk, status="rejected", reason="Trop cher.")
+        moderation.contribution_answer(actor=moderator, contribution_id=contribution.pk, answer="La mairie étudie le tracé.")
+        moderation.contribution_set_status(actor=moderator, contribution_id=contribution.pk, status="rejected", reason="Trop cher.")
 
     contribution.refresh_from_db()
     assert (contribution.answer, contribution.answered_by, contribution.status, contribution.status_reason) == (
@@ -313,10 +314,10 @@ def test_merging_moves_endorsements_once_per_person_and_the_comments(consultatio
     services.contribution_endorse(actor=both, contribution_id=target.pk)
     services.comment_post(actor=moderator, contribution_id=duplicate.pk, body="Doublon ?")
     earlier = submit(consultation, title="Arbres", actor=only_duplicate)
-    services.contribution_merge(actor=moderator, contribution_id=earlier.pk, into_id=duplicate.pk)
+    moderation.contribution_merge(actor=moderator, contribution_id=earlier.pk, into_id=duplicate.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.contribution_merge(actor=moderator, contribution_id=duplicate.pk, into_id=target.pk)
+        moderation.contribution_merge(actor=moderator, contribution_id=duplicate.pk, into_id=target.pk)
 
     assert sorted(Endorsement.objects.filter(contribution=target).values_list("user", flat=True)) == sorted([both.pk, only_duplicate.pk])
     assert not Endorsement.objects.filter(contribution=duplicate).exists()
@@ -328,7 +329,7 @@ def test_merging_moves_endorsements_once_per_person_and_the_comments(consultatio
     changed = _events(captured_events)[1][2]
     assert (changed["endorsements"], changed["comments"]) == (2, 1)
     with pytest.raises(InvalidInput):
-        services.contribution_merge(actor=moderator, contribution_id=target.pk, into_id=target.pk)
+        moderation.contribution_merge(actor=moderator, contribution_id=target.pk, into_id=target.pk)
 
 
 def test_hiding_a_comment_keeps_its_replies(consultation, submit, resident, moderator, captured_events, django_capture_on_commit_callbacks):
@@ -337,7 +338,7 @@ def test_hiding_a_comment_keeps_its_replies(consultation, submit, resident, mode
     reply = services.comment_post(actor=moderator, contribution_id=contribution.pk, body="Restons courtois", parent_id=comment.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.comment_hide(actor=moderator, comment_id=comment.pk, reason="Insulte")
+        moderation.comment_hide(actor=moderator, comment_id=comment.pk, reason="Insulte")
 
     assert Comment.objects.get(pk=reply.pk).hidden is False
     assert _events(captured_events)[-1][1:] == (

@@ -8,6 +8,7 @@ from django.test import AsyncClient
 from django.urls import reverse
 
 from council.consultation import live
+from council.consultation import moderation
 from council.consultation import services
 from council.core import coalesce
 from tests.helpers import command
@@ -110,9 +111,9 @@ async def test_comments_and_moderation_arrive_without_the_hidden_reason(open_con
 
     comment = await sync_to_async(services.comment_post)(actor=moderator, contribution_id=contribution.pk, body="Bonne idée", stance="for")
     posted = await next_frame_of(reader, "consultation.comment_posted")
-    await sync_to_async(services.contribution_answer)(actor=moderator, contribution_id=contribution.pk, answer="Nous l'installons.")
+    await sync_to_async(moderation.contribution_answer)(actor=moderator, contribution_id=contribution.pk, answer="Nous l'installons.")
     answered = await next_frame_of(reader, "consultation.contribution_changed")
-    await sync_to_async(services.contribution_hide)(actor=moderator, contribution_id=contribution.pk, reason="Doublon injurieux")
+    await sync_to_async(moderation.contribution_hide)(actor=moderator, contribution_id=contribution.pk, reason="Doublon injurieux")
     removed = await next_frame_of(reader, "consultation.contribution_removed")
 
     assert (posted["payload"]["comment"]["id"], posted["payload"]["comments"]) == (comment.pk, 1)
