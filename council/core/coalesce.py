@@ -17,6 +17,7 @@ expired claims the next interval. (The holder reads `seconds` after claiming; th
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 from collections.abc import Awaitable
@@ -70,7 +71,9 @@ async def coalesce(key: str, send: Callable[[], Awaitable[None]], *, seconds: fl
     """
     if not await _claim(key, seconds):
         return False
-    task = asyncio.get_running_loop().create_task(_send_later(key, send, seconds))
+    # A fresh context: the caller's may hold asgiref's executor of a request that ends before the
+    # send runs (an async view under sync middleware), and the send's database call would fail on it.
+    task = asyncio.get_running_loop().create_task(_send_later(key, send, seconds), context=contextvars.Context())
     _tasks.add(task)  # keep a reference until done (asyncio holds tasks weakly)
     task.add_done_callback(_tasks.discard)
     return True

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "council.voting.questions",
     "council.voting.ballots",
     "council.voting.polls",
+    "council.consultation",
     "council.demo",  # last: seeds every app's demo data (manage.py seed_demo)
 ]
 
@@ -255,6 +256,8 @@ QUESTIONS_VOTES_COALESCE_SECONDS = env.float("QUESTIONS_VOTES_COALESCE_SECONDS",
 
 # Live polls: at most one tally per poll per this interval, across every server process.
 POLL_RESULTS_COALESCE_SECONDS = env.float("POLL_RESULTS_COALESCE_SECONDS", default=1.0)
+# Consultations: a contribution's endorsement count reaches open pages at most once per interval.
+CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS = env.float("CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS", default=1.0)
 # Anonymous answers from the phone page, per client address (answers per window in seconds).
 POLL_PHONE_RATE_LIMIT = env("POLL_PHONE_RATE_LIMIT", default="30/60")
 # A live socket's row is refreshed every TTL/3 (one UPDATE per process); the row of a socket

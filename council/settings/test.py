@@ -18,3 +18,4 @@ STORAGES = {
 # Connections kept open by Channels' database threads would stop the test database
 # being dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS = 0.05

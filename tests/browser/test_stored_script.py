@@ -34,6 +34,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
 from council.accounts.models import User
+from council.consultation.models import AbuseReport
+from council.consultation.models import Category
+from council.consultation.models import Comment
+from council.consultation.models import Consultation
+from council.consultation.models import Contribution
+from council.consultation.models import Phase
 from council.core.text_fields import written_fields
 from council.councils.models import AuditEntry
 from council.councils.models import Council
@@ -123,6 +129,14 @@ EXCLUDED = {
     "admin/autocomplete/": "JSON for select widgets, only with a model's query parameters",
     "admin/r/<path:content_type_id>/<path:object_id>/": "redirects to a model's own site URL",
     "admin/(?P<url>.*)$": "catch-all: redirects to the admin's log-in or answers 404",
+    "c/<slug:council_slug>/consultations/<int:consultation_id>/contributions/<int:contribution_id>/edit/": "POST only: the edit form is on the contribution's page",
+    "c/<slug:council_slug>/consultations/<int:consultation_id>/contributions/<int:contribution_id>/withdraw/": "POST only: withdraws, then redirects",
+    "c/<slug:council_slug>/consultations/<int:consultation_id>/contributions/<int:contribution_id>/endorse/": "POST only: supports, then redirects",
+    "c/<slug:council_slug>/consultations/<int:consultation_id>/contributions/<int:contribution_id>/comment/": "POST only: comments, then redirects (errors: the contribution's page)",
+    "c/<slug:council_slug>/consultations/<int:consultation_id>/contributions/<int:contribution_id>/report/": "POST only: reports, then redirects",
+    "c/<slug:council_slug>/consultations/<int:consultation_id>/contributions/<int:contribution_id>/follow/": "POST only: follows, then redirects",
+    "c/<slug:council_slug>/consultations/<int:consultation_id>/contributions/<int:contribution_id>/moderate/<slug:action>/": "POST only: moderates, then redirects",
+    "c/<slug:council_slug>/consultations/<int:consultation_id>/comments/<int:comment_id>/hide/": "POST only: hides a comment, then redirects",
     "c/<slug:council_slug>/votes/<int:vote_id>/cast/": "POST only: casts, then shows the receipt (a tracker the server checked)",
     "c/<slug:council_slug>/votes/<int:vote_id>/<slug:action>/": "POST only: freezes, opens, closes or publishes, then redirects",
     "c/<slug:council_slug>/votes/<int:vote_id>/ballots.json": "a download (attachment), never rendered",
@@ -327,6 +341,37 @@ def poisoned(transactional_db, ui):
         result=count("majority_judgment", ["a", "b"], [content], grades=vote.grades).to_dict()
     )
 
+    consultation = Consultation.objects.create(
+        council=council, title=p("consultation.Consultation.title"), description=p("consultation.Consultation.description"),
+        is_published=True,
+    )
+    Phase.objects.create(consultation=consultation, kind="contributions", starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=7))
+    category = Category.objects.create(consultation=consultation, name=p("consultation.Category.name"))
+    contribution_text = {
+        "title": p("consultation.Contribution.title"), "body": p("consultation.Contribution.body"),
+        "status_reason": p("consultation.Contribution.status_reason"), "answer": p("consultation.Contribution.answer"),
+        "client_request_id": p("consultation.Contribution.client_request_id"),
+    }
+    contribution = Contribution.objects.create(
+        consultation=consultation, author=mallory, category=category, status="rejected", answered_by=people["facilitator"],
+        answered_at=now, **contribution_text,
+    )
+    Contribution.objects.create(
+        consultation=consultation, author=people["resident"], hidden=True, hidden_reason=p("consultation.Contribution.hidden_reason"),
+        **{**contribution_text, "client_request_id": ""},
+    )
+    comment = Comment.objects.create(
+        contribution=contribution, author=mallory, body=p("consultation.Comment.body"),
+        client_request_id=p("consultation.Comment.client_request_id"),
+    )
+    Comment.objects.create(
+        contribution=contribution, author=mallory, body=p("consultation.Comment.body"), hidden=True,
+        hidden_reason=p("consultation.Comment.hidden_reason"),
+    )
+    AbuseReport.objects.create(
+        contribution=contribution, comment=comment, reporter=mallory, reason="other", details=p("consultation.AbuseReport.details"),
+    )
+
     for field in FIELDS:  # the fixture above left no written field without its payload
         values = apps.get_model(field.model).objects.values_list(field.field, flat=True)
         assert any(payload(field.label) in strings(value) for value in values), field.label
@@ -344,6 +389,8 @@ def poisoned(transactional_db, ui):
         "send_id": [send.pk],
         "council_id": [council.pk],
         "vote_id": [vote.pk],
+        "consultation_id": [consultation.pk],
+        "contribution_id": list(Contribution.objects.filter(consultation=consultation).values_list("pk", flat=True)),
         "code": [open_poll.code, closed_poll.code, hall_code(sitting.pk)],  # polls' short links, the hall's code
         "id": [mallory.pk],  # the admin's password form of a person
         "app_label": sorted({m._meta.app_label for m in admin.site._registry}),
@@ -454,6 +501,8 @@ def test_no_stored_text_runs_as_script_on_any_page(browser, ui, poisoned):
         "questions.Question.client_request_id",
         "questions.Question.hidden_reason",
 
+        "consultation.Comment.client_request_id",  # idempotency keys are never shown
+        "consultation.Contribution.client_request_id",
         "polls.Answer.request_id",
         "polls.Poll.client_request_id",
         "polls.Poll.options",  # in the collapsed answer form (its labels), and copied into the stored result

@@ -18,6 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council.accounts.models import User
+from council.consultation.models import AbuseReport
+from council.consultation.models import Category
+from council.consultation.models import Comment
+from council.consultation.models import Consultation
+from council.consultation.models import Contribution
+from council.consultation.models import Endorsement
+from council.consultation.models import Follow
+from council.consultation.models import Phase
 from council.councils import tenancy
 from council.councils.admin import CouncilScopedAdmin
 from council.councils.models import AuditEntry
@@ -105,6 +113,13 @@ def populate(council: Council, tag: str) -> dict[type, object]:
     vote = Vote.objects.create(council=council, room=plenary, title=f"Motion {tag}", method=Vote.Method.MAJORITY_SIMPLE)
     elector = Elector.objects.create(vote=vote, user=person)
     poll = Poll.objects.create(room=plenary, question=f"Sondage {tag} ?", options=["oui", "non"])
+    consultation = Consultation.objects.create(council=council, title=f"Consultation {tag}")
+    consultation.eligible_groups.set([group])
+    category = Category.objects.create(consultation=consultation, name=f"Catégorie {tag}")
+    contribution = Contribution.objects.create(
+        consultation=consultation, author=person, title=f"Idée {tag}", body="Texte", category=category
+    )
+    comment = Comment.objects.create(contribution=contribution, author=person, body=f"Commentaire {tag}")
     world = {
         Council: council,
         Room: plenary,
@@ -158,6 +173,17 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         PaperBallot: PaperBallot.objects.create(vote=vote, content={"choice": "pour"}, entered_by=person),
         Poll: poll,
         Answer: Answer.objects.create(poll=poll, user=person, value="oui"),
+        Consultation: consultation,
+        Phase: Phase.objects.create(
+            consultation=consultation, kind="contributions", starts_at=timezone.now(),
+            ends_at=timezone.now() + timedelta(days=7),
+        ),
+        Category: category,
+        Contribution: contribution,
+        Comment: comment,
+        Endorsement: Endorsement.objects.create(contribution=contribution, user=person),
+        Follow: Follow.objects.create(contribution=contribution, user=person),
+        AbuseReport: AbuseReport.objects.create(contribution=contribution, comment=comment, reporter=person, reason="spam"),
         CouncilPage: CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.LEGAL, body=f"Mentions {tag}"),
         AuditEntry: AuditEntry.objects.create(
             council=council, actor=person, action=AuditEntry.Action.ROOM_CREATED, target_type="rooms.room",
@@ -278,7 +304,7 @@ def test_an_administrator_is_offered_no_choice_of_another_council(client, admini
 
     assert offered == []
     # the walk saw the forms that offer choices: their change pages at least
-    for model in (Room, AgendaItem, NeighbourhoodGroup, WorkshopSession, Council):
+    for model in (Room, AgendaItem, NeighbourhoodGroup, WorkshopSession, Council, Consultation):
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[own[model].pk])
         assert url in walked
 
@@ -306,6 +332,7 @@ def test_the_models_with_two_ways_to_a_council_are_known():
         "MeetingRules", "Sitting",
         "Question", "QaSettings", "ModerationEntry",
         "Vote", "Participation",
+        "Contribution", "Comment", "AbuseReport",
     }
 
 

@@ -1,0 +1,71 @@
+"""Consultations in the admin: prepared there by the council's administrators, per council.
+
+Moderation (hiding, answers, statuses, merges) goes through the consultation's pages, which
+call the services and announce the change live; the admin shows contributions read-only.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from council.consultation.models import Category
+from council.consultation.models import Consultation
+from council.consultation.models import Contribution
+from council.consultation.models import Phase
+from council.councils.admin import CouncilScopedAdmin
+from council.councils.admin import ScopedChoicesMixin
+from council.councils.admin import may_administer
+
+
+class _ConsultationInline(ScopedChoicesMixin, admin.TabularInline):  # type: ignore[misc, type-arg]  # as the other scoped inlines
+    extra = 0
+
+    # Django would ask model permissions ("consultation.view_phase") no role grants: ask the admin's own.
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_administer(request.user, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_administer(request.user, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_administer(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_administer(request.user, obj)
+
+
+class PhaseInline(_ConsultationInline):
+    model = Phase
+    fields = ["kind", "starts_at", "ends_at"]
+
+
+class CategoryInline(_ConsultationInline):
+    model = Category
+    fields = ["position", "name"]
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(CouncilScopedAdmin):
+    list_display = ["title", "council", "is_published", "created_at"]
+    list_filter = ["council", "is_published"]
+    search_fields = ["title"]
+    fields = ["council", "title", "description", "is_published", "eligible_groups", "edit_minutes"]
+    filter_horizontal = ["eligible_groups"]
+    inlines = [PhaseInline, CategoryInline]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(CouncilScopedAdmin):
+    list_display = ["title", "consultation", "status", "hidden", "created_at"]
+    list_filter = ["consultation__council", "status", "hidden"]
+    search_fields = ["title"]
+    readonly_fields = [
+        "consultation", "author", "title", "body", "category", "latitude", "longitude", "status", "status_reason",
+        "hidden", "hidden_reason", "answer", "answered_by", "answered_at", "merged_into", "withdrawn_at",
+        "created_at", "edited_at",
+    ]
+    exclude = ["client_request_id"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

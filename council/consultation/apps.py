@@ -1,0 +1,38 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationConfig(AppConfig):
+    name = "council.consultation"
+    label = "consultation"
+    verbose_name = _("Consultations")
+
+    def ready(self) -> None:
+        from council.consultation import permissions  # noqa: F401 - registers the consultation.* rules
+        from council.consultation import refusals  # noqa: F401 - what its refusals tell
+        from council.consultation import text_fields  # noqa: F401 - declares its text fields
+        from council.consultation.segments import council_consultations
+        from council.consultation.segments import took_part_in_consultation
+        from council.consultation.selectors import council_consultations_section
+        from council.councils.sections import register_section
+        from council.groups.segments import register_behaviour
+
+        register_behaviour(
+            "took_part_in_consultation",
+            took_part_in_consultation,
+            label=_("Took part in the consultation"),
+            choices=council_consultations,
+        )
+        register_section("consultations", template="consultation/_council_section.html", context=council_consultations_section)
+        _register_tenancy()
+
+
+def _register_tenancy() -> None:
+    from council.consultation import models
+    from council.councils import tenancy
+
+    tenancy.register(models.Consultation, "council")
+    for of_consultation in (models.Phase, models.Category, models.Contribution):
+        tenancy.register(of_consultation, "consultation__council")
+    for of_contribution in (models.Comment, models.Endorsement, models.Follow, models.AbuseReport):
+        tenancy.register(of_contribution, "contribution__consultation__council")

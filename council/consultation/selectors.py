@@ -1,0 +1,196 @@
+"""Reads of consultations: lists with counts in one query, the public payloads events carry."""
+
+from typing import Any
+
+from django.db.models import CharField
+from django.db.models import Count
+from django.db.models import IntegerField
+from django.db.models import OuterRef
+from django.db.models import QuerySet
+from django.db.models import Subquery
+from django.db.models import Value
+from django.db.models.functions import MD5
+from django.db.models.functions import Cast
+from django.db.models.functions import Coalesce
+from django.db.models.functions import Concat
+from django.urls import reverse
+from django.utils import timezone
+
+from council.consultation.models import Comment
+from council.consultation.models import Consultation
+from council.consultation.models import Contribution
+from council.consultation.models import Endorsement
+from council.consultation.models import Follow
+from council.councils.models import Council
+
+SORTS = ("recent", "endorsed", "commented", "random")
+
+
+def _count(queryset: QuerySet[Any], field: str) -> Coalesce:
+    """A correlated count (one per row, no join that would multiply other counts)."""
+    counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_counts(contributions: QuerySet[Contribution]) -> QuerySet[Contribution]:
+    return contributions.annotate(
+        endorsements_count=_count(Endorsement.objects.all(), "contribution"),
+        comments_count=_count(Comment.objects.filter(hidden=False), "contribution"),
+    )
+
+
+def consultation_list_visible_to(*, user: Any, council: Council) -> list[Consultation]:
+    """The council's consultations this person may read, with their phases and counts (three queries)."""
+    consultations = (
+        Consultation.objects.filter(council=council)
+        .select_related("council")
+        .prefetch_related("phases")
+        .annotate(contributions_count=_count(Contribution.objects.visible(), "consultation"))
+    )
+    if not user.has_perm("consultation.manage_consultation", council_probe(council)):
+        consultations = consultations.filter(is_published=True)
+    return list(consultations)
+
+
+def council_probe(council: Council) -> Consultation:
+    """An unsaved consultation of `council`, to ask the council-wide rules (who moderates)."""
+    return Consultation(council=council, is_published=False)
+
+
+def council_consultations_section(*, user: Any, council: Council) -> dict[str, Any] | None:
+    """The council page's section: its consultations running or to come (None when there is none)."""
+    consultations = [c for c in consultation_list_visible_to(user=user, council=council) if c.is_published]
+    if not consultations:
+        return None
+    return {"consultations": consultations[:5], "list_url": reverse("consultation-list", args=[council.slug])}
+
+
+def contributions_sorted(consultation: Consultation, *, sort: str, seed: str = "") -> QuerySet[Contribution]:
+    """The visible contributions with their counts, in the order asked (random: stable for one seed)."""
+    contributions = with_counts(
+        Contribution.objects.visible().filter(consultation=consultation).select_related("author", "category")
+    )
+    if sort == "endorsed":
+        return contributions.order_by("-endorsements_count", "-created_at", "-pk")
+    if sort == "commented":
+        return contributions.order_by("-comments_count", "-created_at", "-pk")
+    if sort == "random":
+        shuffle = MD5(Concat(Value(seed), Cast("pk", output_field=CharField())))
+        return contributions.annotate(shuffle=shuffle).order_by("shuffle", "pk")
+    return contributions.order_by("-created_at", "-pk")
+
+
+def endorsed_by(user: Any, contribution_ids: list[int]) -> set[int]:
+    """Which of these contributions `user` supports (one query)."""
+    if not user.is_authenticated or not contribution_ids:
+        return set()
+    return set(
+        Endorsement.objects.filter(user=user, contribution_id__in=contribution_ids).values_list("contribution_id", flat=True)
+    )
+
+
+def is_following(user: Any, contribution: Contribution) -> bool:
+    return bool(user.is_authenticated and Follow.objects.filter(user=user, contribution=contribution).exists())
+
+
+def contribution_get(consultation: Consultation, contribution_id: int) -> Contribution | None:
+    """One contribution of the consultation with its counts, visible or not (the view decides)."""
+    return (
+        with_counts(Contribution.objects.filter(consultation=consultation, pk=contribution_id))
+        .select_related("author", "category", "answered_by", "merged_into", "consultation__council")
+        .first()
+    )
+
+
+def comment_thread(contribution: Contribution) -> list[Comment]:
+    """The comments as a tree: top-level ones in order, each with `.children` (one query)."""
+    comments = list(contribution.comments.select_related("author").order_by("created_at", "pk"))
+    by_id = {comment.pk: comment for comment in comments}
+    roots = []
+    for comment in comments:
+        comment.children = []  # type: ignore[attr-defined]
+    for comment in comments:
+        parent = by_id.get(comment.parent_id) if comment.parent_id else None
+        if parent is None:
+            roots.append(comment)
+        else:
+            parent.children.append(comment)  # type: ignore[attr-defined]
+    return roots
+
+
+def contribution_url(contribution: Contribution) -> str:
+    consultation = contribution.consultation
+    return reverse("contribution-detail", args=[consultation.council.slug, consultation.pk, contribution.pk])
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def contribution_public(contribution: Contribution) -> dict[str, Any]:
+    """A visible contribution as anyone may read it (the payload of the consultation's events)."""
+    return {
+        "consultation_id": contribution.consultation_id,
+        "id": contribution.pk,
+        "title": contribution.title,
+        "body": contribution.body,
+        "category": contribution.category.name if contribution.category is not None else None,
+        "author": contribution.author.public_name,
+        "latitude": contribution.latitude,
+        "longitude": contribution.longitude,
+        "status": contribution.status,
+        "status_reason": contribution.status_reason,
+        "answer": contribution.answer,
+        "answered_at": _iso(contribution.answered_at),
+        "created_at": contribution.created_at.isoformat(),
+        "edited": contribution.edited_at is not None,
+        "endorsements": _annotated(contribution, "endorsements_count", endorsement_count),
+        "comments": _annotated(contribution, "comments_count", comment_count),
+        "url": contribution_url(contribution),
+    }
+
+
+def _annotated(contribution: Contribution, name: str, count: Any) -> int:
+    value = getattr(contribution, name, None)
+    return int(value) if value is not None else int(count(contribution.pk))
+
+
+def contribution_payload(contribution_id: int) -> dict[str, Any]:
+    """A contribution's public payload, read fresh (after the writes of the service calling it)."""
+    contribution = (
+        Contribution.objects.select_related("author", "category", "consultation__council").get(pk=contribution_id)
+    )
+    return contribution_public(contribution)
+
+
+def comment_count(contribution_id: int) -> int:
+    return Comment.objects.filter(contribution_id=contribution_id, hidden=False).count()
+
+
+def endorsement_count(contribution_id: int) -> int:
+    return Endorsement.objects.filter(contribution_id=contribution_id).count()
+
+
+def comment_public(comment: Comment) -> dict[str, Any]:
+    return {
+        "id": comment.pk,
+        "parent_id": comment.parent_id,
+        "depth": comment.depth,
+        "stance": comment.stance,
+        "body": comment.body,
+        "author": comment.author.public_name,
+        "created_at": comment.created_at.isoformat(),
+    }
+
+
+def consultation_snapshot(consultation: Consultation) -> dict[str, Any]:
+    """What a socket gets on connect: enough for a page to tell it missed something (a count changed)."""
+    phase = consultation.current_phase
+    return {
+        "consultation_id": consultation.pk,
+        "title": consultation.title,
+        "phase": phase.kind if phase else None,
+        "contributions": Contribution.objects.visible().filter(consultation=consultation).count(),
+        "server_now": timezone.now().isoformat(),
+    }
+

@@ -1,0 +1,11 @@
+"""Text of consultations that people write (see council.core.text_fields)."""
+
+from council.core.text_fields import written_by_people
+
+written_by_people("consultation.Consultation", "title", "description")
+written_by_people("consultation.Category", "name")
+written_by_people(
+    "consultation.Contribution", "title", "body", "status_reason", "hidden_reason", "answer", "client_request_id"
+)
+written_by_people("consultation.Comment", "body", "hidden_reason", "client_request_id")
+written_by_people("consultation.AbuseReport", "details")

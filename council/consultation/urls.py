@@ -1,0 +1,21 @@
+"""HTTP routes of consultations, under /c/<council_slug>/consultations/."""
+
+from django.urls import path
+
+from council.consultation import views
+
+contribution = "<int:consultation_id>/contributions/<int:contribution_id>/"
+
+urlpatterns = [
+    path("", views.consultation_list, name="consultation-list"),
+    path("<int:consultation_id>/", views.consultation_detail, name="consultation-detail"),
+    path(contribution, views.contribution_detail, name="contribution-detail"),
+    path(f"{contribution}edit/", views.contribution_edit, name="contribution-edit"),
+    path(f"{contribution}withdraw/", views.contribution_withdraw, name="contribution-withdraw"),
+    path(f"{contribution}endorse/", views.contribution_endorse, name="contribution-endorse"),
+    path(f"{contribution}comment/", views.comment_post, name="comment-post"),
+    path(f"{contribution}report/", views.content_report, name="content-report"),
+    path(f"{contribution}follow/", views.contribution_follow, name="contribution-follow"),
+    path(f"{contribution}moderate/<slug:action>/", views.contribution_moderate, name="contribution-moderate"),
+    path("<int:consultation_id>/comments/<int:comment_id>/hide/", views.comment_hide, name="comment-hide"),
+]

@@ -1,0 +1,353 @@
+"""Pages of consultations, under /c/<council_slug>/consultations/: thin, the services decide.
+
+Visitors read without an account; taking part needs one. Every write is a plain form (no
+script needed) that comes back to the page it was sent from; open pages hear the change live
+(live.py, the consultation's socket).
+"""
+
+import secrets
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from council.consultation import live
+from council.consultation import moderation
+from council.consultation import permissions as perms
+from council.consultation import selectors
+from council.consultation import services
+from council.consultation.forms import CommentForm
+from council.consultation.forms import ContributionForm
+from council.consultation.forms import ReportForm
+from council.consultation.models import Comment
+from council.consultation.models import Consultation
+from council.consultation.models import Contribution
+from council.consultation.strings import page_strings
+from council.core.errors import AccessDenied
+from council.core.errors import CouncilError
+from council.core.memo import remembered
+
+PER_PAGE = 20
+SEED_KEY = "consultation_seed"
+
+
+def _consultation(request: Any, consultation_id: int) -> Consultation:
+    try:
+        return perms.access_consultation(request.user, consultation_id, council_id=request.council.pk)
+    except AccessDenied as error:
+        raise Http404 from error
+
+
+def _contribution(consultation: Consultation, contribution_id: int, user: Any) -> Contribution:
+    """The consultation's contribution; a hidden one only for its author and the moderators."""
+    contribution = selectors.contribution_get(consultation, contribution_id)
+    if contribution is None:
+        raise Http404
+    merged_into = contribution.merged_into
+    if merged_into is not None and merged_into.is_visible:
+        raise _Moved(merged_into)
+    contribution.consultation = consultation
+    if not user.has_perm(perms.VIEW_CONTRIBUTION, contribution):
+        raise Http404
+    return contribution
+
+
+class _Moved(Exception):
+    def __init__(self, target: Contribution) -> None:
+        self.target = target
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Back to the page the form was sent from (this site's only)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+def _socket_path(consultation: Consultation) -> str:
+    return f"/ws/c/{consultation.council.slug}/consultations/{consultation.pk}/"
+
+
+def consultation_list(request: Any, council_slug: str) -> HttpResponse:
+    consultations = selectors.consultation_list_visible_to(user=request.user, council=request.council)
+    return render(request, "consultation/consultation_list.html", {"consultations": consultations})
+
+
+def _seed(request: HttpRequest) -> str:
+    """This visitor's random order, kept for their session so the list does not reshuffle."""
+    if SEED_KEY not in request.session:
+        request.session[SEED_KEY] = secrets.token_hex(8)
+    return str(request.session[SEED_KEY])
+
+
+def consultation_detail(request: Any, council_slug: str, consultation_id: int) -> HttpResponse:
+    consultation = _consultation(request, consultation_id)
+    user = request.user
+    form = ContributionForm(request.POST or None, consultation=consultation)
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if form.is_valid():
+            try:
+                contribution = services.contribution_submit(
+                    actor=user, consultation_id=consultation.pk, request_id=form.cleaned_data["request_id"], **form.arguments()
+                )
+            except CouncilError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Your contribution is published."))
+                return redirect(selectors.contribution_url(contribution))
+    sort = request.GET.get("sort", "recent")
+    sort = sort if sort in selectors.SORTS else "recent"
+    contributions = selectors.contributions_sorted(consultation, sort=sort, seed=_seed(request) if sort == "random" else "")
+    page = Paginator(contributions, PER_PAGE).get_page(request.GET.get("page"))
+    with remembered():
+        can_submit = user.has_perm(perms.ADD_CONTRIBUTION, consultation)
+        context = {
+            "consultation": consultation,
+            "phase": consultation.current_phase,
+            "phases": list(consultation.phases.all()),
+            "groups": list(consultation.eligible_groups.all()),
+            "page": page,
+            "sort": sort,
+            "sorts": _sort_links(),
+            "endorsed_ids": selectors.endorsed_by(user, [c.pk for c in page]),
+            "can_submit": can_submit,
+            "why_not_submit": "" if can_submit else perms.why_not_take_part(user, consultation, perms.ADD_CONTRIBUTION),
+            "can_endorse": user.has_perm(perms.ENDORSE, consultation),
+            "can_moderate": user.has_perm(perms.MODERATE, consultation),
+            "form": form,
+            "socket_path": _socket_path(consultation),
+            "strings": page_strings(),
+        }
+    return render(request, "consultation/consultation_detail.html", context, status=400 if form.errors else 200)
+
+
+def _sort_links() -> list[tuple[str, str]]:
+    return [("recent", _("Most recent")), ("endorsed", _("Most supported")), ("commented", _("Most commented")), ("random", _("Random"))]
+
+
+def contribution_detail(request: Any, council_slug: str, consultation_id: int, contribution_id: int) -> HttpResponse:
+    consultation = _consultation(request, consultation_id)
+    try:
+        contribution = _contribution(consultation, contribution_id, request.user)
+    except _Moved as moved:
+        return redirect(selectors.contribution_url(moved.target))
+    return render(request, "consultation/contribution_detail.html", _contribution_context(request, consultation, contribution))
+
+
+def _contribution_context(request: Any, consultation: Consultation, contribution: Contribution, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    with remembered():
+        can_moderate = user.has_perm(perms.MODERATE, consultation)
+        can_comment = user.has_perm(perms.COMMENT, consultation) and contribution.is_visible
+        return {
+            "consultation": consultation,
+            "contribution": contribution,
+            "thread": selectors.comment_thread(contribution),
+            "endorsed_ids": selectors.endorsed_by(user, [contribution.pk]),
+            "following": selectors.is_following(user, contribution),
+            "can_endorse": user.has_perm(perms.ENDORSE, consultation) and contribution.is_visible,
+            "can_comment": can_comment,
+            "why_not_comment": "" if can_comment else perms.why_not_take_part(user, consultation, perms.COMMENT),
+            "can_edit": user.has_perm(perms.CHANGE_CONTRIBUTION, contribution),
+            "can_withdraw": user.has_perm(perms.WITHDRAW_CONTRIBUTION, contribution),
+            "can_report": user.has_perm(perms.REPORT, consultation),
+            "can_moderate": can_moderate,
+            "statuses": Contribution.Status.choices,
+            "merge_targets": (
+                list(Contribution.objects.visible().filter(consultation=consultation).exclude(pk=contribution.pk).values_list("pk", "title"))
+                if can_moderate else []
+            ),
+            "edit_initial": ContributionForm(consultation=consultation, initial=ContributionForm.initial_for(contribution)),
+            "reply_to": _reply_to(request, contribution),
+            "reports": list(contribution.reports.filter(resolved_at=None)) if can_moderate else [],
+            "comment_form": extra.pop("comment_form", None) or CommentForm(),
+            "report_form": ReportForm(),
+            "socket_path": _socket_path(consultation),
+            "strings": page_strings(),
+            **extra,
+        }
+
+
+def _reply_to(request: Any, contribution: Contribution) -> Comment | None:
+    """The comment answered, from `?reply=<id>` (a visible comment of this contribution only)."""
+    try:
+        comment_id = int(request.GET.get("reply") or request.POST.get("parent") or 0)
+    except ValueError:
+        return None
+    return contribution.comments.select_related("author").filter(pk=comment_id, hidden=False).first() if comment_id else None
+
+
+def _posted(request: Any, consultation_id: int, contribution_id: int) -> tuple[Consultation, Contribution]:
+    """The consultation and contribution a form acts on (404 if they do not belong together)."""
+    consultation = _consultation(request, consultation_id)
+    contribution = Contribution.objects.filter(consultation=consultation, pk=contribution_id).first()
+    if contribution is None:
+        raise Http404
+    contribution.consultation = consultation
+    return consultation, contribution
+
+
+def _signed_in(view: Any) -> Any:
+    """Send a visitor to log in, and back to the contribution afterwards."""
+
+    def wrapped(request: Any, council_slug: str, consultation_id: int, contribution_id: int, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            url = reverse("contribution-detail", args=[council_slug, consultation_id, contribution_id])
+            return redirect_to_login(url)
+        response: HttpResponse = view(request, council_slug, consultation_id, contribution_id, **kwargs)
+        return response
+
+    return wrapped
+
+
+def _run(request: Any, service: Any, success: str = "", **kwargs: Any) -> Any:
+    """Call a service as the signed-in person; tell the refusal as a message (None then)."""
+    try:
+        result = service(actor=request.user, **kwargs)
+    except CouncilError as error:
+        messages.error(request, error.message)
+        return None
+    if success:
+        messages.success(request, success)
+    return result
+
+
+@require_POST
+@_signed_in
+def contribution_edit(request: Any, council_slug: str, consultation_id: int, contribution_id: int) -> HttpResponse:
+    consultation, contribution = _posted(request, consultation_id, contribution_id)
+    form = ContributionForm(request.POST, consultation=consultation)
+    if form.is_valid():
+        try:
+            services.contribution_edit(actor=request.user, contribution_id=contribution.pk, **form.arguments())
+        except CouncilError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your contribution is changed."))
+            return redirect(selectors.contribution_url(contribution))
+    contribution = _contribution(consultation, contribution.pk, request.user)
+    context = _contribution_context(request, consultation, contribution, edit_form=form)
+    return render(request, "consultation/contribution_detail.html", context, status=400)
+
+
+@require_POST
+@_signed_in
+def contribution_withdraw(request: Any, council_slug: str, consultation_id: int, contribution_id: int) -> HttpResponse:
+    consultation, contribution = _posted(request, consultation_id, contribution_id)
+    _run(request, services.contribution_withdraw, _("Your contribution is withdrawn."), contribution_id=contribution.pk)
+    return redirect("consultation-detail", council_slug=council_slug, consultation_id=consultation.pk)
+
+
+@require_POST
+async def contribution_endorse(request: Any, council_slug: str, consultation_id: int, contribution_id: int) -> HttpResponse:
+    """Support (endorse=1) or stop supporting (endorse=0); the count reaches open pages coalesced."""
+    user = await request.auser()
+    default = reverse("contribution-detail", args=[council_slug, consultation_id, contribution_id])
+    if not user.is_authenticated:
+        return redirect_to_login(default)
+    await sync_to_async(_posted)(request, consultation_id, contribution_id)
+    service = services.contribution_unendorse if request.POST.get("endorse") == "0" else services.contribution_endorse
+    if await sync_to_async(_run)(request, service, contribution_id=contribution_id) is not None:
+        await live.endorsements_changed_soon(contribution_id)
+    return _back(request, default)
+
+
+@require_POST
+@_signed_in
+def comment_post(request: Any, council_slug: str, consultation_id: int, contribution_id: int) -> HttpResponse:
+    consultation, contribution = _posted(request, consultation_id, contribution_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            comment = services.comment_post(
+                actor=request.user, contribution_id=contribution.pk, body=data["body"], stance=data["stance"],
+                parent_id=data["parent"], request_id=data["request_id"],
+            )
+        except CouncilError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(f"{selectors.contribution_url(contribution)}#comment-{comment.pk}")
+    contribution = _contribution(consultation, contribution.pk, request.user)
+    context = _contribution_context(request, consultation, contribution, comment_form=form)
+    return render(request, "consultation/contribution_detail.html", context, status=400)
+
+
+@require_POST
+@_signed_in
+def content_report(request: Any, council_slug: str, consultation_id: int, contribution_id: int) -> HttpResponse:
+    _unused, contribution = _posted(request, consultation_id, contribution_id)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(
+            request, services.content_report, _("Thank you: the moderators will look at it."),
+            contribution_id=contribution.pk, reason=data["reason"], details=data["details"], comment_id=data["comment"],
+        )
+    else:
+        messages.error(request, _("Choose a reason."))
+    return redirect(selectors.contribution_url(contribution))
+
+
+@require_POST
+@_signed_in
+def contribution_follow(request: Any, council_slug: str, consultation_id: int, contribution_id: int) -> HttpResponse:
+    _unused, contribution = _posted(request, consultation_id, contribution_id)
+    following = request.POST.get("follow") != "0"
+    message = _("You follow this contribution.") if following else _("You no longer follow this contribution.")
+    _run(request, services.contribution_follow, message, contribution_id=contribution.pk, following=following)
+    return redirect(selectors.contribution_url(contribution))
+
+
+@require_POST
+@_signed_in
+def contribution_moderate(
+    request: Any, council_slug: str, consultation_id: int, contribution_id: int, action: str
+) -> HttpResponse:
+    consultation, contribution = _posted(request, consultation_id, contribution_id)
+    data = request.POST
+    if action == "hide":
+        _run(request, moderation.contribution_hide, _("The contribution is hidden."), contribution_id=contribution.pk, reason=data.get("reason", ""))
+    elif action == "answer":
+        _run(request, moderation.contribution_answer, _("The answer is published."), contribution_id=contribution.pk, answer=data.get("answer", ""))
+    elif action == "status":
+        _run(
+            request, moderation.contribution_set_status, _("The status is changed."), contribution_id=contribution.pk,
+            status=data.get("status", ""), reason=data.get("reason", ""),
+        )
+    elif action == "merge":
+        try:
+            into_id = int(data.get("into", ""))
+        except ValueError:
+            messages.error(request, _("Choose the contribution to merge into."))
+            return redirect(selectors.contribution_url(contribution))
+        if _run(request, moderation.contribution_merge, _("The contributions are merged."), contribution_id=contribution.pk, into_id=into_id):
+            return redirect("contribution-detail", council_slug=council_slug, consultation_id=consultation.pk, contribution_id=into_id)
+    else:
+        raise Http404
+    return redirect(selectors.contribution_url(contribution))
+
+
+@require_POST
+def comment_hide(request: Any, council_slug: str, consultation_id: int, comment_id: int) -> HttpResponse:
+    consultation = _consultation(request, consultation_id)
+    comment = Comment.objects.filter(pk=comment_id, contribution__consultation=consultation).first()
+    if comment is None or not request.user.has_perm(perms.MODERATE, consultation):
+        raise Http404
+    _run(request, moderation.comment_hide, _("The comment is hidden."), comment_id=comment.pk, reason=request.POST.get("reason", ""))
+    url = reverse("contribution-detail", args=[council_slug, consultation.pk, comment.contribution_id])
+    return redirect(f"{url}#comment-{comment.pk}")

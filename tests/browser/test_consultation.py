@@ -1,0 +1,80 @@
+"""A consultation in two browsers: a resident submits an idea, a visitor without an account sees it
+appear on the open page without reload; axe finds nothing on the consultation's pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
+
+from council.consultation import services
+from council.consultation.models import Consultation
+from council.consultation.models import Phase
+from council.councils.models import Role
+from tests.browser.axe import assert_axe_clean
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WAIT = 15
+IDEA = "Un composteur partagé dans la cour de l'école"
+
+
+def test_a_resident_submits_an_idea_and_a_visitor_sees_it_appear(browser, ui, meeting):
+    council = meeting["council"]
+    resident = ui.make_person(council, "rosa@example.org", "Rosa Résidente", Role.RESIDENT)
+    consultation = Consultation.objects.create(council=council, title="La cour de l'école", is_published=True)
+    now = timezone.now()
+    Phase.objects.create(consultation=consultation, kind="contributions", starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=7))
+    path = f"/c/{council.slug}/consultations/{consultation.pk}/"
+
+    visitor = browser()
+    visitor.get(f"{ui.url}{path}")
+    WebDriverWait(visitor, WAIT).until(lambda d: d.execute_script("return document.getElementById('contributions').dataset.synced === '1'"))
+    assert_axe_clean(visitor, "the consultation's page, for a visitor")
+
+    author = browser()
+    ui.log_in(author, resident, path)
+    assert_axe_clean(author, "the consultation's page, with the submit form")
+    author.find_element(By.ID, "id_title").send_keys(IDEA)
+    author.find_element(By.ID, "id_body").send_keys("Pour les épluchures de la cantine.\nEt un panneau.")
+    author.find_element(By.CSS_SELECTOR, ".contribution-form button[type=submit]").click()
+    WebDriverWait(author, WAIT).until(lambda d: "/contributions/" in d.current_url)
+    assert_axe_clean(author, "the new contribution's page")
+
+    WebDriverWait(visitor, WAIT).until(
+        lambda d: IDEA in d.find_element(By.ID, "contributions").text, message="the idea never appeared for the visitor"
+    )
+    assert IDEA in visitor.find_element(By.ID, "consultation-live").get_attribute("textContent")
+    assert visitor.find_element(By.ID, "no-contribution").is_displayed() is False
+    assert_axe_clean(visitor, "the consultation's page, after the live update")
+
+
+def test_a_moderator_answers_and_an_open_contribution_page_shows_it(browser, ui, meeting):
+    council, moderator = meeting["council"], meeting["facilitator"]
+    resident = ui.make_person(council, "rosa@example.org", "Rosa Résidente", Role.RESIDENT)
+    consultation = Consultation.objects.create(council=council, title="La cour de l'école", is_published=True)
+    now = timezone.now()
+    Phase.objects.create(consultation=consultation, kind="contributions", starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=7))
+    contribution = services.contribution_submit(actor=resident, consultation_id=consultation.pk, title=IDEA, body="Pour la cantine.")
+    services.comment_post(actor=resident, contribution_id=contribution.pk, body="J'en parle aux parents.")
+    path = f"/c/{council.slug}/consultations/{consultation.pk}/contributions/{contribution.pk}/"
+
+    reader = browser()
+    ui.log_in(reader, resident, path)
+    WebDriverWait(reader, WAIT).until(lambda d: d.find_element(By.ID, "contribution").get_attribute("data-synced") == "1")
+    assert_axe_clean(reader, "a contribution's page, for its author")
+
+    official = browser()
+    ui.log_in(official, moderator, path)
+    assert_axe_clean(official, "a contribution's page, with the moderation forms")
+    official.find_element(By.ID, "moderate-answer").send_keys("La mairie installe le composteur en janvier.")
+    official.find_element(By.CSS_SELECTOR, "form[action$='/moderate/answer/'] button[type=submit]").click()
+    WebDriverWait(official, WAIT).until(lambda d: "La mairie installe" in d.find_element(By.CSS_SELECTOR, "[data-answer-text]").text)
+
+    WebDriverWait(reader, WAIT).until(
+        lambda d: "La mairie installe le composteur en janvier." in d.find_element(By.CSS_SELECTOR, "[data-answer-text]").text,
+        message="the answer never reached the open page",
+    )
+    assert reader.find_element(By.CSS_SELECTOR, "[data-answer]").is_displayed()
+    assert_axe_clean(reader, "a contribution's page, after the live answer")
