@@ -457,13 +457,36 @@ def tie_break_for(vote: Vote, box: list[dict[str, Any]]) -> tuple[list[str] | No
         return (vote.tie_break, vote.tie_break_reason or OLDEST_REASON) if vote.tie_break else (None, None)
     if vote.secret:
         return None, None
-    president = vote.sitting.get("president_name")
-    theirs = [ballot["content"] for ballot in box if president and ballot.get("voter_name") == president]
-    if len(theirs) != 1:
+    content = president_ballot(vote, box)
+    if content is None:
         return None, None
-    content = theirs[0]
     order = [content["choice"]] if content.get("choice") else content.get("ranking") or content.get("approved")
     return (list(order), PRESIDENT_REASON) if order else (None, None)
+
+
+def president_ballot(vote: Vote, box: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The ballot the sitting's president cast in person in this vote by name, or None.
+
+    The president is the user recorded when the vote opened (`president_id`), not a name: they
+    must be an elector who voted online themself (not on paper, not by proxy). A ballot by name
+    carries its voter's public name as they cast it, so the president's is the one ballot with
+    their name; if another elector shares that name, the ballot cannot be told apart and there is
+    no casting vote (said in the result as a tie left standing).
+    """
+    president_id = (vote.sitting or {}).get("president_id")
+    if not president_id:
+        return None
+    elector = Elector.objects.filter(vote=vote, user_id=president_id).select_related("user").first()
+    if elector is None or not Participation.objects.filter(
+        elector=elector, kind=Participation.Kind.ONLINE
+    ).exists():
+        return None
+    name = str(elector.user)
+    namesakes = Elector.objects.filter(vote=vote).exclude(pk=elector.pk).select_related("user")
+    if any(str(other.user) == name for other in namesakes.only("user__display_name", "user__id")):
+        return None
+    theirs = [ballot["content"] for ballot in box if ballot.get("voter_name") == name]
+    return theirs[0] if len(theirs) == 1 else None
 
 
 @transaction.atomic
