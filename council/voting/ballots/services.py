@@ -34,6 +34,7 @@ from council.councils.services import audit_record
 from council.groups.models import NeighbourhoodGroup
 from council.groups.segments import compile_rule
 from council.groups.selectors import group_members
+from council.rooms import agenda_links
 from council.voting.ballots import events
 from council.voting.ballots import participation
 from council.voting.ballots import sitting
@@ -79,6 +80,7 @@ class VoteDraft:
     eligible_group_ids: list[int] = field(default_factory=list)
     min_identity_level: int = 0
     room_id: int | None = None
+    agenda_item: int | None = None  # an item of the meeting's agenda (council/rooms/agenda_links.py)
     present_only: bool = False
     opens_at: datetime | None = None
     closes_at: datetime | None = None
@@ -131,6 +133,8 @@ def _announce(vote: Vote) -> None:
     payload = events.vote_payload(vote, participation_count(vote))
     for group in events.vote_groups(vote):
         send_event_on_commit(group, events.VOTE_CHANGED, payload)
+    if vote.room_id is not None and vote.agenda_item is not None:
+        agenda_links.attachments_changed(vote.room_id)  # the agenda shows the vote's status
 
 
 @transaction.atomic
@@ -172,7 +176,13 @@ def _write_draft(vote: Vote, draft: VoteDraft) -> None:
     vote.min_choices, vote.max_choices, vote.grades = draft.min_choices, draft.max_choices, grades
     vote.tie_break, vote.tie_break_reason = draft.tie_break, draft.tie_break_reason
     vote.min_identity_level = draft.min_identity_level
+    unchanged = (vote.room_id, vote.agenda_item)
     vote.room_id = draft.room_id if draft.room_id and council.rooms.filter(pk=draft.room_id).exists() else None
+    vote.agenda_item = draft.agenda_item if vote.room_id is not None else None
+    # an item chosen now must be on the meeting's agenda; one deleted since may stay as it was
+    if (vote.room_id, vote.agenda_item) != unchanged and vote.room_id is not None and vote.agenda_item is not None \
+            and agenda_links.item(vote.room_id, vote.agenda_item) is None:
+        raise InvalidInput(_("There is no such item on this meeting's agenda."))
     vote.present_only, vote.opens_at, vote.closes_at = draft.present_only, draft.opens_at, draft.closes_at
     vote.save()
     vote.eligible_groups.set(groups)
