@@ -48,6 +48,7 @@ export function mount({ client, root, t, data }) {
   let lastClosedId = null;
   let qrTimer = null;
   let focusNext = null; // the button to focus once the state shows it (the ack and the event race)
+  let presidentPicked = false; // an official's pick in the president select, not yet applied
 
   if (data && data.proxies_url) el.proxiesLink.href = data.proxies_url;
   if (data && data.rules_url) {
@@ -103,11 +104,13 @@ export function mount({ client, root, t, data }) {
     const sitting = state.sitting;
     el.open.hidden = Boolean(sitting);
     el.presidentSet.hidden = !sitting;
-    // the select shows who presides, until an official picks someone else
-    if (sitting && sitting.president && document.activeElement !== el.presidentSelect) {
-      el.presidentSelect.value = String(sitting.president.id);
-    } else if (!sitting && myId !== null && [...el.presidentSelect.options].some((o) => o.value === String(myId))) {
-      if (document.activeElement !== el.presidentSelect && !el.presidentSelect.dataset.touched) el.presidentSelect.value = String(myId);
+    // The select shows who presides (before opening: the official themself, if in office),
+    // unless the official has picked someone and not yet applied the choice.
+    if (!presidentPicked) {
+      const shown = sitting ? sitting.president && sitting.president.id : myId;
+      if (shown && [...el.presidentSelect.options].some((o) => o.value === String(shown))) {
+        el.presidentSelect.value = String(shown);
+      }
     }    el.reconveneLabel.hidden = Boolean(sitting) || lastClosedId === null;
     el.check.hidden = !sitting;
     el.close.hidden = !sitting;
@@ -199,18 +202,21 @@ export function mount({ client, root, t, data }) {
   }
 
   el.presidentSelect.addEventListener("change", () => {
-    el.presidentSelect.dataset.touched = "1";
+    presidentPicked = true;
   });
   el.open.addEventListener("click", async () => {
     const reconvened = el.reconvene.checked && lastClosedId !== null ? lastClosedId : null;
     const payload = { reconvened_from: reconvened };
     if (chosenPresident() !== null) payload.president_id = chosenPresident();
-    if (await run("assembly.open_sitting", payload)) focusWhenShown(el.check);
+    if (await run("assembly.open_sitting", payload)) {
+      presidentPicked = false;
+      focusWhenShown(el.check);
+    }
   });
   el.presidentSet.addEventListener("click", async () => {
     const userId = chosenPresident();
     if (userId === null) return;
-    await run("assembly.set_president", { user_id: userId });
+    if (await run("assembly.set_president", { user_id: userId })) presidentPicked = false;
   });
   el.check.addEventListener("click", () => run("assembly.check_quorum"));
   el.close.addEventListener("click", async () => {
