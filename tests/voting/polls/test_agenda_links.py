@@ -6,6 +6,7 @@ other: an item is known by its id, and an item removed since is an unknown item.
 
 import pytest
 from channels.db import database_sync_to_async
+from django.urls import reverse
 
 from council.core.errors import InvalidInput
 from council.rooms import agenda_links
@@ -175,3 +176,19 @@ async def test_facilitators_learn_the_current_item_to_launch_its_polls(room, fac
     changed = await next_frame_of(chair, "polls.polls_changed")
     assert [(item["id"], item["current"]) for item in changed["payload"]["agenda"]] == [(first, False), (second, True)]
     await chair.disconnect()
+
+
+@pytest.mark.django_db
+def test_the_vote_page_names_its_agenda_item_or_says_it_was_removed(client, room, facilitator):
+    item = add_items(facilitator, room, "Accueil", "Budget du parc")[1]
+    vote = ballots.vote_create(
+        actor=facilitator, council=room.council,
+        draft=VoteDraft(title="Motion", method="majority_simple", room_id=room.pk, agenda_item=item),
+    )
+    client.force_login(facilitator)
+    url = reverse("vote-detail", kwargs={"council_slug": room.council.slug, "vote_id": vote.pk})
+
+    assert '<dd id="vote-agenda-item">2. Budget du parc</dd>' in client.get(url).content.decode()
+    agenda.agenda_item_remove(actor=facilitator, room_id=room.pk, item_id=item)
+    removed = '<dd id="vote-agenda-item">Un point retiré de l\u2019ordre du jour</dd>'  # the page speaks French first
+    assert removed in client.get(url).content.decode()
