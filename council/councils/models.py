@@ -208,6 +208,7 @@ class AuditEntry(models.Model):
         MEETING_RULES_CHANGED = "assembly.rules_changed", _("meeting rules changed")
         PROXY_ENTERED = "assembly.proxy_entered", _("paper proxy entered")
         PROXY_REVOKED = "assembly.proxy_revoked", _("proxy revoked")
+        PRESIDENT_CHANGED = "assembly.president_changed", _("president of a sitting changed")
         VOTE_CREATED = "ballots.vote_created", _("vote created")
         VOTE_CHANGED = "ballots.vote_changed", _("vote changed while in draft")
         VOTE_FROZEN = "ballots.vote_frozen", _("vote's electorate frozen")

@@ -27,6 +27,7 @@ from council.accounts.models import User
 from council.core.errors import InvalidInput
 from council.core.memo import recall
 from council.core.realtime import send_event_on_commit
+from council.rooms import agenda_links
 from council.rooms import services as room_services
 from council.rooms.events import meeting_group
 from council.rooms.models import Room
@@ -67,12 +68,28 @@ def agenda_current(*, room: Room) -> AgendaItem | None:
     )
 
 
-def agenda_payload(*, room: Room) -> dict[str, Any]:
-    """The whole agenda as every socket of the meeting receives it."""
-    items = agenda_items(room=room)
-    # agenda_current, found among the items already read
+def _current_among(items: list[AgendaItem]) -> AgendaItem | None:
+    """agenda_current, found among the items already read."""
     started = [item for item in items if item.started_at is not None and item.ended_at is None]
-    current = max(started, key=lambda item: (item.started_at, item.pk), default=None)
+    return max(started, key=lambda item: (item.started_at, item.pk), default=None)
+
+
+def agenda_refs(room_id: int) -> list[agenda_links.AgendaItemRef]:
+    """The room's items as the host offers them to other modules (council/rooms/agenda_links.py)."""
+    items = list(AgendaItem.objects.filter(room_id=room_id).order_by("position", "pk"))
+    current = _current_among(items)
+    return [
+        agenda_links.AgendaItemRef(id=item.pk, title=item.title, position=index, current=item is current)
+        for index, item in enumerate(items)
+    ]
+
+
+def agenda_payload(*, room: Room) -> dict[str, Any]:
+    """The whole agenda as every socket of the meeting receives it, with what other modules attached
+    to each item (a poll, a binding vote: only what everyone may see, nothing in preparation)."""
+    items = agenda_items(room=room)
+    current = _current_among(items)
+    attached = agenda_links.attached(room.pk)
     return {
         "room_id": room.pk,
         "items": [
@@ -85,6 +102,7 @@ def agenda_payload(*, room: Room) -> dict[str, Any]:
                 "session_title": item.session.title if item.session else None,
                 "started_at": _iso(item.started_at),
                 "ended_at": _iso(item.ended_at),
+                "attached": [attachment.to_dict() for attachment in attached.get(item.pk, [])],
             }
             for index, item in enumerate(items)
         ],
@@ -165,7 +183,14 @@ def _announce(room_id: int, event_type: str, build) -> None:
 
 
 def _announce_agenda(room: Room) -> None:
+    """The agenda to everyone after commit; modules depending on it (polls offered for the current item) are told now."""
     _announce(room.pk, events.AGENDA_CHANGED, agenda_payload)
+    agenda_links.agenda_changed(room.pk)
+
+
+def agenda_announce(room_id: int) -> None:
+    """Announce the agenda again (something attached to an item changed: council/rooms/agenda_links.py)."""
+    _announce(room_id, events.AGENDA_CHANGED, agenda_payload)
 
 
 def _announce_speakers(room: Room) -> None:

@@ -44,6 +44,7 @@ def _register_with_the_host() -> None:
     ):
         host.register_event(relayed)
     host.register_section("agenda", socket.agenda_section)
+    _register_agenda()
     host.register_section("speakers", socket.speakers_section)
     host.register_section("reports", socket.reports_section)
     host.register_breakout_rules(
@@ -54,6 +55,15 @@ def _register_with_the_host() -> None:
         remember_views=workshop_views_remember,
         wrap_entry=breakouts_join,
     )
+
+
+def _register_agenda() -> None:
+    """Offer the agenda's items to other modules, which attach polls and votes to them (by id)."""
+    from council.rooms import agenda_links
+    from council.workshops.agenda import agenda_announce
+    from council.workshops.agenda import agenda_refs
+
+    agenda_links.register_agenda(items=agenda_refs, changed=agenda_announce)
 
 
 def _register_deadlines() -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from council.core.i18n import plural_forms
+from council.rooms import agenda_links
 
 
 def workshop_strings() -> dict[str, Any]:
@@ -180,6 +181,10 @@ def agenda_strings() -> dict[str, Any]:
         "title_missing": _("Give the item a title."),
         "minutes_invalid": _("The planned duration is a number of minutes from 1 to 600."),
         "error": _("Error: %(message)s"),
+        "attached_label": _("Attached to “%(title)s”"),
+        "attached_item": _("%(kind)s: %(title)s (%(status)s)"),
+        # the words of what other modules attach to items (a poll, a vote), in this reader's language
+        "attachments": agenda_links.attachment_strings(),
     }
 
 

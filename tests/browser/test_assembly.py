@@ -5,6 +5,7 @@ from django.urls import reverse
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from council.councils.models import AuditEntry
 from council.voting.assembly.models import Sitting
 from tests.browser.keyboard import assert_focus_visible
 from tests.browser.keyboard import tab_until
@@ -63,3 +64,18 @@ def test_a_facilitator_opens_the_sitting_by_keyboard_and_the_badge_follows_the_h
     )
     assert_accessible(boss, "facilitator, sitting open")
     assert_accessible(marc_page, "member, signed in")
+
+    # The president: Fatou, who opened it (a member in office), until she hands it to Marc by keyboard.
+    def president(driver) -> str:
+        return driver.find_element(By.ID, "assembly-president").text
+
+    wait_until(marc_page, lambda d: president(d) == "Presided by Fatou Facilitatrice.", "no president shown")
+    boss.find_element(By.ID, "assembly-president-select").send_keys("Marc")
+    stops = tab_until(boss, lambda focused: focused["id"] == "assembly-president-set", limit=5)
+    assert_focus_visible(stops[-1])
+    boss.switch_to.active_element.send_keys(Keys.ENTER)
+    for page in (boss, marc_page):
+        wait_until(page, lambda d: president(d) == "Presided by Marc Membre.", "the new president was not shown")
+    assert Sitting.objects.get(pk=sitting.pk).president == marc
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.PRESIDENT_CHANGED, target_id=sitting.pk).count() == 1
+    assert_accessible(boss, "facilitator, president changed")

@@ -1,6 +1,7 @@
 """A binding vote cast on the meeting's stage: a facilitator opens it from the meeting's Votes tab,
 a resident votes from the ballot card by keyboard, keeps the receipt and finds it in the published list; the facilitator's count
-follows. On a laptop and on a phone; axe finds nothing, whatever the impact, in each state.
+follows. On a laptop and on a phone; axe finds nothing, whatever the impact, in each state. With two
+votes open at once (a motion and an appointment), each has its own card, ballot, receipt and count.
 """
 
 import pytest
@@ -11,8 +12,11 @@ from council.councils.models import Role
 from council.voting.ballots import services
 from council.voting.ballots.box import TRACKER
 from council.voting.ballots.models import BoxEntry
+from council.voting.ballots.models import PendingBallot
 from council.voting.ballots.services import VoteDraft
 from tests.browser.axe import assert_axe_clean
+from tests.browser.keyboard import assert_focus_visible
+from tests.browser.keyboard import chord
 from tests.browser.keyboard import press
 from tests.browser.keyboard import tab_until
 from tests.browser.page import BOX
@@ -58,7 +62,7 @@ def test_a_resident_votes_on_the_stage_by_keyboard_and_finds_the_receipt(
 
     ui.enter_room(facilitator, chair, path)
     ui.enter_room(resident, marc, path)
-    assert not resident.find_element(By.ID, "ballot-card").is_displayed()
+    assert not resident.find_elements(By.ID, f"ballot-card-{vote.pk}")
 
     # The facilitator opens the vote from the meeting; it comes onto every stage of the meeting.
     step_from_the_meeting(facilitator, vote, "Open the vote", then="Close and count")
@@ -66,37 +70,37 @@ def test_a_resident_votes_on_the_stage_by_keyboard_and_finds_the_receipt(
     for driver, who in ((resident, "resident"), (facilitator, "facilitator")):
         wait(
             driver,
-            lambda d: d.find_element(By.ID, "ballot-card").is_displayed(),
+            lambda d: d.find_element(By.ID, f"ballot-card-{vote.pk}").is_displayed(),
             f"no ballot card on the {who}'s stage",
         )
         wait(
             driver,
-            lambda d: text(d, "ballot-card-participation") == "0 of 3 have voted",
+            lambda d: text(d, f"ballot-card-{vote.pk}-participation") == "0 of 3 have voted",
             f"no participation for the {who}",
         )
     assert "A vote is open: Jardin partagé" in text(resident, "ballot-card-announcer")
     assert_axe_clean(resident, f"{viewport}: the ballot card, folded")
 
     # By keyboard: Tab to "Vote now", Enter; the focus is on the first option; Space picks it.
-    tab_until(resident, lambda f: f["id"] == "ballot-card-toggle", limit=60)
+    tab_until(resident, lambda f: f["id"] == f"ballot-card-{vote.pk}-toggle", limit=60)
     focused = press(resident, Keys.ENTER)
     assert focused["id"] == f"ballot-{vote.pk}-choice-for"
     wait(
         resident,
-        lambda d: d.find_element(By.ID, "ballot-card-cast").is_displayed(),
+        lambda d: d.find_element(By.ID, f"ballot-card-{vote.pk}-cast").is_displayed(),
         "the ballot did not unfold",
     )
-    assert "Faut-il ouvrir le jardin" in text(resident, "ballot-card-text")
+    assert "Faut-il ouvrir le jardin" in text(resident, f"ballot-card-{vote.pk}-text")
     if viewport == "phone":
         for element in resident.find_elements(
-            By.CSS_SELECTOR, "#ballot-card-body button:not([hidden]), #ballot-card-fields label"
+            By.CSS_SELECTOR, f"#ballot-card-{vote.pk}-body button:not([hidden]), #ballot-card-{vote.pk}-fields label"
         ):
             if element.is_displayed():
                 width, height = resident.execute_script(BOX, element)
                 assert min(width, height) >= 44, f"{element.text!r} is {width}x{height} px"
     assert_axe_clean(resident, f"{viewport}: the ballot unfolded")
     press(resident, Keys.SPACE)
-    tab_until(resident, lambda f: f["id"] == "ballot-card-cast")
+    tab_until(resident, lambda f: f["id"] == f"ballot-card-{vote.pk}-cast")
     press(resident, Keys.ENTER)
 
     # The confirmation says what is cast; confirming gives the focus back, then to the receipt.
@@ -111,20 +115,20 @@ def test_a_resident_votes_on_the_stage_by_keyboard_and_finds_the_receipt(
     press(resident, Keys.ENTER)
     wait(
         resident,
-        lambda d: d.find_element(By.ID, "ballot-card-receipt").is_displayed(),
+        lambda d: d.find_element(By.ID, f"ballot-card-{vote.pk}-receipt").is_displayed(),
         "no receipt",
     )
-    receipt = text(resident, "ballot-card-tracker").strip()
+    receipt = text(resident, f"ballot-card-{vote.pk}-tracker").strip()
     assert TRACKER.match(receipt)
-    assert resident.switch_to.active_element.get_attribute("id") == "ballot-card-receipt-heading"
-    assert not resident.find_element(By.ID, "ballot-card-form").is_displayed()
+    assert resident.switch_to.active_element.get_attribute("id") == f"ballot-card-{vote.pk}-receipt-heading"
+    assert not resident.find_element(By.ID, f"ballot-card-{vote.pk}-form").is_displayed()
     assert "Your ballot is in the ballot box" in text(resident, "ballot-card-announcer")
     assert_axe_clean(resident, f"{viewport}: the receipt")
 
     # The facilitator's count follows (coalesced); they see no ballot.
     wait(
         facilitator,
-        lambda d: text(d, "ballot-card-participation") == "1 of 3 has voted",
+        lambda d: text(d, f"ballot-card-{vote.pk}-participation") == "1 of 3 has voted",
         "the count did not follow",
     )
     assert_axe_clean(facilitator, "facilitator: the count after one vote")
@@ -137,7 +141,7 @@ def test_a_resident_votes_on_the_stage_by_keyboard_and_finds_the_receipt(
         lambda d: "The vote is closed" in text(d, "ballot-card-announcer"),
         "the closing was not announced",
     )
-    link = resident.find_element(By.ID, "ballot-card-ballots")
+    link = resident.find_element(By.ID, f"ballot-card-{vote.pk}-ballots")
     assert link.get_attribute("href").endswith(f"/votes/{vote.pk}/ballots/?tracker={receipt}")
     link.send_keys(Keys.ENTER)
     found = wait(
@@ -168,10 +172,120 @@ def test_someone_outside_the_electorate_sees_why_instead_of_buttons(browser, mee
     page = browser()
 
     ui.enter_room(page, late, path)
-    wait(page, lambda d: d.find_element(By.ID, "ballot-card").is_displayed(), "no ballot card")
-    page.find_element(By.ID, "ballot-card-toggle").click()
-    wait(page, lambda d: d.find_element(By.ID, "ballot-card-why").is_displayed(), "no reason")
+    wait(page, lambda d: d.find_element(By.ID, f"ballot-card-{vote.pk}").is_displayed(), "no ballot card")
+    page.find_element(By.ID, f"ballot-card-{vote.pk}-toggle").click()
+    wait(page, lambda d: d.find_element(By.ID, f"ballot-card-{vote.pk}-why").is_displayed(), "no reason")
 
-    assert "You are not in this vote's electorate" in text(page, "ballot-card-why")
-    assert not page.find_element(By.ID, "ballot-card-form").is_displayed()
+    assert "You are not in this vote's electorate" in text(page, f"ballot-card-{vote.pk}-why")
+    assert not page.find_element(By.ID, f"ballot-card-{vote.pk}-form").is_displayed()
     assert_axe_clean(page, "not an elector")
+
+
+def shift_tab_until(driver, element_id, limit=30):
+    """Press Shift+Tab until the focus is on `element_id` (each stop's focus visible)."""
+    for _ in range(limit):
+        focused = chord(driver, Keys.SHIFT, Keys.TAB)
+        assert_focus_visible(focused)
+        if focused["id"] == element_id:
+            return
+    raise AssertionError(f"Shift+Tab never reached {element_id}")
+
+
+def labelled_by(driver, element_id):
+    """The text of what labels the element (its aria-labelledby)."""
+    node = driver.find_element(By.ID, element_id)
+    return " ".join(text(driver, ref) for ref in node.get_attribute("aria-labelledby").split())
+
+
+def test_two_votes_open_at_once_each_have_their_card_by_keyboard(browser, meeting, ui):
+    council, room, path = meeting["council"], meeting["room"], meeting["path"]
+    chair, marc = meeting["facilitator"], meeting["member"]
+    motion = services.vote_create(
+        actor=chair, council=council,
+        draft=VoteDraft(title="Jardin partagé", method="majority_simple", room_id=room.pk),
+    )
+    appointment = services.vote_create(
+        actor=chair, council=council,
+        draft=VoteDraft(
+            title="Trésorier du conseil", method="majority_simple", appointment=True, room_id=room.pk,
+            options=[("alice", "Alice Martin"), ("bruno", "Bruno Petit")],
+        ),
+    )
+    for vote in (motion, appointment):
+        services.vote_freeze(actor=chair, vote_id=vote.pk)
+    services.vote_open(actor=chair, vote_id=motion.pk)
+    facilitator, resident = browser(), browser()
+    ui.enter_room(facilitator, chair, path)
+    ui.enter_room(resident, marc, path)
+    first, second = f"ballot-card-{motion.pk}", f"ballot-card-{appointment.pk}"
+    wait(resident, lambda d: d.find_element(By.ID, first).is_displayed(), "no card for the motion")
+    assert text(resident, "ballot-card-announcer") == ""  # open on arrival: not news
+
+    # The appointment opens too: a second card, announced once, the first one untouched.
+    step_from_the_meeting(facilitator, appointment, "Open the vote", then="Close and count")
+    wait(resident, lambda d: d.find_element(By.ID, second).is_displayed(), "no card for the appointment")
+    wait(
+        resident,
+        lambda d: text(d, "ballot-card-announcer") == "A vote is open: Trésorier du conseil",
+        "the second vote's opening was not announced",
+    )
+    cards = resident.find_elements(By.CSS_SELECTOR, "#ballot-cards > .ballot-card")
+    assert [card.get_attribute("id") for card in cards] == [first, second]
+    assert (labelled_by(resident, first), labelled_by(resident, second)) == ("Jardin partagé", "Trésorier du conseil")
+    for card_id in (first, second):
+        assert text(resident, f"{card_id}-participation") == "0 of 3 have voted"
+    assert_axe_clean(resident, "two vote cards, folded")
+
+    # By keyboard, in the second card: its own ballot, its own confirmation, its own receipt.
+    tab_until(resident, lambda f: f["id"] == f"{second}-toggle", limit=60)
+    focused = press(resident, Keys.ENTER)
+    assert focused["id"] == f"ballot-{appointment.pk}-choice-alice"
+    assert not resident.find_element(By.ID, f"{first}-body").is_displayed()
+    assert_axe_clean(resident, "the appointment's ballot unfolded")
+    press(resident, Keys.SPACE)
+    tab_until(resident, lambda f: f["id"] == f"{second}-cast")
+    press(resident, Keys.ENTER)
+    wait(resident, lambda d: d.find_element(By.ID, "ballot-confirm").is_displayed(), "no confirmation")
+    assert text(resident, "ballot-confirm-text").startswith("Trésorier du conseil — Cast this ballot? Alice Martin.")
+    tab_until(resident, lambda f: f["id"] == "ballot-confirm-yes", limit=5)
+    press(resident, Keys.ENTER)
+    wait(resident, lambda d: d.find_element(By.ID, f"{second}-receipt").is_displayed(), "no receipt")
+    assert resident.switch_to.active_element.get_attribute("id") == f"{second}-receipt-heading"
+    second_receipt = text(resident, f"{second}-tracker").strip()
+    assert TRACKER.match(second_receipt)
+    assert not resident.find_elements(By.CSS_SELECTOR, f"#{first}-receipt:not([hidden])")
+    assert text(resident, f"{first}-toggle") == "Vote now"  # the motion still waits for a ballot
+
+    # Then the motion, from its own card: the appointment's ballot folds away.
+    shift_tab_until(resident, f"{first}-toggle")
+    focused = press(resident, Keys.ENTER)
+    assert focused["id"] == f"ballot-{motion.pk}-choice-for"
+    assert not resident.find_element(By.ID, f"{second}-body").is_displayed()
+    press(resident, Keys.SPACE)
+    tab_until(resident, lambda f: f["id"] == f"{first}-cast")
+    press(resident, Keys.ENTER)
+    wait(resident, lambda d: d.find_element(By.ID, "ballot-confirm").is_displayed(), "no confirmation")
+    assert text(resident, "ballot-confirm-text").startswith("Jardin partagé — Cast this ballot? For.")
+    tab_until(resident, lambda f: f["id"] == "ballot-confirm-yes", limit=5)
+    press(resident, Keys.ENTER)
+    wait(resident, lambda d: d.find_element(By.ID, f"{first}-receipt").is_displayed(), "no receipt for the motion")
+    first_receipt = text(resident, f"{first}-tracker").strip()
+    assert TRACKER.match(first_receipt)
+    assert first_receipt != second_receipt
+    assert_axe_clean(resident, "two receipts")
+
+    # Each count follows its own vote on the facilitator's stage.
+    for card_id in (first, second):
+        wait(
+            facilitator,
+            lambda d, card_id=card_id: text(d, f"{card_id}-participation") == "1 of 3 has voted",
+            f"the count of {card_id} did not follow",
+        )
+    assert_axe_clean(facilitator, "facilitator: two cards with their counts")
+    assert {
+        (vote_id, content["choice"])
+        for vote_id, content in BoxEntry.objects.filter(vote__in=[motion, appointment]).values_list("vote_id", "content")
+    } | {
+        (vote_id, content["choice"])
+        for vote_id, content in PendingBallot.objects.filter(vote__in=[motion, appointment]).values_list("vote_id", "content")
+    } == {(motion.pk, "for"), (appointment.pk, "alice")}

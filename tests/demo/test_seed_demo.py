@@ -14,6 +14,7 @@ from council.groups.models import ResidentProfile
 from council.groups.selectors import group_members
 from council.rooms.models import Room
 from council.voting.polls.models import Poll
+from council.workshops.models import AgendaItem
 from council.workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,8 @@ def test_seeds_zones_questions_groups_and_residents_once():
         "Alice Arnaud", "Bruno Berger", "Chloé Chevalier", "Driss Daoud",
     ]
     assert list(Workshop.objects.get(name="Espaces verts").groups.all()) == [gardeners]
-    assert list(Poll.objects.values_list("kind", "status", "label")) == [("ranking", "draft", "Point 3")]
+    restitution = AgendaItem.objects.get(title="Restitution des ateliers")
+    assert list(Poll.objects.values_list("kind", "status", "agenda_item")) == [("ranking", "draft", restitution.pk)]
     assert nord.rooms.filter(parent=None).count() == 2
     assert Room.objects.get(name="Prochaine séance plénière").starts_at is not None
     assert role_get(user=profiles.first().user, council=nord) == Role.RESIDENT

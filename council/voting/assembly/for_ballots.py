@@ -3,7 +3,7 @@
 - who is present, for a vote restricted to those present: in the hall or online during the
   sitting under way in the vote's room (without a sitting, connected to the room);
 - before a vote opens in a room with a sitting under way: the quorum checked and recorded,
-  the president (the official who opened the sitting), and the mode (CGCT L2121-21);
+  the sitting's president (chosen when it opened, or since), and the mode (CGCT L2121-21);
 - whose vote a proxy holder carries now (present at the sitting, proxies running).
 """
 
@@ -74,7 +74,7 @@ def at_opening(vote: Vote, actor: User | None) -> SittingAtOpening | None:
         mode, reason = MODE_ROLL_CALL, "roll_call_requested"
     else:
         mode, reason = (MODE_SECRET if vote.secret else MODE_PUBLIC), "as_prepared"
-    president = sitting.opened_by
+    president = sitting.president
     return SittingAtOpening(
         sitting_id=sitting.pk,
         opened_at=sitting.opened_at.isoformat(),

@@ -109,7 +109,7 @@ class MeetingRules(SameCouncilMixin, models.Model):
 
 
 class Sitting(SameCouncilMixin, models.Model):
-    """One sitting (séance) held in a room: opened and closed by an official."""
+    """One sitting (séance) held in a room: opened and closed by an official, presided by a member in office."""
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="sittings")
     opened_at = models.DateTimeField(_("opened at"))
@@ -119,6 +119,12 @@ class Sitting(SameCouncilMixin, models.Model):
     )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    #: a member in office chosen when the sitting opens, changeable while it is open (audited);
+    #: their vote breaks a tie in a vote by name (CGCT L2121-20)
+    president = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("president"),
     )
     reconvened_from = models.ForeignKey(
         "self",

@@ -85,7 +85,9 @@ def sitting_open_in(*, room: Room) -> Sitting | None:
     """The sitting under way in the room, if any."""
     return recall(
         ("assembly.sitting_open", room.pk),
-        lambda: Sitting.objects.filter(room=room, closed_at__isnull=True).select_related("room__council").first(),
+        lambda: Sitting.objects.filter(room=room, closed_at__isnull=True)
+        .select_related("room__council", "president")
+        .first(),
     )
 
 
@@ -287,6 +289,12 @@ def quorum_payload(status: QuorumStatus) -> dict[str, Any]:
     }
 
 
+def president_view(sitting: Sitting) -> dict[str, Any] | None:
+    """Who presides the sitting, as everyone sees it."""
+    president = sitting.president
+    return None if president is None else {"id": president.pk, "name": str(president.public_name)}
+
+
 def public_state(room: Room) -> dict[str, Any]:
     """What everyone following the room sees of its sitting: quorum figures, presence counts, requests."""
     sitting = sitting_open_in(room=room)
@@ -301,6 +309,7 @@ def public_state(room: Room) -> dict[str, Any]:
             "id": sitting.pk,
             "opened_at": sitting.opened_at.isoformat(),
             "reconvened": sitting.reconvened_from_id is not None,
+            "president": president_view(sitting),
             "quorum": quorum_payload(status),
             "last_check": None
             if last is None

@@ -55,9 +55,23 @@ def _open_sitting(room_id: int, *, lock: bool = False) -> Sitting:
 # -- sittings and the quorum
 
 
+def _president(council: Council, user_id: int) -> User:
+    """The person chosen to preside: a member in office of the council (the assembly)."""
+    person = User.objects.filter(pk=user_id, is_active=True).first()
+    if person is None or person.pk not in selectors.members_in_office(council=council):
+        raise InvalidInput(_("The president is chosen among the members in office."), code="not_in_office")
+    return person
+
+
 @transaction.atomic
-def sitting_open(*, actor: User, room_id: int, reconvened_from_id: int | None = None) -> dict[str, Any]:
-    """Open a sitting in the room and check the quorum at once (CGCT L2121-17)."""
+def sitting_open(
+    *, actor: User, room_id: int, reconvened_from_id: int | None = None, president_id: int | None = None
+) -> dict[str, Any]:
+    """Open a sitting in the room, presided by `president_id`, and check the quorum at once (CGCT L2121-17).
+
+    Without a president named, the official who opens it presides if they are a member in
+    office; otherwise the sitting has no president until one is chosen (and no casting vote).
+    """
     room = access_room(actor, room_id, perm="assembly.run_sitting", for_update=True)
     if Sitting.objects.filter(room=room, closed_at__isnull=True).exists():
         raise InvalidInput(_("A sitting is already open in this room."))
@@ -66,9 +80,42 @@ def sitting_open(*, actor: User, room_id: int, reconvened_from_id: int | None = 
         first = Sitting.objects.filter(pk=reconvened_from_id, room__council=room.council).first()
         if first is None or first.closed_at is None:
             raise InvalidInput(_("Only a closed sitting of this council can be reconvened."))
-    sitting = Sitting.objects.create(room=room, opened_at=timezone.now(), opened_by=actor, reconvened_from=first)
+    if president_id is not None:
+        president: User | None = _president(room.council, president_id)
+    else:
+        president = actor if actor.pk in selectors.members_in_office(council=room.council) else None
+    sitting = Sitting.objects.create(
+        room=room, opened_at=timezone.now(), opened_by=actor, president=president, reconvened_from=first
+    )
     status = quorum_check(sitting=sitting, actor=actor)
     return {"sitting_id": sitting.pk, "quorum": selectors.quorum_payload(status)}
+
+
+@transaction.atomic
+def sitting_president_set(*, actor: User, room_id: int, user_id: int) -> dict[str, Any]:
+    """Choose another president for the sitting under way; the change is audited and announced.
+
+    A vote already open keeps the president it opened with (recorded on the vote for its minutes).
+    """
+    room = access_room(actor, room_id, perm="assembly.run_sitting")
+    sitting = _open_sitting(room.pk, lock=True)
+    president = _president(room.council, user_id)
+    if sitting.president_id == president.pk:
+        return {"sitting_id": sitting.pk, "president_id": president.pk}
+    before = sitting.president
+    sitting.president = president
+    sitting.save(update_fields=["president"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.PRESIDENT_CHANGED,
+        target=sitting,
+        details={
+            "from": None if before is None else {"id": before.pk, "name": str(before)},
+            "to": {"id": president.pk, "name": str(president)},
+        },
+    )
+    _announce(sitting)
+    return {"sitting_id": sitting.pk, "president_id": president.pk}
 
 
 @transaction.atomic

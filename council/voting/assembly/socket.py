@@ -19,6 +19,11 @@ from council.voting.assembly import services
 
 class OpenSitting(Payload):
     reconvened_from: int | None = None
+    president_id: int | None = None
+
+
+class SetPresident(Payload):
+    user_id: int
 
 
 class VoteMode(Payload):
@@ -33,7 +38,8 @@ def _room_id(socket: Any) -> int:
 async def _open(socket: Any, command: Any) -> None:
     data = command.data.arguments()
     await socket.call_service(
-        command, services.sitting_open, room_id=_room_id(socket), reconvened_from_id=data.get("reconvened_from")
+        command, services.sitting_open, room_id=_room_id(socket), reconvened_from_id=data.get("reconvened_from"),
+        president_id=data.get("president_id"),
     )
 
 
@@ -44,6 +50,9 @@ def _constant(value: str) -> Any:
 def register() -> None:
     bound = {"room_id": _room_id}
     host.register_command("assembly.open_sitting", OpenSitting, _open)
+    host.register_command(
+        "assembly.set_president", SetPresident, host.service_handler(services.sitting_president_set, **bound)
+    )
     host.register_command("assembly.close_sitting", NoPayload, host.service_handler(services.sitting_close, **bound))
     host.register_command(
         "assembly.check_quorum", NoPayload, host.service_handler(services.quorum_check_requested, **bound)

@@ -31,6 +31,8 @@ def panel_strings() -> dict[str, Any]:
         "withdraw_secret": _("Withdraw my request for a secret ballot"),
         "ask_roll_call": _("Ask for a roll-call vote"),
         "ask_secret": _("Ask for a secret ballot"),
+        "president": _("Presided by %(name)s."),
+        "no_president": _("No president has been chosen: a tie in a vote by name stays a tie."),
         "opened": _("The sitting is open."),
         "closed": _("The sitting is closed."),
     }

@@ -37,6 +37,20 @@ def _register_with_the_host() -> None:
     host.register_event(events.VOTE_CHANGED)
     host.register_section("votes", meeting_votes)
     _register_panel()
+    _register_agenda_links()
+
+
+def _register_agenda_links() -> None:
+    """A vote held in a meeting may be attached to an item of its agenda (through the host)."""
+    from council.rooms import agenda_links
+    from council.voting.ballots.models import Vote
+    from council.voting.ballots.selectors import agenda_attachments
+
+    agenda_links.register_attachments(
+        "vote",
+        attached=agenda_attachments,
+        strings=lambda: {"kind": str(_("Binding vote")), "statuses": {s.value: str(s.label) for s in Vote.Status}},
+    )
 
 
 def _register_panel() -> None:

@@ -36,4 +36,5 @@ def vote_payload(vote: Vote, participation: int) -> dict[str, Any]:
         "electorate_fingerprint": vote.electorate_fingerprint,
         "participation": participation,
         "head": vote.head,
+        "agenda_item": vote.agenda_item,
     }

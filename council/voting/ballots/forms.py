@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from council.councils.models import Council
 from council.groups.models import IdentityLevel
 from council.groups.models import NeighbourhoodGroup
+from council.rooms import agenda_links
 from council.rooms.models import Room
 from council.voting.ballots.models import Vote
 from council.voting.ballots.services import VoteDraft
@@ -62,6 +63,13 @@ class VoteForm(forms.Form):
         required=False,
         help_text=_("The meeting's room shows the vote, its participation and its ballot box's head."),
     )
+    agenda_item = forms.TypedChoiceField(
+        label=_("Item of the meeting's agenda"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("An item of the agenda of the meeting chosen above: the agenda shows the vote under it."),
+    )
     present_only = forms.BooleanField(label=_("Only those present at the meeting may vote"), required=False)
     opens_at = forms.DateTimeField(
         label=_("Opens at"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -77,6 +85,18 @@ class VoteForm(forms.Form):
         assert isinstance(rooms, forms.ModelChoiceField)
         groups.queryset = NeighbourhoodGroup.objects.filter(council=council)
         rooms.queryset = Room.objects.filter(council=council, parent=None)
+        # the items of each meeting's agenda, grouped by meeting (the service checks the pair)
+        grouped: list[Any] = []
+        for room in rooms.queryset.order_by("name", "pk"):
+            items = agenda_links.items(room.pk)
+            if items:
+                grouped.append((room.name, [(item.id, f"{item.position + 1}. {item.title}") for item in items]))
+        if grouped:
+            agenda = self.fields["agenda_item"]
+            assert isinstance(agenda, forms.TypedChoiceField)
+            agenda.choices = [("", _("None")), *grouped]
+        else:  # no meeting has an agenda: nothing to choose
+            del self.fields["agenda_item"]
 
     @staticmethod
     def initial_for(vote: Vote) -> dict[str, Any]:
@@ -91,7 +111,8 @@ class VoteForm(forms.Form):
             "min_choices": vote.min_choices, "max_choices": vote.max_choices,
             "tie_break": ", ".join(str(keys.index(key) + 1) for key in vote.tie_break or [] if key in keys),
             "tie_break_reason": vote.tie_break_reason, "eligible_groups": list(vote.eligible_groups.all()),
-            "min_identity_level": vote.min_identity_level, "room": vote.room, "present_only": vote.present_only,
+            "min_identity_level": vote.min_identity_level, "room": vote.room, "agenda_item": vote.agenda_item,
+            "present_only": vote.present_only,
             "opens_at": vote.opens_at, "closes_at": vote.closes_at,
         }
 
@@ -115,4 +136,5 @@ class VoteForm(forms.Form):
             eligible_group_ids=[group.pk for group in data["eligible_groups"]],
             min_identity_level=data["min_identity_level"], opens_at=data["opens_at"], closes_at=data["closes_at"],
             room_id=data["room"].pk if data["room"] else None, present_only=data["present_only"],
+            agenda_item=data.get("agenda_item"),
         )

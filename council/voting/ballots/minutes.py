@@ -63,7 +63,12 @@ def tie_rule_text(vote: Vote) -> str:
         )
     if vote.secret:
         return _("In a secret ballot the president has no casting vote: a tie stays a tie (CGCT L2121-20).")
-    return _("The president's vote breaks a tie (CGCT L2121-20), when the president voted.")
+    president = vote.sitting.get("president_name")
+    if not president:
+        return _("The sitting had no president when the vote opened: a tie stays a tie.")
+    return _(
+        "The vote of the president, %(name)s, breaks a tie (CGCT L2121-20), when they voted in person."
+    ) % {"name": president}
 
 
 def minutes_of(vote: Vote) -> dict[str, Any]:

@@ -68,6 +68,9 @@ class Vote(SameCouncilMixin, models.Model):
         "rooms.Room", null=True, blank=True, on_delete=models.SET_NULL, related_name="votes",
         verbose_name=_("meeting"),
     )
+    #: the item of the meeting's agenda it is held under: the item's id, not a foreign key (the
+    #: agenda is another module's, council/rooms/agenda_links.py; a deleted item is an unknown one)
+    agenda_item = models.PositiveIntegerField(_("agenda item"), null=True, blank=True)
     present_only = models.BooleanField(_("only those present may vote"), default=False)
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)

@@ -45,6 +45,19 @@ def _meeting_votes(plenary_id: int) -> list[dict[str, Any]]:
     return [vote_payload(vote, vote.participants) for vote in votes]
 
 
+def agenda_attachments(room_id: int) -> dict[int, list[Any]]:
+    """The votes held under the meeting's agenda items, as everyone sees them (none in draft), by item."""
+    from council.rooms.agenda_links import Attachment
+
+    attached: dict[int, list[Any]] = {}
+    for vote in recall(("meeting_votes", room_id), lambda: _meeting_votes(room_id)):
+        if vote["agenda_item"] is not None:
+            attached.setdefault(vote["agenda_item"], []).append(
+                Attachment(kind="vote", id=vote["vote_id"], title=vote["title"], status=vote["status"])
+            )
+    return attached
+
+
 def participation_count(vote: Vote) -> int:
     return Participation.objects.filter(vote=vote).count()
 

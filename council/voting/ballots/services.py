@@ -34,6 +34,7 @@ from council.councils.services import audit_record
 from council.groups.models import NeighbourhoodGroup
 from council.groups.segments import compile_rule
 from council.groups.selectors import group_members
+from council.rooms import agenda_links
 from council.voting.ballots import events
 from council.voting.ballots import participation
 from council.voting.ballots import sitting
@@ -79,6 +80,7 @@ class VoteDraft:
     eligible_group_ids: list[int] = field(default_factory=list)
     min_identity_level: int = 0
     room_id: int | None = None
+    agenda_item: int | None = None  # an item of the meeting's agenda (council/rooms/agenda_links.py)
     present_only: bool = False
     opens_at: datetime | None = None
     closes_at: datetime | None = None
@@ -131,6 +133,8 @@ def _announce(vote: Vote) -> None:
     payload = events.vote_payload(vote, participation_count(vote))
     for group in events.vote_groups(vote):
         send_event_on_commit(group, events.VOTE_CHANGED, payload)
+    if vote.room_id is not None and vote.agenda_item is not None:
+        agenda_links.attachments_changed(vote.room_id)  # the agenda shows the vote's status
 
 
 @transaction.atomic
@@ -172,7 +176,13 @@ def _write_draft(vote: Vote, draft: VoteDraft) -> None:
     vote.min_choices, vote.max_choices, vote.grades = draft.min_choices, draft.max_choices, grades
     vote.tie_break, vote.tie_break_reason = draft.tie_break, draft.tie_break_reason
     vote.min_identity_level = draft.min_identity_level
+    unchanged = (vote.room_id, vote.agenda_item)
     vote.room_id = draft.room_id if draft.room_id and council.rooms.filter(pk=draft.room_id).exists() else None
+    vote.agenda_item = draft.agenda_item if vote.room_id is not None else None
+    # an item chosen now must be on the meeting's agenda; one deleted since may stay as it was
+    if (vote.room_id, vote.agenda_item) != unchanged and vote.room_id is not None and vote.agenda_item is not None \
+            and agenda_links.item(vote.room_id, vote.agenda_item) is None:
+        raise InvalidInput(_("There is no such item on this meeting's agenda."))
     vote.present_only, vote.opens_at, vote.closes_at = draft.present_only, draft.opens_at, draft.closes_at
     vote.save()
     vote.eligible_groups.set(groups)
@@ -457,13 +467,36 @@ def tie_break_for(vote: Vote, box: list[dict[str, Any]]) -> tuple[list[str] | No
         return (vote.tie_break, vote.tie_break_reason or OLDEST_REASON) if vote.tie_break else (None, None)
     if vote.secret:
         return None, None
-    president = vote.sitting.get("president_name")
-    theirs = [ballot["content"] for ballot in box if president and ballot.get("voter_name") == president]
-    if len(theirs) != 1:
+    content = president_ballot(vote, box)
+    if content is None:
         return None, None
-    content = theirs[0]
     order = [content["choice"]] if content.get("choice") else content.get("ranking") or content.get("approved")
     return (list(order), PRESIDENT_REASON) if order else (None, None)
+
+
+def president_ballot(vote: Vote, box: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The ballot the sitting's president cast in person in this vote by name, or None.
+
+    The president is the user recorded when the vote opened (`president_id`), not a name: they
+    must be an elector who voted online themself (not on paper, not by proxy). A ballot by name
+    carries its voter's public name as they cast it, so the president's is the one ballot with
+    their name; if another elector shares that name, the ballot cannot be told apart and there is
+    no casting vote (said in the result as a tie left standing).
+    """
+    president_id = (vote.sitting or {}).get("president_id")
+    if not president_id:
+        return None
+    elector = Elector.objects.filter(vote=vote, user_id=president_id).select_related("user").first()
+    if elector is None or not Participation.objects.filter(
+        elector=elector, kind=Participation.Kind.ONLINE
+    ).exists():
+        return None
+    name = str(elector.user)
+    namesakes = Elector.objects.filter(vote=vote).exclude(pk=elector.pk).select_related("user")
+    if any(str(other.user) == name for other in namesakes.only("user__display_name", "user__id")):
+        return None
+    theirs = [ballot["content"] for ballot in box if ballot.get("voter_name") == name]
+    return theirs[0] if len(theirs) == 1 else None
 
 
 @transaction.atomic

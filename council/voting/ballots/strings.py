@@ -56,6 +56,9 @@ def stage_strings() -> dict[str, Any]:
         "error": _("Your ballot was not recorded: %(message)s"),
         "undelivered": _("Your ballot could not be delivered. Try again: it will be counted once."),
         "opened": _("A vote is open: %(title)s"),
+        # several votes open at once: which vote a count or a confirmation is about
+        "participation_of": _("%(title)s — %(count)s"),
+        "confirm_in": _("%(title)s — %(text)s"),
         "closed": _("The vote is closed: %(title)s"),
         "reasons": {
             "not_open": _("This vote is not open."),

@@ -18,6 +18,7 @@ from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
 from council.core.errors import InvalidInput
 from council.councils.middleware import CouncilRequest
+from council.rooms import agenda_links
 from council.voting.ballots import services
 from council.voting.ballots.deadlines import votes_apply
 from council.voting.ballots.forms import VoteForm
@@ -112,8 +113,17 @@ def _page(request: CouncilRequest, vote: Vote, **extra: Any) -> dict[str, Any]:
         "tie_break_reason": reason_text(vote.tie_break_reason) if vote.tie_break_reason else "",
         "can_see_minutes": user.has_perm("ballots.view_minutes", vote),
         "sitting_mode": mode_text(vote) if vote.sitting else None,
+        "agenda_item": _agenda_item(vote),
         **extra,
     }
+
+
+def _agenda_item(vote: Vote) -> dict[str, Any] | None:
+    """The meeting's agenda item the vote is held under: its title, or unknown (removed since)."""
+    if vote.room_id is None or vote.agenda_item is None:
+        return None
+    item = agenda_links.item(vote.room_id, vote.agenda_item)
+    return {"title": item.title if item else None, "position": item.position + 1 if item else None}
 
 
 def _unconfirmed(vote: Vote) -> list[PaperBallot]:

@@ -17,6 +17,7 @@ class PollsConfig(AppConfig):
         _register_with_the_host()
         _register_tenancy()
         _register_panel()
+        _register_agenda_links()
 
 
 def _register_with_the_host() -> None:
@@ -30,6 +31,18 @@ def _register_with_the_host() -> None:
     ):
         host.register_event(relayed)
     host.register_section("polls", polls_section, perm="rooms.view_room")
+
+
+def _register_agenda_links() -> None:
+    """Polls attach to the meeting's agenda items through the host (the agenda is another module's)."""
+    from council.rooms import agenda_links
+    from council.voting.polls import services
+    from council.voting.polls.selectors import agenda_attachments
+    from council.voting.polls.strings import attachment_strings
+
+    agenda_links.register_attachments(
+        "poll", attached=agenda_attachments, strings=attachment_strings, agenda_changed=services.agenda_changed
+    )
 
 
 def _register_tenancy() -> None:

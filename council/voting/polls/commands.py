@@ -41,6 +41,7 @@ class PollFields(Payload):
     visibility: Visibility = "live"
     allow_anonymous: bool = False
     label: Label = ""
+    agenda_item: int | None = None  # an item of the meeting's agenda (council/rooms/agenda_links.py)
 
 
 class CreatePoll(PollFields):

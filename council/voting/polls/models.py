@@ -6,8 +6,10 @@ one per room, a database constraint) and close it; its final result is then stor
 anonymous phone, by a random token in a signed cookie) has one answer, which they may change
 until the poll closes.
 
-Where a poll sits on the agenda is an optional label of the moment ("Point 3"): the agenda is
-the workshops module's, and modules do not import each other.
+Where a poll sits on the agenda is the agenda item's id (`agenda_item`), asked of the host's
+registry (council/rooms/agenda_links.py): the agenda is the workshops module's, and modules do
+not import each other. An item deleted since is an unknown item; a free label of the moment
+("Point 3") remains for a meeting without an agenda.
 """
 
 import secrets
@@ -64,8 +66,11 @@ class Poll(models.Model):
     allow_anonymous = models.BooleanField(_("anonymous answers from a phone"), default=False)
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.DRAFT)
     position = models.PositiveIntegerField(default=0)
-    #: where it sits in the meeting, in words ("Point 3"): a label, not a link to the agenda
+    #: where it sits in the meeting, in words ("Point 3"), when the meeting has no agenda
     label = models.CharField(_("moment"), max_length=60, blank=True)
+    #: the agenda item it belongs to: its id, not a foreign key (the agenda is another module's;
+    #: an item deleted since leaves the poll as it is, attached to an unknown item)
+    agenda_item = models.PositiveIntegerField(_("agenda item"), null=True, blank=True)
     code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_code, editable=False)
     #: the final tally, stored at closing (the same shape as the live results)
     result = models.JSONField(null=True, blank=True, editable=False)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from council.accounts.models import User
 from council.core.memo import recall
+from council.rooms import agenda_links
 from council.rooms.models import Room
 from council.voting.polls.models import Answer
 from council.voting.polls.models import Poll
@@ -60,8 +61,21 @@ def poll_link(poll: Poll) -> str:
     return reverse("poll-phone", args=[poll.code])
 
 
-def poll_view(poll: Poll, *, results: dict[str, Any] | None = None, my_answer: Any = None) -> dict[str, Any]:
-    """A poll as screens show it (results only where the rule lets this audience see them)."""
+def agenda_titles(room_id: int) -> dict[int, str]:
+    """The meeting's agenda items' titles by id (asked of the host's registry, read once per unit of work)."""
+    return {item.id: item.title for item in agenda_links.items(room_id)}
+
+
+def poll_view(
+    poll: Poll, *, results: dict[str, Any] | None = None, my_answer: Any = None, titles: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """A poll as screens show it (results only where the rule lets this audience see them).
+
+    `agenda_title` is its agenda item's title, None when it has none or the item is unknown
+    (deleted since); `titles` spares reading the agenda again for each poll of a list.
+    """
+    if poll.agenda_item is not None and titles is None:
+        titles = agenda_titles(poll.room_id)
     return {
         "id": poll.pk,
         "question": poll.question,
@@ -78,6 +92,8 @@ def poll_view(poll: Poll, *, results: dict[str, Any] | None = None, my_answer: A
         "status": poll.status,
         "position": poll.position,
         "label": poll.label,
+        "agenda_item": poll.agenda_item,
+        "agenda_title": (titles or {}).get(poll.agenda_item) if poll.agenda_item is not None else None,
         "link": poll_link(poll),
         "results": results,
         "my_answer": my_answer,
@@ -88,9 +104,28 @@ def polls_of(room_id: int) -> list[Poll]:
     return list(Poll.objects.filter(room_id=room_id).select_related("room__council").order_by("position", "pk"))
 
 
+def agenda_view(room_id: int) -> list[dict[str, Any]]:
+    """The meeting's agenda items, for facilitators to attach a poll to one and launch those of the current item."""
+    return [item.to_dict() for item in agenda_links.items(room_id)]
+
+
 def polls_list_payload(room_id: int) -> dict[str, Any]:
-    """Every poll of the meeting, drafts included (the facilitators' group only), without results."""
-    return {"room_id": room_id, "polls": [poll_view(poll) for poll in polls_of(room_id)]}
+    """Every poll of the meeting, drafts included (the facilitators' group only), without results,
+    and the agenda's items (the current one marked)."""
+    agenda = agenda_view(room_id)
+    titles = {item["id"]: item["title"] for item in agenda}
+    return {"room_id": room_id, "polls": [poll_view(poll, titles=titles) for poll in polls_of(room_id)], "agenda": agenda}
+
+
+def agenda_attachments(room_id: int) -> dict[int, list[agenda_links.Attachment]]:
+    """The polls attached to the meeting's agenda items that everyone may see (launched), by item."""
+    attached: dict[int, list[agenda_links.Attachment]] = {}
+    for poll in recall(("polls_of", room_id), lambda: polls_of(room_id)):
+        if poll.agenda_item is not None and poll.status != Poll.Status.DRAFT:
+            attached.setdefault(poll.agenda_item, []).append(
+                agenda_links.Attachment(kind="poll", id=poll.pk, title=poll.question, status=poll.status)
+            )
+    return attached
 
 
 def open_poll_public(poll: Poll) -> dict[str, Any]:
@@ -115,15 +150,23 @@ def polls_section(user: User, room: Room) -> dict[str, Any]:
     plenary = room.parent if room.parent_id else room
     can_manage = bool(user.has_perm(MANAGE_POLL, Poll(room=plenary)))
     open_poll = next((poll for poll in polls if poll.status == Poll.Status.OPEN), None)
+    # the agenda is read only when a poll is attached to an item, or for those who attach them
+    agenda = agenda_view(plenary_id) if can_manage or any(poll.agenda_item is not None for poll in polls) else []
+    titles = {item["id"]: item["title"] for item in agenda}
     section: dict[str, Any] = {
         "room_id": plenary_id,
         "can_manage": can_manage,
         "open": None,
-        "closed": [closed_poll_payload(poll)["poll"] for poll in polls if poll.status == Poll.Status.CLOSED],
-        "drafts": [poll_view(poll) for poll in polls if poll.status == Poll.Status.DRAFT] if can_manage else None,
+        "closed": [
+            poll_view(poll, results=results_of(poll), titles=titles) for poll in polls if poll.status == Poll.Status.CLOSED
+        ],
+        "drafts": [poll_view(poll, titles=titles) for poll in polls if poll.status == Poll.Status.DRAFT]
+        if can_manage
+        else None,
+        "agenda": agenda if can_manage else None,
     }
     if open_poll is not None:
         may_see = user.has_perm(SEE_RESULTS, open_poll)
         results = recall(("poll_tally", open_poll.pk), lambda: tally(open_poll)) if may_see else None
-        section["open"] = poll_view(open_poll, results=results, my_answer=my_answer(open_poll, user))
+        section["open"] = poll_view(open_poll, results=results, my_answer=my_answer(open_poll, user), titles=titles)
     return section

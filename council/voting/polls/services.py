@@ -23,6 +23,7 @@ from council.core.errors import InvalidInput
 from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
 from council.core.realtime import send_state_on_commit
+from council.rooms import agenda_links
 from council.rooms.events import facilitators_group
 from council.rooms.events import meeting_group
 from council.rooms.permissions import access_room
@@ -45,13 +46,29 @@ UNCHANGED: Any = object()
 
 EDITABLE = (
     "question", "kind", "options", "min_choices", "max_choices", "scale_min", "scale_max",
-    "scale_min_label", "scale_max_label", "visibility", "allow_anonymous", "label", "position",
+    "scale_min_label", "scale_max_label", "visibility", "allow_anonymous", "label", "position", "agenda_item",
 )
 
 
 def _polls_changed(room_id: int) -> None:
     """The facilitators see every poll again, as committed (drafts included)."""
     send_state_on_commit(facilitators_group(room_id), events.POLLS_CHANGED, lambda: selectors.polls_list_payload(room_id))
+
+
+def _check_agenda_item(poll: Poll, fields: dict[str, Any]) -> None:
+    """An item chosen now must be on this meeting's agenda (an item deleted since may stay unchanged)."""
+    if fields.get("agenda_item") is not None and agenda_links.item(poll.room_id, poll.agenda_item) is None:
+        raise InvalidInput(_("There is no such item on this meeting's agenda."))
+
+
+def agenda_changed(room_id: int) -> None:
+    """The meeting's agenda changed (the current item, titles): the facilitators see the polls again."""
+    _polls_changed(room_id)
+
+
+def _attachment_changed(poll: Poll) -> None:
+    if poll.agenda_item is not None:
+        agenda_links.attachments_changed(poll.room_id)
 
 
 def _check_definition(poll: Poll) -> None:
@@ -98,6 +115,7 @@ def poll_create(*, actor: User, room_id: int, request_id: str | None = None, **f
     for name, value in fields.items():
         setattr(poll, name, value)
     _check_definition(poll)
+    _check_agenda_item(poll, fields)
     poll.save()
     _polls_changed(room.pk)
     return {"poll_id": poll.pk, "duplicate": False}
@@ -113,6 +131,7 @@ def poll_update(*, actor: User, room_id: int, poll_id: int, **fields: Any) -> di
         if name in EDITABLE:
             setattr(poll, name, value)
     _check_definition(poll)
+    _check_agenda_item(poll, fields)
     poll.save()
     _polls_changed(poll.room_id)
     return {"poll_id": poll.pk}
@@ -147,6 +166,7 @@ def poll_open(*, actor: User, room_id: int, poll_id: int) -> dict[str, Any]:
         raise InvalidInput(_("Another poll is open: close it first.")) from None
     send_event_on_commit(meeting_group(room_id), events.POLL_OPENED, selectors.open_poll_public(poll))
     _polls_changed(room_id)
+    _attachment_changed(poll)
     return {"poll_id": poll.pk}
 
 
@@ -163,6 +183,7 @@ def poll_close(*, actor: User, room_id: int, poll_id: int) -> dict[str, Any]:
     poll.save(update_fields=["status", "closed_at", "result"])
     send_event_on_commit(meeting_group(room_id), events.POLL_CLOSED, selectors.closed_poll_payload(poll))
     _polls_changed(room_id)
+    _attachment_changed(poll)
     return {"poll_id": poll.pk}
 
 

@@ -8,6 +8,11 @@ from django.utils.translation import ngettext
 from council.core.i18n import plural_forms
 
 
+def attachment_strings() -> dict[str, Any]:
+    """How the agenda names a poll attached to one of its items (council/rooms/agenda_links.py)."""
+    return {"kind": _("Poll"), "statuses": {"open": _("under way"), "closed": _("closed")}}
+
+
 def polls_strings() -> dict[str, Any]:
     return {
         "error": _("Error: %(message)s"),
@@ -46,6 +51,8 @@ def polls_strings() -> dict[str, Any]:
         "poll_closed": _("The poll is closed: %(question)s. The results are shown."),
         "results_shown": _("Results shown to everyone: %(question)s"),
         "launch": _("Launch"),
+        "launch_question": _("Launch the poll “%(question)s”"),
+        "unknown_item": _("An item removed from the agenda"),
         "delete": _("Delete"),
         "full_screen": _("Show full screen"),
         "confirm_close": _("Close the poll “%(question)s”? Answers will no longer be accepted."),

@@ -1,6 +1,7 @@
 // The "Sitting" tab of the room: quorum badge, presence counts, the person's presence and
 // proxies, requests for a roll-call vote or a secret ballot; for officials, opening and
-// closing the sitting, checking the quorum, the sign-in sheet and the hall's rotating QR code.
+// closing the sitting, choosing its president (when opening it, or since), checking the quorum,
+// the sign-in sheet and the hall's rotating QR code.
 //
 // State comes from the snapshot's `assembly` section and `assembly.quorum_changed` (the
 // sitting's public state, after every change); `assembly.presence_changed` updates the
@@ -16,6 +17,10 @@ export function mount({ client, root, t, data }) {
   const el = {
     quorum: $("assembly-quorum"),
     counts: $("assembly-counts"),
+    president: $("assembly-president"),
+    presidentChoice: $("assembly-president-choice"),
+    presidentSelect: $("assembly-president-select"),
+    presidentSet: $("assembly-president-set"),
     rulesNote: $("assembly-rules-note"),
     run: $("assembly-run"),
     open: $("assembly-open"),
@@ -43,6 +48,7 @@ export function mount({ client, root, t, data }) {
   let lastClosedId = null;
   let qrTimer = null;
   let focusNext = null; // the button to focus once the state shows it (the ack and the event race)
+  let presidentPicked = false; // an official's pick in the president select, not yet applied
 
   if (data && data.proxies_url) el.proxiesLink.href = data.proxies_url;
   if (data && data.rules_url) {
@@ -50,6 +56,15 @@ export function mount({ client, root, t, data }) {
     $("assembly-rules-link-line").hidden = false;
   }
   el.run.hidden = !official;
+  if (official) {
+    for (const person of official.people || []) {
+      const option = document.createElement("option");
+      option.value = String(person.id);
+      option.textContent = person.name;
+      el.presidentSelect.append(option);
+    }
+    el.presidentChoice.hidden = !el.presidentSelect.options.length;
+  }
 
   function showError(message) {
     el.error.textContent = message ? fmt(t.error, { message }) : "";
@@ -66,8 +81,11 @@ export function mount({ client, root, t, data }) {
       el.quorum.dataset.met = "";
       el.counts.textContent = "";
       el.rulesNote.textContent = "";
+      el.president.hidden = true;
       return;
     }
+    el.president.hidden = false;
+    el.president.textContent = sitting.president ? fmt(t.president, { name: sitting.president.name }) : t.no_president;
     const q = sitting.quorum;
     const values = { present: q.present_counted, required: q.required, in_office: q.in_office };
     let text = fmt(q.met ? t.quorum_met : t.quorum_not_met, values);
@@ -85,7 +103,15 @@ export function mount({ client, root, t, data }) {
     if (!official) return;
     const sitting = state.sitting;
     el.open.hidden = Boolean(sitting);
-    el.reconveneLabel.hidden = Boolean(sitting) || lastClosedId === null;
+    el.presidentSet.hidden = !sitting;
+    // The select shows who presides (before opening: the official themself, if in office),
+    // unless the official has picked someone and not yet applied the choice.
+    if (!presidentPicked) {
+      const shown = sitting ? sitting.president && sitting.president.id : myId;
+      if (shown && [...el.presidentSelect.options].some((o) => o.value === String(shown))) {
+        el.presidentSelect.value = String(shown);
+      }
+    }    el.reconveneLabel.hidden = Boolean(sitting) || lastClosedId === null;
     el.check.hidden = !sitting;
     el.close.hidden = !sitting;
     el.links.hidden = !sitting;
@@ -170,9 +196,27 @@ export function mount({ client, root, t, data }) {
     }
   }
 
+  function chosenPresident() {
+    const value = el.presidentSelect.value;
+    return value ? Number(value) : null;
+  }
+
+  el.presidentSelect.addEventListener("change", () => {
+    presidentPicked = true;
+  });
   el.open.addEventListener("click", async () => {
     const reconvened = el.reconvene.checked && lastClosedId !== null ? lastClosedId : null;
-    if (await run("assembly.open_sitting", { reconvened_from: reconvened })) focusWhenShown(el.check);
+    const payload = { reconvened_from: reconvened };
+    if (chosenPresident() !== null) payload.president_id = chosenPresident();
+    if (await run("assembly.open_sitting", payload)) {
+      presidentPicked = false;
+      focusWhenShown(el.check);
+    }
+  });
+  el.presidentSet.addEventListener("click", async () => {
+    const userId = chosenPresident();
+    if (userId === null) return;
+    if (await run("assembly.set_president", { user_id: userId })) presidentPicked = false;
   });
   el.check.addEventListener("click", () => run("assembly.check_quorum"));
   el.close.addEventListener("click", async () => {

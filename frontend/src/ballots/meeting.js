@@ -3,8 +3,8 @@
 // mount({ client, root, t, data }): a panel of the room page (council/voting/ballots/apps.py).
 // `rooms.room_synced` brings `votes` (the public state of every vote of the meeting past its
 // draft); `ballots.participation_changed` and `ballots.vote_changed` update one vote. No
-// result is ever sent before closing: the results are on the vote's own pages. The open vote
-// is also cast on the stage (stage.js, templates/ballots/_stage.html). Those who run the votes
+// result is ever sent before closing: the results are on the vote's own pages. Each open vote
+// is also cast on the stage, one card per vote (stage.js, templates/ballots/_stage.html). Those who run the votes
 // (data.can_manage) take each vote to its next step from here (ballots.step); the server checks
 // the right, the quorum of a sitting and the order of the steps.
 import { fmt } from "../core/i18n.js";

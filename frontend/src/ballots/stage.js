@@ -1,12 +1,16 @@
-// The open binding vote's card above the video (templates/ballots/_stage.html), cast in place.
+// The binding votes open in the meeting, one card each above the video (templates/ballots/_stage.html),
+// cast in place. A meeting may hold several votes open at once (a motion and an appointment):
+// each card has its own title, ballot form, receipt and participation count, and is labelled by
+// its vote's title.
 //
 // mountStage({ client, t, data }) is called by meeting.js. The room's snapshot (`votes`) and the
-// ballots.* events say which vote of the meeting is open, its participation and box head; what
-// only this person needs (the options, grades, whether they may cast and why not) comes from
-// the vote's stage.json, read when a vote opens. Casting is the room socket's ballots.cast with a
-// tracker made here (tracker.js): the realtime client re-sends it on a new socket after a lost
+// ballots.* events say which votes of the meeting are open, their participation and box head;
+// what only this person needs (the options, grades, whether they may cast and why not) comes
+// from each vote's stage.json, read when it opens. Casting is the room socket's ballots.cast with
+// a tracker made here (tracker.js): the realtime client re-sends it on a new socket after a lost
 // connection, and a retry by hand keeps the same tracker, so the server counts it once. No count
-// per option is ever shown before closing. Participation is spoken at most every ANNOUNCE_MS.
+// per option is ever shown before closing. One live region speaks for all cards: a vote newly
+// opened is announced once, participation at most every ANNOUNCE_MS.
 
 import { openDialog } from "../core/dialog.js";
 import { $, element, setText } from "../core/dom.js";
@@ -18,74 +22,116 @@ const ANNOUNCE_MS = 10000;
 const SPREAD_MS = 1500;
 
 export function mountStage({ client, t, data }) {
-  const card = $("ballot-card");
-  if (!card) return;
-  const toggle = $("ballot-card-toggle");
-  const body = $("ballot-card-body");
-  const form = $("ballot-card-form");
-  const error = $("ballot-card-error");
-  const state = {
-    vote: null, // the card's vote: stage.json merged with the live public state
-    tracker: null, // made once per vote, kept until the server holds the ballot
-    receipt: null,
-    loading: null,
-    lastAnnounced: 0,
-    pendingAnnounce: null,
-  };
+  const container = $("ballot-cards");
+  const template = $("ballot-card-template");
+  if (!container || !template) return;
+  const cards = new Map(); // vote id -> card
+  const announced = new Set(); // the votes whose opening was said (once each)
+  const speech = { last: 0, pending: null };
 
-  // Live regions ------------------------------------------------------------------------------
+  // The live region ------------------------------------------------------------------------------
 
   function announce(text, { now = false } = {}) {
     const say = () => {
-      state.lastAnnounced = performance.now();
-      state.pendingAnnounce = null;
+      speech.last = performance.now();
+      speech.pending = null;
       setText($("ballot-card-announcer"), text);
     };
-    clearTimeout(state.pendingAnnounce);
-    const wait = ANNOUNCE_MS - (performance.now() - state.lastAnnounced);
+    clearTimeout(speech.pending);
+    const wait = ANNOUNCE_MS - (performance.now() - speech.last);
     if (now || wait <= 0) say();
-    else state.pendingAnnounce = setTimeout(say, wait);
+    else speech.pending = setTimeout(say, wait);
   }
 
   function participationText(vote) {
     return plural(t.participation, vote.participation, { total: vote.electorate_size ?? "?" });
   }
 
-  // Rendering ---------------------------------------------------------------------------------
+  // One card per vote ---------------------------------------------------------------------------
 
-  function render() {
-    const vote = state.vote;
-    card.hidden = !vote;
-    if (!vote) return;
-    setText($("ballot-card-title"), vote.title);
-    setText($("ballot-card-sheet-title"), vote.title);
-    setText($("ballot-card-text"), vote.text || "");
-    setText($("ballot-card-method"), vote.method_label || "");
-    setText($("ballot-card-participation"), participationText(vote));
-    setText($("ballot-card-head"), vote.head || "");
-    const canCast = vote.status === "open" && vote.can_cast && !state.receipt;
-    form.hidden = !canCast;
-    const why = $("ballot-card-why");
-    const reason = state.receipt ? null : vote.status !== "open" ? "not_open" : vote.reason;
-    why.hidden = !reason;
-    if (reason) setText(why, fmt(t.reasons[reason] || reason, { level: vote.min_identity_level }));
-    $("ballot-card-receipt").hidden = !state.receipt;
-    if (state.receipt) {
-      setText($("ballot-card-tracker"), state.receipt);
-      $("ballot-card-ballots").href = ballotsLink(vote.ballots_url, state.receipt);
+  function createCard(voteId) {
+    const node = template.content.firstElementChild.cloneNode(true);
+    const prefix = `ballot-card-${voteId}`;
+    const part = {};
+    for (const child of [node, ...node.querySelectorAll("[data-part]")]) {
+      const name = child.dataset.part;
+      child.id = name === "card" ? prefix : `${prefix}-${name}`;
+      part[name] = child;
     }
-    setText(toggle, !body.hidden ? t.hide : state.receipt ? t.show_receipt : t.show);
+    // Labels and relations point at this card's own parts.
+    node.setAttribute("aria-labelledby", part.title.id);
+    node.dataset.voteId = String(voteId);
+    part.toggle.setAttribute("aria-controls", part.body.id);
+    part["head-toggle"].setAttribute("aria-controls", part["head-box"].id);
+    part.head.setAttribute("aria-labelledby", `${part["head-label"].id} ${part.head.id}`);
+    part.receipt.setAttribute("aria-labelledby", part["receipt-heading"].id);
+    part.tracker.setAttribute("aria-labelledby", part["receipt-heading"].id);
+
+    const card = {
+      id: voteId,
+      node,
+      part,
+      vote: null, // stage.json merged with the live public state
+      live: null, // the latest public state
+      tracker: null, // made once per vote, kept until the server holds the ballot
+      receipt: null,
+      loading: false,
+    };
+
+    part.toggle.addEventListener("click", () => setExpanded(card, part.body.hidden, { focus: true }));
+    part["head-toggle"].addEventListener("click", () => {
+      const box = part["head-box"];
+      box.hidden = !box.hidden;
+      part["head-toggle"].setAttribute("aria-expanded", String(!box.hidden));
+      part["head-toggle"].textContent = box.hidden ? t.show_head : t.hide_head;
+    });
+    offerCopy(part["head-copy"], () => part.head.textContent, part["copy-status"], t.copied_head);
+    offerCopy(part.copy, () => part.tracker.textContent, part["copy-status"], t.copied);
+    part.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      cast(card, part.cast, false);
+    });
+    part.blank.addEventListener("click", (event) => cast(card, event.currentTarget, true));
+    return card;
   }
 
-  function setExpanded(open, { focus = false } = {}) {
-    body.hidden = !open;
-    toggle.setAttribute("aria-expanded", String(open));
-    render();
+  function render(card) {
+    const { vote, part } = card;
+    card.node.hidden = !vote;
+    if (!vote) return;
+    setText(part.title, vote.title);
+    setText(part["sheet-title"], vote.title);
+    setText(part.text, vote.text || "");
+    setText(part.method, vote.method_label || "");
+    setText(part.participation, participationText(vote));
+    setText(part.head, vote.head || "");
+    const canCast = vote.status === "open" && vote.can_cast && !card.receipt;
+    part.form.hidden = !canCast;
+    const reason = card.receipt ? null : vote.status !== "open" ? "not_open" : vote.reason;
+    part.why.hidden = !reason;
+    if (reason) setText(part.why, fmt(t.reasons[reason] || reason, { level: vote.min_identity_level }));
+    part.receipt.hidden = !card.receipt;
+    if (card.receipt) {
+      setText(part.tracker, card.receipt);
+      part.ballots.href = ballotsLink(vote.ballots_url, card.receipt);
+    }
+    setText(part.toggle, !part.body.hidden ? t.hide : card.receipt ? t.show_receipt : t.show);
+  }
+
+  function setExpanded(card, open, { focus = false } = {}) {
+    if (open) {
+      // One ballot unfolded at a time: on a phone each unfolds as a sheet over the page.
+      for (const other of cards.values()) if (other !== card && !other.part.body.hidden) setExpanded(other, false);
+    }
+    const { part } = card;
+    part.body.hidden = !open;
+    part.toggle.setAttribute("aria-expanded", String(open));
+    render(card);
     if (open && focus) {
       // The ballot's first field for an elector; otherwise the first thing that can be used.
       const first =
-        (!form.hidden && form.querySelector("input, select")) ||
-        [...body.querySelectorAll("button, a[href]")].find((node) => node.checkVisibility());
+        (!part.form.hidden && part.form.querySelector("input, select")) ||
+        [...part.body.querySelectorAll("button, a[href]")].find((node) => node.checkVisibility());
       if (first) first.focus();
     }
   }
@@ -104,7 +150,7 @@ export function mountStage({ client, t, data }) {
     return node;
   }
 
-  function buildFields(vote) {
+  function buildFields(card, vote) {
     const prefix = `ballot-${vote.vote_id}`;
     const options = vote.options;
     let nodes;
@@ -130,12 +176,12 @@ export function mountStage({ client, t, data }) {
     } else {
       nodes = [fieldset(t.choose_one, options.map((o) => choice("radio", "choice", o.key, o.label, `${prefix}-choice-${o.key}`)))];
     }
-    $("ballot-card-fields").replaceChildren(...nodes);
+    card.part.fields.replaceChildren(...nodes);
   }
 
   /** The ballot as the server reads it and its summary for the confirmation, or an error text. */
-  function readBallot(vote) {
-    const fields = $("ballot-card-fields");
+  function readBallot(card, vote) {
+    const fields = card.part.fields;
     const label = (key) => (vote.options.find((o) => o.key === key) || { label: key }).label;
     if (vote.method === "approval") {
       const approved = [...fields.querySelectorAll("input:checked")].map((input) => input.value);
@@ -161,29 +207,26 @@ export function mountStage({ client, t, data }) {
     return { content: { choice: picked.value }, summary: label(picked.value) };
   }
 
-  // Loading the card's vote -------------------------------------------------------------------
+  // Loading a card's vote ------------------------------------------------------------------------
 
-  async function load(publicState) {
-    const id = publicState.vote_id;
-    if (state.loading === id) return;
-    state.loading = id;
+  async function load(card) {
+    if (card.loading) return;
+    card.loading = true;
     try {
-      const response = await fetch(`${data.votes_url}${id}/stage.json`, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (!response.ok) return;
+      const response = await fetch(`${data.votes_url}${card.id}/stage.json`, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok || cards.get(card.id) !== card) return;
       const vote = await response.json();
-      const fresh = !state.vote || state.vote.vote_id !== id;
-      if (fresh) {
-        state.tracker = null;
-        state.receipt = null;
-        error.textContent = "";
-        buildFields(vote);
-      }
-      state.vote = { ...vote, ...pickLive(publicState, vote) };
-      render();
+      if (!card.vote) buildFields(card, vote);
+      card.vote = { ...vote, ...pickLive(card.live || vote, vote) };
+      if (card.live) card.vote.status = card.live.status;
+      render(card);
     } catch (failure) {
       console.error("stage.json did not load", failure);
     } finally {
-      state.loading = null;
+      card.loading = false;
     }
   }
 
@@ -192,110 +235,142 @@ export function mountStage({ client, t, data }) {
     return live.participation >= loaded.participation ? { participation: live.participation, head: live.head } : {};
   }
 
-  // `spread`: a vote just opened is read by everyone in the meeting at once; each reads it
-  // within SPREAD_MS instead, so that a full hall does not ask the server in the same instant.
-  function follow(votes, { spread = false } = {}) {
-    const open = votes.filter((vote) => vote.status === "open");
-    const current = state.vote && votes.find((vote) => vote.vote_id === state.vote.vote_id);
-    // A closed vote's receipt stays on the stage until another vote opens.
-    if (current && (current.status === "open" || (state.receipt && !open.length))) {
-      Object.assign(state.vote, { status: current.status, participation: current.participation, head: current.head });
-      render();
-      if (current.status === "open" && !state.receipt) load(current); // rights may have changed while away
-      return;
+  function removeCard(card) {
+    const hadFocus = card.node.contains(document.activeElement);
+    cards.delete(card.id);
+    card.node.remove();
+    if (hadFocus) {
+      // The focus stays on the stage: the next card's button, if any.
+      const next = [...cards.values()][0];
+      if (next) next.part.toggle.focus();
     }
-    if (open.length) {
-      const latest = open[open.length - 1]; // the latest opened, when more than one is open
-      if (spread) setTimeout(() => load(latest), Math.random() * SPREAD_MS);
-      else load(latest);
-      return;
-    }
-    state.vote = null;
-    render();
   }
 
-  // Frames ------------------------------------------------------------------------------------
+  // `spread`: a vote just opened is read by everyone in the meeting at once; each reads it
+  // within SPREAD_MS instead, so that a full hall does not ask the server in the same instant.
+  // `reload`: after a resync, each open card reads its stage.json again (rights may have changed while away).
+  function follow(votes, { spread = false, reload = false } = {}) {
+    const open = votes.filter((vote) => vote.status === "open");
+    const anotherOpened = open.some((vote) => !cards.has(vote.vote_id));
+    for (const card of [...cards.values()]) {
+      const live = votes.find((vote) => vote.vote_id === card.id);
+      // A closed vote's receipt stays on the stage until another vote opens.
+      const keep = live && (live.status === "open" || (card.receipt && !anotherOpened));
+      if (!keep) {
+        removeCard(card);
+        continue;
+      }
+      card.live = live;
+      if (card.vote) {
+        Object.assign(card.vote, { status: live.status, participation: Math.max(card.vote.participation, live.participation), head: live.head });
+        render(card);
+      }
+      if (reload && live.status === "open" && !card.receipt) load(card);
+    }
+    for (const vote of open) {
+      if (cards.has(vote.vote_id)) continue;
+      const card = createCard(vote.vote_id);
+      card.live = vote;
+      card.node.hidden = true; // shown once its ballot is read
+      cards.set(vote.vote_id, card);
+      if (spread) setTimeout(() => load(card), Math.random() * SPREAD_MS);
+      else load(card);
+    }
+    // Cards in the order the votes were made (a stable order to tab through).
+    const ordered = [...cards.values()].sort((a, b) => a.id - b.id);
+    const inPlace = ordered.every((card, index) => container.children[index] === card.node);
+    if (!inPlace || container.children.length !== ordered.length) {
+      const focused = document.activeElement;
+      container.replaceChildren(...ordered.map((card) => card.node));
+      if (focused && container.contains(focused) && document.activeElement !== focused) focused.focus();
+    }
+  }
+
+  // Frames --------------------------------------------------------------------------------------
 
   const known = new Map();
+  let synced = false;
   client.on("rooms.room_synced", (snapshot) => {
+    const before = new Map(known);
     known.clear();
     for (const vote of snapshot.votes || []) known.set(vote.vote_id, vote);
-    follow([...known.values()]);
+    for (const vote of known.values()) {
+      if (vote.status !== "open") continue;
+      // A vote that opened while this page was away is news once; those open on arrival are not.
+      const wasOpen = before.has(vote.vote_id) && before.get(vote.vote_id).status === "open";
+      if (synced && !wasOpen && !announced.has(vote.vote_id)) {
+        announced.add(vote.vote_id);
+        announce(fmt(t.opened, { title: vote.title }), { now: true });
+      } else {
+        announced.add(vote.vote_id);
+      }
+    }
+    synced = true;
+    follow([...known.values()], { reload: true });
   });
 
   client.on("ballots.vote_changed", (payload) => {
     const before = known.get(payload.vote_id);
     known.set(payload.vote_id, payload);
-    if (payload.status === "open" && (!before || before.status !== "open")) announce(fmt(t.opened, { title: payload.title }), { now: true });
+    if (payload.status === "open" && !announced.has(payload.vote_id)) {
+      announced.add(payload.vote_id);
+      announce(fmt(t.opened, { title: payload.title }), { now: true });
+    }
     if (before && before.status === "open" && payload.status !== "open") announce(fmt(t.closed, { title: payload.title }), { now: true });
-    follow([...known.values()], { spread: payload.status === "open" });
+    follow([...known.values()], { spread: payload.status === "open" && (!before || before.status !== "open") });
   });
 
   client.on("ballots.participation_changed", (payload) => {
     const vote = known.get(payload.vote_id);
     if (vote) known.set(payload.vote_id, { ...vote, participation: payload.participation, head: payload.head });
-    if (!state.vote || state.vote.vote_id !== payload.vote_id) return;
-    if (payload.participation < state.vote.participation) return; // a late, older count
-    Object.assign(state.vote, { participation: payload.participation, head: payload.head });
-    render();
-    announce(participationText(state.vote));
+    const card = cards.get(payload.vote_id);
+    if (!card || !card.vote) return;
+    if (payload.participation < card.vote.participation) return; // a late, older count
+    Object.assign(card.vote, { participation: payload.participation, head: payload.head });
+    render(card);
+    // With several votes open, say which vote the count is of.
+    const count = participationText(card.vote);
+    announce(cards.size > 1 ? fmt(t.participation_of, { title: card.vote.title, count }) : count);
   });
 
-  // Actions -----------------------------------------------------------------------------------
+  // Casting -------------------------------------------------------------------------------------
 
-  toggle.addEventListener("click", () => setExpanded(body.hidden, { focus: true }));
-
-  const headToggle = $("ballot-card-head-toggle");
-  headToggle.addEventListener("click", () => {
-    const box = $("ballot-card-head-box");
-    box.hidden = !box.hidden;
-    headToggle.setAttribute("aria-expanded", String(!box.hidden));
-    headToggle.textContent = box.hidden ? t.show_head : t.hide_head;
-  });
-  const copyStatus = $("ballot-card-copy-status");
-  offerCopy($("ballot-card-head-copy"), () => $("ballot-card-head").textContent, copyStatus, t.copied_head);
-  offerCopy($("ballot-card-copy"), () => $("ballot-card-tracker").textContent, copyStatus, t.copied);
-
-  async function cast(opener, blank) {
-    const vote = state.vote;
-    error.textContent = "";
+  async function cast(card, opener, blank) {
+    const vote = card.vote;
+    const { part } = card;
+    part.error.textContent = "";
     if (!vote) return;
-    const ballot = blank ? { content: { blank: true } } : readBallot(vote);
+    const ballot = blank ? { content: { blank: true } } : readBallot(card, vote);
     if (ballot.problem) {
-      error.textContent = ballot.problem;
+      part.error.textContent = ballot.problem;
       return;
     }
-    setText($("ballot-confirm-text"), blank ? t.confirm_blank : fmt(t.confirm, { summary: ballot.summary }));
-    const answer = await openDialog($("ballot-confirm"), { opener, fallback: () => toggle });
+    const question = blank ? t.confirm_blank : fmt(t.confirm, { summary: ballot.summary });
+    setText($("ballot-confirm-text"), cards.size > 1 ? fmt(t.confirm_in, { title: vote.title, text: question }) : question);
+    const answer = await openDialog($("ballot-confirm"), { opener, fallback: () => part.toggle });
     if (answer !== "confirm") return;
-    state.tracker = state.tracker || newTracker();
+    card.tracker = card.tracker || newTracker();
     announce(t.cast_sending, { now: true });
-    for (const button of form.querySelectorAll("button")) button.disabled = true;
+    for (const button of part.form.querySelectorAll("button")) button.disabled = true;
     try {
-      const ack = await client.send("ballots.cast", { vote_id: vote.vote_id, content: ballot.content, tracker: state.tracker });
-      if (!state.vote || state.vote.vote_id !== vote.vote_id) return;
-      state.receipt = ack.tracker;
-      render();
+      const ack = await client.send("ballots.cast", { vote_id: vote.vote_id, content: ballot.content, tracker: card.tracker });
+      if (cards.get(card.id) !== card) return;
+      card.receipt = ack.tracker;
+      render(card);
       announce(t.cast_done, { now: true });
-      $("ballot-card-receipt-heading").focus();
+      part["receipt-heading"].focus();
     } catch (refused) {
       if (!refused || refused.code === "closed") return;
       if (refused.code === "already_voted" || refused.code === "not_present") {
         vote.can_cast = false;
         vote.reason = refused.code === "already_voted" ? "voted" : "not_present";
-        render();
-        toggle.focus();
+        render(card);
+        part.toggle.focus();
       }
-      error.textContent =
+      part.error.textContent =
         refused.code === "undelivered" ? t.undelivered : fmt(t.error, { message: refused.message || String(refused) });
     } finally {
-      for (const button of form.querySelectorAll("button")) button.disabled = false;
+      for (const button of part.form.querySelectorAll("button")) button.disabled = false;
     }
   }
-
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    cast($("ballot-card-cast"), false);
-  });
-  $("ballot-card-blank").addEventListener("click", (event) => cast(event.currentTarget, true));
 }

@@ -12,7 +12,7 @@ import { $ } from "../core/dom.js";
 import { fmt, plural } from "../core/i18n.js";
 
 import { buildAnswerForm } from "./polls_answer.js";
-import { createManage } from "./polls_manage.js";
+import { createManage, moment } from "./polls_manage.js";
 import { createFullScreen, renderResults, resultsArePublic } from "./polls_results.js";
 
 const ANNOUNCE_MS = 5000;
@@ -27,6 +27,7 @@ export function mount({ client, root, t, data, confirmAction, showPanel }) {
     open: null, // the open poll (with my_answer and results as this person may see them)
     closed: [],
     drafts: [],
+    agenda: [], // the meeting's agenda items, for facilitators (the current one marked)
     shownId: null, // a poll whose results a facilitator shows to everyone
     readAnswer: null, // reads the card's form
     formFor: null, // the poll id the form was built for
@@ -140,7 +141,8 @@ export function mount({ client, root, t, data, confirmAction, showPanel }) {
       li.className = "polls-item";
       const heading = document.createElement("p");
       heading.className = "polls-question";
-      heading.textContent = item.label ? `${item.label} — ${item.question}` : item.question;
+      const where = moment(item, t);
+      heading.textContent = where ? `${where} — ${item.question}` : item.question;
       const results = document.createElement("div");
       renderResults(results, t, item.kind, item.results);
       li.append(heading, results);
@@ -169,7 +171,7 @@ export function mount({ client, root, t, data, confirmAction, showPanel }) {
   client.on("rooms.room_synced", (snapshot) => {
     const polls = snapshot.polls;
     if (!polls) {
-      Object.assign(state, { open: null, closed: [], drafts: [], canManage: false });
+      Object.assign(state, { open: null, closed: [], drafts: [], agenda: [], canManage: false });
       render();
       return;
     }
@@ -179,6 +181,7 @@ export function mount({ client, root, t, data, confirmAction, showPanel }) {
       open: polls.open,
       closed: polls.closed,
       drafts: polls.drafts || [],
+      agenda: polls.agenda || [],
     });
     render();
   });
@@ -188,6 +191,10 @@ export function mount({ client, root, t, data, confirmAction, showPanel }) {
     state.drafts = state.drafts.filter((draft) => draft.id !== poll.id);
     announce(fmt(t.poll_opened, { question: poll.question }), { now: true });
     render();
+    if (state.focusCardOnOpen) {
+      state.focusCardOnOpen = false;
+      toggle.focus();
+    }
   });
 
   client.on("polls.poll_closed", ({ poll }) => {
@@ -218,8 +225,9 @@ export function mount({ client, root, t, data, confirmAction, showPanel }) {
     if (!state.canManage) showPanel("polls");
   });
 
-  client.on("polls.polls_changed", ({ polls }) => {
+  client.on("polls.polls_changed", ({ polls, agenda }) => {
     state.drafts = polls.filter((poll) => poll.status === "draft");
+    state.agenda = agenda || [];
     manage.render();
   });
 

@@ -8,6 +8,12 @@ import { fmt } from "../core/i18n.js";
 
 const WITH_OPTIONS = ["single", "multiple", "ranking"];
 
+/** Where a poll sits in the meeting: its agenda item's title, an item deleted since, or the free label. */
+export function moment(poll, t) {
+  if (poll.agenda_item !== null && poll.agenda_item !== undefined) return poll.agenda_title || t.unknown_item;
+  return poll.label || "";
+}
+
 export function createManage({ t, send, confirmAction, announce, state, fullScreen }) {
   const form = $("polls-form");
   const kind = $("polls-kind");
@@ -28,8 +34,13 @@ export function createManage({ t, send, confirmAction, announce, state, fullScre
       kind: kind.value,
       visibility: value("visibility"),
       allow_anonymous: form.elements.allow_anonymous.checked,
-      label: value("label").trim(),
     };
+    // an item of the meeting's agenda when it has one; the free label otherwise
+    if (state.agenda.length) {
+      if (value("agenda_item")) payload.agenda_item = Number(value("agenda_item"));
+    } else {
+      payload.label = value("label").trim();
+    }
     if (WITH_OPTIONS.includes(kind.value)) {
       payload.options = value("options").split("\n").map((line) => line.trim()).filter(Boolean);
     }
@@ -68,7 +79,8 @@ export function createManage({ t, send, confirmAction, announce, state, fullScre
     const item = element("li", { className: "polls-item" });
     item.dataset.focusKey = `draft-${poll.id}`;
     item.dataset.position = `${index}:${poll.position}`; // a move changes the node, so its buttons are new
-    const text = poll.label ? `${poll.label} — ${poll.question}` : poll.question;
+    const where = moment(poll, t);
+    const text = where ? `${where} — ${poll.question}` : poll.question;
     item.append(element("span", { className: "polls-item-question", text }));
     item.append(element("span", { className: "help", text: ` (${t[`kind_${poll.kind}`]})` }));
     const actions = element("span", { className: "polls-actions" });
@@ -97,8 +109,56 @@ export function createManage({ t, send, confirmAction, announce, state, fullScre
     return item;
   }
 
+  /** The agenda's items in the form's select, keeping the choice being made. */
+  function renderAgendaSelect() {
+    const select = $("polls-agenda-item");
+    const chosen = select.value;
+    const none = select.options[0];
+    const options = state.agenda.map((item) =>
+      element("option", { text: `${item.position + 1}. ${item.title}`, attrs: { value: String(item.id) } }),
+    );
+    select.replaceChildren(none, ...options);
+    const current = state.agenda.find((item) => item.current);
+    if (state.agenda.some((item) => String(item.id) === chosen)) select.value = chosen;
+    else if (current && !form.elements.question.value) select.value = String(current.id);
+    $("polls-agenda-field").hidden = state.agenda.length === 0;
+    $("polls-label-field").hidden = state.agenda.length > 0;
+  }
+
+  /** The prepared polls of the item under way, offered on the stage to launch (none while one is open). */
+  function renderOffer() {
+    const current = state.agenda.find((item) => item.current);
+    const offered = current && !state.open ? state.drafts.filter((poll) => poll.agenda_item === current.id) : [];
+    $("polls-offer").hidden = offered.length === 0;
+    if (!offered.length) {
+      $("polls-offer-list").replaceChildren();
+      return;
+    }
+    $("polls-offer-item").textContent = current.title;
+    const items = offered.map((poll) => {
+      const li = element("li");
+      li.dataset.focusKey = `offer-${poll.id}`;
+      li.append(
+        button(fmt(t.launch_question, { question: poll.question }), async () => {
+          state.focusCardOnOpen = true; // the offer goes away: the focus goes to the launched poll's card
+          await send("polls.open", { poll_id: poll.id }).catch(() => {
+            state.focusCardOnOpen = false;
+          });
+        }, { className: "button small" }),
+      );
+      return li;
+    });
+    replaceKeepingFocus($("polls-offer-list"), items, () => $("polls-card-toggle"));
+  }
+
   return {
     render() {
+      if (!state.canManage) {
+        $("polls-offer").hidden = true;
+      } else {
+        renderAgendaSelect();
+        renderOffer();
+      }
       $("polls-manage").hidden = !state.canManage;
       $("polls-open-actions").hidden = !state.canManage;
       if (!state.canManage) return;

@@ -129,11 +129,34 @@ export function mount({ client, root: panel, t }) {
         li.append(" ", badge(t.done_badge));
       }
       if (state.canManage) li.append(" ", itemActions(item, index));
+      const attached = attachedList(item);
+      if (attached) li.append(attached);
       return li;
     });
     list.replaceChildren(...items);
     $("empty").hidden = state.items.length > 0;
     restore();
+  }
+
+  // What other modules attached to the item (a poll, a binding vote), each with its status in
+  // their words (council/rooms/agenda_links.py: codes in the agenda, words in the strings).
+  function attachedList(item) {
+    if (!item.attached || !item.attached.length) return null;
+    const list = document.createElement("ul");
+    list.className = "agenda-attached";
+    list.setAttribute("aria-label", fmt(t.attached_label, { title: item.title }));
+    for (const attachment of item.attached) {
+      const words = (t.attachments && t.attachments[attachment.kind]) || { kind: attachment.kind, statuses: {} };
+      const li = document.createElement("li");
+      li.dataset.kind = attachment.kind;
+      li.textContent = fmt(t.attached_item, {
+        kind: words.kind,
+        title: attachment.title,
+        status: words.statuses[attachment.status] || attachment.status,
+      });
+      list.append(li);
+    }
+    return list;
   }
 
   function badge(text) {

@@ -110,6 +110,7 @@ def test_a_secret_vote_shows_no_partial_result(client, make_vote, official):
         "electorate_fingerprint",
         "participation",
         "head",
+        "agenda_item",
         "text",
         "method",
         "method_label",
@@ -149,7 +150,7 @@ def test_the_room_page_puts_the_ballot_card_on_the_stage(client, council, offici
         reverse("room-detail", args=[council.slug, room.pk]), HTTP_ACCEPT_LANGUAGE="fr"
     ).content.decode()
 
-    assert 'id="ballot-card"' in page
+    assert 'id="ballot-card-template"' in page
     assert 'id="ballot-confirm"' in page
     assert "personnes sur %(total)s ont vot" in page  # the participation's strings, in French
     assert "Scrutin\u00a0:" in page

@@ -50,7 +50,9 @@ async def frames_of(socket, frame_type, *, wait):
 async def test_a_launched_poll_reaches_everyone_and_a_resident_answers_on_the_stage(room, facilitator, resident):
     chair, _ = await connect(room_path(room.pk), user=facilitator)
     person, snapshot = await connect(room_path(room.pk), user=resident)
-    assert snapshot["payload"]["polls"] == {"room_id": room.pk, "can_manage": False, "open": None, "closed": [], "drafts": None}
+    assert snapshot["payload"]["polls"] == {
+        "room_id": room.pk, "can_manage": False, "open": None, "closed": [], "drafts": None, "agenda": None,
+    }
 
     created = await ask(chair, "polls.create", "c1", question="Un banc ici ?", kind="yes_no", visibility="live")
     poll_id = created["payload"]["poll_id"]

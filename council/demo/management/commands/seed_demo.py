@@ -124,12 +124,14 @@ def _prepare_assembly(council: Council) -> None:
 
 
 def _prepare_poll(room: Room, facilitator: User) -> None:
-    """A poll prepared for the restitution, to launch from the Polls tab (anonymous phones welcome)."""
+    """A poll prepared for the restitution (the agenda's third item), offered on the stage when that
+    item starts, or launched from the Polls tab (anonymous phones welcome)."""
     if room.polls.exists():
         return
+    restitution = AgendaItem.objects.filter(room=room, title=AGENDA[2][0]).values_list("pk", flat=True).first()
     poll_create(
         actor=facilitator, room_id=room.pk, question="Quel atelier faut-il financer en premier\u00a0?",
-        kind="ranking", options=[name for name, _topic in WORKSHOPS], allow_anonymous=True, label="Point 3",
+        kind="ranking", options=[name for name, _topic in WORKSHOPS], allow_anonymous=True, agenda_item=restitution,
     )
 
 
