@@ -65,6 +65,7 @@ def _fresh_realtime_state():
     consumers._sockets_per_person.clear()  # a test that never closed its sockets
     presence._last_count.clear()
     presence._local_channels.clear()
+    presence._local_counts.clear()
     presence._heartbeat = None
     if deadlines._sweep is not None and not deadlines._sweep.loop.is_closed():
         deadlines._sweep.task.cancel()  # the sweep of this test's event loop

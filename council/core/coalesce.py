@@ -22,11 +22,19 @@ import logging
 import time
 from collections.abc import Awaitable
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+from typing import Any
+
+from django.conf import settings
 
 from council.core.redis_async import loop_client
 
+if TYPE_CHECKING:
+    import redis
+
 logger = logging.getLogger(__name__)
 
+MAX_INTERVAL_SECONDS = 10.0
 MARGIN = 0.1  # a claim expires this share of the interval before its holder reads
 _local_claims: dict[str, float] = {}  # key -> when the claim expires (monotonic), no Redis
 _tasks: set[asyncio.Task[None]] = set()
@@ -52,15 +60,67 @@ async def _claim(key: str, seconds: float) -> bool:
         except Exception:
             logger.warning("Redis unreachable: %s is sent without coalescing across processes.", key)
         else:
-            if previous is None:
-                _local_claims[key] = now + hold
-                return True
-            left = min(float(previous) - time.time(), hold) - seconds * MARGIN  # clocks of other machines
-            if left > 0:
-                _local_claims[key] = now + left
-            return False
+            return _claimed(key, previous, now, hold, seconds)
     _local_claims[key] = now + hold
     return True
+
+
+def interval_for(receivers: int, seconds: float) -> float:
+    """The interval of a tally heard by `receivers` sockets of this process: `seconds`, longer in a crowd.
+
+    Each send costs a delivery per receiver; past LIVE_DELIVERIES_PER_SECOND a second the
+    process would spend more on tallies than on the votes themselves (docs: realtime-here).
+    """
+    if seconds <= 0:
+        return seconds
+    per_second: int = settings.LIVE_DELIVERIES_PER_SECOND
+    return min(MAX_INTERVAL_SECONDS, max(seconds, receivers / per_second))
+
+
+def claim_sync(key: str, seconds: float) -> bool:
+    """`_claim` from a thread (a sync service): True if this call is to send `key` in `seconds`."""
+    now = time.monotonic()
+    if _local_claims.get(key, 0.0) > now:
+        return False
+    hold = max(0.001, seconds * (1 - MARGIN))
+    client = _sync_client()
+    if client is not None:
+        try:
+            previous = client.set(
+                f"council:coalesce:{key}", f"{time.time() + hold:.3f}", nx=True, px=int(hold * 1000), get=True
+            )
+        except Exception:
+            logger.warning("Redis unreachable: %s is sent without coalescing across processes.", key)
+        else:
+            return _claimed(key, previous, now, hold, seconds)
+    _local_claims[key] = now + hold
+    return True
+
+
+def _claimed(key: str, previous: Any, now: float, hold: float, seconds: float) -> bool:
+    """Record what SET NX GET answered: claimed (None), or until when another process's claim runs."""
+    if previous is None:
+        _local_claims[key] = now + hold
+        return True
+    left = min(float(previous) - time.time(), hold) - seconds * MARGIN  # clocks of other machines
+    if left > 0:
+        _local_claims[key] = now + left
+    return False
+
+
+_sync_clients: dict[str, "redis.Redis"] = {}
+
+
+def _sync_client() -> "redis.Redis | None":
+    url = getattr(settings, "REDIS_URL", "")
+    if not url:
+        return None
+    import redis
+
+    if url not in _sync_clients:  # thread-safe: a pool shared by the threads, waiting when all are taken
+        pool = redis.BlockingConnectionPool.from_url(url, max_connections=20, timeout=10, socket_timeout=10)
+        _sync_clients[url] = redis.Redis(connection_pool=pool)
+    return _sync_clients[url]
 
 
 async def coalesce(key: str, send: Callable[[], Awaitable[None]], *, seconds: float) -> bool:

@@ -9,6 +9,7 @@ keeps their own rows fresh and purges stale rows, then tells the rooms concerned
 
 import asyncio
 import contextlib
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -29,6 +30,7 @@ _last_count: dict[int, int] = {}  # room id -> people present at the last summar
 PEOPLE_PER_INTERVAL = 100  # a room of 1,000 hears at most one summary per 10 intervals
 MAX_INTERVAL_SECONDS = 10.0
 _local_channels: dict[str, int] = {}  # channel name -> room id, sockets open in this process
+_local_counts: Counter[int] = Counter()  # room id -> sockets open in this process
 _heartbeat: asyncio.Task[None] | None = None
 
 
@@ -63,13 +65,24 @@ def _summary(room_id: int) -> dict[str, Any] | None:
 
 def track(channel_name: str, room_id: int) -> None:
     global _heartbeat
+    untrack(channel_name)  # a socket moving between rooms (workshops)
     _local_channels[channel_name] = room_id
+    _local_counts[room_id] += 1
     if _heartbeat is None or _heartbeat.done():
         _heartbeat = asyncio.get_running_loop().create_task(_heartbeat_loop())
 
 
 def untrack(channel_name: str) -> None:
-    _local_channels.pop(channel_name, None)
+    room_id = _local_channels.pop(channel_name, None)
+    if room_id is not None:
+        _local_counts[room_id] -= 1
+        if _local_counts[room_id] <= 0:
+            del _local_counts[room_id]
+
+
+def local_sockets(room_id: int) -> int:
+    """How many sockets this process holds in the room: what one of its broadcasts there costs it."""
+    return _local_counts.get(room_id, 0)
 
 
 async def _heartbeat_loop() -> None:

@@ -255,6 +255,9 @@ ROOM_PRESENCE_COALESCE_SECONDS = env.float("ROOM_PRESENCE_COALESCE_SECONDS", def
 QUESTIONS_VOTES_COALESCE_SECONDS = env.float("QUESTIONS_VOTES_COALESCE_SECONDS", default=1.0)
 
 # Live polls: at most one tally per poll per this interval, across every server process.
+# A coalesced tally waits longer in a crowd: at most this many deliveries a second per process
+# for one tally (council/core/coalesce.py interval_for; a room of 1,500 per process: 1.5 s).
+LIVE_DELIVERIES_PER_SECOND = env.int("LIVE_DELIVERIES_PER_SECOND", default=1000)
 POLL_RESULTS_COALESCE_SECONDS = env.float("POLL_RESULTS_COALESCE_SECONDS", default=1.0)
 # Consultations: a contribution's endorsement count reaches open pages at most once per interval.
 CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS = env.float("CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS", default=1.0)

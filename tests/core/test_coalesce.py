@@ -98,3 +98,25 @@ async def test_a_storm_of_calls_waits_for_redis_connections_instead_of_failing(s
     assert all(claimed)
     assert len(sent) == 400
     assert "Redis unreachable" not in caplog.text
+
+
+def test_a_tally_heard_by_a_crowd_waits_longer(settings):
+    """1,500 receivers in a process at 1,000 deliveries a second: one tally every 1.5 s, not every second."""
+    settings.LIVE_DELIVERIES_PER_SECOND = 1000
+    assert coalescing.interval_for(40, 1.0) == 1.0
+    assert coalescing.interval_for(1500, 1.0) == 1.5
+    assert coalescing.interval_for(10**6, 1.0) == coalescing.MAX_INTERVAL_SECONDS
+    assert coalescing.interval_for(1500, 0) == 0  # tests send at once
+
+
+def test_a_thread_claims_once_across_processes(settings):
+    """claim_sync (a sync service's) and coalesce (the loop's) share the claim in Redis."""
+    settings.REDIS_URL = REDIS_URL
+    key = f"test:{uuid.uuid4()}"
+    elsewhere = redis.Redis.from_url(REDIS_URL)
+    elsewhere.set(f"council:coalesce:{key}", f"{time.time() + 0.3:.3f}", px=300)
+    assert not coalescing.claim_sync(key, 1.0)  # another process sends
+    time.sleep(0.35)
+    assert coalescing.claim_sync(key, 0.2)
+    assert not coalescing.claim_sync(key, 0.2)  # this process sends: known without asking
+    assert elsewhere.get(f"council:coalesce:{key}") is not None

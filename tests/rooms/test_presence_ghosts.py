@@ -129,3 +129,16 @@ async def test_the_people_of_a_killed_process_leave_within_ttl_and_a_third(room,
 
     assert 0.9 <= gone_after <= 0.9 + 0.3 + 0.2  # TTL, TTL/3, coalescing and the database
     assert await _rows(member) == []
+
+
+async def test_a_process_knows_how_many_of_its_sockets_are_in_each_room(room, member, other_member):
+    """What a broadcast to the room costs this process, read by the tallies' intervals."""
+    from council.rooms import presence
+
+    alice, _ = await connect(room_path(room.pk), user=member)
+    bruno, _ = await connect(room_path(room.pk), user=other_member)
+    assert presence.local_sockets(room.pk) == 2
+    await alice.disconnect()
+    assert presence.local_sockets(room.pk) == 1
+    await bruno.disconnect()
+    assert presence.local_sockets(room.pk) == 0

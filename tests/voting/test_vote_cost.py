@@ -72,7 +72,7 @@ def _meeting(room, user_with_role):
 async def test_a_vote_costs_a_fixed_small_number_of_queries(room, user_with_role, monkeypatch):
     person, poll_id, vote_id = await database_sync_to_async(_meeting)(room, user_with_role)
     # in a burst the participation update and the box's batch are due anyway (once an interval, not per vote)
-    monkeypatch.setattr(ballots.participation, "announce_soon", lambda vote_id: False)
+    monkeypatch.setattr(ballots.participation, "announce_soon", lambda vote_id, room_id=None: False)
     answered = _Queries(monkeypatch, poll_batch.ANSWERS, "run")  # a batch of one: the cost of a lone vote
     cast = _Queries(monkeypatch, ballot_batch.CASTS, "run")
     socket, _ = await connect(room_path(room.pk), user=person)

@@ -79,20 +79,20 @@ def ballots_cast(sent: list[CastSent]) -> list[Outcome]:
     CouncilError refusing that cast alone.
     """
     outcomes: list[Outcome | None] = [None] * len(sent)
-    cast_in: set[int] = set()
+    cast_in: dict[int, int | None] = {}  # vote id -> the meeting it is held in
     try:
         with transaction.atomic(), remembered():
             for (vote_id, room_id), indexes in _by_vote(sent).items():
                 if _cast_batch(vote_id, room_id, indexes, sent, outcomes):
-                    cast_in.add(vote_id)
+                    cast_in[vote_id] = room_id
     except DatabaseError:
         logger.warning("A batch of %d casts failed as a whole; casting them one by one", len(sent), exc_info=True)
-        outcomes, cast_in = [None] * len(sent), set()
+        outcomes, cast_in = [None] * len(sent), {}
     for index, outcome in enumerate(outcomes):
         if outcome is None:
             outcomes[index] = _one(sent[index])
-    for vote_id in cast_in:  # once per batch, as ballot_cast does once per cast
-        if participation.announce_soon(vote_id):
+    for vote_id, room_id in cast_in.items():  # once per batch, as ballot_cast does once per cast
+        if participation.announce_soon(vote_id, room_id):
             services.ballots_flush(vote_id=vote_id)
     return [outcome for outcome in outcomes if outcome is not None]
 

@@ -1,6 +1,6 @@
 """Participation announced to a vote's followers at most once per VOTE_PARTICIPATION_COALESCE_SECONDS.
 
-A burst of a thousand casts sends one update per interval and process, carrying the count
+A burst of a thousand casts sends one update per interval, whichever process claims it, carrying the count
 as committed when it leaves: never one event per ballot (which would also tell followers
 when each person voted).
 """
@@ -10,28 +10,35 @@ import threading
 from django.conf import settings
 from django.db import connections
 
+from council.core.coalesce import claim_sync
+from council.core.coalesce import interval_for
 from council.core.realtime import _broadcast
 from council.core.realtime import group_message
+from council.rooms.presence import local_sockets
 from council.voting.ballots import events
 
 _lock = threading.Lock()
 _waiting: set[int] = set()
 
 
-def announce_soon(vote_id: int) -> bool:
+def announce_soon(vote_id: int, room_id: int | None = None) -> bool:
     """Have the vote's participation sent within the interval, once for every cast until then.
 
     Call after the cast's commit. With an interval of 0 (tests) it is sent at once. True when
-    this call scheduled the update (the first cast of the interval), False when one is due anyway.
+    this call scheduled the update (the first cast of the interval, across every process:
+    council.core.coalesce claims it in Redis), False when one is due anyway. With the
+    meeting's `room_id`, the interval grows with the sockets this process holds there.
     """
-    if settings.VOTE_PARTICIPATION_COALESCE_SECONDS <= 0:
+    base = settings.VOTE_PARTICIPATION_COALESCE_SECONDS
+    if base <= 0:
         _send(vote_id)
         return True
+    seconds = interval_for(local_sockets(room_id), base) if room_id else base
     with _lock:
-        if vote_id in _waiting:
+        if vote_id in _waiting or not claim_sync(f"ballots.participation.{vote_id}", seconds):
             return False
         _waiting.add(vote_id)
-    timer = threading.Timer(settings.VOTE_PARTICIPATION_COALESCE_SECONDS, _announce, args=[vote_id])
+    timer = threading.Timer(seconds, _announce, args=[vote_id])
     timer.daemon = True
     timer.start()
     return True

@@ -86,7 +86,7 @@ async def _answer(socket: Any, command: Command) -> None:
     )
     result = await socket.call_batched(command, batch.ANSWERS, sent)
     if result is not None and not result["duplicate"]:
-        await live.results_changed_soon(result["poll_id"])
+        await live.results_changed_soon(result["poll_id"], socket.plenary_id)
 
 
 def register() -> None:

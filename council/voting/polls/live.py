@@ -15,23 +15,29 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from council.core.coalesce import coalesce
+from council.core.coalesce import interval_for
 from council.core.realtime import group_message
 from council.rooms.events import facilitators_group
 from council.rooms.events import meeting_group
+from council.rooms.presence import local_sockets
 from council.voting.polls import events
 from council.voting.polls.models import Poll
 from council.voting.polls.selectors import tally
 
 
-async def results_changed_soon(poll_id: int) -> None:
-    """Call from the event loop once an answer to `poll_id` is committed."""
+async def results_changed_soon(poll_id: int, room_id: int) -> None:
+    """Call from the event loop once an answer to `poll_id` (a poll of the meeting `room_id`) is committed.
+
+    In a crowd the interval grows with the sockets this process holds in the room (interval_for).
+    """
 
     async def send() -> None:
         found = await database_sync_to_async(_results_message)(poll_id)
         if found is not None:
             await get_channel_layer().group_send(*found)
 
-    await coalesce(f"polls.results.{poll_id}", send, seconds=settings.POLL_RESULTS_COALESCE_SECONDS)
+    seconds = interval_for(local_sockets(room_id), settings.POLL_RESULTS_COALESCE_SECONDS)
+    await coalesce(f"polls.results.{poll_id}", send, seconds=seconds)
 
 
 def _results_message(poll_id: int) -> tuple[str, dict[str, Any]] | None:

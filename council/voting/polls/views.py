@@ -152,7 +152,7 @@ async def _answer(request: HttpRequest, poll: Poll) -> HttpResponse:
         await sync_to_async(services.poll_answer_anonymous)(token=token, code=poll.code, answer=answer)
     except InvalidInput as error:
         return await sync_to_async(_page)(request, poll, error=error.message, status=400)
-    await live.results_changed_soon(poll.pk)
+    await live.results_changed_soon(poll.pk, poll.room_id)
     response = redirect(f"{poll_link(poll)}?answered=1")
     response.set_signed_cookie(
         TOKEN_COOKIE, token, salt=TOKEN_SALT, max_age=7 * 24 * 3600, httponly=True, samesite="Lax",

@@ -16,12 +16,14 @@ from django.conf import settings
 from pydantic import Field
 
 from council.core.coalesce import coalesce
+from council.core.coalesce import interval_for
 from council.core.commands import NoPayload
 from council.core.commands import Payload
 from council.core.realtime import group_message
 from council.rooms.events import meeting_group
 from council.rooms.host import register_command
 from council.rooms.host import service_handler
+from council.rooms.presence import local_sockets
 from council.voting.questions import events
 from council.voting.questions import selectors
 from council.voting.questions import services
@@ -79,7 +81,7 @@ async def votes_changed_later(room_id: int) -> None:
         payload = await database_sync_to_async(selectors.votes_payload)(room_id)
         await get_channel_layer().group_send(meeting_group(room_id), group_message(events.VOTES_CHANGED, payload))
 
-    await coalesce(events.votes_key(room_id), send, seconds=coalesce_seconds())
+    await coalesce(events.votes_key(room_id), send, seconds=interval_for(local_sockets(room_id), coalesce_seconds()))
 
 
 def _voting(service: Any) -> Any:

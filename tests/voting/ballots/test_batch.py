@@ -66,7 +66,7 @@ def test_each_cast_of_a_batch_is_counted_or_refused_alone(make_vote, council_fac
 def test_a_batch_costs_the_same_queries_for_ten_casts_as_for_a_hundred(make_vote, monkeypatch):
     vote, people = make_vote(voters=110)
     # the participation update and the box's shuffled batch are due once an interval anyway, not per batch
-    monkeypatch.setattr(batch.participation, "announce_soon", lambda vote_id: False)
+    monkeypatch.setattr(batch.participation, "announce_soon", lambda vote_id, room_id=None: False)
 
     captured_sql = []
 
