@@ -43,7 +43,6 @@ from council.voting.ballots.box import TRACKER
 from council.voting.ballots.box import lock_for_casting
 from council.voting.ballots.box import tracker_new
 from council.voting.ballots.models import Elector
-from council.voting.ballots.models import PaperBallot
 from council.voting.ballots.models import Participation
 from council.voting.ballots.models import Vote
 from council.voting.ballots.models import VoteOption
@@ -117,12 +116,12 @@ class Receipt:
         }
 
 
-def _require(actor: User, perm: str, vote: Vote | Council) -> None:
+def require(actor: User, perm: str, vote: Vote | Council) -> None:
     if not actor.has_perm(perm, vote):
         raise AccessDenied(perm)
 
 
-def _locked(vote_id: int, **lock: Any) -> Vote:
+def locked(vote_id: int, **lock: Any) -> Vote:
     vote = Vote.objects.select_for_update(**lock).filter(pk=vote_id).first()
     if vote is None:
         raise AccessDenied("ballots.view_vote")
@@ -140,7 +139,7 @@ def _announce(vote: Vote) -> None:
 @transaction.atomic
 def vote_create(*, actor: User, council: Council, draft: VoteDraft) -> Vote:
     """Prepare a vote in draft; its options default to for/against (a motion)."""
-    _require(actor, "ballots.manage_vote", council)
+    require(actor, "ballots.manage_vote", council)
     vote = Vote(council=council)
     _write_draft(vote, draft)
     vote.head = genesis(str(vote.public_id))
@@ -153,8 +152,8 @@ def vote_create(*, actor: User, council: Council, draft: VoteDraft) -> Vote:
 def vote_update(*, actor: User, vote_id: int, draft: VoteDraft) -> Vote:
     """Change a vote still in draft, options included; once its electorate is frozen it is fixed
     (the fingerprint and the options are what electors were shown)."""
-    vote = _locked(vote_id)
-    _require(actor, "ballots.manage_vote", vote)
+    vote = locked(vote_id)
+    require(actor, "ballots.manage_vote", vote)
     if vote.status != Status.DRAFT:
         raise InvalidInput(_("Only a vote in draft can be changed: this one's electorate is frozen."))
     _write_draft(vote, draft)
@@ -234,8 +233,8 @@ def electorate_now(vote: Vote) -> list[int]:
 @transaction.atomic
 def vote_freeze(*, actor: User, vote_id: int) -> Vote:
     """Write the electorate as it is now, with its size and fingerprint; nobody is added after."""
-    vote = _locked(vote_id)
-    _require(actor, "ballots.manage_vote", vote)
+    vote = locked(vote_id)
+    require(actor, "ballots.manage_vote", vote)
     if vote.status != Status.DRAFT:
         raise InvalidInput(_("The electorate of this vote is already frozen."))
     user_ids = electorate_now(vote)
@@ -265,7 +264,7 @@ def vote_open(*, actor: User | None, vote_id: int) -> Vote:
     if vote is None:
         raise AccessDenied("ballots.view_vote")
     if actor is not None:
-        _require(actor, "ballots.manage_vote", vote)
+        require(actor, "ballots.manage_vote", vote)
     if vote.status != Status.FROZEN:
         raise InvalidInput(_("Only a vote whose electorate is frozen can be opened."))
     with transaction.atomic():  # the check is recorded even when it refuses the opening
@@ -284,7 +283,7 @@ def vote_open(*, actor: User | None, vote_id: int) -> Vote:
 
 @transaction.atomic
 def _open(actor: User | None, vote_id: int, at_opening: sitting.SittingAtOpening | None) -> Vote:
-    vote = _locked(vote_id)
+    vote = locked(vote_id)
     if vote.status != Status.FROZEN:
         raise InvalidInput(_("Only a vote whose electorate is frozen can be opened."))
     vote.status = Status.OPEN
@@ -337,7 +336,7 @@ def _cast(actor: User, vote_id: int, content: dict[str, Any], tracker: str, room
     ).first()
     with remembered():  # the rule asks whether they are an elector: the row just read says it
         remember(elector_key(actor.pk, vote.pk), elector is not None)
-        _require(actor, "ballots.cast_ballot", vote)
+        require(actor, "ballots.cast_ballot", vote)
     if elector is None:  # the rule said no already; for the type checker
         raise AccessDenied("ballots.cast_ballot")
     if elector.voted:
@@ -422,9 +421,9 @@ def vote_close(*, actor: User | None, vote_id: int) -> Vote:
 
     `actor=None` is the deadline sweep at `closes_at`.
     """
-    vote = _locked(vote_id)
+    vote = locked(vote_id)
     if actor is not None:
-        _require(actor, "ballots.manage_vote", vote)
+        require(actor, "ballots.manage_vote", vote)
     if vote.status != Status.OPEN:
         raise InvalidInput(_("Only an open vote can be closed."))
     BOX.flush(vote, everything=True)
@@ -502,8 +501,8 @@ def president_ballot(vote: Vote, box: list[dict[str, Any]]) -> dict[str, Any] | 
 @transaction.atomic
 def vote_publish(*, actor: User, vote_id: int) -> Vote:
     """Make the result and the box public."""
-    vote = _locked(vote_id)
-    _require(actor, "ballots.manage_vote", vote)
+    vote = locked(vote_id)
+    require(actor, "ballots.manage_vote", vote)
     if vote.status != Status.CLOSED:
         raise InvalidInput(_("Only a counted vote can be published."))
     vote.status = Status.PUBLISHED
@@ -511,72 +510,6 @@ def vote_publish(*, actor: User, vote_id: int) -> Vote:
     audit_record(actor=actor, action=AuditEntry.Action.VOTE_PUBLISHED, target=vote, details={"head": vote.head})
     _announce(vote)
     return vote
-
-
-# ---------------------------------------------------------------- paper ballots
-
-
-def _open_for_paper(actor: User, vote_id: int) -> Vote:
-    vote = _locked(vote_id, no_key=True)
-    _require(actor, "ballots.manage_vote", vote)
-    if vote.status != Status.OPEN:
-        raise InvalidInput(_("Paper votes are entered while the vote is open."))
-    return vote
-
-
-@transaction.atomic
-def paper_participation_mark(*, actor: User, vote_id: int, user_id: int) -> Participation:
-    """Sign an elector in the register as having voted on paper: they cannot vote online after."""
-    vote = _open_for_paper(actor, vote_id)
-    elector = Elector.objects.filter(vote=vote, user_id=user_id).select_related("user").first()
-    if elector is None:
-        raise InvalidInput(_("This person is not in the vote's electorate."))
-    try:
-        with transaction.atomic():
-            marked = Participation.objects.create(vote=vote, elector=elector, kind=Participation.Kind.PAPER)
-    except IntegrityError:
-        raise InvalidInput(_("This person has already voted."), code="already_voted") from None
-    audit_record(actor=actor, action=AuditEntry.Action.PAPER_PARTICIPATION, target=vote,
-                 details={"elector": str(elector.user)})
-    transaction.on_commit(lambda: participation.announce_soon(vote.pk))
-    return marked
-
-
-@transaction.atomic
-def paper_ballot_enter(*, actor: User, vote_id: int, content: dict[str, Any]) -> PaperBallot:
-    """Enter a paper ballot as read from the paper box; it waits for a second official's confirmation."""
-    vote = _open_for_paper(actor, vote_id)
-    problems = validate(vote.method, option_keys(vote), content, grades=vote.grades,
-                        min_choices=vote.min_choices, max_choices=vote.max_choices)
-    if problems:
-        raise InvalidInput(_("This ballot is not valid: %(problems)s") % {"problems": ", ".join(problems)})
-    paper = PaperBallot.objects.create(vote=vote, content=content, entered_by=actor)
-    audit_record(actor=actor, action=AuditEntry.Action.PAPER_ENTERED, target=vote, details={"paper_ballot": str(paper.pk)})
-    return paper
-
-
-@transaction.atomic
-def paper_ballot_confirm(*, actor: User, paper_ballot_id: str) -> str:
-    """Confirm a paper ballot another official entered, and put it in the box; return its tracker.
-
-    Refused to the official who entered it, and beyond the number of paper votes signed in
-    the register: the box never holds more paper ballots than paper voters.
-    """
-    paper = PaperBallot.objects.select_for_update().filter(pk=paper_ballot_id, confirmed_by=None).first()
-    if paper is None:
-        raise InvalidInput(_("This paper ballot does not exist or is already confirmed."))
-    vote = _open_for_paper(actor, paper.vote_id)
-    if paper.entered_by_id == actor.pk:
-        raise InvalidInput(_("A second official, not the one who entered it, confirms a paper ballot."), code="same_official")
-    signed = Participation.objects.filter(vote=vote, kind=Participation.Kind.PAPER).count()
-    if PaperBallot.objects.filter(vote=vote, confirmed_by__isnull=False).count() >= signed:
-        raise InvalidInput(_("There would be more paper ballots than paper votes signed in the register."))
-    paper.confirmed_by = actor
-    paper.save(update_fields=["confirmed_by"])
-    tracker = tracker_new()
-    BOX.cast(vote, tracker=tracker, content=paper.content)
-    audit_record(actor=actor, action=AuditEntry.Action.PAPER_CONFIRMED, target=vote, details={"paper_ballot": str(paper.pk)})
-    return tracker
 
 
 #: the officials' steps of a vote, by name (its page's buttons, and ballots.step from the meeting)

@@ -19,6 +19,7 @@ from council.core.errors import CouncilError
 from council.core.errors import InvalidInput
 from council.councils.middleware import CouncilRequest
 from council.rooms import agenda_links
+from council.voting.ballots import paper as paper_ballots
 from council.voting.ballots import services
 from council.voting.ballots.deadlines import votes_apply
 from council.voting.ballots.forms import VoteForm
@@ -272,7 +273,7 @@ def paper_register(request: CouncilRequest, council_slug: str, vote_id: int) -> 
         elector = vote.electors.filter(user__email__iexact=request.POST.get("email", "").strip()).first()
         if elector is None:
             raise InvalidInput(_("This person is not in the vote's electorate."))
-        services.paper_participation_mark(actor=request.user, vote_id=vote.pk, user_id=elector.user_id)
+        paper_ballots.paper_participation_mark(actor=request.user, vote_id=vote.pk, user_id=elector.user_id)
 
     return _paper(request, vote_id, sign)
 
@@ -281,7 +282,7 @@ def paper_register(request: CouncilRequest, council_slug: str, vote_id: int) -> 
 @require_POST
 def paper_enter(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
     def enter(vote: Vote) -> None:
-        services.paper_ballot_enter(actor=request.user, vote_id=vote.pk, content=ballot_from_post(vote, request.POST))
+        paper_ballots.paper_ballot_enter(actor=request.user, vote_id=vote.pk, content=ballot_from_post(vote, request.POST))
 
     return _paper(request, vote_id, enter)
 
@@ -292,6 +293,6 @@ def paper_confirm(request: CouncilRequest, council_slug: str, vote_id: int, pape
     def confirm(vote: Vote) -> None:
         if not vote.paper_ballots.filter(pk=paper_id).exists():
             raise InvalidInput(_("This paper ballot does not exist or is already confirmed."))
-        services.paper_ballot_confirm(actor=request.user, paper_ballot_id=str(paper_id))
+        paper_ballots.paper_ballot_confirm(actor=request.user, paper_ballot_id=str(paper_id))
 
     return _paper(request, vote_id, confirm)
