@@ -260,9 +260,12 @@ async def load_process() -> None:
             sent[request_id] = time.time()
             with contextlib.suppress(Exception):
                 await ws.send(text)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(all_answered.wait(), within)
         mine = [request_id for _, request_id, _ in frames]
+        deadline = time.monotonic() + within
+        while any(r not in answers for r in mine) and time.monotonic() < deadline:
+            all_answered.clear()  # set by the receivers as acks come in (a spread burst catches up midway)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(all_answered.wait(), 0.5)
         acked = [r for r in mine if r in answers and answers[r][1]]
         result = {
             "sent": len(mine),
