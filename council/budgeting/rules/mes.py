@@ -201,6 +201,14 @@ class _Engine:
                 delta = d
 
         while remaining:
+            # renumber the classes still held by some voter (classes emptied by a payment go)
+            live, inverse = np.unique(cls, return_inverse=True)
+            if len(live) < len(budgets):
+                budgets = [budgets[c] for c in live.tolist()]
+                values_f = [values_f[c] for c in live.tolist()]
+                slopes_f = [slopes_f[c] for c in live.tolist()]
+                class_of = {budget: c for c, budget in enumerate(budgets)}
+                cls = inverse.astype(np.int64).reshape(-1)
             n_cls = len(budgets)
             # weighted count of supporters per (class, k, project): integers, exact
             keys = (cls[self.pair_voter] * K + self.pair_k) * m + self.pair_project
@@ -254,15 +262,20 @@ class _Engine:
                         if j in unaffordable_events:
                             event(unaffordable_events[j])
                         continue
-                    # a supporter paying all they have starts paying price·k when the price falls
-                    # to their budget (one paying price·k never flips back: budgets only grow
-                    # with b and prices only fall; one holding 0 for good stays poor)
-                    _rho, _drho, p_j, dp_j, entries_j, n_poor_j = info
-                    for v, d, k, _w, _c, _k in entries_j[:n_poor_j]:
-                        closing = d - dp_j * k
-                        if closing > 0:
-                            event((p_j * k - v) / closing)
-                    if j != s:
+                    if j == s:
+                        # a supporter paying all they have starts paying price·k when the price
+                        # falls to their budget, which changes the budgets' slopes from then on
+                        # (one paying price·k never flips back: budgets only grow with b and
+                        # prices only fall)
+                        _rho, _drho, p_s, dp_s, entries_s, n_poor_s = info
+                        for v, d, k, _w, _c, _k in entries_s[:n_poor_s]:
+                            closing = d - dp_s * k
+                            if closing > 0:
+                                event((p_s * k - v) / closing)
+                    else:
+                        # rho_j is convex in b while the budgets are affine (the superlevel set of
+                        # a concave function), so its tangent at b bounds it from below: where
+                        # the tangent meets rho_s (affine) is the earliest rho_j can.
                         closing = drho_s - info[1]
                         if closing > 0:
                             event((info[0] - rho_s) / closing)
