@@ -117,17 +117,42 @@ def _random_election(rng: random.Random, kind: str) -> tuple[Instance, Profile]:
     return Instance.of(budget, costs), getattr(Profile, kind)(ballots)
 
 
+@pytest.mark.parametrize("engine", ["classes", "voters"])
 @pytest.mark.parametrize("kind", ["approval", "cumulative", "ordinal"])
-def test_the_rules_agree_with_pabutools_on_random_elections(kind):
+def test_the_rules_agree_with_pabutools_on_random_elections(kind, engine):
+    # Both implementations of MES (budget classes for few ballots, ballot groups for many) on
+    # the same seeded elections: 2,800 in all.
     rng = random.Random(f"council-budgeting-{kind}")
-    for _ in range({"approval": 1500, "cumulative": 500, "ordinal": 500}[kind]):
+    for _ in range({"approval": 800, "cumulative": 300, "ordinal": 300}[kind]):
         instance, profile = _random_election(rng, kind)
         context = (instance, profile)
-        assert sorted(mes(instance, profile).selected) == pabutools_mes(instance, profile), context
-        assert sorted(mes_add_one(instance, profile).selected) == pabutools_mes(
+        assert sorted(mes(instance, profile, engine=engine).selected) == pabutools_mes(instance, profile), context
+        assert sorted(mes_add_one(instance, profile, engine=engine).selected) == pabutools_mes(
             instance, profile, add_one=True
         ), context
         assert sorted(greedy(instance, profile)) == pabutools_greedy(instance, profile), context
-        assert sorted(mes_greedy_completion(instance, profile).selected) == pabutools_mes_greedy(
+        assert sorted(mes_greedy_completion(instance, profile, engine=engine).selected) == pabutools_mes_greedy(
             instance, profile
         ), context
+
+
+def test_both_engines_agree_on_a_larger_seeded_election():
+    # 1,500 approval ballots over 40 projects with Zipf-like popularity: the ballot-group engine
+    # (floats to find, exact to decide) against the budget-class engine (exact throughout).
+    rng = random.Random("council-budgeting-larger")
+    costs = {str(j): int(10_000 * 50 ** rng.random()) for j in range(40)}
+    weights = [1 / (rank + 1) for rank in range(40)]
+    ballots = []
+    for _ in range(1500):
+        chosen = set()
+        size = rng.randint(1, 8)
+        while len(chosen) < size:
+            chosen.add(str(rng.choices(range(40), weights)[0]))
+        ballots.append(chosen)
+    instance = Instance.of(sum(costs.values()) // 5, costs)
+    profile = Profile.approval(ballots)
+    assert mes(instance, profile, engine="voters").selected == mes(instance, profile, engine="classes").selected
+    by_voters = mes_add_one(instance, profile, engine="voters")
+    by_classes = mes_add_one(instance, profile, engine="classes")
+    assert by_voters.selected == by_classes.selected
+    assert by_voters.runs < by_voters.increment

@@ -299,14 +299,32 @@ class _Engine:
         return selected, delta
 
 
+# From this many distinct ballots on, budgets are held per ballot group (_VoterEngine) rather than
+# per budget class: with many voters the classes multiply (tens of thousands) and exact arithmetic
+# per class dominates.
+VOTER_ENGINE_FROM = 400
+
+
+def _engine(instance: Instance, profile: Profile, engine: str | None) -> _Engine:
+    if engine not in (None, "classes", "voters"):
+        raise ValueError(f"unknown engine {engine!r}")
+    first = _Engine(instance, profile)
+    if engine == "voters" or (engine is None and len(first.weights) >= VOTER_ENGINE_FROM):
+        return _VoterEngine.from_engine(first)
+    return first
+
+
 def _check_b(b: Any) -> None:
     if b < 0:
         raise ValueError("negative per-voter budget")
 
 
-def mes(instance: Instance, profile: Profile, *, per_voter_budget: Any = None) -> MESResult:
-    """MES without completion (b = budget / voters unless given)."""
-    engine = _Engine(instance, profile)
+def mes(
+    instance: Instance, profile: Profile, *, per_voter_budget: Any = None, engine: str | None = None
+) -> MESResult:
+    """MES without completion (b = budget / voters unless given). `engine` ("classes" or
+    "voters") forces one of the two implementations, for tests and benchmarks."""
+    engine = _engine(instance, profile, engine)
     if engine.n_voters == 0:
         return MESResult([], ZERO, 0, 0)
     b = Q(instance.budget) / engine.n_voters if per_voter_budget is None else Q(per_voter_budget)
@@ -315,9 +333,9 @@ def mes(instance: Instance, profile: Profile, *, per_voter_budget: Any = None) -
     return MESResult([engine.ids[j] for j in order], to_fraction(b), 0, 1)
 
 
-def mes_greedy_completion(instance: Instance, profile: Profile) -> MESResult:
+def mes_greedy_completion(instance: Instance, profile: Profile, *, engine: str | None = None) -> MESResult:
     """MES, then the projects left taken greedily by votes while they fit."""
-    first = mes(instance, profile)
+    first = mes(instance, profile, engine=engine)
     return MESResult(greedy(instance, profile, initial=first.selected), first.per_voter_budget, 0, 1)
 
 
@@ -327,10 +345,11 @@ def mes_add_one(
     *,
     progress: Callable[[Progress], None] | None = None,
     increment: int = 1,
+    engine: str | None = None,
 ) -> MESResult:
     """MES with add-one completion, exactly as pabutools' `method_of_equal_shares(...,
     voter_budget_increment=1)` defines it (see the module docstring), without its one-unit steps."""
-    engine = _Engine(instance, profile)
+    engine = _engine(instance, profile, engine)
     if engine.n_voters == 0:
         return MESResult([], ZERO, 0, 0)
     limit = instance.budget
@@ -362,3 +381,214 @@ def mes_add_one(
         previous = (order, b, k)
         k += max(1, math.ceil(to_fraction(delta / step)))
     return MESResult([engine.ids[j] for j in order], to_fraction(b), k * increment, runs)
+
+
+class _VoterEngine(_Engine):
+    """The same MES for many voters (tens of thousands of ballots, whose budgets soon differ).
+
+    Budgets are held per ballot group in floating point (numpy), with, for each group, what it
+    paid per round (integers). A group's exact budget is b - sum over rounds of price_t x k paid,
+    so an exact sum over any set of groups costs one integer matrix product and one rational per
+    round. Floats only *find* things (who pays all they have, who is clearly short of a cost);
+    every decision is then made exactly: a price is computed exactly from the float
+    classification, the groups whose budget is within a tolerance of it are re-sorted exactly, and
+    the result is checked against the tolerance (widened, up to the whole list, if it does not
+    hold). Distances for add-one that come from floats are rounded down with margins well above
+    the rounding errors, so they stay lower bounds.
+    """
+
+    @classmethod
+    def from_engine(cls, engine: _Engine) -> _VoterEngine:
+        new = cls.__new__(cls)
+        new.__dict__.update(engine.__dict__)
+        new._prepare()
+        return new
+
+    def __init__(self, instance: Instance, profile: Profile) -> None:
+        super().__init__(instance, profile)
+        self._prepare()
+
+    def _prepare(self) -> None:
+        lcm = 1
+        for k in self.k_values:
+            lcm = math.lcm(lcm, int(k.denominator))
+        self.k_int = np.asarray([int(k * lcm) for k in self.k_values], dtype=np.int64)
+        self.unit_scale = [s / lcm for s in self.scale]  # rho = unit price / unit_scale
+        self.krow = [self.k_int[rk] for rk in self.row_k]
+        self.w_rows = [self.weights[r] for r in self.rows]
+
+    def run(self, b: Any, *, track: bool) -> tuple[list[int], Any]:
+        b = Q(b)
+        n = len(self.weights)
+        w = self.weights
+        exhausted = np.zeros(n, dtype=bool)
+        value_f = np.full(n, float(b))
+        slope_f = np.ones(n)
+        paid = np.zeros((n, max(1, len(self.candidates))), dtype=np.int64)  # k paid per round
+        prices: list[Any] = []
+        dprices: list[Any] = []
+        selected = list(self.free)
+        remaining = list(self.by_floor)
+        delta: Any = INF
+        b_f = float(b)
+
+        def event(d: Any) -> None:
+            nonlocal delta
+            if delta is INF or d < delta:
+                delta = d
+
+        def exact_sum(rows: Any) -> tuple[Any, Any]:
+            """Exact total budget and slope of the live (not exhausted) groups among `rows`."""
+            rows = rows[~exhausted[rows]]
+            if len(rows) == 0:
+                return ZERO, ZERO
+            ww = w[rows]
+            total_w = int(ww.sum())
+            t = len(prices)
+            value, slope = total_w * b, Q(total_w)
+            if t:
+                cols = (ww @ paid[rows, :t]).tolist()
+                for r, c in enumerate(cols):
+                    if c:
+                        value -= prices[r] * c
+                        slope -= dprices[r] * c
+            return value, slope
+
+        def group_exact(rows: Any) -> tuple[Any, Any]:
+            """Exact budget and slope of one live group (the first of `rows`: all alike)."""
+            return exact_sum(rows[:1]) if len(rows) else (ZERO, ZERO)
+
+        def price_of(j: int) -> tuple | None:
+            cost = self.costs[j]
+            rows_all = self.rows[j]
+            live = ~exhausted[rows_all]
+            rows, k, ww = rows_all[live], self.krow[j][live], self.w_rows[j][live]
+            if len(rows) == 0:
+                return None
+            v, d = value_f[rows], slope_f[rows]
+            cost_f = float(cost)
+            held_f = float(ww @ v)
+            if held_f < cost_f * (1 - 1e-9):
+                return None
+            if held_f < cost_f * (1 + 1e-9) and exact_sum(rows)[0] < cost:
+                return None
+            ratio = v / k
+            order = np.argsort(ratio, kind="stable")
+            rs, ks, ws, vs = ratio[order], k[order], ww[order], v[order]
+            contrib = np.concatenate(([0.0], np.cumsum(ws * vs)[:-1]))
+            denom = float(ws @ ks) - np.concatenate(([0.0], np.cumsum(ws * ks)[:-1]))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                trial = (cost_f - contrib) / denom
+            ok = trial <= rs
+            first = int(np.argmax(ok)) if ok.any() else len(rs) - 1
+            price_f = float(trial[first])
+            scale_b = max(b_f, abs(price_f), 1e-300)
+            for tol in (1e-9 * scale_b, 1e-6 * scale_b, math.inf):
+                lo, hi = price_f - tol, price_f + tol
+                poor_def = order[rs < lo]
+                band = order[(rs >= lo) & (rs <= hi)]
+                rich_def = order[rs > hi]
+                contrib_q, poor_slope = exact_sum(rows[poor_def])
+                denom_q = int(ww[band] @ k[band]) + int(ww[rich_def] @ k[rich_def])
+                # the band, grouped by what they paid (same budget) and k, sorted exactly
+                groups: dict[Any, list] = {}
+                t = len(prices)
+                keys = paid[rows[band], :t] if t else np.zeros((len(band), 0), dtype=np.int64)
+                for pos, key in zip(band.tolist(), map(bytes, np.ascontiguousarray(keys)), strict=True):
+                    entry = groups.setdefault((key, int(k[pos])), [None, None, 0, []])
+                    entry[2] += int(ww[pos])
+                    entry[3].append(pos)
+                band_groups = []
+                for (_key, kk), entry in groups.items():
+                    bv, bd = group_exact(rows[np.asarray(entry[3][:1])])
+                    band_groups.append((bv / kk, bv, bd, kk, entry[2], entry[3]))
+                band_groups.sort(key=lambda g: g[0])
+                price = None
+                poor_band: list[int] = []
+                for _r, bv, bd, kk, wsum, members in band_groups:
+                    price = (cost - contrib_q) / denom_q
+                    if price * kk <= bv:
+                        break
+                    contrib_q += wsum * bv
+                    poor_slope += wsum * bd
+                    denom_q -= wsum * kk
+                    poor_band.extend(members)
+                else:
+                    price = (cost - contrib_q) / denom_q if denom_q else None
+                if price is not None and (tol == math.inf or abs(float(price) - price_f) <= tol / 4):
+                    break
+            dprice = -poor_slope / denom_q
+            poor = np.concatenate((poor_def, np.asarray(poor_band, dtype=np.int64)))
+            scale = self.unit_scale[j]
+            return price / scale, dprice / scale, price, dprice, rows, k, poor, v, d
+
+        while remaining:
+            best: tuple[Any, str, int] | None = None
+            evaluated: dict[int, tuple | None] = {}
+            unaffordable_events: dict[int, Any] = {}
+            for j in remaining:
+                if best is not None and self.floor[j] > best[0]:
+                    break
+                priced = price_of(j)
+                evaluated[j] = priced
+                if priced is None:
+                    if track:
+                        rows = self.rows[j]
+                        live = ~exhausted[rows]
+                        ww = self.w_rows[j][live]
+                        held = float(ww @ value_f[rows[live]])
+                        slope = float(ww @ slope_f[rows[live]])
+                        if slope > 0:
+                            gap = float(self.costs[j]) - held * (1 + 1e-9)
+                            unaffordable_events[j] = Q(max(0.0, gap / (slope * (1 + 1e-9)) * (1 - 1e-9)))
+                    continue
+                if best is None or priced[0] < best[0] or (priced[0] == best[0] and self.ids[j] < best[1]):
+                    best = (priced[0], self.ids[j], j)
+            if best is None:
+                if track:
+                    for d in unaffordable_events.values():
+                        event(d)
+                break
+            s = best[2]
+            rho_s, drho_s, price, dprice, rows, k, poor, v, d = evaluated[s]
+            if track:
+                for j, info in evaluated.items():
+                    if j == s or self.floor[j] > rho_s:
+                        continue
+                    if info is None:
+                        if j in unaffordable_events:
+                            event(unaffordable_events[j])
+                        continue
+                    closing = drho_s - info[1]
+                    if closing > 0:
+                        event((info[0] - rho_s) / closing)
+                if len(poor):
+                    # supporters paying all they have: when price·k falls to their budget
+                    price_f, dprice_f = float(price), float(dprice)
+                    kp, vp, dp = k[poor], v[poor], d[poor]
+                    tol = 1e-9 * max(b_f, abs(price_f)) * kp
+                    gap = np.maximum(0.0, price_f * kp - vp - 2 * tol)
+                    closing = dp - dprice_f * kp
+                    margin = 1e-9 * (1 + np.abs(dp) + abs(dprice_f) * kp)
+                    upper = closing + margin
+                    flips = upper > 0
+                    if flips.any():
+                        low = float(np.min(gap[flips] / upper[flips])) * (1 - 1e-9)
+                        event(Q(max(0.0, low)))
+            selected.append(s)
+            remaining.remove(s)
+            t = len(prices)
+            prices.append(price)
+            dprices.append(dprice)
+            price_f, dprice_f = float(price), float(dprice)
+            rich = np.ones(len(rows), dtype=bool)
+            rich[poor] = False
+            rich_rows, rich_k = rows[rich], k[rich]
+            paid[rich_rows, t] = rich_k
+            value_f[rich_rows] -= price_f * rich_k
+            slope_f[rich_rows] -= dprice_f * rich_k
+            poor_rows = rows[poor]
+            exhausted[poor_rows] = True
+            value_f[poor_rows] = 0.0
+            slope_f[poor_rows] = 0.0
+        return selected, delta
