@@ -137,17 +137,17 @@ def test_the_rules_agree_with_pabutools_on_random_elections(kind, engine):
 
 
 def test_both_engines_agree_on_a_larger_seeded_election():
-    # 1,500 approval ballots over 40 projects with Zipf-like popularity: the ballot-group engine
+    # 6,000 approval ballots over 25 projects with Zipf-like popularity: the ballot-group engine
     # (floats to find, exact to decide) against the budget-class engine (exact throughout).
     rng = random.Random("council-budgeting-larger")
-    costs = {str(j): int(10_000 * 50 ** rng.random()) for j in range(40)}
-    weights = [1 / (rank + 1) for rank in range(40)]
+    costs = {str(j): int(10_000 * 50 ** rng.random()) for j in range(25)}
+    weights = [1 / (rank + 1) for rank in range(25)]
     ballots = []
-    for _ in range(1500):
+    for _ in range(6000):
         chosen = set()
         size = rng.randint(1, 8)
         while len(chosen) < size:
-            chosen.add(str(rng.choices(range(40), weights)[0]))
+            chosen.add(str(rng.choices(range(25), weights)[0]))
         ballots.append(chosen)
     instance = Instance.of(sum(costs.values()) // 5, costs)
     profile = Profile.approval(ballots)
@@ -155,4 +155,3 @@ def test_both_engines_agree_on_a_larger_seeded_election():
     by_voters = mes_add_one(instance, profile, engine="voters")
     by_classes = mes_add_one(instance, profile, engine="classes")
     assert by_voters.selected == by_classes.selected
-    assert by_voters.runs < by_voters.increment
