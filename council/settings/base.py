@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "council.voting.questions",
     "council.voting.ballots",
     "council.voting.polls",
+    "council.budgeting",
     "council.demo",  # last: seeds every app's demo data (manage.py seed_demo)
 ]
 

@@ -18,6 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council.accounts.models import User
+from council.budgeting.models import BallotChoice
+from council.budgeting.models import Budget
+from council.budgeting.models import BudgetBallot
+from council.budgeting.models import Project
 from council.councils import tenancy
 from council.councils.admin import CouncilScopedAdmin
 from council.councils.models import AuditEntry
@@ -105,6 +109,10 @@ def populate(council: Council, tag: str) -> dict[type, object]:
     vote = Vote.objects.create(council=council, room=plenary, title=f"Motion {tag}", method=Vote.Method.MAJORITY_SIMPLE)
     elector = Elector.objects.create(vote=vote, user=person)
     poll = Poll.objects.create(room=plenary, question=f"Sondage {tag} ?", options=["oui", "non"])
+    budget = Budget.objects.create(council=council, title=f"Budget {tag}", amount=1000)
+    budget.eligible_groups.set([group])
+    project = Project.objects.create(budget=budget, title=f"Projet {tag}", cost=100)
+    budget_ballot = BudgetBallot.objects.create(budget=budget, voter=person)
     world = {
         Council: council,
         Room: plenary,
@@ -157,6 +165,10 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         BoxEntry: BoxEntry.objects.create(vote=vote, position=1, tracker=f"b-{tag}", content={"choice": "pour"}, hash="0" * 64),
         PaperBallot: PaperBallot.objects.create(vote=vote, content={"choice": "pour"}, entered_by=person),
         Poll: poll,
+        Budget: budget,
+        Project: project,
+        BudgetBallot: budget_ballot,
+        BallotChoice: BallotChoice.objects.create(ballot=budget_ballot, project=project),
         Answer: Answer.objects.create(poll=poll, user=person, value="oui"),
         CouncilPage: CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.LEGAL, body=f"Mentions {tag}"),
         AuditEntry: AuditEntry.objects.create(
@@ -306,6 +318,7 @@ def test_the_models_with_two_ways_to_a_council_are_known():
         "MeetingRules", "Sitting",
         "Question", "QaSettings", "ModerationEntry",
         "Vote", "Participation",
+        "BallotChoice",
     }
 
 
