@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from council.accounts.models import User
 from council.budgeting.models import BallotChoice
@@ -87,9 +88,15 @@ def ballot_cast(*, actor: User, budget_id: int, choices: Any) -> BudgetBallot:
             raise InvalidInput(_("“%(title)s” was found not feasible: it is not on the ballot.") % {"title": project.title})
     count = len(chosen)
     if budget.min_projects is not None and count < budget.min_projects:
-        raise InvalidInput(_("Choose at least %(count)s projects.") % {"count": budget.min_projects})
+        raise InvalidInput(
+            ngettext("Choose at least %(count)s project.", "Choose at least %(count)s projects.", budget.min_projects)
+            % {"count": budget.min_projects}
+        )
     if budget.max_projects is not None and count > budget.max_projects:
-        raise InvalidInput(_("Choose at most %(count)s projects.") % {"count": budget.max_projects})
+        raise InvalidInput(
+            ngettext("Choose at most %(count)s project.", "Choose at most %(count)s projects.", budget.max_projects)
+            % {"count": budget.max_projects}
+        )
     if budget.ballot_kind == Kind.KNAPSACK:
         total = sum((projects[pid].cost for pid, _points, _rank in chosen), Decimal(0))
         if total > budget.amount:
@@ -103,7 +110,11 @@ def ballot_cast(*, actor: User, budget_id: int, choices: Any) -> BudgetBallot:
             )
     points_given = sum(points for _pid, points, _rank in chosen)
     if budget.ballot_kind == Kind.CUMULATIVE and budget.max_points is not None and points_given > budget.max_points:
-        raise InvalidInput(_("You have %(count)s points to give, no more.") % {"count": budget.max_points})
+        raise InvalidInput(
+            ngettext("You have %(count)s point to give, no more.", "You have %(count)s points to give, no more.",
+                     budget.max_points)
+            % {"count": budget.max_points}
+        )
     ballot, _created = BudgetBallot.objects.update_or_create(
         budget=budget, voter=actor, defaults={"submitted_at": timezone.now()}
     )
