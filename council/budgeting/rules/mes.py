@@ -415,6 +415,7 @@ class _VoterEngine(_Engine):
         self.k_int = np.asarray([int(k * lcm) for k in self.k_values], dtype=np.int64)
         self.unit_scale = [s / lcm for s in self.scale]  # rho = unit price / unit_scale
         self.krow = [self.k_int[rk] for rk in self.row_k]
+        self.costs_f = [float(c) for c in self.costs]
         self.w_rows = [self.weights[r] for r in self.rows]
 
     def run(self, b: Any, *, track: bool) -> tuple[list[int], Any]:
@@ -491,17 +492,19 @@ class _VoterEngine(_Engine):
                 contrib_q, poor_slope = exact_sum(rows[poor_def])
                 denom_q = int(ww[band] @ k[band]) + int(ww[rich_def] @ k[rich_def])
                 # the band, grouped by what they paid (same budget) and k, sorted exactly
-                groups: dict[Any, list] = {}
                 t = len(prices)
-                keys = paid[rows[band], :t] if t else np.zeros((len(band), 0), dtype=np.int64)
-                for pos, key in zip(band.tolist(), map(bytes, np.ascontiguousarray(keys)), strict=True):
-                    entry = groups.setdefault((key, int(k[pos])), [None, None, 0, []])
-                    entry[2] += int(ww[pos])
-                    entry[3].append(pos)
+                keys = np.column_stack((paid[rows[band], :t], k[band])) if len(band) else np.zeros((0, t + 1))
                 band_groups = []
-                for (_key, kk), entry in groups.items():
-                    bv, bd = group_exact(rows[np.asarray(entry[3][:1])])
-                    band_groups.append((bv / kk, bv, bd, kk, entry[2], entry[3]))
+                if len(band):
+                    _unique, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+                    inverse = inverse.reshape(-1)
+                    sums = np.bincount(inverse, weights=ww[band].astype(float), minlength=len(first))
+                    for g, at in enumerate(first.tolist()):
+                        pos = int(band[at])
+                        bv, bd = group_exact(rows[pos : pos + 1])
+                        kk = int(k[pos])
+                        members = band[inverse == g]
+                        band_groups.append((bv / kk, bv, bd, kk, round(float(sums[g])), members.tolist()))
                 band_groups.sort(key=lambda g: g[0])
                 price = None
                 poor_band: list[int] = []
@@ -522,22 +525,25 @@ class _VoterEngine(_Engine):
             scale = self.unit_scale[j]
             return price / scale, dprice / scale, price, dprice, rows, k, poor, v, d
 
+        pair_voter, pair_project = self.pair_voter, self.pair_project
+        pair_weight = self.pair_weight.astype(float)
         while remaining:
             best: tuple[Any, str, int] | None = None
             evaluated: dict[int, tuple | None] = {}
             unaffordable_events: dict[int, Any] = {}
+            # what each project's supporters hold, in floats (exhausted groups hold 0): the
+            # projects clearly out of reach are passed over without a closer look
+            held_all = np.bincount(pair_project, weights=pair_weight * value_f[pair_voter], minlength=self.m)
+            slope_all = np.bincount(pair_project, weights=pair_weight * slope_f[pair_voter], minlength=self.m)
             for j in remaining:
                 if best is not None and self.floor[j] > best[0]:
                     break
-                priced = price_of(j)
+                clearly_short = held_all[j] < self.costs_f[j] * (1 - 1e-6)
+                priced = None if clearly_short else price_of(j)
                 evaluated[j] = priced
                 if priced is None:
                     if track:
-                        rows = self.rows[j]
-                        live = ~exhausted[rows]
-                        ww = self.w_rows[j][live]
-                        held = float(ww @ value_f[rows[live]])
-                        slope = float(ww @ slope_f[rows[live]])
+                        held, slope = float(held_all[j]), float(slope_all[j])
                         if slope > 0:
                             gap = float(self.costs[j]) - held * (1 + 1e-9)
                             unaffordable_events[j] = Q(max(0.0, gap / (slope * (1 + 1e-9)) * (1 - 1e-9)))
