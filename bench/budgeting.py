@@ -5,13 +5,13 @@ Prints figures; it is not a test. Needs no database, Redis or server: the rules 
 (council/budgeting/rules). Each measurement runs in a fresh Python process (this script with
 --one), which reports its wall time for the rule alone (the file or the synthetic ballots are read
 or made before the clock starts) and its peak resident memory (getrusage ru_maxrss, so the
-interpreter and numpy count too); three runs each, the median is shown.
+interpreter, numpy and the ballots themselves count too); three runs each, the median is shown.
 
 The synthetic budget (fixed seed, made with numpy's default generator): 100 projects with costs
 log-uniform between 10,000 and 500,000 (rounded to the unit), a budget of 20 % of their total
 cost, 100,000 approval ballots of 1 to 10 projects (the length uniform), projects drawn without
-replacement with Zipf-like popularity (weight 1/rank). While MES with add-one runs on it, its
-progress (each run of MES) is printed on stderr.
+replacement with Zipf-like popularity (weight 1/rank, drawn with the Gumbel-top-k trick). While
+MES with add-one runs on it, its progress (each run of MES) is printed on stderr.
 
     .venv/bin/python bench/budgeting.py                  # everything, 3 runs each (~5 min)
     .venv/bin/python bench/budgeting.py --runs 1 --only synthetic
@@ -46,7 +46,11 @@ def synthetic():
     popularity /= popularity.sum()
     order = rng.permutation(m)  # which project gets which popularity rank
     lengths = rng.integers(1, 11, size=voters)
-    ballots = [[str(order[j]) for j in rng.choice(m, size=k, replace=False, p=popularity)] for k in lengths]
+    # k draws without replacement, each in proportion to popularity among those left: the k
+    # largest of log(popularity) + Gumbel noise (the Gumbel-top-k trick), for every ballot at once
+    keys = np.log(popularity) + rng.gumbel(size=(voters, m))
+    ranked = np.argsort(-keys, axis=1)
+    ballots = [[str(order[j]) for j in ranked[v, :k]] for v, k in enumerate(lengths.tolist())]
     instance = Instance.of(budget, {str(j): int(costs[j]) for j in range(m)})
     return instance, Profile.approval(ballots)
 

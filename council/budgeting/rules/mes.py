@@ -29,9 +29,17 @@ round whatever b' ≥ b are left out of Δ: rho never goes below cost / (total s
 the earlier selections unchanged every budget can only grow with b' and the round's winning rho only
 fall, so such a project cannot overtake it.
 
-Voters are counted in *budget classes*: voters whose remaining budget is the same affine function
-of b are one class, so a round's arithmetic is over classes (few: most voters soon hold 0), and
-the voters are only counted with numpy integer arithmetic.
+Two implementations give the same outcomes (tests/budgeting runs both against pabutools):
+
+- `_Engine`, for up to a few hundred distinct ballots: voters whose remaining budget is the same
+  affine function of b are one *budget class*, and a round's arithmetic is over classes, in exact
+  rationals, the voters being only counted with numpy integer arithmetic;
+- `_VoterEngine`, for more (`VOTER_ENGINE_FROM`): with many voters the classes multiply, so
+  budgets are held per ballot group in floats to *find* the price and who pays all they have,
+  and every decision is then taken in exact rationals (see its docstring).
+
+`MESResult.increment` is the number of units added at the run whose outcome was returned; as
+runs are skipped, it may be any step of the range over which that outcome held, not its first.
 """
 
 from __future__ import annotations
