@@ -155,3 +155,24 @@ def test_both_engines_agree_on_a_larger_seeded_election():
     by_voters = mes_add_one(instance, profile, engine="voters")
     by_classes = mes_add_one(instance, profile, engine="classes")
     assert by_voters.selected == by_classes.selected
+
+
+def test_the_rules_agree_with_pabutools_where_ties_abound():
+    # Few distinct costs and ballots copied from three templates: many exact ties between
+    # projects' rho and between supporters' budgets, in both engines.
+    rng = random.Random("council-budgeting-ties")
+    for _ in range(300):
+        kind = rng.choice(["approval", "approval", "cumulative", "ordinal"])
+        m = rng.randint(2, 7)
+        costs = {str(j): rng.choice([10, 20, 30, 60]) for j in range(m)}
+        templates = [rng.sample(list(costs), rng.randint(1, m)) for _ in range(3)]
+        ballots = []
+        for _ in range(rng.randint(2, 12)):
+            chosen = rng.choice(templates)
+            ballots.append({p: rng.choice([1, 2]) for p in chosen} if kind == "cumulative" else list(chosen))
+        instance = Instance.of(rng.choice([30, 60, 90, 120]), costs)
+        profile = getattr(Profile, kind)(ballots)
+        plain, add_one = pabutools_mes(instance, profile), pabutools_mes(instance, profile, add_one=True)
+        for engine in ("classes", "voters"):
+            assert sorted(mes(instance, profile, engine=engine).selected) == plain, (instance, profile, engine)
+            assert sorted(mes_add_one(instance, profile, engine=engine).selected) == add_one, (instance, profile, engine)
