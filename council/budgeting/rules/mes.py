@@ -190,9 +190,10 @@ class _Engine:
         scale = self.scale[j]
         return price / scale, dprice / scale, price, dprice, entries, i
 
-    def run(self, b: Any, *, track: bool) -> tuple[list[int], Any]:
+    def run(self, b: Any, *, track: bool, resume: bool = False) -> tuple[list[int], Any]:
         """MES with per-voter budget `b`: the selected project indices in order, and (if `track`)
-        the distance Δ ≥ 0 over which the outcome cannot change (None: never)."""
+        the distance Δ ≥ 0 over which the outcome cannot change (None: never). (`resume`: see
+        `_VoterEngine.run`; this engine always starts afresh.)"""
         selected = list(self.free)
         n_groups = len(self.weights)
         cls = np.zeros(n_groups, dtype=np.int64)  # every voter group in class 0: budget b, slope 1
@@ -371,7 +372,7 @@ def mes_add_one(
     runs = 0
     while True:
         b = b0 + k * step
-        order, delta = engine.run(b, track=True)
+        order, delta = engine.run(b, track=True, resume=True)
         runs += 1
         spent = sum((engine.costs[j] for j in order), ZERO)
         if progress is not None:
@@ -426,25 +427,61 @@ class _VoterEngine(_Engine):
         self.costs_f = [float(c) for c in self.costs]
         self.w_rows = [self.weights[r] for r in self.rows]
 
-    def run(self, b: Any, *, track: bool) -> tuple[list[int], Any]:
+    last: dict[str, Any] | None = None  # the last tracked run, for the next one to start from
+
+    def run(self, b: Any, *, track: bool, resume: bool = False) -> tuple[list[int], Any]:
+        """As `_Engine.run`. With `resume` (and `track`), the rounds of the previous tracked run
+        whose comparisons all hold up to `b` are not redone: each round's own smallest distance
+        is kept, and the rounds before the first one whose distance `b` reaches are the same at
+        `b`, their prices and budgets moved along their (exact) slopes."""
         b = Q(b)
         n = len(self.weights)
         w = self.weights
-        exhausted = np.zeros(n, dtype=bool)
-        value_f = np.full(n, float(b))
-        slope_f = np.ones(n)
         paid = np.zeros((n, max(1, len(self.candidates))), dtype=np.int64)  # k paid per round
+        exhausted_at = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)  # round a group paid all in
         prices: list[Any] = []
         dprices: list[Any] = []
+        winners: list[int] = []
+        round_events: list[Any] = []  # each round's smallest distance (from b)
         selected = list(self.free)
-        remaining = list(self.by_floor)
         delta: Any = INF
+        round_delta: Any = INF
         b_f = float(b)
+        last = self.last if (resume and track) else None
+        kept = 0
+        if last is not None and b >= last["b"]:
+            moved = b - last["b"]
+            while kept < len(last["events"]) and (last["events"][kept] is INF or last["events"][kept] > moved):
+                kept += 1
+            kept = min(kept, len(last["winners"]))
+            for r in range(kept):
+                prices.append(last["prices"][r] + last["dprices"][r] * moved)
+                dprices.append(last["dprices"][r])
+                winners.append(last["winners"][r])
+                left = last["events"][r]
+                round_events.append(INF if left is INF else left - moved)
+                if left is not INF and (delta is INF or left - moved < delta):
+                    delta = left - moved
+            if kept:
+                paid[:, :kept] = last["paid"][:, :kept]
+                exhausted_at = np.where(last["exhausted_at"] < kept, last["exhausted_at"], exhausted_at)
+        exhausted = exhausted_at < kept
+        prices_f = np.asarray([float(p) for p in prices])
+        dprices_f = np.asarray([float(p) for p in dprices])
+        value_f = b_f - (paid[:, :kept] @ prices_f if kept else 0.0)
+        slope_f = 1.0 - (paid[:, :kept] @ dprices_f if kept else 0.0)
+        value_f = np.where(exhausted, 0.0, np.full(n, 1.0) * value_f)
+        slope_f = np.where(exhausted, 0.0, np.full(n, 1.0) * slope_f)
+        selected += winners
+        taken = set(winners)
+        remaining = [j for j in self.by_floor if j not in taken]
 
         def event(d: Any) -> None:
-            nonlocal delta
+            nonlocal delta, round_delta
             if delta is INF or d < delta:
                 delta = d
+            if round_delta is INF or d < round_delta:
+                round_delta = d
 
         def exact_sum(rows: Any) -> tuple[Any, Any]:
             """Exact total budget and slope of the live (not exhausted) groups among `rows`."""
@@ -536,6 +573,7 @@ class _VoterEngine(_Engine):
         pair_voter, pair_project = self.pair_voter, self.pair_project
         pair_weight = self.pair_weight.astype(float)
         while remaining:
+            round_delta = INF
             best: tuple[Any, str, int] | None = None
             evaluated: dict[int, tuple | None] = {}
             unaffordable_events: dict[int, Any] = {}
@@ -562,6 +600,7 @@ class _VoterEngine(_Engine):
                 if track:
                     for d in unaffordable_events.values():
                         event(d)
+                round_events.append(round_delta)
                 break
             s = best[2]
             rho_s, drho_s, price, dprice, rows, k, poor, v, d = evaluated[s]
@@ -603,6 +642,12 @@ class _VoterEngine(_Engine):
             slope_f[rich_rows] -= dprice_f * rich_k
             poor_rows = rows[poor]
             exhausted[poor_rows] = True
+            exhausted_at[poor_rows] = t
             value_f[poor_rows] = 0.0
             slope_f[poor_rows] = 0.0
+            winners.append(s)
+            round_events.append(round_delta)
+        if track:
+            self.last = {"b": b, "prices": prices, "dprices": dprices, "winners": winners, "events": round_events,
+                         "paid": paid, "exhausted_at": exhausted_at}
         return selected, delta
