@@ -11,6 +11,7 @@ class BudgetingConfig(AppConfig):
         from council.budgeting import models
         from council.budgeting import permissions  # noqa: F401 - registers the budgeting.* rules
         from council.budgeting import refusals  # noqa: F401 - what its refusals tell
+        from council.budgeting import text_fields  # noqa: F401 - declares its text fields
         from council.councils import tenancy
 
         tenancy.register(models.Budget, "council")
