@@ -19,7 +19,10 @@ ensure_python() {
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
     say "Installing Python packages from $requirements"
     local log="$VENV/pip.log"
-    if ! { "$PY" -m pip install --quiet --upgrade pip && "$PY" -m pip install --quiet -r "$requirements"; } >"$log" 2>&1; then
+    # requirements-nodeps.txt: packages whose declared dependencies are not wanted (pabutools
+    # declares the commercial gurobipy); what they need is pinned in requirements.txt.
+    if ! { "$PY" -m pip install --quiet --upgrade pip && "$PY" -m pip install --quiet -r "$requirements" \
+        && "$PY" -m pip install --quiet --no-deps -r requirements-nodeps.txt; } >"$log" 2>&1; then
       cat "$log" >&2
       echo "pip install failed (log above)." >&2
       exit 1

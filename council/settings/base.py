@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "council.voting.ballots",
     "council.voting.polls",
     "council.consultation",
+    "council.budgeting",
     "council.demo",  # last: seeds every app's demo data (manage.py seed_demo)
 ]
 

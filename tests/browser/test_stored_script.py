@@ -34,6 +34,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
 from council.accounts.models import User
+from council.budgeting.models import Budget
+from council.budgeting.models import BudgetBallot
+from council.budgeting.models import Project
 from council.consultation.models import AbuseReport
 from council.consultation.models import Category
 from council.consultation.models import Comment
@@ -312,6 +315,19 @@ def poisoned(transactional_db, ui):
     )
     PollAnswer.objects.create(poll=open_poll, user=people["resident"], value=3, request_id=p("polls.Answer.request_id"))
     AuthGroup.objects.create(name="Équipe technique")
+    budget = Budget.objects.create(  # no pages yet: the admin shows it
+        council=council, title=p("budgeting.Budget.title"), description=p("budgeting.Budget.description"),
+        amount=1000, pabulib_meta={"keys": ["description"], "values": [p("budgeting.Budget.pabulib_meta")]},
+    )
+    Project.objects.create(
+        budget=budget, title=p("budgeting.Project.title"), description=p("budgeting.Project.description"),
+        cost=100, category=p("budgeting.Project.category"), rejection_reason=p("budgeting.Project.rejection_reason"),
+        external_id=p("budgeting.Project.external_id"), pabulib_extra={"name": p("budgeting.Project.pabulib_extra")},
+    )
+    BudgetBallot.objects.create(
+        budget=budget, external_voter_id=p("budgeting.BudgetBallot.external_voter_id"),
+        pabulib_extra={"age": p("budgeting.BudgetBallot.pabulib_extra")},
+    )
     CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.ACCESSIBILITY, body=p("councils.CouncilPage.body"))
     AuditEntry.objects.create(
         council=council, actor=mallory, action=AuditEntry.Action.ZONE_SAVED, target_type="groups.zone",
@@ -510,4 +526,13 @@ def test_no_stored_text_runs_as_script_on_any_page(browser, ui, poisoned):
         "workshops.LogEntry.text",
         "workshops.Notes.text",
         "workshops.WorkshopSession.strata",
+        # budgets have no pages yet: the admin shows titles and categories in its lists, the rest
+        # in form fields, and never a Pabulib file's other columns
+        "budgeting.Budget.description",
+        "budgeting.Budget.pabulib_meta",
+        "budgeting.Project.description",
+        "budgeting.Project.rejection_reason",
+        "budgeting.Project.external_id",
+        "budgeting.Project.pabulib_extra",
+        "budgeting.BudgetBallot.pabulib_extra",
     }

@@ -18,6 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council.accounts.models import User
+from council.budgeting.models import BallotChoice
+from council.budgeting.models import Budget
+from council.budgeting.models import BudgetBallot
+from council.budgeting.models import Project
 from council.consultation.models import AbuseReport
 from council.consultation.models import Category
 from council.consultation.models import Comment
@@ -120,6 +124,10 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         consultation=consultation, author=person, title=f"Idée {tag}", body="Texte", category=category
     )
     comment = Comment.objects.create(contribution=contribution, author=person, body=f"Commentaire {tag}")
+    budget = Budget.objects.create(council=council, title=f"Budget {tag}", amount=1000)
+    budget.eligible_groups.set([group])
+    project = Project.objects.create(budget=budget, title=f"Projet {tag}", cost=100)
+    budget_ballot = BudgetBallot.objects.create(budget=budget, voter=person)
     world = {
         Council: council,
         Room: plenary,
@@ -172,6 +180,10 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         BoxEntry: BoxEntry.objects.create(vote=vote, position=1, tracker=f"b-{tag}", content={"choice": "pour"}, hash="0" * 64),
         PaperBallot: PaperBallot.objects.create(vote=vote, content={"choice": "pour"}, entered_by=person),
         Poll: poll,
+        Budget: budget,
+        Project: project,
+        BudgetBallot: budget_ballot,
+        BallotChoice: BallotChoice.objects.create(ballot=budget_ballot, project=project),
         Answer: Answer.objects.create(poll=poll, user=person, value="oui"),
         Consultation: consultation,
         Phase: Phase.objects.create(
@@ -333,6 +345,7 @@ def test_the_models_with_two_ways_to_a_council_are_known():
         "Question", "QaSettings", "ModerationEntry",
         "Vote", "Participation",
         "Contribution", "Comment", "AbuseReport",
+        "BallotChoice",
     }
 
 

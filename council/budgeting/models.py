@@ -1,0 +1,183 @@
+"""A participatory budget, its projects, and the residents' budget ballots.
+
+A budget ballot is private, not secret (issue 14): it stays linked to its voter so that it can
+be saved and finished later and each voter's share explained to them; officials only ever see
+totals. Ballots imported from a Pabulib file or entered from paper have no account: they carry
+the file's voter id instead.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from council.councils.models import Council
+from council.councils.tenancy import SameCouncilMixin
+
+
+class Budget(SameCouncilMixin, models.Model):
+    class BallotKind(models.TextChoices):
+        KNAPSACK = "knapsack", _("Approval within the budget")
+        APPROVAL = "approval", _("Approval (k-approval)")
+        CUMULATIVE = "cumulative", _("Cumulative points")
+        ORDINAL = "ordinal", _("Ranking")
+
+    class Rule(models.TextChoices):
+        GREEDY = "greedy", _("Greedy by votes")
+        MES_ADD_ONE = "mes_add_one", _("Method of Equal Shares, add-one completion")
+        MES_GREEDY = "mes_greedy", _("Method of Equal Shares, greedy completion")
+
+    class Phase(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMISSION = "submission", _("Project submission")
+        REVIEW = "review", _("Feasibility review")
+        VOTE = "vote", _("Vote")
+        RESULTS = "results", _("Results")
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="budgets")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    ballot_kind = models.CharField(_("ballot"), max_length=12, choices=BallotKind.choices, default=BallotKind.KNAPSACK)
+    min_projects = models.PositiveSmallIntegerField(_("fewest projects"), null=True, blank=True)
+    max_projects = models.PositiveSmallIntegerField(_("most projects"), null=True, blank=True)
+    min_spent_percent = models.PositiveSmallIntegerField(
+        _("least share of the budget to spend (%)"), null=True, blank=True,
+        help_text=_("Knapsack ballots: a ballot must spend at least this share of the budget."),
+    )
+    max_points = models.PositiveSmallIntegerField(_("points per voter"), null=True, blank=True)
+    rule = models.CharField(_("rule"), max_length=12, choices=Rule.choices, default=Rule.MES_ADD_ONE)
+    submission_starts_at = models.DateTimeField(_("submission starts"), null=True, blank=True)
+    review_starts_at = models.DateTimeField(_("review starts"), null=True, blank=True)
+    vote_starts_at = models.DateTimeField(_("vote starts"), null=True, blank=True)
+    vote_ends_at = models.DateTimeField(_("vote ends"), null=True, blank=True)
+    eligible_groups = models.ManyToManyField(
+        "groups.NeighbourhoodGroup",
+        blank=True,
+        related_name="budgets",
+        verbose_name=_("open only to these groups"),
+        help_text=_("Leave empty to open the budget to everyone in the council."),
+    )
+    #: the META section of an imported Pabulib file, kept for the export
+    pabulib_meta = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("participatory budget")
+        verbose_name_plural = _("participatory budgets")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(min_projects__isnull=True) | Q(max_projects__isnull=True) | Q(min_projects__lte=models.F("max_projects")),
+                name="budget_min_projects_at_most_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_spent_percent__isnull=True) | Q(min_spent_percent__lte=100),
+                name="budget_min_spent_percent_at_most_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def phase(self, now=None) -> str:
+        """The phase its dates give at `now`: each phase lasts until the next one's date."""
+        now = now or timezone.now()
+        phase = self.Phase.DRAFT
+        for starts, name in (
+            (self.submission_starts_at, self.Phase.SUBMISSION),
+            (self.review_starts_at, self.Phase.REVIEW),
+            (self.vote_starts_at, self.Phase.VOTE),
+            (self.vote_ends_at, self.Phase.RESULTS),
+        ):
+            if starts is not None and starts <= now:
+                phase = name
+        return phase
+
+
+class Project(SameCouncilMixin, models.Model):
+    class Feasibility(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        FEASIBLE = "feasible", _("Feasible")
+        REJECTED = "rejected", _("Not feasible")
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="projects")
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    cost = models.DecimalField(_("cost"), max_digits=14, decimal_places=2)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    feasibility = models.CharField(
+        _("feasibility"), max_length=10, choices=Feasibility.choices, default=Feasibility.PROPOSED
+    )
+    rejection_reason = models.TextField(_("public reason for the rejection"), blank=True)
+    #: the project_id of an imported Pabulib file (unique within the budget when given)
+    external_id = models.CharField(_("identifier in the imported file"), max_length=100, blank=True)
+    #: the other columns of an imported Pabulib file, kept for the export
+    pabulib_extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["budget", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(cost__gte=0), name="project_cost_not_negative"),
+            models.UniqueConstraint(
+                fields=["budget", "external_id"], condition=~Q(external_id=""), name="project_external_id_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BudgetBallot(SameCouncilMixin, models.Model):
+    """One voter's ballot in one budget: private (linked to its voter), never secret."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="ballots")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="budget_ballots"
+    )
+    #: the voter_id of an imported file or a paper ballot's number (no account)
+    external_voter_id = models.CharField(max_length=100, blank=True)
+    pabulib_extra = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("budget ballot")
+        verbose_name_plural = _("budget ballots")
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "voter"], name="budget_ballot_one_per_voter"),
+            models.UniqueConstraint(
+                fields=["budget", "external_voter_id"], condition=~Q(external_voter_id=""),
+                name="budget_ballot_external_voter_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(voter__isnull=False) | ~Q(external_voter_id=""), name="budget_ballot_has_a_voter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget} — {self.voter or self.external_voter_id}"
+
+
+class BallotChoice(SameCouncilMixin, models.Model):
+    """A project on a ballot: its points (cumulative; 1 otherwise) and rank (ranking; 1 is best)."""
+
+    ballot = models.ForeignKey(BudgetBallot, on_delete=models.CASCADE, related_name="choices")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="choices")
+    points = models.PositiveIntegerField(default=1)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        ordering = ["ballot", "rank", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "project"], name="ballot_choice_once_per_project"),
+            models.CheckConstraint(condition=Q(points__gte=1), name="ballot_choice_points_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} ({self.points})"

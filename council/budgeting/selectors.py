@@ -1,0 +1,107 @@
+"""Reads of participatory budgeting: a budget as an election for the rules, its results, its
+export as a Pabulib file."""
+
+from decimal import Decimal
+from typing import Any
+
+from council.budgeting.models import BallotChoice
+from council.budgeting.models import Budget
+from council.budgeting.models import BudgetBallot
+from council.budgeting.models import Project
+from council.budgeting.pabulib import PbFile
+from council.budgeting.pabulib import write_pb
+from council.budgeting.rules import Instance
+from council.budgeting.rules import Profile
+from council.budgeting.rules import Project as RuleProject
+from council.budgeting.rules import greedy
+from council.budgeting.rules import mes_add_one
+from council.budgeting.rules import mes_greedy_completion
+
+Kind = Budget.BallotKind
+
+
+def budget_election(budget: Budget) -> tuple[Instance, Profile, dict[str, Project]]:
+    """The budget as the rules see it: projects on the ballot (not those found not feasible) by
+    primary key as a string, every ballot (an empty one still counts as a voter)."""
+    projects = {
+        str(p.pk): p for p in budget.projects.exclude(feasibility=Project.Feasibility.REJECTED).order_by("pk")
+    }
+    instance = Instance(budget.amount, [RuleProject(pid, p.cost) for pid, p in projects.items()])
+    ballots: dict[int, list[BallotChoice]] = {
+        pk: [] for pk in BudgetBallot.objects.filter(budget=budget).order_by("pk").values_list("pk", flat=True)
+    }
+    for choice in BallotChoice.objects.filter(ballot__budget=budget, project_id__in=[int(k) for k in projects]).order_by(
+        "ballot_id", "rank", "pk"
+    ):
+        ballots[choice.ballot_id].append(choice)
+    if budget.ballot_kind == Kind.CUMULATIVE:
+        profile = Profile.cumulative({str(c.project_id): c.points for c in chosen} for chosen in ballots.values())
+    elif budget.ballot_kind == Kind.ORDINAL:
+        profile = Profile.ordinal([str(c.project_id) for c in chosen] for chosen in ballots.values())
+    else:
+        profile = Profile.approval([str(c.project_id) for c in chosen] for chosen in ballots.values())
+    return instance, profile, projects
+
+
+def budget_results(budget: Budget, *, progress: Any = None) -> dict[str, list[Project]]:
+    """The projects each rule selects, in the order it selected them: greedy by votes, the Method
+    of Equal Shares with add-one completion and with greedy completion."""
+    instance, profile, projects = budget_election(budget)
+    return {
+        Budget.Rule.GREEDY: [projects[pid] for pid in greedy(instance, profile)],
+        Budget.Rule.MES_ADD_ONE: [projects[pid] for pid in mes_add_one(instance, profile, progress=progress).selected],
+        Budget.Rule.MES_GREEDY: [projects[pid] for pid in mes_greedy_completion(instance, profile).selected],
+    }
+
+
+def budget_export_pb(budget: Budget) -> str:
+    """The budget as a Pabulib file. An imported budget gives back its file's sections, keys and
+    values (council/budgeting/pabulib.py says what the round trip keeps), with the ballots as
+    they are now."""
+    stored = budget.pabulib_meta or {}
+    meta = dict(zip(stored.get("keys", []), stored.get("values", []), strict=True))
+    kinds = {Kind.CUMULATIVE: "cumulative", Kind.ORDINAL: "ordinal"}
+    meta.setdefault("description", budget.title)
+    meta["budget"] = meta["budget"] if "budget" in meta and Decimal(meta["budget"].replace(",", ".")) == budget.amount \
+        else _plain(budget.amount)
+    meta["vote_type"] = meta["vote_type"] if meta.get("vote_type") in ("approval", "choose-1") and \
+        budget.ballot_kind in (Kind.APPROVAL, Kind.KNAPSACK) else kinds.get(budget.ballot_kind, "approval")
+    project_columns = stored.get("project_columns") or ["project_id", "cost", "name"]
+    vote_columns = stored.get("vote_columns") or (
+        ["voter_id", "vote", "points"] if budget.ballot_kind == Kind.CUMULATIVE else ["voter_id", "vote"]
+    )
+    projects = list(budget.projects.order_by("pk"))
+    ids = {p.pk: p.external_id or str(p.pk) for p in projects}
+    rows = []
+    for p in projects:
+        row = dict.fromkeys(project_columns, "") | dict(p.pabulib_extra or {})
+        row["project_id"] = ids[p.pk]
+        original = row.get("cost", "")
+        try:
+            same = original and Decimal(original.replace(",", ".")) == p.cost
+        except ArithmeticError:
+            same = False
+        row["cost"] = original if same else _plain(p.cost)
+        row.setdefault("name", p.title)
+        rows.append(row)
+    choices: dict[int, list[BallotChoice]] = {}
+    for choice in BallotChoice.objects.filter(ballot__budget=budget).order_by("ballot_id", "rank", "pk"):
+        choices.setdefault(choice.ballot_id, []).append(choice)
+    votes = []
+    for ballot in BudgetBallot.objects.filter(budget=budget).order_by("pk"):
+        row = dict.fromkeys(vote_columns, "") | dict(ballot.pabulib_extra or {})
+        row["voter_id"] = ballot.external_voter_id or f"u{ballot.voter_id}"
+        chosen = choices.get(ballot.pk, [])
+        row["vote"] = ",".join(ids[c.project_id] for c in chosen)
+        if "points" in vote_columns:
+            row["points"] = ",".join(str(c.points) for c in chosen)
+        votes.append(row)
+    meta["num_projects"] = str(len(rows))
+    meta["num_votes"] = str(len(votes))
+    return write_pb(PbFile(meta=meta, project_columns=project_columns, projects=rows, vote_columns=vote_columns,
+                           votes=votes))
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text

@@ -1,0 +1,207 @@
+"""Writes of participatory budgeting: cast a budget ballot, import a Pabulib file."""
+
+from collections.abc import Mapping
+from collections.abc import Sequence
+from decimal import Decimal
+from decimal import InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from council.accounts.models import User
+from council.budgeting.models import BallotChoice
+from council.budgeting.models import Budget
+from council.budgeting.models import BudgetBallot
+from council.budgeting.models import Project
+from council.budgeting.pabulib import PbError
+from council.budgeting.pabulib import read_pb
+from council.core.errors import AccessDenied
+from council.core.errors import InvalidInput
+from council.core.permissions import require_perm
+from council.councils.models import Council
+from council.groups.permissions import is_eligible
+
+Kind = Budget.BallotKind
+
+
+def _budget_for_voter(actor: User, budget_id: int) -> Budget:
+    budget = Budget.objects.select_for_update().filter(pk=budget_id).first()
+    if budget is None or not actor.has_perm("budgeting.view_budget", budget):
+        raise AccessDenied("budgeting.view_budget")
+    return budget
+
+
+def _normalise(budget: Budget, choices: Any) -> list[tuple[int, int, int | None]]:
+    """(project id, points, rank) per chosen project, from what the ballot kind takes:
+    a list of project ids (approval, knapsack), ids best first (ranking), or {id: points}."""
+    if budget.ballot_kind == Kind.CUMULATIVE:
+        if not isinstance(choices, Mapping):
+            raise InvalidInput(_("Give points per project."))
+        items = []
+        for key, points in choices.items():
+            if not isinstance(points, int) or isinstance(points, bool) or points < 1:
+                raise InvalidInput(_("Points must be whole numbers of at least 1."))
+            items.append((key, points))
+    else:
+        if not isinstance(choices, Sequence) or isinstance(choices, str):
+            raise InvalidInput(_("Give a list of projects."))
+        items = [(key, 1) for key in choices]
+    out = []
+    seen = set()
+    for position, (key, points) in enumerate(items, start=1):
+        try:
+            project_id = int(key)
+        except (TypeError, ValueError):
+            raise InvalidInput(_("Unknown project.")) from None
+        if project_id in seen:
+            raise InvalidInput(_("A project is chosen twice."))
+        seen.add(project_id)
+        out.append((project_id, points, position if budget.ballot_kind == Kind.ORDINAL else None))
+    return out
+
+
+@transaction.atomic
+def ballot_cast(*, actor: User, budget_id: int, choices: Any) -> BudgetBallot:
+    """Save `actor`'s ballot in the budget, replacing the one they had (so a double submit counts
+    once). Refused with the reason: outside the vote phase, not eligible, a project of another
+    budget or not on the ballot, too few or too many projects, over the budget or under its
+    least share, too many points."""
+    budget = _budget_for_voter(actor, budget_id)
+    if budget.phase() != Budget.Phase.VOTE:
+        raise InvalidInput(_("Voting on this budget is not open."))
+    if not is_eligible(actor, budget):
+        raise AccessDenied(_("This budget is open only to the members of its groups; you are not one of them."))
+    require_perm(actor, "budgeting.cast_ballot", budget)
+    chosen = _normalise(budget, choices)
+    projects = {
+        p.pk: p
+        for p in Project.objects.filter(pk__in=[pid for pid, _points, _rank in chosen])
+    }
+    for project_id, _points, _rank in chosen:
+        project = projects.get(project_id)
+        if project is None or project.budget_id != budget.pk:
+            raise InvalidInput(_("This project is not part of this budget."))
+        if project.feasibility == Project.Feasibility.REJECTED:
+            raise InvalidInput(_("“%(title)s” was found not feasible: it is not on the ballot.") % {"title": project.title})
+    count = len(chosen)
+    if budget.min_projects is not None and count < budget.min_projects:
+        raise InvalidInput(
+            ngettext("Choose at least %(count)s project.", "Choose at least %(count)s projects.", budget.min_projects)
+            % {"count": budget.min_projects}
+        )
+    if budget.max_projects is not None and count > budget.max_projects:
+        raise InvalidInput(
+            ngettext("Choose at most %(count)s project.", "Choose at most %(count)s projects.", budget.max_projects)
+            % {"count": budget.max_projects}
+        )
+    if budget.ballot_kind == Kind.KNAPSACK:
+        total = sum((projects[pid].cost for pid, _points, _rank in chosen), Decimal(0))
+        if total > budget.amount:
+            raise InvalidInput(
+                _("Your projects cost %(total)s, more than the budget of %(amount)s.")
+                % {"total": total, "amount": budget.amount}
+            )
+        if budget.min_spent_percent and total * 100 < budget.amount * budget.min_spent_percent:
+            raise InvalidInput(
+                _("Choose projects worth at least %(percent)s %% of the budget.") % {"percent": budget.min_spent_percent}
+            )
+    points_given = sum(points for _pid, points, _rank in chosen)
+    if budget.ballot_kind == Kind.CUMULATIVE and budget.max_points is not None and points_given > budget.max_points:
+        raise InvalidInput(
+            ngettext("You have %(count)s point to give, no more.", "You have %(count)s points to give, no more.",
+                     budget.max_points)
+            % {"count": budget.max_points}
+        )
+    ballot, _created = BudgetBallot.objects.update_or_create(
+        budget=budget, voter=actor, defaults={"submitted_at": timezone.now()}
+    )
+    ballot.choices.all().delete()
+    BallotChoice.objects.bulk_create(
+        BallotChoice(ballot=ballot, project_id=pid, points=points, rank=rank) for pid, points, rank in chosen
+    )
+    return ballot
+
+
+def _decimal(text: str, line_hint: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise InvalidInput(_("%(what)s: not a number.") % {"what": line_hint}) from None
+    if value != value.quantize(Decimal("0.01")):
+        raise InvalidInput(_("%(what)s: more than two decimals.") % {"what": line_hint})
+    return value
+
+
+_KINDS = {"approval": Kind.APPROVAL, "choose-1": Kind.APPROVAL, "cumulative": Kind.CUMULATIVE, "scoring": Kind.CUMULATIVE,
+          "ordinal": Kind.ORDINAL}
+_VOTE_FIELDS = {"voter_id", "vote", "points"}
+
+
+@transaction.atomic
+def budget_import_pb(*, actor: User | None, council: Council, text: str, title: str = "") -> Budget:
+    """A budget with its projects and ballots from a Pabulib file's text; all or nothing. A
+    malformed file is refused with its line and the reason (council/budgeting/pabulib.py)."""
+    if actor is not None:
+        require_perm(actor, "budgeting.manage_budget", council)
+    try:
+        pb = read_pb(text)
+    except PbError as error:
+        raise InvalidInput(_("Line %(line)s of the file: %(reason)s") % {"line": error.line, "reason": error.reason}) from None
+    meta = pb.meta
+    maximum = meta.get("max_length", "")
+    minimum = meta.get("min_length", "")
+    budget = Budget.objects.create(
+        council=council,
+        title=title or meta.get("description") or " ".join(filter(None, [meta.get("unit"), meta.get("instance")])) or "Pabulib",
+        amount=_decimal(meta["budget"], "budget"),
+        currency=(meta.get("currency") or "EUR")[:3],
+        ballot_kind=_KINDS[meta["vote_type"]],
+        min_projects=int(minimum) if minimum.isdigit() else None,
+        max_projects=int(maximum) if maximum.isdigit() else None,
+        max_points=int(meta["max_sum_points"]) if meta.get("max_sum_points", "").isdigit() else None,
+        pabulib_meta={"keys": list(meta), "values": list(meta.values()),
+                      "project_columns": pb.project_columns, "vote_columns": pb.vote_columns},
+    )
+    projects = Project.objects.bulk_create(
+        Project(
+            budget=budget,
+            title=(row.get("name") or _("Project %(id)s") % {"id": row["project_id"]})[:300],
+            description=row.get("description", ""),
+            cost=_decimal(row["cost"], _("project %(id)s") % {"id": row["project_id"]}),
+            category=row.get("category", "")[:100],
+            feasibility=Project.Feasibility.FEASIBLE,
+            external_id=row["project_id"],
+            pabulib_extra=dict(row),  # the file's row as it was, for the export
+        )
+        for row in pb.projects
+    )
+    by_external = {p.external_id: p for p in projects}
+    ballots = BudgetBallot.objects.bulk_create(
+        BudgetBallot(
+            budget=budget,
+            external_voter_id=row["voter_id"],
+            pabulib_extra={key: value for key, value in row.items() if key not in _VOTE_FIELDS},
+        )
+        for row in pb.votes
+    )
+    choices = []
+    for ballot, row in zip(ballots, pb.votes, strict=True):
+        ids = [part.strip() for part in row["vote"].split(",")] if row["vote"].strip() else []
+        points = [part.strip() for part in row.get("points", "").split(",")] if row.get("points", "").strip() else []
+        for position, pid in enumerate(ids, start=1):
+            value = 1
+            if budget.ballot_kind == Kind.CUMULATIVE:
+                if not points[position - 1].isdigit() or int(points[position - 1]) < 1:
+                    raise InvalidInput(
+                        _("Voter %(voter)s: only whole points of at least 1 can be imported.") % {"voter": row["voter_id"]}
+                    )
+                value = int(points[position - 1])
+            choices.append(BallotChoice(
+                ballot=ballot, project=by_external[pid], points=value,
+                rank=position if budget.ballot_kind == Kind.ORDINAL else None,
+            ))
+    BallotChoice.objects.bulk_create(choices, batch_size=5000)
+    return budget
