@@ -68,7 +68,10 @@ async def test_a_draft_is_refused_to_a_visitor_and_a_command_is_answered_by_an_e
     await listener.disconnect()
 
 
-async def test_a_burst_of_support_is_heard_as_one_exact_count(open_consultation, resident, moderator, user_with_role):
+async def test_a_burst_of_support_is_heard_as_one_exact_count(
+    open_consultation, resident, moderator, user_with_role, settings
+):
+    settings.CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS = 0.5  # the burst fits in one interval on a loaded machine
     contribution = await sync_to_async(services.contribution_submit)(
         actor=resident, consultation_id=open_consultation.pk, title="Un banc", body="Près de la fontaine."
     )
