@@ -143,6 +143,7 @@ def _cast_batch(vote_id: int, room_id: int | None, indexes: list[int], sent: lis
     ])
     for ballot in into_box:
         outcomes[ballot.index] = {"tracker": ballot.tracker}
+        services.note_president_ballot(vote, sent[ballot.index].actor.pk, ballot.tracker)
     return bool(into_box)
 
 

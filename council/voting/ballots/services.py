@@ -355,7 +355,21 @@ def _cast(actor: User, vote_id: int, content: dict[str, Any], tracker: str, room
         raise InvalidInput(_("You have already voted in this vote."), code="already_voted")
     voter_name = "" if vote.secret else str(actor)
     BOX.cast(vote, tracker=tracker, content=content, voter_name=voter_name)
+    note_president_ballot(vote, actor.pk, tracker)
     return Receipt(tracker=tracker, repeated=False)
+
+
+def note_president_ballot(vote: Vote, voter_id: int, tracker: str) -> None:
+    """In a vote by name held in a sitting, keep which receipt is the president's own ballot.
+
+    It is their casting vote on a tie (CGCT L2121-20). Names can be shared and changed,
+    receipts cannot; a ballot by name is public with its voter's name, so this says nothing
+    more. Never in a secret ballot.
+    """
+    if vote.secret or not vote.sitting or vote.sitting.get("president_id") != voter_id:
+        return
+    vote.sitting = {**vote.sitting, "president_tracker": tracker}
+    Vote.objects.filter(pk=vote.pk).update(sitting=vote.sitting)
 
 
 def _participation_recorded(vote: Vote, elector: Elector) -> bool:
@@ -477,14 +491,18 @@ def president_ballot(vote: Vote, box: list[dict[str, Any]]) -> dict[str, Any] | 
     """The ballot the sitting's president cast in person in this vote by name, or None.
 
     The president is the user recorded when the vote opened (`president_id`), not a name: they
-    must be an elector who voted online themself (not on paper, not by proxy). A ballot by name
-    carries its voter's public name as they cast it, so the president's is the one ballot with
-    their name; if another elector shares that name, the ballot cannot be told apart and there is
-    no casting vote (said in the result as a tie left standing).
+    must be an elector who voted online themself (not on paper, not by proxy). Their receipt is
+    noted when they cast (note_president_ballot). For a vote cast before receipts were noted, the
+    president's is the one ballot bearing their name; if another elector shares that name, the
+    ballot cannot be told apart and there is no casting vote (a tie left standing).
     """
-    president_id = (vote.sitting or {}).get("president_id")
+    at_opening = vote.sitting or {}
+    president_id = at_opening.get("president_id")
     if not president_id:
         return None
+    tracker = at_opening.get("president_tracker")
+    if tracker:  # noted when they cast it (note_president_ballot)
+        return next((ballot["content"] for ballot in box if ballot["tracker"] == tracker), None)
     elector = Elector.objects.filter(vote=vote, user_id=president_id).select_related("user").first()
     if elector is None or not Participation.objects.filter(
         elector=elector, kind=Participation.Kind.ONLINE

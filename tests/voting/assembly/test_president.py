@@ -68,8 +68,8 @@ def test_a_secret_ballot_has_no_casting_vote_even_from_the_president(meeting):
 
 
 @pytest.mark.django_db
-def test_a_namesake_of_the_president_leaves_the_tie_standing(meeting):
-    """Ballots by name carry names: if another elector has the president's name, the ballot is not theirs to tell."""
+def test_a_namesake_of_the_president_does_not_hide_their_casting_vote(meeting):
+    """Ballots by name carry names, which two electors may share: the president's receipt is noted when cast."""
     namesake = meeting.members[8]
     namesake.display_name = "Membre 04"
     namesake.save(update_fields=["display_name"])
@@ -77,8 +77,23 @@ def test_a_namesake_of_the_president_leaves_the_tie_standing(meeting):
 
     vote = tied_vote_by_name(meeting, president_choice="for")
 
-    assert vote.result["decided_by"] is None
-    assert vote.result["winners"] != ["for"]
+    assert (vote.result["winners"], vote.result["decided_by"]) == (["for"], "tie_break")
+
+
+@pytest.mark.django_db
+def test_the_president_s_casting_vote_cast_in_a_batch_of_the_room_counts_too(meeting):
+    from council.voting.ballots import batch
+
+    open_with(meeting, president=meeting.members[4])
+    vote = services.vote_open(actor=meeting.official, vote_id=frozen_vote(meeting, secret=False).pk)
+    outcomes = batch.ballots_cast([
+        batch.CastSent(actor=person, vote_id=vote.pk, content={"choice": choice}, tracker=None, room_id=None, language="en")
+        for person, choice in ((meeting.official, "for"), (meeting.members[4], "against"))
+    ])
+    closed = services.vote_close(actor=meeting.official, vote_id=vote.pk)
+
+    assert closed.sitting["president_tracker"] == outcomes[1]["tracker"]
+    assert (closed.result["winners"], closed.result["decided_by"]) == (["against"], "tie_break")
 
 
 @pytest.mark.django_db
