@@ -22,15 +22,13 @@ import logging
 import time
 from collections.abc import Awaitable
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 
-from council.core.redis_async import loop_client
-
-if TYPE_CHECKING:
-    import redis
+from council.core.redis_clients import loop_client
+from council.core.redis_clients import thread_client
 
 logger = logging.getLogger(__name__)
 
@@ -47,22 +45,69 @@ async def _claim(key: str, seconds: float) -> bool:
     process that finds it taken: until then (less a margin for clocks) its calls are known to
     be covered and ask Redis nothing, so a burst costs a round trip per interval, not per vote.
     """
-    now = time.monotonic()
-    if _local_claims.get(key, 0.0) > now:
+    asking = _Asking.start(key, seconds)
+    if asking is None:
         return False
-    hold = max(0.001, seconds * (1 - MARGIN))
     client = loop_client()
-    if client is not None:
-        try:
-            previous = await client.set(
-                f"council:coalesce:{key}", f"{time.time() + hold:.3f}", nx=True, px=int(hold * 1000), get=True
-            )
-        except Exception:
-            logger.warning("Redis unreachable: %s is sent without coalescing across processes.", key)
-        else:
-            return _claimed(key, previous, now, hold, seconds)
-    _local_claims[key] = now + hold
-    return True
+    if client is None:
+        return asking.settle(_UNASKED)
+    try:
+        return asking.settle(await client.set(*asking.arguments, nx=True, get=True))
+    except Exception:
+        return asking.settle(_FAILED)
+
+
+def claim_sync(key: str, seconds: float) -> bool:
+    """`_claim` from a thread (a sync service): True if this call is to send `key` in `seconds`."""
+    asking = _Asking.start(key, seconds)
+    if asking is None:
+        return False
+    client = thread_client()
+    if client is None:
+        return asking.settle(_UNASKED)
+    try:
+        return asking.settle(client.set(*asking.arguments, nx=True, get=True))
+    except Exception:
+        return asking.settle(_FAILED)
+
+
+_UNASKED = object()  # no Redis: the claim is this process's
+_FAILED = object()  # Redis unreachable: claimed here, said once in the log per call
+
+
+@dataclass(frozen=True)
+class _Asking:
+    """One claim of `key` under way: what to ask Redis, and what its answer means."""
+
+    key: str
+    seconds: float
+    now: float  # monotonic
+    hold: float  # how long the claim lives (a margin before its holder reads)
+
+    @classmethod
+    def start(cls, key: str, seconds: float) -> "_Asking | None":
+        """None when this process already knows a send is due (its own claim or another's)."""
+        now = time.monotonic()
+        if _local_claims.get(key, 0.0) > now:
+            return None
+        return cls(key, seconds, now, max(0.001, seconds * (1 - MARGIN)))
+
+    @property
+    def arguments(self) -> tuple[str, str, None, int]:
+        """SET's name, value (when the claim expires, wall clock), ex, px."""
+        return f"council:coalesce:{self.key}", f"{time.time() + self.hold:.3f}", None, int(self.hold * 1000)
+
+    def settle(self, previous: Any) -> bool:
+        """Record what SET NX GET answered: claimed (None), or until when another process's claim runs."""
+        if previous is _FAILED:
+            logger.warning("Redis unreachable: %s is sent without coalescing across processes.", self.key)
+        if previous is None or previous is _UNASKED or previous is _FAILED:
+            _local_claims[self.key] = self.now + self.hold
+            return True
+        left = min(float(previous) - time.time(), self.hold) - self.seconds * MARGIN  # clocks of other machines
+        if left > 0:
+            _local_claims[self.key] = self.now + left
+        return False
 
 
 def interval_for(receivers: int, seconds: float) -> float:
@@ -75,52 +120,6 @@ def interval_for(receivers: int, seconds: float) -> float:
         return seconds
     per_second: int = settings.LIVE_DELIVERIES_PER_SECOND
     return min(MAX_INTERVAL_SECONDS, max(seconds, receivers / per_second))
-
-
-def claim_sync(key: str, seconds: float) -> bool:
-    """`_claim` from a thread (a sync service): True if this call is to send `key` in `seconds`."""
-    now = time.monotonic()
-    if _local_claims.get(key, 0.0) > now:
-        return False
-    hold = max(0.001, seconds * (1 - MARGIN))
-    client = _sync_client()
-    if client is not None:
-        try:
-            previous = client.set(
-                f"council:coalesce:{key}", f"{time.time() + hold:.3f}", nx=True, px=int(hold * 1000), get=True
-            )
-        except Exception:
-            logger.warning("Redis unreachable: %s is sent without coalescing across processes.", key)
-        else:
-            return _claimed(key, previous, now, hold, seconds)
-    _local_claims[key] = now + hold
-    return True
-
-
-def _claimed(key: str, previous: Any, now: float, hold: float, seconds: float) -> bool:
-    """Record what SET NX GET answered: claimed (None), or until when another process's claim runs."""
-    if previous is None:
-        _local_claims[key] = now + hold
-        return True
-    left = min(float(previous) - time.time(), hold) - seconds * MARGIN  # clocks of other machines
-    if left > 0:
-        _local_claims[key] = now + left
-    return False
-
-
-_sync_clients: dict[str, "redis.Redis"] = {}
-
-
-def _sync_client() -> "redis.Redis | None":
-    url = getattr(settings, "REDIS_URL", "")
-    if not url:
-        return None
-    import redis
-
-    if url not in _sync_clients:  # thread-safe: a pool shared by the threads, waiting when all are taken
-        pool = redis.BlockingConnectionPool.from_url(url, max_connections=20, timeout=10, socket_timeout=10)
-        _sync_clients[url] = redis.Redis(connection_pool=pool)
-    return _sync_clients[url]
 
 
 async def coalesce(key: str, send: Callable[[], Awaitable[None]], *, seconds: float) -> bool:

@@ -295,19 +295,9 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
             with translation.override(language):  # error messages in the person's language
                 return service(actor=actor, **kwargs)
 
-        try:
-            if pooled:
-                result = await run_in_database_thread(run_in_language)
-            else:
-                result = await database_sync_to_async(run_in_language)()
-        except CouncilError as error:
-            await self.send_error(command.request_id, error.code, error.message)
-            return None
-        except ValidationError as error:
-            await self.send_error(command.request_id, "invalid", " ".join(error.messages))
-            return None
-        await self.send_ack(command, result if isinstance(result, dict) else {})
-        return result
+        if pooled:
+            return await self.answer(command, run_in_database_thread(run_in_language))
+        return await self.answer(command, database_sync_to_async(run_in_language)())
 
     async def call_batched(self, command: Command, batcher: "Batcher[Any, Any]", item: Any) -> Any:
         """call_service for a command a crowd sends at once: `item` joins the process's next batch.
@@ -315,8 +305,12 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         Answered the same way (ack with the result, or the error in the person's language),
         once the batch holding it has committed (council/core/batching.py).
         """
+        return await self.answer(command, batcher.submit(item))
+
+    async def answer(self, command: Command, outcome: Awaitable[Any]) -> Any:
+        """Await the command's outcome and answer it: ack with the result, or its refusal; None if refused."""
         try:
-            result = await batcher.submit(item)
+            result = await outcome
         except CouncilError as error:
             await self.send_error(command.request_id, error.code, error.message)
             return None

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from council.core.redis_async import loop_client
+from council.core.redis_clients import loop_client
 
 logger = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ _last_count: dict[int, int] = {}  # room id -> people present at the last summar
 PEOPLE_PER_INTERVAL = 100  # a room of 1,000 hears at most one summary per 10 intervals
 MAX_INTERVAL_SECONDS = 10.0
 _local_channels: dict[str, int] = {}  # channel name -> room id, sockets open in this process
-_local_counts: Counter[int] = Counter()  # room id -> sockets open in this process
+_local_counts: Counter[int] = Counter()  # room id -> sockets open here: _local_channels counted, kept as it changes (read per vote)
 _heartbeat: asyncio.Task[None] | None = None
 
 

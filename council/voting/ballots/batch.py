@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError
-from django.db import connection
 from django.db import transaction
 from django.db.models import Exists
 from django.db.models import OuterRef
@@ -34,17 +33,14 @@ from council.core.memo import remembered
 from council.voting.ballots import participation
 from council.voting.ballots import services
 from council.voting.ballots.box import BOX
-from council.voting.ballots.box import TRACKER
 from council.voting.ballots.box import Cast
 from council.voting.ballots.box import lock_for_casting
-from council.voting.ballots.box import tracker_new
 from council.voting.ballots.models import Elector
 from council.voting.ballots.models import Participation
 from council.voting.ballots.models import Vote
 from council.voting.ballots.permissions import elector_key
 from council.voting.ballots.presence import is_present
 from council.voting.ballots.selectors import option_keys
-from council.voting.tally import validate
 
 logger = logging.getLogger(__name__)
 
@@ -130,13 +126,11 @@ def _cast_batch(vote_id: int, room_id: int | None, indexes: list[int], sent: lis
     for ballot in accepted:
         if ballot.tracker in taken:
             with translation.override(sent[ballot.index].language):
-                outcomes[ballot.index] = InvalidInput(
-                    _("This receipt number is already used; try again with a new one."), code="tracker_taken"
-                )
+                outcomes[ballot.index] = services.tracker_taken()
             continue
         taken.add(ballot.tracker)
         fresh.append(ballot)
-    recorded = _participations_recorded(vote, [ballot.elector for ballot in fresh])
+    recorded = services.participations_recorded(vote, [ballot.elector for ballot in fresh])
     into_box = [ballot for ballot in fresh if ballot.elector.pk in recorded]  # the others: settled alone after
     BOX.cast_many(vote, [
         Cast(ballot.tracker, ballot.content, "" if vote.secret else str(sent[ballot.index].actor)) for ballot in into_box
@@ -167,9 +161,7 @@ def _accepted(
         elector, voted = electors.get(item.actor.pk, (None, False)) if item.actor.is_authenticated else (None, False)
         with translation.override(item.language):
             try:
-                tracker = tracker_new() if not item.tracker else item.tracker.strip().upper()
-                if not TRACKER.match(tracker):
-                    raise InvalidInput(_("This receipt number is not well formed."))
+                tracker = services.receipt_tracker(item.tracker)
                 if item.actor.is_authenticated:
                     remember(elector_key(item.actor.pk, vote.pk), elector is not None)
                 if elector is None or not item.actor.has_perm("ballots.cast_ballot", vote):
@@ -178,33 +170,13 @@ def _accepted(
                     continue
                 if vote.present_only and not is_present(vote, item.actor):
                     raise InvalidInput(_("Only those present at the meeting can vote."), code="not_present")
-                problems = validate(vote.method, keys, item.content, grades=vote.grades,
-                                    min_choices=vote.min_choices, max_choices=vote.max_choices)
-                if problems:
-                    raise InvalidInput(_("This ballot is not valid: %(problems)s") % {"problems": ", ".join(problems)})
+                services.check_ballot(vote, item.content, keys)
             except CouncilError as error:
                 outcomes[index] = error
                 continue
         seen.add(elector.pk)
         accepted.append(_Accepted(index, elector, tracker, item.content))
     return accepted
-
-
-def _participations_recorded(vote: Vote, electors: list[Elector]) -> set[uuid.UUID]:
-    """services._participation_recorded for many electors in one statement: the electors it recorded."""
-    if not electors:
-        return set()
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(electors))
-    params: list[Any] = []
-    for elector in electors:
-        params += [uuid.uuid4(), vote.pk, elector.pk, Participation.Kind.ONLINE.value]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Participation._meta.db_table} (id, vote_id, elector_id, kind) VALUES {values}"  # noqa: S608 - names from the model
-            " ON CONFLICT DO NOTHING RETURNING elector_id",
-            params,
-        )
-        return {uuid.UUID(str(row[0])) for row in cursor.fetchall()}
 
 
 #: one per process: the room sockets' casts join its batches

@@ -24,8 +24,6 @@ from council.voting.ballots.models import Elector
 from council.voting.ballots.models import PaperBallot
 from council.voting.ballots.models import Participation
 from council.voting.ballots.models import Vote
-from council.voting.ballots.selectors import option_keys
-from council.voting.tally import validate
 
 Status = Vote.Status
 
@@ -60,10 +58,7 @@ def paper_participation_mark(*, actor: User, vote_id: int, user_id: int) -> Part
 def paper_ballot_enter(*, actor: User, vote_id: int, content: dict[str, Any]) -> PaperBallot:
     """Enter a paper ballot as read from the paper box; it waits for a second official's confirmation."""
     vote = _open_for_paper(actor, vote_id)
-    problems = validate(vote.method, option_keys(vote), content, grades=vote.grades,
-                        min_choices=vote.min_choices, max_choices=vote.max_choices)
-    if problems:
-        raise InvalidInput(_("This ballot is not valid: %(problems)s") % {"problems": ", ".join(problems)})
+    services.check_ballot(vote, content)
     paper = PaperBallot.objects.create(vote=vote, content=content, entered_by=actor)
     audit_record(actor=actor, action=AuditEntry.Action.PAPER_ENTERED, target=vote, details={"paper_ballot": str(paper.pk)})
     return paper

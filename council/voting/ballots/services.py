@@ -315,9 +315,7 @@ def ballot_cast(
     (already voted, no proxy) is told apart and loses nothing of the others. Emits a coalesced
     participation update after commit; no event, log or audit names the voter with the ballot.
     """
-    tracker = tracker_new() if not tracker else tracker.strip().upper()
-    if not TRACKER.match(tracker):
-        raise InvalidInput(_("This receipt number is not well formed."))
+    tracker = receipt_tracker(tracker)
     with transaction.atomic():
         receipt = _cast(actor, vote_id, content, tracker, room_id)
         if for_grantors:
@@ -325,6 +323,26 @@ def ballot_cast(
     if (not receipt.repeated or any(proxy.tracker for proxy in receipt.proxies)) and participation.announce_soon(vote_id):
         ballots_flush(vote_id=vote_id)  # once per announcement, not per cast: the burst's ballots wait as one batch
     return receipt
+
+
+def receipt_tracker(sent: str | None) -> str:
+    """The receipt number a cast goes in with: the voter's own, read case-blind, or a new one."""
+    tracker = tracker_new() if not sent else sent.strip().upper()
+    if not TRACKER.match(tracker):
+        raise InvalidInput(_("This receipt number is not well formed."))
+    return tracker
+
+
+def check_ballot(vote: Vote, content: dict[str, Any], keys: list[str] | None = None) -> None:
+    """Refuse a ballot that does not fit the vote's method and options (online, batched or paper)."""
+    problems = validate(vote.method, option_keys(vote) if keys is None else keys, content, grades=vote.grades,
+                        min_choices=vote.min_choices, max_choices=vote.max_choices)
+    if problems:
+        raise InvalidInput(_("This ballot is not valid: %(problems)s") % {"problems": ", ".join(problems)})
+
+
+def tracker_taken() -> InvalidInput:
+    return InvalidInput(_("This receipt number is already used; try again with a new one."), code="tracker_taken")
 
 
 def _cast(actor: User, vote_id: int, content: dict[str, Any], tracker: str, room_id: int | None = None) -> Receipt:
@@ -345,13 +363,10 @@ def _cast(actor: User, vote_id: int, content: dict[str, Any], tracker: str, room
         raise InvalidInput(_("You have already voted in this vote."), code="already_voted")
     if vote.present_only and not is_present(vote, actor):
         raise InvalidInput(_("Only those present at the meeting can vote."), code="not_present")
-    problems = validate(vote.method, option_keys(vote), content, grades=vote.grades,
-                        min_choices=vote.min_choices, max_choices=vote.max_choices)
-    if problems:
-        raise InvalidInput(_("This ballot is not valid: %(problems)s") % {"problems": ", ".join(problems)})
+    check_ballot(vote, content)
     if BOX.holds(vote, tracker=tracker) is not None:
-        raise InvalidInput(_("This receipt number is already used; try again with a new one."), code="tracker_taken")
-    if not _participation_recorded(vote, elector):  # the same person casting twice at the same moment
+        raise tracker_taken()
+    if not participations_recorded(vote, [elector]):  # the same person casting twice at the same moment
         raise InvalidInput(_("You have already voted in this vote."), code="already_voted")
     voter_name = "" if vote.secret else str(actor)
     BOX.cast(vote, tracker=tracker, content=content, voter_name=voter_name)
@@ -372,19 +387,25 @@ def note_president_ballot(vote: Vote, voter_id: int, tracker: str) -> None:
     Vote.objects.filter(pk=vote.pk).update(sitting=vote.sitting)
 
 
-def _participation_recorded(vote: Vote, elector: Elector) -> bool:
-    """Record that the elector voted; False if they already had (one statement, no savepoint).
+def participations_recorded(vote: Vote, electors: list[Elector]) -> set[uuid.UUID]:
+    """Record that these electors voted online, in one statement (no savepoint); the electors recorded.
 
     The elector's unique participation decides between two casts of one person at the same
     moment: the second inserts nothing and is refused, the first's ballot alone goes in.
     """
+    if not electors:
+        return set()
+    params: list[Any] = []
+    for elector in electors:
+        params += [uuid.uuid4(), vote.pk, elector.pk, Participation.Kind.ONLINE.value]
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(electors))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {Participation._meta.db_table} (id, vote_id, elector_id, kind)"  # noqa: S608 - names from the model
-            " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
-            [uuid.uuid4(), vote.pk, elector.pk, Participation.Kind.ONLINE.value],
+            f"INSERT INTO {Participation._meta.db_table} (id, vote_id, elector_id, kind) VALUES {values}"  # noqa: S608 - names from the model
+            " ON CONFLICT DO NOTHING RETURNING elector_id",
+            params,
         )
-        return bool(cursor.rowcount)
+        return {uuid.UUID(str(row[0])) for row in cursor.fetchall()}
 
 
 def _cast_for_grantors(holder: User, vote_id: int, content: dict[str, Any], grantor_ids: list[int]) -> list[ProxyReceipt]:

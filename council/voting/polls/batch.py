@@ -16,8 +16,6 @@ from typing import cast
 from django.db import DatabaseError
 from django.db import connection
 from django.db import transaction
-from django.db.models import Field
-from django.utils import timezone
 from django.utils import translation
 
 from council.accounts.models import User
@@ -141,25 +139,7 @@ def _rounds(accepted: list[tuple[int, Poll, Any]], sent: list[AnswerSent]) -> li
 
 
 def _upsert(rows: list[tuple[int, Poll, Any]], sent: list[AnswerSent]) -> set[tuple[int, int]]:
-    """services._upsert_answer for many answers in one statement; the (poll, person) pairs it applied."""
-    table = Answer._meta.db_table
-    value_field = cast("Field[Any, Any]", Answer._meta.get_field("value"))
-    now = cast("Field[Any, Any]", Answer._meta.get_field("updated_at")).get_db_prep_save(timezone.now(), connection)
-    params: list[Any] = []
-    for index, poll, value in rows:
-        item = sent[index]
-        params += [poll.pk, item.actor.pk, value_field.get_db_prep_save(value, connection), item.request_id, now]
-    values = ", ".join(["(%s, %s, '', %s, %s, %s)"] * len(rows))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (poll_id, user_id, token, value, request_id, updated_at) VALUES {values}"  # noqa: S608 - names from the model
-            " ON CONFLICT (poll_id, user_id) WHERE user_id IS NOT NULL DO UPDATE"
-            " SET value = excluded.value, request_id = excluded.request_id, updated_at = excluded.updated_at"
-            f" WHERE excluded.request_id = '' OR {table}.request_id <> excluded.request_id"
-            " RETURNING poll_id, user_id",
-            params,
-        )
-        return {(poll_id, user_id) for poll_id, user_id in cursor.fetchall()}
+    return services.upsert_answers([(poll.pk, sent[index].actor.pk, value, sent[index].request_id) for index, poll, value in rows])
 
 
 def _stored(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Any]:

@@ -269,36 +269,39 @@ def poll_answer(
     poll = _shared(pk=poll.pk) or poll
     answerable(poll)
     value = normalised(poll, answer)
-    if not _upsert_answer(poll, actor, value, request_id or ""):
+    if not upsert_answers([(poll.pk, actor.pk, value, request_id or "")]):
         existing = Answer.objects.get(poll=poll, user=actor)
         return {"poll_id": poll.pk, "answer": existing.value, "duplicate": True}
     return {"poll_id": poll.pk, "answer": value, "duplicate": False}
 
 
-def _upsert_answer(poll: Poll, actor: User, value: Any, request_id: str) -> bool:
-    """Insert or change the person's answer in one statement; False for a retry already applied.
+def upsert_answers(rows: list[tuple[int, int, Any, str]]) -> set[tuple[int, int]]:
+    """Insert or change answers (poll id, user id, value, request id) in one statement; the (poll, user) pairs applied.
 
     One round trip instead of a read, a locked read and an insert in savepoints: in a burst
     each query of an answer is paid a thousand times over (tests/voting/test_vote_cost.py).
     The row's unique constraint (one_answer_per_person) makes concurrent answers of one
-    person a single row; an update whose request id is the one already applied changes nothing.
+    person a single row; an update whose request id is the one already applied changes
+    nothing (a retry), and is not among the pairs returned. No pair twice in one call
+    (PostgreSQL refuses to touch a row twice in a statement).
     """
     table = Answer._meta.db_table
-    fields = {name: cast("Field[Any, Any]", Answer._meta.get_field(name)) for name in ("value", "updated_at")}
-    params = [
-        poll.pk, actor.pk, fields["value"].get_db_prep_save(value, connection), request_id,
-        fields["updated_at"].get_db_prep_save(timezone.now(), connection),
-    ]
+    value_field = cast("Field[Any, Any]", Answer._meta.get_field("value"))
+    now = cast("Field[Any, Any]", Answer._meta.get_field("updated_at")).get_db_prep_save(timezone.now(), connection)
+    params: list[Any] = []
+    for poll_id, user_id, value, request_id in rows:
+        params += [poll_id, user_id, value_field.get_db_prep_save(value, connection), request_id, now]
+    values = ", ".join(["(%s, %s, '', %s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (poll_id, user_id, token, value, request_id, updated_at)"  # noqa: S608 - names from the model
-            " VALUES (%s, %s, '', %s, %s, %s)"
+            f"INSERT INTO {table} (poll_id, user_id, token, value, request_id, updated_at) VALUES {values}"  # noqa: S608 - names from the model
             " ON CONFLICT (poll_id, user_id) WHERE user_id IS NOT NULL DO UPDATE"
             " SET value = excluded.value, request_id = excluded.request_id, updated_at = excluded.updated_at"
-            f" WHERE excluded.request_id = '' OR {table}.request_id <> excluded.request_id",
+            f" WHERE excluded.request_id = '' OR {table}.request_id <> excluded.request_id"
+            " RETURNING poll_id, user_id",
             params,
         )
-        return bool(cursor.rowcount)
+        return {(poll_id, user_id) for poll_id, user_id in cursor.fetchall()}
 
 
 @transaction.atomic

@@ -87,10 +87,10 @@ def test_a_batch_costs_the_same_queries_for_ten_casts_as_for_a_hundred(make_vote
 def test_a_batch_failing_as_a_whole_is_cast_one_by_one(make_vote, monkeypatch):
     vote, people = make_vote(voters=3)
 
-    def broken(vote, electors):
+    def broken(vote, trackers):
         raise DatabaseError("deadlock detected")
 
-    monkeypatch.setattr(batch, "_participations_recorded", broken)
+    monkeypatch.setattr(batch.BOX, "trackers_taken", broken)  # the batch's own statement; casting alone does not use it
     outcomes = batch.ballots_cast([sent(person, vote, AGAINST) for person in people])
     assert [sorted(outcome) for outcome in outcomes] == [["tracker"]] * 3
     assert participation_count(vote) == 3

@@ -1,6 +1,7 @@
-"""The event loop's own Redis client (REDIS_URL), for what sockets ask Redis on every frame or vote.
+"""Council's own Redis clients (REDIS_URL), for what is asked of Redis on every frame or vote.
 
-One client per event loop and URL (a redis.asyncio client belongs to its loop), on a blocking
+`loop_client()`: one per event loop and URL (a redis.asyncio client belongs to its loop);
+`thread_client()`: one per URL shared by the threads (sync services). Both on a blocking
 pool: in a storm of calls it waits for a free connection instead of raising, which the default
 pool does past its cap (docs: ../shared/notes/realtime-here.md, django/channels_redis#422); the
 socket timeout stays above any blocking call made on it.
@@ -12,10 +13,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 if TYPE_CHECKING:
+    import redis
     import redis.asyncio
 
 MAX_CONNECTIONS = 50
 _clients: dict[tuple[int, str], "redis.asyncio.Redis"] = {}
+_thread_clients: dict[str, "redis.Redis"] = {}
 
 
 def loop_client() -> "redis.asyncio.Redis | None":
@@ -32,3 +35,16 @@ def loop_client() -> "redis.asyncio.Redis | None":
         )
         _clients[key] = redis.asyncio.Redis(connection_pool=pool)
     return _clients[key]
+
+
+def thread_client() -> "redis.Redis | None":
+    """The process's client for sync code (thread-safe), or None without REDIS_URL."""
+    url = getattr(settings, "REDIS_URL", "")
+    if not url:
+        return None
+    import redis
+
+    if url not in _thread_clients:
+        pool = redis.BlockingConnectionPool.from_url(url, max_connections=20, timeout=10, socket_timeout=10)
+        _thread_clients[url] = redis.Redis(connection_pool=pool)
+    return _thread_clients[url]
