@@ -13,6 +13,7 @@ from council.consultation.models import Consultation
 from council.consultation.models import Phase
 from council.councils.models import Role
 from tests.browser.axe import assert_axe_clean
+from tests.browser.page import wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,11 +71,15 @@ def test_a_moderator_answers_and_an_open_contribution_page_shows_it(browser, ui,
     assert_axe_clean(official, "a contribution's page, with the moderation forms")
     official.find_element(By.ID, "moderate-answer").send_keys("La mairie installe le composteur en janvier.")
     official.find_element(By.CSS_SELECTOR, "form[action$='/moderate/answer/'] button[type=submit]").click()
-    WebDriverWait(official, WAIT).until(lambda d: "La mairie installe" in d.find_element(By.CSS_SELECTOR, "[data-answer-text]").text)
+    wait(  # the form's page reloads after the answer: the element read may be replaced meanwhile
+        official, lambda d: "La mairie installe" in d.find_element(By.CSS_SELECTOR, "[data-answer-text]").text,
+        "the moderator's page never showed the answer",
+    )
 
-    WebDriverWait(reader, WAIT).until(
+    wait(
+        reader,
         lambda d: "La mairie installe le composteur en janvier." in d.find_element(By.CSS_SELECTOR, "[data-answer-text]").text,
-        message="the answer never reached the open page",
+        "the answer never reached the open page",
     )
     assert reader.find_element(By.CSS_SELECTOR, "[data-answer]").is_displayed()
     assert_axe_clean(reader, "a contribution's page, after the live answer")
