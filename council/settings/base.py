@@ -239,6 +239,10 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Live rooms.
 ROOM_MAX_FRAME_BYTES = env.int("ROOM_MAX_FRAME_BYTES", default=64 * 1024)  # room for SDP offers
+# The process-wide hub (council/core/hub.py) subscribes once per group for all of a process's
+# sockets; a socket with more than HUB_INBOX_LIMIT events waiting drops them and resyncs.
+HUB_ENABLED = env.bool("HUB_ENABLED", default=True)
+HUB_INBOX_LIMIT = env.int("HUB_INBOX_LIMIT", default=1000)
 ROOM_MESSAGE_MAX_CHARS = env.int("ROOM_MESSAGE_MAX_CHARS", default=2000)
 ROOM_RATE_LIMIT = env("ROOM_RATE_LIMIT", default="20/10")  # commands / seconds, per user
 # Binding votes: ballots wait until at least this many are cast, then enter the box together,
