@@ -12,6 +12,7 @@ to that file, with the command an ack answers, for tests/protocol.py to check ag
 docs/asyncapi.yaml.
 """
 
+import asyncio
 import functools
 import json
 import logging
@@ -28,7 +29,6 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
-from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -191,12 +191,21 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         inbox = hub.open_inbox(self.channel_name)
         self.channel_receive = inbox.get
         self.base_send = send
+        feeder = asyncio.ensure_future(self._feed(receive, inbox))
         try:
-            await await_many_dispatch([receive, inbox.get], self.dispatch)
+            while True:  # one message at a time, in the order they came, as Channels does
+                await self.dispatch(await inbox.get())
         except StopConsumer:
             pass
         finally:
+            feeder.cancel()
             hub.close_inbox(self.channel_name)
+
+    @staticmethod
+    async def _feed(receive: Callable[[], Awaitable[dict[str, Any]]], inbox: Any) -> None:
+        """Queue the client's frames (and its connect and disconnect) with the hub's events."""
+        while True:
+            inbox.put(await receive(), droppable=False)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Call the message's handler, without Channels' close_old_connections hop first.

@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import logging
 from collections import defaultdict
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -45,26 +46,49 @@ def on_reconnect(callback: Callable[[], None]) -> Callable[[], None]:
 
 
 class Inbox:
-    """What is waiting for one socket, bounded; past the bound it holds only RESYNC."""
+    """What is waiting for one socket, in order; past the bound, its events give way to one RESYNC.
+
+    The client's own frames (connect, commands, disconnect) are never dropped: only what the
+    hub delivered counts against the bound, and only that is replaced by RESYNC.
+    """
 
     def __init__(self, limit: int) -> None:
-        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.items: deque[tuple[dict[str, Any], bool]] = deque()
+        self.droppable = 0
         self.limit = limit
+        self.waiter: asyncio.Future[None] | None = None
 
-    def put(self, message: dict[str, Any]) -> None:
-        if self.queue.qsize() >= self.limit:
-            self.resync()
-        else:
-            self.queue.put_nowait(message)
+    def put(self, message: dict[str, Any], *, droppable: bool = True) -> None:
+        if droppable:
+            if self.droppable >= self.limit:
+                self.resync()
+                return
+            self.droppable += 1
+        self.items.append((message, droppable))
+        self._wake()
 
     def resync(self) -> None:
-        """Replace whatever is queued by one RESYNC: the socket will send its state again."""
-        while not self.queue.empty():
-            self.queue.get_nowait()
-        self.queue.put_nowait(RESYNC)
+        """Drop the events waiting here for one RESYNC: the socket will send its state again."""
+        self.items = deque(item for item in self.items if not item[1])
+        self.items.append((RESYNC, True))
+        self.droppable = 1
+        self._wake()
+
+    def _wake(self) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
 
     async def get(self) -> dict[str, Any]:
-        return await self.queue.get()
+        while not self.items:
+            self.waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self.waiter
+            finally:
+                self.waiter = None
+        message, droppable = self.items.popleft()
+        if droppable:
+            self.droppable -= 1
+        return message
 
 
 class Hub:
@@ -235,7 +259,7 @@ def hub_for(layer: Any) -> Hub | None:
     if hubs is None or not settings.HUB_ENABLED:
         return None
     loop = asyncio.get_running_loop()
-    hub = hubs.get(loop)
+    hub: Hub | None = hubs.get(loop)
     if hub is None:
         hub = hubs[loop] = Hub(layer)
     return hub
