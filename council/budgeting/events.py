@@ -5,7 +5,7 @@ how many ballots are submitted, never who voted nor what (a draft is not counted
 """
 
 BUDGET_SYNCED = "budgeting.budget_synced"  # the snapshot a socket gets on connect
-PARTICIPATION_CHANGED = "budgeting.participation_changed"  # the count of submitted ballots, coalesced
+BUDGET_PARTICIPATION_CHANGED = "budgeting.participation_changed"  # the count of submitted ballots, coalesced
 
 
 def budget_group(budget_id: int) -> str:

@@ -54,4 +54,4 @@ def _send(budget_id: int) -> None:
 
     payload = participation_payload(budget_id)
     if payload is not None:
-        _broadcast(events.budget_group(budget_id), group_message(events.PARTICIPATION_CHANGED, payload))
+        _broadcast(events.budget_group(budget_id), group_message(events.BUDGET_PARTICIPATION_CHANGED, payload))

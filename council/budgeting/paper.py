@@ -59,7 +59,7 @@ def paper_ballot_enter(*, actor: User, budget_id: int, number: int, choices: Any
     check_ballot(budget, chosen)
     if BudgetBallot.with_drafts.filter(budget=budget, external_voter_id=paper_voter_id(number)).exists():
         raise InvalidInput(
-            _("Paper ballot no. %(number)s is already entered: correct it instead.") % {"number": number}, code="taken"
+            _("Paper ballot no. %(number)s is already entered: correct it instead.") % {"number": number}
         )
     ballot = BudgetBallot.objects.create(
         budget=budget, external_voter_id=paper_voter_id(number), paper_number=number, entered_by=actor,
