@@ -230,3 +230,15 @@ def test_the_budget_page_tells_a_visitor_how_to_vote(client, budget, projects):
 
     assert "Log in to take part." in page
     assert Budget.objects.count() == 1
+
+
+def test_the_ballot_speaks_french_first(client, budget, projects, voter):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    client.force_login(voter)
+
+    over = client.post(_url("ballot", budget), {"project": [p.pk for p in projects], "action": "submit"})
+    done = client.post(_url("ballot", budget), {"project": [projects[0].pk], "action": "submit"}, follow=True)
+
+    assert "Choisissez les projets que vous voulez, pour 100\u00a0000\u00a0EUR au plus en tout." in _text(over)
+    assert "Votre bulletin est envoyé et compté." in _text(done)
+    assert "Votre bulletin envoyé" in _text(done)
