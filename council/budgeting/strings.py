@@ -19,7 +19,7 @@ def ballot_strings(budget: Budget) -> dict[str, Any]:
         "min_projects": budget.min_projects,
         "max_projects": budget.max_projects,
         "max_points": budget.max_points,
-        "spent": _("Chosen: %(total)s of %(amount)s. Left: %(left)s."),
+        "spent": _("Spent: %(total)s of %(amount)s. Left: %(left)s."),
         "over": _("Over the budget by %(over)s: remove a project to submit."),
         "chosen": plural_forms(lambda n: ngettext("%(count)s project chosen", "%(count)s projects chosen", n)),
         "too_many": _("More than %(max)s: remove one to submit."),

@@ -48,7 +48,7 @@ def test_who_may_do_what_in_each_phase(council, people, make_budget, phase):
         assert person.has_perm("budgeting.enter_paper_ballot", budget) == (name in officials and phase == "vote"), name
 
 
-def test_eligibility_by_zone_decides_who_proposes_and_votes(council, make_budget, zones, segment, resident):
+def test_eligibility_by_zone_decides_who_proposes_and_votes(council, make_budget, zones, segment, resident):  # noqa: F811
     north = segment({"field": "zone", "op": "in", "value": ["nord"]}, name="Habitants du nord")
     submission = make_budget("submission", groups=[north])
     vote = make_budget("vote", groups=[north])

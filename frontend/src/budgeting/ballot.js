@@ -8,16 +8,11 @@ const strings = loadStrings("budget-strings");
 const form = $("ballot-form");
 const status = $("ballot-total");
 
+// As the server writes amounts (the money template filter): grouped digits, then the currency's code.
 function money(value) {
-  try {
-    return new Intl.NumberFormat(strings.language, {
-      style: "currency",
-      currency: strings.currency,
-      maximumFractionDigits: Number.isInteger(value) ? 0 : 2,
-    }).format(value);
-  } catch {
-    return `${value} ${strings.currency}`;
-  }
+  const digits = Number.isInteger(value) ? 0 : 2;
+  const number = new Intl.NumberFormat(strings.language, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  return `${number}\u00a0${strings.currency}`;
 }
 
 function whole(input) {
@@ -30,8 +25,7 @@ function summary() {
   const max = strings.max_projects;
   if (strings.kind === "knapsack" || strings.kind === "approval") {
     const chosen = items.filter((item) => item.querySelector("input[type=checkbox]").checked);
-    const count = plural(strings.chosen, chosen.length);
-    const parts = [count];
+    const parts = [`${plural(strings.chosen, chosen.length)}.`];
     let over = false;
     if (strings.kind === "knapsack") {
       const amount = Number(strings.amount);
