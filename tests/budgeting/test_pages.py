@@ -242,3 +242,32 @@ def test_the_ballot_speaks_french_first(client, budget, projects, voter):
     assert "Choisissez les projets que vous voulez, pour 100\u00a0000\u00a0EUR au plus en tout." in _text(over)
     assert "Votre bulletin est envoyé et compté." in _text(done)
     assert "Votre bulletin envoyé" in _text(done)
+
+
+def test_a_proposal_takes_a_raster_image_with_its_description_and_refuses_an_svg(client, make_budget, voter, tmp_path, settings):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    budget = make_budget("submission")
+    client.force_login(voter)
+    png = BytesIO()
+    Image.new("RGB", (4, 3), "green").save(png, "PNG")
+    fields = {"title": "Un jardin", "description": "Partagé."}
+
+    svg = client.post(_url("project-propose", budget), {**fields, "image": SimpleUploadedFile("x.svg", b"<svg onload=alert(1)></svg>"),
+                                                        "image_description": "Un dessin"})
+    no_words = client.post(_url("project-propose", budget), {**fields, "image": SimpleUploadedFile("j.png", png.getvalue())})
+    done = client.post(_url("project-propose", budget), {**fields, "image": SimpleUploadedFile("j.png", png.getvalue()),
+                                                         "image_description": "Le jardin vu de la rue"})
+
+    assert svg.status_code == 400
+    assert "SVG" in _text(svg)
+    assert "Say in a few words what the image shows" in _text(no_words)
+    assert done.status_code == 302
+    proposed = Project.objects.get(budget=budget)
+    assert proposed.image.name.endswith(".png")
+    page = _text(client.get(_url("budget-detail", budget)))
+    assert 'alt="Le jardin vu de la rue"' in page
