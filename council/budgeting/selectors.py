@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models import QuerySet
 from django.db.models import Value
 from django.db.models import When
+from django.urls import reverse
 from django.utils import timezone
 
 from council.budgeting.models import BallotChoice
@@ -38,6 +39,14 @@ def budget_list_visible_to(*, user: Any, council: Any) -> list[Budget]:
         .order_by("-created_at", "-pk")
     )
     return [b for b in budgets if user.has_perm("budgeting.view_budget", b)]
+
+
+def council_budgets_section(*, user: Any, council: Any) -> dict[str, Any] | None:
+    """The council page's section: its budgets out of draft (None when there is none)."""
+    budgets = [b for b in budget_list_visible_to(user=user, council=council) if b.phase() != Budget.Phase.DRAFT]
+    if not budgets:
+        return None
+    return {"budgets": budgets[:5], "list_url": reverse("budgeting:budget-list", args=[council.slug])}
 
 
 def projects_on_page(budget: Budget) -> QuerySet[Project]:

@@ -33,10 +33,13 @@ def test_a_visitor_reads_the_list_and_a_budget_with_its_projects_and_reasons(cli
     draft = make_budget("draft", title="Budget en préparation")
 
     listing = client.get(reverse("budgeting:budget-list", args=[budget.council.slug]))
+    council_page = client.get(reverse("council-detail", args=[budget.council.slug]))
     page = client.get(_url("budget-detail", budget))
 
     assert "Budget 2027" in _text(listing)
     assert "Budget en préparation" not in _text(listing)
+    assert "Budget 2027" in _text(council_page)
+    assert "Budget en préparation" not in _text(council_page)
     assert client.get(_url("budget-detail", draft)).status_code == 404
     assert page.status_code == 200
     for shown in ("Cent mille euros", "Bancs au square", "Espaces verts", "Téléphérique", "Trop cher pour ce budget.",
