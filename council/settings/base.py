@@ -266,6 +266,8 @@ LIVE_DELIVERIES_PER_SECOND = env.int("LIVE_DELIVERIES_PER_SECOND", default=1000)
 POLL_RESULTS_COALESCE_SECONDS = env.float("POLL_RESULTS_COALESCE_SECONDS", default=1.0)
 # Consultations: a contribution's endorsement count reaches open pages at most once per interval.
 CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS = env.float("CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS", default=1.0)
+# Participatory budgets: the count of submitted ballots reaches open pages at most once per interval.
+BUDGET_PARTICIPATION_COALESCE_SECONDS = env.float("BUDGET_PARTICIPATION_COALESCE_SECONDS", default=1.0)
 # Anonymous answers from the phone page, per client address (answers per window in seconds).
 POLL_PHONE_RATE_LIMIT = env("POLL_PHONE_RATE_LIMIT", default="30/60")
 # A live socket's row is refreshed every TTL/3 (one UPDATE per process); the row of a socket
