@@ -264,7 +264,7 @@ def test_every_close_code_is_described(document):
     from council.core import consumers
 
     close_codes = {value for name, value in vars(consumers).items() if name.startswith("CLOSE_")}
-    assert close_codes == {4401, 4403, 4409, 4410, 4429}
+    assert close_codes == {4401, 4403, 4408, 4409, 4410, 4429}
     described = {
         int(code) for code in re.findall(r"^\| (\d{4}) \|", document["info"]["description"], re.M)
     }
