@@ -79,7 +79,7 @@ async def _arrive_all(wave: Wave) -> None:
             if not step.done.done():
                 step.done.set_exception(error)
         return
-    for room_id in {step.room_id for step in admitted}:
+    for room_id in {step.room_id for step in admitted if step.room_id is not None}:
         presence.schedule_broadcast(room_id)  # the room hears who came, once for the wave
     for step in arrivals:
         if not step.done.done():
