@@ -92,7 +92,10 @@ class ProfileValue(SameCouncilMixin, models.Model):
     """
 
     profile = models.ForeignKey(ResidentProfile, on_delete=models.CASCADE, related_name="values")
-    attribute = models.ForeignKey(ProfileAttribute, on_delete=models.CASCADE, related_name="values")
+    # No index of its own: value_answer_profiles starts with it.
+    attribute = models.ForeignKey(
+        ProfileAttribute, on_delete=models.CASCADE, related_name="values", db_index=False
+    )
     value = models.CharField(max_length=200)
 
     class Meta:
