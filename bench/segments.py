@@ -115,6 +115,12 @@ def build(rebuild: bool) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         if council:
             council.delete()
+        # Role grants name the council by text, not by a key: deleting it leaves them behind.
+        cursor.execute(
+            """DELETE FROM guardian_userobjectpermission WHERE user_id IN
+               (SELECT id FROM accounts_user WHERE email LIKE %s)""",
+            ["%@segments.bench.invalid"],
+        )
         cursor.execute("DELETE FROM accounts_user WHERE email LIKE %s", ["%@segments.bench.invalid"])
         council = Council.objects.create(slug=SLUG, name="Bench segments")
         attributes = [
