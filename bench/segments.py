@@ -115,12 +115,11 @@ def build(rebuild: bool) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         if council:
             council.delete()
-        # Role grants name the council by text, not by a key: deleting it leaves them behind.
-        cursor.execute(
-            """DELETE FROM guardian_userobjectpermission WHERE user_id IN
-               (SELECT id FROM accounts_user WHERE email LIKE %s)""",
-            ["%@segments.bench.invalid"],
-        )
+        # Role grants name the council by text, not by a key: deleting it leaves them behind;
+        # the sender's audit entries keep no actor (SET_NULL, as the ORM would).
+        bench_users = "(SELECT id FROM accounts_user WHERE email LIKE '%@segments.bench.invalid')"
+        cursor.execute(f"DELETE FROM guardian_userobjectpermission WHERE user_id IN {bench_users}")
+        cursor.execute(f"UPDATE councils_auditentry SET actor_id = NULL WHERE actor_id IN {bench_users}")
         cursor.execute("DELETE FROM accounts_user WHERE email LIKE %s", ["%@segments.bench.invalid"])
         council = Council.objects.create(slug=SLUG, name="Bench segments")
         attributes = [
