@@ -85,14 +85,21 @@ class ResidentProfile(SameCouncilMixin, models.Model):
 
 
 class ProfileValue(SameCouncilMixin, models.Model):
-    """One answer; a multi-choice answer is several rows. Indexed for segment queries."""
+    """One answer; a multi-choice answer is several rows.
+
+    Indexed for segments: (attribute, value, profile) gives the profiles holding some answers
+    from the index alone; migration 0002 adds statistics on (attribute, value) on PostgreSQL.
+    """
 
     profile = models.ForeignKey(ResidentProfile, on_delete=models.CASCADE, related_name="values")
-    attribute = models.ForeignKey(ProfileAttribute, on_delete=models.CASCADE, related_name="values")
+    # No index of its own: value_answer_profiles starts with it.
+    attribute = models.ForeignKey(
+        ProfileAttribute, on_delete=models.CASCADE, related_name="values", db_index=False
+    )
     value = models.CharField(max_length=200)
 
     class Meta:
-        indexes = [models.Index(fields=["attribute", "value"])]
+        indexes = [models.Index(fields=["attribute", "value", "profile"], name="value_answer_profiles")]
         constraints = [
             models.UniqueConstraint(fields=["profile", "attribute", "value"], name="value_unique")
         ]
