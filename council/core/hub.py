@@ -220,7 +220,7 @@ class Hub:
                     # for the reader channel itself, which nothing sends to.
                     await self.layer.receive(reader_channel)
                 except Exception as error:  # an outage is expected: no traceback
-                    logger.warning("lost Redis (%r); sockets will be resynced once it is back", error)
+                    logger.warning("lost Redis (%s: %s); sockets will be resynced once it is back", type(error).__name__, error)
                     self.interrupt()
                     await self.recover()
         finally:

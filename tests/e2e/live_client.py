@@ -64,6 +64,7 @@ class LiveRoomClient:
         self.pending: dict[str, _Waiting] = {}
         self.connection: ClientConnection | None = None
         self.synced = asyncio.Event()  # set by a snapshot, cleared when a socket ends
+        self.progress = asyncio.Event()  # set by every frame received
         self.stopping = False
         self.task: asyncio.Task[None] | None = None
 
@@ -132,6 +133,7 @@ class LiveRoomClient:
             await self.connection.send(waiting.frame)
 
     def _receive(self, frame: dict[str, Any]) -> None:
+        self.progress.set()
         kind, payload = frame["type"], frame.get("payload", {})
         if kind in ("ack", "error"):
             waiting = self.pending.pop(frame.get("request_id") or "", None)
@@ -157,6 +159,12 @@ class LiveRoomClient:
         if self.contiguous is not None:
             while self.contiguous + 1 in self.messages:
                 self.contiguous += 1
+
+    async def caught_up(self, seq: int) -> None:
+        """Wait until this page is synced and holds every message up to `seq`."""
+        while not (self.synced.is_set() and self.contiguous == seq):
+            self.progress.clear()
+            await self.progress.wait()
 
     # Commands.
 
