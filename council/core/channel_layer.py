@@ -13,13 +13,18 @@ Council's consumers do not receive through the layer one by one: the process's h
 """
 
 import asyncio
+import logging
 import time
 import weakref
 from typing import Any
 
 from channels_redis.core import RedisChannelLayer  # type: ignore[import-untyped]
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from council.core.hub import hub_for
+
+logger = logging.getLogger(__name__)
 
 
 class ShieldedRedisChannelLayer(RedisChannelLayer):  # type: ignore[misc]  # channels-redis ships no types
@@ -40,6 +45,17 @@ class ShieldedRedisChannelLayer(RedisChannelLayer):  # type: ignore[misc]  # cha
         if hub is not None:  # what is for the hub's sockets goes to their inboxes
             message_channel = hub.route(message_channel, message)
         return message_channel, message
+
+    async def _clean_receive_backup(self, index: int, channel: str) -> None:
+        """channels-redis's, in a task of its own: Redis lost meanwhile is logged, not left unretrieved.
+
+        The popped message stays in its backup queue and may be delivered again (a restarted Redis
+        forgot it); the room's clients keep messages by seq, and the hub resyncs its sockets anyway.
+        """
+        try:
+            await super()._clean_receive_backup(index, channel)
+        except (OSError, RedisConnectionError, RedisTimeoutError) as error:
+            logger.warning("backup of %s not cleaned, Redis unreachable: %s", channel, error)
 
     def _send_orphan_again(self, pop: asyncio.Future[tuple[Any, dict[str, Any]]]) -> None:
         if pop.cancelled() or pop.exception() is not None:

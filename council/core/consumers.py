@@ -220,6 +220,9 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
+    async def hub_interrupted(self, message: dict[str, Any]) -> None:
+        """This process lost Redis: events stop reaching the socket until `hub_resync` (a hook)."""
+
     async def hub_resync(self, message: dict[str, Any]) -> None:
         """Events for this socket were dropped (it fell behind, or Redis was lost): start afresh.
 

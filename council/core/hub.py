@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 #: the message a socket gets instead of what it missed
 RESYNC: dict[str, Any] = {"type": "hub.resync"}
+#: the message every socket gets when its process lost Redis (a RESYNC follows once it is back)
+INTERRUPTED: dict[str, Any] = {"type": "hub.interrupted"}
 #: callbacks run once Redis answers again after the reader lost it (drop per-process caches)
 _reconnect_callbacks: list[Callable[[], None]] = []
 
@@ -217,8 +219,9 @@ class Hub:
                     # Routed messages never come back out of receive(): it pops until one is
                     # for the reader channel itself, which nothing sends to.
                     await self.layer.receive(reader_channel)
-                except Exception:
-                    logger.warning("lost Redis; sockets will be resynced once it is back", exc_info=True)
+                except Exception as error:  # an outage is expected: no traceback
+                    logger.warning("lost Redis (%s: %s); sockets will be resynced once it is back", type(error).__name__, error)
+                    self.interrupt()
                     await self.recover()
         finally:
             refresher.cancel()
@@ -233,13 +236,18 @@ class Hub:
     async def refresh(self) -> None:
         await self.layer.groups_refresh([(group, self.hub_channel(group)) for group in self.subscribed])
 
+    def interrupt(self) -> None:
+        """Tell every socket that what others do no longer reaches it until Redis is back (a status)."""
+        for inbox in self.inboxes.values():
+            inbox.put(INTERRUPTED)
+
     async def recover(self) -> None:
         """Wait until Redis answers, join every group again, then resync every socket."""
         delay = 0.1
         while True:
             await asyncio.sleep(delay)
             try:
-                await self.refresh()
+                await self.reconnect()
             except Exception:
                 delay = min(delay * 2, 2.0)
                 continue
@@ -251,6 +259,19 @@ class Hub:
                 logger.exception("reconnect callback %r failed", callback)
         for inbox in self.inboxes.values():
             inbox.resync()
+
+    async def reconnect(self) -> None:
+        """Raise unless every Redis of the layer answers again; then re-join every group.
+
+        Idle pooled connections went to the Redis that was lost: each would fail once when next
+        used, so they are closed first (those in use already failed). Then a ping, since a
+        process with no group would otherwise have nothing to ask.
+        """
+        for index in range(self.layer.ring_size):
+            connection = self.layer.connection(index)
+            await connection.connection_pool.disconnect(inuse_connections=False)
+            await connection.ping()
+        await self.refresh()
 
 
 def hub_for(layer: Any) -> Hub | None:

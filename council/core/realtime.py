@@ -1,6 +1,7 @@
 """Broadcast events to channel-layer groups, only once the data behind them is committed."""
 
 import json
+import logging
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -9,6 +10,10 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
 
 
 def envelope(event_type: str, payload: Mapping[str, Any], request_id: str | None = None) -> str:
@@ -70,4 +75,23 @@ class _StateBroadcast:
 
 
 def _broadcast(group: str, message: dict[str, Any]) -> None:
-    async_to_sync(get_channel_layer().group_send)(group, message)
+    async_to_sync(group_send)(group, message)
+
+
+async def group_send(group: str, message: dict[str, Any]) -> bool:
+    """Send `message` to `group`; False, logged, when the channel layer cannot be reached.
+
+    What was committed stays committed, and the command that wrote it is answered: when the
+    layer is back, each process's hub resyncs its sockets from the database (council/core/hub.py),
+    which holds what could not be sent. One retry: after Redis restarted, the first command
+    on each pooled connection fails, though Redis answers again.
+    """
+    layer = get_channel_layer()
+    for attempt in (1, 2):
+        try:
+            await layer.group_send(group, message)
+            return True
+        except (OSError, RedisConnectionError, RedisTimeoutError) as error:
+            if attempt == 2:
+                logger.warning("%s not sent to %s, the channel layer is unreachable: %s", message["type"], group, error)
+    return False

@@ -4,7 +4,9 @@
 `thread_client()`: one per URL shared by the threads (sync services). Both on a blocking
 pool: in a storm of calls it waits for a free connection instead of raising, which the default
 pool does past its cap (docs: ../shared/notes/realtime-here.md, django/channels_redis#422); the
-socket timeout stays above any blocking call made on it.
+socket timeout stays above any blocking call made on it. A command that finds its pooled
+connection broken is sent once more on a new one: after Redis restarted, every idle connection
+fails once though Redis answers again.
 """
 
 import asyncio
@@ -21,6 +23,15 @@ _clients: dict[tuple[int, str], "redis.asyncio.Redis"] = {}
 _thread_clients: dict[str, "redis.Redis"] = {}
 
 
+def retry_once() -> "redis.asyncio.retry.Retry":
+    """The retry of Council's asyncio clients: once, at once, when the connection was broken."""
+    import redis.asyncio.retry
+    import redis.backoff
+    import redis.exceptions
+
+    return redis.asyncio.retry.Retry(redis.backoff.NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,))
+
+
 def loop_client() -> "redis.asyncio.Redis | None":
     """The running loop's client, or None without REDIS_URL (the embedded default)."""
     url = getattr(settings, "REDIS_URL", "")
@@ -31,7 +42,7 @@ def loop_client() -> "redis.asyncio.Redis | None":
     key = (id(asyncio.get_running_loop()), url)
     if key not in _clients:
         pool = redis.asyncio.BlockingConnectionPool.from_url(
-            url, max_connections=MAX_CONNECTIONS, timeout=10, socket_timeout=10
+            url, max_connections=MAX_CONNECTIONS, timeout=10, socket_timeout=10, retry=retry_once()
         )
         _clients[key] = redis.asyncio.Redis(connection_pool=pool)
     return _clients[key]
@@ -45,6 +56,12 @@ def thread_client() -> "redis.Redis | None":
     import redis
 
     if url not in _thread_clients:
-        pool = redis.BlockingConnectionPool.from_url(url, max_connections=20, timeout=10, socket_timeout=10)
+        import redis.backoff
+        import redis.retry
+
+        retry = redis.retry.Retry(redis.backoff.NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,))
+        pool = redis.BlockingConnectionPool.from_url(
+            url, max_connections=20, timeout=10, socket_timeout=10, retry=retry
+        )
         _thread_clients[url] = redis.Redis(connection_pool=pool)
     return _thread_clients[url]

@@ -230,6 +230,15 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         for part in self.parts.values():
             await part.snapshot_sent(snapshot)
 
+    async def hub_interrupted(self, message: dict[str, Any]) -> None:
+        """Redis was lost: tell the page that others' doings stop arriving until the next snapshot.
+
+        Commands still work (what is sent is stored and acknowledged); the snapshot that
+        follows once Redis is back brings what was missed.
+        """
+        if hasattr(self, "snapshot_seq"):  # not for a socket refused before its first snapshot
+            await self.send_event(events.UPDATES_INTERRUPTED, {"room_id": self.room_id})
+
     async def hub_resync(self, message: dict[str, Any]) -> None:
         """Events were dropped for this socket: send the snapshot again, with the messages since the last one.
 

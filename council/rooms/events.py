@@ -13,6 +13,8 @@ PARTICIPANT_REMOVED = "rooms.participant_removed"
 ROOM_UPDATED = "rooms.room_updated"
 ROOM_SYNCED = "rooms.room_synced"
 CAPABILITIES_CHANGED = "rooms.capabilities_changed"
+#: frame: the server lost the channel layer (Redis); others' doings arrive again with the next snapshot
+UPDATES_INTERRUPTED = "rooms.updates_interrupted"
 MOVED = "rooms.moved"  # frame: the socket moved to another room of its meeting (its snapshot came first)
 
 

@@ -14,11 +14,11 @@ from datetime import timedelta
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
 from council.core.realtime import group_message
+from council.core.realtime import group_send
 from council.rooms import events
 from council.rooms import services
 from council.rooms.models import Presence
@@ -55,7 +55,7 @@ async def _broadcast_later(room_id: int) -> None:
     if summary is not None:
         _last_count[room_id] = summary["count"]
         message = group_message(events.PRESENCE_CHANGED, summary)
-        await get_channel_layer().group_send(events.room_group(room_id), message)
+        await group_send(events.room_group(room_id), message)  # Redis down: the resync after carries it
 
 
 def _summary(room_id: int) -> dict[str, Any] | None:

@@ -162,7 +162,11 @@ class MediaSignallingMixin(_SocketBase):
         """Whether video can start now, for the snapshot: the page offers to join only then."""
         if settings.MEDIA_EMBEDDED_WORKER:
             return {"available": True}
-        return {"available": bool(await assignment.store().live_workers())}
+        try:
+            return {"available": bool(await assignment.store().live_workers())}
+        except Exception as error:  # Redis unreachable: no video offered until the next snapshot
+            logger.warning("media workers unknown, Redis unreachable: %r", error)
+            return {"available": False}
 
     # -- sending a command to the room's worker
 

@@ -13,6 +13,9 @@ def room_strings() -> dict[str, Any]:
         "connecting": _("Connecting…"),
         "connected": _("Connected."),
         "reconnecting": _("Connection lost. Reconnecting in %(seconds)s s…"),
+        "interrupted": _(
+            "Live updates are interrupted: what others do will show once they are back. What you send is saved."
+        ),
         "closed_4401": _("Your session has expired. Log in again to rejoin."),
         "closed_4403": _("You no longer have access to this room."),
         "closed_4409": _(

@@ -3,7 +3,9 @@
 Import these helpers from test modules; the fixtures that start processes live in conftest.py.
 """
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -126,3 +128,45 @@ def wait_until_serving(server: Server) -> None:
             server.stop()
             raise AssertionError(f"Daphne on port {server.port} did not start:\n{server.log()}")
         time.sleep(0.1)
+
+
+@dataclass
+class RedisServer:
+    """A redis-server of the test's own on a free port, which the test may kill and start again.
+
+    Nothing is kept on disk: started again, it has forgotten everything, as a restarted Redis
+    without persistence (the channel layer's groups, queued messages, counters).
+    """
+
+    port: int
+    log_path: Path
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = os.environ.get("REDIS_SERVER") or shutil.which("redis-server")
+        assert binary, "redis-server is needed (Debian: apt-get install redis-server; or set REDIS_SERVER)"
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:  # serving once it answers PING
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(64).startswith(b"+PONG"):
+                    return
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"redis-server on port {self.port} did not start:\n{self.log_path.read_text()}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """End it at once, as a crash would: every connection to it breaks."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)

@@ -18,6 +18,8 @@ from typing import cast
 
 from django.conf import settings
 
+from council.core.redis_clients import retry_once
+
 if TYPE_CHECKING:
     import redis.asyncio
 
@@ -124,7 +126,7 @@ class RedisStore:
         loop = asyncio.get_running_loop()  # a client belongs to the loop that created it
         key = id(loop)
         if key not in self._clients:
-            self._clients[key] = redis.asyncio.Redis.from_url(self.url, decode_responses=True)
+            self._clients[key] = redis.asyncio.Redis.from_url(self.url, decode_responses=True, retry=retry_once())
         return self._clients[key]
 
     def _key(self, *parts: object) -> str:

@@ -46,6 +46,8 @@ const client = new RealtimeClient(root.dataset.wsPath, {
 // any module renders the new one.
 client.on("client.status", showStatus);
 client.on("rooms.room_synced", synced);
+// The server lost Redis: the socket stays open, others' doings come back with the next snapshot.
+client.on("rooms.updates_interrupted", () => showStatus({ state: "interrupted" }));
 client.on("rooms.moved", moved);
 client.on("rooms.message_posted", (p) => addMessages([p]));
 client.on("rooms.message_deleted", (p) => markDeleted(p.seq));
@@ -95,6 +97,7 @@ function showStatus({ state: connection, delay, code }) {
   root.dataset.connection = connection;
   if (connection === "open") status.textContent = t.connected;
   else if (connection === "connecting") status.textContent = t.connecting;
+  else if (connection === "interrupted") status.textContent = t.interrupted;
   else if (connection === "reconnecting")
     status.textContent = fmt(t.reconnecting, { seconds: Math.ceil(delay / 1000) });
   else if (connection === "closed") {
@@ -129,6 +132,7 @@ function fromAnotherRoom(frame) {
 }
 
 function synced(snapshot) {
+  if (root.dataset.connection === "interrupted") showStatus({ state: "open" }); // live again
   const roomChanged = state.room !== null && state.room.id !== snapshot.room.id;
   if (roomChanged) leaveRoom();
   state.me = snapshot.me;
