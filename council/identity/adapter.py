@@ -1,0 +1,50 @@
+"""allauth's social account hooks: each council's FranceConnect client is an app of the provider."""
+
+from typing import Any
+
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialLogin
+from django.http import HttpRequest
+
+from council.identity import services
+from council.identity.models import FranceConnectClient
+from council.identity.provider import FranceConnectProvider
+
+
+def _app(client: FranceConnectClient) -> SocialApp:
+    """An unsaved SocialApp, as allauth builds from settings: the secret stays in our model."""
+    return SocialApp(
+        provider=FranceConnectProvider.id,
+        provider_id=client.provider_id,
+        name=f"FranceConnect – {client.council.name}",
+        client_id=client.client_id,
+        secret=client.secret,
+        settings={
+            "issuer": client.issuer.rstrip("/"),
+            "council_id": client.council_id,
+            "claims": list(client.claims),
+            # Only the instance's superuser can set this (see admin.py).
+            "verified_email": client.link_by_email,
+            "email_authentication": client.link_by_email,
+        },
+    )
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def list_apps(self, request: HttpRequest, provider: Any = None, client_id: Any = None) -> list[SocialApp]:
+        apps = super().list_apps(request, provider=provider, client_id=client_id)
+        clients = FranceConnectClient.objects.filter(enabled=True).select_related("council")
+        if client_id:
+            clients = clients.filter(client_id=client_id)
+        for client in clients:
+            if provider in (None, FranceConnectProvider.id, client.provider_id):
+                apps.append(_app(client))
+        return apps
+
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
+        """A new account made through FranceConnect holds its verification from the start."""
+        user = super().save_user(request, sociallogin, form)
+        if sociallogin.provider.id == FranceConnectProvider.id:
+            services.verification_from_account(user=user, app=sociallogin.provider.app, account=sociallogin.account)
+        return user

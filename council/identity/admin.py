@@ -1,0 +1,48 @@
+"""A council's FranceConnect client in the admin: the secret is written, never shown back."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from council.councils.admin import CouncilScopedAdmin
+from council.identity.models import CLAIM_CHOICES
+from council.identity.models import FranceConnectClient
+
+
+class FranceConnectClientForm(forms.ModelForm):
+    secret = forms.CharField(
+        label=_("client secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Never shown again once saved; leave empty to keep the one saved."),
+    )
+    claims = forms.MultipleChoiceField(
+        label=_("identity claims asked for"), choices=CLAIM_CHOICES, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ask only for what the council needs: they are kept as the person's verification."),
+    )
+
+    class Meta:
+        model = FranceConnectClient
+        fields = ["council", "enabled", "issuer", "client_id", "secret", "claims", "link_by_email"]
+
+    def clean_secret(self) -> str:
+        secret = self.cleaned_data["secret"] or self.instance.secret
+        if not secret:
+            raise forms.ValidationError(_("FranceConnect gave a client secret with the client id: enter it."))
+        return secret
+
+
+@admin.register(FranceConnectClient)
+class FranceConnectClientAdmin(CouncilScopedAdmin):
+    SUPERUSER_FIELDS = frozenset({"link_by_email"})
+    form = FranceConnectClientForm
+    list_display = ["council", "enabled", "issuer", "client_id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else sorted(self.SUPERUSER_FIELDS)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and not request.user.is_superuser and set(request.POST) & self.SUPERUSER_FIELDS:
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)
