@@ -198,6 +198,7 @@ ACCOUNT_RATE_LIMITS = {
 # existing account by its e-mail unless the instance's superuser allowed it for that client.
 SOCIALACCOUNT_ADAPTER = "council.identity.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # where a superuser allowed linking: link for good
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SOCIALACCOUNT_REQUESTS_TIMEOUT", default=10)
 LOGIN_REDIRECT_URL = "/"
