@@ -1,5 +1,6 @@
 """allauth's social account hooks: each council's FranceConnect client is an app of the provider."""
 
+import re
 from typing import Any
 
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -31,12 +32,30 @@ def _app(client: FranceConnectClient) -> SocialApp:
     )
 
 
+COUNCIL_PATH = re.compile(r"^/c/(?P<slug>[-\w]+)/")
+
+
+def _council_slug_shown(request: HttpRequest | None) -> str | None:
+    """The council a page of buttons is for: the host's own, or the one the person came from."""
+    if request is None:
+        return None
+    host_council = getattr(request, "host_council", None)
+    if host_council is not None:
+        return host_council.slug
+    came_from = COUNCIL_PATH.match(request.GET.get("next", ""))
+    return came_from["slug"] if came_from else None
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def list_apps(self, request: HttpRequest, provider: Any = None, client_id: Any = None) -> list[SocialApp]:
+        """allauth's apps and every enabled council client; a list of buttons shows one council's only."""
         apps = super().list_apps(request, provider=provider, client_id=client_id)
         clients = FranceConnectClient.objects.filter(enabled=True).select_related("council")
         if client_id:
             clients = clients.filter(client_id=client_id)
+        slug = _council_slug_shown(request) if provider is None else None
+        if slug is not None:
+            clients = clients.filter(council__slug=slug)
         for client in clients:
             if provider in (None, FranceConnectProvider.id, client.provider_id):
                 apps.append(_app(client))

@@ -11,12 +11,18 @@ from django.utils.http import urlencode
 
 from council.accounts.session_end import SessionEnd
 
-SESSION_KEY = "franceconnect_session"  # {"provider_id", "id_token"} of the log-in
+SESSION_KEY = "franceconnect_session"  # {"provider_id", "issuer", "id_token"} of the log-in
 STATE_KEY = "franceconnect_logout_state"
 
 
-def session_opened(request: HttpRequest, *, provider_id: str, id_token: str) -> None:
-    request.session[SESSION_KEY] = {"provider_id": provider_id, "id_token": id_token}
+def session_opened(request: HttpRequest, *, provider_id: str, issuer: str, id_token: str) -> None:
+    request.session[SESSION_KEY] = {"provider_id": provider_id, "issuer": issuer, "id_token": id_token}
+
+
+def session_issuer(request: HttpRequest) -> str | None:
+    """The FranceConnect address whose session this log-in opened, if any."""
+    opened = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    return opened.get("issuer") if opened else None
 
 
 def session_end_begin(request: HttpRequest) -> SessionEnd | None:

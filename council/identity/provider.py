@@ -31,6 +31,10 @@ class FranceConnectProvider(OAuth2Provider):
     account_class = FranceConnectAccount
     oauth2_adapter_class = FranceConnectOAuth2Adapter
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.name = self.app.name  # "FranceConnect – <council>": each council is its own client
+
     def get_login_url(self, request: HttpRequest, **kwargs):
         url = reverse("franceconnect_login", kwargs={"provider_id": self.app.provider_id})
         return f"{url}?{urlencode(kwargs)}" if kwargs else url

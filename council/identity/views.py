@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from council.identity import csp
 from council.identity import logout
 from council.identity import services
 from council.identity import tokens
@@ -117,7 +118,10 @@ def _app_or_404(view):
 
 @_app_or_404
 def login(request: HttpRequest, provider_id: str) -> HttpResponse:
-    return OAuth2LoginView.adapter_view(FranceConnectOAuth2Adapter(request, provider_id))(request)
+    adapter = FranceConnectOAuth2Adapter(request, provider_id)
+    response = OAuth2LoginView.adapter_view(adapter)(request)
+    csp.allow_form_action(response, adapter.issuer)  # its "Continue" form ends at FranceConnect
+    return response
 
 
 @_app_or_404
@@ -129,7 +133,7 @@ def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
     if account and account.pk and request.user.is_authenticated and account.user_id == request.user.pk:
         # Logged in, or FranceConnect connected to the account logged in: the identity is theirs.
         services.verification_from_account(user=request.user, app=sociallogin.provider.app, account=account)
-        logout.session_opened(request, provider_id=provider_id, id_token=id_token)
+        logout.session_opened(request, provider_id=provider_id, issuer=adapter.issuer, id_token=id_token)
     return response
 
 

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "council.identity.csp.form_action_middleware",  # the log-out form may end at FranceConnect
     "council.councils.middleware.CurrentCouncilMiddleware",
     "council.core.middleware.ServiceUnavailableMiddleware",  # last: sees view errors first
 ]
