@@ -14,8 +14,10 @@ class CouncilsConfig(AppConfig):
         from council.councils import refusals  # noqa: F401 - what its refusals tell
         from council.councils import tenancy
         from council.councils import text_fields  # noqa: F401 - declares its text fields
+        from council.accounts.models import Verification
         from council.councils.models import AuditEntry
         from council.councils.models import CouncilPage
 
         tenancy.register(AuditEntry, "council")
         tenancy.register(CouncilPage, "council")
+        tenancy.register(Verification, "council")  # obtained through that council (empty: instance-wide)

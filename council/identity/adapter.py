@@ -7,6 +7,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.models import SocialLogin
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from council.identity import services
 from council.identity.models import FranceConnectClient
@@ -18,7 +19,7 @@ def _app(client: FranceConnectClient) -> SocialApp:
     return SocialApp(
         provider=FranceConnectProvider.id,
         provider_id=client.provider_id,
-        name=f"FranceConnect – {client.council.name}",
+        name=_("FranceConnect (%(council)s)") % {"council": client.council.name},
         client_id=client.client_id,
         secret=client.secret,
         settings={

@@ -11,6 +11,7 @@ from council.identity.models import FranceConnectClient
 
 
 class FranceConnectClientForm(forms.ModelForm):
+    issuer = FranceConnectClient._meta.get_field("issuer").formfield(assume_scheme="https")
     secret = forms.CharField(
         label=_("client secret"),
         required=False,

@@ -62,7 +62,7 @@ class FranceConnectClient(models.Model):
         verbose_name_plural = _("FranceConnect clients")
 
     def __str__(self) -> str:
-        return f"FranceConnect – {self.council}"
+        return f"FranceConnect ({self.council})"
 
     @property
     def provider_id(self) -> str:

@@ -33,7 +33,7 @@ class FranceConnectProvider(OAuth2Provider):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.name = self.app.name  # "FranceConnect – <council>": each council is its own client
+        self.name = self.app.name  # "FranceConnect (<council>)": each council is its own client
 
     def get_login_url(self, request: HttpRequest, **kwargs):
         url = reverse("franceconnect_login", kwargs={"provider_id": self.app.provider_id})

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council.accounts.models import User
+from council.accounts.models import Verification
 from council.budgeting.models import BallotChoice
 from council.budgeting.models import Budget
 from council.budgeting.models import BudgetBallot
@@ -39,6 +40,7 @@ from council.councils.models import Role
 from council.councils.selectors import role_get
 from council.councils.services import role_grant
 from council.groups.models import Membership
+from council.identity.models import FranceConnectClient
 from council.groups.models import NeighbourhoodGroup
 from council.groups.models import Notification
 from council.groups.models import NotificationSend
@@ -183,6 +185,10 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         Budget: budget,
         Project: project,
         BudgetBallot: budget_ballot,
+        FranceConnectClient: FranceConnectClient.objects.create(council=council, client_id=f"fc-{tag}", secret="s"),
+        Verification: Verification.objects.create(
+            user=person, kind=Verification.Kind.FRANCECONNECT, council=council, verified_at=timezone.now()
+        ),
         BallotChoice: BallotChoice.objects.create(ballot=budget_ballot, project=project),
         Answer: Answer.objects.create(poll=poll, user=person, value="oui"),
         Consultation: consultation,
