@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from council.councils.models import Council
@@ -34,10 +35,11 @@ class FranceConnectClient(models.Model):
     issuer = models.URLField(
         _("FranceConnect address"),
         default=SANDBOX_ISSUER,
-        help_text=_(
-            "Sandbox: %(sandbox)s; production: %(production)s (the endpoints are under this address)."
-        )
-        % {"sandbox": SANDBOX_ISSUER, "production": PRODUCTION_ISSUER},
+        help_text=format_lazy(
+            _("Sandbox: {sandbox}; production: {production} (the endpoints are under this address)."),
+            sandbox=SANDBOX_ISSUER,
+            production=PRODUCTION_ISSUER,
+        ),
     )
     client_id = models.CharField(_("client id"), max_length=200)
     secret = models.CharField(_("client secret"), max_length=200)
