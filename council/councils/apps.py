@@ -10,11 +10,11 @@ class CouncilsConfig(AppConfig):
     def ready(self) -> None:
         # rules registers permissions when their module is imported: do it at start-up,
         # so Celery workers and commands know them as well as web processes.
+        from council.accounts.models import Verification
         from council.councils import permissions  # noqa: F401
         from council.councils import refusals  # noqa: F401 - what its refusals tell
         from council.councils import tenancy
         from council.councils import text_fields  # noqa: F401 - declares its text fields
-        from council.accounts.models import Verification
         from council.councils.models import AuditEntry
         from council.councils.models import CouncilPage
 

@@ -40,7 +40,6 @@ from council.councils.models import Role
 from council.councils.selectors import role_get
 from council.councils.services import role_grant
 from council.groups.models import Membership
-from council.identity.models import FranceConnectClient
 from council.groups.models import NeighbourhoodGroup
 from council.groups.models import Notification
 from council.groups.models import NotificationSend
@@ -48,6 +47,7 @@ from council.groups.models import ProfileAttribute
 from council.groups.models import ProfileValue
 from council.groups.models import ResidentProfile
 from council.groups.models import Zone
+from council.identity.models import FranceConnectClient
 from council.rooms.models import ChatMute
 from council.rooms.models import MediaMute
 from council.rooms.models import Message

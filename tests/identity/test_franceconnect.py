@@ -19,6 +19,11 @@ from tests.identity.provider import query
 FRANCECONNECT = Verification.Kind.FRANCECONNECT
 
 
+@pytest.fixture(autouse=True)
+def english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def make_client(db, oidc_provider, council):
     def make(*, alg: str = "ES256", link_by_email: bool = False) -> FranceConnectClient:
@@ -63,8 +68,8 @@ def logged_in_user_id(client) -> int | None:
 
 
 def verified_person(**fields):
-    """Someone who signed up here and confirmed their address, as every account has."""
-    user = UserFactory(**fields)
+    """Someone who signed up here and confirmed their address, as every account has (reads English)."""
+    user = UserFactory(**{"preferred_language": "en", **fields})
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
 
