@@ -1,5 +1,7 @@
 """A council's FranceConnect client in the admin: the secret is written, never shown back."""
 
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialToken
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -32,6 +34,13 @@ class FranceConnectClientForm(forms.ModelForm):
         if not secret:
             raise forms.ValidationError(_("FranceConnect gave a client secret with the client id: enter it."))
         return secret
+
+
+# allauth's own admin shows an app's secret and people's tokens in clear: Council keeps its
+# FranceConnect clients in FranceConnectClient and stores no tokens (SOCIALACCOUNT_STORE_TOKENS).
+for model in (SocialApp, SocialToken):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 
 @admin.register(FranceConnectClient)

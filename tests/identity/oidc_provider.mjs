@@ -195,4 +195,4 @@ server.listen(port, '127.0.0.1', () => {
   handle = provider.callback();
   process.stdout.write(`${JSON.stringify({ issuer: issuer() })}\n`);
 });
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+process.on('SIGTERM', () => process.exit(0)); // a browser's keep-alive connections would hold close()

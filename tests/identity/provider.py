@@ -91,4 +91,9 @@ def oidc_provider():
         yield Provider(issuer=json.loads(line)["issuer"])
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
