@@ -149,6 +149,10 @@ EXCLUDED = {
     "c/<slug:council_slug>/votes/<int:vote_id>/paper/enter/": "POST only: enters a paper ballot, then redirects",
     "c/<slug:council_slug>/votes/<int:vote_id>/paper/<uuid:paper_id>/confirm/": "POST only: confirms a paper ballot, then redirects",
     "p/<str:code>/qr.svg": "an image (SVG) of a poll's short link: no stored text",
+    **{
+        f"accounts/social/{old}/": "allauth's deprecated address: redirects to accounts/3rdparty/…, visited"
+        for old in ("login/cancelled", "login/error", "signup", "connections")
+    },
 }
 #: admin/<app>/<model>/<id>/ redirect to .../change/, which is visited
 ADMIN_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")
