@@ -304,6 +304,9 @@ async def run_case(app: str, servers: int, n: int, args, fixture) -> dict:
     try:
         servers_ps = [psutil.Process(p.pid) for p in procs]
         rss_before = rss_bytes(servers_ps)
+        if os.environ.get("BENCH_SPY"):  # and while the listeners connect
+            for proc in procs:
+                common.spy(proc.pid, f"{os.environ['BENCH_SPY']}-connect-{app}-{n}-{proc.pid}.txt", seconds=15)
         loads, status, urls = await connect_listeners(app, servers, n, fixture, run)
         held = status["connected"]
         connect_rate = held / status["connect_seconds"] if status["connect_seconds"] else 0.0
@@ -313,6 +316,10 @@ async def run_case(app: str, servers: int, n: int, args, fixture) -> dict:
         await asyncio.sleep(SETTLE_SECONDS)
         rss_held = rss_bytes(servers_ps)
         cpu_start, redis_start, started = cpu_seconds(servers_ps), redis_cpu_seconds(), time.monotonic()
+        if os.environ.get("BENCH_SPY"):  # a py-spy sample of each Daphne while sending, for whoever studies it
+            for proc in procs:
+                common.spy(proc.pid, f"{os.environ['BENCH_SPY']}-{app}-{n}-{proc.pid}.txt",
+                           seconds=max(1, int(args.duration) - 1))
         count = round(args.rate * args.duration)
         ended = await deliver(loads, sender, args.rate, count, held, args.drain)
         cpu = cpu_seconds(servers_ps) - cpu_start

@@ -42,15 +42,16 @@ class ProjectAdmin(CouncilScopedAdmin):
     list_filter = ["budget__council", "feasibility"]
     search_fields = ["title", "budget__title"]
     exclude = ["pabulib_extra"]
+    readonly_fields = ["proposer", "proposed_at"]  # set by the proposal form, never chosen here
 
 
 @admin.register(BudgetBallot)
 class BudgetBallotAdmin(CouncilScopedAdmin):
     """Ballots are private: the admin lists who voted in which budget and when, never the choices."""
 
-    list_display = ["budget", "voter", "external_voter_id", "submitted_at"]
+    list_display = ["budget", "voter", "external_voter_id", "submitted_at", "entered_by"]
     list_filter = ["budget__council"]
-    fields = ["budget", "voter", "external_voter_id", "submitted_at"]
+    fields = ["budget", "voter", "external_voter_id", "paper_number", "entered_by", "submitted_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -7,13 +7,25 @@ the file's voter id instead.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from council.councils.models import Council
+from council.councils.models import validate_logo_image
 from council.councils.tenancy import SameCouncilMixin
+
+PROJECT_IMAGE_MAX_BYTES = 2 * 1024 * 1024
+
+
+def validate_project_image_size(file) -> None:
+    if file.size > PROJECT_IMAGE_MAX_BYTES:
+        raise ValidationError(
+            _("The image is too large (%(size)d KB); the limit is %(limit)d KB."),
+            params={"size": file.size // 1024, "limit": PROJECT_IMAGE_MAX_BYTES // 1024},
+        )
 
 
 class Budget(SameCouncilMixin, models.Model):
@@ -96,6 +108,9 @@ class Budget(SameCouncilMixin, models.Model):
                 phase = name
         return phase
 
+    def get_phase_display(self) -> str:
+        return str(dict(self.Phase.choices)[self.phase()])
+
 
 class Project(SameCouncilMixin, models.Model):
     class Feasibility(models.TextChoices):
@@ -112,6 +127,20 @@ class Project(SameCouncilMixin, models.Model):
         _("feasibility"), max_length=10, choices=Feasibility.choices, default=Feasibility.PROPOSED
     )
     rejection_reason = models.TextField(_("public reason for the rejection"), blank=True)
+    image = models.FileField(
+        _("image"), upload_to="budgeting/projects/", blank=True,
+        validators=[validate_project_image_size, validate_logo_image],
+        help_text=_("A PNG, JPEG or WebP photo or drawing, at most 2 MB."),
+    )
+    image_description = models.CharField(_("what the image shows"), max_length=300, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    #: the resident who proposed it (empty for projects prepared by officials or imported)
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="budget_projects",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed on"), null=True, blank=True)
     #: the project_id of an imported Pabulib file (unique within the budget when given)
     external_id = models.CharField(_("identifier in the imported file"), max_length=100, blank=True)
     #: the other columns of an imported Pabulib file, kept for the export
@@ -126,14 +155,37 @@ class Project(SameCouncilMixin, models.Model):
             models.UniqueConstraint(
                 fields=["budget", "external_id"], condition=~Q(external_id=""), name="project_external_id_unique"
             ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="project_point_on_earth",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
 
 
+class SubmittedBallots(models.Manager["BudgetBallot"]):
+    """Only submitted ballots: a draft is never counted, exported nor explained (`with_drafts` has them)."""
+
+    def get_queryset(self) -> models.QuerySet["BudgetBallot"]:
+        return super().get_queryset().filter(is_draft=False)
+
+
+class SubmittedChoices(models.Manager["BallotChoice"]):
+    """Only the choices of submitted ballots (`with_drafts` has them all)."""
+
+    def get_queryset(self) -> models.QuerySet["BallotChoice"]:
+        return super().get_queryset().filter(ballot__is_draft=False)
+
+
 class BudgetBallot(SameCouncilMixin, models.Model):
-    """One voter's ballot in one budget: private (linked to its voter), never secret."""
+    """One voter's ballot in one budget: private (linked to its voter), never secret.
+
+    A draft ("save and finish later") is kept for its voter only: the default manager leaves
+    drafts out, so every count, rule and export reads submitted ballots without asking.
+    """
 
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="ballots")
     voter = models.ForeignKey(
@@ -143,8 +195,20 @@ class BudgetBallot(SameCouncilMixin, models.Model):
     external_voter_id = models.CharField(max_length=100, blank=True)
     pabulib_extra = models.JSONField(default=dict, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
+    is_draft = models.BooleanField(_("draft"), default=False)
+    #: a paper ballot's number (its external_voter_id is "paper-<number>")
+    paper_number = models.PositiveIntegerField(_("paper ballot number"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("entered by"),
+    )
+
+    with_drafts = models.Manager()
+    objects = SubmittedBallots()
 
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "with_drafts"
         verbose_name = _("budget ballot")
         verbose_name_plural = _("budget ballots")
         constraints = [
@@ -170,7 +234,12 @@ class BallotChoice(SameCouncilMixin, models.Model):
     points = models.PositiveIntegerField(default=1)
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
 
+    with_drafts = models.Manager()
+    objects = SubmittedChoices()
+
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "with_drafts"
         verbose_name = _("choice")
         verbose_name_plural = _("choices")
         ordering = ["ballot", "rank", "pk"]

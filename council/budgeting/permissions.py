@@ -1,4 +1,9 @@
-"""Who may manage a participatory budget, see it, and cast a budget ballot."""
+"""Who may manage a participatory budget, read it, propose and review projects, vote, and enter
+paper ballots (docs/permissions.md, "Participatory budgets").
+
+Reading is open to everyone, visitors included, once the budget has left its draft; taking part
+needs a role in the council and, when the budget names groups, to be in one of them.
+"""
 
 from typing import Any
 
@@ -7,22 +12,82 @@ from django.contrib.auth.models import AnonymousUser
 
 from council.accounts.models import User
 from council.budgeting.models import Budget
+from council.budgeting.models import Project
+from council.core.errors import AccessDenied
+from council.core.memo import remembered
 from council.core.permissions import predicate
 from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_facilitator
 from council.groups.permissions import is_eligible
 
+VIEW = "budgeting.view_budget"
+MANAGE = "budgeting.manage_budget"
+PROPOSE = "budgeting.propose_project"
+REVIEW = "budgeting.review_project"
+CAST = "budgeting.cast_ballot"
+ENTER_PAPER = "budgeting.enter_paper_ballot"
+
+
+def _budget(obj: Any) -> Budget | None:
+    if isinstance(obj, Project):
+        return obj.budget
+    return obj if isinstance(obj, Budget) else None
+
+
+def _in_phase(obj: Any, *phases: str) -> bool:
+    budget = _budget(obj)
+    return budget is not None and budget.phase() in phases
+
 
 @predicate
 def budget_in_vote_phase(user: User | AnonymousUser, budget: Any) -> bool:
-    return isinstance(budget, Budget) and budget.phase() == Budget.Phase.VOTE
+    return _in_phase(budget, Budget.Phase.VOTE)
 
 
 @predicate
 def budget_is_draft(user: User | AnonymousUser, budget: Any) -> bool:
-    return isinstance(budget, Budget) and budget.phase() == Budget.Phase.DRAFT
+    return _in_phase(budget, Budget.Phase.DRAFT)
 
 
-rules.add_perm("budgeting.manage_budget", is_council_facilitator)
-rules.add_perm("budgeting.view_budget", is_council_facilitator | (has_council_role & ~budget_is_draft))
-rules.add_perm("budgeting.cast_ballot", has_council_role & budget_in_vote_phase & is_eligible)
+@predicate
+def budget_in_submission_phase(user: User | AnonymousUser, budget: Any) -> bool:
+    return _in_phase(budget, Budget.Phase.SUBMISSION)
+
+
+@predicate
+def budget_before_vote(user: User | AnonymousUser, budget: Any) -> bool:
+    """Projects are reviewed until the vote opens: the ballot's projects then stay as they are."""
+    return _in_phase(budget, Budget.Phase.DRAFT, Budget.Phase.SUBMISSION, Budget.Phase.REVIEW)
+
+
+@predicate
+def is_budget_official(user: User | AnonymousUser, obj: Any) -> bool:
+    budget = _budget(obj)
+    return budget is not None and bool(is_council_facilitator(user, budget))
+
+
+@predicate
+def is_budget_participant(user: User | AnonymousUser, obj: Any) -> bool:
+    """A person of the council in the budget's groups (anyone of the council when it names none)."""
+    budget = _budget(obj)
+    return budget is not None and bool(has_council_role(user, budget) and is_eligible(user, budget))
+
+
+rules.add_perm(MANAGE, is_council_facilitator)
+rules.add_perm(VIEW, is_budget_official | ~budget_is_draft)
+rules.add_perm(PROPOSE, budget_in_submission_phase & is_budget_participant)
+rules.add_perm(REVIEW, is_budget_official & budget_before_vote)
+rules.add_perm(CAST, has_council_role & budget_in_vote_phase & is_eligible)
+rules.add_perm(ENTER_PAPER, is_budget_official & budget_in_vote_phase)
+
+
+def access_budget(user: User | AnonymousUser, budget_id: int, *, council_id: int | None = None, perm: str = VIEW) -> Budget:
+    """Fetch a budget (of `council_id` if given) and check `perm`; missing and forbidden raise the same."""
+    found = Budget.objects.select_related("council").prefetch_related("eligible_groups")
+    if council_id is not None:
+        found = found.filter(council_id=council_id)
+    budget = found.filter(pk=budget_id).first()
+    with remembered():
+        if budget is None or not user.has_perm(perm, budget):
+            raise AccessDenied(perm)
+    return budget

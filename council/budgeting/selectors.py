@@ -4,6 +4,16 @@ export as a Pabulib file."""
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Case
+from django.db.models import Count
+from django.db.models import IntegerField
+from django.db.models import Q
+from django.db.models import QuerySet
+from django.db.models import Value
+from django.db.models import When
+from django.urls import reverse
+from django.utils import timezone
+
 from council.budgeting.models import BallotChoice
 from council.budgeting.models import Budget
 from council.budgeting.models import BudgetBallot
@@ -18,6 +28,85 @@ from council.budgeting.rules import mes_add_one
 from council.budgeting.rules import mes_greedy_completion
 
 Kind = Budget.BallotKind
+
+
+def budget_list_visible_to(*, user: Any, council: Any) -> list[Budget]:
+    """The council's budgets `user` may read (drafts: officials only), newest first, with their counts."""
+    budgets = (
+        Budget.objects.filter(council=council)
+        .select_related("council")
+        .annotate(projects_count=Count("projects", filter=~Q(projects__feasibility=Project.Feasibility.REJECTED)))
+        .order_by("-created_at", "-pk")
+    )
+    return [b for b in budgets if user.has_perm("budgeting.view_budget", b)]
+
+
+def council_budgets_section(*, user: Any, council: Any) -> dict[str, Any] | None:
+    """The council page's section: its budgets out of draft (None when there is none)."""
+    budgets = [b for b in budget_list_visible_to(user=user, council=council) if b.phase() != Budget.Phase.DRAFT]
+    if not budgets:
+        return None
+    return {"budgets": budgets[:5], "list_url": reverse("budgeting:budget-list", args=[council.slug])}
+
+
+def projects_on_page(budget: Budget) -> QuerySet[Project]:
+    """Every project of the budget, the ones not feasible last (their reason stays public)."""
+    return budget.projects.select_related("proposer").order_by(_rejected_last(), "pk")
+
+
+def _rejected_last() -> Case:
+    return Case(When(feasibility=Project.Feasibility.REJECTED, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def projects_on_ballot(budget: Budget) -> QuerySet[Project]:
+    """The projects a voter may choose: all but those found not feasible."""
+    return budget.projects.exclude(feasibility=Project.Feasibility.REJECTED).order_by("pk")
+
+
+def participation_count(budget_id: int) -> int:
+    """Submitted ballots, online and paper (drafts are not counted)."""
+    return BudgetBallot.objects.filter(budget_id=budget_id).count()
+
+
+def participation_payload(budget_id: int) -> dict[str, Any] | None:
+    if not Budget.objects.filter(pk=budget_id).exists():
+        return None
+    return {"budget_id": budget_id, "ballots": participation_count(budget_id)}
+
+
+def budget_snapshot(budget: Budget) -> dict[str, Any]:
+    """What a budget's socket sends on connect."""
+    return {
+        "budget_id": budget.pk,
+        "phase": budget.phase(),
+        "ballots": participation_count(budget.pk),
+        "server_now": timezone.now().isoformat(),
+    }
+
+
+def ballot_of(user: Any, budget: Budget) -> BudgetBallot | None:
+    """`user`'s own ballot in the budget, a draft included, with its choices."""
+    if not user.is_authenticated:
+        return None
+    ballot = BudgetBallot.with_drafts.filter(budget=budget, voter=user).first()
+    if ballot is not None:
+        ballot.chosen = list(  # type: ignore[attr-defined]
+            BallotChoice.with_drafts.filter(ballot=ballot).select_related("project").order_by("rank", "pk")
+        )
+    return ballot
+
+
+def paper_ballots(budget: Budget) -> list[BudgetBallot]:
+    """The budget's paper ballots by number, each with who entered it and its choices."""
+    ballots = list(
+        BudgetBallot.objects.filter(budget=budget, paper_number__isnull=False).select_related("entered_by").order_by("paper_number")
+    )
+    choices: dict[int, list[BallotChoice]] = {}
+    for choice in BallotChoice.objects.filter(ballot__in=ballots).select_related("project").order_by("ballot_id", "rank", "pk"):
+        choices.setdefault(choice.ballot_id, []).append(choice)
+    for ballot in ballots:
+        ballot.chosen = choices.get(ballot.pk, [])  # type: ignore[attr-defined]
+    return ballots
 
 
 def budget_election(budget: Budget) -> tuple[Instance, Profile, dict[str, Project]]:

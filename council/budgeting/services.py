@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from council.accounts.models import User
+from council.budgeting import live
 from council.budgeting.models import BallotChoice
 from council.budgeting.models import Budget
 from council.budgeting.models import BudgetBallot
@@ -63,19 +64,10 @@ def _normalise(budget: Budget, choices: Any) -> list[tuple[int, int, int | None]
     return out
 
 
-@transaction.atomic
-def ballot_cast(*, actor: User, budget_id: int, choices: Any) -> BudgetBallot:
-    """Save `actor`'s ballot in the budget, replacing the one they had (so a double submit counts
-    once). Refused with the reason: outside the vote phase, not eligible, a project of another
-    budget or not on the ballot, too few or too many projects, over the budget or under its
-    least share, too many points."""
-    budget = _budget_for_voter(actor, budget_id)
-    if budget.phase() != Budget.Phase.VOTE:
-        raise InvalidInput(_("Voting on this budget is not open."))
-    if not is_eligible(actor, budget):
-        raise AccessDenied(_("This budget is open only to the members of its groups; you are not one of them."))
-    require_perm(actor, "budgeting.cast_ballot", budget)
-    chosen = _normalise(budget, choices)
+def check_ballot(budget: Budget, chosen: list[tuple[int, int, int | None]], *, complete: bool = True) -> None:
+    """Refuse, with the reason, a ballot that breaks the budget's rules: a project of another
+    budget or not on the ballot, too few or too many projects, over the budget or under its least
+    share, too many points. A draft (`complete=False`) is checked only for its projects."""
     projects = {
         p.pk: p
         for p in Project.objects.filter(pk__in=[pid for pid, _points, _rank in chosen])
@@ -86,6 +78,8 @@ def ballot_cast(*, actor: User, budget_id: int, choices: Any) -> BudgetBallot:
             raise InvalidInput(_("This project is not part of this budget."))
         if project.feasibility == Project.Feasibility.REJECTED:
             raise InvalidInput(_("“%(title)s” was found not feasible: it is not on the ballot.") % {"title": project.title})
+    if not complete:
+        return
     count = len(chosen)
     if budget.min_projects is not None and count < budget.min_projects:
         raise InvalidInput(
@@ -115,14 +109,50 @@ def ballot_cast(*, actor: User, budget_id: int, choices: Any) -> BudgetBallot:
                      budget.max_points)
             % {"count": budget.max_points}
         )
-    ballot, _created = BudgetBallot.objects.update_or_create(
-        budget=budget, voter=actor, defaults={"submitted_at": timezone.now()}
-    )
-    ballot.choices.all().delete()
-    BallotChoice.objects.bulk_create(
+
+
+def normalised_choices(budget: Budget, choices: Any) -> list[tuple[int, int, int | None]]:
+    """(project id, points, rank) per chosen project; InvalidInput for a malformed list."""
+    return _normalise(budget, choices)
+
+
+def choices_replace(ballot: BudgetBallot, chosen: list[tuple[int, int, int | None]]) -> None:
+    BallotChoice.with_drafts.filter(ballot=ballot).delete()
+    BallotChoice.with_drafts.bulk_create(
         BallotChoice(ballot=ballot, project_id=pid, points=points, rank=rank) for pid, points, rank in chosen
     )
+
+
+@transaction.atomic
+def ballot_cast(*, actor: User, budget_id: int, choices: Any, draft: bool = False) -> BudgetBallot:
+    """Save `actor`'s ballot in the budget, replacing the one they had (so a double submit counts
+    once). Refused with the reason: outside the vote phase, not eligible, or what check_ballot
+    refuses. With `draft`, the ballot is kept for later and not counted until submitted; a
+    submitted ballot is not turned back into a draft (it would stop counting)."""
+    budget = _budget_for_voter(actor, budget_id)
+    if budget.phase() != Budget.Phase.VOTE:
+        raise InvalidInput(_("Voting on this budget is not open."))
+    if not is_eligible(actor, budget):
+        raise AccessDenied(_("This budget is open only to the members of its groups; you are not one of them."))
+    require_perm(actor, "budgeting.cast_ballot", budget)
+    chosen = _normalise(budget, choices)
+    check_ballot(budget, chosen, complete=not draft)
+    existing = BudgetBallot.with_drafts.filter(budget=budget, voter=actor).first()
+    if draft and existing is not None and not existing.is_draft:
+        raise InvalidInput(_("Your ballot is already submitted: change it and submit it again."))
+    newly_counted = not draft and (existing is None or existing.is_draft)
+    ballot, _created = BudgetBallot.with_drafts.update_or_create(
+        budget=budget, voter=actor, defaults={"submitted_at": timezone.now(), "is_draft": draft}
+    )
+    choices_replace(ballot, chosen)
+    if newly_counted:
+        participation_changed_on_commit(budget.pk)
     return ballot
+
+
+def participation_changed_on_commit(budget_id: int) -> None:
+    """Tell open budget pages the count of submitted ballots, coalesced (council/budgeting/live.py)."""
+    transaction.on_commit(lambda: live.announce_soon(budget_id))
 
 
 def _decimal(text: str, line_hint: str) -> Decimal:

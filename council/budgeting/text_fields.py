@@ -11,6 +11,7 @@ written_by_people("budgeting.Budget", "title", "description")
 written_by_people("budgeting.Budget", "pabulib_meta", holds=JSON)
 written_by_people("budgeting.Project", "title", "description", "category", "rejection_reason", "external_id")
 written_by_people("budgeting.Project", "pabulib_extra", holds=JSON)
+written_by_people("budgeting.Project", "image_description")
 written_by_people("budgeting.BudgetBallot", "external_voter_id")
 written_by_people("budgeting.BudgetBallot", "pabulib_extra", holds=JSON)
 

@@ -7,27 +7,39 @@ while its BZPOPMIN is in flight, the popped message, meant for *another* socket,
 is lost (django/channels#1683). Here the pop runs shielded: when its caller is
 cancelled the pop still completes, and the message is sent again to the channel it
 was meant for, where the next receiver of this process picks it up.
+
+Council's consumers do not receive through the layer one by one: the process's hub
+(council/core/hub.py) pops for all of them and `receive_single` hands it what it pops.
 """
 
 import asyncio
 import time
+import weakref
 from typing import Any
 
 from channels_redis.core import RedisChannelLayer  # type: ignore[import-untyped]
+
+from council.core.hub import hub_for
 
 
 class ShieldedRedisChannelLayer(RedisChannelLayer):  # type: ignore[misc]  # channels-redis ships no types
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._resends: set[asyncio.Task[None]] = set()
+        #: event loop -> the hub of that loop's sockets (council/core/hub.py)
+        self.hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
 
     async def receive_single(self, channel: str) -> tuple[Any, dict[str, Any]]:
         pop = asyncio.ensure_future(super().receive_single(channel))
         try:
-            return await asyncio.shield(pop)
+            message_channel, message = await asyncio.shield(pop)
         except asyncio.CancelledError:
             pop.add_done_callback(self._send_orphan_again)
             raise
+        hub = self.hubs.get(asyncio.get_running_loop())
+        if hub is not None:  # what is for the hub's sockets goes to their inboxes
+            message_channel = hub.route(message_channel, message)
+        return message_channel, message
 
     def _send_orphan_again(self, pop: asyncio.Future[tuple[Any, dict[str, Any]]]) -> None:
         if pop.cancelled() or pop.exception() is not None:
@@ -67,8 +79,26 @@ class ShieldedRedisChannelLayer(RedisChannelLayer):  # type: ignore[misc]  # cha
         await asyncio.gather(*(pipeline.execute() for pipeline in pipelines.values()))
 
 
+    async def groups_refresh(self, memberships: list[tuple[str, str]]) -> None:
+        """Add each (group, channel) again, so that neither expires: one pipeline per shard."""
+        pipelines = {}
+        now = time.time()
+        for group, channel in memberships:
+            index = self.consistent_hash(group)
+            if index not in pipelines:
+                pipelines[index] = self.connection(index).pipeline(transaction=False)
+            key = self._group_key(group)
+            pipelines[index].zadd(key, {channel: now})
+            pipelines[index].expire(key, self.group_expiry)
+        await asyncio.gather(*(pipeline.execute() for pipeline in pipelines.values()))
+
+
 async def group_moves(layer: Any, moves: list[tuple[str, str, str]]) -> None:
     """Move channels between groups, (channel, old group, new group), in one go where the layer can."""
+    hub = hub_for(layer)
+    if hub is not None and all(channel in hub.inboxes for channel, _old, _new in moves):
+        await hub.move(moves)
+        return
     if hasattr(layer, "group_moves"):
         await layer.group_moves(moves)
         return

@@ -12,6 +12,7 @@ to that file, with the command an ack answers, for tests/protocol.py to check ag
 docs/asyncapi.yaml.
 """
 
+import asyncio
 import functools
 import json
 import logging
@@ -23,8 +24,11 @@ from dataclasses import replace
 from typing import Any
 from typing import TextIO
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -38,6 +42,7 @@ from council.core.commands import Payload
 from council.core.commands import parse_payload
 from council.core.errors import CouncilError
 from council.core.errors import InvalidInput
+from council.core.hub import hub_for
 from council.core.realtime import envelope
 from council.core.threads import run_in_database_thread
 
@@ -47,6 +52,7 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_MANY_SOCKETS = 4409
 CLOSE_REMOVED = 4410
+CLOSE_RESYNC = 4408  # fell behind or missed events: the client reconnects and resyncs
 CLOSE_FLOODING = 4429
 MAX_REQUEST_ID_CHARS = 64
 FLOOD_CLOSE_FACTOR = 5  # close when a client sends this many times its allowance
@@ -167,6 +173,60 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
     commands: dict[str, str] = {}
     #: the type of the command whose ack is being sent (set by send_ack, read by send)
     answering: str | None = None
+    #: the process's hub when the layer has one (council/core/hub.py): it delivers this
+    #: socket's group and channel messages to its inbox
+    hub: Any = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """Channels' loop, but group and channel messages come from the hub's inbox where there is one."""
+        layer = get_channel_layer(self.channel_layer_alias)
+        hub = hub_for(layer) if layer is not None else None
+        if hub is None:  # the in-memory layer of the embedded default
+            await super().__call__(scope, receive, send)
+            return
+        self.scope = scope
+        self.channel_layer = layer
+        self.channel_name = await layer.new_channel()
+        self.hub = hub
+        inbox = hub.open_inbox(self.channel_name)
+        self.channel_receive = inbox.get
+        self.base_send = send
+        feeder = asyncio.ensure_future(self._feed(receive, inbox))
+        try:
+            while True:  # one message at a time, in the order they came, as Channels does
+                await self.dispatch(await inbox.get())
+        except StopConsumer:
+            pass
+        finally:
+            feeder.cancel()
+            hub.close_inbox(self.channel_name)
+
+    @staticmethod
+    async def _feed(receive: Callable[[], Awaitable[dict[str, Any]]], inbox: Any) -> None:
+        """Queue the client's frames (and its connect and disconnect) with the hub's events."""
+        while True:
+            inbox.put(await receive(), droppable=False)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Call the message's handler, without Channels' close_old_connections hop first.
+
+        Channels sends every message through its one sync thread to close stale database
+        connections: one thread hop per socket per broadcast. Every handler here reaches the
+        database through database_sync_to_async or run_in_database_thread, which close them
+        around each call themselves.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def hub_resync(self, message: dict[str, Any]) -> None:
+        """Events for this socket were dropped (it fell behind, or Redis was lost): start afresh.
+
+        The client reconnects at once with what it has (`?since=`) and gets the state again;
+        consumers that can resend their state in place override this.
+        """
+        await self.close(code=CLOSE_RESYNC)
 
     def command_handler(
         self, type_: str
@@ -204,13 +264,23 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         self.socket_place = None
 
     async def join(self, group: str) -> None:
-        await self.channel_layer.group_add(group, self.channel_name)
+        if self.hub is not None:
+            await self.hub.join(group, self.channel_name)
+        else:
+            await self.channel_layer.group_add(group, self.channel_name)
         self.joined_groups.append(group)
 
-    async def leave_all_groups(self) -> None:
-        for group in self.joined_groups:
+    async def leave(self, group: str) -> None:
+        if self.hub is not None:
+            await self.hub.leave(group, self.channel_name)
+        else:
             await self.channel_layer.group_discard(group, self.channel_name)
-        self.joined_groups = []
+        if group in self.joined_groups:
+            self.joined_groups.remove(group)
+
+    async def leave_all_groups(self) -> None:
+        for group in list(self.joined_groups):
+            await self.leave(group)
 
     async def disconnect(self, code: int) -> None:
         await self.leave_all_groups()

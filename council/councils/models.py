@@ -218,6 +218,10 @@ class AuditEntry(models.Model):
         PAPER_PARTICIPATION = "ballots.paper_participation", _("paper vote signed in the register")
         PAPER_ENTERED = "ballots.paper_entered", _("paper ballot entered")
         PAPER_CONFIRMED = "ballots.paper_confirmed", _("paper ballot confirmed")
+        PROJECT_PROPOSED = "budgeting.project_proposed", _("budget project proposed")
+        PROJECT_REVIEWED = "budgeting.project_reviewed", _("budget project reviewed")
+        BUDGET_PAPER_ENTERED = "budgeting.paper_entered", _("paper budget ballot entered")
+        BUDGET_PAPER_CORRECTED = "budgeting.paper_corrected", _("paper budget ballot corrected")
 
     council = models.ForeignKey(
         Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries",

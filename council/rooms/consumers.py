@@ -163,8 +163,7 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         if runs and group not in self.joined_groups:
             await self.join(group)
         elif not runs and group in self.joined_groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
-            self.joined_groups.remove(group)
+            await self.leave(group)
 
     async def go_to(self, room_id: int, *, hidden: bool = False) -> bool:
         """Move to another room of the meeting and tell the page (`rooms.moved`, after the snapshot).
@@ -253,6 +252,14 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         await self.keep_facilitators_group(self.runs)
         for part in self.parts.values():
             await part.snapshot_sent(snapshot)
+
+    async def hub_resync(self, message: dict[str, Any]) -> None:
+        """Events were dropped for this socket: send the snapshot again, with the messages since the last one.
+
+        The page keeps what it has and skips messages it already shows (by seq).
+        """
+        if hasattr(self, "snapshot_seq"):  # not for a socket refused before its first snapshot
+            await self.send_snapshot(self.snapshot_seq)
 
     # Client commands: registered with the host (council/rooms/commands.py); those needing the socket.
 

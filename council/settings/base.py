@@ -249,6 +249,10 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Live rooms.
 ROOM_MAX_FRAME_BYTES = env.int("ROOM_MAX_FRAME_BYTES", default=64 * 1024)  # room for SDP offers
+# The process-wide hub (council/core/hub.py) subscribes once per group for all of a process's
+# sockets; a socket with more than HUB_INBOX_LIMIT events waiting drops them and resyncs.
+HUB_ENABLED = env.bool("HUB_ENABLED", default=True)
+HUB_INBOX_LIMIT = env.int("HUB_INBOX_LIMIT", default=1000)
 ROOM_MESSAGE_MAX_CHARS = env.int("ROOM_MESSAGE_MAX_CHARS", default=2000)
 ROOM_RATE_LIMIT = env("ROOM_RATE_LIMIT", default="20/10")  # commands / seconds, per user
 # Binding votes: ballots wait until at least this many are cast, then enter the box together,
@@ -272,6 +276,8 @@ LIVE_DELIVERIES_PER_SECOND = env.int("LIVE_DELIVERIES_PER_SECOND", default=1000)
 POLL_RESULTS_COALESCE_SECONDS = env.float("POLL_RESULTS_COALESCE_SECONDS", default=1.0)
 # Consultations: a contribution's endorsement count reaches open pages at most once per interval.
 CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS = env.float("CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS", default=1.0)
+# Participatory budgets: the count of submitted ballots reaches open pages at most once per interval.
+BUDGET_PARTICIPATION_COALESCE_SECONDS = env.float("BUDGET_PARTICIPATION_COALESCE_SECONDS", default=1.0)
 # Anonymous answers from the phone page, per client address (answers per window in seconds).
 POLL_PHONE_RATE_LIMIT = env("POLL_PHONE_RATE_LIMIT", default="30/60")
 # A live socket's row is refreshed every TTL/3 (one UPDATE per process); the row of a socket

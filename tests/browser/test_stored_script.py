@@ -123,6 +123,7 @@ EXCLUDED = {
     "c/<slug:council_slug>/workshops/<int:session_id>/outputs.md": "a download (attachment), never rendered",
     "c/<slug:council_slug>/workshops/<int:session_id>/log.csv": "a download (attachment), never rendered",
     "c/<slug:council_slug>/groups/<int:group_id>/export.csv": "a download (attachment), never rendered",
+    "c/<slug:council_slug>/budgets/<int:budget_id>/review/<int:project_id>/": "POST only: the review form is on the review page",
     "admin/logout/": "POST only: it would end the superuser's session",
     "c/<slug:council_slug>/rooms/<int:room_id>/lock/": "POST only: locks or unlocks, then redirects to the rooms page",
     "c/<slug:council_slug>/rooms/<int:room_id>/readmit/<int:user_id>/": "POST only: readmits, then redirects",
@@ -323,15 +324,19 @@ def poisoned(transactional_db, ui):
     )
     PollAnswer.objects.create(poll=open_poll, user=people["resident"], value=3, request_id=p("polls.Answer.request_id"))
     AuthGroup.objects.create(name="Équipe technique")
-    budget = Budget.objects.create(  # no pages yet: the admin shows it
+    now = timezone.now()
+    budget = Budget.objects.create(  # in its vote: the ballot and the paper entry are open
         council=council, title=p("budgeting.Budget.title"), description=p("budgeting.Budget.description"),
         amount=1000, pabulib_meta={"keys": ["description"], "values": [p("budgeting.Budget.pabulib_meta")]},
+        submission_starts_at=now - timedelta(days=20), vote_starts_at=now - timedelta(days=1), vote_ends_at=now + timedelta(days=9),
     )
-    Project.objects.create(
+    project = Project.objects.create(
         budget=budget, title=p("budgeting.Project.title"), description=p("budgeting.Project.description"),
         cost=100, category=p("budgeting.Project.category"), rejection_reason=p("budgeting.Project.rejection_reason"),
+        feasibility="rejected", image_description=p("budgeting.Project.image_description"),
         external_id=p("budgeting.Project.external_id"), pabulib_extra={"name": p("budgeting.Project.pabulib_extra")},
     )
+    Project.objects.create(budget=budget, title="Des bancs", cost=100, feasibility="feasible")
     BudgetBallot.objects.create(
         budget=budget, external_voter_id=p("budgeting.BudgetBallot.external_voter_id"),
         pabulib_extra={"age": p("budgeting.BudgetBallot.pabulib_extra")},
@@ -414,6 +419,8 @@ def poisoned(transactional_db, ui):
         "council_id": [council.pk],
         "vote_id": [vote.pk],
         "consultation_id": [consultation.pk],
+        "budget_id": [budget.pk],
+        "project_id": [project.pk],
         "contribution_id": list(Contribution.objects.filter(consultation=consultation).values_list("pk", flat=True)),
         "code": [open_poll.code, closed_poll.code, hall_code(sitting.pk)],  # polls' short links, the hall's code
         "id": [mallory.pk],  # the admin's password form of a person
@@ -535,12 +542,9 @@ def test_no_stored_text_runs_as_script_on_any_page(browser, ui, poisoned):
         "workshops.LogEntry.text",
         "workshops.Notes.text",
         "workshops.WorkshopSession.strata",
-        # budgets have no pages yet: the admin shows titles and categories in its lists, the rest
-        # in form fields, and never a Pabulib file's other columns
-        "budgeting.Budget.description",
+        # never a Pabulib file's other columns; an image's description is its alt text (no image here)
         "budgeting.Budget.pabulib_meta",
-        "budgeting.Project.description",
-        "budgeting.Project.rejection_reason",
+        "budgeting.Project.image_description",
         "budgeting.Project.external_id",
         "budgeting.Project.pabulib_extra",
         "budgeting.BudgetBallot.pabulib_extra",

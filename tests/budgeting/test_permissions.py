@@ -1,15 +1,18 @@
 """The "Participatory budgets" table of docs/permissions.md, checked against the rules."""
 
-from datetime import timedelta
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 
-from council.budgeting.models import Budget
 from council.councils.models import Role
 from council.groups.models import Membership
 from council.groups.models import NeighbourhoodGroup
+from tests.budgeting.conftest import PHASES
+from tests.groups.conftest import INSIDE_NORD
+from tests.groups.conftest import INSIDE_SUD
+from tests.groups.conftest import administrator  # noqa: F401 - fixtures of the zones
+from tests.groups.conftest import resident  # noqa: F401
+from tests.groups.conftest import segment  # noqa: F401
+from tests.groups.conftest import zones  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -28,28 +31,29 @@ def people(user_with_role, council, council_factory):
     return group, people
 
 
-def _budget(council, group, phase: str) -> Budget:
-    now = timezone.now()
-    starts = {"draft": None, "vote": now - timedelta(days=1), "results": now - timedelta(days=9)}[phase]
-    budget = Budget.objects.create(
-        council=council, title="Budget", amount=1000, submission_starts_at=now - timedelta(days=30) if phase != "draft" else None,
-        vote_starts_at=starts, vote_ends_at=now - timedelta(days=2) if phase == "results" else now + timedelta(days=5),
-    )
-    budget.eligible_groups.set([group])
-    return budget
-
-
-@pytest.mark.parametrize("phase", ["draft", "vote", "results"])
-def test_who_may_do_what_in_each_phase(council, people, phase):
+@pytest.mark.parametrize("phase", PHASES)
+def test_who_may_do_what_in_each_phase(council, people, make_budget, phase):
     group, everyone = people
-    budget = _budget(council, group, phase)
+    budget = make_budget(phase, groups=[group])
     officials = {"administrator inside", "administrator outside", "facilitator inside", "facilitator outside"}
-    with_role = {name for name in everyone if name not in ("outsider", "visitor")}
+    with_role_inside = {name for name in everyone if name.endswith("inside")}
     for name, person in everyone.items():
         assert person.has_perm("budgeting.manage_budget", budget) == (name in officials), name
-        assert person.has_perm("budgeting.view_budget", budget) == (
-            name in officials or (phase != "draft" and name in with_role)
+        assert person.has_perm("budgeting.view_budget", budget) == (name in officials or phase != "draft"), name
+        assert person.has_perm("budgeting.propose_project", budget) == (phase == "submission" and name in with_role_inside), name
+        assert person.has_perm("budgeting.review_project", budget) == (
+            name in officials and phase in ("draft", "submission", "review")
         ), name
-        assert person.has_perm("budgeting.cast_ballot", budget) == (
-            phase == "vote" and name.endswith("inside")
-        ), name
+        assert person.has_perm("budgeting.cast_ballot", budget) == (phase == "vote" and name in with_role_inside), name
+        assert person.has_perm("budgeting.enter_paper_ballot", budget) == (name in officials and phase == "vote"), name
+
+
+def test_eligibility_by_zone_decides_who_proposes_and_votes(council, make_budget, zones, segment, resident):  # noqa: F811
+    north = segment({"field": "zone", "op": "in", "value": ["nord"]}, name="Habitants du nord")
+    submission = make_budget("submission", groups=[north])
+    vote = make_budget("vote", groups=[north])
+    northerner, southerner = resident("resident", at=INSIDE_NORD), resident("resident", at=INSIDE_SUD)
+
+    assert [northerner.has_perm(p, b) for p, b in (("budgeting.propose_project", submission), ("budgeting.cast_ballot", vote))] == [True, True]
+    assert [southerner.has_perm(p, b) for p, b in (("budgeting.propose_project", submission), ("budgeting.cast_ballot", vote))] == [False, False]
+    assert southerner.has_perm("budgeting.view_budget", vote)
