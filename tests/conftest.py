@@ -21,6 +21,8 @@ from tests.factories import UserFactory
 from tests.protocol import violations_text
 from tests.protocol import watch_frames
 
+pytest_plugins = ["tests.identity.provider"]  # the FranceConnect-like provider, shared
+
 register(UserFactory)
 register(CouncilFactory)
 register(RoomFactory)

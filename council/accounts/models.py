@@ -53,3 +53,46 @@ class User(AbstractUser):
     def public_name(self) -> str:
         """The name other participants see: never the e-mail address."""
         return self.display_name or _("Participant %(id)s") % {"id": self.pk}
+
+
+class Verification(models.Model):
+    """One thing a person has proved, by one means, for one council or for the whole instance.
+
+    A person holds a set of these, not one ordered level: FranceConnect proves an identity
+    (and no address), a census check proves residence; neither ranks above the other.
+    A requirement names the kinds it accepts (selectors.has_verification). Other kinds
+    (e-mail, census, a code issued by an official) join as new `Kind` values.
+    """
+
+    class Kind(models.TextChoices):
+        FRANCECONNECT = "franceconnect", _("FranceConnect")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verifications")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # The council through whose service it was obtained (FranceConnect identifies a person to
+    # one service provider, each council being its own); empty for an instance-wide proof.
+    council = models.ForeignKey(
+        "councils.Council", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # Only what the council asked for (e.g. given names, family name, birth date).
+    claims = models.JSONField(_("claims"), default=dict, blank=True)
+    verified_at = models.DateTimeField(_("verified at"))
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "council"],
+                condition=models.Q(council__isnull=False),
+                name="verification_once_per_council",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=models.Q(council__isnull=True),
+                name="verification_once_per_instance",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.verified_at:%Y-%m-%d})"

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from council.accounts import selectors
 from council.accounts import services
 from council.accounts.cookies import language_cookie_set
 from council.accounts.forms import ProfileForm
@@ -24,4 +25,8 @@ def profile(request):
         response = redirect("profile")
         language_cookie_set(response, user.preferred_language)
         return response
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "verifications": selectors.verification_list(request.user)},
+    )

@@ -10,6 +10,7 @@ class CouncilsConfig(AppConfig):
     def ready(self) -> None:
         # rules registers permissions when their module is imported: do it at start-up,
         # so Celery workers and commands know them as well as web processes.
+        from council.accounts.models import Verification
         from council.councils import permissions  # noqa: F401
         from council.councils import refusals  # noqa: F401 - what its refusals tell
         from council.councils import tenancy
@@ -19,3 +20,4 @@ class CouncilsConfig(AppConfig):
 
         tenancy.register(AuditEntry, "council")
         tenancy.register(CouncilPage, "council")
+        tenancy.register(Verification, "council")  # obtained through that council (empty: instance-wide)

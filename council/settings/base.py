@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
     "council.core",
     "council.accounts",
     "council.councils",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "council.voting.polls",
     "council.consultation",
     "council.budgeting",
+    "council.identity",  # FranceConnect: an allauth provider, one client per council
     "council.demo",  # last: seeds every app's demo data (manage.py seed_demo)
 ]
 
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "council.identity.csp.form_action_middleware",  # the log-out form may end at FranceConnect
     "council.councils.middleware.CurrentCouncilMiddleware",
     "council.core.middleware.ServiceUnavailableMiddleware",  # last: sees view errors first
 ]
@@ -192,6 +195,13 @@ ACCOUNT_ADAPTER = "council.accounts.adapter.CouncilAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
 }
+# Social log-in (FranceConnect, council/identity): a provider's account never links to an
+# existing account by its e-mail unless the instance's superuser allowed it for that client.
+SOCIALACCOUNT_ADAPTER = "council.identity.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # where a superuser allowed linking: link for good
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SOCIALACCOUNT_REQUESTS_TIMEOUT", default=10)
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 

@@ -19,6 +19,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from allauth.socialaccount.models import SocialAccount
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group as AuthGroup
@@ -56,6 +57,7 @@ from council.groups.models import ProfileAttribute
 from council.groups.models import ProfileValue
 from council.groups.models import ResidentProfile
 from council.groups.models import Zone
+from council.identity.models import FranceConnectClient
 from council.rooms.models import Message
 from council.rooms.models import Room
 from council.voting.assembly.hall_code import hall_code
@@ -148,6 +150,10 @@ EXCLUDED = {
     "c/<slug:council_slug>/votes/<int:vote_id>/paper/enter/": "POST only: enters a paper ballot, then redirects",
     "c/<slug:council_slug>/votes/<int:vote_id>/paper/<uuid:paper_id>/confirm/": "POST only: confirms a paper ballot, then redirects",
     "p/<str:code>/qr.svg": "an image (SVG) of a poll's short link: no stored text",
+    **{
+        f"accounts/social/{old}/": "allauth's deprecated address: redirects to accounts/3rdparty/…, visited"
+        for old in ("login/cancelled", "login/error", "signup", "connections")
+    },
 }
 #: admin/<app>/<model>/<id>/ redirect to .../change/, which is visited
 ADMIN_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")
@@ -217,6 +223,8 @@ def poisoned(transactional_db, ui):
     mallory = ui.make_person(
         council, f"{p('accounts.User.email')}@example.org", p("accounts.User.display_name"), Role.MEMBER
     )
+    franceconnect = FranceConnectClient.objects.create(council=council, enabled=True, client_id="nord", secret="s")
+    SocialAccount.objects.create(user=mallory, provider=franceconnect.provider_id, uid="mallory", extra_data={})
 
     square = {"type": "Polygon", "coordinates": [[[2.3, 48.8], [2.4, 48.8], [2.4, 48.9], [2.3, 48.9], [2.3, 48.8]]]}
     zone = Zone.objects.create(
@@ -419,6 +427,7 @@ def poisoned(transactional_db, ui):
         "app_label": sorted({m._meta.app_label for m in admin.site._registry}),
         "key": ["not-a-key"],
         "uidb36": ["0"],
+        "provider_id": [franceconnect.provider_id],
     }
     return {"people": people, "ids": ids, "plenary": plenary}
 

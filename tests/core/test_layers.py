@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2] / "council"
 LAYERS = ["core", "accounts", "councils", "groups", "rooms"]
-MODULES = ["workshops", "voting", "consultation", "budgeting", "demo"]  # the meeting modules, and the demo data seeded from the top
+MODULES = ["workshops", "voting", "consultation", "budgeting", "identity", "demo"]  # the meeting modules, and the demo data seeded from the top
 # What the modules name their permissions and events with (their apps' labels).
 MODULE_PREFIXES = [*MODULES, "polls", "questions", "ballots", "assembly"]
 

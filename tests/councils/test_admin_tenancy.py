@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council.accounts.models import User
+from council.accounts.models import Verification
 from council.budgeting.models import BallotChoice
 from council.budgeting.models import Budget
 from council.budgeting.models import BudgetBallot
@@ -46,6 +47,7 @@ from council.groups.models import ProfileAttribute
 from council.groups.models import ProfileValue
 from council.groups.models import ResidentProfile
 from council.groups.models import Zone
+from council.identity.models import FranceConnectClient
 from council.rooms.models import ChatMute
 from council.rooms.models import MediaMute
 from council.rooms.models import Message
@@ -183,6 +185,10 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         Budget: budget,
         Project: project,
         BudgetBallot: budget_ballot,
+        FranceConnectClient: FranceConnectClient.objects.create(council=council, client_id=f"fc-{tag}", secret="s"),
+        Verification: Verification.objects.create(
+            user=person, kind=Verification.Kind.FRANCECONNECT, council=council, verified_at=timezone.now()
+        ),
         BallotChoice: BallotChoice.objects.create(ballot=budget_ballot, project=project),
         Answer: Answer.objects.create(poll=poll, user=person, value="oui"),
         Consultation: consultation,

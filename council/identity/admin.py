@@ -1,0 +1,58 @@
+"""A council's FranceConnect client in the admin: the secret is written, never shown back."""
+
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialToken
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from council.councils.admin import CouncilScopedAdmin
+from council.identity.models import CLAIM_CHOICES
+from council.identity.models import FranceConnectClient
+
+
+class FranceConnectClientForm(forms.ModelForm):
+    issuer = FranceConnectClient._meta.get_field("issuer").formfield(assume_scheme="https")
+    secret = forms.CharField(
+        label=_("client secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Never shown again once saved; leave empty to keep the one saved."),
+    )
+    claims = forms.MultipleChoiceField(
+        label=_("identity claims asked for"), choices=CLAIM_CHOICES, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ask only for what the council needs: they are kept as the person's verification."),
+    )
+
+    class Meta:
+        model = FranceConnectClient
+        fields = ["council", "enabled", "issuer", "client_id", "secret", "claims", "link_by_email"]
+
+    def clean_secret(self) -> str:
+        secret = self.cleaned_data["secret"] or self.instance.secret
+        if not secret:
+            raise forms.ValidationError(_("FranceConnect gave a client secret with the client id: enter it."))
+        return secret
+
+
+# allauth's own admin shows an app's secret and people's tokens in clear: Council keeps its
+# FranceConnect clients in FranceConnectClient and stores no tokens (SOCIALACCOUNT_STORE_TOKENS).
+for model in (SocialApp, SocialToken):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(FranceConnectClient)
+class FranceConnectClientAdmin(CouncilScopedAdmin):
+    SUPERUSER_FIELDS = frozenset({"link_by_email"})
+    form = FranceConnectClientForm
+    list_display = ["council", "enabled", "issuer", "client_id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else sorted(self.SUPERUSER_FIELDS)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and not request.user.is_superuser and set(request.POST) & self.SUPERUSER_FIELDS:
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)

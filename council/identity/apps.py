@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IdentityConfig(AppConfig):
+    """FranceConnect v2 log-in and verification, one client per council (an allauth provider)."""
+
+    name = "council.identity"
+    label = "identity"
+    verbose_name = _("Identity")
+
+    def ready(self) -> None:
+        from council.accounts import session_end
+        from council.councils import tenancy
+        from council.identity import logout
+        from council.identity import models
+        from council.identity import text_fields  # noqa: F401 - declares its text fields
+
+        tenancy.register(models.FranceConnectClient, "council")
+        session_end.register(logout.session_end_begin)

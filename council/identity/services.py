@@ -1,0 +1,19 @@
+from allauth.socialaccount.models import SocialAccount
+from allauth.socialaccount.models import SocialApp
+
+from council.accounts.models import User
+from council.accounts.models import Verification
+from council.accounts.services import verification_record
+
+
+def verification_from_account(*, user: User, app: SocialApp, account: SocialAccount) -> Verification:
+    """Record that `user` proved their identity through the council's FranceConnect just now.
+
+    The claims kept are those the council asks for (`FranceConnectClient.claims`), as signed
+    in the userinfo, plus the level of assurance reached.
+    """
+    data = account.extra_data
+    claims = {claim: data[claim] for claim in [*app.settings["claims"], "acr"] if claim in data}
+    return verification_record(
+        user=user, kind=Verification.Kind.FRANCECONNECT, council_id=app.settings["council_id"], claims=claims
+    )

@@ -1,0 +1,147 @@
+"""The OAuth2 adapter and views of the FranceConnect provider (allauth's provider API)."""
+
+from typing import Any
+
+from allauth.account.internal.decorators import login_not_required
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialToken
+from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from allauth.socialaccount.providers.oauth2.views import OAuth2Adapter
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
+from allauth.socialaccount.providers.oauth2.views import OAuth2LoginView
+from allauth.utils import build_absolute_uri
+from django.contrib import messages
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from council.identity import csp
+from council.identity import logout
+from council.identity import services
+from council.identity import tokens
+from council.identity.models import ACCEPTED_ACR
+
+
+class FranceConnectOAuth2Adapter(OAuth2Adapter):
+    """Endpoints under the council's FranceConnect address; every token checked (tokens.py)."""
+
+    def __init__(self, request: HttpRequest, provider_id: str) -> None:
+        self.provider_id = provider_id
+        self.state: dict[str, Any] = {}
+        super().__init__(request)
+
+    @property
+    def issuer(self) -> str:
+        return self.get_provider().app.settings["issuer"]
+
+    @property
+    def authorize_url(self) -> str:  # type: ignore[override]
+        return f"{self.issuer}/authorize"
+
+    @property
+    def access_token_url(self) -> str:  # type: ignore[override]
+        return f"{self.issuer}/token"
+
+    @property
+    def profile_url(self) -> str:
+        return f"{self.issuer}/userinfo"
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.issuer}/jwks"
+
+    def get_callback_url(self, request: HttpRequest, app: SocialApp) -> str:
+        url = reverse("franceconnect_callback", kwargs={"provider_id": self.provider_id})
+        return build_absolute_uri(request, url, self.redirect_uri_protocol)
+
+    def complete_login(self, request: HttpRequest, app: SocialApp, token: SocialToken, **kwargs: Any):
+        """Check the ID token (nonce, acr) and the signed userinfo; keep only the claims asked for."""
+        id_token = kwargs["response"].get("id_token")
+        if not id_token:
+            raise OAuth2Error("No ID token")
+        identity = tokens.verified_claims(
+            id_token, jwks_url=self.jwks_url, issuer=self.issuer, audience=app.client_id,
+            required=["iss", "aud", "sub", "exp", "iat", "nonce"],
+        )
+        if not self.state.get("nonce") or identity["nonce"] != self.state["nonce"]:
+            raise OAuth2Error("The ID token answers another authentication request (nonce)")
+        if identity.get("acr") not in ACCEPTED_ACR:
+            raise OAuth2Error(f"Level of assurance too low: {identity.get('acr')!r}")
+        userinfo = tokens.verified_claims(
+            self._userinfo(token.token), jwks_url=self.jwks_url, issuer=self.issuer,
+            audience=app.client_id, required=["iss", "aud", "sub"],
+        )
+        if userinfo["sub"] != identity["sub"]:
+            raise OAuth2Error("The userinfo is about someone else")
+        kept = {claim: userinfo[claim] for claim in app.settings["claims"] if claim in userinfo}
+        sociallogin = self.get_provider().sociallogin_from_response(
+            request, {**kept, "sub": identity["sub"], "acr": identity["acr"]}
+        )
+        # Read by `callback` once allauth is done (allauth may flush the session meanwhile).
+        request.franceconnect_login = (sociallogin, id_token)  # type: ignore[attr-defined]
+        return sociallogin
+
+    def _userinfo(self, access_token: str) -> str:
+        from allauth.socialaccount.adapter import get_adapter
+
+        with get_adapter().get_requests_session() as session:
+            response = session.get(self.profile_url, headers={"Authorization": f"Bearer {access_token}"})
+            response.raise_for_status()
+        if not response.headers.get("Content-Type", "").startswith("application/jwt"):
+            raise OAuth2Error("The userinfo is not a signed JWT")
+        return response.text.strip()
+
+
+class FranceConnectCallbackView(OAuth2CallbackView):
+    """allauth's callback, with the stored state (and its nonce) handed to the adapter."""
+
+    adapter: FranceConnectOAuth2Adapter
+
+    def _get_state(self, request: HttpRequest, provider):
+        state, response = super()._get_state(request, provider)
+        self.adapter.state = state or {}
+        return state, response
+
+
+def _app_or_404(view):
+    def wrapped(request: HttpRequest, provider_id: str) -> HttpResponse:
+        try:
+            return view(request, provider_id)
+        except SocialApp.DoesNotExist:
+            raise Http404 from None
+
+    return login_not_required(wrapped)
+
+
+@_app_or_404
+def login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    adapter = FranceConnectOAuth2Adapter(request, provider_id)
+    response = OAuth2LoginView.adapter_view(adapter)(request)
+    csp.allow_form_action(response, adapter.issuer)  # its "Continue" form ends at FranceConnect
+    return response
+
+
+@_app_or_404
+def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
+    adapter = FranceConnectOAuth2Adapter(request, provider_id)
+    response = FranceConnectCallbackView.adapter_view(adapter)(request)
+    sociallogin, id_token = getattr(request, "franceconnect_login", (None, ""))
+    account = sociallogin.account if sociallogin else None
+    if account and account.pk and request.user.is_authenticated and account.user_id == request.user.pk:
+        # Logged in, or FranceConnect connected to the account logged in: the identity is theirs.
+        services.verification_from_account(user=request.user, app=sociallogin.provider.app, account=account)
+        logout.session_opened(request, provider_id=provider_id, issuer=adapter.issuer, id_token=id_token)
+    return response
+
+
+@login_not_required
+def logout_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """FranceConnect came back from ending its session: the `state` must be the one we sent."""
+    if logout.session_end_returned(request, request.GET.get("state", "")):
+        messages.success(request, _("You are logged out of Council and of FranceConnect."))
+    else:
+        messages.error(request, _("FranceConnect's answer to the log-out could not be checked."))
+    return redirect("/")

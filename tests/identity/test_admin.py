@@ -1,0 +1,85 @@
+"""A council's FranceConnect client in the admin: the secret never comes back, linking is the superuser's."""
+
+import pytest
+from django.urls import reverse
+
+from council.councils.models import Role
+from council.councils.services import role_grant
+from council.identity.models import FranceConnectClient
+from tests.factories import UserFactory
+
+SECRET = "a-secret-from-franceconnect-0123456789"
+
+
+@pytest.fixture
+def fc(db, council):
+    return FranceConnectClient.objects.create(council=council, client_id="client-nord", secret=SECRET)
+
+
+@pytest.fixture
+def administrator(council):
+    person = UserFactory()
+    role_grant(actor=None, council=council, user=person, role=Role.ADMINISTRATOR)
+    person.refresh_from_db()
+    return person
+
+
+def form(fc, **changes) -> dict:
+    data = {
+        "council": fc.council_id,
+        "enabled": "on",
+        "issuer": fc.issuer,
+        "client_id": fc.client_id,
+        "secret": "",
+        "claims": ["given_name", "family_name"],
+    }
+    return {**data, **changes}
+
+
+def test_the_secret_is_never_shown_and_kept_when_left_empty(client, fc, administrator):
+    client.force_login(administrator)
+    url = reverse("admin:identity_franceconnectclient_change", args=[fc.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(url, form(fc))
+
+    assert SECRET not in page
+    assert response.status_code == 302
+    fc.refresh_from_db()
+    assert (fc.secret, fc.enabled, fc.claims) == (SECRET, True, ["given_name", "family_name"])
+
+
+def test_an_administrator_cannot_let_franceconnect_link_accounts_by_email(client, fc, administrator):
+    client.force_login(administrator)
+    url = reverse("admin:identity_franceconnectclient_change", args=[fc.pk])
+
+    page = client.get(url).content.decode()
+    forged = client.post(url, form(fc, link_by_email="on"))
+
+    assert 'name="link_by_email"' not in page
+    assert forged.status_code == 403
+    fc.refresh_from_db()
+    assert fc.link_by_email is False
+
+
+def test_the_superuser_may(client, fc):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    response = client.post(
+        reverse("admin:identity_franceconnectclient_change", args=[fc.pk]), form(fc, link_by_email="on")
+    )
+
+    assert response.status_code == 302
+    fc.refresh_from_db()
+    assert fc.link_by_email is True
+
+
+def test_another_council_administrator_cannot_see_it(client, fc, council_factory):
+    other = UserFactory()
+    role_grant(actor=None, council=council_factory(), user=other, role=Role.ADMINISTRATOR)
+    client.force_login(other)
+
+    response = client.get(reverse("admin:identity_franceconnectclient_change", args=[fc.pk]))
+
+    assert response.status_code in (302, 403, 404)
+    assert SECRET not in response.content.decode()
