@@ -11,12 +11,12 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "council.settings.base")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 from channels.routing import URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from council.core.proxy import TrustedProxyMiddleware  # noqa: E402
+from council.core.socket_auth import AuthMiddlewareStack  # noqa: E402
 from council.routing import websocket_urlpatterns  # noqa: E402
 
 application = TrustedProxyMiddleware(

@@ -111,7 +111,7 @@ async def load_process() -> None:
     close_codes: dict[str, int] = {}
     errors: list[str] = []
     quitting = False
-    gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+    gate = asyncio.Semaphore(cfg.get("concurrency", CONNECT_CONCURRENCY))
     started = time.monotonic()
     sockets = []
 
@@ -265,7 +265,7 @@ class Sender:
 # One case.
 
 
-async def connect_listeners(app, servers, n, fixture, run):
+async def connect_listeners(app, servers, n, fixture, run, concurrency=CONNECT_CONCURRENCY):
     path = APPS[app][1].format(room_id=fixture["room_id"])
     urls = [f"ws://127.0.0.1:{port}{path}" for port in PORTS[:servers]]
     clients = [
@@ -273,7 +273,8 @@ async def connect_listeners(app, servers, n, fixture, run):
     ]
     loads = [common.LoadProcess(__file__) for _ in range(LOAD_PROCESSES)]
     for index, load in enumerate(loads):
-        await load.start({"clients": clients[index::LOAD_PROCESSES], "run": run, "first_frame": app == "council"})
+        await load.start({"clients": clients[index::LOAD_PROCESSES], "run": run, "first_frame": app == "council",
+                          "concurrency": concurrency})
     while True:
         await asyncio.sleep(0.5)
         status = await ask_all(loads, "status")
@@ -307,7 +308,7 @@ async def run_case(app: str, servers: int, n: int, args, fixture) -> dict:
         if os.environ.get("BENCH_SPY"):  # and while the listeners connect
             for proc in procs:
                 common.spy(proc.pid, f"{os.environ['BENCH_SPY']}-connect-{app}-{n}-{proc.pid}.txt", seconds=15)
-        loads, status, urls = await connect_listeners(app, servers, n, fixture, run)
+        loads, status, urls = await connect_listeners(app, servers, n, fixture, run, args.connect_concurrency)
         held = status["connected"]
         connect_rate = held / status["connect_seconds"] if status["connect_seconds"] else 0.0
         sender = Sender(urls[0], fixture["sender_session"] if app == "council" else None,
@@ -467,6 +468,8 @@ def main() -> None:
     parser.add_argument("--servers", type=numbers, default=[1, 2],
                         help="comma-separated Daphne process counts, 1 and/or 2 (default 1,2)")
     parser.add_argument("--rate", type=float, default=5.0, help="messages per second (default 5)")
+    parser.add_argument("--connect-concurrency", type=int, default=CONNECT_CONCURRENCY,
+                        help=f"handshakes in flight per load process (default {CONNECT_CONCURRENCY})")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of sending (default 10)")
     parser.add_argument("--drain", type=float, default=10.0,
                         help="seconds to wait for the last deliveries (default 10)")

@@ -1,11 +1,12 @@
 """Sockets' database work on a few threads of its own, not on Channels' single one."""
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from channels.db import database_sync_to_async
-from django.db import close_old_connections
+from asgiref.sync import SyncToAsync
+from django.db import connections
 
 #: threads (each with its own database connection) for the sockets' database work
 DATABASE_THREADS = 4
@@ -25,8 +26,26 @@ async def run_in_database_thread(func: Callable[..., Any], *args: Any, **kwargs:
         try:
             return func(*args, **kwargs)
         finally:
-            # As Channels does after each call, and also under its test harness, which
-            # turns that off: a thread of the pool keeps no connection past CONN_MAX_AGE.
-            close_old_connections()
+            release_connections()
 
-    return await database_sync_to_async(call, thread_sensitive=False, executor=_database_pool)()
+    return await SyncToAsync(call, thread_sensitive=False, executor=_database_pool)()
+
+
+def release_connections() -> None:
+    """After a call: close this thread's connections that failed, were left mid-transaction or are too old.
+
+    Channels' close_old_connections, run before and after every call, also makes the next
+    query ping the server first (CONN_HEALTH_CHECKS): one more round trip per call, and a
+    socket connecting makes several. A connection that broke is closed here once a query
+    on it failed instead (a pool thread keeps nothing past CONN_MAX_AGE either way).
+    """
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is None:
+            continue
+        if (
+            connection.errors_occurred
+            or connection.in_atomic_block
+            or connection.get_autocommit() != connection.settings_dict["AUTOCOMMIT"]
+            or (connection.close_at is not None and time.monotonic() >= connection.close_at)
+        ):
+            connection.close_if_unusable_or_obsolete()

@@ -1,0 +1,81 @@
+"""The session's user for a WebSocket, read in batches on the sockets' database threads.
+
+Channels' AuthMiddleware reads each socket's session and then its user, two queries on
+Channels' single sync thread: a crowd connecting at once (a meeting starting, a server
+restarting and its sockets coming back) queued there one by one. Here the sockets that
+connect together are authenticated together: one query for their sessions, one for their
+users (council/core/batching.py), with the same checks as Channels' get_user (the backend
+is one of the settings', the user may log in, the session's hash matches the user's).
+"""
+
+from typing import Any
+
+from channels.auth import AuthMiddleware
+from channels.auth import CookieMiddleware
+from channels.auth import SessionMiddleware
+from channels.auth import get_user
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth import HASH_SESSION_KEY
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import get_user_model
+from django.contrib.auth import load_backend
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from council.core.batching import Batcher
+from council.core.threads import run_in_database_thread
+
+DATABASE_SESSIONS = "django.contrib.sessions.backends.db"
+
+
+def users_of_sessions(session_keys: list[str | None]) -> list[Any]:
+    """The user each session key is logged in as (AnonymousUser if none), in two queries (database thread)."""
+    from django.contrib.sessions.models import Session
+
+    keys = {key for key in session_keys if key}
+    stored = Session.objects.filter(session_key__in=keys, expire_date__gt=timezone.now())
+    store = SessionStore()
+    sessions = {key: store.decode(data) for key, data in stored.values_list("session_key", "session_data")}
+    claimed = {}
+    for key, data in sessions.items():
+        backend_path = data.get(BACKEND_SESSION_KEY)
+        if SESSION_KEY in data and backend_path in settings.AUTHENTICATION_BACKENDS:
+            if not isinstance(load_backend(backend_path), ModelBackend):
+                raise NotImplementedError(backend_path)  # Batcher's caller falls back to one by one
+            claimed[key] = get_user_model()._meta.pk.to_python(data[SESSION_KEY])
+    users = get_user_model()._default_manager.in_bulk(set(claimed.values()))
+    found: list[Any] = []
+    for session_key in session_keys:
+        user = users.get(claimed[session_key]) if session_key in claimed else None
+        if user is None or not getattr(user, "is_active", True):
+            found.append(AnonymousUser())
+            continue
+        session_hash = sessions[str(session_key)].get(HASH_SESSION_KEY)
+        verified = session_hash and constant_time_compare(session_hash, user.get_session_auth_hash())
+        found.append(user if verified else AnonymousUser())
+    return found
+
+
+_sessions = Batcher(users_of_sessions, max_items=500)
+
+
+class BatchedAuthMiddleware(AuthMiddleware):  # type: ignore[misc]  # channels ships no types
+    """Channels' AuthMiddleware, authenticating the sockets that connect together in one batch."""
+
+    async def resolve_scope(self, scope: dict[str, Any]) -> None:
+        if settings.SESSION_ENGINE == DATABASE_SESSIONS:
+            try:
+                user = await _sessions.submit(scope["session"].session_key)
+            except NotImplementedError:  # a backend of another kind: as Channels does
+                user = await run_in_database_thread(get_user.func, scope)
+        else:
+            user = await run_in_database_thread(get_user.func, scope)
+        scope["user"]._wrapped = user
+
+
+def AuthMiddlewareStack(inner: Any) -> Any:  # noqa: N802 - named as Channels' own
+    return CookieMiddleware(SessionMiddleware(BatchedAuthMiddleware(inner)))
