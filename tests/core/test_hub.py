@@ -5,6 +5,7 @@ import os
 from urllib.parse import urlparse
 
 import pytest
+import redis
 import redis.asyncio as aioredis
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -37,6 +38,7 @@ def redis_layer(settings):
         }
     }
     settings.HUB_ENABLED = True
+    redis.Redis.from_url(REDIS_URL).delete(f"{PREFIX}:group:{GROUP}")  # no member left by an earlier test
     return settings
 
 
@@ -128,12 +130,20 @@ async def test_after_redis_drops_the_process_it_joins_its_groups_again_and_resyn
     admin = aioredis.from_url(REDIS_URL)
     try:
         await admin.delete(f"{PREFIX}:group:{GROUP}")  # forgotten, as by a restart
-        for client in await admin.client_list():
-            # this test's Redis database only: the hub reader's blocking pop
-            if client.get("db") == REDIS_DB and client.get("cmd") in {"bzpopmin", "evalsha", "eval"}:
-                await admin.client_kill_filter(_id=client["id"])
 
-        output = await socket.receive_output(timeout=10)
+        async def drop_the_reader():
+            while True:  # until it is caught in its blocking pop (it leaves it every few seconds)
+                for client in await admin.client_list():
+                    # this test's Redis database only: the hub reader's blocking pop
+                    if client.get("db") == REDIS_DB and client.get("cmd") in {"bzpopmin", "evalsha", "eval"}:
+                        await admin.client_kill_filter(_id=client["id"])
+                await asyncio.sleep(0.2)
+
+        dropping = asyncio.ensure_future(drop_the_reader())
+        try:
+            output = await socket.receive_output(timeout=15)
+        finally:
+            dropping.cancel()
         assert output == {"type": "websocket.close", "code": CLOSE_RESYNC}
         assert reconnected
         assert len(await _members(GROUP)) == 1  # joined again
