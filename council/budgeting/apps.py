@@ -18,3 +18,7 @@ class BudgetingConfig(AppConfig):
         tenancy.register(models.Project, "budget__council")
         tenancy.register(models.BudgetBallot, "budget__council")
         tenancy.register(models.BallotChoice, "ballot__budget__council")
+        tenancy.register(models.BudgetResult, "budget__council")
+        tenancy.register(models.ProjectFollowUp, "project__budget__council")
+        tenancy.register(models.ProjectUpdate, "project__budget__council")
+        tenancy.register(models.ResultsAnnouncement, "budget__council")

@@ -21,7 +21,9 @@ from council.budgeting.pabulib import read_pb
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.permissions import require_perm
+from council.councils.models import AuditEntry
 from council.councils.models import Council
+from council.councils.services import audit_record
 from council.groups.permissions import is_eligible
 
 Kind = Budget.BallotKind
@@ -145,7 +147,7 @@ def budget_import_pb(*, actor: User | None, council: Council, text: str, title: 
     """A budget with its projects and ballots from a Pabulib file's text; all or nothing. A
     malformed file is refused with its line and the reason (council/budgeting/pabulib.py)."""
     if actor is not None:
-        require_perm(actor, "budgeting.manage_budget", council)
+        require_perm(actor, "budgeting.import_budget", council)
     try:
         pb = read_pb(text)
     except PbError as error:
@@ -204,4 +206,21 @@ def budget_import_pb(*, actor: User | None, council: Council, text: str, title: 
                 rank=position if budget.ballot_kind == Kind.ORDINAL else None,
             ))
     BallotChoice.objects.bulk_create(choices, batch_size=5000)
+    audit_record(
+        actor=actor, action=AuditEntry.Action.BUDGET_IMPORTED, target=budget,
+        details={"projects": len(projects), "ballots": len(ballots)},
+    )
     return budget
+
+
+@transaction.atomic
+def budget_export(*, actor: User, budget_id: int) -> tuple[Budget, str]:
+    """The budget as a Pabulib file's text, for an official; audited (it holds every ballot)."""
+    from council.budgeting.selectors import budget_export_pb
+
+    budget = Budget.objects.filter(pk=budget_id).first()
+    if budget is None or not actor.has_perm("budgeting.export_budget", budget):
+        raise AccessDenied("budgeting.export_budget")
+    text = budget_export_pb(budget)
+    audit_record(actor=actor, action=AuditEntry.Action.BUDGET_EXPORTED, target=budget)
+    return budget, text

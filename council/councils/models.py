@@ -218,6 +218,11 @@ class AuditEntry(models.Model):
         PAPER_PARTICIPATION = "ballots.paper_participation", _("paper vote signed in the register")
         PAPER_ENTERED = "ballots.paper_entered", _("paper ballot entered")
         PAPER_CONFIRMED = "ballots.paper_confirmed", _("paper ballot confirmed")
+        BUDGET_IMPORTED = "budgeting.budget_imported", _("budget imported from a Pabulib file")
+        BUDGET_EXPORTED = "budgeting.budget_exported", _("budget exported as a Pabulib file")
+        RESULTS_COMPUTED = "budgeting.results_computed", _("budget results computed")
+        RESULTS_PUBLISHED = "budgeting.results_published", _("budget results published")
+        FOLLOW_UP_CHANGED = "budgeting.follow_up_changed", _("project follow-up changed")
 
     council = models.ForeignKey(
         Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries",
