@@ -53,3 +53,48 @@ def test_who_may_do_what_in_each_phase(council, people, phase):
         assert person.has_perm("budgeting.cast_ballot", budget) == (
             phase == "vote" and name.endswith("inside")
         ), name
+
+
+@pytest.mark.parametrize("phase", ["vote", "results"])
+@pytest.mark.parametrize("published", [False, True])
+def test_who_may_compute_publish_see_and_follow_up_results(council, people, phase, published):
+    from council.budgeting.models import BudgetResult
+
+    group, everyone = people
+    budget = _budget(council, group, phase)
+    BudgetResult.objects.create(
+        budget=budget, status=BudgetResult.Status.DONE, published_at=timezone.now() if published else None
+    )
+    officials = {"administrator inside", "administrator outside", "facilitator inside", "facilitator outside"}
+    administrators = {"administrator inside", "administrator outside"}
+    for name, person in everyone.items():
+        official = name in officials
+        assert person.has_perm("budgeting.compute_results", budget) == (official and phase == "results"), name
+        assert person.has_perm("budgeting.publish_results", budget) == (official and phase == "results"), name
+        assert person.has_perm("budgeting.view_results", budget) == (official or published), name
+        assert person.has_perm("budgeting.edit_follow_up", budget) == (official and published), name
+        assert person.has_perm("budgeting.export_budget", budget) == official, name
+        assert person.has_perm("budgeting.import_budget", council) == (name in administrators), name
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_who_may_announce_results_in_a_meeting(council, people, published, room_factory):
+    from guardian.shortcuts import assign_perm
+
+    from council.budgeting.models import BudgetResult
+    from council.budgeting.models import ResultsAnnouncement
+
+    group, everyone = people
+    budget = _budget(council, group, "results")
+    BudgetResult.objects.create(
+        budget=budget, status=BudgetResult.Status.DONE, published_at=timezone.now() if published else None
+    )
+    room = room_factory(council=council)
+    assign_perm("rooms.facilitate_room", everyone["member inside"], room)  # runs this meeting only
+    announcement = ResultsAnnouncement(room=room, budget=budget)
+    officials = {"administrator inside", "administrator outside", "facilitator inside", "facilitator outside"}
+    for name, person in everyone.items():
+        runs_it = name in officials or name == "member inside"
+        assert person.has_perm("budgeting.announce_results", announcement) == (
+            runs_it and (published or name in officials)
+        ), name
