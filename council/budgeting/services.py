@@ -145,7 +145,8 @@ _VOTE_FIELDS = {"voter_id", "vote", "points"}
 @transaction.atomic
 def budget_import_pb(*, actor: User | None, council: Council, text: str, title: str = "") -> Budget:
     """A budget with its projects and ballots from a Pabulib file's text; all or nothing. A
-    malformed file is refused with its line and the reason (council/budgeting/pabulib.py)."""
+    malformed file is refused with its line and the reason (council/budgeting/pabulib.py). Its
+    vote is over (the file holds its ballots): its results can be computed at once. Audited."""
     if actor is not None:
         require_perm(actor, "budgeting.import_budget", council)
     try:
@@ -153,6 +154,7 @@ def budget_import_pb(*, actor: User | None, council: Council, text: str, title: 
     except PbError as error:
         raise InvalidInput(_("Line %(line)s of the file: %(reason)s") % {"line": error.line, "reason": error.reason}) from None
     meta = pb.meta
+    held = timezone.now()  # the file's ballots are a vote already held: the budget is in its results phase
     maximum = meta.get("max_length", "")
     minimum = meta.get("min_length", "")
     budget = Budget.objects.create(
@@ -164,6 +166,8 @@ def budget_import_pb(*, actor: User | None, council: Council, text: str, title: 
         min_projects=int(minimum) if minimum.isdigit() else None,
         max_projects=int(maximum) if maximum.isdigit() else None,
         max_points=int(meta["max_sum_points"]) if meta.get("max_sum_points", "").isdigit() else None,
+        vote_starts_at=held,
+        vote_ends_at=held,
         pabulib_meta={"keys": list(meta), "values": list(meta.values()),
                       "project_columns": pb.project_columns, "vote_columns": pb.vote_columns},
     )
