@@ -36,7 +36,9 @@ from selenium.webdriver.support.wait import WebDriverWait
 from council.accounts.models import User
 from council.budgeting.models import Budget
 from council.budgeting.models import BudgetBallot
+from council.budgeting.models import BudgetResult
 from council.budgeting.models import Project
+from council.budgeting.models import ProjectUpdate
 from council.consultation.models import AbuseReport
 from council.consultation.models import Category
 from council.consultation.models import Comment
@@ -147,6 +149,9 @@ EXCLUDED = {
     "c/<slug:council_slug>/votes/<int:vote_id>/paper/enter/": "POST only: enters a paper ballot, then redirects",
     "c/<slug:council_slug>/votes/<int:vote_id>/paper/<uuid:paper_id>/confirm/": "POST only: confirms a paper ballot, then redirects",
     "p/<str:code>/qr.svg": "an image (SVG) of a poll's short link: no stored text",
+    "c/<slug:council_slug>/budgets/<int:budget_id>/export.pb": "a download (attachment), never rendered",
+    "c/<slug:council_slug>/budgets/<int:budget_id>/results/compute/": "POST only: starts the computation, then redirects",
+    "c/<slug:council_slug>/budgets/<int:budget_id>/results/publish/": "POST only: publishes, then redirects",
 }
 #: admin/<app>/<model>/<id>/ redirect to .../change/, which is visited
 ADMIN_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")
@@ -315,11 +320,12 @@ def poisoned(transactional_db, ui):
     )
     PollAnswer.objects.create(poll=open_poll, user=people["resident"], value=3, request_id=p("polls.Answer.request_id"))
     AuthGroup.objects.create(name="Équipe technique")
-    budget = Budget.objects.create(  # no pages yet: the admin shows it
+    budget = Budget.objects.create(  # its vote is over and its results published: every page shows it
         council=council, title=p("budgeting.Budget.title"), description=p("budgeting.Budget.description"),
         amount=1000, pabulib_meta={"keys": ["description"], "values": [p("budgeting.Budget.pabulib_meta")]},
+        vote_starts_at=timezone.now() - timedelta(days=9), vote_ends_at=timezone.now() - timedelta(days=1),
     )
-    Project.objects.create(
+    project = Project.objects.create(
         budget=budget, title=p("budgeting.Project.title"), description=p("budgeting.Project.description"),
         cost=100, category=p("budgeting.Project.category"), rejection_reason=p("budgeting.Project.rejection_reason"),
         external_id=p("budgeting.Project.external_id"), pabulib_extra={"name": p("budgeting.Project.pabulib_extra")},
@@ -327,6 +333,13 @@ def poisoned(transactional_db, ui):
     BudgetBallot.objects.create(
         budget=budget, external_voter_id=p("budgeting.BudgetBallot.external_voter_id"),
         pabulib_extra={"age": p("budgeting.BudgetBallot.pabulib_extra")},
+    )
+    BudgetResult.objects.create(
+        budget=budget, status=BudgetResult.Status.DONE, rule=budget.rule, published_at=timezone.now(),
+        selected={rule: [project.pk] for rule in Budget.Rule.values}, scores={str(project.pk): "1"}, voters=1,
+    )
+    ProjectUpdate.objects.create(
+        project=project, text=p("budgeting.ProjectUpdate.text"), photo_description=p("budgeting.ProjectUpdate.photo_description"),
     )
     CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.ACCESSIBILITY, body=p("councils.CouncilPage.body"))
     AuditEntry.objects.create(
@@ -405,6 +418,8 @@ def poisoned(transactional_db, ui):
         "send_id": [send.pk],
         "council_id": [council.pk],
         "vote_id": [vote.pk],
+        "budget_id": [budget.pk],
+        "project_id": [project.pk],
         "consultation_id": [consultation.pk],
         "contribution_id": list(Contribution.objects.filter(consultation=consultation).values_list("pk", flat=True)),
         "code": [open_poll.code, closed_poll.code, hall_code(sitting.pk)],  # polls' short links, the hall's code
@@ -526,8 +541,9 @@ def test_no_stored_text_runs_as_script_on_any_page(browser, ui, poisoned):
         "workshops.LogEntry.text",
         "workshops.Notes.text",
         "workshops.WorkshopSession.strata",
-        # budgets have no pages yet: the admin shows titles and categories in its lists, the rest
-        # in form fields, and never a Pabulib file's other columns
+        # the results and follow-up pages show budgets' and projects' titles; the admin shows
+        # categories in its lists, the rest in form fields, and never a Pabulib file's other columns
+        "budgeting.ProjectUpdate.photo_description",  # a photo's alt text (this update has no photo)
         "budgeting.Budget.description",
         "budgeting.Budget.pabulib_meta",
         "budgeting.Project.description",
