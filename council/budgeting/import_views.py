@@ -19,7 +19,7 @@ from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 
 #: the largest .pb file accepted (Pabulib's largest files, Warsaw's, are a few megabytes)
-MAX_BYTES = getattr(settings, "BUDGET_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+MAX_BYTES = settings.BUDGET_IMPORT_MAX_BYTES
 
 
 class ImportForm(forms.Form):

@@ -20,7 +20,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def test_an_administrator_imports_computes_and_publishes_results(browser, ui):
-    council = Council.objects.create(slug="assen", name="Conseil de quartier d’Assen")
+    council = Council.objects.create(slug="assen", name="Conseil de quartier Assen")
     administrator = ui.make_person(council, "ada@example.org", "Ada Administratrice", Role.ADMINISTRATOR)
     driver = browser()
     ui.log_in(driver, administrator, f"/c/{council.slug}/budgets/import/")

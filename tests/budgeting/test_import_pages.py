@@ -140,7 +140,7 @@ def test_an_official_updates_a_selected_project_and_everyone_sees_it(client, cou
 
 
 def test_only_selected_projects_are_followed_and_only_by_officials(council, published, user_with_role):
-    budget, chosen, left_out = published
+    _budget, chosen, left_out = published
     official = user_with_role(Role.FACILITATOR, council)
     resident = user_with_role(Role.RESIDENT, council)
     fields = {"status": "delivered", "progress": 100, "starts_on": None, "ends_on": None, "spent": None}

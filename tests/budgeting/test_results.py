@@ -147,7 +147,8 @@ def test_the_progress_counts_the_runs_of_mes(official, budget, django_capture_on
     _compute(official, budget, django_capture_on_commit_callbacks)
 
     steps = [p["step"] for p in seen if p]
-    assert steps == sorted(steps) and steps[-1] == 4
+    assert steps == sorted(steps)
+    assert steps[-1] == 4
     assert any(p.get("runs") == 1 and p["step"] == 3 and p["spent"] == "900" for p in seen)
 
 
