@@ -169,8 +169,8 @@ def result_compute(*, result_id: int, run: int) -> BudgetResult | None:
 
 def _computed(budget: Budget, report: Callable[..., None]) -> dict[str, Any]:
     """The stored fields of a result: every rule's selection, the votes, the voters' shares."""
-    with transaction.atomic():  # one snapshot of projects and ballots
-        instance, profile, projects, accounts = budget_election_with_voters(budget)
+    # A ballot cast while this reads (a paper one, say) may be left out: computing again counts it.
+    instance, profile, projects, accounts = budget_election_with_voters(budget)
     pk = {pid: project.pk for pid, project in projects.items()}
     report(1)
     by_greedy = greedy(instance, profile)

@@ -39,7 +39,8 @@ def budget_election_with_voters(budget: Budget) -> tuple[Instance, Profile, dict
     for choice in BallotChoice.objects.filter(ballot__budget=budget, project_id__in=[int(k) for k in projects]).order_by(
         "ballot_id", "rank", "pk"
     ):
-        ballots[choice.ballot_id].append(choice)
+        if choice.ballot_id in ballots:  # a ballot cast since the list was read counts next time
+            ballots[choice.ballot_id].append(choice)
     if budget.ballot_kind == Kind.CUMULATIVE:
         profile = Profile.cumulative({str(c.project_id): c.points for c in chosen} for chosen in ballots.values())
     elif budget.ballot_kind == Kind.ORDINAL:

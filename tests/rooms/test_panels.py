@@ -42,6 +42,7 @@ def test_the_workshops_modules_are_tabs_in_order_after_the_rooms_own(client, roo
         ("questions", ["voting", "questions.js"]),
         ("votes", ["ballots", "meeting.js"]),
         ("polls", ["voting", "polls.js"]),
+        ("budget-results", ["budgeting", "stage.js"]),
     ]
 
 
