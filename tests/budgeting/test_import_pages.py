@@ -154,3 +154,28 @@ def test_only_selected_projects_are_followed_and_only_by_officials(council, publ
                                   **(fields | {"starts_on": date(2026, 5, 1), "ends_on": date(2026, 4, 1)}))
 
     assert not ProjectFollowUp.objects.exists()
+
+
+def test_an_update_with_a_photo_needs_its_description(client, council, published, user_with_role, settings, tmp_path):
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    budget, chosen, _left_out = published
+    client.force_login(user_with_role(Role.FACILITATOR, council))
+    url = reverse("budgeting:follow-up-edit", args=[council.slug, budget.pk, chosen.pk])
+
+    def photo():
+        data = io.BytesIO()
+        Image.new("RGB", (4, 4), "green").save(data, format="PNG")
+        return SimpleUploadedFile("arbres.png", data.getvalue(), content_type="image/png")
+
+    fields = {"form": "update", "update-on": "2026-04-02", "update-text": "Plantation."}
+    undescribed = client.post(url, fields | {"update-photo": photo()})
+    described = client.post(url, fields | {"update-photo": photo(), "update-photo_description": "Six jeunes tilleuls"})
+    page = client.get(reverse("budgeting:follow-up", args=[council.slug, budget.pk])).content.decode()
+
+    assert undescribed.status_code == 200
+    assert described.status_code == 302
+    assert 'alt="Six jeunes tilleuls"' in page
