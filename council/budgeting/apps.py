@@ -22,3 +22,31 @@ class BudgetingConfig(AppConfig):
         tenancy.register(models.Project, "budget__council")
         tenancy.register(models.BudgetBallot, "budget__council")
         tenancy.register(models.BallotChoice, "ballot__budget__council")
+        tenancy.register(models.BudgetResult, "budget__council")
+        tenancy.register(models.ProjectFollowUp, "project__budget__council")
+        tenancy.register(models.ProjectUpdate, "project__budget__council")
+        tenancy.register(models.ResultsAnnouncement, "budget__council")
+        _register_with_the_host()
+
+
+def _register_with_the_host() -> None:
+    """The results announced on a meeting's stage: commands, the event, the snapshot's section, the panel."""
+    from council.budgeting import commands
+    from council.budgeting import events
+    from council.budgeting import stage
+    from council.budgeting.strings import stage_strings
+    from council.rooms import host
+    from council.rooms.panels import register_panel
+
+    commands.register()
+    host.register_event(events.ANNOUNCEMENT_CHANGED)
+    host.register_section("budget_announcement", stage.announcement_section, perm="rooms.view_room")
+    register_panel(
+        "budget-results",
+        "budgeting/_stage_panel.html",
+        "budgeting/stage.js",
+        stage_strings,
+        label=lambda: str(_("Budget results")),
+        data=lambda request, plenary: {"budgets": stage.announceable_budgets(request.user, plenary)},
+        stage_template="budgeting/_stage.html",
+    )

@@ -250,3 +250,127 @@ class BallotChoice(SameCouncilMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} ({self.points})"
+
+
+class BudgetResult(SameCouncilMixin, models.Model):
+    """The stored outcome of a budget's vote: computed by a Celery task, published by an official.
+
+    One per budget: a re-run (after paper ballots, say) replaces it and takes it off the public
+    page until it is published again. `run` numbers the computations, so that a task started
+    before a re-run stores nothing. Project lists are primary keys in the order each rule took
+    them; `shares` holds, for each voter with an account, their share of the budget and what it
+    paid for under the budget's rule (Method of Equal Shares), as exact fractions "p/q".
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Computing")
+        DONE = "done", _("Computed")
+        FAILED = "failed", _("Failed")
+
+    budget = models.OneToOneField(Budget, on_delete=models.CASCADE, related_name="result")
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    run = models.PositiveIntegerField(default=0)
+    #: {"step": 1..4, "steps": 4, "runs": MES runs so far, "spent": "p/q"}
+    progress = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    rule = models.CharField(_("rule"), max_length=12, choices=Budget.Rule.choices, blank=True)
+    #: {"greedy": [pk, ...], "mes_add_one": [...], "mes_greedy": [...]}
+    selected = models.JSONField(default=dict, blank=True)
+    #: {"per_voter_budget": "p/q", "mes_funded": [pk, ...]} for the budget's rule (empty for greedy)
+    mes = models.JSONField(default=dict, blank=True)
+    #: {str(user pk): {"share": "p/q", "paid": [[project pk, "p/q"], ...], "with": {str(project pk): count}}}
+    shares = models.JSONField(default=dict, blank=True)
+    #: {str(project pk): score}, the votes (approvals, points or Borda-like points) of each project
+    scores = models.JSONField(default=dict, blank=True)
+    voters = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("budget result")
+        verbose_name_plural = _("budget results")
+
+    def __str__(self) -> str:
+        return f"{self.budget} — {self.get_status_display()}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None and self.status == self.Status.DONE
+
+
+class ProjectFollowUp(SameCouncilMixin, models.Model):
+    """How a selected project is being delivered, in public (Decidim's accountability)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        UNDER_WAY = "under_way", _("Under way")
+        DELIVERED = "delivered", _("Delivered")
+        DELAYED = "delayed", _("Delayed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="follow_up")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end (planned or actual)"), null=True, blank=True)
+    spent = models.DecimalField(_("spent so far"), max_digits=14, decimal_places=2, null=True, blank=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("project follow-up")
+        verbose_name_plural = _("project follow-ups")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="follow_up_progress_at_most_100"),
+            models.CheckConstraint(condition=Q(spent__isnull=True) | Q(spent__gte=0), name="follow_up_spent_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} — {self.get_status_display()}"
+
+
+class ProjectUpdate(SameCouncilMixin, models.Model):
+    """A dated news item on a selected project, with an optional photo."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
+    on = models.DateField(_("date"), default=timezone.localdate)
+    text = models.TextField(_("what happened"))
+    photo = models.FileField(_("photo"), upload_to="budgeting/updates/", blank=True)
+    photo_description = models.CharField(_("description of the photo"), max_length=300, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project update")
+        verbose_name_plural = _("project updates")
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project} — {self.on}"
+
+
+class ResultsAnnouncement(SameCouncilMixin, models.Model):
+    """A budget's results announced project by project on a meeting's stage.
+
+    Stored, so that a socket joining or reconnecting gets the projects revealed so far in its
+    snapshot (the socket is not the source of truth). One per meeting (its plenary room).
+    """
+
+    room = models.OneToOneField("rooms.Room", on_delete=models.CASCADE, related_name="budget_announcement")
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="announcements")
+    revealed = models.PositiveSmallIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("results announcement")
+        verbose_name_plural = _("results announcements")
+
+    def __str__(self) -> str:
+        return f"{self.budget} — {self.room}"

@@ -112,24 +112,31 @@ def paper_ballots(budget: Budget) -> list[BudgetBallot]:
 def budget_election(budget: Budget) -> tuple[Instance, Profile, dict[str, Project]]:
     """The budget as the rules see it: projects on the ballot (not those found not feasible) by
     primary key as a string, every ballot (an empty one still counts as a voter)."""
+    instance, profile, projects, _voters = budget_election_with_voters(budget)
+    return instance, profile, projects
+
+
+def budget_election_with_voters(budget: Budget) -> tuple[Instance, Profile, dict[str, Project], list[int | None]]:
+    """`budget_election`, with the account (user pk, None for an imported or paper ballot) of
+    each ballot of the profile, in its order."""
     projects = {
         str(p.pk): p for p in budget.projects.exclude(feasibility=Project.Feasibility.REJECTED).order_by("pk")
     }
     instance = Instance(budget.amount, [RuleProject(pid, p.cost) for pid, p in projects.items()])
-    ballots: dict[int, list[BallotChoice]] = {
-        pk: [] for pk in BudgetBallot.objects.filter(budget=budget).order_by("pk").values_list("pk", flat=True)
-    }
+    rows = list(BudgetBallot.objects.filter(budget=budget).order_by("pk").values_list("pk", "voter_id"))
+    ballots: dict[int, list[BallotChoice]] = {pk: [] for pk, _voter in rows}
     for choice in BallotChoice.objects.filter(ballot__budget=budget, project_id__in=[int(k) for k in projects]).order_by(
         "ballot_id", "rank", "pk"
     ):
-        ballots[choice.ballot_id].append(choice)
+        if choice.ballot_id in ballots:  # a ballot cast since the list was read counts next time
+            ballots[choice.ballot_id].append(choice)
     if budget.ballot_kind == Kind.CUMULATIVE:
         profile = Profile.cumulative({str(c.project_id): c.points for c in chosen} for chosen in ballots.values())
     elif budget.ballot_kind == Kind.ORDINAL:
         profile = Profile.ordinal([str(c.project_id) for c in chosen] for chosen in ballots.values())
     else:
         profile = Profile.approval([str(c.project_id) for c in chosen] for chosen in ballots.values())
-    return instance, profile, projects
+    return instance, profile, projects, [voter for _pk, voter in rows]
 
 
 def budget_results(budget: Budget, *, progress: Any = None) -> dict[str, list[Project]]:

@@ -22,7 +22,9 @@ from council.budgeting.pabulib import read_pb
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.permissions import require_perm
+from council.councils.models import AuditEntry
 from council.councils.models import Council
+from council.councils.services import audit_record
 from council.groups.permissions import is_eligible
 
 Kind = Budget.BallotKind
@@ -173,14 +175,16 @@ _VOTE_FIELDS = {"voter_id", "vote", "points"}
 @transaction.atomic
 def budget_import_pb(*, actor: User | None, council: Council, text: str, title: str = "") -> Budget:
     """A budget with its projects and ballots from a Pabulib file's text; all or nothing. A
-    malformed file is refused with its line and the reason (council/budgeting/pabulib.py)."""
+    malformed file is refused with its line and the reason (council/budgeting/pabulib.py). Its
+    vote is over (the file holds its ballots): its results can be computed at once. Audited."""
     if actor is not None:
-        require_perm(actor, "budgeting.manage_budget", council)
+        require_perm(actor, "budgeting.import_budget", council)
     try:
         pb = read_pb(text)
     except PbError as error:
         raise InvalidInput(_("Line %(line)s of the file: %(reason)s") % {"line": error.line, "reason": error.reason}) from None
     meta = pb.meta
+    held = timezone.now()  # the file's ballots are a vote already held: the budget is in its results phase
     maximum = meta.get("max_length", "")
     minimum = meta.get("min_length", "")
     budget = Budget.objects.create(
@@ -192,6 +196,8 @@ def budget_import_pb(*, actor: User | None, council: Council, text: str, title: 
         min_projects=int(minimum) if minimum.isdigit() else None,
         max_projects=int(maximum) if maximum.isdigit() else None,
         max_points=int(meta["max_sum_points"]) if meta.get("max_sum_points", "").isdigit() else None,
+        vote_starts_at=held,
+        vote_ends_at=held,
         pabulib_meta={"keys": list(meta), "values": list(meta.values()),
                       "project_columns": pb.project_columns, "vote_columns": pb.vote_columns},
     )
@@ -234,4 +240,21 @@ def budget_import_pb(*, actor: User | None, council: Council, text: str, title: 
                 rank=position if budget.ballot_kind == Kind.ORDINAL else None,
             ))
     BallotChoice.objects.bulk_create(choices, batch_size=5000)
+    audit_record(
+        actor=actor, action=AuditEntry.Action.BUDGET_IMPORTED, target=budget,
+        details={"projects": len(projects), "ballots": len(ballots)},
+    )
     return budget
+
+
+@transaction.atomic
+def budget_export(*, actor: User, budget_id: int) -> tuple[Budget, str]:
+    """The budget as a Pabulib file's text, for an official; audited (it holds every ballot)."""
+    from council.budgeting.selectors import budget_export_pb
+
+    budget = Budget.objects.filter(pk=budget_id).first()
+    if budget is None or not actor.has_perm("budgeting.export_budget", budget):
+        raise AccessDenied("budgeting.export_budget")
+    text = budget_export_pb(budget)
+    audit_record(actor=actor, action=AuditEntry.Action.BUDGET_EXPORTED, target=budget)
+    return budget, text

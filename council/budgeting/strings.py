@@ -1,4 +1,5 @@
-"""Strings and figures of the ballot script (frontend/src/budgeting/ballot.js)."""
+"""Strings and figures of the ballot script (frontend/src/budgeting/ballot.js) and of the results
+announcement on the room page (frontend/src/budgeting/stage.js)."""
 
 from typing import Any
 
@@ -27,4 +28,24 @@ def ballot_strings(budget: Budget) -> dict[str, Any]:
         "points_over": _("%(over)s points too many: take some back to submit."),
         "ranked": plural_forms(lambda n: ngettext("%(count)s project ranked", "%(count)s projects ranked", n)),
         "ballots": plural_forms(lambda n: ngettext("%(count)s ballot submitted", "%(count)s ballots submitted", n)),
+    }
+
+
+def stage_strings() -> dict[str, Any]:
+    return {
+        "heading": _("Results of “%(title)s”"),
+        "progress": plural_forms(
+            lambda n: ngettext(
+                "%(count)s of %(total)s selected project revealed",
+                "%(count)s of %(total)s selected projects revealed",
+                n,
+            )
+        ),
+        "revealed": _("Selected: %(title)s, %(cost)s."),
+        "spent": _("%(spent)s of %(amount)s"),
+        "started": _("The results of “%(title)s” are being announced."),
+        "ended": _("The announcement of the results is over."),
+        "none": _("No budget results are being announced."),
+        "no_budget": _("No budget has computed results to announce."),
+        "error": _("Refused: %(message)s"),
     }

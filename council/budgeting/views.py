@@ -83,7 +83,8 @@ def why_not(user: Any, budget: Budget, perm: str) -> str:
 
 def budget_list(request: Any, council_slug: str) -> HttpResponse:
     budgets = selectors.budget_list_visible_to(user=request.user, council=request.council)
-    return render(request, "budgeting/budget_list.html", {"budgets": budgets})
+    can_import = request.user.has_perm(perms.IMPORT, request.council)
+    return render(request, "budgeting/budget_list.html", {"budgets": budgets, "can_import": can_import})
 
 
 def _map_points(projects: list[Project]) -> list[dict[str, Any]]:
@@ -116,6 +117,9 @@ def budget_detail(request: Any, council_slug: str, budget_id: int) -> HttpRespon
             "own_ballot": selectors.ballot_of(user, budget),
             "can_review": user.has_perm(perms.REVIEW, budget),
             "can_enter_paper": user.has_perm(perms.ENTER_PAPER, budget),
+            "can_view_results": budget.phase() == Budget.Phase.RESULTS and user.has_perm(perms.VIEW_RESULTS, budget),
+            "results_published": perms.budget_results_are_published(user, budget),
+            "can_import": user.has_perm(perms.IMPORT, budget.council),
             "socket_path": socket_path(budget),
             "strings": ballot_strings(budget),
         }

@@ -222,6 +222,11 @@ class AuditEntry(models.Model):
         PROJECT_REVIEWED = "budgeting.project_reviewed", _("budget project reviewed")
         BUDGET_PAPER_ENTERED = "budgeting.paper_entered", _("paper budget ballot entered")
         BUDGET_PAPER_CORRECTED = "budgeting.paper_corrected", _("paper budget ballot corrected")
+        BUDGET_IMPORTED = "budgeting.budget_imported", _("budget imported from a Pabulib file")
+        BUDGET_EXPORTED = "budgeting.budget_exported", _("budget exported as a Pabulib file")
+        RESULTS_COMPUTED = "budgeting.results_computed", _("budget results computed")
+        RESULTS_PUBLISHED = "budgeting.results_published", _("budget results published")
+        FOLLOW_UP_CHANGED = "budgeting.follow_up_changed", _("project follow-up changed")
 
     council = models.ForeignKey(
         Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries",

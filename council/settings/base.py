@@ -300,6 +300,9 @@ MEDIA_WORKER_HEARTBEAT_SECONDS = env.float("MEDIA_WORKER_HEARTBEAT_SECONDS", def
 MEDIA_REPLY_TIMEOUT_SECONDS = env.float("MEDIA_REPLY_TIMEOUT_SECONDS", default=10.0)
 MEDIA_KEY_PREFIX = env("MEDIA_KEY_PREFIX", default="council:media")
 
+# The largest Pabulib (.pb) file the budget import page accepts, in bytes.
+BUDGET_IMPORT_MAX_BYTES = env.int("BUDGET_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+
 # Maps of zones (Leaflet); any tile server in the {z}/{x}/{y} scheme.
 MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # HTML, inserted as is by Leaflet (a link to the tiles' licence): only the operator sets it.

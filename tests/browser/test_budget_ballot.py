@@ -26,7 +26,7 @@ from tests.browser.page import wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 
 def _budget(council) -> Budget:

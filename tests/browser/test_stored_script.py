@@ -37,7 +37,9 @@ from selenium.webdriver.support.wait import WebDriverWait
 from council.accounts.models import User
 from council.budgeting.models import Budget
 from council.budgeting.models import BudgetBallot
+from council.budgeting.models import BudgetResult
 from council.budgeting.models import Project
+from council.budgeting.models import ProjectUpdate
 from council.consultation.models import AbuseReport
 from council.consultation.models import Category
 from council.consultation.models import Comment
@@ -150,6 +152,9 @@ EXCLUDED = {
     "c/<slug:council_slug>/votes/<int:vote_id>/paper/enter/": "POST only: enters a paper ballot, then redirects",
     "c/<slug:council_slug>/votes/<int:vote_id>/paper/<uuid:paper_id>/confirm/": "POST only: confirms a paper ballot, then redirects",
     "p/<str:code>/qr.svg": "an image (SVG) of a poll's short link: no stored text",
+    "c/<slug:council_slug>/budgets/<int:budget_id>/export.pb": "a download (attachment), never rendered",
+    "c/<slug:council_slug>/budgets/<int:budget_id>/results/compute/": "POST only: starts the computation, then redirects",
+    "c/<slug:council_slug>/budgets/<int:budget_id>/results/publish/": "POST only: publishes, then redirects",
     **{
         f"accounts/social/{old}/": "allauth's deprecated address: redirects to accounts/3rdparty/…, visited"
         for old in ("login/cancelled", "login/error", "signup", "connections")
@@ -341,6 +346,18 @@ def poisoned(transactional_db, ui):
         budget=budget, external_voter_id=p("budgeting.BudgetBallot.external_voter_id"),
         pabulib_extra={"age": p("budgeting.BudgetBallot.pabulib_extra")},
     )
+    closed = Budget.objects.create(  # its vote is over and its results published: the results pages show it
+        council=council, title=p("budgeting.Budget.title"), amount=1000,
+        vote_starts_at=now - timedelta(days=9), vote_ends_at=now - timedelta(days=1),
+    )
+    selected = Project.objects.create(budget=closed, title=p("budgeting.Project.title"), cost=100, feasibility="feasible")
+    BudgetResult.objects.create(
+        budget=closed, status=BudgetResult.Status.DONE, rule=closed.rule, published_at=now,
+        selected={rule: [selected.pk] for rule in Budget.Rule.values}, scores={str(selected.pk): "1"}, voters=1,
+    )
+    ProjectUpdate.objects.create(
+        project=selected, text=p("budgeting.ProjectUpdate.text"), photo_description=p("budgeting.ProjectUpdate.photo_description"),
+    )
     CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.ACCESSIBILITY, body=p("councils.CouncilPage.body"))
     AuditEntry.objects.create(
         council=council, actor=mallory, action=AuditEntry.Action.ZONE_SAVED, target_type="groups.zone",
@@ -418,9 +435,9 @@ def poisoned(transactional_db, ui):
         "send_id": [send.pk],
         "council_id": [council.pk],
         "vote_id": [vote.pk],
+        "budget_id": [budget.pk, closed.pk],  # in its vote, and with published results
+        "project_id": [project.pk, selected.pk],
         "consultation_id": [consultation.pk],
-        "budget_id": [budget.pk],
-        "project_id": [project.pk],
         "contribution_id": list(Contribution.objects.filter(consultation=consultation).values_list("pk", flat=True)),
         "code": [open_poll.code, closed_poll.code, hall_code(sitting.pk)],  # polls' short links, the hall's code
         "id": [mallory.pk],  # the admin's password form of a person
@@ -543,6 +560,7 @@ def test_no_stored_text_runs_as_script_on_any_page(browser, ui, poisoned):
         "workshops.Notes.text",
         "workshops.WorkshopSession.strata",
         # never a Pabulib file's other columns; an image's description is its alt text (no image here)
+        "budgeting.ProjectUpdate.photo_description",
         "budgeting.Budget.pabulib_meta",
         "budgeting.Project.image_description",
         "budgeting.Project.external_id",

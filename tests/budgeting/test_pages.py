@@ -5,10 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from council.budgeting.models import BallotChoice
 from council.budgeting.models import Budget
 from council.budgeting.models import BudgetBallot
+from council.budgeting.models import BudgetResult
 from council.budgeting.models import Project
 from council.budgeting.selectors import participation_count
 from council.councils.models import AuditEntry
@@ -274,3 +276,26 @@ def test_a_proposal_takes_a_raster_image_with_its_description_and_refuses_an_svg
     assert proposed.image.name.endswith(".png")
     page = _text(client.get(_url("budget-detail", budget)))
     assert 'alt="Le jardin vu de la rue"' in page
+
+
+def test_the_budget_pages_lead_to_the_results_the_follow_up_and_the_import(client, make_budget, official, council, user_with_role):
+    over = make_budget("results")
+    import_url = reverse("budgeting:import", args=[council.slug])
+    results_url, follow_up_url = _url("results", over), _url("follow-up", over)
+
+    assert results_url not in _text(client.get(_url("budget-detail", over)))  # a visitor, results unpublished
+    client.force_login(official)
+    page = _text(client.get(_url("budget-detail", over)))
+    assert results_url in page
+    assert follow_up_url not in page  # not published yet
+    assert import_url not in page  # importing is for administrators
+
+    BudgetResult.objects.create(budget=over, status=BudgetResult.Status.DONE, published_at=timezone.now())
+    client.logout()
+    page = _text(client.get(_url("budget-detail", over)))
+    assert results_url in page
+    assert follow_up_url in page
+
+    client.force_login(user_with_role("administrator", council))
+    assert import_url in _text(client.get(reverse("budgeting:budget-list", args=[council.slug])))
+    assert import_url in _text(client.get(_url("budget-detail", over)))

@@ -2,7 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
 
+from council.budgeting.models import BudgetResult
+from council.budgeting.models import ResultsAnnouncement
 from council.councils.models import Role
 from council.groups.models import Membership
 from council.groups.models import NeighbourhoodGroup
@@ -57,3 +61,41 @@ def test_eligibility_by_zone_decides_who_proposes_and_votes(council, make_budget
     assert [northerner.has_perm(p, b) for p, b in (("budgeting.propose_project", submission), ("budgeting.cast_ballot", vote))] == [True, True]
     assert [southerner.has_perm(p, b) for p, b in (("budgeting.propose_project", submission), ("budgeting.cast_ballot", vote))] == [False, False]
     assert southerner.has_perm("budgeting.view_budget", vote)
+
+
+@pytest.mark.parametrize("phase", ["vote", "results"])
+@pytest.mark.parametrize("published", [False, True])
+def test_who_may_compute_publish_see_and_follow_up_results(council, people, make_budget, phase, published):
+    group, everyone = people
+    budget = make_budget(phase, groups=[group])
+    BudgetResult.objects.create(
+        budget=budget, status=BudgetResult.Status.DONE, published_at=timezone.now() if published else None
+    )
+    officials = {"administrator inside", "administrator outside", "facilitator inside", "facilitator outside"}
+    administrators = {"administrator inside", "administrator outside"}
+    for name, person in everyone.items():
+        official = name in officials
+        assert person.has_perm("budgeting.compute_results", budget) == (official and phase == "results"), name
+        assert person.has_perm("budgeting.publish_results", budget) == (official and phase == "results"), name
+        assert person.has_perm("budgeting.view_results", budget) == (official or published), name
+        assert person.has_perm("budgeting.edit_follow_up", budget) == (official and published), name
+        assert person.has_perm("budgeting.export_budget", budget) == official, name
+        assert person.has_perm("budgeting.import_budget", council) == (name in administrators), name
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_who_may_announce_results_in_a_meeting(council, people, make_budget, published, room_factory):
+    group, everyone = people
+    budget = make_budget("results", groups=[group])
+    BudgetResult.objects.create(
+        budget=budget, status=BudgetResult.Status.DONE, published_at=timezone.now() if published else None
+    )
+    room = room_factory(council=council)
+    assign_perm("rooms.facilitate_room", everyone["member inside"], room)  # runs this meeting only
+    announcement = ResultsAnnouncement(room=room, budget=budget)
+    officials = {"administrator inside", "administrator outside", "facilitator inside", "facilitator outside"}
+    for name, person in everyone.items():
+        runs_it = name in officials or name == "member inside"
+        assert person.has_perm("budgeting.announce_results", announcement) == (
+            runs_it and (published or name in officials)
+        ), name

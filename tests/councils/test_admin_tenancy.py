@@ -22,7 +22,11 @@ from council.accounts.models import Verification
 from council.budgeting.models import BallotChoice
 from council.budgeting.models import Budget
 from council.budgeting.models import BudgetBallot
+from council.budgeting.models import BudgetResult
 from council.budgeting.models import Project
+from council.budgeting.models import ProjectFollowUp
+from council.budgeting.models import ProjectUpdate
+from council.budgeting.models import ResultsAnnouncement
 from council.consultation.models import AbuseReport
 from council.consultation.models import Category
 from council.consultation.models import Comment
@@ -190,6 +194,10 @@ def populate(council: Council, tag: str) -> dict[type, object]:
             user=person, kind=Verification.Kind.FRANCECONNECT, council=council, verified_at=timezone.now()
         ),
         BallotChoice: BallotChoice.objects.create(ballot=budget_ballot, project=project),
+        BudgetResult: BudgetResult.objects.create(budget=budget, selected={"greedy": [project.pk]}),
+        ProjectFollowUp: ProjectFollowUp.objects.create(project=project),
+        ProjectUpdate: ProjectUpdate.objects.create(project=project, text=f"Nouvelle {tag}"),
+        ResultsAnnouncement: ResultsAnnouncement.objects.create(room=plenary, budget=budget),
         Answer: Answer.objects.create(poll=poll, user=person, value="oui"),
         Consultation: consultation,
         Phase: Phase.objects.create(
@@ -351,7 +359,7 @@ def test_the_models_with_two_ways_to_a_council_are_known():
         "Question", "QaSettings", "ModerationEntry",
         "Vote", "Participation",
         "Contribution", "Comment", "AbuseReport",
-        "BallotChoice",
+        "BallotChoice", "ResultsAnnouncement",
     }
 
 

@@ -15,6 +15,8 @@ from .model import ORDINAL
 from .model import Instance
 from .model import Profile
 from .model import Project
+from .shares import Shares
+from .shares import mes_shares
 
 __all__ = [
     "APPROVAL",
@@ -26,9 +28,11 @@ __all__ = [
     "Profile",
     "Progress",
     "Project",
+    "Shares",
     "greedy",
     "mes",
     "mes_add_one",
     "mes_greedy_completion",
+    "mes_shares",
     "project_scores",
 ]

@@ -1,0 +1,89 @@
+"""The results page of a budget, with the officials' controls: compute, follow, publish."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.http import HttpRequest
+from django.http import HttpResponse
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from council.budgeting import results
+from council.budgeting.explain import money
+from council.budgeting.explain import results_page
+from council.budgeting.models import Budget
+from council.core.errors import AccessDenied
+from council.core.errors import InvalidInput
+
+
+def budget_for(request: HttpRequest, budget_id: int, *perms: str) -> Budget:
+    """A budget of this council that the person may act on with one of `perms` (else 404)."""
+    budget = Budget.objects.filter(pk=budget_id, council=request.council).first()  # type: ignore[attr-defined]
+    if budget is None or not any(request.user.has_perm(perm, budget) for perm in perms):
+        raise Http404
+    return budget
+
+
+def results_detail(request: HttpRequest, council_slug: str, budget_id: int) -> HttpResponse:
+    budget = budget_for(request, budget_id, "budgeting.view_results", "budgeting.manage_budget")
+    result = results.result_get(budget)
+    official = request.user.has_perm("budgeting.manage_budget", budget)
+    page = None
+    if result is not None and result.status == result.Status.DONE and (result.is_published or official):
+        page = results_page(budget, result, user=request.user)
+    context: dict[str, Any] = {
+        "budget": budget,
+        "result": result,
+        "page": page,
+        "official": official,
+        "progress": results.result_progress(result),
+        "amount": money(budget.amount, budget.currency),
+        "can_compute": request.user.has_perm("budgeting.compute_results", budget),
+        "can_publish": request.user.has_perm("budgeting.publish_results", budget),
+        "can_export": request.user.has_perm("budgeting.export_budget", budget),
+        "vote_over": budget.phase() == Budget.Phase.RESULTS,
+        "map_config": {"tileUrl": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
+    }
+    return render(request, "budgeting/results.html", context)
+
+
+@login_required
+@require_POST
+def results_compute(request: HttpRequest, council_slug: str, budget_id: int) -> HttpResponse:
+    budget = budget_for(request, budget_id, "budgeting.manage_budget")
+    try:
+        results.result_compute_request(actor=request.user, budget_id=budget.pk)  # type: ignore[arg-type]
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    except AccessDenied as error:
+        raise Http404 from error
+    else:
+        messages.success(request, _("The results are being computed."))
+    return redirect("budgeting:results", council_slug=council_slug, budget_id=budget.pk)
+
+
+@login_required
+def results_progress(request: HttpRequest, council_slug: str, budget_id: int) -> JsonResponse:
+    budget = budget_for(request, budget_id, "budgeting.manage_budget")
+    return JsonResponse(results.result_progress(results.result_get(budget)))
+
+
+@login_required
+@require_POST
+def results_publish(request: HttpRequest, council_slug: str, budget_id: int) -> HttpResponse:
+    budget = budget_for(request, budget_id, "budgeting.manage_budget")
+    try:
+        results.result_publish(actor=request.user, budget_id=budget.pk)  # type: ignore[arg-type]
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    except AccessDenied as error:
+        raise Http404 from error
+    else:
+        messages.success(request, _("The results are published."))
+    return redirect("budgeting:results", council_slug=council_slug, budget_id=budget.pk)
