@@ -141,6 +141,12 @@ class Project(SameCouncilMixin, models.Model):
         verbose_name=_("proposed by"),
     )
     proposed_at = models.DateTimeField(_("proposed on"), null=True, blank=True)
+    #: the consultation contribution an official turned into this project (a string reference:
+    #: the budgeting models need not load the consultation module's)
+    source_contribution = models.ForeignKey(
+        "consultation.Contribution", null=True, blank=True, on_delete=models.SET_NULL, related_name="budget_projects",
+        verbose_name=_("from the consultation contribution"),
+    )
     #: the project_id of an imported Pabulib file (unique within the budget when given)
     external_id = models.CharField(_("identifier in the imported file"), max_length=100, blank=True)
     #: the other columns of an imported Pabulib file, kept for the export

@@ -4,6 +4,7 @@ export as a Pabulib file."""
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Case
 from django.db.models import Count
 from django.db.models import IntegerField
@@ -51,7 +52,20 @@ def council_budgets_section(*, user: Any, council: Any) -> dict[str, Any] | None
 
 def projects_on_page(budget: Budget) -> QuerySet[Project]:
     """Every project of the budget, the ones not feasible last (their reason stays public)."""
-    return budget.projects.select_related("proposer").order_by(_rejected_last(), "pk")
+    return budget.projects.select_related("proposer", "source_contribution__consultation").order_by(_rejected_last(), "pk")
+
+
+def contributions_of_council(council_id: int) -> QuerySet[Any]:
+    """The contributions of the council's consultations (the consultation module is a sibling:
+    reached through the app registry, not imported)."""
+    contribution = apps.get_model("consultation", "Contribution")
+    return contribution.objects.select_related("category", "consultation").filter(consultation__council_id=council_id)
+
+
+def contributions_to_add(budget: Budget) -> list[Any]:
+    """Visible contributions of the budget's council not yet a project of this budget, newest first."""
+    taken = budget.projects.exclude(source_contribution=None).values("source_contribution")
+    return list(contributions_of_council(budget.council_id).visible().exclude(pk__in=taken).order_by("consultation__title", "-created_at", "-pk"))
 
 
 def _rejected_last() -> Case:

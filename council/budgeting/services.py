@@ -19,6 +19,7 @@ from council.budgeting.models import BudgetBallot
 from council.budgeting.models import Project
 from council.budgeting.pabulib import PbError
 from council.budgeting.pabulib import read_pb
+from council.budgeting.selectors import contributions_of_council
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.permissions import require_perm
@@ -258,3 +259,35 @@ def budget_export(*, actor: User, budget_id: int) -> tuple[Budget, str]:
     text = budget_export_pb(budget)
     audit_record(actor=actor, action=AuditEntry.Action.BUDGET_EXPORTED, target=budget)
     return budget, text
+
+
+@transaction.atomic
+def project_from_contribution(*, actor: User, budget_id: int, contribution_id: int) -> Project:
+    """An official turns a consultation contribution of the same council into a project proposal:
+    its title, text, category and point are copied, its author is the proposer, and the project
+    keeps the link to it. Audited as a proposal, with the contribution in the details."""
+    budget = Budget.objects.select_for_update().filter(pk=budget_id).first()
+    if budget is None or not actor.has_perm("budgeting.view_budget", budget):
+        raise AccessDenied("budgeting.view_budget")
+    require_perm(actor, "budgeting.review_project", budget)
+    if budget.phase() not in (Budget.Phase.SUBMISSION, Budget.Phase.REVIEW):
+        raise InvalidInput(_("Contributions become projects only while projects are proposed or reviewed."))
+    contribution = contributions_of_council(budget.council_id).filter(pk=contribution_id).first()
+    if contribution is None:
+        raise InvalidInput(_("This contribution is not one of this council's consultations."))
+    if not contribution.is_visible:
+        raise InvalidInput(_("A hidden, withdrawn or merged contribution cannot become a project."))
+    if budget.projects.filter(source_contribution=contribution).exists():
+        raise InvalidInput(_("This contribution is already a project of this budget."))
+    project = Project.objects.create(
+        budget=budget, title=contribution.title[:300], description=contribution.body,
+        category=contribution.category.name if contribution.category else "", cost=Decimal(0),
+        latitude=contribution.latitude, longitude=contribution.longitude,
+        proposer=contribution.author, proposed_at=timezone.now(), feasibility=Project.Feasibility.PROPOSED,
+        source_contribution=contribution,
+    )
+    audit_record(
+        actor=actor, action=AuditEntry.Action.PROJECT_PROPOSED, target=project,
+        details={"budget": budget.pk, "contribution": contribution.pk, "consultation": contribution.consultation_id},
+    )
+    return project

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:budget_id>/propose/", views.project_propose, name="project-propose"),
     path("<int:budget_id>/ballot/", views.ballot, name="ballot"),
     path("<int:budget_id>/review/", views_officials.review, name="review"),
+    path("<int:budget_id>/review/contribution/", views_officials.contribution_add, name="contribution-add"),
     path("<int:budget_id>/review/<int:project_id>/", views_officials.project_review, name="project-review"),
     path("<int:budget_id>/paper/", views_officials.paper, name="paper"),
     path("import/", import_views.budget_import, name="import"),

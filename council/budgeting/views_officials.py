@@ -19,6 +19,7 @@ from council.budgeting import paper as paper_services
 from council.budgeting import permissions as perms
 from council.budgeting import proposals
 from council.budgeting import selectors
+from council.budgeting import services
 from council.budgeting.forms import ReviewForm
 from council.budgeting.forms import ballot_from_post
 from council.budgeting.forms import posted_values
@@ -32,14 +33,41 @@ from council.core.errors import CouncilError
 from council.core.errors import InvalidInput
 
 
-def review(request: Any, council_slug: str, budget_id: int, forms: dict[int, ReviewForm] | None = None) -> HttpResponse:
+def review(
+    request: Any, council_slug: str, budget_id: int, forms: dict[int, ReviewForm] | None = None, add_error: str = ""
+) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     budget = budget_for_page(request, budget_id, perms.REVIEW)
     projects = list(selectors.projects_on_page(budget))
     forms = forms or {}
     rows = [(p, forms.get(p.pk) or ReviewForm(project=p)) for p in projects]
-    return render(request, "budgeting/review.html", {"budget": budget, "rows": rows}, status=400 if forms else 200)
+    context = {
+        "budget": budget,
+        "rows": rows,
+        "may_add_contributions": budget.phase() in (Budget.Phase.SUBMISSION, Budget.Phase.REVIEW),
+        "contributions": selectors.contributions_to_add(budget),
+        "add_error": add_error,
+    }
+    return render(request, "budgeting/review.html", context, status=400 if forms or add_error else 200)
+
+
+@require_POST
+def contribution_add(request: Any, council_slug: str, budget_id: int) -> HttpResponse:
+    """Turn a consultation contribution of the council into a project proposal (services.py)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    budget = budget_for_page(request, budget_id, perms.REVIEW)
+    try:
+        contribution_id = int(request.POST.get("contribution", ""))
+    except ValueError:
+        return review(request, council_slug, budget_id, add_error=_("Choose a contribution."))
+    try:
+        project = services.project_from_contribution(actor=request.user, budget_id=budget.pk, contribution_id=contribution_id)
+    except CouncilError as refusal:
+        return review(request, council_slug, budget_id, add_error=str(refusal.message))
+    messages.success(request, _("“%(title)s” is now a project proposal of this budget.") % {"title": project.title})
+    return redirect(f"{reverse('budgeting:review', args=[council_slug, budget.pk])}#project-{project.pk}")
 
 
 @require_POST
