@@ -126,6 +126,7 @@ EXCLUDED = {
     "c/<slug:council_slug>/workshops/<int:session_id>/log.csv": "a download (attachment), never rendered",
     "c/<slug:council_slug>/groups/<int:group_id>/export.csv": "a download (attachment), never rendered",
     "c/<slug:council_slug>/budgets/<int:budget_id>/review/<int:project_id>/": "POST only: the review form is on the review page",
+    "c/<slug:council_slug>/budgets/<int:budget_id>/review/contribution/": "POST only: its form is on the review page",
     "admin/logout/": "POST only: it would end the superuser's session",
     "c/<slug:council_slug>/rooms/<int:room_id>/lock/": "POST only: locks or unlocks, then redirects to the rooms page",
     "c/<slug:council_slug>/rooms/<int:room_id>/readmit/<int:user_id>/": "POST only: readmits, then redirects",
@@ -402,6 +403,7 @@ def poisoned(transactional_db, ui):
         consultation=consultation, author=mallory, category=category, status="rejected", answered_by=people["facilitator"],
         answered_at=now, **contribution_text,
     )
+    Project.objects.filter(pk=project.pk).update(source_contribution=contribution)  # the budget's page names its consultation
     Contribution.objects.create(
         consultation=consultation, author=people["resident"], hidden=True, hidden_reason=p("consultation.Contribution.hidden_reason"),
         **{**contribution_text, "client_request_id": ""},
