@@ -25,6 +25,7 @@ from council.budgeting.models import Project
 from council.budgeting.models import ResultsAnnouncement
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.core.memo import recall
 from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
 from council.rooms.events import meeting_group
@@ -122,8 +123,13 @@ def announcement_reveal_next(*, actor: User, room_id: int) -> dict[str, Any]:
 def announcement_section(user: User, room: Room) -> dict[str, Any] | None:
     """The snapshot's `budget_announcement`: the meeting's announcement, or None."""
     plenary_id = room.parent_id or room.pk
-    announcement = ResultsAnnouncement.objects.filter(room_id=plenary_id).select_related("budget").first()
-    return announcement_view(announcement)
+
+    def read() -> dict[str, Any] | None:
+        announcement = ResultsAnnouncement.objects.filter(room_id=plenary_id).select_related("budget").first()
+        return announcement_view(announcement)
+
+    # the same for everyone in the meeting: read once per unit of work (a wave of moves reads it once)
+    return recall(("budgeting.announcement", plenary_id), read)
 
 
 def announceable_budgets(user: User, plenary: Room) -> list[dict[str, Any]]:

@@ -50,13 +50,6 @@ def known(key: Hashable) -> bool:
     return memo is not None and key in memo
 
 
-def forget_all() -> None:
-    """Drop every answer of this `remembered()`: what they were read from was just written to."""
-    memo = _memo.get()
-    if memo is not None:
-        memo.clear()
-
-
 def remember(key: Hashable, value: Any) -> None:
     """Store an answer read in bulk, for `recall` to return inside this `remembered()`."""
     memo = _memo.get()

@@ -108,15 +108,8 @@ class SocketPart:
     def __init__(self, socket: Any) -> None:
         self.socket = socket
 
-    async def arriving(self) -> None:
-        """The socket is let in and about to enter its first room (event loop)."""
-
-    def entry_destination(self, room_id: int) -> int:
-        """The room a socket opened on `room_id` enters (database thread; a running workshop may send it elsewhere).
-
-        Called for every socket of an arrival wave in one unit of work (council/rooms/arrivals.py):
-        facts read through the memo are shared by the wave.
-        """
+    async def entry_room(self, room_id: int) -> int:
+        """The room a socket opened on `room_id` enters (a running workshop may send it elsewhere)."""
         return room_id
 
     async def joined(self) -> None:

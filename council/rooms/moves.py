@@ -64,9 +64,7 @@ class Move:
 
 @dataclass
 class Wave:
-    #: what its steps are (moves, or arrivals: council/rooms/arrivals.py), and how it carries them out
-    carry_out: Callable[["Wave"], Awaitable[None]]
-    moves: list[Any] = field(default_factory=list)
+    moves: list[Move] = field(default_factory=list)
     started: float = field(default_factory=lambda: asyncio.get_running_loop().time())
     last_joined: float = 0.0
     task: "asyncio.Task[None] | None" = None  # held here so the running wave is not garbage-collected
@@ -76,7 +74,7 @@ class Wave:
 class _Waves:
     """A process's waves (one event loop each; tests run many loops one after the other)."""
 
-    gathering: dict[Any, Wave] = field(default_factory=dict)  # the wave taking steps, by what it carries out
+    gathering: Wave | None = None  # the wave taking moves
     one_at_a_time: asyncio.Lock = field(default_factory=asyncio.Lock)  # held by the wave under way
 
 
@@ -92,17 +90,13 @@ def _of_this_loop() -> _Waves:
 
 async def move(consumer: "RoomConsumer", room_id: int, *, hidden: bool = False) -> bool:
     """Move `consumer` into `room_id` with whoever else moves now; False if they may not enter."""
-    return bool(await join_wave(Move(consumer=consumer, room_id=room_id, hidden=hidden), _move_all))
-
-
-async def join_wave(step: Any, carry_out: Callable[[Wave], Awaitable[None]]) -> Any:
-    """Add `step` (with its `done` future) to the wave gathering for `carry_out`; its outcome."""
     loop = asyncio.get_running_loop()
     waves = _of_this_loop()
-    wave = waves.gathering.get(carry_out)
+    wave = waves.gathering
     if wave is None:
-        wave = waves.gathering[carry_out] = Wave(carry_out=carry_out)
+        wave = waves.gathering = Wave()
         wave.task = loop.create_task(_run(wave))
+    step = Move(consumer=consumer, room_id=room_id, hidden=hidden)
     wave.moves.append(step)
     wave.last_joined = loop.time()
     return await step.done
@@ -114,16 +108,16 @@ async def _gathered(wave: Wave) -> None:
     while (wait := min(wave.last_joined + QUIET_SECONDS, wave.started + MAX_WAIT_SECONDS) - loop.time()) > 0:  # noqa: ASYNC110
         await asyncio.sleep(wait)
     waves = _of_this_loop()
-    if waves.gathering.get(wave.carry_out) is wave:
-        del waves.gathering[wave.carry_out]  # later steps start the next wave
+    if waves.gathering is wave:
+        waves.gathering = None  # later moves start the next wave
 
 
 async def _run(wave: Wave) -> None:
     # Waves go one after the other: two at once would share the same threads and CPU, and
-    # while one is under way the next one gathers every step that arrives meanwhile.
+    # while one is under way the next one gathers every move that arrives meanwhile.
     async with _of_this_loop().one_at_a_time:
         await _gathered(wave)
-        await wave.carry_out(wave)
+        await _move_all(wave)
 
 
 async def _move_all(wave: Wave) -> None:
@@ -146,13 +140,13 @@ async def _move_all(wave: Wave) -> None:
             times.append(loop.time())
             admitted = [step for step, room in zip(moves, rooms, strict=True) if room is not None]
             left = {step.consumer.room_id for step in admitted}
-            await each(admitted, lambda step: step.consumer.leave_call())
-            await _switch_groups(pending(admitted))
+            await _each(admitted, lambda step: step.consumer.leave_call())
+            await _switch_groups(_pending(admitted))
             times.append(loop.time())
-            snapshots = await run_in_database_thread(_snapshots, pending(admitted))
+            snapshots = await run_in_database_thread(_snapshots, _pending(admitted))
             times.append(loop.time())
             media = await admitted[0].consumer.media_availability() if admitted else None
-            await each(pending(admitted), lambda step: send_snapshot(step, snapshots[id(step)], media))
+            await _each(_pending(admitted), lambda step: _send(step, snapshots[id(step)], media))
             times.append(loop.time())
     except Exception as error:  # the wave itself failed (database, Redis): every socket in it hears it
         for step in moves:
@@ -236,25 +230,25 @@ def remember_room_views(room_ids: set[int]) -> None:
         remember(room_ids)
 
 
-async def send_snapshot(step: Any, snapshot: dict[str, Any] | Exception, media: dict[str, Any] | None) -> None:
+async def _send(step: Move, snapshot: dict[str, Any] | Exception, media: dict[str, Any] | None) -> None:
     if isinstance(snapshot, Exception):
         raise snapshot
     await step.consumer.send_built_snapshot(snapshot, media=media)
 
 
-def pending(moves: list[Any]) -> list[Any]:
+def _pending(moves: list[Move]) -> list[Move]:
     """Moves still under way (not failed, nor cancelled by their socket closing)."""
     return [step for step in moves if not step.done.done()]
 
 
-def _fail(step: Any, error: BaseException) -> None:
+def _fail(step: Move, error: BaseException) -> None:
     if not step.done.done():
         step.done.set_exception(error)
 
 
-async def each(moves: list[Any], action: Callable[[Any], Awaitable[Any]]) -> None:
+async def _each(moves: list[Move], action: Callable[[Move], Awaitable[Any]]) -> None:
     """Run `action` for every move at once; one that fails ends that move only."""
-    moves = pending(moves)
+    moves = _pending(moves)
     results = await asyncio.gather(*(action(step) for step in moves), return_exceptions=True)
     for step, result in zip(moves, results, strict=True):
         if isinstance(result, BaseException):
