@@ -116,3 +116,15 @@ def _close_socket_threads_connections(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of the test's own on a free port, to kill and start again (Redis faults)."""
+    from tests.e2e.servers import RedisServer
+    from tests.e2e.servers import free_port
+
+    server = RedisServer(port=free_port(), log_path=tmp_path / "redis.log")
+    server.start()
+    yield server
+    server.kill()

@@ -76,36 +76,31 @@ class ShieldedRedisChannelLayer(RedisChannelLayer):  # type: ignore[misc]  # cha
         One pipeline per Redis shard instead of three round trips per socket, each on a
         connection of its own: a workshop session moves hundreds of sockets at once.
         """
-        pipelines = {}
-        now = time.time()
+        changes = []
         for channel, old_group, new_group in moves:
-            for group in (old_group, new_group):
-                assert self.require_valid_group_name(group), "Group name not valid"
-            assert self.require_valid_channel_name(channel), "Channel name not valid"
-            for group, add in ((old_group, False), (new_group, True)):
-                index = self.consistent_hash(group)
-                if index not in pipelines:
-                    pipelines[index] = self.connection(index).pipeline(transaction=False)
-                key = self._group_key(group)
-                if add:
-                    pipelines[index].zadd(key, {channel: now})
-                    pipelines[index].expire(key, self.group_expiry)
-                else:
-                    pipelines[index].zrem(key, channel)
-        await asyncio.gather(*(pipeline.execute() for pipeline in pipelines.values()))
-
+            changes += [(old_group, channel, False), (new_group, channel, True)]
+        await self._change_groups(changes)
 
     async def groups_refresh(self, memberships: list[tuple[str, str]]) -> None:
-        """Add each (group, channel) again, so that neither expires: one pipeline per shard."""
+        """Add each (group, channel) again, so that neither expires."""
+        await self._change_groups([(group, channel, True) for group, channel in memberships])
+
+    async def _change_groups(self, changes: list[tuple[str, str, bool]]) -> None:
+        """Add (True) or remove (False) each (group, channel, add): one pipeline per Redis shard."""
         pipelines = {}
         now = time.time()
-        for group, channel in memberships:
+        for group, channel, add in changes:
+            assert self.require_valid_group_name(group), "Group name not valid"
+            assert self.require_valid_channel_name(channel), "Channel name not valid"
             index = self.consistent_hash(group)
             if index not in pipelines:
                 pipelines[index] = self.connection(index).pipeline(transaction=False)
             key = self._group_key(group)
-            pipelines[index].zadd(key, {channel: now})
-            pipelines[index].expire(key, self.group_expiry)
+            if add:
+                pipelines[index].zadd(key, {channel: now})
+                pipelines[index].expire(key, self.group_expiry)
+            else:
+                pipelines[index].zrem(key, channel)
         await asyncio.gather(*(pipeline.execute() for pipeline in pipelines.values()))
 
 

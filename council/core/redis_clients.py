@@ -11,6 +11,7 @@ fails once though Redis answers again.
 
 import asyncio
 from typing import TYPE_CHECKING
+from typing import Any
 
 from django.conf import settings
 
@@ -23,13 +24,15 @@ _clients: dict[tuple[int, str], "redis.asyncio.Redis"] = {}
 _thread_clients: dict[str, "redis.Redis"] = {}
 
 
-def retry_once() -> "redis.asyncio.retry.Retry":
-    """The retry of Council's asyncio clients: once, at once, when the connection was broken."""
+def retry_once(*, asyncio_client: bool = True) -> Any:
+    """The retry of Council's clients: once, at once, when the connection was broken."""
     import redis.asyncio.retry
     import redis.backoff
     import redis.exceptions
+    import redis.retry
 
-    return redis.asyncio.retry.Retry(redis.backoff.NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,))
+    retry_class = redis.asyncio.retry.Retry if asyncio_client else redis.retry.Retry
+    return retry_class(redis.backoff.NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,))
 
 
 def loop_client() -> "redis.asyncio.Redis | None":
@@ -56,12 +59,8 @@ def thread_client() -> "redis.Redis | None":
     import redis
 
     if url not in _thread_clients:
-        import redis.backoff
-        import redis.retry
-
-        retry = redis.retry.Retry(redis.backoff.NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,))
         pool = redis.BlockingConnectionPool.from_url(
-            url, max_connections=20, timeout=10, socket_timeout=10, retry=retry
+            url, max_connections=20, timeout=10, socket_timeout=10, retry=retry_once(asyncio_client=False)
         )
         _thread_clients[url] = redis.Redis(connection_pool=pool)
     return _thread_clients[url]

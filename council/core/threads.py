@@ -44,7 +44,6 @@ def release_connections() -> None:
             continue
         if (
             connection.errors_occurred
-            or connection.in_atomic_block
             or connection.get_autocommit() != connection.settings_dict["AUTOCOMMIT"]
             or (connection.close_at is not None and time.monotonic() >= connection.close_at)
         ):

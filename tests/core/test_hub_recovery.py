@@ -8,16 +8,6 @@ from council.core.channel_layer import ShieldedRedisChannelLayer
 from council.core.hub import INTERRUPTED
 from council.core.hub import RESYNC
 from council.core.hub import hub_for
-from tests.e2e.servers import RedisServer
-from tests.e2e.servers import free_port
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(port=free_port(), log_path=tmp_path / "redis.log")
-    server.start()
-    yield server
-    server.kill()
 
 
 @pytest.mark.e2e

@@ -23,8 +23,6 @@ from council.rooms.models import Message
 from tests.e2e.client import room_path
 from tests.e2e.conftest import make_person
 from tests.e2e.live_client import LiveRoomClient
-from tests.e2e.servers import RedisServer
-from tests.e2e.servers import free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,14 +32,6 @@ CHAT_BEFORE_SECONDS = 3
 CHAT_AFTER_SECONDS = 4
 PAUSE_BETWEEN_POSTS = (0.8, 2.0)  # seconds, each person: about 35 messages a second in all
 RECOVERY_SECONDS = 25  # every client back and holding every message, from Redis's return
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(port=free_port(), log_path=tmp_path / "redis.log")
-    server.start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture
