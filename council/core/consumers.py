@@ -42,6 +42,8 @@ from council.core.commands import Payload
 from council.core.commands import parse_payload
 from council.core.errors import CouncilError
 from council.core.errors import InvalidInput
+from council.core.hub import Hub
+from council.core.hub import Inbox
 from council.core.hub import hub_for
 from council.core.realtime import envelope
 from council.core.threads import run_in_database_thread
@@ -175,7 +177,7 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
     answering: str | None = None
     #: the process's hub when the layer has one (council/core/hub.py): it delivers this
     #: socket's group and channel messages to its inbox
-    hub: Any = None
+    hub: Hub | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """Channels' loop, but group and channel messages come from the hub's inbox where there is one."""
@@ -189,7 +191,6 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         self.channel_name = await layer.new_channel()
         self.hub = hub
         inbox = hub.open_inbox(self.channel_name)
-        self.channel_receive = inbox.get
         self.base_send = send
         feeder = asyncio.ensure_future(self._feed(receive, inbox))
         try:
@@ -202,7 +203,7 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
             hub.close_inbox(self.channel_name)
 
     @staticmethod
-    async def _feed(receive: Callable[[], Awaitable[dict[str, Any]]], inbox: Any) -> None:
+    async def _feed(receive: Callable[[], Awaitable[dict[str, Any]]], inbox: Inbox) -> None:
         """Queue the client's frames (and its connect and disconnect) with the hub's events."""
         while True:
             inbox.put(await receive(), droppable=False)
