@@ -8,7 +8,6 @@ count when it runs, so the last one carries every endorsement committed before i
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 
 from council.consultation import events
@@ -16,6 +15,7 @@ from council.consultation.models import Contribution
 from council.consultation.selectors import endorsement_count
 from council.core.coalesce import coalesce
 from council.core.realtime import group_message
+from council.core.realtime import group_send
 
 
 async def endorsements_changed_soon(contribution_id: int) -> None:
@@ -24,7 +24,7 @@ async def endorsements_changed_soon(contribution_id: int) -> None:
     async def send() -> None:
         found = await database_sync_to_async(_count_message)(contribution_id)
         if found is not None:
-            await get_channel_layer().group_send(*found)
+            await group_send(*found)
 
     await coalesce(
         events.endorsements_key(contribution_id), send, seconds=settings.CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS

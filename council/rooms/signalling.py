@@ -27,6 +27,7 @@ from council.accounts.models import User
 from council.core.consumers import Command
 from council.core.errors import AccessDenied
 from council.core.realtime import group_message
+from council.core.realtime import group_send
 from council.rooms import events
 from council.rooms import services
 from council.rooms.media import assignment
@@ -119,22 +120,20 @@ async def _monitor_loop() -> None:
 
 async def check_room(room_id: int) -> None:
     """Tell the room when its worker is gone, and when it is hosted by a live worker again."""
-    from channels.layers import get_channel_layer
 
     before = _known.get(room_id)
     now = await assignment.worker_for(room_id)
     if now == before or room_id not in _watched:
         return
     _known[room_id] = now
-    layer = get_channel_layer()
     state = assignment.store()
     group = events.room_group(room_id)
     if before is not None and await state.once(f"lost:{room_id}:{before}"):
         payload = {"room_id": room_id, "available": False, "reason": "worker_lost"}
-        await layer.group_send(group, group_message(events.MEDIA_STATE_CHANGED, payload))
+        await group_send(group, group_message(events.MEDIA_STATE_CHANGED, payload))
     if now is not None and await state.once(f"ready:{room_id}:{now}"):
         payload = {"room_id": room_id, "available": True, "reason": "worker_ready"}
-        await layer.group_send(group, group_message(events.MEDIA_STATE_CHANGED, payload))
+        await group_send(group, group_message(events.MEDIA_STATE_CHANGED, payload))
 
 
 # ---------------------------------------------------------------- the consumer side

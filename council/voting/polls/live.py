@@ -11,12 +11,12 @@ times the sockets of each process (under 1,500 for rooms of that size per proces
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 
 from council.core.coalesce import coalesce
 from council.core.coalesce import interval_for
 from council.core.realtime import group_message
+from council.core.realtime import group_send
 from council.rooms.events import facilitators_group
 from council.rooms.events import meeting_group
 from council.rooms.presence import local_sockets
@@ -34,7 +34,7 @@ async def results_changed_soon(poll_id: int, room_id: int) -> None:
     async def send() -> None:
         found = await database_sync_to_async(_results_message)(poll_id)
         if found is not None:
-            await get_channel_layer().group_send(*found)
+            await group_send(*found)
 
     seconds = interval_for(local_sockets(room_id), settings.POLL_RESULTS_COALESCE_SECONDS)
     await coalesce(f"polls.results.{poll_id}", send, seconds=seconds)

@@ -11,7 +11,6 @@ from typing import Annotated
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 from pydantic import Field
 
@@ -20,6 +19,7 @@ from council.core.coalesce import interval_for
 from council.core.commands import NoPayload
 from council.core.commands import Payload
 from council.core.realtime import group_message
+from council.core.realtime import group_send
 from council.rooms.events import meeting_group
 from council.rooms.host import register_command
 from council.rooms.host import service_handler
@@ -79,7 +79,7 @@ async def votes_changed_later(room_id: int) -> None:
 
     async def send() -> None:
         payload = await database_sync_to_async(selectors.votes_payload)(room_id)
-        await get_channel_layer().group_send(meeting_group(room_id), group_message(events.VOTES_CHANGED, payload))
+        await group_send(meeting_group(room_id), group_message(events.VOTES_CHANGED, payload))
 
     await coalesce(events.votes_key(room_id), send, seconds=interval_for(local_sockets(room_id), coalesce_seconds()))
 
