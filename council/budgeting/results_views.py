@@ -27,9 +27,9 @@ from council.core.errors import InvalidInput
 def results_detail(request: HttpRequest, council_slug: str, budget_id: int) -> HttpResponse:
     budget = budget_for_page(request, budget_id, perms.VIEW_RESULTS)
     result = results.result_get(budget)
-    official = request.user.has_perm("budgeting.manage_budget", budget)
+    official = request.user.has_perm(perms.MANAGE, budget)
     page = None
-    if result is not None and result.status == result.Status.DONE and (result.is_published or official):
+    if result is not None and result.status == result.Status.DONE:  # view_results: published, or an official
         page = results_page(budget, result, user=request.user)
     context: dict[str, Any] = {
         "budget": budget,
@@ -47,19 +47,24 @@ def results_detail(request: HttpRequest, council_slug: str, budget_id: int) -> H
     return render(request, "budgeting/results.html", context)
 
 
-@login_required
-@require_POST
-def results_compute(request: HttpRequest, council_slug: str, budget_id: int) -> HttpResponse:
+def _officials_action(request: HttpRequest, council_slug: str, budget_id: int, service: Any, done: str) -> HttpResponse:
+    """Run an officials' service on the results (compute, publish) and come back to the page with its outcome."""
     budget = budget_for_page(request, budget_id, perms.MANAGE)
     try:
-        results.result_compute_request(actor=request.user, budget_id=budget.pk)  # type: ignore[arg-type]
+        service(actor=request.user, budget_id=budget.pk)
     except InvalidInput as error:
         messages.error(request, error.message)
     except AccessDenied as error:
         raise Http404 from error
     else:
-        messages.success(request, _("The results are being computed."))
+        messages.success(request, done)
     return redirect("budgeting:results", council_slug=council_slug, budget_id=budget.pk)
+
+
+@login_required
+@require_POST
+def results_compute(request: HttpRequest, council_slug: str, budget_id: int) -> HttpResponse:
+    return _officials_action(request, council_slug, budget_id, results.result_compute_request, _("The results are being computed."))
 
 
 @login_required
@@ -71,13 +76,4 @@ def results_progress(request: HttpRequest, council_slug: str, budget_id: int) ->
 @login_required
 @require_POST
 def results_publish(request: HttpRequest, council_slug: str, budget_id: int) -> HttpResponse:
-    budget = budget_for_page(request, budget_id, perms.MANAGE)
-    try:
-        results.result_publish(actor=request.user, budget_id=budget.pk)  # type: ignore[arg-type]
-    except InvalidInput as error:
-        messages.error(request, error.message)
-    except AccessDenied as error:
-        raise Http404 from error
-    else:
-        messages.success(request, _("The results are published."))
-    return redirect("budgeting:results", council_slug=council_slug, budget_id=budget.pk)
+    return _officials_action(request, council_slug, budget_id, results.result_publish, _("The results are published."))
