@@ -38,7 +38,7 @@ def _budget_for_voter(actor: User, budget_id: int) -> Budget:
     return budget
 
 
-def _normalise(budget: Budget, choices: Any) -> list[tuple[int, int, int | None]]:
+def normalised_choices(budget: Budget, choices: Any) -> list[tuple[int, int, int | None]]:
     """(project id, points, rank) per chosen project, from what the ballot kind takes:
     a list of project ids (approval, knapsack), ids best first (ranking), or {id: points}."""
     if budget.ballot_kind == Kind.CUMULATIVE:
@@ -114,11 +114,6 @@ def check_ballot(budget: Budget, chosen: list[tuple[int, int, int | None]], *, c
         )
 
 
-def normalised_choices(budget: Budget, choices: Any) -> list[tuple[int, int, int | None]]:
-    """(project id, points, rank) per chosen project; InvalidInput for a malformed list."""
-    return _normalise(budget, choices)
-
-
 def choices_replace(ballot: BudgetBallot, chosen: list[tuple[int, int, int | None]]) -> None:
     BallotChoice.with_drafts.filter(ballot=ballot).delete()
     BallotChoice.with_drafts.bulk_create(
@@ -138,7 +133,7 @@ def ballot_cast(*, actor: User, budget_id: int, choices: Any, draft: bool = Fals
     if not is_eligible(actor, budget):
         raise AccessDenied(_("This budget is open only to the members of its groups; you are not one of them."))
     require_perm(actor, "budgeting.cast_ballot", budget)
-    chosen = _normalise(budget, choices)
+    chosen = normalised_choices(budget, choices)
     check_ballot(budget, chosen, complete=not draft)
     existing = BudgetBallot.with_drafts.filter(budget=budget, voter=actor).first()
     if draft and existing is not None and not existing.is_draft:
