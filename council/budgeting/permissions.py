@@ -82,7 +82,7 @@ rules.add_perm(MANAGE, is_council_facilitator)
 rules.add_perm(VIEW, is_budget_official | ~budget_is_draft)
 rules.add_perm(PROPOSE, budget_in_submission_phase & is_budget_participant)
 rules.add_perm(REVIEW, is_budget_official & budget_before_vote)
-rules.add_perm(CAST, has_council_role & budget_in_vote_phase & is_eligible)
+rules.add_perm(CAST, budget_in_vote_phase & is_budget_participant)
 rules.add_perm(ENTER_PAPER, is_budget_official & budget_in_vote_phase)
 
 
