@@ -299,3 +299,20 @@ def test_the_budget_pages_lead_to_the_results_the_follow_up_and_the_import(clien
     client.force_login(user_with_role("administrator", council))
     assert import_url in _text(client.get(reverse("budgeting:budget-list", args=[council.slug])))
     assert import_url in _text(client.get(_url("budget-detail", over)))
+
+
+def test_a_budget_is_reached_only_under_its_own_council(client, make_budget, council_factory, user_with_role):
+    """An official of another council, at their own council's address with this budget's number, finds nothing."""
+    over = make_budget("results")
+    BudgetResult.objects.create(budget=over, status=BudgetResult.Status.DONE, published_at=timezone.now())
+    elsewhere = council_factory()
+    client.force_login(user_with_role("administrator", elsewhere))
+
+    def there(name, *args):
+        return reverse(f"budgeting:{name}", args=[elsewhere.slug, over.pk, *args])
+
+    for name in ("budget-detail", "results", "results-progress", "follow-up", "export", "review", "paper", "ballot"):
+        assert client.get(there(name)).status_code == 404, name
+    for name in ("results-compute", "results-publish", "contribution-add"):
+        assert client.post(there(name)).status_code == 404, name
+    assert BudgetResult.objects.get(budget=over).run == 0  # nothing computed again
