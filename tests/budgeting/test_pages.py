@@ -4,6 +4,8 @@ refusal shown, nothing chosen lost), an official reviews and enters paper ballot
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -316,3 +318,20 @@ def test_a_budget_is_reached_only_under_its_own_council(client, make_budget, cou
     for name in ("results-compute", "results-publish", "contribution-add"):
         assert client.post(there(name)).status_code == 404, name
     assert BudgetResult.objects.get(budget=over).run == 0  # nothing computed again
+
+
+
+def test_the_list_reads_the_persons_role_once_however_many_budgets(client, make_budget, council, voter):
+    url = reverse("budgeting:budget-list", args=[council.slug])
+    make_budget("vote")
+    client.force_login(voter)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for phase in ("submission", "review", "results", "draft"):
+        make_budget(phase)
+    assert queries() == few
