@@ -112,6 +112,16 @@ def ballot_of(user: Any, budget: Budget) -> BudgetBallot | None:
     return ballot
 
 
+def paper_ballot(budget: Budget, number: int | None) -> BudgetBallot | None:
+    """The budget's paper ballot no. `number`, with its choices, or None."""
+    if number is None:
+        return None
+    ballot = BudgetBallot.objects.filter(budget=budget, paper_number=number).first()
+    if ballot is not None:
+        ballot.chosen = list(ballot.choices.select_related("project").order_by("rank", "pk"))  # type: ignore[attr-defined]
+    return ballot
+
+
 def paper_ballots(budget: Budget) -> list[BudgetBallot]:
     """The budget's paper ballots by number, each with who entered it and its choices."""
     ballots = list(

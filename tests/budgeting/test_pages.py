@@ -225,6 +225,10 @@ def test_an_official_enters_and_corrects_paper_ballots_with_an_audit_trail(clien
     assert (paper.paper_number, paper.external_voter_id, paper.entered_by) == (7, "paper-7", official)
     assert list(paper.choices.values_list("project__title", flat=True)) == ["Fontaine"]
     assert participation_count(budget.pk) == 1
+    reopened = _text(client.get(_url("paper", budget), {"number": "7"}))
+    assert "Correct paper ballot no. 7" in reopened
+    assert f'value="{projects[2].pk}" id="project-{projects[2].pk}-choice" checked' in reopened
+    assert f'value="{projects[0].pk}" id="project-{projects[0].pk}-choice" checked' not in reopened
     trail = list(AuditEntry.objects.filter(action__startswith="budgeting.paper").order_by("pk").values_list("action", "actor", "details"))
     assert trail == [
         ("budgeting.paper_entered", official.pk, {"number": 7, "projects": [projects[0].pk]}),
