@@ -78,11 +78,10 @@ class Page:
 
 
 def _point(project: Project) -> tuple[float, float] | None:
-    """The project's place on the map, where it has one (fields added by the proposals' pages)."""
-    latitude, longitude = getattr(project, "latitude", None), getattr(project, "longitude", None)
-    if latitude is None or longitude is None:
+    """The project's place on the map, where it has one (the model's constraint: both or neither)."""
+    if project.latitude is None or project.longitude is None:
         return None
-    return float(latitude), float(longitude)
+    return project.latitude, project.longitude
 
 
 def results_page(budget: Budget, result: BudgetResult, *, user: Any) -> Page:

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from council.budgeting import followup
+from council.budgeting import permissions as perms
 from council.budgeting.explain import money
 from council.budgeting.models import ProjectFollowUp
 from council.budgeting.models import ProjectUpdate
-from council.budgeting.results_views import budget_for
+from council.budgeting.views import budget_for_page
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.councils.models import validate_logo_image
@@ -58,7 +59,7 @@ class UpdateForm(forms.ModelForm):
 
 
 def follow_up(request: HttpRequest, council_slug: str, budget_id: int) -> HttpResponse:
-    budget = budget_for(request, budget_id, "budgeting.view_results")
+    budget = budget_for_page(request, budget_id, perms.VIEW_RESULTS)
     items = followup.follow_up_list(budget)
     can_edit = request.user.has_perm("budgeting.edit_follow_up", budget)
     rows = [
@@ -74,7 +75,7 @@ def follow_up(request: HttpRequest, council_slug: str, budget_id: int) -> HttpRe
 
 @login_required
 def follow_up_edit(request: HttpRequest, council_slug: str, budget_id: int, project_id: int) -> HttpResponse:
-    budget = budget_for(request, budget_id, "budgeting.edit_follow_up")
+    budget = budget_for_page(request, budget_id, "budgeting.edit_follow_up")
     item = next((item for item in followup.follow_up_list(budget) if item.project.pk == project_id), None)
     if item is None:
         raise Http404

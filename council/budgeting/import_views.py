@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from council.budgeting import services
+from council.budgeting.views import budget_for_page
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 
@@ -75,10 +76,9 @@ def budget_import(request: HttpRequest, council_slug: str) -> HttpResponse:
 
 @login_required
 def budget_export(request: HttpRequest, council_slug: str, budget_id: int) -> HttpResponse:
-    if not request.council.budgets.filter(pk=budget_id).exists():  # type: ignore[attr-defined]
-        raise Http404
+    budget = budget_for_page(request, budget_id, "budgeting.export_budget")
     try:
-        budget, text = services.budget_export(actor=request.user, budget_id=budget_id)  # type: ignore[arg-type]
+        budget, text = services.budget_export(actor=request.user, budget_id=budget.pk)  # type: ignore[arg-type]
     except AccessDenied as error:
         raise Http404 from error
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")

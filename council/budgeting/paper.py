@@ -21,7 +21,6 @@ from council.budgeting.services import check_ballot
 from council.budgeting.services import choices_replace
 from council.budgeting.services import normalised_choices
 from council.budgeting.services import participation_changed_on_commit
-from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.permissions import require_perm
 from council.councils.models import AuditEntry
@@ -33,9 +32,7 @@ def paper_voter_id(number: int) -> str:
 
 
 def _budget(actor: User, budget_id: int) -> Budget:
-    budget = Budget.objects.select_for_update().filter(pk=budget_id).first()
-    if budget is None or not actor.has_perm(perms.VIEW, budget):
-        raise AccessDenied(perms.VIEW)
+    budget = perms.access_budget(actor, budget_id, for_update=True)
     require_perm(actor, perms.ENTER_PAPER, budget)
     return budget
 

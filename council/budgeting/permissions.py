@@ -82,7 +82,7 @@ rules.add_perm(MANAGE, is_council_facilitator)
 rules.add_perm(VIEW, is_budget_official | ~budget_is_draft)
 rules.add_perm(PROPOSE, budget_in_submission_phase & is_budget_participant)
 rules.add_perm(REVIEW, is_budget_official & budget_before_vote)
-rules.add_perm(CAST, has_council_role & budget_in_vote_phase & is_eligible)
+rules.add_perm(CAST, budget_in_vote_phase & is_budget_participant)
 rules.add_perm(ENTER_PAPER, is_budget_official & budget_in_vote_phase)
 
 
@@ -123,9 +123,14 @@ rules.add_perm("budgeting.export_budget", is_council_facilitator)
 rules.add_perm("budgeting.announce_results", runs_the_meeting & may_tell_the_announced_results)
 
 
-def access_budget(user: User | AnonymousUser, budget_id: int, *, council_id: int | None = None, perm: str = VIEW) -> Budget:
-    """Fetch a budget (of `council_id` if given) and check `perm`; missing and forbidden raise the same."""
+def access_budget(
+    user: User | AnonymousUser, budget_id: int, *, council_id: int | None = None, perm: str = VIEW, for_update: bool = False
+) -> Budget:
+    """Fetch a budget (of `council_id` if given; locked with `for_update`, as services write) and
+    check `perm`; missing and forbidden raise the same."""
     found = Budget.objects.select_related("council").prefetch_related("eligible_groups")
+    if for_update:
+        found = found.select_for_update(of=("self",))
     if council_id is not None:
         found = found.filter(council_id=council_id)
     budget = found.filter(pk=budget_id).first()

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from council.accounts.models import User
 from council.budgeting import permissions as perms
-from council.budgeting.models import Budget
 from council.budgeting.models import Project
 from council.budgeting.models import validate_project_image_size
 from council.core.errors import AccessDenied
@@ -48,9 +47,7 @@ def project_propose(
     latitude: float | None = None, longitude: float | None = None, image: Any = None, image_description: str = "",
 ) -> Project:
     """A resident's project, waiting for review; its cost is the proposer's estimate (0 if none)."""
-    budget = Budget.objects.select_for_update().filter(pk=budget_id).first()
-    if budget is None or not actor.has_perm(perms.VIEW, budget):
-        raise AccessDenied(perms.VIEW)
+    budget = perms.access_budget(actor, budget_id, for_update=True)
     require_perm(actor, perms.PROPOSE, budget)
     if not title.strip():
         raise InvalidInput(_("Give your project a title."))

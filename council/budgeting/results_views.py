@@ -14,28 +14,22 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from council.budgeting import permissions as perms
 from council.budgeting import results
 from council.budgeting.explain import money
 from council.budgeting.explain import results_page
 from council.budgeting.models import Budget
+from council.budgeting.views import budget_for_page
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 
 
-def budget_for(request: HttpRequest, budget_id: int, *perms: str) -> Budget:
-    """A budget of this council that the person may act on with one of `perms` (else 404)."""
-    budget = Budget.objects.filter(pk=budget_id, council=request.council).first()  # type: ignore[attr-defined]
-    if budget is None or not any(request.user.has_perm(perm, budget) for perm in perms):
-        raise Http404
-    return budget
-
-
 def results_detail(request: HttpRequest, council_slug: str, budget_id: int) -> HttpResponse:
-    budget = budget_for(request, budget_id, "budgeting.view_results", "budgeting.manage_budget")
+    budget = budget_for_page(request, budget_id, perms.VIEW_RESULTS)
     result = results.result_get(budget)
-    official = request.user.has_perm("budgeting.manage_budget", budget)
+    official = request.user.has_perm(perms.MANAGE, budget)
     page = None
-    if result is not None and result.status == result.Status.DONE and (result.is_published or official):
+    if result is not None and result.status == result.Status.DONE:  # view_results: published, or an official
         page = results_page(budget, result, user=request.user)
     context: dict[str, Any] = {
         "budget": budget,
@@ -53,37 +47,33 @@ def results_detail(request: HttpRequest, council_slug: str, budget_id: int) -> H
     return render(request, "budgeting/results.html", context)
 
 
-@login_required
-@require_POST
-def results_compute(request: HttpRequest, council_slug: str, budget_id: int) -> HttpResponse:
-    budget = budget_for(request, budget_id, "budgeting.manage_budget")
+def _officials_action(request: HttpRequest, council_slug: str, budget_id: int, service: Any, done: str) -> HttpResponse:
+    """Run an officials' service on the results (compute, publish) and come back to the page with its outcome."""
+    budget = budget_for_page(request, budget_id, perms.MANAGE)
     try:
-        results.result_compute_request(actor=request.user, budget_id=budget.pk)  # type: ignore[arg-type]
+        service(actor=request.user, budget_id=budget.pk)
     except InvalidInput as error:
         messages.error(request, error.message)
     except AccessDenied as error:
         raise Http404 from error
     else:
-        messages.success(request, _("The results are being computed."))
+        messages.success(request, done)
     return redirect("budgeting:results", council_slug=council_slug, budget_id=budget.pk)
 
 
 @login_required
+@require_POST
+def results_compute(request: HttpRequest, council_slug: str, budget_id: int) -> HttpResponse:
+    return _officials_action(request, council_slug, budget_id, results.result_compute_request, _("The results are being computed."))
+
+
+@login_required
 def results_progress(request: HttpRequest, council_slug: str, budget_id: int) -> JsonResponse:
-    budget = budget_for(request, budget_id, "budgeting.manage_budget")
+    budget = budget_for_page(request, budget_id, perms.MANAGE)
     return JsonResponse(results.result_progress(results.result_get(budget)))
 
 
 @login_required
 @require_POST
 def results_publish(request: HttpRequest, council_slug: str, budget_id: int) -> HttpResponse:
-    budget = budget_for(request, budget_id, "budgeting.manage_budget")
-    try:
-        results.result_publish(actor=request.user, budget_id=budget.pk)  # type: ignore[arg-type]
-    except InvalidInput as error:
-        messages.error(request, error.message)
-    except AccessDenied as error:
-        raise Http404 from error
-    else:
-        messages.success(request, _("The results are published."))
-    return redirect("budgeting:results", council_slug=council_slug, budget_id=budget.pk)
+    return _officials_action(request, council_slug, budget_id, results.result_publish, _("The results are published."))

@@ -27,6 +27,7 @@ from council.budgeting.rules import Project as RuleProject
 from council.budgeting.rules import greedy
 from council.budgeting.rules import mes_add_one
 from council.budgeting.rules import mes_greedy_completion
+from council.core.memo import remembered
 
 Kind = Budget.BallotKind
 
@@ -39,7 +40,8 @@ def budget_list_visible_to(*, user: Any, council: Any) -> list[Budget]:
         .annotate(projects_count=Count("projects", filter=~Q(projects__feasibility=Project.Feasibility.REJECTED)))
         .order_by("-created_at", "-pk")
     )
-    return [b for b in budgets if user.has_perm("budgeting.view_budget", b)]
+    with remembered():  # the person's role in the council is read once, not once per budget
+        return [b for b in budgets if user.has_perm("budgeting.view_budget", b)]
 
 
 def council_budgets_section(*, user: Any, council: Any) -> dict[str, Any] | None:
@@ -107,6 +109,16 @@ def ballot_of(user: Any, budget: Budget) -> BudgetBallot | None:
         ballot.chosen = list(  # type: ignore[attr-defined]
             BallotChoice.with_drafts.filter(ballot=ballot).select_related("project").order_by("rank", "pk")
         )
+    return ballot
+
+
+def paper_ballot(budget: Budget, number: int | None) -> BudgetBallot | None:
+    """The budget's paper ballot no. `number`, with its choices, or None."""
+    if number is None:
+        return None
+    ballot = BudgetBallot.objects.filter(budget=budget, paper_number=number).first()
+    if ballot is not None:
+        ballot.chosen = list(ballot.choices.select_related("project").order_by("rank", "pk"))  # type: ignore[attr-defined]
     return ballot
 
 

@@ -19,6 +19,7 @@ from council.budgeting.models import BudgetBallot
 from council.budgeting.models import Project
 from council.budgeting.pabulib import PbError
 from council.budgeting.pabulib import read_pb
+from council.budgeting.permissions import access_budget
 from council.budgeting.selectors import contributions_of_council
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
@@ -31,14 +32,7 @@ from council.groups.permissions import is_eligible
 Kind = Budget.BallotKind
 
 
-def _budget_for_voter(actor: User, budget_id: int) -> Budget:
-    budget = Budget.objects.select_for_update().filter(pk=budget_id).first()
-    if budget is None or not actor.has_perm("budgeting.view_budget", budget):
-        raise AccessDenied("budgeting.view_budget")
-    return budget
-
-
-def _normalise(budget: Budget, choices: Any) -> list[tuple[int, int, int | None]]:
+def normalised_choices(budget: Budget, choices: Any) -> list[tuple[int, int, int | None]]:
     """(project id, points, rank) per chosen project, from what the ballot kind takes:
     a list of project ids (approval, knapsack), ids best first (ranking), or {id: points}."""
     if budget.ballot_kind == Kind.CUMULATIVE:
@@ -114,11 +108,6 @@ def check_ballot(budget: Budget, chosen: list[tuple[int, int, int | None]], *, c
         )
 
 
-def normalised_choices(budget: Budget, choices: Any) -> list[tuple[int, int, int | None]]:
-    """(project id, points, rank) per chosen project; InvalidInput for a malformed list."""
-    return _normalise(budget, choices)
-
-
 def choices_replace(ballot: BudgetBallot, chosen: list[tuple[int, int, int | None]]) -> None:
     BallotChoice.with_drafts.filter(ballot=ballot).delete()
     BallotChoice.with_drafts.bulk_create(
@@ -132,13 +121,13 @@ def ballot_cast(*, actor: User, budget_id: int, choices: Any, draft: bool = Fals
     once). Refused with the reason: outside the vote phase, not eligible, or what check_ballot
     refuses. With `draft`, the ballot is kept for later and not counted until submitted; a
     submitted ballot is not turned back into a draft (it would stop counting)."""
-    budget = _budget_for_voter(actor, budget_id)
+    budget = access_budget(actor, budget_id, for_update=True)
     if budget.phase() != Budget.Phase.VOTE:
         raise InvalidInput(_("Voting on this budget is not open."))
     if not is_eligible(actor, budget):
         raise AccessDenied(_("This budget is open only to the members of its groups; you are not one of them."))
     require_perm(actor, "budgeting.cast_ballot", budget)
-    chosen = _normalise(budget, choices)
+    chosen = normalised_choices(budget, choices)
     check_ballot(budget, chosen, complete=not draft)
     existing = BudgetBallot.with_drafts.filter(budget=budget, voter=actor).first()
     if draft and existing is not None and not existing.is_draft:
@@ -253,9 +242,7 @@ def budget_export(*, actor: User, budget_id: int) -> tuple[Budget, str]:
     """The budget as a Pabulib file's text, for an official; audited (it holds every ballot)."""
     from council.budgeting.selectors import budget_export_pb
 
-    budget = Budget.objects.filter(pk=budget_id).first()
-    if budget is None or not actor.has_perm("budgeting.export_budget", budget):
-        raise AccessDenied("budgeting.export_budget")
+    budget = access_budget(actor, budget_id, perm="budgeting.export_budget")
     text = budget_export_pb(budget)
     audit_record(actor=actor, action=AuditEntry.Action.BUDGET_EXPORTED, target=budget)
     return budget, text
@@ -266,9 +253,7 @@ def project_from_contribution(*, actor: User, budget_id: int, contribution_id: i
     """An official turns a consultation contribution of the same council into a project proposal:
     its title, text, category and point are copied, its author is the proposer, and the project
     keeps the link to it. Audited as a proposal, with the contribution in the details."""
-    budget = Budget.objects.select_for_update().filter(pk=budget_id).first()
-    if budget is None or not actor.has_perm("budgeting.view_budget", budget):
-        raise AccessDenied("budgeting.view_budget")
+    budget = access_budget(actor, budget_id, for_update=True)
     require_perm(actor, "budgeting.review_project", budget)
     if budget.phase() not in (Budget.Phase.SUBMISSION, Budget.Phase.REVIEW):
         raise InvalidInput(_("Contributions become projects only while projects are proposed or reviewed."))

@@ -25,7 +25,6 @@ from council.budgeting.forms import ballot_from_post
 from council.budgeting.forms import posted_values
 from council.budgeting.forms import values_of
 from council.budgeting.models import Budget
-from council.budgeting.models import BudgetBallot
 from council.budgeting.strings import ballot_strings
 from council.budgeting.views import ballot_rows
 from council.budgeting.views import budget_for_page
@@ -103,9 +102,7 @@ def paper(request: Any, council_slug: str, budget_id: int) -> HttpResponse:
     projects = list(selectors.projects_on_ballot(budget))
     error = ""
     number_text = request.GET.get("number", "")
-    correcting = BudgetBallot.objects.filter(budget=budget, paper_number=_number(number_text)).first() if number_text else None
-    if correcting is not None:
-        correcting.chosen = list(correcting.choices.select_related("project").order_by("rank", "pk"))  # type: ignore[attr-defined]
+    correcting = selectors.paper_ballot(budget, _number(number_text))
     values = values_of(correcting)
     if request.method == "POST":
         number_text = request.POST.get("number", "")
@@ -123,7 +120,7 @@ def paper(request: Any, council_slug: str, budget_id: int) -> HttpResponse:
             done = _("Paper ballot no. %(number)s is corrected.") if correct else _("Paper ballot no. %(number)s is entered.")
             messages.success(request, done % {"number": number})
             return redirect("budgeting:paper", council_slug=council_slug, budget_id=budget.pk)
-        correcting = BudgetBallot.objects.filter(budget=budget, paper_number=_number(number_text)).first() if correct else None
+        correcting = selectors.paper_ballot(budget, _number(number_text)) if correct else None
     context = {
         "budget": budget,
         "rows": ballot_rows(projects, values),

@@ -4,6 +4,8 @@ refusal shown, nothing chosen lost), an official reviews and enters paper ballot
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -223,6 +225,10 @@ def test_an_official_enters_and_corrects_paper_ballots_with_an_audit_trail(clien
     assert (paper.paper_number, paper.external_voter_id, paper.entered_by) == (7, "paper-7", official)
     assert list(paper.choices.values_list("project__title", flat=True)) == ["Fontaine"]
     assert participation_count(budget.pk) == 1
+    reopened = _text(client.get(_url("paper", budget), {"number": "7"}))
+    assert "Correct paper ballot no. 7" in reopened
+    assert f'value="{projects[2].pk}" id="project-{projects[2].pk}-choice" checked' in reopened
+    assert f'value="{projects[0].pk}" id="project-{projects[0].pk}-choice" checked' not in reopened
     trail = list(AuditEntry.objects.filter(action__startswith="budgeting.paper").order_by("pk").values_list("action", "actor", "details"))
     assert trail == [
         ("budgeting.paper_entered", official.pk, {"number": 7, "projects": [projects[0].pk]}),
@@ -299,3 +305,37 @@ def test_the_budget_pages_lead_to_the_results_the_follow_up_and_the_import(clien
     client.force_login(user_with_role("administrator", council))
     assert import_url in _text(client.get(reverse("budgeting:budget-list", args=[council.slug])))
     assert import_url in _text(client.get(_url("budget-detail", over)))
+
+
+def test_a_budget_is_reached_only_under_its_own_council(client, make_budget, council_factory, user_with_role):
+    """An official of another council, at their own council's address with this budget's number, finds nothing."""
+    over = make_budget("results")
+    BudgetResult.objects.create(budget=over, status=BudgetResult.Status.DONE, published_at=timezone.now())
+    elsewhere = council_factory()
+    client.force_login(user_with_role("administrator", elsewhere))
+
+    def there(name, *args):
+        return reverse(f"budgeting:{name}", args=[elsewhere.slug, over.pk, *args])
+
+    for name in ("budget-detail", "results", "results-progress", "follow-up", "export", "review", "paper", "ballot"):
+        assert client.get(there(name)).status_code == 404, name
+    for name in ("results-compute", "results-publish", "contribution-add"):
+        assert client.post(there(name)).status_code == 404, name
+    assert BudgetResult.objects.get(budget=over).run == 0  # nothing computed again
+
+
+
+def test_the_list_reads_the_persons_role_once_however_many_budgets(client, make_budget, council, voter):
+    url = reverse("budgeting:budget-list", args=[council.slug])
+    make_budget("vote")
+    client.force_login(voter)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for phase in ("submission", "review", "results", "draft"):
+        make_budget(phase)
+    assert queries() == few

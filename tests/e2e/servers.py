@@ -5,6 +5,7 @@ Import these helpers from test modules; the fixtures that start processes live i
 
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -13,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -20,6 +22,9 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.db import connection
+from kombu import pools as kombu_pools
+
+from council import celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
@@ -57,6 +62,37 @@ def redis_url(purpose: str = "channels") -> str:
     ]
     db = pair[0] if purpose == "channels" else pair[1]
     return base._replace(path=f"/{db}", query="").geturl()
+
+
+@contextlib.contextmanager
+def task_on_own_queue(task: str, prefix: str) -> Iterator[str]:
+    """This process publishes `task` to a queue of its own (yielded) on the run's broker, so that
+    only the worker a test starts on that queue runs it; the app's settings come back after."""
+    queue = f"{prefix}-{secrets.token_hex(4)}"
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "task_routes")}
+
+    def reset_pool() -> None:
+        if celery_app._pool is not None:
+            celery_app._pool.force_close_all()
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        kombu_pools.reset()  # the global producer pools would keep the closed connections
+
+    def reset_routes() -> None:
+        celery_app.amqp.flush_routes()  # the router caches the routes it was first built with
+        celery_app.amqp.__dict__.pop("router", None)
+
+    reset_pool()
+    celery_app.conf.broker_url = redis_url("broker")
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_routes = {task: {"queue": queue}}
+    reset_routes()
+    try:
+        yield queue
+    finally:
+        reset_pool()
+        celery_app.conf.update(saved)
+        reset_routes()
 
 
 def server_env(**overrides: str) -> dict[str, str]:

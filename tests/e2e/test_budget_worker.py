@@ -7,9 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from kombu import pools as kombu_pools
 
-from council import celery_app
 from council.accounts.models import User
 from council.budgeting import results
 from council.budgeting.models import Budget
@@ -20,7 +18,7 @@ from council.councils.models import Council
 from council.councils.models import Role
 from tests.e2e.conftest import make_person
 from tests.e2e.conftest import random_id
-from tests.e2e.servers import redis_url
+from tests.e2e.servers import task_on_own_queue
 from tests.e2e.test_notification_worker import start_worker
 from tests.e2e.test_notification_worker import stop
 
@@ -33,27 +31,8 @@ BUDAPEST = Path(__file__).resolve().parents[1] / "data" / "pabulib" / "Hungary_B
 @pytest.fixture
 def on_broker():
     """This process publishes the computation to a queue of its own on the run's broker."""
-    queue = f"budget-{secrets.token_hex(4)}"
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "task_routes")}
-
-    def reset_pool():
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        kombu_pools.reset()
-
-    reset_pool()
-    celery_app.conf.broker_url = redis_url("broker")
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_routes = {TASK: {"queue": queue}}
-    celery_app.amqp.flush_routes()
-    celery_app.amqp.__dict__.pop("router", None)
-    yield queue
-    reset_pool()
-    celery_app.conf.update(saved)
-    celery_app.amqp.flush_routes()
-    celery_app.amqp.__dict__.pop("router", None)
+    with task_on_own_queue(TASK, "budget") as queue:
+        yield queue
 
 
 def test_a_worker_computes_the_results_and_the_page_sees_them_done(on_broker, tmp_path, transactional_db):

@@ -25,9 +25,7 @@ from pathlib import Path
 
 import pytest
 from guardian.shortcuts import assign_perm
-from kombu import pools as kombu_pools
 
-from council import celery_app
 from council.accounts.models import User
 from council.councils.models import Council
 from council.councils.models import Role
@@ -42,6 +40,7 @@ from tests.e2e.servers import BIN
 from tests.e2e.servers import ROOT
 from tests.e2e.servers import redis_url
 from tests.e2e.servers import server_env
+from tests.e2e.servers import task_on_own_queue
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -99,27 +98,8 @@ def emailed(send_id: int) -> int:
 @pytest.fixture
 def on_broker():
     """This process publishes the delivery task to a queue of its own on the run's broker."""
-    queue = f"notify-{secrets.token_hex(4)}"
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "task_routes")}
-
-    def reset_pool():
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        kombu_pools.reset()  # the global producer pools would keep the closed connections
-
-    reset_pool()
-    celery_app.conf.broker_url = redis_url("broker")
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_routes = {TASK: {"queue": queue}}
-    celery_app.amqp.flush_routes()  # the router caches the routes it was first built with
-    celery_app.amqp.__dict__.pop("router", None)
-    yield queue
-    reset_pool()
-    celery_app.conf.update(saved)
-    celery_app.amqp.flush_routes()
-    celery_app.amqp.__dict__.pop("router", None)
+    with task_on_own_queue(TASK, "notify") as queue:
+        yield queue
 
 
 @pytest.fixture
