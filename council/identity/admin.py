@@ -4,10 +4,10 @@ from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.models import SocialToken
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from council.councils.admin import CouncilScopedAdmin
+from council.councils.admin import SuperuserFieldsMixin
 from council.identity.models import CLAIM_CHOICES
 from council.identity.models import PRODUCTION_ISSUER
 from council.identity.models import SANDBOX_ISSUER
@@ -66,7 +66,7 @@ for model in (SocialApp, SocialToken):
 
 
 @admin.register(FranceConnectClient)
-class FranceConnectClientAdmin(CouncilScopedAdmin):
+class FranceConnectClientAdmin(SuperuserFieldsMixin, CouncilScopedAdmin):
     SUPERUSER_FIELDS = frozenset({"link_by_email"})
     form = FranceConnectClientForm
     list_display = ["council", "enabled", "issuer", "client_id"]
@@ -75,11 +75,3 @@ class FranceConnectClientAdmin(CouncilScopedAdmin):
         if not request.user.is_superuser:
             kwargs["form"] = OfficialIssuerForm
         return super().get_form(request, obj, change, **kwargs)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if request.user.is_superuser else sorted(self.SUPERUSER_FIELDS)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST" and not request.user.is_superuser and set(request.POST) & self.SUPERUSER_FIELDS:
-            raise PermissionDenied
-        return super().changeform_view(request, object_id, form_url, extra_context)
