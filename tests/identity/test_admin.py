@@ -82,9 +82,16 @@ def test_another_council_administrator_cannot_see_it(client, fc, council_factory
     client.force_login(other)
 
     response = client.get(reverse("admin:identity_franceconnectclient_change", args=[fc.pk]))
+    listed = client.get(reverse("admin:identity_franceconnectclient_changelist"))
+    forged = client.post(reverse("admin:identity_franceconnectclient_change", args=[fc.pk]), form(fc))
 
     assert response.status_code in (302, 403, 404)
     assert SECRET not in response.content.decode()
+    assert listed.status_code == 200
+    assert fc.client_id not in listed.content.decode()
+    assert forged.status_code in (302, 403, 404)
+    fc.refresh_from_db()
+    assert (fc.enabled, fc.claims) == (False, ["given_name", "family_name", "birthdate", "email"])
 
 
 def test_an_administrator_may_point_only_at_franceconnect(client, fc, administrator):
