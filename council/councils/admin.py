@@ -133,13 +133,33 @@ class CouncilScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         return self._allowed(request, obj)
 
 
+class SuperuserFieldsMixin:
+    """Fields only the instance's superuser may set: read-only for anyone else, a forged post refused.
+
+    Read-only fields are left out of the form, so a forged post would be ignored in silence;
+    it is refused instead, so that whoever tried knows it did not happen.
+    """
+
+    SUPERUSER_FIELDS: frozenset[str] = frozenset()
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else sorted(self.SUPERUSER_FIELDS)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and not request.user.is_superuser and set(request.POST) & self.SUPERUSER_FIELDS:
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+
 class RoleForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of a registered person"))
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("No role")), *Role.choices], required=False)
 
 
 @admin.register(Council)
-class CouncilAdmin(CouncilScopedAdmin):
+class CouncilAdmin(SuperuserFieldsMixin, CouncilScopedAdmin):
+    # The host name decides which council a request is for (CurrentCouncilMiddleware):
+    # a council's administrator who set it to the instance's own host would take it.
     SUPERUSER_FIELDS = frozenset({"slug", "host_name"})
     list_display = ["name", "slug", "host_name", "brand_colour"]
     prepopulated_fields = {"slug": ["name"]}
@@ -162,19 +182,6 @@ class CouncilAdmin(CouncilScopedAdmin):
                 actor=request.user, action=AuditEntry.Action.COUNCIL_CHANGED, target=obj,
                 details={"fields": form.changed_data},
             )
-
-    def get_readonly_fields(self, request, obj=None):
-        # The host name decides which council a request is for (CurrentCouncilMiddleware):
-        # a council's administrator who set it to the instance's own host would take it.
-        return [] if request.user.is_superuser else sorted(self.SUPERUSER_FIELDS)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # Read-only fields are left out of the form, so a forged post would be ignored in
-        # silence; refuse it instead, so that whoever tried knows it did not happen.
-        forged = set(request.POST) & set(self.get_readonly_fields(request)) & self.SUPERUSER_FIELDS
-        if request.method == "POST" and forged:
-            raise PermissionDenied
-        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if request.user.is_superuser else {}

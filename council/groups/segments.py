@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission
 
 from council.core.errors import InvalidInput
+from council.core.memo import recall
 from council.councils.models import ROLE_GRANTS
 from council.councils.models import Council
 from council.councils.models import Role
@@ -98,9 +99,13 @@ def _role_condition(council: Council, roles: list[str]) -> Q:
         raise InvalidInput(_("Unknown role in the rule.")) from error
     council_type = ContentType.objects.get_for_model(Council)
     # Permission ids rather than a join on codenames: the planner knows how often each id is
-    # granted, not which codenames a join would keep.
-    permissions = list(
-        Permission.objects.filter(content_type=council_type, codename__in=codenames).values_list("pk", flat=True)
+    # granted, not which codenames a join would keep. Read once per unit of work (every
+    # group_members asks for "has a role in the council").
+    permissions = recall(
+        ("role_permission_ids", tuple(sorted(codenames))),
+        lambda: list(
+            Permission.objects.filter(content_type=council_type, codename__in=codenames).values_list("pk", flat=True)
+        ),
     )
     grants = UserObjectPermission.objects.filter(
         user=OuterRef("pk"),

@@ -4,11 +4,13 @@ from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.models import SocialToken
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from council.councils.admin import CouncilScopedAdmin
+from council.councils.admin import SuperuserFieldsMixin
 from council.identity.models import CLAIM_CHOICES
+from council.identity.models import PRODUCTION_ISSUER
+from council.identity.models import SANDBOX_ISSUER
 from council.identity.models import FranceConnectClient
 
 
@@ -36,6 +38,26 @@ class FranceConnectClientForm(forms.ModelForm):
         return secret
 
 
+class OfficialIssuerForm(FranceConnectClientForm):
+    """A council administrator's form: FranceConnect's own addresses only.
+
+    Council sends the secret to the issuer and trusts whoever its keys sign: an address of the
+    administrator's choosing would let them log in as anyone who connected the council's
+    FranceConnect (the instance's superuser too), and make the server call any host.
+    """
+
+    issuer = forms.ChoiceField(
+        label=FranceConnectClient._meta.get_field("issuer").verbose_name,
+        choices=[(SANDBOX_ISSUER, _("FranceConnect sandbox")), (PRODUCTION_ISSUER, _("FranceConnect (production)"))],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["issuer"]
+        if self.instance.issuer not in dict(field.choices):  # set by the superuser: kept, not switched
+            field.choices = [*field.choices, (self.instance.issuer, self.instance.issuer)]
+
+
 # allauth's own admin shows an app's secret and people's tokens in clear: Council keeps its
 # FranceConnect clients in FranceConnectClient and stores no tokens (SOCIALACCOUNT_STORE_TOKENS).
 for model in (SocialApp, SocialToken):
@@ -44,15 +66,12 @@ for model in (SocialApp, SocialToken):
 
 
 @admin.register(FranceConnectClient)
-class FranceConnectClientAdmin(CouncilScopedAdmin):
+class FranceConnectClientAdmin(SuperuserFieldsMixin, CouncilScopedAdmin):
     SUPERUSER_FIELDS = frozenset({"link_by_email"})
     form = FranceConnectClientForm
     list_display = ["council", "enabled", "issuer", "client_id"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [] if request.user.is_superuser else sorted(self.SUPERUSER_FIELDS)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST" and not request.user.is_superuser and set(request.POST) & self.SUPERUSER_FIELDS:
-            raise PermissionDenied
-        return super().changeform_view(request, object_id, form_url, extra_context)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not request.user.is_superuser:
+            kwargs["form"] = OfficialIssuerForm
+        return super().get_form(request, obj, change, **kwargs)

@@ -15,15 +15,22 @@ ALGORITHMS = ["ES256", "RS256"]
 LEEWAY_SECONDS = 30  # clocks of two servers
 
 
-def _key(jwks_url: str, token: str) -> Any:
+def signing_keys(jwks_url: str) -> jwt.PyJWKSet:
+    """The provider's published keys (read once per log-in: the ID token and the userinfo share them)."""
+    with get_adapter().get_requests_session() as session:
+        response = session.get(jwks_url)
+        response.raise_for_status()
+    try:
+        return jwt.PyJWKSet.from_dict(response.json())
+    except (ValueError, jwt.PyJWKError, jwt.PyJWKSetError) as e:
+        raise OAuth2Error("Unreadable JWKS") from e
+
+
+def _key(keys: jwt.PyJWKSet, token: str) -> jwt.PyJWK:
     try:
         kid = jwt.get_unverified_header(token).get("kid")
     except jwt.PyJWTError as e:
         raise OAuth2Error("Unreadable JWT") from e
-    with get_adapter().get_requests_session() as session:
-        response = session.get(jwks_url)
-        response.raise_for_status()
-        keys = jwt.PyJWKSet.from_dict(response.json())
     for key in keys.keys:
         if key.key_id == kid and key.algorithm_name in ALGORITHMS:
             return key
@@ -31,10 +38,10 @@ def _key(jwks_url: str, token: str) -> Any:
 
 
 def verified_claims(
-    token: str, *, jwks_url: str, issuer: str, audience: str, required: list[str]
+    token: str, *, keys: jwt.PyJWKSet, issuer: str, audience: str, required: list[str]
 ) -> dict[str, Any]:
     """The claims of `token` once its signature, issuer, audience and expiry were checked."""
-    key = _key(jwks_url, token)
+    key = _key(keys, token)
     try:
         return jwt.decode(
             token,

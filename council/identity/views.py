@@ -62,8 +62,9 @@ class FranceConnectOAuth2Adapter(OAuth2Adapter):
         id_token = kwargs["response"].get("id_token")
         if not id_token:
             raise OAuth2Error("No ID token")
+        keys = tokens.signing_keys(self.jwks_url)
         identity = tokens.verified_claims(
-            id_token, jwks_url=self.jwks_url, issuer=self.issuer, audience=app.client_id,
+            id_token, keys=keys, issuer=self.issuer, audience=app.client_id,
             required=["iss", "aud", "sub", "exp", "iat", "nonce"],
         )
         if not self.state.get("nonce") or identity["nonce"] != self.state["nonce"]:
@@ -71,7 +72,7 @@ class FranceConnectOAuth2Adapter(OAuth2Adapter):
         if identity.get("acr") not in ACCEPTED_ACR:
             raise OAuth2Error(f"Level of assurance too low: {identity.get('acr')!r}")
         userinfo = tokens.verified_claims(
-            self._userinfo(token.token), jwks_url=self.jwks_url, issuer=self.issuer,
+            self._userinfo(token.token), keys=keys, issuer=self.issuer,
             audience=app.client_id, required=["iss", "aud", "sub"],
         )
         if userinfo["sub"] != identity["sub"]:

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
 from council.core.errors import InvalidInput
+from council.core.memo import remembered
 from council.councils.models import Council
 from council.groups.models import Membership
 from council.groups.segments import MAX_CONDITIONS
@@ -380,3 +381,10 @@ def test_evaluation_is_one_query_whatever_the_number_of_people(
     q = compile_rule(council, rule)
     with django_assert_num_queries(1):
         assert get_user_model().objects.filter(q).count() == 12
+
+    # Within one unit of work (a socket's message, a wave of moves), the permission ids are
+    # read once for every group evaluated.
+    with remembered():
+        group_members(target).count()
+        with django_assert_num_queries(6):
+            assert group_members(target).count() == 12

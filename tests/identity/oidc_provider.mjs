@@ -11,6 +11,8 @@
 //   userinfo-other-key  the same for the signed userinfo
 //   expired         the ID token expired an hour ago
 //   wrong-aud       the ID token is meant for another client
+//   wrong-iss       the ID token names another issuer (signed with the right key)
+//   unsigned        the ID token is unsigned (alg "none", same kid)
 //   wrong-nonce     the ID token carries a nonce the client never sent
 //   replay          the ID token of this login's previous authentication is sent again
 //   low-acr         the authentication is at a level below eidas1
@@ -76,6 +78,8 @@ async function misbehave(route, body) {
   if (login === 'other-key') changed = await resign(jwt, kid, {}, { impostor: true });
   if (login === 'expired') changed = await resign(jwt, kid, { iat: now - 7200, exp: now - 3600 });
   if (login === 'wrong-aud') changed = await resign(jwt, kid, { aud: 'another-service' });
+  if (login === 'wrong-iss') changed = await resign(jwt, kid, { iss: 'https://another-issuer.example/api/v2' });
+  if (login === 'unsigned') changed = `${jose.base64url.encode(JSON.stringify({ alg: 'none', kid }))}.${jwt.split('.')[1]}.`;
   if (login === 'wrong-nonce') changed = await resign(jwt, kid, { nonce: 'a-nonce-never-sent' });
   if (login === 'replay' && lastIdTokens.has(login)) changed = lastIdTokens.get(login);
   lastIdTokens.set(login, jwt);

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from council.councils.models import Role
 from council.councils.services import role_grant
+from council.identity.models import PRODUCTION_ISSUER
+from council.identity.models import SANDBOX_ISSUER
 from council.identity.models import FranceConnectClient
 from tests.factories import UserFactory
 
@@ -80,6 +82,55 @@ def test_another_council_administrator_cannot_see_it(client, fc, council_factory
     client.force_login(other)
 
     response = client.get(reverse("admin:identity_franceconnectclient_change", args=[fc.pk]))
+    listed = client.get(reverse("admin:identity_franceconnectclient_changelist"))
+    forged = client.post(reverse("admin:identity_franceconnectclient_change", args=[fc.pk]), form(fc))
 
     assert response.status_code in (302, 403, 404)
     assert SECRET not in response.content.decode()
+    assert listed.status_code == 200
+    assert fc.client_id not in listed.content.decode()
+    assert forged.status_code in (302, 403, 404)
+    fc.refresh_from_db()
+    assert (fc.enabled, fc.claims) == (False, ["given_name", "family_name", "birthdate", "email"])
+
+
+def test_an_administrator_may_point_only_at_franceconnect(client, fc, administrator):
+    """Another address would have Council trust identities signed by a server of their choosing."""
+    client.force_login(administrator)
+    url = reverse("admin:identity_franceconnectclient_change", args=[fc.pk])
+
+    refused = client.post(url, form(fc, issuer="https://idp.attacker.example/api/v2"))
+    moved = client.post(url, form(fc, issuer=PRODUCTION_ISSUER))
+
+    assert refused.status_code == 200
+    assert "issuer" in refused.context["adminform"].form.errors
+    assert moved.status_code == 302
+    fc.refresh_from_db()
+    assert fc.issuer == PRODUCTION_ISSUER
+
+
+def test_an_administrator_keeps_an_address_the_superuser_set(client, fc, administrator):
+    fc.issuer = "https://fc-proxy.example.fr/api/v2"
+    fc.save()
+    client.force_login(administrator)
+
+    response = client.post(reverse("admin:identity_franceconnectclient_change", args=[fc.pk]), form(fc))
+
+    assert response.status_code == 302
+    fc.refresh_from_db()
+    assert fc.issuer == "https://fc-proxy.example.fr/api/v2"
+
+
+def test_an_administrator_cannot_add_a_client_to_another_council(client, db, administrator, council_factory):
+    other = council_factory()
+    client.force_login(administrator)
+
+    response = client.post(
+        reverse("admin:identity_franceconnectclient_add"),
+        {"council": other.pk, "enabled": "on", "issuer": SANDBOX_ISSUER, "client_id": "x", "secret": "s",
+         "claims": ["given_name"]},
+    )
+
+    assert response.status_code == 200
+    assert "council" in response.context["adminform"].form.errors
+    assert not FranceConnectClient.objects.filter(council=other).exists()

@@ -159,6 +159,8 @@ def test_a_state_is_good_once(client, fc, oidc_provider):
         ("userinfo-other-key", "Signature verification failed"),
         ("expired", "Signature has expired"),
         ("wrong-aud", "Audience doesn't match"),
+        ("wrong-iss", "Invalid issuer"),
+        ("unsigned", "The specified alg value is not allowed"),
         ("low-acr", "Level of assurance too low: 'eidas0'"),
     ],
 )
