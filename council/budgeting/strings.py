@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from council.budgeting import explain
 from council.budgeting.models import Budget
 from council.core.i18n import plural_forms
 
@@ -16,7 +17,7 @@ def ballot_strings(budget: Budget) -> dict[str, Any]:
         "language": get_language() or "en",
         "kind": budget.ballot_kind,
         "amount": str(budget.amount),
-        "currency": budget.currency,
+        "currency": explain.SYMBOLS.get(budget.currency, budget.currency),  # as explain.money writes it
         "min_projects": budget.min_projects,
         "max_projects": budget.max_projects,
         "max_points": budget.max_points,

@@ -77,10 +77,10 @@ def test_a_resident_fills_a_knapsack_ballot_by_keyboard_and_on_a_phone(browser, 
     assert driver.find_element(By.ID, "ballot-total").get_attribute("aria-live") == "polite"
 
     _check(driver, "Des bancs au square")
-    assert "1 project chosen. Spent: 30,000\u00a0EUR of 100,000\u00a0EUR. Left: 70,000\u00a0EUR." in text(driver, "ballot-total")
+    assert "1 project chosen. Spent: 30,000\u00a0€ of 100,000\u00a0€. Left: 70,000\u00a0€." in text(driver, "ballot-total")
     _check(driver, "Des arbres rue Lepic")
     _check(driver, "Une fontaine à boire")
-    assert "Over the budget by 20,000\u00a0EUR" in text(driver, "ballot-total")
+    assert "Over the budget by 20,000\u00a0€" in text(driver, "ballot-total")
     tab_until(driver, lambda f: f["text"] == "Submit my ballot")
     press(driver, Keys.ENTER)
 
@@ -89,7 +89,7 @@ def test_a_resident_fills_a_knapsack_ballot_by_keyboard_and_on_a_phone(browser, 
     assert len(driver.find_elements(By.CSS_SELECTOR, "input[name=project]:checked")) == 3  # nothing lost
     assert_axe_clean(driver, "the ballot with its refusal")
     _check(driver, "Une fontaine à boire")  # untick
-    assert "Left: 20,000\u00a0EUR." in text(driver, "ballot-total")
+    assert "Left: 20,000\u00a0€." in text(driver, "ballot-total")
     tab_until(driver, lambda f: f["text"] == "Submit my ballot")
     press(driver, Keys.ENTER)
 
@@ -107,7 +107,7 @@ def test_a_resident_fills_a_knapsack_ballot_by_keyboard_and_on_a_phone(browser, 
     assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), "the ballot scrolls sideways on a phone"
     submit = driver.find_element(By.CSS_SELECTOR, "button[value=submit]")
     assert submit.size["height"] >= 44
-    assert "Spent: 80,000\u00a0EUR of 100,000\u00a0EUR. Left: 20,000\u00a0EUR." in text(driver, "ballot-total")
+    assert "Spent: 80,000\u00a0€ of 100,000\u00a0€. Left: 20,000\u00a0€." in text(driver, "ballot-total")
     assert_axe_clean(driver, "the ballot on a phone")
     if os.environ.get("COUNCIL_SCREENSHOTS"):
         driver.execute_script("document.getElementById('ballot-heading').scrollIntoView()")

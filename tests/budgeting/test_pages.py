@@ -250,7 +250,7 @@ def test_the_ballot_speaks_french_first(client, budget, projects, voter):
     over = client.post(_url("ballot", budget), {"project": [p.pk for p in projects], "action": "submit"})
     done = client.post(_url("ballot", budget), {"project": [projects[0].pk], "action": "submit"}, follow=True)
 
-    assert "Choisissez les projets que vous voulez, pour 100\u00a0000\u00a0EUR au plus en tout." in _text(over)
+    assert "Choisissez les projets que vous voulez, pour 100\u00a0000\u00a0€ au plus en tout." in _text(over)
     assert "Votre bulletin est envoyé et compté." in _text(done)
     assert "Votre bulletin envoyé" in _text(done)
 

@@ -1,9 +1,11 @@
-"""`{{ amount|money:budget.currency }}`: an amount in the page's language, cents only when there are some."""
+"""`{{ amount|money:budget.currency }}`: an amount as every budget page writes it (explain.money)."""
 
 from decimal import Decimal
 
 from django import template
 from django.utils import formats
+
+from council.budgeting import explain
 
 register = template.Library()
 
@@ -12,7 +14,7 @@ register = template.Library()
 def money(value: Decimal | int | None, currency: str = "") -> str:
     if value is None:
         return ""
+    if currency:
+        return explain.money(value, currency)
     amount = Decimal(value)
-    places = 0 if amount == amount.to_integral_value() else 2
-    text = formats.number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
-    return f"{text}\u00a0{currency}" if currency else text
+    return formats.number_format(amount, decimal_pos=0 if amount == amount.to_integral_value() else 2, use_l10n=True, force_grouping=True)

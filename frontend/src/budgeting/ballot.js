@@ -8,7 +8,7 @@ const strings = loadStrings("budget-strings");
 const form = $("ballot-form");
 const status = $("ballot-total");
 
-// As the server writes amounts (the money template filter): grouped digits, then the currency's code.
+// As the server writes amounts (explain.money): grouped digits, then the currency's symbol.
 function money(value) {
   const digits = Number.isInteger(value) ? 0 : 2;
   const number = new Intl.NumberFormat(strings.language, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
