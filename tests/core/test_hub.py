@@ -46,8 +46,8 @@ class Listener(CouncilConsumer):
     """A socket in one group that relays what the group hears."""
 
     async def connect(self) -> None:
+        await self.join(GROUP)  # before accepting: once the test is connected, the socket is in the group
         await self.accept()
-        await self.join(GROUP)
 
     async def relay(self, message: dict) -> None:
         # past the frame schema check of the suite (tests/protocol.py): these are not envelope frames
