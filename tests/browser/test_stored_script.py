@@ -486,9 +486,11 @@ class Visitor:
         driver.get(self.ui.url + url)
         if driver.find_elements(By.ID, "room"):
             self._wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#room[data-connection=open]"))
-            self._wait(lambda d: d.find_element(By.ID, "presence-list").text.strip())
+            # the snapshot came (the list may sit in a closed panel: its text, not what is visible)
+            self._wait(lambda d: d.execute_script("return document.getElementById('presence-list').textContent.trim()"))
         if wait_for:
-            self._wait(lambda d: all(marker(label) in self._text() for label in wait_for))
+            # in the page, shown or in a closed panel (the facilitators' drawer): it came and was parsed
+            self._wait(lambda d: all(marker(label) in self._text(everywhere=True) for label in wait_for))
         driver.execute_script(OPEN_TOOLTIPS)
         # A failing image reports once it is complete: wait for those inserted by scripts.
         self._wait(lambda d: d.execute_script(IMAGES_DONE))
@@ -499,10 +501,10 @@ class Visitor:
         text = self._text()
         self.shown |= {n for label, n in NUMBER.items() if marker(label) in text}
 
-    def _text(self) -> str:
-        return self.driver.execute_script(
-            "return document.body ? document.body.innerText + document.title : ''"
-        )
+    def _text(self, *, everywhere: bool = False) -> str:
+        """The page's visible text, or with `everywhere` its text in closed panels too."""
+        text = "textContent" if everywhere else "innerText"
+        return self.driver.execute_script(f"return document.body ? document.body.{text} + document.title : ''")
 
     def _wait(self, condition) -> None:
         # On time-out the page is checked as it is; the coverage assertion says what never showed.
