@@ -18,6 +18,7 @@ connection (psutil on the Daphne processes). The same load is run against
     .venv/bin/python bench/ws_fanout.py                      # full matrix (about 10 minutes)
     .venv/bin/python bench/ws_fanout.py --clients 100 --servers 2 --duration 5
     .venv/bin/python bench/ws_fanout.py --idle-soak 600 --clients 1000 --servers 2
+    .venv/bin/python bench/ws_fanout.py --storm --clients 2000 --duration 20   # 1,000 on the killed one
 """
 
 import argparse
@@ -26,7 +27,9 @@ import contextlib
 import datetime
 import json
 import os
+import random
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -119,10 +122,18 @@ async def load_process() -> None:
         if state["connected"] + state["failed"] == len(clients):
             state["connect_seconds"] = time.monotonic() - started
 
+    storm_url = cfg.get("storm_url")
+    keys: list[set[int]] = [set() for _ in clients]  # storm: the run's messages each client holds
+    resynced_at: list[float] = []  # storm: when a client that lost its server had its snapshot again
+    joined = [False] * len(clients)  # storm: the clients whose first connect succeeded
+
     async def client(index: int, url: str, session: str | None) -> None:
         headers = {"Origin": "http://127.0.0.1"}
         if session:
             headers["Cookie"] = f"sessionid={session}"
+        if storm_url:
+            await storm_client(index, url, headers)
+            return
         async with gate:
             try:
                 ws = await websockets.connect(
@@ -154,13 +165,77 @@ async def load_process() -> None:
             code = str(ws.close_code)
             close_codes[code] = close_codes.get(code, 0) + 1
 
+    async def storm_client(index: int, url: str, headers: dict[str, str]) -> None:
+        """A page as client.js keeps it: after its server dies it comes back to the other one with
+        the same jittered back-off and `?since=` the last seq it holds with none missing before."""
+        contiguous: int | None = None
+        seqs: set[int] = set()
+        attempt, lost_server = 0, False
+        while not quitting:
+            query = "" if contiguous is None else f"?since={contiguous}"
+            try:
+                async with gate if not lost_server else contextlib.nullcontext():
+                    ws = await websockets.connect(
+                        (storm_url if lost_server else url) + query, additional_headers=headers,
+                        ping_interval=None, compression=None, max_size=None, open_timeout=30, close_timeout=1,
+                    )
+            except Exception as error:
+                if not lost_server:
+                    state["failed"] += 1
+                    errors.append(repr(error)[:200])
+                    settled()
+                    return
+                ceiling = min(30.0, 0.5 * 2**attempt)
+                attempt += 1
+                await asyncio.sleep(ceiling / 2 + random.random() * ceiling / 2)
+                continue
+            attempt = 0
+            first = True
+            try:
+                async for raw in ws:
+                    frame = json.loads(raw)
+                    payload = frame.get("payload") or {}
+                    if frame["type"] == "rooms.room_synced":
+                        messages = payload["messages"]
+                        if payload.get("since_seq") is None:
+                            contiguous = (messages[0]["seq"] if messages else payload["room"]["last_seq"] + 1) - 1
+                    elif frame["type"] == "rooms.message_posted":
+                        messages = [payload]
+                    else:
+                        messages = []
+                    for message in messages:
+                        seqs.add(message["seq"])
+                        for match in pattern.finditer(message.get("text", "")):
+                            keys[index].add(int(match.group(1)))
+                    while contiguous is not None and contiguous + 1 in seqs:
+                        contiguous += 1
+                    if first:
+                        first = False
+                        if lost_server:
+                            resynced_at.append(time.time())
+                        else:
+                            sockets.append(ws)
+                            joined[index] = True
+                            state["connected"] += 1
+                            settled()
+            except websockets.ConnectionClosed:
+                pass
+            if quitting:
+                return
+            if not lost_server:
+                state["closed"] += 1
+            lost_server = True
+            ceiling = 0.5  # client.js: the first retry after 250-500 ms
+            await asyncio.sleep(ceiling / 2 + random.random() * ceiling / 2)
+
     tasks = [
         asyncio.create_task(client(i, url, session)) for i, (url, session) in enumerate(clients)
     ]
     while line := (await reader.readline()).strip():
         command = line.decode()
         if command == "status":
-            answer = {**state, "received": sum(received)}
+            answer = {**state, "received": sum(received) + sum(len(held) for held in keys),
+                      "resynced": len(resynced_at)}
         elif command == "results":
             answer = {
                 **state,
@@ -168,6 +243,8 @@ async def load_process() -> None:
                 "latencies_ms": [round(x * 1000, 2) for x in latencies],
                 "close_codes": close_codes,
                 "errors": errors[:5],
+                "keys_held": [len(held) for held, ok in zip(keys, joined, strict=True) if ok],
+                "resynced_at": resynced_at,
             }
         else:
             break
@@ -179,7 +256,7 @@ async def load_process() -> None:
 
 
 async def ask_all(loads: list[common.LoadProcess], command: str) -> dict:
-    answers, total = await common.ask_all(loads, command, ("connected", "failed", "closed", "received"))
+    answers, total = await common.ask_all(loads, command, ("connected", "failed", "closed", "received", "resynced"))
     if command == "results":
         total["latencies_ms"] = [x for a in answers for x in a["latencies_ms"]]
         total["close_codes"] = {}
@@ -187,6 +264,8 @@ async def ask_all(loads: list[common.LoadProcess], command: str) -> dict:
             for code, count in a["close_codes"].items():
                 total["close_codes"][code] = total["close_codes"].get(code, 0) + count
         total["errors"] = [e for a in answers for e in a["errors"]][:5]
+        total["keys_held"] = [k for a in answers for k in a["keys_held"]]
+        total["resynced_at"] = [t for a in answers for t in a["resynced_at"]]
     return total
 
 
@@ -265,7 +344,7 @@ class Sender:
 # One case.
 
 
-async def connect_listeners(app, servers, n, fixture, run, concurrency=CONNECT_CONCURRENCY):
+async def connect_listeners(app, servers, n, fixture, run, concurrency=CONNECT_CONCURRENCY, storm=False):
     path = APPS[app][1].format(room_id=fixture["room_id"])
     urls = [f"ws://127.0.0.1:{port}{path}" for port in PORTS[:servers]]
     clients = [
@@ -274,7 +353,7 @@ async def connect_listeners(app, servers, n, fixture, run, concurrency=CONNECT_C
     loads = [common.LoadProcess(__file__) for _ in range(LOAD_PROCESSES)]
     for index, load in enumerate(loads):
         await load.start({"clients": clients[index::LOAD_PROCESSES], "run": run, "first_frame": app == "council",
-                          "concurrency": concurrency})
+                          "concurrency": concurrency, "storm_url": urls[-1] if storm else None})
     while True:
         await asyncio.sleep(0.5)
         status = await ask_all(loads, "status")
@@ -454,6 +533,66 @@ async def idle_soak(args, fixture) -> None:
     )
 
 
+async def storm(args, fixture) -> None:
+    """Kill one of two Daphnes under a meeting: its sockets come back to the other, resynced, losing nothing."""
+    import psutil
+
+    n = args.clients[0]
+    run = uuid.uuid4().hex[:8]
+    await asyncio.to_thread(reset_state, fixture["room_id"])
+    procs = start_servers("council", 2)
+    loads: list[common.LoadProcess] = []
+    sender = None
+    try:
+        survivor = psutil.Process(procs[1].pid)
+        loads, status, urls = await connect_listeners("council", 2, n, fixture, run, args.connect_concurrency, storm=True)
+        held = status["connected"]
+        print(f"storm: {held} of {n} sockets held on 2 Daphnes ({status['failed']} failed) in "
+              f"{status['connect_seconds']:.1f} s", flush=True)
+        sender = Sender(urls[1], fixture["sender_session"], True, run)  # on the Daphne that stays
+        await sender.connect()
+        await asyncio.sleep(SETTLE_SECONDS)
+        count = round(args.rate * args.duration)
+        sending = asyncio.create_task(sender.send(args.rate, count))
+        await asyncio.sleep(min(3.0, args.duration / 3))
+        cpu_start = cpu_seconds([survivor])
+        procs[0].send_signal(signal.SIGKILL)  # no goodbye: its sockets just break
+        killed_at = time.time()
+        await sending
+        deadline = time.monotonic() + args.drain
+        while time.monotonic() < deadline:
+            status = await ask_all(loads, "status")
+            if sender.broadcast == count and status["received"] >= count * held:
+                break
+            await asyncio.sleep(0.2)
+        survivor_cpu = cpu_seconds([survivor]) - cpu_start
+        results = await ask_all(loads, "results")
+    finally:
+        if sender is not None:
+            await sender.close()
+        for load in loads:
+            await load.stop()
+        common.stop_servers(procs, wait=10)
+    dropped = results["closed"]
+    times = sorted(t - killed_at for t in results["resynced_at"])
+    lost = sum(max(0, sender.broadcast - k) for k in results["keys_held"])
+
+    def at(q: float) -> str:
+        return f"{times[min(len(times) - 1, int(q * (len(times) - 1)))]:.2f} s" if times else "-"
+
+    print(
+        f"Daphne killed under {held} sockets: {dropped} lost their server, {len(times)} came back to the other "
+        f"and got their snapshot; after the kill: p50 {at(0.5)}, p99 {at(0.99)}, all {at(1.0)}"
+        f"{'' if len(times) == dropped else ' (NOT all came back)'}\n"
+        f"messages: {sender.broadcast} acknowledged of {sender.sent} sent at {args.rate:g}/s; "
+        f"lost = acknowledged x listeners - distinct messages held at the end = {lost}; "
+        f"surviving Daphne CPU {survivor_cpu:.1f} s",
+        flush=True,
+    )
+    for note in [*results["errors"], *sender.errors[:3]]:
+        print(f"    ! {note}", flush=True)
+
+
 def main() -> None:
     if "--load-process" in sys.argv:
         asyncio.run(load_process())
@@ -477,6 +616,9 @@ def main() -> None:
                         help="council and/or bare (default both)")
     parser.add_argument("--all", action="store_true",
                         help="also run one Daphne with more than 1,000 clients (hopelessly overloaded)")
+    parser.add_argument("--storm", action="store_true",
+                        help="--clients sockets on 2 Daphnes; kill one while sending: its half reconnects "
+                             "to the other (client.js back-off, ?since=); time to resync, messages lost")
     parser.add_argument("--idle-soak", type=float, metavar="SECONDS",
                         help="hold --clients idle Council sockets this long; report closures")
     args = parser.parse_args()
@@ -486,7 +628,9 @@ def main() -> None:
     print(f"# {' '.join(['bench/ws_fanout.py', *sys.argv[1:]])}  ({started:%Y-%m-%d %H:%M} UTC, "
           f"{os.cpu_count()} CPUs)", flush=True)
     fixture = prepare_fixture(max(args.clients))
-    if args.idle_soak:
+    if args.storm:
+        asyncio.run(storm(args, fixture))
+    elif args.idle_soak:
         asyncio.run(idle_soak(args, fixture))
     else:
         asyncio.run(matrix(args, fixture))
