@@ -11,8 +11,13 @@ instead:
    socket its meeting and destination (modules may send it elsewhere: a running workshop),
    and writes every presence and log row in a few statements (`moves.enter_rooms`);
 2. joins each socket's groups (no database: the process's hub, council/core/hub.py);
-3. builds every snapshot in one unit of work, what a room shows everyone read once per room;
+3. builds every snapshot in one unit of work, what a room shows everyone read once per room
+   and what it shows each person once for all those entering it; both are read after the
+   presence rows are written (a sitting's snapshot shows its newcomers online);
 4. sends each socket its snapshot, and has each room's presence summary sent once.
+
+A lone connect is a wave of one, and costs the queries a socket let in on its own did
+(tests/voting/test_snapshot_cost.py).
 """
 
 import asyncio
