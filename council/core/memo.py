@@ -12,6 +12,7 @@ are read for all of them in one query each and `remember`ed under the keys the r
 
 import contextlib
 from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Hashable
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -48,6 +49,21 @@ def known(key: Hashable) -> bool:
     """Whether an answer is remembered under `key` in this `remembered()` (False outside one)."""
     memo = _memo.get()
     return memo is not None and key in memo
+
+
+def forget_all() -> None:
+    """Drop every answer of this `remembered()`: what they were read from was just written to."""
+    memo = _memo.get()
+    if memo is not None:
+        memo.clear()
+
+
+def forget(kinds: Collection[str]) -> None:
+    """Drop the answers whose key starts with one of `kinds`: what they were read from was just written to."""
+    memo = _memo.get()
+    if memo is not None:
+        for key in [key for key in memo if isinstance(key, tuple) and key and key[0] in kinds]:
+            del memo[key]
 
 
 def remember(key: Hashable, value: Any) -> None:

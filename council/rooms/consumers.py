@@ -23,9 +23,8 @@ from council.core.consumers import CLOSE_UNAUTHENTICATED
 from council.core.consumers import Command
 from council.core.consumers import CouncilConsumer
 from council.core.errors import AccessDenied
-from council.core.memo import remembered
 from council.core.threads import run_in_database_thread
-from council.councils.events import user_group
+from council.rooms import arrivals
 from council.rooms import events
 from council.rooms import host
 from council.rooms import moves
@@ -98,34 +97,12 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
             await self.close(code=CLOSE_TOO_MANY_SOCKETS)
             return
         query = self.scope.get("query_string", b"")
-        last_room = _query_int(query, "room")
         self.tab = _query_tab(query)
-        # One unit of work: the permission lookups of the join and of the snapshot are read
-        # once (the memo reaches every database_sync_to_async call below through the context).
-        with remembered():
-            try:
-                self.plenary_id = await self.run_sync(self.plenary_of, self.room_id)
-                for part in self.parts.values():
-                    self.room_id = await part.entry_room(self.room_id)
-                await self.enter_room(self.room_id)
-            except AccessDenied:
-                await self.close(code=CLOSE_FORBIDDEN)
-                return
-            presence.track(self.channel_name, self.room_id)
-            for ghost_room_id in await self.run_sync(
-                services.presence_forget_tab, actor=self.user, tab=self.tab, channel_name=self.channel_name
-            ) - {self.room_id}:  # this room's summary follows the connect anyway
-                presence.schedule_broadcast(ghost_room_id)
-            await self.join(events.room_group(self.room_id))  # subscribe before the snapshot
-            await self.join(user_group(self.user.pk))
-            await self.join(events.meeting_group(self.plenary_id))
-            await self.keep_facilitators_group(await self.run_sync(self.runs_the_meeting))
-            for part in self.parts.values():
-                await part.joined()
-            # `since` counts the messages of the room the client was in: another room starts afresh.
-            since = _query_int(query, "since") if last_room in (None, self.room_id) else None
-            await self.send_snapshot(since)
-        presence.schedule_broadcast(self.room_id)
+        for part in self.parts.values():
+            await part.arriving()
+        # With everyone else connecting now: one read of the facts, presence and snapshots for all.
+        if not await arrivals.arrive(self, last_room_id=_query_int(query, "room"), since=_query_int(query, "since")):
+            await self.close(code=CLOSE_FORBIDDEN)
 
     async def enter_room(self, room_id: int, *, hidden: bool = False) -> None:
         """Record this socket's presence in a room as it connects (raises AccessDenied)."""

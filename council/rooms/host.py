@@ -108,8 +108,15 @@ class SocketPart:
     def __init__(self, socket: Any) -> None:
         self.socket = socket
 
-    async def entry_room(self, room_id: int) -> int:
-        """The room a socket opened on `room_id` enters (a running workshop may send it elsewhere)."""
+    async def arriving(self) -> None:
+        """The socket is let in and about to enter its first room (event loop)."""
+
+    def entry_destination(self, room_id: int) -> int:
+        """The room a socket opened on `room_id` enters (database thread; a running workshop may send it elsewhere).
+
+        Called for every socket of an arrival wave in one unit of work (council/rooms/arrivals.py):
+        facts read through the memo are shared by the wave.
+        """
         return room_id
 
     async def joined(self) -> None:
@@ -201,28 +208,39 @@ def sections_for(user: Any, room: Any) -> dict[str, Any]:
 
 _wave_facts: list[Callable[[list[Any], list[Any]], None]] = []
 _wave_views: list[Callable[[set[int]], None]] = []
+_wave_own_views: list[Callable[[list[Any], list[Any]], None]] = []
 _entry_wrappers: list[Callable[..., list[Any]]] = []
+#: memo keys (their first item) whose answers depend on who is present in a room
+_presence_keys: set[str] = set()
 
 
 def register_wave(
     *,
     remember_facts: Callable[[list[Any], list[Any]], None] | None = None,
     remember_views: Callable[[set[int]], None] | None = None,
+    remember_own_views: Callable[[list[Any], list[Any]], None] | None = None,
     wrap_entry: Callable[..., list[Any]] | None = None,
+    presence_keys: tuple[str, ...] = (),
 ) -> None:
     """What a module adds to every move of sockets between rooms, for all of them at once.
 
-    `remember_facts(users, rooms)` reads what its rules will ask (council/core/facts.py);
-    `remember_views(room_ids)` what its sections show everyone in those rooms;
-    `wrap_entry(entries=..., join=...)` calls `join(entries)` (rooms' own entry) and may
-    adjust the entries before and log them after, in the same few statements.
+    Before the sockets enter: `remember_facts(users, rooms)` reads what its rules will ask
+    (council/core/facts.py); `wrap_entry(entries=..., join=...)` calls `join(entries)` (rooms'
+    own entry) and may adjust the entries before and log them after, in the same few statements.
+    Once they are in (their presence written): `remember_views(room_ids)` reads what its
+    sections show everyone in those rooms, `remember_own_views(users, rooms)` what they show
+    each person. `presence_keys` name the memo answers (council/core/memo.py) that depend on who
+    is present: any read before the entry is dropped once the presence rows are written.
     """
     if remember_facts is not None and remember_facts not in _wave_facts:
         _wave_facts.append(remember_facts)
     if remember_views is not None and remember_views not in _wave_views:
         _wave_views.append(remember_views)
+    if remember_own_views is not None and remember_own_views not in _wave_own_views:
+        _wave_own_views.append(remember_own_views)
     if wrap_entry is not None and wrap_entry not in _entry_wrappers:
         _entry_wrappers.append(wrap_entry)
+    _presence_keys.update(presence_keys)
 
 
 def wave_facts() -> list[Callable[[list[Any], list[Any]], None]]:
@@ -231,6 +249,14 @@ def wave_facts() -> list[Callable[[list[Any], list[Any]], None]]:
 
 def wave_views() -> list[Callable[[set[int]], None]]:
     return list(_wave_views)
+
+
+def wave_own_views() -> list[Callable[[list[Any], list[Any]], None]]:
+    return list(_wave_own_views)
+
+
+def presence_keys() -> frozenset[str]:
+    return frozenset(_presence_keys)
 
 
 def entry_wrappers() -> list[Callable[..., list[Any]]]:

@@ -11,8 +11,10 @@ the moves asked within a few milliseconds of each other, then:
    the meeting modules registered with the host (council/rooms/host.py);
 2. switches each socket's groups and call (no database);
 3. builds every snapshot in one unit of work, where what a room shows everyone
-   (messages, presence, hands, notes…) is read once per room and what each person may
-   do comes from the facts read in 1;
+   (messages, presence, hands, notes…) is read once per room, what it shows each person
+   (their proxies at a sitting…) once per room for everyone entering it, and what each
+   person may do comes from the facts read in 1; whatever shows who is present is read
+   after the presence rows are written, never before;
 4. sends each socket its snapshot.
 
 A single move (a facilitator visiting a workshop) is a wave of one.
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from council.core.channel_layer import group_moves
+from council.core.memo import forget
 from council.core.memo import remembered
 from council.core.threads import run_in_database_thread
 from council.councils.selectors import roles_remember
@@ -41,6 +44,7 @@ from council.rooms.events import room_group
 from council.rooms.models import Room
 from council.rooms.permissions import room_facts_remember
 from council.rooms.selectors import room_views_remember
+from council.rooms.selectors import rooms_remembered
 from council.rooms.services import Entry
 
 if TYPE_CHECKING:
@@ -64,7 +68,9 @@ class Move:
 
 @dataclass
 class Wave:
-    moves: list[Move] = field(default_factory=list)
+    #: what its steps are (moves, or arrivals: council/rooms/arrivals.py), and how it carries them out
+    carry_out: Callable[["Wave"], Awaitable[None]]
+    moves: list[Any] = field(default_factory=list)
     started: float = field(default_factory=lambda: asyncio.get_running_loop().time())
     last_joined: float = 0.0
     task: "asyncio.Task[None] | None" = None  # held here so the running wave is not garbage-collected
@@ -74,7 +80,7 @@ class Wave:
 class _Waves:
     """A process's waves (one event loop each; tests run many loops one after the other)."""
 
-    gathering: Wave | None = None  # the wave taking moves
+    gathering: dict[Any, Wave] = field(default_factory=dict)  # the wave taking steps, by what it carries out
     one_at_a_time: asyncio.Lock = field(default_factory=asyncio.Lock)  # held by the wave under way
 
 
@@ -90,13 +96,17 @@ def _of_this_loop() -> _Waves:
 
 async def move(consumer: "RoomConsumer", room_id: int, *, hidden: bool = False) -> bool:
     """Move `consumer` into `room_id` with whoever else moves now; False if they may not enter."""
+    return bool(await join_wave(Move(consumer=consumer, room_id=room_id, hidden=hidden), _move_all))
+
+
+async def join_wave(step: Any, carry_out: Callable[[Wave], Awaitable[None]]) -> Any:
+    """Add `step` (with its `done` future) to the wave gathering for `carry_out`; its outcome."""
     loop = asyncio.get_running_loop()
     waves = _of_this_loop()
-    wave = waves.gathering
+    wave = waves.gathering.get(carry_out)
     if wave is None:
-        wave = waves.gathering = Wave()
+        wave = waves.gathering[carry_out] = Wave(carry_out=carry_out)
         wave.task = loop.create_task(_run(wave))
-    step = Move(consumer=consumer, room_id=room_id, hidden=hidden)
     wave.moves.append(step)
     wave.last_joined = loop.time()
     return await step.done
@@ -108,16 +118,16 @@ async def _gathered(wave: Wave) -> None:
     while (wait := min(wave.last_joined + QUIET_SECONDS, wave.started + MAX_WAIT_SECONDS) - loop.time()) > 0:  # noqa: ASYNC110
         await asyncio.sleep(wait)
     waves = _of_this_loop()
-    if waves.gathering is wave:
-        waves.gathering = None  # later moves start the next wave
+    if waves.gathering.get(wave.carry_out) is wave:
+        del waves.gathering[wave.carry_out]  # later steps start the next wave
 
 
 async def _run(wave: Wave) -> None:
     # Waves go one after the other: two at once would share the same threads and CPU, and
-    # while one is under way the next one gathers every move that arrives meanwhile.
+    # while one is under way the next one gathers every step that arrives meanwhile.
     async with _of_this_loop().one_at_a_time:
         await _gathered(wave)
-        await _move_all(wave)
+        await wave.carry_out(wave)
 
 
 async def _move_all(wave: Wave) -> None:
@@ -140,13 +150,13 @@ async def _move_all(wave: Wave) -> None:
             times.append(loop.time())
             admitted = [step for step, room in zip(moves, rooms, strict=True) if room is not None]
             left = {step.consumer.room_id for step in admitted}
-            await _each(admitted, lambda step: step.consumer.leave_call())
-            await _switch_groups(_pending(admitted))
+            await each(admitted, lambda step: step.consumer.leave_call())
+            await _switch_groups(pending(admitted))
             times.append(loop.time())
-            snapshots = await run_in_database_thread(_snapshots, _pending(admitted))
+            snapshots = await run_in_database_thread(_snapshots, pending(admitted))
             times.append(loop.time())
             media = await admitted[0].consumer.media_availability() if admitted else None
-            await _each(_pending(admitted), lambda step: _send(step, snapshots[id(step)], media))
+            await each(pending(admitted), lambda step: send_snapshot(step, snapshots[id(step)], media))
             times.append(loop.time())
     except Exception as error:  # the wave itself failed (database, Redis): every socket in it hears it
         for step in moves:
@@ -184,8 +194,7 @@ def _enter(entries: list[Entry]) -> list[Any]:
 
 def _snapshots(moves: list[Move]) -> dict[int, dict[str, Any] | Exception]:
     """Every moved socket's new snapshot, or the error that stopped building it."""
-    if moves:
-        remember_room_views({step.room_id for step in moves})
+    remember_room_views([(step.consumer.user, step.room_id) for step in moves])
     snapshots: dict[int, dict[str, Any] | Exception] = {}
     for step in moves:
         try:
@@ -199,12 +208,23 @@ def _snapshots(moves: list[Move]) -> dict[int, dict[str, Any] | Exception]:
 # rooms' own, then what the meeting modules registered with the host (council/rooms/host.py).
 
 
+#: the rooms' own memo answers that depend on who is present (council/rooms/selectors.py)
+PRESENCE_KEYS = frozenset({"presence_summary"})
+
+
 def enter_rooms(entries: list[Entry]) -> list[Room | None]:
-    """Record sockets entering rooms, many at once; None for those refused."""
+    """Record sockets entering rooms, many at once; None for those refused.
+
+    Answers read before (in this unit of work) that depend on who is present are forgotten:
+    the snapshots that follow must show these people in their rooms.
+    """
     join = services.rooms_join
     for wrap in host.entry_wrappers():
         join = functools.partial(wrap, join=join)
-    return join(entries=entries)
+    try:
+        return join(entries=entries)
+    finally:
+        forget(PRESENCE_KEYS | host.presence_keys())
 
 
 def remember_facts(users: list[Any], room_ids: set[int]) -> list[Room]:
@@ -212,9 +232,8 @@ def remember_facts(users: list[Any], room_ids: set[int]) -> list[Room]:
 
     Returns the rooms and their plenaries, whose facts were read too.
     """
-    rooms = Room.objects.select_related("council").in_bulk(room_ids)
-    parents = {room.parent_id for room in rooms.values()} - set(rooms) - {None}
-    rooms.update(Room.objects.select_related("council").in_bulk(parents))
+    rooms = rooms_remembered(room_ids)  # remembered: the plenary's lookup and the snapshots use them
+    rooms.update(rooms_remembered({room.parent_id for room in rooms.values() if room.parent_id is not None} - set(rooms)))
     for council in {room.council_id: room.council for room in rooms.values()}.values():
         roles_remember(council=council, user_ids=[user.pk for user in users])
     room_facts_remember(users=users, rooms=rooms.values())
@@ -223,32 +242,47 @@ def remember_facts(users: list[Any], room_ids: set[int]) -> list[Room]:
     return list(rooms.values())
 
 
-def remember_room_views(room_ids: set[int]) -> None:
-    """Read what these rooms' snapshots show everyone, for all of them at once."""
-    room_views_remember(room_ids)
+def remember_room_views(placements: list[tuple[Any, int]]) -> None:
+    """Read what the snapshots of people now in these rooms show, for all of them at once.
+
+    `placements` are (person, room id) pairs, read once their presence is written (enter_rooms):
+    what a room shows everyone is read once per room, what it shows each person once per room
+    for everyone in the wave entering it.
+    """
+    if not placements:
+        return
+    room_ids = {room_id for _user, room_id in placements}
+    rooms = {room.pk: room for room in room_views_remember(room_ids)}
     for remember in host.wave_views():
         remember(room_ids)
+    entering: dict[int, dict[int, Any]] = {}
+    for user, room_id in placements:
+        entering.setdefault(room_id, {})[user.pk] = user
+    for remember_own in host.wave_own_views():
+        for room_id, users in entering.items():
+            if room_id in rooms:
+                remember_own(list(users.values()), [rooms[room_id]])
 
 
-async def _send(step: Move, snapshot: dict[str, Any] | Exception, media: dict[str, Any] | None) -> None:
+async def send_snapshot(step: Any, snapshot: dict[str, Any] | Exception, media: dict[str, Any] | None) -> None:
     if isinstance(snapshot, Exception):
         raise snapshot
     await step.consumer.send_built_snapshot(snapshot, media=media)
 
 
-def _pending(moves: list[Move]) -> list[Move]:
+def pending(moves: list[Any]) -> list[Any]:
     """Moves still under way (not failed, nor cancelled by their socket closing)."""
     return [step for step in moves if not step.done.done()]
 
 
-def _fail(step: Move, error: BaseException) -> None:
+def _fail(step: Any, error: BaseException) -> None:
     if not step.done.done():
         step.done.set_exception(error)
 
 
-async def _each(moves: list[Move], action: Callable[[Move], Awaitable[Any]]) -> None:
+async def each(moves: list[Any], action: Callable[[Any], Awaitable[Any]]) -> None:
     """Run `action` for every move at once; one that fails ends that move only."""
-    moves = _pending(moves)
+    moves = pending(moves)
     results = await asyncio.gather(*(action(step) for step in moves), return_exceptions=True)
     for step, result in zip(moves, results, strict=True):
         if isinstance(result, BaseException):

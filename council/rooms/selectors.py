@@ -246,10 +246,9 @@ def room_views_remember(room_ids: set[int]) -> list[Room]:
     A wave of sockets moving into twenty workshops (council/rooms/moves.py) would
     otherwise read each room's messages, presence and hands on its own.
     """
-    rooms = list(Room.objects.select_related("council").filter(pk__in=room_ids))
+    rooms = list(rooms_remembered(room_ids).values())  # those the wave's entry read are not read again
     messages, summaries, hands = recent_messages(rooms=rooms), presence_summaries(rooms=rooms), hands_queues(rooms=rooms)
     for room in rooms:
-        remember(("room", room.pk), room)
         remember(("messages_since", room.pk, None), (messages[room.pk], False))
         remember(("presence_summary", room.pk), summaries[room.pk])
         remember(("hands_queue", room.pk), hands[room.pk])

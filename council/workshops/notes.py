@@ -21,6 +21,7 @@ from council.core.memo import recall
 from council.core.memo import remember
 from council.core.realtime import send_event_on_commit
 from council.rooms.events import room_group
+from council.rooms.selectors import room_already_read
 from council.workshops import events
 from council.workshops.models import Notes
 from council.workshops.models import Workshop
@@ -168,7 +169,11 @@ def workshop_views_remember(room_ids: set[int]) -> None:
     """
     from council.workshops.reports import report_payload
 
-    for workshop in workshops_of_rooms_remember(room_ids, with_related=("notes", "report")).values():
+    # plenaries the wave has read already are no workshop's: a connect to a plenary reads nothing here
+    plenaries = frozenset(
+        room_id for room_id in room_ids if (room := room_already_read(room_id)) and room.parent_id is None
+    )
+    for workshop in workshops_of_rooms_remember(room_ids, with_related=("notes", "report"), plenaries=plenaries).values():
         remember(("notes_of", workshop.pk), _content(getattr(workshop, "notes", None)))
         remember(("report_of", workshop.pk), report_payload(workshop, getattr(workshop, "report", None)))
 

@@ -240,13 +240,14 @@ def session_facts_remember(*, users, rooms) -> None:
     `rooms` are breakout rooms and plenaries: the sessions concerned are those of the
     breakouts and each plenary's current one (council/core/memo.py).
     """
-    from council.workshops.selectors import session_current
+    from council.workshops.selectors import session_shown
 
     room_ids = [room.pk for room in rooms]
-    workshops = workshops_of_rooms_remember(room_ids)
-    plenaries = {room.pk for room in rooms if room.parent_id is None}
+    plenaries = frozenset(room.pk for room in rooms if room.parent_id is None)
+    workshops = workshops_of_rooms_remember(room_ids, plenaries=plenaries)
+    # session_shown: remembered, so the snapshot (and where a workshop sends a socket) reads it no more
     session_ids = {workshop.session_id for workshop in workshops.values()} | {
-        session.pk for plenary_id in plenaries if (session := session_current(plenary_id=plenary_id))
+        session.pk for plenary_id in plenaries if (session := session_shown(plenary_id=plenary_id))
     }
     remember_facts(users, "workshops.WorkshopSession", session_ids)
 

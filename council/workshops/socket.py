@@ -68,11 +68,13 @@ class MeetingPart(SocketPart):
 
     # -- joining
 
-    async def entry_room(self, room_id: int) -> int:
+    async def arriving(self) -> None:
         deadlines.sweep_start()  # where this process applies the deadlines (embedded default)
+
+    def entry_destination(self, room_id: int) -> int:
         if self.socket.plenary_id != room_id:
             return room_id
-        return await self.socket.run_sync(self._entry_destination) or room_id
+        return self._entry_destination() or room_id
 
     def _entry_destination(self) -> int | None:
         """A running session's breakout for this person, placing a late arrival by its rule."""

@@ -67,3 +67,30 @@ async def test_members_come_back_to_a_plenary_locked_meanwhile(room, facilitator
     back = await next_frame_of(member, "rooms.room_synced")
     assert back["payload"]["room"]["id"] == room.pk
     await member.disconnect()
+
+
+async def test_members_back_from_their_workshops_are_online_at_the_sitting(room, facilitator, members, make_session):
+    """The sitting's presence in the plenary's snapshot is read once they are back in it, not before."""
+    from council.voting.assembly import services as assembly
+
+    session = await database_sync_to_async(make_session)(2, grace_seconds=0)
+    workshops = await database_sync_to_async(lambda: list(session.workshops.all()))()
+    await database_sync_to_async(assembly.sitting_open)(actor=facilitator, room_id=room.pk)
+    sockets = [(await connect(room_path(room.pk), user=member))[0] for member in members[:2]]
+    for member, workshop in zip(members[:2], workshops, strict=True):
+        await database_sync_to_async(services.assignment_set)(
+            actor=facilitator, session_id=session.pk, user_id=member.pk, workshop_id=workshop.pk
+        )
+    await database_sync_to_async(services.session_open)(actor=facilitator, session_id=session.pk)
+    for communicator, workshop in zip(sockets, workshops, strict=True):
+        synced = await next_frame_of(communicator, "rooms.room_synced")
+        assert synced["payload"]["room"]["id"] == workshop.room_id
+
+    await database_sync_to_async(services.session_close)(actor=facilitator, session_id=session.pk)
+    for communicator in sockets:
+        back = await next_frame_of(communicator, "rooms.room_synced")
+        assert back["payload"]["room"]["id"] == room.pk
+        assert back["payload"]["assembly"]["me"]["presence"] == "online"
+        assert back["payload"]["assembly"]["sitting"]["present"]["online"] == 2
+    for communicator in sockets:
+        await communicator.disconnect()

@@ -27,6 +27,7 @@ from council.councils.selectors import roles_recalled
 from council.groups.selectors import group_members
 from council.rooms.models import Room
 from council.rooms.selectors import present_user_ids
+from council.rooms.selectors import rooms_remembered
 from council.voting.assembly.models import HallPresence
 from council.voting.assembly.models import MeetingRules
 from council.voting.assembly.models import Proxy
@@ -323,28 +324,35 @@ def public_state(room: Room) -> dict[str, Any]:
     }
 
 
-def _personal_key(council_id: int, user_id: int) -> tuple[str, int, int]:
-    return ("assembly.personal", council_id, user_id)
+#: memo keys whose answers depend on who is present (dropped when sockets enter rooms: council/rooms/moves.py)
+PRESENCE_KEYS = ("assembly.present", "assembly.personal", "assembly.public_state")
+
+
+def _personal_key(room_id: int, user_id: int) -> tuple[str, int, int]:
+    return ("assembly.personal", room_id, user_id)
 
 
 def personal_views_remember(users: list[Any], rooms: list[Room]) -> None:
-    """Read the people's own part of the section (proxies, requests) for all of them at once (a wave)."""
+    """Read the people's own part of the section (presence, proxies, requests) for all of them at once (a wave).
+
+    Read once they are in the room: their presence is part of it.
+    """
     user_ids = [user.pk for user in users]
     for room in rooms:
         sitting = sitting_open_in(room=room)
         for user_id, view in personal_views(council=room.council, user_ids=user_ids, sitting=sitting).items():
-            remember(_personal_key(room.council_id, user_id), view)
+            remember(_personal_key(room.pk, user_id), view)
 
 
 def public_states_remember(room_ids: set[int]) -> None:
     """Read each room's public state once for everyone entering it (a wave)."""
-    for room in Room.objects.select_related("council").filter(pk__in=room_ids):
+    for room in rooms_remembered(room_ids).values():  # read by the rooms' views just before
         remember(("assembly.public_state", room.pk), public_state(room))
 
 
 def personal_view(*, user: User, room: Room) -> dict[str, Any]:
     return recall(
-        _personal_key(room.council_id, user.pk),
+        _personal_key(room.pk, user.pk),
         lambda: personal_views(council=room.council, user_ids=[user.pk], sitting=sitting_open_in(room=room))[user.pk],
     )
 

@@ -66,7 +66,9 @@ def register() -> None:
     host.register_event(events.HALL_PRESENCE_CHANGED)
     host.register_section("assembly", assembly_section, perm="rooms.view_room")
     host.register_wave(
-        remember_facts=selectors.personal_views_remember, remember_views=selectors.public_states_remember
+        remember_views=selectors.public_states_remember,
+        remember_own_views=selectors.personal_views_remember,
+        presence_keys=selectors.PRESENCE_KEYS,
     )
 
 

@@ -6,6 +6,10 @@ import time
 import pytest
 from channels.db import database_sync_to_async
 
+from council.core.memo import remembered
+from council.rooms import moves
+from council.rooms.services import Entry
+from council.voting.assembly import selectors
 from council.voting.assembly import services
 from tests.helpers import answer_to
 from tests.helpers import command
@@ -81,3 +85,34 @@ async def test_a_member_present_asks_for_a_secret_ballot_and_withdraws(meeting):
     await socket.send_json_to(command("assembly.withdraw_request", "w1", kind="secret"))
     assert (await answer_to(socket, "w1"))["payload"] == {"requests": []}
     await socket.disconnect()
+
+
+async def test_people_connecting_together_to_a_sitting_see_themselves_online(meeting, monkeypatch):
+    """Their presence is in their own snapshot, though the wave read its facts before writing it."""
+    monkeypatch.setattr(moves, "QUIET_SECONDS", 0.3)  # the three connects make one wave
+    monkeypatch.setattr(moves, "MAX_WAIT_SECONDS", 3.0)
+    await database_sync_to_async(services.sitting_open)(actor=meeting.official, room_id=meeting.room.pk)
+
+    together = await asyncio.gather(*(connect(room_path(meeting.room.pk), user=member) for member in meeting.members[:3]))
+    for _socket, snapshot in together:
+        assert snapshot["payload"]["assembly"]["me"]["presence"] == "online"
+        assert snapshot["payload"]["assembly"]["sitting"]["present"] == {"hall": 0, "online": 3}
+    alone, snapshot = await connect(room_path(meeting.room.pk), user=meeting.members[3])
+    assert snapshot["payload"]["assembly"]["me"]["presence"] == "online"
+    assert snapshot["payload"]["assembly"]["sitting"]["present"] == {"hall": 0, "online": 4}
+
+    for socket in [alone, *(socket for socket, _snapshot in together)]:
+        await socket.disconnect()
+
+
+def test_who_is_present_read_before_an_entry_is_read_again_after_it(sitting, meeting):
+    """A wave's unit of work that asked who is at the sitting before its sockets entered does
+    not keep that answer once their presence is written (council/rooms/moves.py)."""
+    member = meeting.members[0]
+    entry = Entry(actor=member, channel_name="test.socket.entering", room_id=meeting.room.pk)
+    with remembered():
+        assert member.pk not in selectors.present_people(sitting)
+        assert selectors.personal_view(user=member, room=meeting.room)["presence"] is None
+        moves.enter_rooms([entry])
+        assert selectors.present_people(sitting) == {member.pk: "online"}
+        assert selectors.personal_view(user=member, room=meeting.room)["presence"] == "online"

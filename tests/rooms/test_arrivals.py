@@ -1,0 +1,105 @@
+"""Sockets connecting at the same moment enter in one wave (council/rooms/arrivals.py).
+
+When a meeting starts, or a Daphne restarts and its sockets come back, a crowd connects
+within seconds: its connects share their reads, those refused are closed as one alone is,
+and the room hears one presence summary for the wave, not one per person.
+"""
+
+import asyncio
+import threading
+import traceback
+
+import pytest
+from channels.db import database_sync_to_async
+from django.db.backends import utils as db_utils
+
+from council.rooms import moves
+from tests.helpers import connect
+from tests.helpers import expect_close
+from tests.helpers import next_frame_of
+from tests.helpers import room_path
+from tests.helpers import ws_communicator
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class _Queries:
+    """Count the queries of every thread (sockets' database work runs on a pool), but the
+    process's coalesced presence summaries, which come on their own schedule."""
+
+    def __init__(self):
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        real = self._real = db_utils.CursorWrapper.execute
+
+        def execute(cursor, sql, params=None):
+            if not any(frame.name == "_summary" for frame in traceback.extract_stack()):
+                with self._lock:
+                    self.count += 1
+            return real(cursor, sql, params)
+
+        db_utils.CursorWrapper.execute = execute
+        return self
+
+    def __exit__(self, *exc):
+        db_utils.CursorWrapper.execute = self._real
+
+
+@pytest.fixture
+def one_wave(monkeypatch):
+    """Connects started together make one wave however slowly the test's loop gets to them."""
+    monkeypatch.setattr(moves, "QUIET_SECONDS", 0.3)
+    monkeypatch.setattr(moves, "MAX_WAIT_SECONDS", 3.0)
+
+
+async def test_a_crowd_connecting_together_costs_fewer_queries_than_one_by_one(room, user_with_role, one_wave):
+    people = await database_sync_to_async(lambda: [user_with_role("member", room.council) for _ in range(8)])()
+
+    with _Queries() as one_by_one:
+        sockets = [(await connect(room_path(room.pk), user=person))[0] for person in people]
+    for socket in sockets:
+        await socket.disconnect()
+    with _Queries() as together:
+        connected = await asyncio.gather(*(connect(room_path(room.pk), user=person) for person in people))
+
+    # every snapshot still shows the whole crowd, each person as themselves
+    for person, (_socket, snapshot) in zip(people, connected, strict=True):
+        assert snapshot["payload"]["me"]["id"] == person.pk
+        assert snapshot["payload"]["presence"]["count"] == len(people)
+    # one by one, each connect reads its facts and its room's views (~25 queries each); the
+    # crowd reads them once, then only what each person has of their own
+    assert together.count * 3 < one_by_one.count, (together.count, one_by_one.count)
+    for socket, _snapshot in connected:
+        await socket.disconnect()
+
+
+async def test_in_a_wave_the_refused_are_closed_and_the_room_hears_the_others_once(room, user_with_role, user_factory, one_wave):
+    observer = await database_sync_to_async(user_with_role)("member", room.council)
+    people = await database_sync_to_async(lambda: [user_with_role("member", room.council) for _ in range(3)])()
+    outsider = await database_sync_to_async(user_factory)()
+    watching, _snapshot = await connect(room_path(room.pk), user=observer)
+    while (await next_frame_of(watching, "rooms.presence_changed", wait=2))["payload"]["count"] != 1:
+        pass  # the observer's own arrival heard
+
+    refused = ws_communicator(room_path(room.pk), user=outsider)
+
+    async def refused_connect():
+        await refused.connect()
+        return await expect_close(refused, 4403)
+
+    *connected, seen_by_outsider = await asyncio.gather(
+        *(connect(room_path(room.pk), user=person) for person in people), refused_connect()
+    )
+
+    assert seen_by_outsider == []  # closed before any snapshot
+    for _socket, snapshot in connected:
+        assert snapshot["payload"]["presence"]["count"] == 4
+    summary = await next_frame_of(watching, "rooms.presence_changed", wait=2)
+    assert summary["payload"]["count"] == 4
+    assert {person["id"] for person in summary["payload"]["participants"]} == {observer.pk, *(p.pk for p in people)}
+    assert await watching.receive_nothing(0.5)  # one summary for the wave
+    for socket, _snapshot in connected:
+        await socket.disconnect()
+    await watching.disconnect()
