@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from council.core.geo import point_constraint
 from council.core.uploads import MaxFileSize
 from council.councils.models import Council
 from council.councils.models import validate_logo_image
@@ -158,11 +159,7 @@ class Project(SameCouncilMixin, models.Model):
             models.UniqueConstraint(
                 fields=["budget", "external_id"], condition=~Q(external_id=""), name="project_external_id_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
-                name="project_point_on_earth",
-            ),
+            point_constraint("project_point_on_earth"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,17 @@
+"""Places on a map: what every model with a `latitude` and `longitude` pair must hold."""
+
+from django.db import models
+from django.db.models import Q
+
+
+def point_constraint(name: str) -> models.CheckConstraint:
+    """Both coordinates or neither, and a point on Earth (degrees, WGS 84).
+
+    Several models carry an optional place (budget projects, consultation contributions);
+    one condition keeps them alike, and migrations see the same condition as before.
+    """
+    return models.CheckConstraint(
+        condition=Q(latitude__isnull=True, longitude__isnull=True)
+        | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+        name=name,
+    )
