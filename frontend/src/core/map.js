@@ -40,18 +40,41 @@ export function createMap(container, config, { block = null, label = "", labelle
  * One marker per point ({latitude, longitude, title}), named by its title for screen readers
  * (`title` and `alt` of the marker's image) and with `tooltip(point)` as its tooltip, which
  * Leaflet also opens when the marker has the keyboard focus. `onOpen(point)` runs on a click
- * or on Enter. The map is fitted to the markers.
+ * or on Enter. With `link(point)` (a URL), a click or Enter opens a popup holding a link of the
+ * point's title: see linkPopup. The map is fitted to the markers.
  */
-export function addMarkers(map, points, { tooltip = (point) => point.title, onOpen = null } = {}) {
+export function addMarkers(map, points, { tooltip = (point) => point.title, onOpen = null, link = null } = {}) {
   const L = leaflet();
   const markers = points.map((point) => {
     const marker = L.marker([point.latitude, point.longitude], { title: point.title, alt: point.title });
     marker.bindTooltip(textElement(tooltip(point)));
     if (onOpen) marker.on("click", () => onOpen(point, marker));
+    if (link) linkPopup(marker, point.title, link(point));
     return marker.addTo(map);
   });
   if (markers.length) map.fitBounds(L.featureGroup(markers).getBounds(), { padding: [24, 24], maxZoom: 16 });
   return markers;
+}
+
+/**
+ * A popup with one link (a text node: titles are written by people). Opened from the keyboard,
+ * it takes the focus to its link; Escape closes it and gives the focus back to the marker, so
+ * that the map never holds the keyboard.
+ */
+function linkPopup(marker, text, url) {
+  const anchor = document.createElement("a");
+  anchor.href = url;
+  anchor.textContent = text;
+  marker.bindPopup(anchor);
+  anchor.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    event.stopPropagation();
+    marker.closePopup();
+    marker.getElement()?.focus();
+  });
+  marker.on("popupopen", () => {
+    if (document.activeElement === marker.getElement()) anchor.focus();
+  });
 }
 
 /** Run `start` when Leaflet is there; a failure leaves the page as it is (with its list). */
