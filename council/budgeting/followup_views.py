@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
@@ -21,17 +20,10 @@ from council.budgeting.models import ProjectUpdate
 from council.budgeting.views import budget_for_page
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.core.uploads import MaxFileSize
 from council.councils.models import validate_logo_image
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-
-
-def validate_photo_size(file) -> None:
-    if file.size > PHOTO_MAX_BYTES:
-        raise ValidationError(
-            _("The photo is too large (%(size)d KB); the limit is %(limit)d KB."),
-            params={"size": file.size // 1024, "limit": PHOTO_MAX_BYTES // 1024},
-        )
 
 
 class FollowUpForm(forms.ModelForm):
@@ -47,7 +39,7 @@ class FollowUpForm(forms.ModelForm):
 
 class UpdateForm(forms.ModelForm):
     photo = forms.FileField(
-        label=gettext_lazy("Photo"), required=False, validators=[validate_photo_size, validate_logo_image],
+        label=gettext_lazy("Photo"), required=False, validators=[MaxFileSize(PHOTO_MAX_BYTES), validate_logo_image],
         help_text=gettext_lazy("A PNG, JPEG or WebP image of at most 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )

@@ -18,6 +18,7 @@ from council.budgeting import services
 from council.budgeting.views import budget_for_page
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.core.uploads import MaxFileSize
 
 #: the largest .pb file accepted (Pabulib's largest files, Warsaw's, are a few megabytes)
 MAX_BYTES = settings.BUDGET_IMPORT_MAX_BYTES
@@ -37,11 +38,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
-                % {"size": round(upload.size / (1024 * 1024), 1), "limit": MAX_BYTES // (1024 * 1024)}
-            )
+        MaxFileSize(MAX_BYTES)(upload)
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:

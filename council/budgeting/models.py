@@ -7,12 +7,13 @@ the file's voter id instead.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from council.core.geo import point_constraint
+from council.core.uploads import MaxFileSize
 from council.councils.models import Council
 from council.councils.models import validate_logo_image
 from council.councils.tenancy import SameCouncilMixin
@@ -21,11 +22,8 @@ PROJECT_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 
 
 def validate_project_image_size(file) -> None:
-    if file.size > PROJECT_IMAGE_MAX_BYTES:
-        raise ValidationError(
-            _("The image is too large (%(size)d KB); the limit is %(limit)d KB."),
-            params={"size": file.size // 1024, "limit": PROJECT_IMAGE_MAX_BYTES // 1024},
-        )
+    """Kept because migration 0002 names it; the field itself uses MaxFileSize."""
+    MaxFileSize(PROJECT_IMAGE_MAX_BYTES)(file)
 
 
 class Budget(SameCouncilMixin, models.Model):
@@ -129,7 +127,7 @@ class Project(SameCouncilMixin, models.Model):
     rejection_reason = models.TextField(_("public reason for the rejection"), blank=True)
     image = models.FileField(
         _("image"), upload_to="budgeting/projects/", blank=True,
-        validators=[validate_project_image_size, validate_logo_image],
+        validators=[MaxFileSize(PROJECT_IMAGE_MAX_BYTES), validate_logo_image],
         help_text=_("A PNG, JPEG or WebP photo or drawing, at most 2 MB."),
     )
     image_description = models.CharField(_("what the image shows"), max_length=300, blank=True)
@@ -161,11 +159,7 @@ class Project(SameCouncilMixin, models.Model):
             models.UniqueConstraint(
                 fields=["budget", "external_id"], condition=~Q(external_id=""), name="project_external_id_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
-                name="project_point_on_earth",
-            ),
+            point_constraint("project_point_on_earth"),
         ]
 
     def __str__(self) -> str:

@@ -15,12 +15,10 @@ from django.utils.translation import gettext as _
 from council.accounts.models import User
 from council.budgeting import permissions as perms
 from council.budgeting.models import Project
-from council.budgeting.models import validate_project_image_size
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.permissions import require_perm
 from council.councils.models import AuditEntry
-from council.councils.models import validate_logo_image
 from council.councils.services import audit_record
 
 
@@ -35,8 +33,7 @@ def _point(latitude: float | None, longitude: float | None) -> tuple[float | Non
 def _check_image(image: Any) -> None:
     """Only a raster image of a reasonable size (uploads share the site's origin: council/core/uploads.py)."""
     try:
-        validate_project_image_size(image)
-        validate_logo_image(image)
+        Project._meta.get_field("image").run_validators(image)
     except ValidationError as error:
         raise InvalidInput(" ".join(error.messages)) from None
 

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -22,6 +21,7 @@ from council.budgeting.models import Budget
 from council.budgeting.views import budget_for_page
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.core.geo import tile_config
 
 
 def results_detail(request: HttpRequest, council_slug: str, budget_id: int) -> HttpResponse:
@@ -42,7 +42,7 @@ def results_detail(request: HttpRequest, council_slug: str, budget_id: int) -> H
         "can_publish": request.user.has_perm("budgeting.publish_results", budget),
         "can_export": request.user.has_perm("budgeting.export_budget", budget),
         "vote_over": budget.phase() == Budget.Phase.RESULTS,
-        "map_config": {"tileUrl": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
+        "map_config": tile_config(),
     }
     return render(request, "budgeting/results.html", context)
 

@@ -7,7 +7,6 @@ the refusal and everything the voter had chosen; officials' pages are in views_o
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
@@ -31,6 +30,7 @@ from council.budgeting.models import Project
 from council.budgeting.strings import ballot_strings
 from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
+from council.core.geo import tile_config
 from council.core.memo import remembered
 from council.councils.permissions import has_council_role
 
@@ -107,8 +107,9 @@ def budget_detail(request: Any, council_slug: str, budget_id: int) -> HttpRespon
             "groups": list(budget.eligible_groups.all()),
             "projects": projects,
             "points": _map_points(projects),
-            "map_config": {"tileUrl": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
-                           "label": _("Map of the projects; the list of projects above is the same information.")},
+            "map_config": tile_config() | {
+                "label": _("Map of the projects; the list of projects above is the same information."),
+            },
             "ballots": selectors.participation_count(budget.pk),
             "can_propose": user.has_perm(perms.PROPOSE, budget),
             "why_not_propose": why_not(user, budget, perms.PROPOSE) if budget.phase() == Budget.Phase.SUBMISSION else "",

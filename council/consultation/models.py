@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from council.core.geo import point_constraint
 from council.councils.models import Council
 from council.councils.tenancy import SameCouncilMixin
 
@@ -165,11 +166,7 @@ class Contribution(SameCouncilMixin, models.Model):
                 condition=~Q(client_request_id=""),
                 name="consultation_contribution_once_per_request",
             ),
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
-                name="consultation_contribution_point",
-            ),
+            point_constraint("consultation_contribution_point"),
             models.CheckConstraint(condition=~Q(merged_into=models.F("pk")), name="consultation_not_merged_into_itself"),
         ]
 

@@ -9,6 +9,7 @@ contribution = "<int:consultation_id>/contributions/<int:contribution_id>/"
 urlpatterns = [
     path("", views.consultation_list, name="consultation-list"),
     path("<int:consultation_id>/", views.consultation_detail, name="consultation-detail"),
+    path("<int:consultation_id>/map/", views.consultation_map, name="consultation-map"),
     path(contribution, views.contribution_detail, name="contribution-detail"),
     path(f"{contribution}edit/", views.contribution_edit, name="contribution-edit"),
     path(f"{contribution}withdraw/", views.contribution_withdraw, name="contribution-withdraw"),

@@ -36,6 +36,7 @@ from council.consultation.models import Contribution
 from council.consultation.strings import page_strings
 from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
+from council.core.geo import tile_config
 from council.core.memo import remembered
 
 PER_PAGE = 20
@@ -133,6 +134,19 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
             "strings": page_strings(),
         }
     return render(request, "consultation/consultation_detail.html", context, status=400 if form.errors else 200)
+
+
+def consultation_map(request: Any, council_slug: str, consultation_id: int) -> HttpResponse:
+    """The contributions that have a place, on a map, beside the list of all of them (its text alternative)."""
+    consultation = _consultation(request, consultation_id)
+    contributions = selectors.contributions_on_map(consultation)
+    context = {
+        "consultation": consultation,
+        "contributions": contributions,
+        "points": [c for c in contributions if c["placed"]],
+        "map_config": tile_config() | {"label": _("Map of the contributions that have a place")},
+    }
+    return render(request, "consultation/consultation_map.html", context)
 
 
 def _sort_links() -> list[tuple[str, str]]:

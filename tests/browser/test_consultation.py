@@ -1,11 +1,13 @@
 """A consultation in two browsers: a resident submits an idea, a visitor without an account sees it
-appear on the open page without reload; axe finds nothing on the consultation's pages."""
+appear on the open page without reload; axe finds nothing on the consultation's pages; the
+placed ideas are on a map reachable by keyboard, and all of them in its text alternative."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
 from council.consultation import services
@@ -13,6 +15,8 @@ from council.consultation.models import Consultation
 from council.consultation.models import Phase
 from council.councils.models import Role
 from tests.browser.axe import assert_axe_clean
+from tests.browser.keyboard import press
+from tests.browser.keyboard import tab_until
 from tests.browser.page import wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -83,3 +87,51 @@ def test_a_moderator_answers_and_an_open_contribution_page_shows_it(browser, ui,
     )
     assert reader.find_element(By.CSS_SELECTOR, "[data-answer]").is_displayed()
     assert_axe_clean(reader, "a contribution's page, after the live answer")
+
+
+def test_a_visitor_finds_the_placed_ideas_on_the_map_by_keyboard_and_all_of_them_in_the_list(browser, ui, meeting):
+    council = meeting["council"]
+    resident = ui.make_person(council, "rosa@example.org", "Rosa Résidente", Role.RESIDENT)
+    consultation = Consultation.objects.create(council=council, title="La cour de l'école", is_published=True)
+    now = timezone.now()
+    Phase.objects.create(consultation=consultation, kind="contributions", starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=7))
+
+    def idea(title, **place):
+        return services.contribution_submit(actor=resident, consultation_id=consultation.pk, title=title, body="Pour tous.", **place)
+
+    compost = idea(IDEA, latitude=45.7640, longitude=4.8357)
+    idea("Une fontaine devant le préau", latitude=45.7652, longitude=4.8370)
+    idea("Plus de jeux partout")  # no place: only in the list
+    path = f"/c/{council.slug}/consultations/{consultation.pk}/map/"
+
+    visitor = browser()
+    visitor.get(f"{ui.url}{path}")
+    wait(visitor, lambda d: d.find_element(By.ID, "contribution-map-block").is_displayed(), message="the map never showed")
+    markers = visitor.find_elements(By.CSS_SELECTOR, "#contribution-map .leaflet-marker-icon")
+    listed = [item.text for item in visitor.find_elements(By.CSS_SELECTOR, "#contribution-places li")]
+    assert sorted(m.get_attribute("alt") for m in markers) == sorted([IDEA, "Une fontaine devant le préau"])
+    assert [text.split(":")[0] for text in listed] == ["Plus de jeux partout", "Une fontaine devant le préau", IDEA]
+    assert listed[0].endswith("no place given")
+    assert "latitude 45.76400; longitude 4.83570" in listed[2]
+    assert_axe_clean(visitor, "the map of a consultation's contributions")
+
+    def on_compost(focused):
+        return "leaflet-marker-icon" in focused["cls"] and visitor.switch_to.active_element.get_attribute("alt") == IDEA
+
+    tab_until(visitor, on_compost)
+    wait(visitor, lambda d: IDEA in d.find_element(By.CSS_SELECTOR, "#contribution-map .leaflet-tooltip").text,
+         message="the marker's tooltip did not open on focus")
+    in_popup = press(visitor, Keys.ENTER)
+    link = visitor.switch_to.active_element
+    assert (in_popup["tag"], in_popup["text"]) == ("a", IDEA[:40])  # the focus is on the popup's link
+    assert link.get_attribute("href").endswith(f"/contributions/{compost.pk}/")
+    back = press(visitor, Keys.ESCAPE)
+    assert "leaflet-marker-icon" in back["cls"]  # Escape gives the focus back: the map holds no one
+    tab_until(visitor, lambda focused: focused["tag"] == "a" and focused["text"] == "Plus de jeux partout")
+
+    visitor.get(f"{ui.url}{path}")  # from the top again, and follow the popup's link
+    wait(visitor, lambda d: d.find_elements(By.CSS_SELECTOR, "#contribution-map .leaflet-marker-icon"), message="no marker")
+    tab_until(visitor, on_compost)
+    press(visitor, Keys.ENTER)
+    press(visitor, Keys.ENTER)
+    wait(visitor, lambda d: d.current_url.endswith(f"/contributions/{compost.pk}/"), message="the popup's link led nowhere")

@@ -7,8 +7,8 @@ that would close an attribute. One council holds an object of every model, with 
 workshop session running in its room and an agenda item under way, so that chat,
 workshops and agenda reach the room page over the socket too. Then every URL pattern
 of the project is visited, with the ids of those objects, as an administrator, a
-facilitator and a resident (the admin as the superuser), the map's tooltips are
-opened, and no page may have called `__hit` or opened a dialog. Patterns left out
+facilitator and a resident (the admin as the superuser), the map's tooltips and
+popups are opened, and no page may have called `__hit` or opened a dialog. Patterns left out
 say why in EXCLUDED; a new pattern fails the test until it is visited or listed.
 """
 
@@ -110,6 +110,7 @@ let opened = 0;
 for (const map of window.__maps || []) {
   map.eachLayer((layer) => {
     if (layer.getTooltip && layer.getTooltip()) { layer.openTooltip(); opened += 1; }
+    if (layer.getPopup && layer.getPopup()) { layer.openPopup(); opened += 1; }
   });
 }
 return opened;
@@ -401,7 +402,7 @@ def poisoned(transactional_db, ui):
     }
     contribution = Contribution.objects.create(
         consultation=consultation, author=mallory, category=category, status="rejected", answered_by=people["facilitator"],
-        answered_at=now, **contribution_text,
+        answered_at=now, latitude=45.75, longitude=4.83, **contribution_text,  # placed: on the consultation's map
     )
     Project.objects.filter(pk=project.pk).update(source_contribution=contribution)  # the budget's page names its consultation
     Contribution.objects.create(

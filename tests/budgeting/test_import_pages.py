@@ -179,3 +179,27 @@ def test_an_update_with_a_photo_needs_its_description(client, council, published
     assert undescribed.status_code == 200
     assert described.status_code == 302
     assert 'alt="Six jeunes tilleuls"' in page
+
+
+def test_an_oversized_update_photo_is_refused_with_its_size_and_the_update_not_saved(client, council, published, user_with_role, settings, tmp_path):
+    import io
+
+    from PIL import Image
+
+    from council.budgeting.models import ProjectUpdate
+
+    settings.MEDIA_ROOT = tmp_path
+    budget, chosen, _left_out = published
+    client.force_login(user_with_role(Role.FACILITATOR, council))
+    url = reverse("budgeting:follow-up-edit", args=[council.slug, budget.pk, chosen.pk])
+    data = io.BytesIO()
+    Image.new("RGB", (4, 4), "green").save(data, format="PNG")
+    oversized = SimpleUploadedFile("arbres.png", data.getvalue() + b"\0" * (5 * 1024 * 1024), content_type="image/png")
+
+    response = client.post(url, {"form": "update", "update-on": "2026-04-02", "update-text": "Plantation.",
+                                 "update-photo": oversized, "update-photo_description": "Six jeunes tilleuls"})
+
+    assert response.status_code == 200
+    assert list(response.context["update_form"].errors) == ["photo"]
+    assert "The file is too large (5.1 MiB); the limit is 5 MiB." in response.content.decode()
+    assert not ProjectUpdate.objects.exists()

@@ -284,6 +284,30 @@ def test_a_proposal_takes_a_raster_image_with_its_description_and_refuses_an_svg
     assert 'alt="Le jardin vu de la rue"' in page
 
 
+def test_an_oversized_project_image_is_refused_with_its_size_and_the_proposal_kept_unsent(client, make_budget, voter, tmp_path, settings):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    budget = make_budget("submission")
+    client.force_login(voter)
+    png = BytesIO()
+    Image.new("RGB", (4, 3), "green").save(png, "PNG")
+    oversized = png.getvalue() + b"\0" * (2 * 1024 * 1024)  # a valid PNG whose only fault is its size
+
+    response = client.post(_url("project-propose", budget), {
+        "title": "Un jardin", "description": "Partagé.", "image_description": "Le jardin vu de la rue",
+        "image": SimpleUploadedFile("j.png", oversized),
+    })
+
+    assert response.status_code == 400
+    assert "The file is too large (2.1 MiB); the limit is 2 MiB." in _text(response)
+    assert "Un jardin" in _text(response)  # the form comes back filled in
+    assert not Project.objects.filter(budget=budget).exists()
+
+
 def test_the_budget_pages_lead_to_the_results_the_follow_up_and_the_import(client, make_budget, official, council, user_with_role):
     over = make_budget("results")
     import_url = reverse("budgeting:import", args=[council.slug])

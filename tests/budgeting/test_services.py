@@ -207,3 +207,13 @@ def test_only_officials_import(user_with_role, council):
     member = user_with_role(Role.MEMBER, council)
     with pytest.raises(AccessDenied):
         budget_import_pb(actor=member, council=council, text="META\n")
+
+
+@pytest.mark.parametrize(("latitude", "longitude"), [(-91, 0), (90.5, 0), (0, 180.5), (0, -181)])
+def test_the_database_refuses_a_project_placed_off_earth(projects, latitude, longitude):
+    from django.db import IntegrityError
+    from django.db import transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Project.objects.filter(pk=projects[0].pk).update(latitude=latitude, longitude=longitude)
+    Project.objects.filter(pk=projects[0].pk).update(latitude=-90, longitude=180)  # the edge is on Earth

@@ -206,3 +206,48 @@ def test_reporting_and_following_through_the_forms(client, consultation, submit,
     assert "Signalements en attente" in page
     assert "Spam ou publicité\u00a0: Publicité" in page
     assert "Ne plus suivre" in page
+
+
+def test_the_map_page_places_the_located_ideas_and_lists_them_all(client, consultation, submit, resident):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    fountain = submit(consultation, title="Une fontaine place Carnot", latitude=45.75, longitude=4.8333)
+    anywhere = submit(consultation, title="Plus de bancs partout")
+    withdrawn = submit(consultation, title="Idée retirée", latitude=45.76, longitude=4.84)
+    services.contribution_withdraw(actor=resident, contribution_id=withdrawn.pk)
+
+    page = client.get(_url(consultation, "consultation-map"))
+    detail = _text(client.get(_url(consultation)))
+
+    assert page.status_code == 200
+    assert [p["title"] for p in page.context["points"]] == ["Une fontaine place Carnot"]
+    listed = _text(page)
+    fountain_url = _url(consultation, "contribution-detail", fountain.pk)
+    assert f'<a href="{fountain_url}">Une fontaine place Carnot</a>: latitude 45,75000\u00a0; longitude 4,83330' in listed
+    anywhere_url = _url(consultation, "contribution-detail", anywhere.pk)
+    assert f'<a href="{anywhere_url}">Plus de bancs partout</a>: pas de lieu indiqué' in listed
+    assert "Idée retirée" not in listed
+    assert _url(consultation, "consultation-map") in detail
+
+
+def test_the_map_page_costs_the_same_queries_for_2_or_20_ideas(client, consultation, submit):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(_url(consultation, "consultation-map")).status_code == 200
+        return len(captured)
+
+    def add(n: int) -> None:
+        for number in range(n):
+            submit(consultation, title=f"Idée {number}", latitude=45 + number / 100, longitude=4.8)
+
+    add(2)
+    few = queries()
+    add(18)
+    many = queries()
+
+    assert few == many
+
+
+def test_the_map_page_of_a_draft_is_not_found_for_a_visitor(client, make_consultation):
+    draft = make_consultation(published=False)
+
+    assert client.get(_url(draft, "consultation-map")).status_code == 404

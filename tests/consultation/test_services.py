@@ -196,6 +196,15 @@ def test_the_database_refuses_a_second_endorsement(consultation, submit, residen
         Endorsement.objects.create(contribution=contribution, user=resident)
 
 
+@pytest.mark.parametrize(("latitude", "longitude"), [(91, 0), (-90.5, 0), (0, -181), (0, 180.5)])
+def test_the_database_refuses_a_place_off_earth(consultation, submit, latitude, longitude):
+    contribution = submit(consultation)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Contribution.objects.filter(pk=contribution.pk).update(latitude=latitude, longitude=longitude)
+    Contribution.objects.filter(pk=contribution.pk).update(latitude=90, longitude=-180)  # the edge is on Earth
+
+
 def test_endorsing_goes_on_during_the_questionnaire_but_not_after(make_consultation, resident):
     def idea_in(phase):
         consultation = make_consultation(phase=phase, title=phase)

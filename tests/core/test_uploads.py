@@ -64,3 +64,25 @@ def test_nothing_else_is_served(client, media_root, path, status):
 
     assert response.status_code == status
     assert b"outside MEDIA_ROOT" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "message"),
+    [
+        (5 * 1024 * 1024 + 1, 5 * 1024 * 1024, "The file is too large (5.1 MiB); the limit is 5 MiB."),
+        (2 * 1024 * 1024 + 300 * 1024, 2 * 1024 * 1024, "The file is too large (2.3 MiB); the limit is 2 MiB."),
+        (2049, 2048, "The file is too large (3 KiB); the limit is 2 KiB."),
+    ],
+)
+def test_an_upload_over_its_limit_is_refused_with_both_sizes_never_equal(size, limit, message):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    from council.core.uploads import MaxFileSize
+
+    with translation.override("en"), pytest.raises(ValidationError) as refusal:
+        MaxFileSize(limit)(SimpleUploadedFile("f.png", b"\0" * size))
+    MaxFileSize(limit)(SimpleUploadedFile("f.png", b"\0" * limit))  # at the limit: accepted
+
+    assert refusal.value.messages == [message]

@@ -119,3 +119,18 @@ def test_refusal_is_in_french_by_default(client, administrator, nord):
         "Les logos SVG sont refusés\u00a0: un fichier SVG peut contenir un script. "
         "Envoyez une image PNG, JPEG ou WebP."
     ]
+
+
+def test_an_oversized_logo_is_refused_with_its_size_and_the_old_logo_kept(client, administrator, nord):
+    client.force_login(administrator)
+    upload_logo(client, nord, "old.png", image_bytes("PNG"), "image/png")
+    oversized = image_bytes("PNG") + b"\0" * (600 * 1024)  # a valid PNG with trailing bytes: only its size is wrong
+
+    in_english = logo_errors(upload_logo(client, nord, "big.png", oversized, "image/png"))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    in_french = logo_errors(upload_logo(client, nord, "big.png", oversized, "image/png"))
+
+    assert in_english == ["The file is too large (601 KiB); the limit is 512 KiB."]
+    assert in_french == ["Le fichier est trop lourd (601 Ko)\u00a0; la limite est de 512 Ko."]
+    nord.refresh_from_db()
+    assert (nord.name, nord.logo.name) == ("Conseil de quartier Nord", "councils/logos/old.png")

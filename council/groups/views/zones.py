@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.core.geo import tile_config
 from council.councils.models import Council
 from council.groups import services
 from council.groups.forms_zones import ZoneDrawForm
@@ -44,8 +44,7 @@ def zones_feature_collection(council: Council) -> dict[str, Any]:
 def map_config(**extra: Any) -> dict[str, Any]:
     """What frontend/src/groups/map.js needs besides the zones."""
     return {
-        "tileUrl": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        **tile_config(),
         "strings": {
             "found": _("Your zone: %(zone)s."),
             "outside": _("This point is in none of the council's zones."),

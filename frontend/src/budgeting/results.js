@@ -1,7 +1,8 @@
 // The results page of a budget: the officials' progress while the results are computed (polled,
 // told in a status region, the page reloaded once done), and the map of the selected projects
-// (Leaflet, loaded before this module as the global L; the list and the table are its text
-// alternative, so without Leaflet or tiles the map block simply stays hidden).
+// (frontend/src/core/map.js; the list and the table are its text alternative, so without
+// Leaflet or tiles the map block simply stays hidden).
+import { addMarkers, createMap, startMap } from "../core/map.js";
 
 const box = document.getElementById("results-progress");
 
@@ -27,24 +28,15 @@ if (box && (box.dataset.status === "queued" || box.dataset.status === "running")
   setTimeout(tick, 1000);
 }
 
-const mapBox = document.getElementById("budget-map");
-if (mapBox && window.L) {
-  try {
-    const L = window.L;
-    const config = JSON.parse(document.getElementById("budget-map-config").textContent);
-    const points = JSON.parse(document.getElementById("budget-map-points").textContent);
-    document.getElementById("budget-map-block").hidden = false;
-    mapBox.setAttribute("role", "region");
-    mapBox.setAttribute("aria-labelledby", "map-heading");
-    const map = L.map(mapBox, { scrollWheelZoom: false });
-    L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
-    const markers = points.map((point) => {
-      const label = document.createElement("span");
-      label.textContent = `${point.title} (${point.cost})`; // a text node: titles are written by people
-      return L.marker([point.lat, point.lng], { title: point.title, alt: point.title }).bindTooltip(label).addTo(map);
-    });
-    map.fitBounds(L.featureGroup(markers).getBounds(), { padding: [24, 24], maxZoom: 16 });
-  } catch (error) {
-    console.error("The map of the selected projects could not start", error);
-  }
-}
+startMap("The map of the selected projects", () => {
+  const container = document.getElementById("budget-map");
+  if (!container) return;
+  const config = JSON.parse(document.getElementById("budget-map-config").textContent);
+  const points = JSON.parse(document.getElementById("budget-map-points").textContent);
+  const map = createMap(container, config, { block: document.getElementById("budget-map-block"), labelledBy: "map-heading" });
+  addMarkers(
+    map,
+    points.map((point) => ({ ...point, latitude: point.lat, longitude: point.lng })),
+    { tooltip: (point) => `${point.title} (${point.cost})` },
+  );
+});

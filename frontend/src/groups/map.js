@@ -1,4 +1,4 @@
-// Maps of a council's zones (Leaflet, loaded before this module as the global L).
+// Maps of a council's zones (Leaflet set up by frontend/src/core/map.js).
 //
 // data-mode="view": the zones with their names (the page's table is the text alternative).
 // With config.draw and Leaflet-Geoman loaded (global L.PM), administrators can also draw
@@ -9,16 +9,12 @@
 // instead drops the point. The map is an extra: without Leaflet or without tiles the
 // list still works, and the map block simply stays hidden.
 
+import { createMap, startMap, textElement } from "../core/map.js";
+
 const container = document.getElementById("zone-map");
 const L = window.L;
 
-if (container && L) {
-  try {
-    start();
-  } catch (error) {
-    console.error("The zone map could not start", error);
-  }
-}
+if (container) startMap("The zone map", start);
 
 function start() {
   const config = JSON.parse(document.getElementById("map-config").textContent);
@@ -27,15 +23,7 @@ function start() {
   const fmt = (template, values) =>
     template.replace(/%\((\w+)\)s/g, (_, key) => String(values[key] ?? ""));
 
-  document.getElementById("zone-map-block").hidden = false;
-  container.setAttribute("role", "region");
-  container.setAttribute("aria-label", t.label);
-
-  const map = L.map(container, { scrollWheelZoom: false });
-  // Tiles are decoration: if the server cannot be reached, the polygons still show.
-  // The attribution is HTML by design (a link to the tiles' licence): it comes from the
-  // operator's MAP_TILE_ATTRIBUTION setting, never from a council or a resident.
-  L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
+  const map = createMap(container, config, { block: document.getElementById("zone-map-block"), label: t.label });
 
   const baseStyle = { color: "#1f4e79", weight: 2, fillOpacity: 0.15 };
   const chosenStyle = { color: "#b34700", weight: 4, fillOpacity: 0.3 };
@@ -60,12 +48,6 @@ function start() {
 
   if (config.mode === "pick") setUpPicking(map, zones, layers, { t, fmt, baseStyle, chosenStyle });
   if (config.draw && L.PM) setUpDrawing(map, t);
-}
-
-function textElement(text) {
-  const span = document.createElement("span");
-  span.textContent = text;
-  return span;
 }
 
 function setUpDrawing(map, t) {
