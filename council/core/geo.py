@@ -9,11 +9,16 @@ def point_constraint(name: str) -> models.CheckConstraint:
     """Both coordinates or neither, and a point on Earth (degrees, WGS 84).
 
     Several models carry an optional place (budget projects, consultation contributions);
-    one condition keeps them alike, and migrations see the same condition as before.
+    one condition keeps them alike. The second branch names both coordinates as present: a
+    comparison with NULL is unknown, which a CHECK lets through, so without it a place with
+    one coordinate would pass.
     """
     return models.CheckConstraint(
         condition=Q(latitude__isnull=True, longitude__isnull=True)
-        | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+        | Q(
+            latitude__isnull=False, longitude__isnull=False,
+            latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180,
+        ),
         name=name,
     )
 

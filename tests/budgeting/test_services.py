@@ -209,8 +209,8 @@ def test_only_officials_import(user_with_role, council):
         budget_import_pb(actor=member, council=council, text="META\n")
 
 
-@pytest.mark.parametrize(("latitude", "longitude"), [(-91, 0), (90.5, 0), (0, 180.5), (0, -181)])
-def test_the_database_refuses_a_project_placed_off_earth(projects, latitude, longitude):
+@pytest.mark.parametrize(("latitude", "longitude"), [(-91, 0), (90.5, 0), (0, 180.5), (0, -181), (45, None), (None, 4)])
+def test_the_database_refuses_a_project_placed_off_earth_or_by_half(projects, latitude, longitude):
     from django.db import IntegrityError
     from django.db import transaction
 

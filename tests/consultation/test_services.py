@@ -196,8 +196,8 @@ def test_the_database_refuses_a_second_endorsement(consultation, submit, residen
         Endorsement.objects.create(contribution=contribution, user=resident)
 
 
-@pytest.mark.parametrize(("latitude", "longitude"), [(91, 0), (-90.5, 0), (0, -181), (0, 180.5)])
-def test_the_database_refuses_a_place_off_earth(consultation, submit, latitude, longitude):
+@pytest.mark.parametrize(("latitude", "longitude"), [(91, 0), (-90.5, 0), (0, -181), (0, 180.5), (45, None), (None, 4)])
+def test_the_database_refuses_a_place_off_earth_or_by_half(consultation, submit, latitude, longitude):
     contribution = submit(consultation)
 
     with pytest.raises(IntegrityError), transaction.atomic():
