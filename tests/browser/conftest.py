@@ -273,6 +273,9 @@ def browser(request, _browser_pool, live_url):
     for driver in used:
         driver.get("about:blank")  # closes the room's WebSocket
         driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        # a test that emulated a phone leaves the next one a laptop (a map drawn at phone size
+        # put the zone test's corners off the map)
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     _fail_on_csp_violations(violations)
 
 
