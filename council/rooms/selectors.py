@@ -271,7 +271,10 @@ def _room_snapshot(user: User, room: Room, since_seq: int | None) -> dict[str, A
         "since_seq": since_seq,
         "messages": messages,
         "truncated": truncated,
-        "deleted_seqs": deleted_seqs_before(room=room, since_seq=since_seq) if since_seq else [],
+        # sockets coming back together (a restarted process) mostly ask from the same seq: read once
+        "deleted_seqs": recall(
+            ("deleted_seqs_before", room.pk, since_seq), lambda: deleted_seqs_before(room=room, since_seq=since_seq)
+        ) if since_seq else [],
         "presence": recall(("presence_summary", room.pk), lambda: presence_summary(room=room)),
         "hands": recall(("hands_queue", room.pk), lambda: hands_queue(room=room)),
     }
