@@ -3,21 +3,15 @@
 A burst of ballots sends one count per interval, whichever server process claims it
 (council.core.coalesce), carrying the count as committed when it leaves: never one event per
 ballot (which would also tell the page when each person voted). Called from sync code (the
-ballot page and the paper entry are plain forms), after commit, so a thread's timer sends.
+ballot page and the paper entry are plain forms), after commit, so a thread's timer sends (`coalesce_sync`).
 """
 
-import threading
-
 from django.conf import settings
-from django.db import connections
 
 from council.budgeting import events
-from council.core.coalesce import claim_sync
+from council.core.coalesce import coalesce_sync
 from council.core.realtime import _broadcast
 from council.core.realtime import group_message
-
-_lock = threading.Lock()
-_waiting: set[int] = set()
 
 
 def announce_soon(budget_id: int) -> bool:
@@ -26,27 +20,10 @@ def announce_soon(budget_id: int) -> bool:
     True when this call scheduled the send, False when one is due anyway. With an interval of
     0 it is sent at once.
     """
-    seconds = settings.BUDGET_PARTICIPATION_COALESCE_SECONDS
-    if seconds <= 0:
-        _send(budget_id)
-        return True
-    with _lock:
-        if budget_id in _waiting or not claim_sync(events.participation_key(budget_id), seconds):
-            return False
-        _waiting.add(budget_id)
-    timer = threading.Timer(seconds, _announce, args=[budget_id])
-    timer.daemon = True
-    timer.start()
-    return True
-
-
-def _announce(budget_id: int) -> None:
-    with _lock:
-        _waiting.discard(budget_id)
-    try:
-        _send(budget_id)
-    finally:
-        connections.close_all()  # this thread's own connection
+    return coalesce_sync(
+        events.participation_key(budget_id), lambda: _send(budget_id),
+        seconds=settings.BUDGET_PARTICIPATION_COALESCE_SECONDS,
+    )
 
 
 def _send(budget_id: int) -> None:

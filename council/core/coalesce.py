@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import threading
 import time
 from collections.abc import Awaitable
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 
 from council.core.redis_clients import loop_client
 from council.core.redis_clients import thread_client
@@ -144,6 +146,39 @@ async def _send_later(key: str, send: Callable[[], Awaitable[None]], seconds: fl
         await send()
     except Exception:
         logger.exception("The coalesced send of %s failed; the next change sends again.", key)
+
+
+_sync_lock = threading.Lock()
+_sync_waiting: set[str] = set()  # keys whose send a timer of this process holds
+
+
+def coalesce_sync(key: str, send: Callable[[], None], *, seconds: float) -> bool:
+    """`coalesce` for sync code (a form view, a service after commit): `send()` runs in a timer thread.
+
+    With an interval of 0 (tests) it is sent at once. True when this call scheduled the send.
+    """
+    if seconds <= 0:
+        send()
+        return True
+    with _sync_lock:
+        if key in _sync_waiting or not claim_sync(key, seconds):
+            return False
+        _sync_waiting.add(key)
+    timer = threading.Timer(seconds, _send_sync_later, args=[key, send])
+    timer.daemon = True
+    timer.start()
+    return True
+
+
+def _send_sync_later(key: str, send: Callable[[], None]) -> None:
+    with _sync_lock:
+        _sync_waiting.discard(key)
+    try:
+        send()
+    except Exception:
+        logger.exception("The coalesced send of %s failed; the next change sends again.", key)
+    finally:
+        connections.close_all()  # the timer thread's own connection
 
 
 async def flush() -> None:

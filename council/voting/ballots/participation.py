@@ -5,20 +5,14 @@ as committed when it leaves: never one event per ballot (which would also tell f
 when each person voted).
 """
 
-import threading
-
 from django.conf import settings
-from django.db import connections
 
-from council.core.coalesce import claim_sync
+from council.core.coalesce import coalesce_sync
 from council.core.coalesce import interval_for
 from council.core.realtime import _broadcast
 from council.core.realtime import group_message
 from council.rooms.presence import local_sockets
 from council.voting.ballots import events
-
-_lock = threading.Lock()
-_waiting: set[int] = set()
 
 
 def announce_soon(vote_id: int, room_id: int | None = None) -> bool:
@@ -30,27 +24,8 @@ def announce_soon(vote_id: int, room_id: int | None = None) -> bool:
     meeting's `room_id`, the interval grows with the sockets this process holds there.
     """
     base = settings.VOTE_PARTICIPATION_COALESCE_SECONDS
-    if base <= 0:
-        _send(vote_id)
-        return True
-    seconds = interval_for(local_sockets(room_id), base) if room_id else base
-    with _lock:
-        if vote_id in _waiting or not claim_sync(f"ballots.participation.{vote_id}", seconds):
-            return False
-        _waiting.add(vote_id)
-    timer = threading.Timer(seconds, _announce, args=[vote_id])
-    timer.daemon = True
-    timer.start()
-    return True
-
-
-def _announce(vote_id: int) -> None:
-    with _lock:
-        _waiting.discard(vote_id)
-    try:
-        _send(vote_id)
-    finally:
-        connections.close_all()  # this thread's own connection
+    seconds = interval_for(local_sockets(room_id), base) if room_id and base > 0 else base
+    return coalesce_sync(f"ballots.participation.{vote_id}", lambda: _send(vote_id), seconds=seconds)
 
 
 def _send(vote_id: int) -> None:
