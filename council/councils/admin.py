@@ -143,7 +143,8 @@ class SuperuserFieldsMixin:
     SUPERUSER_FIELDS: frozenset[str] = frozenset()
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if request.user.is_superuser else sorted(self.SUPERUSER_FIELDS)
+        shown = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        return shown if request.user.is_superuser else [*shown, *sorted(self.SUPERUSER_FIELDS)]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and not request.user.is_superuser and set(request.POST) & self.SUPERUSER_FIELDS:

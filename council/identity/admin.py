@@ -4,6 +4,8 @@ from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.models import SocialToken
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from council.councils.admin import CouncilScopedAdmin
@@ -70,6 +72,22 @@ class FranceConnectClientAdmin(SuperuserFieldsMixin, CouncilScopedAdmin):
     SUPERUSER_FIELDS = frozenset({"link_by_email"})
     form = FranceConnectClientForm
     list_display = ["council", "enabled", "issuer", "client_id"]
+    readonly_fields = ["addresses_to_register"]
+
+    @admin.display(description=_("addresses to give FranceConnect"))
+    def addresses_to_register(self, client: FranceConnectClient) -> str:
+        """The redirect and post-logout redirect URIs of this client (paths on the site's address), once saved."""
+        if client.pk is None:
+            return _("Shown once the client is saved.")
+        login, logout = (
+            reverse(name, kwargs={"provider_id": client.provider_id})
+            for name in ("franceconnect_callback", "franceconnect_logout_callback")
+        )
+        return format_html(
+            "{} <code>https://&lt;{}&gt;{}</code><br>{} <code>https://&lt;{}&gt;{}</code>",
+            _("Redirect URI:"), _("this site's address"), login,
+            _("Post-logout redirect URI:"), _("this site's address"), logout,
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if not request.user.is_superuser:

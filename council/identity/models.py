@@ -68,5 +68,9 @@ class FranceConnectClient(models.Model):
 
     @property
     def provider_id(self) -> str:
-        """The id allauth knows this client by (in its URLs and social accounts)."""
-        return f"franceconnect-{self.council.slug}"
+        """The id allauth knows this client by (in its URLs and social accounts).
+
+        The council's id, not its slug: renaming a council must neither orphan the accounts
+        connected through it nor change the addresses registered with FranceConnect.
+        """
+        return f"franceconnect-{self.council_id}"

@@ -17,7 +17,7 @@ from tests.browser.page import wait
 def test_log_in_with_franceconnect_and_log_out_of_both(browser, live_url, oidc_provider):
     council = Council.objects.create(slug="nord", name="Conseil de quartier Nord", brand_colour="#0b6e4f")
     person = make_person(council, "camille@example.org", "Camille", Role.MEMBER)
-    provider_id = "franceconnect-nord"
+    provider_id = f"franceconnect-{council.pk}"
     registered = oidc_provider.register(
         redirect_uri=f"{live_url}/accounts/franceconnect/{provider_id}/login/callback/",
         post_logout_redirect_uri=f"{live_url}/accounts/franceconnect/{provider_id}/logout/callback/",

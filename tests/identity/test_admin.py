@@ -51,6 +51,15 @@ def test_the_secret_is_never_shown_and_kept_when_left_empty(client, fc, administ
     assert (fc.secret, fc.enabled, fc.claims) == (SECRET, True, ["given_name", "family_name"])
 
 
+def test_the_change_page_gives_the_addresses_to_register_with_franceconnect(client, fc, administrator):
+    client.force_login(administrator)
+
+    page = client.get(reverse("admin:identity_franceconnectclient_change", args=[fc.pk])).content.decode()
+
+    assert f"/accounts/franceconnect/franceconnect-{fc.council_id}/login/callback/" in page
+    assert f"/accounts/franceconnect/franceconnect-{fc.council_id}/logout/callback/" in page
+
+
 def test_an_administrator_cannot_let_franceconnect_link_accounts_by_email(client, fc, administrator):
     client.force_login(administrator)
     url = reverse("admin:identity_franceconnectclient_change", args=[fc.pk])

@@ -27,7 +27,7 @@ def english(client):
 @pytest.fixture
 def make_client(db, oidc_provider, council):
     def make(*, alg: str = "ES256", link_by_email: bool = False) -> FranceConnectClient:
-        provider_id = f"franceconnect-{council.slug}"
+        provider_id = f"franceconnect-{council.pk}"
         registered = oidc_provider.register(
             redirect_uri=f"http://testserver/accounts/franceconnect/{provider_id}/login/callback/",
             post_logout_redirect_uri=f"http://testserver/accounts/franceconnect/{provider_id}/logout/callback/",
@@ -131,6 +131,20 @@ def test_a_person_connects_franceconnect_then_logs_in_with_it(client, fc, oidc_p
 
     assert logged_in_user_id(client) == person.id
     assert Verification.objects.filter(user=person).count() == 1
+
+
+def test_renaming_the_council_keeps_the_accounts_connected_through_it(client, fc, oidc_provider, council):
+    person = verified_person()
+    client.force_login(person)
+    log_in(client, fc, oidc_provider, "renamed", process="connect")
+    client.logout()
+    council.slug = "nord-est"
+    council.save()
+    fc.refresh_from_db()
+
+    log_in(client, fc, oidc_provider, "renamed")  # the addresses FranceConnect knows did not change
+
+    assert logged_in_user_id(client) == person.id
 
 
 def test_a_wrong_state_is_refused(client, fc, oidc_provider):
