@@ -54,7 +54,6 @@ class MaxFileSize:
     """
 
     message = _("The file is too large (%(size)s); the limit is %(limit)s.")
-    code = "file_too_large"
 
     def __init__(self, limit_bytes: int) -> None:
         self.limit_bytes = limit_bytes
@@ -62,7 +61,7 @@ class MaxFileSize:
     def __call__(self, file: "File[Any]") -> None:
         if file.size > self.limit_bytes:
             raise ValidationError(
-                self.message, code=self.code,
+                self.message,  # no code: form errors, not the socket protocol's (docs/asyncapi.yaml)
                 params={"size": size_text_lazy(file.size), "limit": size_text_lazy(self.limit_bytes)},
             )
 
