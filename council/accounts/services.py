@@ -1,10 +1,15 @@
+import secrets
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from council.accounts.models import FORMER_PARTICIPANT_EMAIL
 from council.accounts.models import User
 from council.accounts.models import Verification
+from council.core import personal_data as pd
 
 
 @transaction.atomic
@@ -29,3 +34,65 @@ def verification_record(
         defaults={"claims": claims, "verified_at": timezone.now()},
     )
     return verification
+
+
+def former_participant() -> User:
+    """The account that signs what deleted accounts left for others to read; it cannot log in."""
+    user, created = User.objects.get_or_create(
+        email=FORMER_PARTICIPANT_EMAIL, defaults={"display_name": "Ancien participant", "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _relink(rows: QuerySet, entry: pd.PersonalData, to: User | None, token: str) -> None:
+    rows.update(**{entry.person: to}, **{name: value.format(token=token) for name, value in entry.also_set})
+
+
+#: the council's choice for what a person wrote (councils.Council.contributions_on_account_deletion)
+_REMOVE_CONTRIBUTIONS = "contributions_on_account_deletion"
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> bool:
+    """Delete `user`'s account and personal data, as each app declared; True if the account row was kept.
+
+    Records kept by law or for a vote's audit (policy KEEP) stay exactly as they are, and
+    with them the account row they point to, stripped to the name they show: no e-mail, no
+    password, inactive. Without such records the row goes too. Ballots are never read nor
+    touched: a secret ballot holds no link to its voter.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.email == FORMER_PARTICIPANT_EMAIL:
+        raise ValueError("the former participant account is not a person's")
+    placeholder = former_participant()
+    token = secrets.token_hex(8)
+    kept = False
+    for entry in pd.personal_data():
+        # the base manager: a default manager may leave rows out (budget ballots' drafts)
+        rows = apps.get_model(entry.model)._base_manager.filter(**{entry.person: user})
+        if entry.policy == pd.KEEP:
+            kept = kept or rows.exists()
+        elif entry.policy == pd.DELETE:
+            rows.delete()
+        elif entry.policy == pd.FORGET:
+            _relink(rows, entry, None, token)
+        elif entry.policy == pd.ANONYMISE:
+            _relink(rows, entry, placeholder, token)
+        elif entry.policy == pd.CONTRIBUTION:
+            removed = {f"{entry.council}__{_REMOVE_CONTRIBUTIONS}": "remove"}
+            rows.filter(**removed).delete()
+            _relink(rows.exclude(**removed), entry, placeholder, token)
+    if not kept:
+        user.delete()
+        return False
+    user.email = f"deleted-{token}@council.invalid"
+    user.set_unusable_password()
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.last_login = None
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    return True

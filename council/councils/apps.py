@@ -12,6 +12,7 @@ class CouncilsConfig(AppConfig):
         # so Celery workers and commands know them as well as web processes.
         from council.accounts.models import Verification
         from council.councils import permissions  # noqa: F401
+        from council.councils import personal_data  # noqa: F401 - declares what it holds about people
         from council.councils import refusals  # noqa: F401 - what its refusals tell
         from council.councils import tenancy
         from council.councils import text_fields  # noqa: F401 - declares its text fields
