@@ -104,7 +104,7 @@ class Council(models.Model):
     )
 
     class OnAccountDeletion(models.TextChoices):
-        ANONYMISE = "anonymise", _("keep them, signed « Former participant »")
+        ANONYMISE = "anonymise", _("keep them, signed “Former participant”")
         REMOVE = "remove", _("remove them")
 
     # Read by name by council.accounts.services.account_delete (through the personal data registry).
