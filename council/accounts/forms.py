@@ -24,5 +24,5 @@ class AccountDeleteForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError(_("This is not your password."), code="wrong_password")
+            raise forms.ValidationError(_("This is not your password."))
         return password
