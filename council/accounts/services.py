@@ -79,8 +79,6 @@ def account_delete(*, user: User) -> bool:
             rows.delete()
         elif entry.policy == pd.FORGET:
             _relink(rows, entry, None, token)
-        elif entry.policy == pd.ANONYMISE:
-            _relink(rows, entry, placeholder, token)
         elif entry.policy == pd.CONTRIBUTION:
             removed = {f"{entry.council}__{_REMOVE_CONTRIBUTIONS}": "remove"}
             rows.filter(**removed).delete()

@@ -18,14 +18,13 @@ from typing import Any
 DELETE = "delete"
 #: the link is emptied (a nullable "who did it" on somebody else's record)
 FORGET = "forget"
-#: the rows stay, signed by the former participant placeholder instead of the person
-ANONYMISE = "anonymise"
-#: something the person wrote for others to read: anonymised or removed, as the council chose
+#: something the person wrote for others to read: signed by the former participant placeholder
+#: instead of the person, or removed, as the council chose
 CONTRIBUTION = "contribution"
 #: kept exactly, by law or for a vote's audit; `reason` and `retention` say why and how long
 KEEP = "keep"
 
-POLICIES = (DELETE, FORGET, ANONYMISE, CONTRIBUTION, KEEP)
+POLICIES = (DELETE, FORGET, CONTRIBUTION, KEEP)
 
 
 @dataclass(frozen=True)
