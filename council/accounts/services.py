@@ -1,8 +1,11 @@
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -94,3 +97,24 @@ def account_delete(*, user: User) -> bool:
     user.groups.clear()
     user.user_permissions.clear()
     return True
+
+
+def inactive_accounts_delete(*, now=None) -> int:
+    """Delete the accounts nobody logged into for INACTIVE_ACCOUNT_RETENTION_DAYS; how many went.
+
+    Never a superuser (the instance would lose its operator), nor an account already reduced
+    to the records kept by law (inactive). Each deletion is its own transaction: one failing
+    leaves the others done.
+    """
+    days = settings.INACTIVE_ACCOUNT_RETENTION_DAYS
+    if not days:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    inactive = User.objects.filter(is_active=True, is_superuser=False).filter(
+        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+    ).exclude(email=FORMER_PARTICIPANT_EMAIL)
+    deleted = 0
+    for user in inactive.iterator():
+        account_delete(user=user)
+        deleted += 1
+    return deleted
