@@ -46,7 +46,8 @@ def test_open_download_and_delete_by_keyboard(browser, live_url):
     client.force_login(person)
     export = json.loads(client.get("/accounts/my-data/download.json").content)
     assert export["account"]["email"] == "camille@example.org"
-    assert [part["rows"] for part in export["sections"] if part["key"] == "rooms.Message.author"][0][0]["text"] == "Bonjour à tous"
+    messages = next(part["rows"] for part in export["sections"] if part["key"] == "rooms.Message.author")
+    assert [row["text"] for row in messages] == ["Bonjour à tous"]
 
     tab_until(driver, focused_on("Delete my account…"))
     press(driver, Keys.ENTER)
