@@ -1,4 +1,5 @@
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -54,6 +55,15 @@ def _relink(rows: QuerySet, entry: pd.PersonalData, to: User | None, token: str)
     rows.update(**{entry.person: to}, **{name: value.format(token=token) for name, value in entry.also_set})
 
 
+_on_deleted: list[Callable[[int], None]] = []
+
+
+def on_account_deleted(hook: Callable[[int], None]) -> None:
+    """Have `hook(user_id)` run in the deletion's transaction (a higher app's sockets, caches)."""
+    if hook not in _on_deleted:
+        _on_deleted.append(hook)
+
+
 #: the council's choice for what a person wrote (councils.Council.contributions_on_account_deletion)
 _REMOVE_CONTRIBUTIONS = "contributions_on_account_deletion"
 
@@ -86,6 +96,8 @@ def account_delete(*, user: User) -> bool:
             removed = {f"{entry.council}__{_REMOVE_CONTRIBUTIONS}": "remove"}
             rows.filter(**removed).delete()
             _relink(rows.exclude(**removed), entry, placeholder, token)
+    for hook in _on_deleted:
+        hook(user.pk)
     if not kept:
         user.delete()
         return False

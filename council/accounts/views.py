@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from council.accounts import selectors
 from council.accounts import services
+from council.accounts import session_end
 from council.accounts.cookies import language_cookie_set
 from council.accounts.forms import AccountDeleteForm
 from council.accounts.forms import ProfileForm
@@ -71,8 +72,12 @@ def account_delete(request):
     """Confirm with the password, then delete the account and log the person out."""
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        end = session_end.begin(request)  # an identity provider's session (FranceConnect) ends too
         services.account_delete(user=request.user)
         logout(request)
         messages.success(request, _("Your account was deleted."))
-        return redirect("home")
+        if end is None:
+            return redirect("home")
+        request.session.update(end.keep)
+        return redirect(end.url)
     return render(request, "accounts/account_delete.html", {"form": form}, status=400 if form.errors else 200)

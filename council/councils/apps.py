@@ -22,3 +22,16 @@ class CouncilsConfig(AppConfig):
         tenancy.register(AuditEntry, "council")
         tenancy.register(CouncilPage, "council")
         tenancy.register(Verification, "council")  # obtained through that council (empty: instance-wide)
+        _close_sockets_of_deleted_accounts()
+
+
+def _close_sockets_of_deleted_accounts() -> None:
+    """A deleted account's roles are gone: its open sockets re-check them, and close."""
+    from council.accounts.services import on_account_deleted
+    from council.core.realtime import send_event_on_commit
+    from council.councils.events import ROLE_CHANGED
+    from council.councils.events import user_group
+
+    on_account_deleted(
+        lambda user_id: send_event_on_commit(user_group(user_id), ROLE_CHANGED, {"council_id": None, "role": None})
+    )

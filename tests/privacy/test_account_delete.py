@@ -145,3 +145,12 @@ def test_a_failure_leaves_everything_as_it_was(newcomer, monkeypatch):
 
     assert Message.objects.get(text="Bonjour à tous").author_id == newcomer.person.pk
     assert User.objects.filter(email=PERSON_EMAIL).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_persons_open_sockets_re_check_their_rights(newcomer, captured_events):
+    person_id = newcomer.person.pk
+
+    account_delete(user=newcomer.person)
+
+    assert (f"user.{person_id}", "councils.role_changed") in [(group, message["type"]) for group, message in captured_events]
