@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from council.accounts.models import FORMER_PARTICIPANT_EMAIL
@@ -82,3 +83,16 @@ def test_deleting_logs_out_and_removes_the_account(client, newcomer):
     assert not User.objects.filter(email=PERSON_EMAIL).exists()
     assert "_auth_user_id" not in client.session
     assert Message.objects.get(text="Bonjour à tous").author.email == FORMER_PARTICIPANT_EMAIL
+
+
+@pytest.mark.django_db
+def test_password_attempts_are_limited(client, newcomer):
+    client.force_login(newcomer.person)
+    for _ in range(5):
+        client.post(reverse("account-delete"), {"password": "guess"})
+
+    response = client.post(reverse("account-delete"), {"password": PASSWORD}, headers={"accept-language": "en"})
+    cache.clear()  # the attempts counted, for the tests after this one
+
+    assert "Too many attempts" in response.content.decode()
+    assert User.objects.filter(email=PERSON_EMAIL).exists()
