@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from council.accounts import personal_data  # noqa: F401 - declares what it holds about people
         from council.accounts import text_fields  # noqa: F401 - declares its text fields

@@ -27,6 +27,10 @@ class UserManager(DjangoUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+#: the account that signs what people who deleted theirs left for others to read
+FORMER_PARTICIPANT_EMAIL = "former-participant@council.invalid"
+
+
 class User(AbstractUser):
     username = None
     first_name = None
@@ -52,6 +56,8 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         """The name other participants see: never the e-mail address."""
+        if self.email == FORMER_PARTICIPANT_EMAIL:
+            return _("Former participant")
         return self.display_name or _("Participant %(id)s") % {"id": self.pk}
 
 

@@ -10,6 +10,7 @@ class BudgetingConfig(AppConfig):
     def ready(self) -> None:
         from council.budgeting import models
         from council.budgeting import permissions  # noqa: F401 - registers the budgeting.* rules
+        from council.budgeting import personal_data  # noqa: F401 - declares what it holds about people
         from council.budgeting import refusals  # noqa: F401 - what its refusals tell
         from council.budgeting import text_fields  # noqa: F401 - declares its text fields
         from council.budgeting.selectors import council_budgets_section

@@ -9,6 +9,7 @@ class ConsultationConfig(AppConfig):
 
     def ready(self) -> None:
         from council.consultation import permissions  # noqa: F401 - registers the consultation.* rules
+        from council.consultation import personal_data  # noqa: F401 - declares what it holds about people
         from council.consultation import refusals  # noqa: F401 - what its refusals tell
         from council.consultation import text_fields  # noqa: F401 - declares its text fields
         from council.consultation.segments import council_consultations

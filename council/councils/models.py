@@ -102,6 +102,19 @@ class Council(models.Model):
         default=False,
         help_text=_("Participants of every workshop are told when this is allowed."),
     )
+
+    class OnAccountDeletion(models.TextChoices):
+        ANONYMISE = "anonymise", _("keep them, signed “Former participant”")
+        REMOVE = "remove", _("remove them")
+
+    # Read by name by council.accounts.services.account_delete (through the personal data registry).
+    contributions_on_account_deletion = models.CharField(
+        _("contributions of a person who deletes their account"),
+        max_length=10,
+        choices=OnAccountDeletion.choices,
+        default=OnAccountDeletion.ANONYMISE,
+        help_text=_("Chat messages, questions, contributions, comments and projects they wrote."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

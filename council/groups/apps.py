@@ -11,6 +11,7 @@ class GroupsConfig(AppConfig):
         # rules registers permissions when their module is imported: do it at start-up,
         # so Celery workers and commands know them as well as web processes.
         from council.groups import permissions  # noqa: F401
+        from council.groups import personal_data  # noqa: F401 - declares what it holds about people
         from council.groups import refusals  # noqa: F401 - what its refusals tell
         from council.groups import text_fields  # noqa: F401 - declares its text fields
         _register_tenancy()

@@ -12,6 +12,7 @@ class RoomsConfig(AppConfig):
         from council.groups.segments import register_behaviour
         from council.rooms import commands
         from council.rooms import permissions  # noqa: F401 - registers the rooms.* rules
+        from council.rooms import personal_data  # noqa: F401 - declares what it holds about people
         from council.rooms import refusals  # noqa: F401 - what its refusals tell
         from council.rooms import text_fields  # noqa: F401 - declares its text fields
         from council.rooms.segments import attended_room

@@ -166,6 +166,16 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Accounts nobody logged into for this many days are deleted (as their owner would: records kept by
+# law stay, docs/personal-data.md), once a day by `celery -A council beat`; 0 turns it off.
+INACTIVE_ACCOUNT_RETENTION_DAYS = env.int("INACTIVE_ACCOUNT_RETENTION_DAYS", default=0)
+if INACTIVE_ACCOUNT_RETENTION_DAYS:
+    CELERY_BEAT_SCHEDULE["inactive-accounts"] = {
+        "task": "council.accounts.tasks.inactive_accounts_delete",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 3600.0},
+    }
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "council.core.permissions.RulesBackend",  # rules, answers remembered per unit of work

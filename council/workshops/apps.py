@@ -10,6 +10,7 @@ class WorkshopsConfig(AppConfig):
     def ready(self) -> None:
         from council.workshops import commands
         from council.workshops import permissions  # noqa: F401 - registers the workshops.* rules
+        from council.workshops import personal_data  # noqa: F401 - declares what it holds about people
         from council.workshops import refusals  # noqa: F401 - what its refusals tell
         from council.workshops import text_fields  # noqa: F401 - declares its text fields
         commands.register()

@@ -456,6 +456,7 @@ def _council_form(council: Council, **changes) -> dict:
         "brand_colour": council.brand_colour,
         "host_name": council.host_name or "",
         "open_registration": "on",
+        "contributions_on_account_deletion": "anonymise",
     }
     return {**data, **changes}
 

@@ -103,7 +103,8 @@ def test_council_settings_changed_in_the_admin_are_recorded(client, council, adm
 
     response = client.post(
         reverse("admin:councils_council_change", args=[council.pk]),
-        {"name": "Conseil Nord-Est", "description": "", "brand_colour": council.brand_colour, "open_registration": "on"},
+        {"name": "Conseil Nord-Est", "description": "", "brand_colour": council.brand_colour, "open_registration": "on",
+         "contributions_on_account_deletion": "anonymise"},
     )
 
     assert response.status_code == 302

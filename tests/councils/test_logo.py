@@ -38,6 +38,7 @@ def upload_logo(client, council, name: str, content: bytes, content_type: str):
             "description": "",
             "brand_colour": council.brand_colour,
             "open_registration": "on",
+            "contributions_on_account_deletion": "anonymise",
             "logo": SimpleUploadedFile(name, content, content_type=content_type),
         },
     )
@@ -101,7 +102,7 @@ def test_other_fields_can_be_saved_with_an_older_logo_in_place(client, administr
 
     response = client.post(
         reverse("admin:councils_council_change", args=[nord.pk]),
-        {"name": "Conseil Nord", "description": "", "brand_colour": "#0b6e4f"},
+        {"name": "Conseil Nord", "description": "", "brand_colour": "#0b6e4f", "contributions_on_account_deletion": "anonymise"},
     )
 
     assert response.status_code == 302

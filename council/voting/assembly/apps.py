@@ -10,6 +10,7 @@ class AssemblyConfig(AppConfig):
     def ready(self) -> None:
         from council.voting.assembly import for_ballots
         from council.voting.assembly import permissions  # noqa: F401 - registers the assembly.* rules
+        from council.voting.assembly import personal_data  # noqa: F401 - declares what it holds about people
         from council.voting.assembly import refusals  # noqa: F401 - what its refusals tell
         from council.voting.assembly import socket
         from council.voting.assembly import text_fields  # noqa: F401 - declares its text fields

@@ -10,6 +10,7 @@ class BallotsConfig(AppConfig):
     def ready(self) -> None:
         from council.voting.ballots import commands
         from council.voting.ballots import permissions  # noqa: F401 - registers the ballots.* rules
+        from council.voting.ballots import personal_data  # noqa: F401 - declares what it holds about people
         from council.voting.ballots import refusals  # noqa: F401 - what its refusals tell
         from council.voting.ballots import text_fields  # noqa: F401 - declares its text fields
 

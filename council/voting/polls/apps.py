@@ -10,6 +10,7 @@ class PollsConfig(AppConfig):
     def ready(self) -> None:
         from council.voting.polls import commands
         from council.voting.polls import permissions  # noqa: F401 - registers the polls.* rules
+        from council.voting.polls import personal_data  # noqa: F401 - declares what it holds about people
         from council.voting.polls import refusals  # noqa: F401 - what its refusals tell
         from council.voting.polls import text_fields  # noqa: F401 - declares its text fields
 

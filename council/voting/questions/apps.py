@@ -11,6 +11,7 @@ class QuestionsConfig(AppConfig):
     def ready(self) -> None:
         from council.voting.questions import commands
         from council.voting.questions import permissions  # noqa: F401 - registers the questions.* rules
+        from council.voting.questions import personal_data  # noqa: F401 - declares what it holds about people
         from council.voting.questions import refusals  # noqa: F401 - what its refusals tell
         from council.voting.questions import text_fields  # noqa: F401 - declares its text fields
 
