@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include
 from django.urls import path
 
 from council.core.uploads import serve_upload
+
+# The admin's own log-in form would take a password alone: it hands over to allauth's, which asks
+# for the second factor (council/councils/mfa.py).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

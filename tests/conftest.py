@@ -18,6 +18,7 @@ from tests.factories import CouncilFactory
 from tests.factories import MessageFactory
 from tests.factories import RoomFactory
 from tests.factories import UserFactory
+from tests.mfa_helpers import totp_give_if_required
 from tests.protocol import violations_text
 from tests.protocol import watch_frames
 
@@ -42,6 +43,7 @@ def user_with_role(db) -> Callable[..., Any]:
         user = UserFactory(**fields)
         if role not in (None, OUTSIDER):
             role_grant(actor=None, council=council, user=user, role=Role(role))
+            totp_give_if_required(user)
         return user
 
     return make

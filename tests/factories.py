@@ -22,6 +22,14 @@ class UserFactory(DjangoModelFactory[User]):
     display_name = factory.Sequence(lambda n: f"Person {n}")
     password = factory.django.Password(PASSWORD)
 
+    @factory.post_generation
+    def second_factor(user, create, extracted, **kwargs):  # noqa: N805 (factory_boy passes the object)
+        """Staff and superusers hold an authenticator app, as the site requires of them."""
+        if create and (user.is_staff or user.is_superuser):
+            from tests.mfa_helpers import totp_give_if_required
+
+            totp_give_if_required(user)
+
 
 class CouncilFactory(DjangoModelFactory[Council]):
     class Meta:

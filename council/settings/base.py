@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.mfa",
     "council.core",
     "council.accounts",
     "council.councils",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "council.identity.csp.form_action_middleware",  # the log-out form may end at FranceConnect
     "council.councils.middleware.CurrentCouncilMiddleware",
+    "council.councils.mfa.MFARequiredMiddleware",  # officials set up a second factor before anything else
     "council.core.middleware.ServiceUnavailableMiddleware",  # last: sees view errors first
 ]
 
@@ -205,6 +207,13 @@ ACCOUNT_ADAPTER = "council.accounts.adapter.CouncilAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
 }
+# Multi-factor log-in (allauth.mfa): an authenticator app (TOTP) and recovery codes, offered to
+# everyone, required of administrators, vote officials and superusers (council/councils/mfa.py).
+# WebAuthn (security keys, passkeys) is not offered yet: untested here (see README).
+MFA_ADAPTER = "council.accounts.mfa_adapter.CouncilMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Council")
+
 # Social log-in (FranceConnect, council/identity): a provider's account never links to an
 # existing account by its e-mail unless the instance's superuser allowed it for that client.
 SOCIALACCOUNT_ADAPTER = "council.identity.adapter.SocialAccountAdapter"

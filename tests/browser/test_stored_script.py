@@ -85,6 +85,7 @@ from council.workshops.models import Report
 from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
 from council.workshops.notes import TEXT_NAME as NOTES_TEXT
+from tests.mfa_helpers import totp_give
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -228,6 +229,7 @@ def poisoned(transactional_db, ui):
         "superuser": ui.make_person(council, "root@example.org", "Root", Role.MEMBER),
     }
     User.objects.filter(pk=people["superuser"].pk).update(is_staff=True, is_superuser=True)
+    totp_give(people["superuser"])  # a superuser logs in with a second factor
     mallory = ui.make_person(
         council, f"{p('accounts.User.email')}@example.org", p("accounts.User.display_name"), Role.MEMBER
     )

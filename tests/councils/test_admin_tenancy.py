@@ -91,6 +91,7 @@ from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
 from tests.factories import CouncilFactory
 from tests.factories import UserFactory
+from tests.mfa_helpers import totp_give
 
 pytestmark = pytest.mark.django_db
 
@@ -233,6 +234,7 @@ def foreign():
 def administrator(own):
     person = UserFactory(email="admin-a@example.org")
     role_grant(actor=None, council=own[Council], user=person, role=Role.ADMINISTRATOR)
+    totp_give(person)  # administrators must hold a second factor
     person.refresh_from_db()
     return person
 

@@ -9,6 +9,7 @@ from council.identity.models import PRODUCTION_ISSUER
 from council.identity.models import SANDBOX_ISSUER
 from council.identity.models import FranceConnectClient
 from tests.factories import UserFactory
+from tests.mfa_helpers import totp_give
 
 SECRET = "a-secret-from-franceconnect-0123456789"
 
@@ -22,6 +23,7 @@ def fc(db, council):
 def administrator(council):
     person = UserFactory()
     role_grant(actor=None, council=council, user=person, role=Role.ADMINISTRATOR)
+    totp_give(person)  # administrators must hold a second factor
     person.refresh_from_db()
     return person
 
@@ -88,6 +90,7 @@ def test_the_superuser_may(client, fc):
 def test_another_council_administrator_cannot_see_it(client, fc, council_factory):
     other = UserFactory()
     role_grant(actor=None, council=council_factory(), user=other, role=Role.ADMINISTRATOR)
+    totp_give(other)
     client.force_login(other)
 
     response = client.get(reverse("admin:identity_franceconnectclient_change", args=[fc.pk]))
