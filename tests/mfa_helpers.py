@@ -23,7 +23,11 @@ def totp_give_if_required(user) -> None:
         totp_give(user)
 
 
-def totp_code(secret: str) -> str:
-    """The code an authenticator app shows now for `secret` (allauth's own computation)."""
-    counter = next(iter(yield_hotp_counters_from_time()))
-    return format_hotp_value(hotp_value(secret, counter))
+def totp_code(secret: str, *, steps_ahead: int = 0) -> str:
+    """The code an authenticator app shows now for `secret` (allauth's own computation).
+
+    `steps_ahead=1`: the next period's, which the site accepts too (MFA_TOTP_TOLERANCE, a phone's
+    clock running ahead) — a second log-in within the period, whose code is spent, uses it.
+    """
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2] + steps_ahead))

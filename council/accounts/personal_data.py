@@ -26,3 +26,8 @@ holds_personal_data(
     "admin.LogEntry", "user", policy=DELETE, title=_("Changes made in the administration"),
     fields=("action_time", "object_repr", "change_message"),
 )
+# Second factors of the log-in: which kinds and when used, never their secrets.
+holds_personal_data(
+    "mfa.Authenticator", "user", policy=DELETE, title=_("Second factors of your log-in"),
+    fields=("type", "created_at", "last_used_at"),
+)

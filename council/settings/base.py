@@ -212,6 +212,8 @@ ACCOUNT_RATE_LIMITS = {
 # WebAuthn (security keys, passkeys) is not offered yet: untested here (see README).
 MFA_ADAPTER = "council.accounts.mfa_adapter.CouncilMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A code of the period before or after is accepted too: phones' clocks drift (RFC 6238, 5.2).
+MFA_TOTP_TOLERANCE = 1
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Council")
 
 # Social log-in (FranceConnect, council/identity): a provider's account never links to an
