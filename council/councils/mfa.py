@@ -6,19 +6,17 @@ accounts, because it reads council roles (accounts is the lower layer).
 
 from collections.abc import Callable
 
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from guardian.models import UserObjectPermission
 
 from council.accounts.models import User
-from council.councils.models import ROLE_GRANTS
-from council.councils.models import Council
 from council.councils.models import Role
+from council.councils.selectors import holds_role_anywhere
 
 #: the roles that run a council or its votes: administrators, and facilitators (the vote officials:
 #: `ballots.manage_vote`, budget officials and the officials of a sitting are facilitators or above)
@@ -32,11 +30,7 @@ def must_use_mfa(user: User | AnonymousUser) -> bool:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    return UserObjectPermission.objects.filter(
-        user_id=user.pk,
-        content_type=ContentType.objects.get_for_model(Council),
-        permission__codename__in=[ROLE_GRANTS[role] for role in ROLES_REQUIRING_MFA],
-    ).exists()
+    return holds_role_anywhere(user=user, roles=ROLES_REQUIRING_MFA)
 
 
 def lacks_required_mfa(user: User | AnonymousUser) -> bool:
@@ -57,8 +51,17 @@ class MFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(_OPEN_PREFIXES) and lacks_required_mfa(request.user):
+        if (
+            not request.path.startswith(_OPEN_PREFIXES)
+            and not _logged_in_with_second_factor(request)  # no query for them on every page
+            and lacks_required_mfa(request.user)
+        ):
             if request.method == "GET":
                 request.session[SETUP_NEXT_SESSION_KEY] = request.get_full_path()
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+def _logged_in_with_second_factor(request: HttpRequest) -> bool:
+    """This session's log-in used a second factor (allauth records how it authenticated)."""
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request))

@@ -90,16 +90,25 @@ def member_list(*, council: Council) -> list[tuple[int, Role]]:
     return sorted(roles.items(), key=lambda item: (ROLE_RANK.index(item[1]), item[0]))
 
 
+def _grants_of(user: User, roles: Iterable[Role] | None = None) -> QuerySet[UserObjectPermission]:
+    """The user's role grants on councils (any council), of `roles` or of every role."""
+    codenames = ROLE_BY_GRANT.keys() if roles is None else [c for c, r in ROLE_BY_GRANT.items() if r in roles]
+    return UserObjectPermission.objects.filter(
+        user_id=user.pk, content_type=ContentType.objects.get_for_model(Council), permission__codename__in=codenames
+    )
+
+
 def council_list_for(*, user: User | AnonymousUser) -> QuerySet[Council]:
     """Return the councils where the user holds a role."""
     if not user.is_authenticated:
         return Council.objects.none()
-    council_ids = UserObjectPermission.objects.filter(
-        user_id=user.pk,
-        content_type=ContentType.objects.get_for_model(Council),
-        permission__codename__in=ROLE_BY_GRANT.keys(),
-    ).values_list("object_pk", flat=True)
+    council_ids = _grants_of(user).values_list("object_pk", flat=True)
     return Council.objects.filter(pk__in=[int(pk) for pk in council_ids])
+
+
+def holds_role_anywhere(*, user: User | AnonymousUser, roles: Iterable[Role]) -> bool:
+    """Whether the user holds one of `roles` in some council; one query."""
+    return user.is_authenticated and _grants_of(user, roles).exists()
 
 
 def council_page_get(*, council: Council, kind: str) -> CouncilPage:
