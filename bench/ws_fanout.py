@@ -384,11 +384,13 @@ async def run_case(app: str, servers: int, n: int, args, fixture) -> dict:
     try:
         servers_ps = [psutil.Process(p.pid) for p in procs]
         rss_before = rss_bytes(servers_ps)
+        connect_cpu_start = cpu_seconds(servers_ps)
         if os.environ.get("BENCH_SPY"):  # and while the listeners connect
             for proc in procs:
                 common.spy(proc.pid, f"{os.environ['BENCH_SPY']}-connect-{app}-{n}-{proc.pid}.txt", seconds=15)
         loads, status, urls = await connect_listeners(app, servers, n, fixture, run, args.connect_concurrency)
         held = status["connected"]
+        connect_cpu = cpu_seconds(servers_ps) - connect_cpu_start
         connect_rate = held / status["connect_seconds"] if status["connect_seconds"] else 0.0
         sender = Sender(urls[0], fixture["sender_session"] if app == "council" else None,
                         app == "council", run)
@@ -418,6 +420,7 @@ async def run_case(app: str, servers: int, n: int, args, fixture) -> dict:
         "app": app, "servers": servers, "clients": n, "held": held,
         "failed": results["failed"], "closed": results["closed"],
         "connect_rate": connect_rate,
+        "cpu_ms_per_connect": 1000 * connect_cpu / held if held else float("nan"),
         "p50": statistics.median(latencies) if latencies else float("nan"),
         "p99": latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan"),
         "max": latencies[-1] if latencies else float("nan"),
@@ -434,7 +437,7 @@ async def run_case(app: str, servers: int, n: int, args, fixture) -> dict:
 
 
 HEADER = (
-    f"{'app':8} {'srv':>3} {'clients':>7} {'held':>5} {'conn/s':>7} {'p50 ms':>8} {'p99 ms':>8} "
+    f"{'app':8} {'srv':>3} {'clients':>7} {'held':>5} {'conn/s':>7} {'ms/conn':>7} {'p50 ms':>8} {'p99 ms':>8} "
     f"{'max ms':>8} {'lost':>7} {'deliv/s':>8} {'CPU ms/deliv':>12} {'srv CPU%':>8} "
     f"{'redis%':>6} {'RSS MB':>7} {'KB/conn':>7}"
 )
@@ -443,7 +446,7 @@ HEADER = (
 def row(r: dict) -> str:
     return (
         f"{r['app']:8} {r['servers']:>3} {r['clients']:>7} {r['held']:>5} {r['connect_rate']:>7.0f} "
-        f"{r['p50']:>8.1f} {r['p99']:>8.1f} {r['max']:>8.1f} {r['lost']:>7} "
+        f"{r['cpu_ms_per_connect']:>7.2f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['max']:>8.1f} {r['lost']:>7} "
         f"{r['deliveries_per_s']:>8.0f} {r['cpu_ms_per_delivery']:>12.3f} {r['cpu_percent']:>8.0f} "
         f"{r['redis_cpu_percent']:>6.1f} {r['rss_mb']:>7.0f} {r['rss_kb_per_conn']:>7.1f}"
     )
@@ -454,7 +457,7 @@ async def matrix(args, fixture) -> None:
         f"{args.rate:g} msg/s for {args.duration:g} s to every listener, drain up to {args.drain:g} s; "
         f"latency = receive time - send time in the text; lost = expected - received after the drain;\n"
         f"CPU = user+system of the Daphne processes from first send to last delivery; "
-        f"KB/conn = RSS growth after connect / connections."
+        f"KB/conn = RSS growth after connect / connections; ms/conn = Daphne CPU while the listeners connect / connections."
     )
     print(HEADER, flush=True)
     results = []
