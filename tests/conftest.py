@@ -1,5 +1,7 @@
 """Fixtures shared by every test: factories, roles, captured broadcasts, a fresh channel layer."""
 
+import os
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +32,36 @@ register(RoomFactory)
 register(MessageFactory)
 
 OUTSIDER = "outsider"
+
+
+#: Redis databases each pytest-xdist worker takes, from TEST_REDIS_URL's own: the suite's (that
+#: URL), the browser tests', the media worker tests' and the end-to-end pair (channels, broker).
+REDIS_DBS_PER_WORKER = 5
+
+
+def _redis_databases_of_this_worker() -> None:
+    """Under pytest-xdist, give this worker Redis databases of its own.
+
+    Worker N takes the REDIS_DBS_PER_WORKER databases after TEST_REDIS_URL's own plus
+    N x REDIS_DBS_PER_WORKER (0-4 and 5-9 for two workers from /0; a fresh Redis has 16,
+    so at most three workers from /0), so two workers never
+    flush, count or queue in each other's databases. Called when this conftest is imported:
+    before any lower conftest or test module reads the environment.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+    base_url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
+    match = re.search(r"/(\d*)$", base_url)
+    base = int(match.group(1) or 0) if match else 0
+    first = base + int(worker[2:]) * REDIS_DBS_PER_WORKER
+    os.environ["TEST_REDIS_URL"] = (base_url[: match.start()] if match else base_url.rstrip("/")) + f"/{first}"
+    os.environ["TEST_BROWSER_REDIS_DB"] = str(first + 1)
+    os.environ["TEST_MEDIA_REDIS_DB"] = str(first + 2)
+    os.environ["TEST_E2E_REDIS_DBS"] = f"{first + 3},{first + 4}"
+
+
+_redis_databases_of_this_worker()
 
 
 @pytest.fixture

@@ -57,9 +57,13 @@ def database_url() -> str:
 def redis_url(purpose: str = "channels") -> str:
     """A Redis database of this run: `channels` (layer and cache) or `broker` (Celery)."""
     base = urlparse(os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0")
-    pair = REDIS_DB_PAIRS[
-        zlib.crc32(connection.settings_dict["NAME"].encode()) % len(REDIS_DB_PAIRS)
-    ]
+    worker_pair = os.environ.get("TEST_E2E_REDIS_DBS")  # an xdist worker's own (tests/conftest.py)
+    if worker_pair:
+        pair = tuple(int(db) for db in worker_pair.split(","))
+    else:
+        pair = REDIS_DB_PAIRS[
+            zlib.crc32(connection.settings_dict["NAME"].encode()) % len(REDIS_DB_PAIRS)
+        ]
     db = pair[0] if purpose == "channels" else pair[1]
     return base._replace(path=f"/{db}", query="").geturl()
 

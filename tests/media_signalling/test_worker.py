@@ -25,7 +25,7 @@ from tests.media_signalling.workers import start_worker
 from tests.media_signalling.workers import use_redis_media
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_DB = 11  # apart from the other tests sharing this Redis
+REDIS_DB = int(os.environ.get("TEST_MEDIA_REDIS_DB", "11"))  # apart from the other tests sharing this Redis
 
 
 def _redis_url() -> str:
