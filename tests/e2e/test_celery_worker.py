@@ -23,7 +23,8 @@ from tests.e2e.servers import ROOT
 from tests.e2e.servers import redis_url
 from tests.e2e.servers import server_env
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# xdist_group: the module's tests stay on one worker, which starts the Celery worker once
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("celery_worker")]
 
 MAIL_TIMEOUT = 30
 SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # written by the file-based e-mail backend after each message
