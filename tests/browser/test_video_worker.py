@@ -31,7 +31,9 @@ from tests.browser.video_ui import join_with_video
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_DB = 12  # apart from the other browser tests (13) and the media worker tests (11)
+# Apart from the other browser tests (13) and the media worker tests (11); under xdist, the
+# worker's media database (tests/conftest.py), which its tests use one after the other.
+REDIS_DB = int(os.environ["TEST_MEDIA_REDIS_DB"]) if "TEST_MEDIA_REDIS_DB" in os.environ else 12
 HEARTBEAT = 0.5  # MEDIA_WORKER_HEARTBEAT_SECONDS of Daphne and of the worker
 # Lost after MISSED_HEARTBEATS beats without news, noticed at Daphne's next check; then the
 # event crosses Redis, the socket and a loaded page: a little slack on a two-core machine.
