@@ -18,7 +18,7 @@ from council.core.errors import InvalidInput
 
 
 class AlreadyAnswered(InvalidInput):
-    code = "already_answered"
+    """The person answered already: one answer set per person."""
 
 
 @transaction.atomic

@@ -56,7 +56,8 @@ def test_counts_per_option_and_the_mean_of_the_scale(make_questionnaire, answere
     assert results["respondents"] == 10
     assert [(b["label"], b["count"], b["percent"]) for b in mode["bars"]] == [("Vélo", 4, 40.0), ("Bus", 5, 50.0), ("Voiture", 1, 10.0)]
     assert (line["answered"], line["texts"]) == (5, ["C3"] * 5)
-    assert scale["mean"] == 3.7 and [b["count"] for b in scale["bars"]] == [1, 2, 0, 3, 4]
+    assert scale["mean"] == 3.7
+    assert [b["count"] for b in scale["bars"]] == [1, 2, 0, 3, 4]
 
 
 def test_texts_are_for_the_facilitators_only(make_questionnaire, answered):
@@ -68,7 +69,7 @@ def test_texts_are_for_the_facilitators_only(make_questionnaire, answered):
 
 def test_a_breakdown_by_zone_hides_cells_under_five(make_questionnaire, answered):
     questionnaire = make_questionnaire()
-    answered(questionnaire, ROWS + [("Centre", "Voiture", "3")])
+    answered(questionnaire, [*ROWS, ("Centre", "Voiture", "3")])
     mode = questionnaire.questions.first()
 
     breakdown = questionnaire_breakdown(questionnaire, question_id=mode.pk, by="zone")
@@ -165,9 +166,11 @@ def test_the_results_page_tells_a_breakdown_and_refuses_a_zone_for_an_anonymous_
     page = client.get(url)
     refused = client.get(url, {"question": mode.pk, "by": "zone"})
 
-    assert page.status_code == 200 and "10 people answered." in page.content.decode()
+    assert page.status_code == 200
+    assert "10 people answered." in page.content.decode()
     assert [key for key, _label in page.context["breakdown_choices"]] == [f"question:{mode.pk}", f"question:{questionnaire.questions.last().pk}"]
-    assert refused.status_code == 400 and refused.context["breakdown"] is None
+    assert refused.status_code == 400
+    assert refused.context["breakdown"] is None
 
 
 # -- the segment condition

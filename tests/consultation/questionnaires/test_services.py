@@ -119,7 +119,8 @@ def test_anonymous_answers_and_participations_share_nothing_that_joins_them(make
     assert [row["respondent_id"] for row in rows] == [None, None, None]
     assert {user for _id, user in marks} == {p.pk for p in people}
     assert {row["id"] for row in rows}.isdisjoint({mark for mark, _user in marks})
-    assert all(row["id"].version == 4 for row in rows) and all(mark.version == 4 for mark, _user in marks)
+    assert all(row["id"].version == 4 for row in rows)
+    assert all(mark.version == 4 for mark, _user in marks)
 
 
 def test_an_anonymous_answer_cannot_be_answered_twice_either(make_questionnaire, resident):
