@@ -376,7 +376,6 @@ def test_the_models_with_two_ways_to_a_council_are_known():
         "Question", "QaSettings", "ModerationEntry",
         "Vote", "Participation",
         "Contribution", "Comment", "AbuseReport",
-        "Question",  # a questionnaire's: its questionnaire and the question it depends on
         "BallotChoice", "ResultsAnnouncement",
         "Project",  # its budget and the consultation contribution it came from
     }
