@@ -43,7 +43,7 @@ def test_a_resident_fills_a_conditional_questionnaire_by_keyboard(browser, ui, m
     driver = browser()
     ui.log_in(driver, resident, path)
     conditional = driver.find_element(By.ID, f"question-{line.pk}")
-    assert conditional.is_displayed() is False
+    WebDriverWait(driver, WAIT).until(lambda d: not conditional.is_displayed(), message="the conditional question stayed shown")
     assert_axe_clean(driver, "the questionnaire's form")
 
     # Tab to the first option, move to "Bus" with the arrow key: the line question appears.
