@@ -434,7 +434,7 @@ def poisoned(transactional_db, ui):
     )
     survey_choice = QuestionnaireQuestion.objects.create(
         questionnaire=questionnaire, position=1, kind="single", text=p("questionnaires.Question.text"),
-        help_text=p("questionnaires.Question.help_text"), options=f"{p('questionnaires.Question.options')}\nB",
+        help_text=p("questionnaires.Question.help_text"), options=p("questionnaires.Question.options"),
     )
     QuestionnaireQuestion.objects.create(
         questionnaire=questionnaire, position=2, kind="matrix", text="Matrice", options="Oui\nNon",

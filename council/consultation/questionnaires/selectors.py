@@ -78,7 +78,16 @@ def _bars(labels: list[str], counts: Counter[str], answered: int) -> list[dict[s
     ]
 
 
+#: the type a stored answer has, by kind: answers stored before an administrator changed a
+#: question's kind are left out of its results rather than break them
+_TYPES: dict[str, Any] = {
+    Kind.SINGLE: str, Kind.MULTIPLE: list, Kind.RANKING: list, Kind.SCALE: int, Kind.SHORT_TEXT: str,
+    Kind.LONG_TEXT: str, Kind.NUMBER: (int, float), Kind.DATE: str, Kind.MATRIX: dict, Kind.POINT: list,
+}
+
+
 def _question_result(question: Question, values: list[Any], *, with_texts: bool) -> dict[str, Any]:
+    values = [v for v in values if isinstance(v, _TYPES[question.kind]) and not isinstance(v, bool)]
     result: dict[str, Any] = {"question": question, "kind": question.kind, "answered": len(values)}
     if question.kind in CHOICE_KINDS:
         counts = Counter(label for value in values for label in _picked(question, value))
@@ -92,10 +101,7 @@ def _question_result(question: Question, values: list[Any], *, with_texts: bool)
             for rank, option in enumerate(ranking):
                 points[option] += len(options) - rank  # Borda: the first gets n points
         order = sorted(options, key=lambda o: (-points[o], options.index(o)))
-        result["bars"] = [
-            {**bar, "mean_rank": round(sum(r.index(bar["label"]) + 1 for r in values) / len(values), 2) if values else None}
-            for bar in _bars(order, points, len(values))
-        ]
+        result["bars"] = [{**bar, "mean_rank": _mean_rank(bar["label"], values)} for bar in _bars(order, points, len(values))]
     elif question.kind == Kind.NUMBER and values:
         result["mean"] = round(statistics.fmean(values), 2)
         result["median"] = statistics.median(values)
@@ -114,6 +120,11 @@ def _question_result(question: Question, values: list[Any], *, with_texts: bool)
     elif question.kind == Kind.POINT and with_texts:
         result["points"] = values
     return result
+
+
+def _mean_rank(option: str, rankings: list[list[str]]) -> float | None:
+    ranks = [ranking.index(option) + 1 for ranking in rankings if option in ranking]  # an option added later is in none
+    return round(sum(ranks) / len(ranks), 2) if ranks else None
 
 
 def questionnaire_results(questionnaire: Questionnaire, *, with_texts: bool) -> dict[str, Any]:

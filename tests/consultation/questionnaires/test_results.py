@@ -8,6 +8,7 @@ from django.utils import timezone
 from council.accounts.models import User
 from council.consultation.models import Phase
 from council.consultation.questionnaires.models import Question
+from council.consultation.questionnaires.selectors import _question_result
 from council.consultation.questionnaires.selectors import questionnaire_breakdown
 from council.consultation.questionnaires.selectors import questionnaire_results
 from council.consultation.questionnaires.services import questionnaire_answer
@@ -187,3 +188,15 @@ def test_a_segment_targets_those_who_answered_a_named_questionnaire_only(council
 
     assert matched(named) == {p.pk for p in people}
     assert matched(anonymous) == set()
+
+
+def test_rankings_score_points_and_mean_ranks_and_matrices_count_per_row():
+    ranking = Question(pk=1, kind=Question.Kind.RANKING, options="Parc\nÉcole\nMarché")
+    matrix = Question(pk=2, kind=Question.Kind.MATRIX, options="Oui\nNon", rows="Propreté\nSécurité")
+
+    ranked = _question_result(ranking, [["École", "Parc", "Marché"], ["École", "Marché", "Parc"], ["Parc", "École", "Marché"]], with_texts=False)
+    counted = _question_result(matrix, [{"Propreté": "Oui", "Sécurité": "Non"}, {"Propreté": "Oui"}, "ancienne réponse"], with_texts=False)
+
+    assert [(b["label"], b["count"], b["mean_rank"]) for b in ranked["bars"]] == [("École", 8, 1.33), ("Parc", 6, 2.0), ("Marché", 4, 2.67)]
+    assert counted["answered"] == 2
+    assert counted["matrix"] == [{"row": "Propreté", "counts": [2, 0]}, {"row": "Sécurité", "counts": [0, 1]}]
