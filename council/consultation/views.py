@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from council.consultation import live
 from council.consultation import moderation
+from council.consultation import parts
 from council.consultation import permissions as perms
 from council.consultation import selectors
 from council.consultation import services
@@ -121,6 +122,7 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
             "phase": consultation.current_phase,
             "phases": list(consultation.phases.all()),
             "groups": list(consultation.eligible_groups.all()),
+            "parts": parts.consultation_parts(user=user, consultation=consultation),
             "page": page,
             "sort": sort,
             "sorts": _sort_links(),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "council.voting.ballots",
     "council.voting.polls",
     "council.consultation",
+    "council.consultation.questionnaires",
     "council.budgeting",
     "council.identity",  # FranceConnect: an allauth provider, one client per council
     "council.demo",  # last: seeds every app's demo data (manage.py seed_demo)

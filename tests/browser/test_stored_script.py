@@ -46,6 +46,10 @@ from council.consultation.models import Comment
 from council.consultation.models import Consultation
 from council.consultation.models import Contribution
 from council.consultation.models import Phase
+from council.consultation.questionnaires.models import Participation as QuestionnaireParticipation
+from council.consultation.questionnaires.models import Question as QuestionnaireQuestion
+from council.consultation.questionnaires.models import Questionnaire
+from council.consultation.questionnaires.models import Response as QuestionnaireResponse
 from council.core.text_fields import written_fields
 from council.councils.models import AuditEntry
 from council.councils.models import Council
@@ -423,6 +427,24 @@ def poisoned(transactional_db, ui):
     AbuseReport.objects.create(
         contribution=contribution, comment=comment, reporter=mallory, reason="other", details=p("consultation.AbuseReport.details"),
     )
+    # The questionnaire: its page lists the questions outside its phase; the results page shows
+    # options, rows, text answers and the breakdown's choices to the facilitators.
+    questionnaire = Questionnaire.objects.create(
+        consultation=consultation, title=p("questionnaires.Questionnaire.title"), intro=p("questionnaires.Questionnaire.intro"),
+    )
+    survey_choice = QuestionnaireQuestion.objects.create(
+        questionnaire=questionnaire, position=1, kind="single", text=p("questionnaires.Question.text"),
+        help_text=p("questionnaires.Question.help_text"), options=p("questionnaires.Question.options"),
+    )
+    QuestionnaireQuestion.objects.create(
+        questionnaire=questionnaire, position=2, kind="matrix", text="Matrice", options="Oui\nNon",
+        rows=p("questionnaires.Question.rows"), show_if=survey_choice, show_if_value=p("questionnaires.Question.show_if_value"),
+    )
+    survey_text = QuestionnaireQuestion.objects.create(questionnaire=questionnaire, position=3, kind="short_text", text="Texte")
+    QuestionnaireResponse.objects.create(
+        questionnaire=questionnaire, respondent=mallory, answers={str(survey_text.pk): p("questionnaires.Response.answers")}
+    )
+    QuestionnaireParticipation.objects.create(questionnaire=questionnaire, user=mallory)
 
     for field in FIELDS:  # the fixture above left no written field without its payload
         values = apps.get_model(field.model).objects.values_list(field.field, flat=True)

@@ -35,6 +35,10 @@ from council.consultation.models import Contribution
 from council.consultation.models import Endorsement
 from council.consultation.models import Follow
 from council.consultation.models import Phase
+from council.consultation.questionnaires.models import Participation as QuestionnaireParticipation
+from council.consultation.questionnaires.models import Question as QuestionnaireQuestion
+from council.consultation.questionnaires.models import Questionnaire
+from council.consultation.questionnaires.models import Response as QuestionnaireResponse
 from council.councils import tenancy
 from council.councils.admin import CouncilScopedAdmin
 from council.councils.models import AuditEntry
@@ -127,6 +131,10 @@ def populate(council: Council, tag: str) -> dict[type, object]:
     consultation = Consultation.objects.create(council=council, title=f"Consultation {tag}")
     consultation.eligible_groups.set([group])
     category = Category.objects.create(consultation=consultation, name=f"Catégorie {tag}")
+    questionnaire = Questionnaire.objects.create(consultation=consultation, title=f"Questionnaire {tag}")
+    first_question = QuestionnaireQuestion.objects.create(
+        questionnaire=questionnaire, position=1, kind="single", text=f"Question {tag} ?", options="oui\nnon"
+    )
     contribution = Contribution.objects.create(
         consultation=consultation, author=person, title=f"Idée {tag}", body="Texte", category=category
     )
@@ -207,6 +215,13 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         ),
         Category: category,
         Contribution: contribution,
+        Questionnaire: questionnaire,
+        QuestionnaireQuestion: QuestionnaireQuestion.objects.create(
+            questionnaire=questionnaire, position=2, kind="short_text", text=f"Pourquoi {tag} ?", show_if=first_question,
+            show_if_value="oui",
+        ),
+        QuestionnaireResponse: QuestionnaireResponse.objects.create(questionnaire=questionnaire, respondent=person),
+        QuestionnaireParticipation: QuestionnaireParticipation.objects.create(questionnaire=questionnaire, user=person),
         Comment: comment,
         Endorsement: Endorsement.objects.create(contribution=contribution, user=person),
         Follow: Follow.objects.create(contribution=contribution, user=person),
