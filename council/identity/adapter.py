@@ -60,8 +60,9 @@ def _council_social_app(app: CouncilSocialApp) -> SocialApp:
     }
     if app.provider == CouncilSocialApp.Provider.OPENID_CONNECT:
         settings["server_url"] = app.server_url
+    name = _("%(provider)s (%(council)s)") % {"provider": app.label, "council": app.council.name}
     return SocialApp(
-        provider=app.provider, provider_id=app.provider_id, name=app.label,
+        provider=app.provider, provider_id=app.provider_id, name=name,
         client_id=app.client_id, secret=app.secret, settings=settings,
     )
 
@@ -149,6 +150,10 @@ class CouncilAppProvider:
     """A council's Google, Microsoft…: at its own address, since allauth's is the instance's app's."""
 
     app: SocialApp
+
+    def __init__(self, request: HttpRequest, app: SocialApp) -> None:
+        super().__init__(request, app=app)  # type: ignore[call-arg]
+        self.name = app.name  # "Google (<council>)": the instance may have its own Google too
 
     def get_login_url(self, request: HttpRequest, **kwargs: Any) -> str:
         url = reverse("council_social_login", kwargs={"provider_id": self.app.provider_id})
