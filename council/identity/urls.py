@@ -13,11 +13,13 @@ urlpatterns = [
         pattern
         for provider in ("franceconnect", "proconnect")
         for pattern in (
-            path(f"{provider}/<slug:provider_id>/login/", views.login, name=f"{provider}_login"),
-            path(f"{provider}/<slug:provider_id>/login/callback/", views.callback, name=f"{provider}_callback"),
+            path(f"{provider}/<slug:provider_id>/login/", views.login, {"provider": provider}, name=f"{provider}_login"),
             path(
-                f"{provider}/<slug:provider_id>/logout/callback/",
-                views.logout_callback,
+                f"{provider}/<slug:provider_id>/login/callback/", views.callback, {"provider": provider},
+                name=f"{provider}_callback",
+            ),
+            path(
+                f"{provider}/<slug:provider_id>/logout/callback/", views.logout_callback, {"provider": provider},
                 name=f"{provider}_logout_callback",
             ),
         )

@@ -107,7 +107,9 @@ class FranceConnectCallbackView(OAuth2CallbackView):
 
 
 def _app_or_404(view):
-    def wrapped(request: HttpRequest, provider_id: str) -> HttpResponse:
+    def wrapped(request: HttpRequest, provider_id: str, provider: str) -> HttpResponse:
+        if not provider_id.startswith(f"{provider}-"):  # FranceConnect's address serves its clients only
+            raise Http404
         try:
             return view(request, provider_id)
         except SocialApp.DoesNotExist:
@@ -139,19 +141,14 @@ def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
 
 
 @login_not_required
-def logout_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
+def logout_callback(request: HttpRequest, provider_id: str, provider: str) -> HttpResponse:
     """The provider came back from ending its session: the `state` must be the one we sent."""
-    provider = {"provider": provider_name(provider_id)}
+    name = {"provider": "ProConnect" if provider == "proconnect" else "FranceConnect"}
     if logout.session_end_returned(request, request.GET.get("state", "")):
-        messages.success(request, _("You are logged out of Council and of %(provider)s.") % provider)
+        messages.success(request, _("You are logged out of Council and of %(provider)s.") % name)
     else:
-        messages.error(request, _("%(provider)s's answer to the log-out could not be checked.") % provider)
+        messages.error(request, _("%(provider)s's answer to the log-out could not be checked.") % name)
     return redirect("/")
-
-
-def provider_name(provider_id: str) -> str:
-    """FranceConnect or ProConnect, from a client's provider id ("proconnect-3")."""
-    return "ProConnect" if provider_id.startswith("proconnect-") else "FranceConnect"
 
 
 def _council_app_adapter(request: HttpRequest, provider_id: str) -> OAuth2Adapter:

@@ -163,6 +163,17 @@ EXCLUDED = {
         f"accounts/social/{old}/": "allauth's deprecated address: redirects to accounts/3rdparty/…, visited"
         for old in ("login/cancelled", "login/error", "signup", "connections")
     },
+    # allauth's own pages of the instance's social apps (none here): a Continue form naming the
+    # provider, or a redirect; a council's apps are at accounts/council-social/…, visited.
+    **{
+        f"accounts/{provider}/login/{rest}": "allauth's page of an instance's social app: no stored text"
+        for provider in ("google", "microsoft", "facebook", "github", "apple")
+        for rest in ("", "callback/", "token/", "callback/finish/")
+    },
+    **{
+        f"accounts/oidc/^(?P<provider_id>[^/]+)/login/{rest}": "allauth's generic OpenID Connect pages: no stored text"
+        for rest in ("", "callback/")
+    },
 }
 #: admin/<app>/<model>/<id>/ redirect to .../change/, which is visited
 ADMIN_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")
