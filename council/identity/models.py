@@ -190,7 +190,7 @@ class CouncilSocialApp(models.Model):
     def label(self) -> str:
         """The button's text: the provider's name, and the generic provider's host."""
         if self.provider == self.Provider.OPENID_CONNECT and self.server_url:
-            return f"{self.get_provider_display()} ({urlsplit(self.server_url).hostname})"
+            return f"OpenID Connect ({urlsplit(self.server_url).hostname})"
         return str(self.get_provider_display())
 
     @property

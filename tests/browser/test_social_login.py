@@ -37,7 +37,7 @@ def test_log_in_with_the_council_provider_by_keyboard(browser, live_url, oidc_pr
     driver.get(f"{live_url}/accounts/login/?next=/c/nord/")
     assert serious_violations(driver) == []
     name = "OpenID Connect (127.0.0.1) (Conseil de quartier Nord)"
-    tab_until(driver, lambda focused: focused["tag"] == "a" and focused["text"] == name)
+    tab_until(driver, lambda focused: focused["tag"] == "a" and focused["text"] == name[:40])  # read cut at 40
     press(driver, Keys.ENTER)
     wait(driver, ec.url_contains(f"/accounts/oidc/{app.provider_id}/login/"), "allauth asks to continue")
     assert serious_violations(driver) == []
