@@ -210,8 +210,8 @@ class SocialAppForm(WriteOnlySecretMixin, forms.ModelForm):
         help_texts = {
             "provider_id": _("For OpenID Connect: the app's own id, in its addresses (e.g. \"metropole\")."),
             "settings": _(
-                "JSON. OpenID Connect: {\"server_url\": \"https://…\"}; Microsoft: {\"tenant\": \"…\"}; "
-                "Apple: {\"certificate_key\": \"…\"}. The key and certificate are shown to the superuser only."
+                "JSON. OpenID Connect: its address as server_url; Microsoft: tenant; Apple: certificate_key. "
+                "Shown to the superuser only."
             ),
         }
 

@@ -19,7 +19,6 @@ for field, reason in [
     not_written_by_people("identity.ProConnectClient", field, reason=reason)
 
 for field, reason in [
-    ("provider", "chosen from a fixed list"),
     ("client_id", "given by the provider, used only by the server"),
     ("secret", "given by the provider, never shown"),
     ("server_url", "an address checked as a URL, set by the instance's superuser, shown as its host name"),
