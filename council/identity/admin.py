@@ -193,7 +193,15 @@ class CouncilSocialAppAdmin(SuperuserFieldsMixin, CouncilScopedAdmin):
         return _addresses((_("Redirect URI:"), reverse(name, kwargs={"provider_id": app.provider_id})))
 
 
+def _instance_providers() -> list[tuple[str, str]]:
+    """allauth's installed providers; FranceConnect and ProConnect are each council's (above)."""
+    from allauth.socialaccount.providers import registry
+
+    return [(cls.id, cls.name) for cls in registry.get_class_list() if cls.id not in ("franceconnect", "proconnect")]
+
+
 class SocialAppForm(WriteOnlySecretMixin, forms.ModelForm):
+    provider = forms.ChoiceField(label=_("provider"), choices=_instance_providers)
     secret = secret_field()
     link_by_email = forms.BooleanField(
         label=_("link to an existing account by a verified e-mail"),

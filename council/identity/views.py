@@ -95,7 +95,7 @@ class SignedOIDCAdapter(OAuth2Adapter):
         return response.text.strip()
 
 
-class FranceConnectCallbackView(OAuth2CallbackView):
+class SignedOIDCCallbackView(OAuth2CallbackView):
     """allauth's callback, with the stored state (and its nonce) handed to the adapter."""
 
     adapter: SignedOIDCAdapter
@@ -129,7 +129,7 @@ def login(request: HttpRequest, provider_id: str) -> HttpResponse:
 @_app_or_404
 def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
     adapter = SignedOIDCAdapter(request, provider_id)
-    response = FranceConnectCallbackView.adapter_view(adapter)(request)
+    response = SignedOIDCCallbackView.adapter_view(adapter)(request)
     sociallogin, id_token = getattr(request, "signed_oidc_login", (None, ""))
     account = sociallogin.account if sociallogin else None
     if account and account.pk and request.user.is_authenticated and account.user_id == request.user.pk:

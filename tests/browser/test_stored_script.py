@@ -20,6 +20,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from allauth.socialaccount.models import SocialApp
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group as AuthGroup
@@ -59,7 +60,9 @@ from council.groups.models import ProfileAttribute
 from council.groups.models import ProfileValue
 from council.groups.models import ResidentProfile
 from council.groups.models import Zone
+from council.identity.models import CouncilSocialApp
 from council.identity.models import FranceConnectClient
+from council.identity.models import ProConnectClient
 from council.rooms.models import Message
 from council.rooms.models import Room
 from council.voting.assembly.hall_code import hall_code
@@ -245,6 +248,9 @@ def poisoned(transactional_db, ui):
         council, f"{p('accounts.User.email')}@example.org", p("accounts.User.display_name"), Role.MEMBER
     )
     franceconnect = FranceConnectClient.objects.create(council=council, enabled=True, client_id="nord", secret="s")
+    ProConnectClient.objects.create(council=council, client_id="nord", secret="s")
+    CouncilSocialApp.objects.create(council=council, provider="google", enabled=True, client_id="nord", secret="s")
+    SocialApp.objects.create(provider="github", name="GitHub", client_id="instance", secret="s")
     SocialAccount.objects.create(user=mallory, provider=franceconnect.provider_id, uid="mallory", extra_data={})
 
     square = {"type": "Polygon", "coordinates": [[[2.3, 48.8], [2.4, 48.8], [2.4, 48.9], [2.3, 48.9], [2.3, 48.8]]]}
