@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IdentityConfig(AppConfig):
-    """FranceConnect v2 log-in and verification, one client per council (an allauth provider)."""
+    """FranceConnect v2 (log-in and verification), ProConnect and social log-ins: one client per council."""
 
     name = "council.identity"
     label = "identity"
@@ -16,5 +16,6 @@ class IdentityConfig(AppConfig):
         from council.identity import models
         from council.identity import text_fields  # noqa: F401 - declares its text fields
 
-        tenancy.register(models.FranceConnectClient, "council")
+        for model in (models.FranceConnectClient, models.ProConnectClient, models.CouncilSocialApp):
+            tenancy.register(model, "council")
         session_end.register(logout.session_end_begin)

@@ -1,4 +1,4 @@
-"""Ending the FranceConnect session with the log-out: end-session with id_token_hint and state."""
+"""Ending the FranceConnect or ProConnect session with the log-out: end-session with id_token_hint and state."""
 
 import secrets
 
@@ -20,13 +20,13 @@ def session_opened(request: HttpRequest, *, provider_id: str, issuer: str, id_to
 
 
 def session_issuer(request: HttpRequest) -> str | None:
-    """The FranceConnect address whose session this log-in opened, if any."""
+    """The FranceConnect or ProConnect address whose session this log-in opened, if any."""
     opened = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
     return opened.get("issuer") if opened else None
 
 
 def session_end_begin(request: HttpRequest) -> SessionEnd | None:
-    """Where to end the FranceConnect session opened by this log-in, if any."""
+    """Where to end the FranceConnect or ProConnect session opened by this log-in, if any."""
     opened = request.session.get(SESSION_KEY)
     if not opened:
         return None
@@ -35,7 +35,7 @@ def session_end_begin(request: HttpRequest) -> SessionEnd | None:
     except SocialApp.DoesNotExist:
         return None  # the council's client was disabled meanwhile
     state = secrets.token_urlsafe(32)
-    back = reverse("franceconnect_logout_callback", kwargs={"provider_id": opened["provider_id"]})
+    back = reverse(f"{app.provider}_logout_callback", kwargs={"provider_id": opened["provider_id"]})
     query = urlencode(
         {
             "id_token_hint": opened["id_token"],
@@ -47,6 +47,6 @@ def session_end_begin(request: HttpRequest) -> SessionEnd | None:
 
 
 def session_end_returned(request: HttpRequest, state: str) -> bool:
-    """Whether FranceConnect came back with the state sent (each state is good once)."""
+    """Whether the provider came back with the state sent (each state is good once)."""
     expected = request.session.pop(STATE_KEY, None)
     return bool(expected) and bool(state) and secrets.compare_digest(expected, state)

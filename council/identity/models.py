@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +29,26 @@ def default_claims() -> list[str]:
     return list(DEFAULT_CLAIMS)
 
 
-class FranceConnectClient(models.Model):
+class SignedOIDCClient:
+    """What FranceConnect and ProConnect clients share: the allauth provider that serves them."""
+
+    PROVIDER: str  # the allauth provider id ("franceconnect", "proconnect")
+    council_id: int
+
+    @property
+    def provider_id(self) -> str:
+        """The id allauth knows this client by (in its URLs and social accounts).
+
+        The council's id, not its slug: renaming a council must neither orphan the accounts
+        connected through it nor change the addresses registered with the provider.
+        """
+        return f"{self.PROVIDER}-{self.council_id}"
+
+
+class FranceConnectClient(SignedOIDCClient, models.Model):
     """A council's own FranceConnect service provider: its client id and secret at FranceConnect."""
+
+    PROVIDER = "franceconnect"
 
     council = models.OneToOneField(Council, on_delete=models.CASCADE, related_name="franceconnect")
     enabled = models.BooleanField(_("enabled"), default=False)
@@ -66,11 +86,115 @@ class FranceConnectClient(models.Model):
     def __str__(self) -> str:
         return f"FranceConnect ({self.council})"
 
+
+PROCONNECT_SANDBOX_ISSUER = "https://fca.integ01.dev-agentconnect.fr/api/v2"
+PROCONNECT_PRODUCTION_ISSUER = "https://auth.agentconnect.gouv.fr/api/v2"
+
+#: The claims ProConnect may give, as (scope, label). `usual_name` is the name in use (not the
+#: birth name); `uid` the identifier at the agent's own identity provider; `siret` the employer.
+PROCONNECT_CLAIM_CHOICES = [
+    ("given_name", _("Given names")),
+    ("usual_name", _("Name in use")),
+    ("email", _("Work e-mail address")),
+    ("uid", _("Identifier at the agent's identity provider")),
+    ("siret", _("SIRET of the employer")),
+    ("organizational_unit", _("Department")),
+    ("belonging_population", _("Staff category")),
+    ("phone", _("Work telephone")),
+]
+PROCONNECT_DEFAULT_CLAIMS = ["given_name", "usual_name", "email", "siret"]
+
+
+def proconnect_default_claims() -> list[str]:
+    return list(PROCONNECT_DEFAULT_CLAIMS)
+
+
+class ProConnectClient(SignedOIDCClient, models.Model):
+    """A council's own ProConnect service provider, for its staff (the State's log-in for public servants)."""
+
+    PROVIDER = "proconnect"
+
+    council = models.OneToOneField(Council, on_delete=models.CASCADE, related_name="proconnect")
+    enabled = models.BooleanField(_("enabled"), default=False)
+    issuer = models.URLField(
+        _("ProConnect address"),
+        default=PROCONNECT_SANDBOX_ISSUER,
+        help_text=format_lazy(
+            _("Sandbox: {sandbox}; production: {production} (the endpoints are under this address)."),
+            sandbox=PROCONNECT_SANDBOX_ISSUER,
+            production=PROCONNECT_PRODUCTION_ISSUER,
+        ),
+    )
+    client_id = models.CharField(_("client id"), max_length=200)
+    secret = models.CharField(_("client secret"), max_length=200)
+    claims = models.JSONField(
+        _("claims asked for"),
+        default=proconnect_default_claims,
+        help_text=_("Ask only for what the council needs."),
+    )
+    # As for FranceConnect: set by the instance's superuser only.
+    link_by_email = models.BooleanField(
+        _("link to an existing account by e-mail"),
+        default=False,
+        help_text=_(
+            "Treat the e-mail address ProConnect gives as verified and log its owner in. "
+            "Otherwise a person with an account logs in first, then connects ProConnect."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("ProConnect client")
+        verbose_name_plural = _("ProConnect clients")
+
+    def __str__(self) -> str:
+        return f"ProConnect ({self.council})"
+
+
+class CouncilSocialApp(models.Model):
+    """A social log-in a council's administrators set up with the council's own client id.
+
+    It never links to an existing account by itself, whatever e-mail address it vouches for:
+    accounts are shared by every council, and the e-mail a council's provider gives is only
+    as good as that council's set-up. A person who has an account logs in first, then
+    connects it. Providers that may link by e-mail are the instance's own (allauth's
+    SocialApp, set up by the superuser).
+    """
+
+    class Provider(models.TextChoices):
+        GOOGLE = "google", "Google"
+        MICROSOFT = "microsoft", "Microsoft"
+        FACEBOOK = "facebook", "Facebook"
+        GITHUB = "github", "GitHub"
+        OPENID_CONNECT = "openid_connect", _("OpenID Connect (another provider)")
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="social_apps")
+    provider = models.CharField(_("provider"), max_length=32, choices=Provider.choices)
+    enabled = models.BooleanField(_("enabled"), default=False)
+    client_id = models.CharField(_("client id"), max_length=200)
+    secret = models.CharField(_("client secret"), max_length=200)
+    # The generic provider's address: Council trusts whatever identities it signs for the
+    # accounts connected through it, so only the instance's superuser sets it (admin.py).
+    server_url = models.URLField(
+        _("OpenID Connect address"), blank=True,
+        help_text=_("The issuer (its /.well-known/openid-configuration is read). Set by the instance's superuser."),
+    )
+
+    class Meta:
+        verbose_name = _("social log-in of a council")
+        verbose_name_plural = _("social log-ins of councils")
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.council})"
+
+    @property
+    def label(self) -> str:
+        """The button's text: the provider's name, and the generic provider's host."""
+        if self.provider == self.Provider.OPENID_CONNECT and self.server_url:
+            return f"OpenID Connect ({urlsplit(self.server_url).hostname})"
+        return str(self.get_provider_display())
+
     @property
     def provider_id(self) -> str:
-        """The id allauth knows this client by (in its URLs and social accounts).
-
-        The council's id, not its slug: renaming a council must neither orphan the accounts
-        connected through it nor change the addresses registered with FranceConnect.
-        """
-        return f"franceconnect-{self.council_id}"
+        """The id allauth knows this app by: its own, so that its accounts are its own."""
+        short = "oidc" if self.provider == self.Provider.OPENID_CONNECT else self.provider
+        return f"{short}-council-{self.pk}"

@@ -1,7 +1,18 @@
-"""FranceConnect v2 as an allauth provider: one app per council, found by `provider_id`.
+"""FranceConnect v2 and ProConnect as allauth providers: one app per council, found by `provider_id`.
 
-allauth's generic OpenID Connect provider neither sends a nonce nor verifies a signed
-userinfo; this one does both, asks acr_values=eidas1 and checks the acr it gets back.
+Both are the State's OpenID Connect services and work alike: endpoints under one address
+(`/authorize`, `/token`, `/userinfo`, `/jwks`, `/session/end`), a nonce, an ID token and a
+userinfo that are both signed JWTs (ES256 or RS256, keys from the JWKS), and a log-out
+through the end-session endpoint. allauth's generic OpenID Connect provider neither sends a
+nonce nor verifies a signed userinfo; `SignedOIDCProvider` does both. They differ in:
+
+- FranceConnect (residents): asks `acr_values=eidas1` and refuses a lower `acr`; claims
+  given_name, family_name, birthdate, gender, birthplace, birthcountry, email; a log-in
+  records a FranceConnect verification.
+- ProConnect (public servants, for a council's staff): no `acr_values` asked (its default,
+  eidas1, is what the `acr` claim reports, kept but not a condition); claims given_name,
+  usual_name, email, uid, siret, organizational_unit, belonging_population, phone; no
+  verification (it proves an employer, not a resident's identity).
 """
 
 import secrets
@@ -13,34 +24,40 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from council.identity.views import FranceConnectOAuth2Adapter
+from council.identity.models import ACCEPTED_ACR
+from council.identity.views import SignedOIDCAdapter
 
-ACR_VALUES = "eidas1"
 
-
-class FranceConnectAccount(ProviderAccount):
+class SignedOIDCAccount(ProviderAccount):
     def to_str(self) -> str:
         data = self.account.extra_data
-        name = " ".join(filter(None, [data.get("given_name"), data.get("family_name")]))
+        family = data.get("family_name") or data.get("usual_name")
+        name = " ".join(filter(None, [data.get("given_name"), family]))
         return name or super().to_str()
 
 
-class FranceConnectProvider(OAuth2Provider):
-    id = "franceconnect"
-    name = "FranceConnect"
-    account_class = FranceConnectAccount
-    oauth2_adapter_class = FranceConnectOAuth2Adapter
+class SignedOIDCProvider(OAuth2Provider):
+    """A council's client of a State OpenID Connect service (subclasses name which)."""
+
+    account_class = SignedOIDCAccount
+    oauth2_adapter_class = SignedOIDCAdapter
+    #: Sent as acr_values; None sends none.
+    acr_values: str | None = None
+    #: The `acr` an ID token must carry; None accepts any.
+    accepted_acr: frozenset[str] | None = None
+    #: Whether a log-in records a verification of the person's identity (services.py).
+    verifies_identity = False
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.name = self.app.name  # "FranceConnect (<council>)": each council is its own client
 
     def get_login_url(self, request: HttpRequest, **kwargs):
-        url = reverse("franceconnect_login", kwargs={"provider_id": self.app.provider_id})
+        url = reverse(f"{self.id}_login", kwargs={"provider_id": self.app.provider_id})
         return f"{url}?{urlencode(kwargs)}" if kwargs else url
 
     def get_callback_url(self):
-        return reverse("franceconnect_callback", kwargs={"provider_id": self.app.provider_id})
+        return reverse(f"{self.id}_callback", kwargs={"provider_id": self.app.provider_id})
 
     def get_oauth2_adapter(self, request: HttpRequest):
         return self.oauth2_adapter_class(request, self.app.provider_id)
@@ -49,10 +66,12 @@ class FranceConnectProvider(OAuth2Provider):
         return ["openid", *self.app.settings["claims"]]
 
     def redirect(self, request: HttpRequest, process, next_url=None, data=None, **kwargs):
-        """Send the browser to FranceConnect with a fresh nonce, kept in the state it returns with."""
+        """Send the browser to the provider with a fresh nonce, kept in the state it returns with."""
         nonce = secrets.token_urlsafe(32)
         auth_params = kwargs.pop("auth_params", None) or self.get_auth_params()
-        auth_params.update({"nonce": nonce, "acr_values": ACR_VALUES})
+        auth_params["nonce"] = nonce
+        if self.acr_values:
+            auth_params["acr_values"] = self.acr_values
         return super().redirect(
             request, process, next_url, data, auth_params=auth_params, nonce=nonce, **kwargs
         )
@@ -71,4 +90,17 @@ class FranceConnectProvider(OAuth2Provider):
         return [EmailAddress(email=data["email"], verified=trusted, primary=True)]
 
 
-provider_classes = [FranceConnectProvider]
+class FranceConnectProvider(SignedOIDCProvider):
+    id = "franceconnect"
+    name = "FranceConnect"
+    acr_values = "eidas1"
+    accepted_acr = ACCEPTED_ACR
+    verifies_identity = True
+
+
+class ProConnectProvider(SignedOIDCProvider):
+    id = "proconnect"
+    name = "ProConnect"
+
+
+provider_classes = [FranceConnectProvider, ProConnectProvider]

@@ -9,3 +9,18 @@ for field, reason in [
     ("claims", "claim names chosen from a fixed list"),
 ]:
     not_written_by_people("identity.FranceConnectClient", field, reason=reason)
+
+for field, reason in [
+    ("issuer", "an address checked as a URL, used only by the server"),
+    ("client_id", "given by ProConnect, used only by the server"),
+    ("secret", "given by ProConnect, never shown"),
+    ("claims", "claim names chosen from a fixed list"),
+]:
+    not_written_by_people("identity.ProConnectClient", field, reason=reason)
+
+for field, reason in [
+    ("client_id", "given by the provider, used only by the server"),
+    ("secret", "given by the provider, never shown"),
+    ("server_url", "an address checked as a URL, set by the instance's superuser, shown as its host name"),
+]:
+    not_written_by_people("identity.CouncilSocialApp", field, reason=reason)

@@ -42,6 +42,14 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.mfa",
+    # Social log-in (council/identity): the instance's apps (allauth's SocialApp, set up by the
+    # superuser) and each council's own (CouncilSocialApp: all but Apple).
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.apple",
     "council.core",
     "council.accounts",
     "council.councils",
@@ -55,7 +63,7 @@ INSTALLED_APPS = [
     "council.consultation",
     "council.consultation.questionnaires",
     "council.budgeting",
-    "council.identity",  # FranceConnect: an allauth provider, one client per council
+    "council.identity",  # FranceConnect, ProConnect, councils' social log-ins: one client per council
     "council.demo",  # last: seeds every app's demo data (manage.py seed_demo)
 ]
 
@@ -217,8 +225,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_TOLERANCE = 1
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Council")
 
-# Social log-in (FranceConnect, council/identity): a provider's account never links to an
-# existing account by its e-mail unless the instance's superuser allowed it for that client.
+# Social log-in (council/identity): a provider's account never links to an existing account by
+# its e-mail unless the instance's superuser allowed it for that app (its `email_authentication`
+# setting, or a FranceConnect or ProConnect client's "link by e-mail"); a council's own social
+# log-in never does.
 SOCIALACCOUNT_ADAPTER = "council.identity.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # where a superuser allowed linking: link for good

@@ -20,6 +20,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from allauth.socialaccount.models import SocialApp
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group as AuthGroup
@@ -63,7 +64,9 @@ from council.groups.models import ProfileAttribute
 from council.groups.models import ProfileValue
 from council.groups.models import ResidentProfile
 from council.groups.models import Zone
+from council.identity.models import CouncilSocialApp
 from council.identity.models import FranceConnectClient
+from council.identity.models import ProConnectClient
 from council.rooms.models import Message
 from council.rooms.models import Room
 from council.voting.assembly.hall_code import hall_code
@@ -167,6 +170,17 @@ EXCLUDED = {
         f"accounts/social/{old}/": "allauth's deprecated address: redirects to accounts/3rdparty/…, visited"
         for old in ("login/cancelled", "login/error", "signup", "connections")
     },
+    # allauth's own pages of the instance's social apps (none here): a Continue form naming the
+    # provider, or a redirect; a council's apps are at accounts/council-social/…, visited.
+    **{
+        f"accounts/{provider}/login/{rest}": "allauth's page of an instance's social app: no stored text"
+        for provider in ("google", "microsoft", "facebook", "github", "apple")
+        for rest in ("", "callback/", "token/", "callback/finish/")
+    },
+    **{
+        f"accounts/oidc/^(?P<provider_id>[^/]+)/login/{rest}": "allauth's generic OpenID Connect pages: no stored text"
+        for rest in ("", "callback/")
+    },
 }
 #: admin/<app>/<model>/<id>/ redirect to .../change/, which is visited
 ADMIN_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")
@@ -238,6 +252,9 @@ def poisoned(transactional_db, ui):
         council, f"{p('accounts.User.email')}@example.org", p("accounts.User.display_name"), Role.MEMBER
     )
     franceconnect = FranceConnectClient.objects.create(council=council, enabled=True, client_id="nord", secret="s")
+    ProConnectClient.objects.create(council=council, client_id="nord", secret="s")
+    CouncilSocialApp.objects.create(council=council, provider="google", enabled=True, client_id="nord", secret="s")
+    SocialApp.objects.create(provider="github", name="GitHub", client_id="instance", secret="s")
     SocialAccount.objects.create(user=mallory, provider=franceconnect.provider_id, uid="mallory", extra_data={})
 
     square = {"type": "Polygon", "coordinates": [[[2.3, 48.8], [2.4, 48.8], [2.4, 48.9], [2.3, 48.9], [2.3, 48.8]]]}

@@ -55,7 +55,9 @@ from council.groups.models import ProfileAttribute
 from council.groups.models import ProfileValue
 from council.groups.models import ResidentProfile
 from council.groups.models import Zone
+from council.identity.models import CouncilSocialApp
 from council.identity.models import FranceConnectClient
+from council.identity.models import ProConnectClient
 from council.rooms.models import ChatMute
 from council.rooms.models import MediaMute
 from council.rooms.models import Message
@@ -199,6 +201,10 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         Project: project,
         BudgetBallot: budget_ballot,
         FranceConnectClient: FranceConnectClient.objects.create(council=council, client_id=f"fc-{tag}", secret="s"),
+        ProConnectClient: ProConnectClient.objects.create(council=council, client_id=f"pc-{tag}", secret="s"),
+        CouncilSocialApp: CouncilSocialApp.objects.create(
+            council=council, provider="github", client_id=f"gh-{tag}", secret="s"
+        ),
         Verification: Verification.objects.create(
             user=person, kind=Verification.Kind.FRANCECONNECT, council=council, verified_at=timezone.now()
         ),

@@ -1,4 +1,5 @@
-// A loopback OpenID Connect provider that behaves like FranceConnect v2, for the test suite.
+// A loopback OpenID Connect provider that behaves like FranceConnect v2 and ProConnect, for the
+// test suite (and like any OpenID Connect provider for allauth's generic one).
 //
 // oidc-provider (frontend/package.json) serves /authorize, /token, /userinfo, /jwks and
 // /session/end under /api/v2, signs ID tokens and the userinfo (a JWT) with ES256 or RS256 as
@@ -16,7 +17,9 @@
 //   wrong-nonce     the ID token carries a nonce the client never sent
 //   replay          the ID token of this login's previous authentication is sent again
 //   low-acr         the authentication is at a level below eidas1
-// Any other login is a well-behaved authentication of a person of that name.
+// Any other login is a well-behaved authentication of a person of that name, whose e-mail
+// address <login>@fc.example the provider says it verified, unless the login starts with
+// "unverified".
 //
 // Prints one JSON line {"issuer": …} once listening on a free loopback port.
 
@@ -33,6 +36,7 @@ const jose = await load('jose');
 
 const PREFIX = '/api/v2';
 const CLAIMS = ['given_name', 'family_name', 'birthdate', 'gender', 'birthplace', 'birthcountry', 'email'];
+const PROCONNECT_CLAIMS = ['usual_name', 'uid', 'siret'];
 
 async function signingKey(alg, kid) {
   const { privateKey } = await jose.generateKeyPair(alg, { extractable: true });
@@ -54,6 +58,10 @@ function person(login) {
     birthplace: '75107',
     birthcountry: '99100',
     email: `${login}@fc.example`,
+    email_verified: !login.startsWith('unverified'),
+    usual_name: 'DUBOIS',
+    uid: `agent-${login}`,
+    siret: '21750001600019',
   };
 }
 
@@ -89,8 +97,13 @@ async function misbehave(route, body) {
 const configuration = {
   jwks: { keys },
   acrValues: ['eidas0', 'eidas1', 'eidas2', 'eidas3'],
-  scopes: ['openid', ...CLAIMS],
-  claims: Object.fromEntries([['openid', ['sub']], ...CLAIMS.map((claim) => [claim, [claim]])]),
+  scopes: ['openid', 'profile', ...CLAIMS, ...PROCONNECT_CLAIMS],
+  claims: Object.fromEntries([
+    ['openid', ['sub']],
+    ['profile', ['given_name', 'family_name']],
+    ...[...CLAIMS, ...PROCONNECT_CLAIMS].map((claim) => [claim, [claim]]),
+    ['email', ['email', 'email_verified']],
+  ]),
   conformIdTokenClaims: false, // claims in the ID token too, as FranceConnect sends them
   features: {
     devInteractions: { enabled: false },
@@ -114,7 +127,6 @@ const configuration = {
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_post',
     id_token_signed_response_alg: 'ES256',
-    userinfo_signed_response_alg: 'ES256',
   },
   async findAccount(ctx, sub) {
     return {

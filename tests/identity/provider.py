@@ -26,21 +26,26 @@ SCRIPT = Path(__file__).with_name("oidc_provider.mjs")
 class Provider:
     issuer: str
 
-    def register(self, *, redirect_uri: str, post_logout_redirect_uri: str, alg: str = "ES256") -> dict:
-        """Register a client (as FranceConnect's partner space would) and return its id and secret."""
-        response = requests.post(
-            f"{self.issuer}/reg",
-            json={
-                "redirect_uris": [redirect_uri],
-                "post_logout_redirect_uris": [post_logout_redirect_uri],
-                "id_token_signed_response_alg": alg,
-                "userinfo_signed_response_alg": alg,
-                "token_endpoint_auth_method": "client_secret_post",
-                "grant_types": ["authorization_code"],
-                "response_types": ["code"],
-            },
-            timeout=10,
-        )
+    def register(
+        self, *, redirect_uri: str, post_logout_redirect_uri: str | None = None, alg: str = "ES256",
+        signed_userinfo: bool = True,
+    ) -> dict:
+        """Register a client (as FranceConnect's partner space would) and return its id and secret.
+
+        signed_userinfo=False: the userinfo is plain JSON, as most providers send it.
+        """
+        client = {
+            "redirect_uris": [redirect_uri],
+            "id_token_signed_response_alg": alg,
+            "token_endpoint_auth_method": "client_secret_post",
+            "grant_types": ["authorization_code"],
+            "response_types": ["code"],
+        }
+        if post_logout_redirect_uri:
+            client["post_logout_redirect_uris"] = [post_logout_redirect_uri]
+        if signed_userinfo:
+            client["userinfo_signed_response_alg"] = alg
+        response = requests.post(f"{self.issuer}/reg", json=client, timeout=10)
         response.raise_for_status()
         return response.json()
 

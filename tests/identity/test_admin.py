@@ -146,3 +146,90 @@ def test_an_administrator_cannot_add_a_client_to_another_council(client, db, adm
     assert response.status_code == 200
     assert "council" in response.context["adminform"].form.errors
     assert not FranceConnectClient.objects.filter(council=other).exists()
+
+
+# A council's social log-ins and ProConnect; the instance's own social apps.
+
+
+@pytest.fixture
+def google(db, council):
+    from council.identity.models import CouncilSocialApp
+
+    return CouncilSocialApp.objects.create(council=council, provider="google", client_id="nord-google", secret=SECRET)
+
+
+def social_form(app, **changes) -> dict:
+    data = {"council": app.council_id, "provider": app.provider, "enabled": "on", "client_id": app.client_id, "secret": ""}
+    return {**data, **changes}
+
+
+def test_a_council_social_app_secret_is_never_shown_and_kept(client, google, administrator):
+    client.force_login(administrator)
+    url = reverse("admin:identity_councilsocialapp_change", args=[google.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(url, social_form(google))
+
+    assert SECRET not in page
+    assert f"/accounts/council-social/google-council-{google.pk}/login/callback/" in page
+    assert response.status_code == 302
+    google.refresh_from_db()
+    assert (google.secret, google.enabled) == (SECRET, True)
+
+
+def test_only_the_superuser_sets_a_council_openid_connect_address(client, google, administrator):
+    client.force_login(administrator)
+    url = reverse("admin:identity_councilsocialapp_change", args=[google.pk])
+
+    forged = client.post(url, social_form(google, provider="openid_connect", server_url="https://idp.attacker.example"))
+    unset = client.post(url, social_form(google, provider="openid_connect"))
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    set_by_superuser = client.post(url, social_form(google, provider="openid_connect", server_url="https://sso.nord.fr"))
+
+    assert forged.status_code == 403
+    assert unset.status_code == 200
+    assert "superuser sets the OpenID Connect address first" in unset.content.decode()
+    assert set_by_superuser.status_code == 302
+    google.refresh_from_db()
+    assert (google.provider, google.server_url) == ("openid_connect", "https://sso.nord.fr")
+
+
+def test_an_administrator_may_point_proconnect_only_at_proconnect(db, client, council, administrator):
+    from council.identity.models import PROCONNECT_PRODUCTION_ISSUER
+    from council.identity.models import ProConnectClient
+
+    pc = ProConnectClient.objects.create(council=council, client_id="pc", secret=SECRET)
+    client.force_login(administrator)
+    url = reverse("admin:identity_proconnectclient_change", args=[pc.pk])
+    data = {"council": council.pk, "enabled": "on", "client_id": "pc", "secret": "", "claims": ["email", "siret"]}
+
+    refused = client.post(url, {**data, "issuer": "https://idp.attacker.example/api/v2"})
+    moved = client.post(url, {**data, "issuer": PROCONNECT_PRODUCTION_ISSUER})
+
+    assert refused.status_code == 200
+    assert SECRET not in refused.content.decode()
+    assert moved.status_code == 302
+    pc.refresh_from_db()
+    assert (pc.issuer, pc.secret, pc.claims) == (PROCONNECT_PRODUCTION_ISSUER, SECRET, ["email", "siret"])
+
+
+def test_the_instance_social_apps_are_the_superuser_s_and_their_secret_is_not_shown(db, client, administrator):
+    from allauth.socialaccount.models import SocialApp
+
+    app = SocialApp.objects.create(provider="github", name="GitHub", client_id="gh", secret=SECRET)
+    url = reverse("admin:socialaccount_socialapp_change", args=[app.pk])
+    client.force_login(administrator)
+    refused = client.get(url)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {
+        "provider": "github", "provider_id": "", "name": "GitHub", "client_id": "gh", "secret": "", "key": "",
+        "settings": "{}", "link_by_email": "on",
+    })
+
+    assert refused.status_code in (302, 403)
+    assert SECRET not in page
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert (app.secret, app.settings) == (SECRET, {"email_authentication": True})

@@ -4,8 +4,6 @@ Every request goes over HTTP: the browser's part through Django's test client an
 provider's pages, the server's part (token, userinfo, JWKS) from Council to the provider.
 """
 
-from urllib.parse import urlsplit
-
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
@@ -13,7 +11,9 @@ from allauth.socialaccount.models import SocialAccount
 from council.accounts.models import Verification
 from council.accounts.selectors import has_verification
 from council.identity.models import FranceConnectClient
-from tests.factories import UserFactory
+from tests.identity.helpers import come_back
+from tests.identity.helpers import logged_in_user_id
+from tests.identity.helpers import verified_person
 from tests.identity.provider import query
 
 FRANCECONNECT = Verification.Kind.FRANCECONNECT
@@ -52,26 +52,8 @@ def authorize(client, fc, process="login") -> str:
     return response["Location"]
 
 
-def come_back(client, url: str):
-    parts = urlsplit(url)
-    assert parts.netloc == "testserver", url
-    return client.get(f"{parts.path}?{parts.query}")
-
-
 def log_in(client, fc, oidc_provider, login: str, process="login"):
     return come_back(client, oidc_provider.log_in(authorize(client, fc, process), login))
-
-
-def logged_in_user_id(client) -> int | None:
-    value = client.session.get("_auth_user_id")
-    return int(value) if value else None
-
-
-def verified_person(**fields):
-    """Someone who signed up here and confirmed their address, as every account has (reads English)."""
-    user = UserFactory(**{"preferred_language": "en", **fields})
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
 
 
 def assert_refused(client, response, reason: str | None = None):
