@@ -276,3 +276,12 @@ def project_from_contribution(*, actor: User, budget_id: int, contribution_id: i
         details={"budget": budget.pk, "contribution": contribution.pk, "consultation": contribution.consultation_id},
     )
     return project
+
+
+def budget_paper_ballots_purge(*, ended_before: Any) -> int:
+    """Remove who entered each paper ballot of the budgets whose vote ended before `ended_before`:
+    the audit trail's retention is over (council/core/retention.py); the ballots still count.
+    Ballots changed."""
+    return BudgetBallot.with_drafts.filter(
+        entered_by__isnull=False, budget__vote_ends_at__lt=ended_before
+    ).update(entered_by=None)

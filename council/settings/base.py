@@ -178,6 +178,17 @@ if INACTIVE_ACCOUNT_RETENTION_DAYS:
         "options": {"expires": 3600.0},
     }
 
+# Records kept by law (sign-in sheets, proxies, votes' electoral lists and boxes, the audit trail of
+# paper ballots, the audit log: docs/personal-data.md) are deleted once a day by `celery -A council
+# beat` when their retention is over: days per kind, as JSON ({"sittings": 3650, "audit_log": 1825});
+# a kind not named is kept 2192 days (six years). Kinds: council/core/retention.py's registry.
+KEPT_RECORD_RETENTION_DAYS = env.json("KEPT_RECORD_RETENTION_DAYS", default={})
+CELERY_BEAT_SCHEDULE["kept-records"] = {
+    "task": "council.core.tasks.kept_records_purge",
+    "schedule": 24 * 3600.0,
+    "options": {"expires": 3600.0},
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "council.core.permissions.RulesBackend",  # rules, answers remembered per unit of work
