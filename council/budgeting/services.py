@@ -28,6 +28,7 @@ from council.councils.models import AuditEntry
 from council.councils.models import Council
 from council.councils.services import audit_record
 from council.groups.permissions import is_eligible
+from council.youth.selectors import age_refusal
 
 Kind = Budget.BallotKind
 
@@ -126,6 +127,8 @@ def ballot_cast(*, actor: User, budget_id: int, choices: Any, draft: bool = Fals
         raise InvalidInput(_("Voting on this budget is not open."))
     if not is_eligible(actor, budget):
         raise AccessDenied(_("This budget is open only to the members of its groups; you are not one of them."))
+    if refusal := age_refusal(actor, budget):
+        raise AccessDenied(refusal)
     require_perm(actor, "budgeting.cast_ballot", budget)
     chosen = normalised_choices(budget, choices)
     check_ballot(budget, chosen, complete=not draft)

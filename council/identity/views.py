@@ -23,6 +23,7 @@ from council.identity import logout
 from council.identity import services
 from council.identity import tokens
 from council.identity.models import ACCEPTED_ACR
+from council.youth.middleware import consent_state_forget
 
 
 class FranceConnectOAuth2Adapter(OAuth2Adapter):
@@ -134,6 +135,7 @@ def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
     if account and account.pk and request.user.is_authenticated and account.user_id == request.user.pk:
         # Logged in, or FranceConnect connected to the account logged in: the identity is theirs.
         services.verification_from_account(user=request.user, app=sociallogin.provider.app, account=account)
+        consent_state_forget(request)  # a verified birth date may say a parent must consent
         logout.session_opened(request, provider_id=provider_id, issuer=adapter.issuer, id_token=id_token)
     return response
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "council.core",
     "council.accounts",
     "council.councils",
+    "council.youth",  # birth dates, age ranges, a parent's consent under 15
     "council.groups",
     "council.rooms",
     "council.workshops",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "council.identity.csp.form_action_middleware",  # the log-out form may end at FranceConnect
     "council.councils.middleware.CurrentCouncilMiddleware",
     "council.councils.mfa.MFARequiredMiddleware",  # officials set up a second factor before anything else
+    "council.youth.middleware.ParentalConsentMiddleware",  # under 15: a parent consents before the account is used
     "council.core.middleware.ServiceUnavailableMiddleware",  # last: sees view errors first
 ]
 
