@@ -220,11 +220,12 @@ ACCOUNT_ADAPTER = "council.accounts.adapter.CouncilAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
 }
-# Multi-factor log-in (allauth.mfa): an authenticator app (TOTP) and recovery codes, offered to
-# everyone, required of administrators, vote officials and superusers (council/councils/mfa.py).
-# WebAuthn (security keys, passkeys) is not offered yet: untested here (see README).
+# Multi-factor log-in (allauth.mfa): an authenticator app (TOTP), security keys and passkeys
+# (WebAuthn) and recovery codes, offered to everyone, required of administrators, vote officials
+# and superusers (council/councils/mfa.py). WebAuthn needs a secure context: HTTPS, or
+# http://localhost in development; its relying party is the host the page was served from.
 MFA_ADAPTER = "council.accounts.mfa_adapter.CouncilMFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 # A code of the period before or after is accepted too: phones' clocks drift (RFC 6238, 5.2).
 MFA_TOTP_TOLERANCE = 1
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Council")
