@@ -17,6 +17,9 @@ from council.core.uploads import MaxFileSize
 from council.councils.models import Council
 from council.councils.models import validate_logo_image
 from council.councils.tenancy import SameCouncilMixin
+from council.youth.fields import age_range_constraint
+from council.youth.fields import max_age_field
+from council.youth.fields import min_age_field
 
 PROJECT_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 
@@ -70,6 +73,8 @@ class Budget(SameCouncilMixin, models.Model):
         verbose_name=_("open only to these groups"),
         help_text=_("Leave empty to open the budget to everyone in the council."),
     )
+    min_age = min_age_field()  # an age range, e.g. a youth budget for 12 to 27 (council/youth)
+    max_age = max_age_field()
     #: the META section of an imported Pabulib file, kept for the export
     pabulib_meta = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -79,6 +84,7 @@ class Budget(SameCouncilMixin, models.Model):
         verbose_name_plural = _("participatory budgets")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
+            age_range_constraint("budget_age_range"),
             models.CheckConstraint(
                 condition=Q(min_projects__isnull=True) | Q(max_projects__isnull=True) | Q(min_projects__lte=models.F("max_projects")),
                 name="budget_min_projects_at_most_max",

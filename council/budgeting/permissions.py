@@ -22,6 +22,7 @@ from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_administrator
 from council.councils.permissions import is_council_facilitator
 from council.groups.permissions import is_eligible
+from council.youth.permissions import age_allows
 
 VIEW = "budgeting.view_budget"
 MANAGE = "budgeting.manage_budget"
@@ -73,9 +74,12 @@ def is_budget_official(user: User | AnonymousUser, obj: Any) -> bool:
 
 @predicate
 def is_budget_participant(user: User | AnonymousUser, obj: Any) -> bool:
-    """A person of the council in the budget's groups (anyone of the council when it names none)."""
+    """A person of the council in the budget's groups (anyone of the council when it names none),
+    of an age it is open to (any age when it names no range)."""
     budget = _budget(obj)
-    return budget is not None and bool(has_council_role(user, budget) and is_eligible(user, budget))
+    return budget is not None and bool(
+        has_council_role(user, budget) and is_eligible(user, budget) and age_allows(user, budget)
+    )
 
 
 rules.add_perm(MANAGE, is_council_facilitator)

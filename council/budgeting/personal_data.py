@@ -6,6 +6,9 @@ from council.core.personal_data import CONTRIBUTION
 from council.core.personal_data import FORGET
 from council.core.personal_data import KEEP
 from council.core.personal_data import holds_personal_data
+from council.core.retention import register_kept_records
+
+register_kept_records("budget_paper_ballots", purge="council.budgeting.services.budget_paper_ballots_purge")
 
 holds_personal_data(
     "budgeting.Project", "proposer", policy=CONTRIBUTION, council="budget__council", title=_("Projects proposed"),
@@ -20,7 +23,8 @@ holds_personal_data(
     "budgeting.BudgetBallot", "entered_by", policy=KEEP, title=_("Paper budget ballots you entered"),
     fields=("budget__title", "paper_number"),
     reason=_("The audit trail of paper ballots names who entered each one (GDPR art. 6(1)(e))."),
-    retention=_("Until the budget's results can no longer be contested, at least 6 years."),
+    retention=_("Your name is removed from them six years after the budget's vote ended, unless the instance set another period."),
+    kept_as="budget_paper_ballots",
 )
 holds_personal_data(
     "budgeting.ProjectUpdate", "author", policy=FORGET, title=_("Project follow-up you wrote"), fields=("project__title", "on"),

@@ -28,6 +28,7 @@ from council.councils.models import AuditEntry
 from council.councils.models import Council
 from council.councils.services import audit_record
 from council.groups.permissions import is_eligible
+from council.youth.selectors import age_refusal
 
 Kind = Budget.BallotKind
 
@@ -126,6 +127,8 @@ def ballot_cast(*, actor: User, budget_id: int, choices: Any, draft: bool = Fals
         raise InvalidInput(_("Voting on this budget is not open."))
     if not is_eligible(actor, budget):
         raise AccessDenied(_("This budget is open only to the members of its groups; you are not one of them."))
+    if refusal := age_refusal(actor, budget):
+        raise AccessDenied(refusal)
     require_perm(actor, "budgeting.cast_ballot", budget)
     chosen = normalised_choices(budget, choices)
     check_ballot(budget, chosen, complete=not draft)
@@ -276,3 +279,12 @@ def project_from_contribution(*, actor: User, budget_id: int, contribution_id: i
         details={"budget": budget.pk, "contribution": contribution.pk, "consultation": contribution.consultation_id},
     )
     return project
+
+
+def budget_paper_ballots_purge(*, ended_before: Any) -> int:
+    """Remove who entered each paper ballot of the budgets whose vote ended before `ended_before`:
+    the audit trail's retention is over (council/core/retention.py); the ballots still count.
+    Ballots changed."""
+    return BudgetBallot.with_drafts.filter(
+        entered_by__isnull=False, budget__vote_ends_at__lt=ended_before
+    ).update(entered_by=None)

@@ -33,6 +33,9 @@ from council.core.errors import CouncilError
 from council.core.geo import tile_config
 from council.core.memo import remembered
 from council.councils.permissions import has_council_role
+from council.youth.selectors import age_range_sentence
+from council.youth.selectors import age_refusal
+from council.youth.selectors import needs_birth_date
 
 Kind = Budget.BallotKind
 
@@ -77,6 +80,8 @@ def why_not(user: Any, budget: Budget, perm: str) -> str:
         return _("Log in to take part.")
     if not has_council_role(user, budget):
         return _("Only the council's residents take part: join the council first.")
+    if refusal := age_refusal(user, budget):
+        return refusal
     names = ", ".join(group.name for group in budget.eligible_groups.all())
     return _("This budget is open only to these groups: %(groups)s.") % {"groups": names}
 
@@ -113,6 +118,8 @@ def budget_detail(request: Any, council_slug: str, budget_id: int) -> HttpRespon
             "ballots": selectors.participation_count(budget.pk),
             "can_propose": user.has_perm(perms.PROPOSE, budget),
             "why_not_propose": why_not(user, budget, perms.PROPOSE) if budget.phase() == Budget.Phase.SUBMISSION else "",
+            "needs_birth_date": needs_birth_date(user, budget),
+            "ages": age_range_sentence(budget),
             "can_vote": user.has_perm(perms.CAST, budget),
             "why_not_vote": why_not(user, budget, perms.CAST) if budget.phase() == Budget.Phase.VOTE else "",
             "own_ballot": selectors.ballot_of(user, budget),

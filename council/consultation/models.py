@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from council.core.geo import point_constraint
 from council.councils.models import Council
 from council.councils.tenancy import SameCouncilMixin
+from council.youth.fields import age_range_constraint
+from council.youth.fields import max_age_field
+from council.youth.fields import min_age_field
 
 MAX_TITLE_CHARS = 150
 MAX_BODY_CHARS = 5000
@@ -48,6 +51,8 @@ class Consultation(SameCouncilMixin, models.Model):
         verbose_name=_("open only to these groups"),
         help_text=_("Leave empty to let everyone in the council take part. Anyone may read a published consultation."),
     )
+    min_age = min_age_field()  # an age range for taking part (council/youth); anyone may read
+    max_age = max_age_field()
     edit_minutes = models.PositiveIntegerField(
         _("minutes to edit a contribution"),
         default=60,
@@ -59,6 +64,7 @@ class Consultation(SameCouncilMixin, models.Model):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         ordering = ["-created_at", "-pk"]
+        constraints = [age_range_constraint("consultation_age_range")]
 
     def __str__(self) -> str:
         return self.title

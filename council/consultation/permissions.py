@@ -24,6 +24,8 @@ from council.core.permissions import predicate
 from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_facilitator
 from council.groups.permissions import is_eligible
+from council.youth.permissions import age_allows
+from council.youth.selectors import age_refusal
 
 VIEW = "consultation.view_consultation"
 VIEW_CONTRIBUTION = "consultation.view_contribution"
@@ -94,7 +96,11 @@ def is_moderator(user: User | AnonymousUser, obj: Any) -> bool:
 def is_participant(user: User | AnonymousUser, obj: Any) -> bool:
     """A person of the council in the consultation's eligible groups (all of it with none chosen)."""
     consultation = _consultation(obj)
-    return bool(has_council_role(user, consultation) and is_eligible_for_consultation(user, consultation))
+    return bool(
+        has_council_role(user, consultation)
+        and is_eligible_for_consultation(user, consultation)
+        and age_allows(user, consultation)
+    )
 
 
 can_view = consultation_is_published | is_moderator
@@ -162,4 +168,6 @@ def why_not_take_part(user: User | AnonymousUser, consultation: Consultation, pe
     if not is_eligible_for_consultation(user, consultation):
         names = ", ".join(group.name for group in consultation.eligible_groups.all())
         return _("This consultation is open only to these groups: %(groups)s.") % {"groups": names}
+    if refusal := age_refusal(user, consultation):
+        return refusal
     return str(AccessDenied(perm).message)

@@ -163,16 +163,23 @@ def consultation_create(
     categories: Iterable[str] = (),
     edit_minutes: int = 60,
     is_published: bool = False,
+    min_age: int | None = None,
+    max_age: int | None = None,
 ) -> Consultation:
-    """Prepare a consultation with its phases (kind, start, end), groups and categories."""
+    """Prepare a consultation with its phases (kind, start, end), groups, categories and the ages
+    it is open to (both inclusive; none: any age)."""
     if not actor.has_perm(perms.MANAGE, selectors.council_probe(council)):
         raise AccessDenied(perms.MANAGE)
+    if min_age is not None and max_age is not None and min_age > max_age:
+        raise InvalidInput(_("The youngest age must not be above the oldest."))
     consultation = Consultation.objects.create(
         council=council,
         title=plain_text(title, limit=200, empty=_("Give the consultation a title."), too_long=_("The title is too long (%(count)d characters; at most %(max)d).")),
         description=description.strip(),
         edit_minutes=edit_minutes,
         is_published=is_published,
+        min_age=min_age,
+        max_age=max_age,
     )
     group_ids = list(eligible_group_ids)
     groups = list(NeighbourhoodGroup.objects.filter(council=council, pk__in=group_ids))

@@ -39,6 +39,8 @@ from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
 from council.core.geo import tile_config
 from council.core.memo import remembered
+from council.youth.selectors import age_range_sentence
+from council.youth.selectors import needs_birth_date
 
 PER_PAGE = 20
 SEED_KEY = "consultation_seed"
@@ -129,6 +131,8 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
             "endorsed_ids": selectors.endorsed_by(user, [c.pk for c in page]),
             "can_submit": can_submit,
             "why_not_submit": "" if can_submit else perms.why_not_take_part(user, consultation, perms.ADD_CONTRIBUTION),
+            "needs_birth_date": needs_birth_date(user, consultation),
+            "ages": age_range_sentence(consultation),
             "can_endorse": user.has_perm(perms.ENDORSE, consultation),
             "can_moderate": user.has_perm(perms.MODERATE, consultation),
             "form": form,

@@ -37,6 +37,7 @@ class PersonalData:
     council: str = ""  # lookup to the council whose setting decides a CONTRIBUTION
     reason: Any = ""  # KEEP: the legal basis
     retention: Any = ""  # KEEP: how long
+    kept_as: str = ""  # KEEP: its kind in council/core/retention.py, purged once its retention is over
     #: other fields set when the link is anonymised or forgotten (a request id unique per author);
     #: "{token}" in a value becomes a token drawn once per deletion
     also_set: tuple[tuple[str, str], ...] = ()
@@ -59,18 +60,19 @@ def holds_personal_data(
     council: str = "",
     reason: Any = "",
     retention: Any = "",
+    kept_as: str = "",
     also_set: dict[str, str] | None = None,
 ) -> None:
     """Declare that `model`'s `person` lookup names a person, and what export and deletion do."""
     if policy not in POLICIES:
         raise ValueError(f"unknown policy {policy!r}")
-    if policy == KEEP and not (reason and retention):
-        raise ValueError(f"{model}.{person}: a kept record needs its legal basis and retention")
+    if policy == KEEP and not (reason and retention and kept_as):
+        raise ValueError(f"{model}.{person}: a kept record needs its legal basis, retention and kind (kept_as)")
     if policy == CONTRIBUTION and not council:
         raise ValueError(f"{model}.{person}: a contribution needs the lookup to its council")
     entry = PersonalData(
         model=model, person=person, policy=policy, fields=fields, title=title,
-        council=council, reason=reason, retention=retention, also_set=tuple((also_set or {}).items()),
+        council=council, reason=reason, retention=retention, kept_as=kept_as, also_set=tuple((also_set or {}).items()),
     )
     _declared[entry.label] = entry
 

@@ -130,3 +130,10 @@ def _audit_role(actor: User | None, council: Council, user, action: AuditEntry.A
         actor=actor, action=action, target=user, council=council,
         details={"role": role.value if role else None},
     )
+
+
+def audit_log_purge(*, ended_before: Any) -> int:
+    """Delete the audit log's entries older than `ended_before`: their retention is over
+    (council/core/retention.py). Rows deleted."""
+    deleted, _rows = AuditEntry.objects.filter(at__lt=ended_before).delete()
+    return deleted

@@ -22,6 +22,7 @@ from council.identity import csp
 from council.identity import logout
 from council.identity import services
 from council.identity import tokens
+from council.youth.middleware import consent_state_forget
 
 
 class SignedOIDCAdapter(OAuth2Adapter):
@@ -136,6 +137,7 @@ def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
         # Logged in, or the provider connected to the account logged in: the identity is theirs.
         if sociallogin.provider.verifies_identity:
             services.verification_from_account(user=request.user, app=sociallogin.provider.app, account=account)
+        consent_state_forget(request)  # a verified birth date may say a parent must consent
         logout.session_opened(request, provider_id=provider_id, issuer=adapter.issuer, id_token=id_token)
     return response
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "council.core",
     "council.accounts",
     "council.councils",
+    "council.youth",  # birth dates, age ranges, a parent's consent under 15
     "council.groups",
     "council.rooms",
     "council.workshops",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "council.identity.csp.form_action_middleware",  # the log-out form may end at FranceConnect
     "council.councils.middleware.CurrentCouncilMiddleware",
     "council.councils.mfa.MFARequiredMiddleware",  # officials set up a second factor before anything else
+    "council.youth.middleware.ParentalConsentMiddleware",  # under 15: a parent consents before the account is used
     "council.core.middleware.ServiceUnavailableMiddleware",  # last: sees view errors first
 ]
 
@@ -187,6 +189,17 @@ if INACTIVE_ACCOUNT_RETENTION_DAYS:
         "options": {"expires": 3600.0},
     }
 
+# Records kept by law (sign-in sheets, proxies, votes' electoral lists and boxes, the audit trail of
+# paper ballots, the audit log: docs/personal-data.md) are deleted once a day by `celery -A council
+# beat` when their retention is over: days per kind, as JSON ({"sittings": 3650, "audit_log": 1825});
+# a kind not named is kept 2192 days (six years). Kinds: council/core/retention.py's registry.
+KEPT_RECORD_RETENTION_DAYS = env.json("KEPT_RECORD_RETENTION_DAYS", default={})
+CELERY_BEAT_SCHEDULE["kept-records"] = {
+    "task": "council.core.tasks.kept_records_purge",
+    "schedule": 24 * 3600.0,
+    "options": {"expires": 3600.0},
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "council.core.permissions.RulesBackend",  # rules, answers remembered per unit of work
@@ -216,11 +229,12 @@ ACCOUNT_ADAPTER = "council.accounts.adapter.CouncilAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
 }
-# Multi-factor log-in (allauth.mfa): an authenticator app (TOTP) and recovery codes, offered to
-# everyone, required of administrators, vote officials and superusers (council/councils/mfa.py).
-# WebAuthn (security keys, passkeys) is not offered yet: untested here (see README).
+# Multi-factor log-in (allauth.mfa): an authenticator app (TOTP), security keys and passkeys
+# (WebAuthn) and recovery codes, offered to everyone, required of administrators, vote officials
+# and superusers (council/councils/mfa.py). WebAuthn needs a secure context: HTTPS, or
+# http://localhost in development; its relying party is the host the page was served from.
 MFA_ADAPTER = "council.accounts.mfa_adapter.CouncilMFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 # A code of the period before or after is accepted too: phones' clocks drift (RFC 6238, 5.2).
 MFA_TOTP_TOLERANCE = 1
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Council")

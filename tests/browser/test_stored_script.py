@@ -92,6 +92,8 @@ from council.workshops.models import Report
 from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
 from council.workshops.notes import TEXT_NAME as NOTES_TEXT
+from council.youth.models import ParentalConsent
+from council.youth.services import _token_hash
 from tests.mfa_helpers import totp_give
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -126,6 +128,8 @@ return opened;
 IMAGES_DONE = "return [...document.images].every((image) => image.complete)"
 FIELDS = written_fields()
 NUMBER = {field.label: number for number, field in enumerate(FIELDS)}
+
+CONSENT_TOKEN = "a-parent-s-link"
 
 #: URL patterns not visited, and why.
 EXCLUDED = {
@@ -166,6 +170,8 @@ EXCLUDED = {
     "c/<slug:council_slug>/budgets/<int:budget_id>/export.pb": "a download (attachment), never rendered",
     "c/<slug:council_slug>/budgets/<int:budget_id>/results/compute/": "POST only: starts the computation, then redirects",
     "c/<slug:council_slug>/budgets/<int:budget_id>/results/publish/": "POST only: publishes, then redirects",
+    "accounts/2fa/webauthn/keys/<int:pk>/remove/": "a person's own security key: needs a key registered by a browser (tests/browser/test_webauthn.py); allauth's template",
+    "accounts/2fa/webauthn/keys/<int:pk>/edit/": "a person's own security key: needs a key registered by a browser (tests/browser/test_webauthn.py); allauth's template",
     **{
         f"accounts/social/{old}/": "allauth's deprecated address: redirects to accounts/3rdparty/…, visited"
         for old in ("login/cancelled", "login/error", "signup", "connections")
@@ -323,6 +329,12 @@ def poisoned(transactional_db, ui):
     proxy = Proxy.objects.create(
         council=council, grantor=mallory, holder=people["facilitator"], valid_from=now,
         valid_until=now + timedelta(days=1), statement=p("assembly.Proxy.statement"),
+    )
+    # a parent's consent mallory asked for (no birth date: nobody is sent to the consent page);
+    # the parent's page shows the name and address mallory typed
+    ParentalConsent.objects.create(
+        user=mallory, parent_name=p("youth.ParentalConsent.parent_name"),
+        parent_email=p("youth.ParentalConsent.parent_email"), token_hash=_token_hash(CONSENT_TOKEN),
     )
     asked = Question.objects.create(
         room=plenary, author=mallory, text=p("questions.Question.text"), status="approved",
@@ -490,6 +502,7 @@ def poisoned(transactional_db, ui):
         "key": ["not-a-key"],
         "uidb36": ["0"],
         "provider_id": [franceconnect.provider_id],
+        "token": [CONSENT_TOKEN],
     }
     return {"people": people, "ids": ids, "plenary": plenary}
 

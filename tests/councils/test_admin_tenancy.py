@@ -95,6 +95,8 @@ from council.workshops.models import Report
 from council.workshops.models import SpeakingTurn
 from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
+from council.youth.models import BirthDate
+from council.youth.models import ParentalConsent
 from tests.factories import CouncilFactory
 from tests.factories import UserFactory
 from tests.mfa_helpers import totp_give
@@ -102,7 +104,8 @@ from tests.mfa_helpers import totp_give
 pytestmark = pytest.mark.django_db
 
 #: models shared by every council on purpose
-INSTANCE_WIDE = {User}
+# a person's own, whichever councils they take part in: their account, birth date and parent's consent
+INSTANCE_WIDE = {User, BirthDate, ParentalConsent}
 SQUARE = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from council.core.personal_data import CONTRIBUTION
 from council.core.personal_data import KEEP
 from council.core.personal_data import personal_data
+from council.core.retention import kept_record_kinds
 
 
 def links_to_people() -> set[str]:
@@ -41,6 +42,8 @@ def test_kept_records_say_why_and_how_long():
     assert {"assembly.HallPresence.user", "assembly.Proxy.grantor", "ballots.Participation.elector__user",
             "ballots.PaperBallot.entered_by", "councils.AuditEntry.actor"} <= {entry.label for entry in kept}
     assert all(str(entry.reason).strip() and str(entry.retention).strip() for entry in kept)
+    # each is purged once its retention is over (council/core/retention.py)
+    assert {entry.kept_as for entry in kept} == {kind.kind for kind in kept_record_kinds()}
 
 
 def test_contributions_name_their_council():

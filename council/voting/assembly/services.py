@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -366,3 +367,17 @@ def rules_update(*, actor: User, rules: MeetingRules, changed: list[str]) -> Mee
     )
     _announce_council(rules.council)
     return rules
+
+
+def sittings_purge(*, ended_before: datetime) -> int:
+    """Delete the sittings closed before `ended_before` with their sign-in sheets, quorum checks and
+    vote-mode requests: their retention is over (council/core/retention.py). Rows deleted."""
+    deleted, _rows = Sitting.objects.filter(closed_at__lt=ended_before).delete()
+    return deleted
+
+
+def proxies_purge(*, ended_before: datetime) -> int:
+    """Delete the proxies that ended (expired or revoked) before `ended_before`. Rows deleted."""
+    ended = Proxy.objects.filter(Q(valid_until__lt=ended_before) | Q(revoked_at__lt=ended_before))
+    deleted, _rows = ended.delete()
+    return deleted

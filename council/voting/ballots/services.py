@@ -553,3 +553,12 @@ def vote_publish(*, actor: User, vote_id: int) -> Vote:
 
 #: the officials' steps of a vote, by name (its page's buttons, and ballots.step from the meeting)
 VOTE_STEPS = {"freeze": vote_freeze, "open": vote_open, "close": vote_close, "publish": vote_publish}
+
+
+def votes_purge(*, ended_before: datetime) -> int:
+    """Delete the votes closed before `ended_before` with their electoral list, register of who
+    voted, ballot box (roll-call names included) and paper ballots: their retention is over
+    (council/core/retention.py); the minutes handed to the archives are the record. Rows deleted."""
+    ended = Vote.objects.filter(status__in=(Vote.Status.CLOSED, Vote.Status.PUBLISHED), closes_at__lt=ended_before)
+    deleted, _rows = ended.delete()
+    return deleted
