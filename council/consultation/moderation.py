@@ -2,6 +2,8 @@
 
 The same shape as services.py (whose helpers they share): the rule asked first
 (consultation.moderate_consultation), the row locked, the change announced after commit.
+An official answer and a change of status are also told to the contribution's followers, in
+the app and by e-mail as each of them chose, through groups' notifications (`followers_notify`).
 """
 
 from django.db import transaction
@@ -28,6 +30,9 @@ from council.consultation.services import require_with_reason
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.realtime import send_event_on_commit
+from council.groups.notifications import notification_send_to_audience
+
+FOLLOWERS = "consultation.contribution_followers"
 
 Status = Contribution.Status
 
@@ -65,6 +70,7 @@ def contribution_answer(*, actor: User, contribution_id: int, answer: str) -> Co
     """Give (or change) the official answer; its followers will read who answered and when."""
     contribution = _moderated(actor, contribution_id)
     require_visible(contribution)
+    before = contribution.answer
     contribution.answer = plain_text(
         answer, limit=MAX_ANSWER_CHARS, empty=_("Write the answer."),
         too_long=_("The answer is too long (%(count)d characters; at most %(max)d)."),
@@ -73,6 +79,9 @@ def contribution_answer(*, actor: User, contribution_id: int, answer: str) -> Co
     contribution.answered_at = timezone.now()
     contribution.save(update_fields=["answer", "answered_by", "answered_at"])
     announce_changed(contribution)
+    if contribution.answer != before:
+        subject = _("Official answer to “%(title)s”") % {"title": contribution.title}
+        followers_notify(actor, contribution, subject, contribution.answer)
     return contribution
 
 
@@ -88,11 +97,25 @@ def contribution_set_status(*, actor: User, contribution_id: int, status: str, r
         raise InvalidInput(_("Say why the contribution is rejected."))
     if len(reason) > MAX_ANSWER_CHARS:
         raise InvalidInput(_("The reason is too long (%(count)d characters; at most %(max)d).") % {"count": len(reason), "max": MAX_ANSWER_CHARS})
+    changed = (status, reason) != (contribution.status, contribution.status_reason)
     contribution.status = status
     contribution.status_reason = reason
     contribution.save(update_fields=["status", "status_reason"])
     announce_changed(contribution)
+    if changed:
+        label = contribution.get_status_display()
+        subject = _("“%(title)s”: %(status)s") % {"title": contribution.title, "status": label}
+        body = _("The status of the contribution is now: %(status)s.") % {"status": label}
+        followers_notify(actor, contribution, subject, f"{body}\n\n{reason}" if reason else body)
     return contribution
+
+
+def followers_notify(actor: User, contribution: Contribution, subject: str, body: str) -> None:
+    """Tell the contribution's followers (but the moderator), once this commits (groups' notifications)."""
+    notification_send_to_audience(
+        actor=actor, council=contribution.consultation.council, audience=FOLLOWERS, key=contribution.pk,
+        subject=subject[:200], body=body, link=selectors.contribution_url(contribution),
+    )
 
 
 @transaction.atomic
