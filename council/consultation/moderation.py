@@ -6,8 +6,10 @@ An official answer and a change of status are also told to the contribution's fo
 the app and by e-mail as each of them chose, through groups' notifications (`followers_notify`).
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from council.accounts.models import User
@@ -80,8 +82,7 @@ def contribution_answer(*, actor: User, contribution_id: int, answer: str) -> Co
     contribution.save(update_fields=["answer", "answered_by", "answered_at"])
     announce_changed(contribution)
     if contribution.answer != before:
-        subject = _("Official answer to “%(title)s”") % {"title": contribution.title}
-        followers_notify(actor, contribution, subject, contribution.answer)
+        followers_notify(actor, contribution, answered=True)
     return contribution
 
 
@@ -103,15 +104,24 @@ def contribution_set_status(*, actor: User, contribution_id: int, status: str, r
     contribution.save(update_fields=["status", "status_reason"])
     announce_changed(contribution)
     if changed:
-        label = contribution.get_status_display()
-        subject = _("“%(title)s”: %(status)s") % {"title": contribution.title, "status": label}
-        body = _("The status of the contribution is now: %(status)s.") % {"status": label}
-        followers_notify(actor, contribution, subject, f"{body}\n\n{reason}" if reason else body)
+        followers_notify(actor, contribution, answered=False)
     return contribution
 
 
-def followers_notify(actor: User, contribution: Contribution, subject: str, body: str) -> None:
-    """Tell the contribution's followers (but the moderator), once this commits (groups' notifications)."""
+def followers_notify(actor: User, contribution: Contribution, *, answered: bool) -> None:
+    """Tell the contribution's followers (but the moderator) of its answer or status, once this commits.
+
+    Through groups' notifications: one text for all, in the site's language (as the council writes).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        if answered:
+            subject = _("Official answer to “%(title)s”") % {"title": contribution.title}
+            body = contribution.answer
+        else:
+            label = contribution.get_status_display()
+            subject = _("“%(title)s”: %(status)s") % {"title": contribution.title, "status": label}
+            body = _("The status of the contribution is now: %(status)s.") % {"status": label}
+            body = f"{body}\n\n{contribution.status_reason}" if contribution.status_reason else body
     notification_send_to_audience(
         actor=actor, council=contribution.consultation.council, audience=FOLLOWERS, key=contribution.pk,
         subject=subject[:200], body=body, link=selectors.contribution_url(contribution),

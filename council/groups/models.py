@@ -199,6 +199,11 @@ class NotificationSend(models.Model):
     def __str__(self) -> str:
         return self.subject
 
+    def save(self, *args, **kwargs) -> None:
+        if self.council_id is None and self.group_id is not None:
+            self.council_id = self.group.council_id  # a group's send is its council's
+        super().save(*args, **kwargs)
+
 
 class Notification(models.Model):
     """One person's copy of a send: shown in the app; unique so a re-run task sends nothing twice."""

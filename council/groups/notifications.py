@@ -28,6 +28,7 @@ at the end of this module, beside the writes they follow.
 """
 
 import logging
+import re
 from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -102,8 +103,12 @@ def absolute_url(council: Council, path: str, base_url: str | None = None) -> st
     return base.rstrip("/") + path
 
 
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
+
+
 def _clean(subject: str, body: str) -> tuple[str, str]:
-    subject = " ".join((subject or "").split())
+    # One line (no header injection), but French non-breaking spaces (« », before : ; ! ?) kept.
+    subject = _SPACES.sub(" ", subject or "").strip()
     body = (body or "").strip()
     if not subject:
         raise InvalidInput(_("Give the message a subject."))

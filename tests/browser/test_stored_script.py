@@ -394,6 +394,8 @@ def poisoned(transactional_db, ui):
 
     consultation = Consultation.objects.create(
         council=council, title=p("consultation.Consultation.title"), description=p("consultation.Consultation.description"),
+        image_description=p("consultation.Consultation.image_description"),
+        embed_origins=p("consultation.Consultation.embed_origins"),  # never reaches the CSP header: not an origin
         is_published=True,
     )
     Phase.objects.create(consultation=consultation, kind="contributions", starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=7))
@@ -402,6 +404,7 @@ def poisoned(transactional_db, ui):
         "title": p("consultation.Contribution.title"), "body": p("consultation.Contribution.body"),
         "status_reason": p("consultation.Contribution.status_reason"), "answer": p("consultation.Contribution.answer"),
         "client_request_id": p("consultation.Contribution.client_request_id"),
+        "image_description": p("consultation.Contribution.image_description"),
     }
     contribution = Contribution.objects.create(
         consultation=consultation, author=mallory, category=category, status="rejected", answered_by=people["facilitator"],
