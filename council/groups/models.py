@@ -163,7 +163,7 @@ class Membership(models.Model):
         return f"{self.user_id} in {self.group_id} ({self.status})"
 
 
-class NotificationSend(models.Model):
+class NotificationSend(SameCouncilMixin, models.Model):
     """A message sent to everyone in a group or segment, or to an audience a module registered
     (the followers of a consultation's contribution: `notifications.register_audience`), by
     e-mail and in the app."""
