@@ -563,6 +563,10 @@ def test_no_stored_text_runs_as_script_on_any_page(browser, ui, poisoned):
 
         "consultation.Comment.client_request_id",  # idempotency keys are never shown
         "consultation.Contribution.client_request_id",
+        # an image's description is its alt text (no image here); the framing sites are in the
+        # admin's form field, and on the widgets' CSP header only when they are origins
+        "consultation.Consultation.image_description",
+        "consultation.Consultation.embed_origins",
         "polls.Answer.request_id",
         "polls.Poll.client_request_id",
         "polls.Poll.options",  # in the collapsed answer form (its labels), and copied into the stored result
