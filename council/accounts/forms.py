@@ -11,7 +11,7 @@ ATTEMPTS_RATE = "5/300"
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "preferred_language"]
+        fields = ["display_name", "preferred_language", "notify_in_app", "notify_by_email"]
 
 
 class AccountDeleteForm(forms.Form):

@@ -40,6 +40,11 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="fr"
     )
+    # News of what the person follows (a contribution's answer and status): where to tell them.
+    notify_in_app = models.BooleanField(
+        _("in Council"), default=True, help_text=_("Shown under “Notifications” in each council.")
+    )
+    notify_by_email = models.BooleanField(_("by e-mail"), default=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

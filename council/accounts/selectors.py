@@ -62,6 +62,8 @@ def personal_data_export(user: User) -> dict[str, Any]:
             "email": user.email,
             "display_name": user.display_name,
             "preferred_language": user.preferred_language,
+            "notify_in_app": user.notify_in_app,
+            "notify_by_email": user.notify_by_email,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
         },

@@ -17,12 +17,19 @@ from council.core import personal_data as pd
 
 
 @transaction.atomic
-def profile_update(*, actor: User, display_name: str, preferred_language: str) -> User:
-    """Change the actor's own profile."""
+def profile_update(
+    *, actor: User, display_name: str, preferred_language: str,
+    notify_in_app: bool | None = None, notify_by_email: bool | None = None,
+) -> User:
+    """Change the actor's own profile, and how they hear of what they follow (None: unchanged)."""
     actor.display_name = display_name.strip()
     actor.preferred_language = preferred_language
+    if notify_in_app is not None:
+        actor.notify_in_app = notify_in_app
+    if notify_by_email is not None:
+        actor.notify_by_email = notify_by_email
     actor.full_clean(exclude=["password"])
-    actor.save(update_fields=["display_name", "preferred_language"])
+    actor.save(update_fields=["display_name", "preferred_language", "notify_in_app", "notify_by_email"])
     return actor
 
 

@@ -27,6 +27,8 @@ def profile(request):
             actor=request.user,
             display_name=form.cleaned_data["display_name"],
             preferred_language=form.cleaned_data["preferred_language"],
+            notify_in_app=form.cleaned_data["notify_in_app"],
+            notify_by_email=form.cleaned_data["notify_by_email"],
         )
         translation.activate(user.preferred_language)
         messages.success(request, _("Your profile was saved."))

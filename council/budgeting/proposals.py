@@ -7,16 +7,17 @@ feasibility and, when they reject a project, the public reason, until the vote o
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from council.accounts.models import User
 from council.budgeting import permissions as perms
+from council.budgeting.models import PROJECT_IMAGE_MAX_BYTES
 from council.budgeting.models import Project
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.core.images import image_checked
 from council.core.permissions import require_perm
 from council.councils.models import AuditEntry
 from council.councils.services import audit_record
@@ -28,14 +29,6 @@ def _point(latitude: float | None, longitude: float | None) -> tuple[float | Non
     if latitude is not None and longitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise InvalidInput(_("This point is not on Earth: a latitude is between -90 and 90, a longitude between -180 and 180."))
     return latitude, longitude
-
-
-def _check_image(image: Any) -> None:
-    """Only a raster image of a reasonable size (uploads share the site's origin: council/core/uploads.py)."""
-    try:
-        Project._meta.get_field("image").run_validators(image)
-    except ValidationError as error:
-        raise InvalidInput(" ".join(error.messages)) from None
 
 
 @transaction.atomic
@@ -52,7 +45,8 @@ def project_propose(
         raise InvalidInput(_("A cost cannot be negative."))
     latitude, longitude = _point(latitude, longitude)
     if image:
-        _check_image(image)
+        # a raster image of a reasonable size, without its metadata (council/core/images.py)
+        image = image_checked(image, max_bytes=PROJECT_IMAGE_MAX_BYTES)
         if not image_description.strip():
             raise InvalidInput(_("Say in a few words what the image shows, for those who cannot see it."))
     project = Project.objects.create(

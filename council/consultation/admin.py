@@ -6,14 +6,19 @@ call the services and announce the change live; the admin shows contributions re
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from council.consultation.models import Category
 from council.consultation.models import Consultation
 from council.consultation.models import Contribution
 from council.consultation.models import Phase
+from council.core.images import ACCEPT
+from council.core.images import ImageField
 from council.councils.admin import CouncilScopedAdmin
+from council.councils.admin import SameCouncilForm
 from council.councils.admin import ScopedChoicesMixin
 from council.councils.admin import may_administer
 
@@ -45,12 +50,29 @@ class CategoryInline(_ConsultationInline):
     fields = ["position", "name"]
 
 
+class ConsultationAdminForm(SameCouncilForm):
+    image = ImageField(
+        label=_("image"), required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        help_text=Consultation._meta.get_field("image").help_text,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}  # type: ignore[no-untyped-call]  # SameCouncilForm is untyped
+        if data.get("image") and not (data.get("image_description") or "").strip():
+            self.add_error("image_description", _("Say in a few words what the image shows, for those who cannot see it."))
+        return data
+
+
 @admin.register(Consultation)
 class ConsultationAdmin(CouncilScopedAdmin):
+    form = ConsultationAdminForm
     list_display = ["title", "council", "is_published", "created_at"]
     list_filter = ["council", "is_published"]
     search_fields = ["title"]
-    fields = ["council", "title", "description", "is_published", "eligible_groups", "min_age", "max_age", "edit_minutes"]
+    fields = [
+        "council", "title", "description", "image", "image_description", "is_published", "eligible_groups",
+        "min_age", "max_age", "edit_minutes", "embed_origins",
+    ]
     filter_horizontal = ["eligible_groups"]
     inlines = [PhaseInline, CategoryInline]
 
@@ -61,7 +83,7 @@ class ContributionAdmin(CouncilScopedAdmin):
     list_filter = ["consultation__council", "status", "hidden"]
     search_fields = ["title"]
     readonly_fields = [
-        "consultation", "author", "title", "body", "category", "latitude", "longitude", "status", "status_reason",
+        "consultation", "author", "title", "body", "category", "latitude", "longitude", "image", "image_description", "status", "status_reason",
         "hidden", "hidden_reason", "answer", "answered_by", "answered_at", "merged_into", "withdrawn_at",
         "created_at", "edited_at",
     ]

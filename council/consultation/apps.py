@@ -25,7 +25,19 @@ class ConsultationConfig(AppConfig):
             choices=council_consultations,
         )
         register_section("consultations", template="consultation/_council_section.html", context=council_consultations_section)
+        _register_followers()
         _register_tenancy()
+
+
+def _register_followers() -> None:
+    from council.consultation.moderation import FOLLOWERS
+    from council.consultation.selectors import contribution_followers
+    from council.groups.notifications import register_audience
+
+    register_audience(
+        FOLLOWERS, recipients=contribution_followers,
+        reason=_("You receive this message because you follow this contribution in %(council)s."),
+    )
 
 
 def _register_tenancy() -> None:

@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from council.consultation.models import MAX_BODY_CHARS
 from council.consultation.models import MAX_COMMENT_CHARS
+from council.consultation.models import MAX_IMAGE_DESCRIPTION_CHARS
 from council.consultation.models import MAX_REASON_CHARS
 from council.consultation.models import MAX_TITLE_CHARS
 from council.consultation.models import AbuseReport
 from council.consultation.models import Comment
 from council.consultation.models import Consultation
 from council.consultation.models import Contribution
+from council.core.images import ImageField
 
 
 def new_request_id() -> str:
@@ -30,6 +32,14 @@ class ContributionForm(forms.Form):
     category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
     latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    image = ImageField(
+        label=_("Image"), required=False,
+        help_text=_("A PNG, JPEG or WebP photo or drawing, at most 5 MB; its metadata (such as a GPS position) is removed."),
+    )
+    image_description = forms.CharField(
+        label=_("What the image shows"), max_length=MAX_IMAGE_DESCRIPTION_CHARS, required=False,
+        help_text=_("For those who cannot see it; needed with an image."),
+    )
     request_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
@@ -48,6 +58,7 @@ class ContributionForm(forms.Form):
         return {
             "title": contribution.title, "body": contribution.body, "category": contribution.category_id,
             "latitude": contribution.latitude, "longitude": contribution.longitude,
+            "image_description": contribution.image_description,
         }
 
     def arguments(self) -> dict[str, Any]:
@@ -55,6 +66,7 @@ class ContributionForm(forms.Form):
         return {
             "title": data["title"], "body": data["body"], "category_id": data.get("category"),
             "latitude": data["latitude"], "longitude": data["longitude"],
+            "image": data.get("image") or None, "image_description": data.get("image_description", ""),
         }
 
 

@@ -7,15 +7,20 @@ is allowed when (`phases.py`). Contributions, comments and moderation reasons ar
 line breaks and links are rendered by the templates (`linebreaks`/`urlize` on escaped text).
 """
 
+import re
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from council.core.geo import point_constraint
+from council.core.images import DEFAULT_MAX_BYTES
+from council.core.uploads import MaxFileSize
 from council.councils.models import Council
 from council.councils.tenancy import SameCouncilMixin
 from council.youth.fields import age_range_constraint
@@ -28,6 +33,51 @@ MAX_COMMENT_CHARS = 2000
 MAX_REASON_CHARS = 300
 MAX_ANSWER_CHARS = 5000
 MAX_COMMENT_DEPTH = 3  # a reply to a reply to a comment, and no deeper
+MAX_IMAGE_DESCRIPTION_CHARS = 300
+MAX_EMBED_ORIGINS = 20
+
+
+def origin_list(text: str) -> list[str]:
+    """The origins written one per line (blank lines and a trailing slash ignored), in order, once each."""
+    origins: list[str] = []
+    for line in (text or "").splitlines():
+        origin = line.strip().rstrip("/").lower()
+        if origin and origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+ORIGIN_HOST = re.compile(r"(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+
+
+def is_origin(origin: str) -> bool:
+    """https://host[:port], a wildcard subdomain allowed (CSP's *.example.fr); http:// for localhost only."""
+    parts = urlsplit(origin)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    local = parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1")
+    return bool(
+        (parts.scheme == "https" or local) and parts.hostname and port_ok
+        and not (parts.path or parts.query or parts.fragment or parts.username or parts.password)
+        and ORIGIN_HOST.fullmatch(parts.hostname)
+        and origin == f"{parts.scheme}://{parts.netloc}"
+    )
+
+
+def validate_origins(text: str) -> None:
+    """Each line an origin, https://host[:port] (http:// only for localhost, to try it out)."""
+    origins = origin_list(text)
+    if len(origins) > MAX_EMBED_ORIGINS:
+        raise ValidationError(_("At most %(max)d sites."), params={"max": MAX_EMBED_ORIGINS})
+    for origin in origins:
+        if not is_origin(origin):
+            raise ValidationError(
+                _("“%(origin)s” is not a site's address: write it as https://www.example-town.fr, without a path."),
+                params={"origin": origin},
+            )
+
 
 
 class PhaseKind(models.TextChoices):
@@ -58,6 +108,21 @@ class Consultation(SameCouncilMixin, models.Model):
         default=60,
         help_text=_("How long after submitting its author may still change a contribution (0: never)."),
     )
+    image = models.FileField(
+        _("image"), upload_to="consultation/consultations/", blank=True, validators=[MaxFileSize(DEFAULT_MAX_BYTES)],
+        help_text=_("A PNG, JPEG or WebP image of at most 5 MB; its metadata (such as a GPS position) is removed."),
+    )
+    image_description = models.CharField(
+        _("what the image shows"), max_length=MAX_IMAGE_DESCRIPTION_CHARS, blank=True,
+        help_text=_("For those who cannot see it; needed with an image."),
+    )
+    embed_origins = models.TextField(
+        _("sites that may show it in a frame"), blank=True, validators=[validate_origins],
+        help_text=_(
+            "One address per line, such as https://www.example-town.fr: those sites may embed this "
+            "consultation's widget and its contributions' widgets. Leave empty to allow none."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -77,6 +142,12 @@ class Consultation(SameCouncilMixin, models.Model):
     @property
     def current_phase(self) -> "Phase | None":
         return self.phase_at()
+
+    @property
+    def frame_ancestors(self) -> list[str]:
+        """The origins that may frame its widgets (the CSP's frame-ancestors); a line that is not one
+        (written around the form) is left out rather than put into the header."""
+        return [origin for origin in origin_list(self.embed_origins) if is_origin(origin)]
 
 
 class Phase(models.Model):
@@ -141,6 +212,10 @@ class Contribution(SameCouncilMixin, models.Model):
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    image = models.FileField(
+        _("image"), upload_to="consultation/contributions/", blank=True, validators=[MaxFileSize(DEFAULT_MAX_BYTES)]
+    )
+    image_description = models.CharField(_("what the image shows"), max_length=MAX_IMAGE_DESCRIPTION_CHARS, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PUBLISHED)
     status_reason = models.TextField(_("reason for the status"), blank=True)
     hidden = models.BooleanField(_("hidden"), default=False)

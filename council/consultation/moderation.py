@@ -2,10 +2,14 @@
 
 The same shape as services.py (whose helpers they share): the rule asked first
 (consultation.moderate_consultation), the row locked, the change announced after commit.
+An official answer and a change of status are also told to the contribution's followers, in
+the app and by e-mail as each of them chose, through groups' notifications (`followers_notify`).
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from council.accounts.models import User
@@ -28,6 +32,9 @@ from council.consultation.services import require_with_reason
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.realtime import send_event_on_commit
+from council.groups.notifications import notification_send_to_audience
+
+FOLLOWERS = "consultation.contribution_followers"
 
 Status = Contribution.Status
 
@@ -65,6 +72,7 @@ def contribution_answer(*, actor: User, contribution_id: int, answer: str) -> Co
     """Give (or change) the official answer; its followers will read who answered and when."""
     contribution = _moderated(actor, contribution_id)
     require_visible(contribution)
+    before = contribution.answer
     contribution.answer = plain_text(
         answer, limit=MAX_ANSWER_CHARS, empty=_("Write the answer."),
         too_long=_("The answer is too long (%(count)d characters; at most %(max)d)."),
@@ -73,6 +81,8 @@ def contribution_answer(*, actor: User, contribution_id: int, answer: str) -> Co
     contribution.answered_at = timezone.now()
     contribution.save(update_fields=["answer", "answered_by", "answered_at"])
     announce_changed(contribution)
+    if contribution.answer != before:
+        followers_notify(actor, contribution, answered=True)
     return contribution
 
 
@@ -88,11 +98,34 @@ def contribution_set_status(*, actor: User, contribution_id: int, status: str, r
         raise InvalidInput(_("Say why the contribution is rejected."))
     if len(reason) > MAX_ANSWER_CHARS:
         raise InvalidInput(_("The reason is too long (%(count)d characters; at most %(max)d).") % {"count": len(reason), "max": MAX_ANSWER_CHARS})
+    changed = (status, reason) != (contribution.status, contribution.status_reason)
     contribution.status = status
     contribution.status_reason = reason
     contribution.save(update_fields=["status", "status_reason"])
     announce_changed(contribution)
+    if changed:
+        followers_notify(actor, contribution, answered=False)
     return contribution
+
+
+def followers_notify(actor: User, contribution: Contribution, *, answered: bool) -> None:
+    """Tell the contribution's followers (but the moderator) of its answer or status, once this commits.
+
+    Through groups' notifications: one text for all, in the site's language (as the council writes).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        if answered:
+            subject = _("Official answer to “%(title)s”") % {"title": contribution.title}
+            body = contribution.answer
+        else:
+            label = contribution.get_status_display()
+            subject = _("“%(title)s”: %(status)s") % {"title": contribution.title, "status": label}
+            body = _("The status of the contribution is now: %(status)s.") % {"status": label}
+            body = f"{body}\n\n{contribution.status_reason}" if contribution.status_reason else body
+    notification_send_to_audience(
+        actor=actor, council=contribution.consultation.council, audience=FOLLOWERS, key=contribution.pk,
+        subject=subject[:200], body=body, link=selectors.contribution_url(contribution),
+    )
 
 
 @transaction.atomic

@@ -9,7 +9,9 @@ from council.core.personal_data import holds_personal_data
 
 holds_personal_data(
     "consultation.Contribution", "author", policy=CONTRIBUTION, council="consultation__council",
-    title=_("Contributions"), fields=("consultation__title", "title", "body", "latitude", "longitude", "created_at"),
+    title=_("Contributions"), fields=(
+        "consultation__title", "title", "body", "latitude", "longitude", "image", "image_description", "created_at",
+    ),
     also_set={"client_request_id": ""},
 )
 holds_personal_data(

@@ -16,6 +16,7 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 
+from council.accounts.models import User
 from council.consultation.models import Comment
 from council.consultation.models import Consultation
 from council.consultation.models import Contribution
@@ -116,6 +117,11 @@ def endorsed_by(user: Any, contribution_ids: list[int]) -> set[int]:
 
 def is_following(user: Any, contribution: Contribution) -> bool:
     return bool(user.is_authenticated and Follow.objects.filter(user=user, contribution=contribution).exists())
+
+
+def contribution_followers(contribution_id: int) -> QuerySet[User]:
+    """The people who follow a contribution (groups' notifications tell them of its answer and status)."""
+    return User.objects.filter(pk__in=Follow.objects.filter(contribution_id=contribution_id).values("user_id"))
 
 
 def contribution_get(consultation: Consultation, contribution_id: int) -> Contribution | None:

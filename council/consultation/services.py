@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from council.consultation import selectors
 from council.consultation.models import MAX_BODY_CHARS
 from council.consultation.models import MAX_COMMENT_CHARS
 from council.consultation.models import MAX_COMMENT_DEPTH
+from council.consultation.models import MAX_IMAGE_DESCRIPTION_CHARS
 from council.consultation.models import MAX_REASON_CHARS
 from council.consultation.models import MAX_TITLE_CHARS
 from council.consultation.models import AbuseReport
@@ -32,8 +34,11 @@ from council.consultation.models import Contribution
 from council.consultation.models import Endorsement
 from council.consultation.models import Follow
 from council.consultation.models import Phase
+from council.consultation.models import origin_list
+from council.consultation.models import validate_origins
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.core.images import image_checked
 from council.core.memo import remembered
 from council.core.realtime import send_event_on_commit
 from council.councils.models import Council
@@ -111,6 +116,15 @@ def announce_removed(contribution: Contribution, why: str) -> None:
     )
 
 
+def _origins(text: str) -> str:
+    """The sites that may frame the widgets, one per line, checked."""
+    try:
+        validate_origins(text)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from None
+    return "\n".join(origin_list(text))
+
+
 def _category(consultation: Consultation, category_id: int | None) -> Category | None:
     if category_id is None:
         return None
@@ -126,6 +140,26 @@ def _point(latitude: float | None, longitude: float | None) -> tuple[float | Non
     if latitude is None or longitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise InvalidInput(_("A point needs a latitude (-90 to 90) and a longitude (-180 to 180)."))
     return latitude, longitude
+
+
+def image_fields(image: Any, image_description: str, *, had_image: bool = False) -> dict[str, Any]:
+    """The image (checked, re-encoded without metadata) and what it shows, needed with it.
+
+    Without a new `image`, a stored one stays (`had_image`) and only its description changes.
+    """
+    description = (image_description or "").strip()
+    fields: dict[str, Any] = {}
+    if image:
+        fields["image"] = image_checked(image)
+    if image or had_image:
+        fields["image_description"] = plain_text(
+            description, limit=MAX_IMAGE_DESCRIPTION_CHARS,
+            empty=_("Say in a few words what the image shows, for those who cannot see it."),
+            too_long=_("The description of the image is too long (%(count)d characters; at most %(max)d)."),
+        )
+    else:
+        fields["image_description"] = ""
+    return fields
 
 
 def _contribution_fields(
@@ -165,6 +199,9 @@ def consultation_create(
     is_published: bool = False,
     min_age: int | None = None,
     max_age: int | None = None,
+    image: Any = None,
+    image_description: str = "",
+    embed_origins: str = "",
 ) -> Consultation:
     """Prepare a consultation with its phases (kind, start, end), groups, categories and the ages
     it is open to (both inclusive; none: any age)."""
@@ -180,6 +217,8 @@ def consultation_create(
         is_published=is_published,
         min_age=min_age,
         max_age=max_age,
+        embed_origins=_origins(embed_origins),
+        **image_fields(image, image_description),
     )
     group_ids = list(eligible_group_ids)
     groups = list(NeighbourhoodGroup.objects.filter(council=council, pk__in=group_ids))
@@ -209,6 +248,8 @@ def contribution_submit(
     latitude: float | None = None,
     longitude: float | None = None,
     request_id: str = "",
+    image: Any = None,
+    image_description: str = "",
 ) -> Contribution:
     """Submit a contribution in the contributions phase; with the same `request_id` twice, one is made.
 
@@ -224,7 +265,7 @@ def contribution_submit(
             return again
     fields = _contribution_fields(
         consultation, title=title, body=body, category_id=category_id, latitude=latitude, longitude=longitude
-    )
+    ) | image_fields(image, image_description)
     try:
         with transaction.atomic():  # a concurrent double submit meets the unique constraint
             contribution = Contribution.objects.create(
@@ -249,13 +290,18 @@ def contribution_edit(
     category_id: int | None = None,
     latitude: float | None = None,
     longitude: float | None = None,
+    image: Any = None,
+    image_description: str = "",
 ) -> Contribution:
-    """Its author changes it, within the consultation's edit window and the contributions phase."""
+    """Its author changes it, within the consultation's edit window and the contributions phase.
+
+    A new `image` replaces the stored one; without one, the stored image stays.
+    """
     contribution = contribution_for_write(actor, contribution_id)
     require_with_reason(actor, perms.CHANGE_CONTRIBUTION, contribution, contribution.consultation)
     fields = _contribution_fields(
         contribution.consultation, title=title, body=body, category_id=category_id, latitude=latitude, longitude=longitude
-    )
+    ) | image_fields(image, image_description, had_image=bool(contribution.image))
     for name, value in fields.items():
         setattr(contribution, name, value)
     contribution.edited_at = timezone.now()

@@ -10,7 +10,10 @@ urlpatterns = [
     path("", views.consultation_list, name="consultation-list"),
     path("<int:consultation_id>/", views.consultation_detail, name="consultation-detail"),
     path("<int:consultation_id>/map/", views.consultation_map, name="consultation-map"),
+    # the widgets a council shows in its own site (the only pages that may be framed)
+    path("<int:consultation_id>/embed/", views.consultation_embed, name="consultation-embed"),
     path(contribution, views.contribution_detail, name="contribution-detail"),
+    path(f"{contribution}embed/", views.contribution_embed, name="contribution-embed"),
     path(f"{contribution}edit/", views.contribution_edit, name="contribution-edit"),
     path(f"{contribution}withdraw/", views.contribution_withdraw, name="contribution-withdraw"),
     path(f"{contribution}endorse/", views.contribution_endorse, name="contribution-endorse"),

@@ -9,6 +9,7 @@ import secrets
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from csp.constants import NONE
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
@@ -18,6 +19,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,10 +41,13 @@ from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
 from council.core.geo import tile_config
 from council.core.memo import remembered
+from council.core.sharing import PageShare
+from council.core.sharing import page_share
 from council.youth.selectors import age_range_sentence
 from council.youth.selectors import needs_birth_date
 
 PER_PAGE = 20
+EMBED_CONTRIBUTIONS = 5
 SEED_KEY = "consultation_seed"
 
 
@@ -99,7 +104,7 @@ def _seed(request: HttpRequest) -> str:
 def consultation_detail(request: Any, council_slug: str, consultation_id: int) -> HttpResponse:
     consultation = _consultation(request, consultation_id)
     user = request.user
-    form = ContributionForm(request.POST or None, consultation=consultation)
+    form = ContributionForm(request.POST or None, request.FILES or None, consultation=consultation)
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -138,8 +143,79 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
             "form": form,
             "socket_path": _socket_path(consultation),
             "strings": page_strings(),
+            "share": _consultation_share(request, consultation),
+            "embed_code": _embed_code(request, reverse("consultation-embed", args=[council_slug, consultation.pk]), consultation.title)
+            if user.has_perm(perms.MODERATE, consultation) else "",
         }
     return render(request, "consultation/consultation_detail.html", context, status=400 if form.errors else 200)
+
+
+def _consultation_share(request: Any, consultation: Consultation) -> PageShare:
+    return page_share(
+        request, path=reverse("consultation-detail", args=[consultation.council.slug, consultation.pk]),
+        title=consultation.title, description=consultation.description, site_name=consultation.council.name,
+        image=consultation.image or None, image_alt=consultation.image_description,
+    )
+
+
+def _contribution_share(request: Any, contribution: Contribution) -> PageShare:
+    """A contribution shared with its own image, or its consultation's."""
+    consultation = contribution.consultation
+    own = bool(contribution.image)
+    return page_share(
+        request, path=selectors.contribution_url(contribution), title=contribution.title, description=contribution.body,
+        site_name=consultation.council.name, kind="article",
+        image=contribution.image if own else consultation.image or None,
+        image_alt=contribution.image_description if own else consultation.image_description,
+    )
+
+
+def _embed_code(request: Any, path: str, title: str) -> str:
+    """The iframe a council pastes into its own site (escaped where it is shown)."""
+    src = request.build_absolute_uri(path)
+    return f'<iframe src="{escape(src)}" title="{escape(title)}" width="100%" height="520" loading="lazy"></iframe>'
+
+
+def _framed_by(response: HttpResponse, consultation: Consultation) -> HttpResponse:
+    """Let the sites the council listed on the consultation show `response` in a frame, and only them.
+
+    The one place of the site that may be framed: CSP frame-ancestors lists the origins (django-csp
+    replaces the site-wide 'none'); X-Frame-Options cannot name several origins, so it is left out
+    when there are some (browsers that know frame-ancestors ignore it anyway) and kept (DENY) when none.
+    """
+    origins = consultation.frame_ancestors
+    response._csp_replace = {"frame-ancestors": origins or [NONE]}  # type: ignore[attr-defined]  # read by django-csp
+    if origins:
+        response.xframe_options_exempt = True  # read by XFrameOptionsMiddleware
+    return response
+
+
+def consultation_embed(request: Any, council_slug: str, consultation_id: int) -> HttpResponse:
+    """The consultation's widget: what it asks, its phase and its latest contributions, for an iframe."""
+    consultation = _consultation(request, consultation_id)
+    context = {
+        "consultation": consultation,
+        "phase": consultation.current_phase,
+        "contributions": list(selectors.contributions_sorted(consultation, sort="recent")[:EMBED_CONTRIBUTIONS]),
+        "count": selectors.contributions_sorted(consultation, sort="recent").count(),
+        "page_url": request.build_absolute_uri(reverse("consultation-detail", args=[council_slug, consultation.pk])),
+    }
+    return _framed_by(render(request, "consultation/embed_consultation.html", context), consultation)
+
+
+def contribution_embed(request: Any, council_slug: str, consultation_id: int, contribution_id: int) -> HttpResponse:
+    """A contribution's widget: its status, its text and the council's answer, for an iframe."""
+    consultation = _consultation(request, consultation_id)
+    try:
+        contribution = _contribution(consultation, contribution_id, request.user)
+    except _Moved as moved:
+        return redirect("contribution-embed", council_slug, consultation.pk, moved.target.pk)
+    context = {
+        "consultation": consultation,
+        "contribution": contribution,
+        "page_url": request.build_absolute_uri(selectors.contribution_url(contribution)),
+    }
+    return _framed_by(render(request, "consultation/embed_contribution.html", context), consultation)
 
 
 def consultation_map(request: Any, council_slug: str, consultation_id: int) -> HttpResponse:
@@ -198,6 +274,11 @@ def _contribution_context(request: Any, consultation: Consultation, contribution
             "report_form": ReportForm(),
             "socket_path": _socket_path(consultation),
             "strings": page_strings(),
+            "share": _contribution_share(request, contribution),
+            "embed_code": _embed_code(
+                request, reverse("contribution-embed", args=[consultation.council.slug, consultation.pk, contribution.pk]),
+                contribution.title,
+            ) if can_moderate else "",
             **extra,
         }
 
@@ -250,7 +331,7 @@ def _run(request: Any, service: Any, success: str = "", **kwargs: Any) -> Any:
 @_signed_in
 def contribution_edit(request: Any, council_slug: str, consultation_id: int, contribution_id: int) -> HttpResponse:
     consultation, contribution = _posted(request, consultation_id, contribution_id)
-    form = ContributionForm(request.POST, consultation=consultation)
+    form = ContributionForm(request.POST, request.FILES, consultation=consultation)
     if form.is_valid():
         try:
             services.contribution_edit(actor=request.user, contribution_id=contribution.pk, **form.arguments())

@@ -25,5 +25,5 @@ def _register_tenancy() -> None:
         tenancy.register(model, "council")
     tenancy.register(models.ProfileValue, "profile__council")
     tenancy.register(models.Membership, "group__council")
-    tenancy.register(models.NotificationSend, "group__council")
-    tenancy.register(models.Notification, "send__group__council")
+    tenancy.register(models.NotificationSend, "council")
+    tenancy.register(models.Notification, "send__council")

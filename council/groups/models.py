@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from council.councils.models import Council
@@ -162,15 +163,23 @@ class Membership(models.Model):
         return f"{self.user_id} in {self.group_id} ({self.status})"
 
 
-class NotificationSend(models.Model):
-    """A message sent to everyone in a group or segment, by e-mail and in the app."""
+class NotificationSend(SameCouncilMixin, models.Model):
+    """A message sent to everyone in a group or segment, or to an audience a module registered
+    (the followers of a consultation's contribution: `notifications.register_audience`), by
+    e-mail and in the app."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         SENDING = "sending", _("Sending")
         DONE = "done", _("Sent")
 
-    group = models.ForeignKey(NeighbourhoodGroup, on_delete=models.CASCADE, related_name="sends")
+    council = models.ForeignKey(Council, null=True, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(NeighbourhoodGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="sends")
+    # Without a group: the audience's registered name and which one (a contribution's id).
+    audience = models.CharField(max_length=60, blank=True)
+    audience_key = models.PositiveBigIntegerField(null=True, blank=True)
+    #: the page the message is about (a path of this site), linked from the app and the e-mail
+    link = models.CharField(max_length=300, blank=True)
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
@@ -179,8 +188,21 @@ class NotificationSend(models.Model):
     total = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(group__isnull=False, audience="") | Q(group__isnull=True, audience__gt=""),
+                name="notification_send_group_or_audience",
+            ),
+        ]
+
     def __str__(self) -> str:
         return self.subject
+
+    def save(self, *args, **kwargs) -> None:
+        if self.council_id is None and self.group_id is not None:
+            self.council_id = self.group.council_id  # a group's send is its council's
+        super().save(*args, **kwargs)
 
 
 class Notification(models.Model):
@@ -189,6 +211,8 @@ class Notification(models.Model):
     send = models.ForeignKey(NotificationSend, on_delete=models.CASCADE, related_name="notifications")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # False when the person asked not to see this kind in the app (the row still records the e-mail)
+    in_app = models.BooleanField(default=True)
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,4 +1,11 @@
-"""Notifying a group or segment: in the app, and by e-mail through Celery.
+"""Notifying a group or segment, or an audience a module registers: in the app, and by e-mail through Celery.
+
+An audience is who a module says should hear of something: the followers of a consultation's
+contribution hear of its official answer and status (`register_audience`, called from the
+module's `AppConfig.ready`; groups never imports the modules above it). Audience sends follow
+each person's own setting (`User.notify_in_app`, `User.notify_by_email`, on the profile page)
+and never reach the person who caused them; a group's messages, sent deliberately by its
+organisers, reach all its members as before.
 
 A send is created by `notification_send_create` (or `notification_send_for`, as rooms' invitations do), committed, then
 delivered by the Celery task `notification_send_deliver`, which calls
@@ -21,7 +28,10 @@ at the end of this module, beside the writes they follow.
 """
 
 import logging
+import re
+from collections.abc import Callable
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -30,10 +40,12 @@ from django.core.mail import EmailMessage
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
+from django.db.models import Q
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from council.accounts.models import User
@@ -67,6 +79,22 @@ class SendBusy(Exception):
     """Another run of the same send holds it; the task retries later."""
 
 
+@dataclass(frozen=True)
+class Audience:
+    #: the people it reaches, given the send's key (a contribution's id): a query of users
+    recipients: Callable[[int], QuerySet[User]]
+    #: why they receive it, for the e-mail's footer ("%(council)s" is the council's name)
+    reason: str | Promise
+
+
+_AUDIENCES: dict[str, Audience] = {}
+
+
+def register_audience(name: str, *, recipients: Callable[[int], QuerySet[User]], reason: str | Promise) -> None:
+    """Declare an audience modules may notify by name ("consultation.contribution_followers")."""
+    _AUDIENCES[name] = Audience(recipients=recipients, reason=reason)
+
+
 def absolute_url(council: Council, path: str, base_url: str | None = None) -> str:
     """A link for an e-mail: on the council's own host name, else `base_url` or SITE_URL."""
     if council.host_name:
@@ -75,8 +103,12 @@ def absolute_url(council: Council, path: str, base_url: str | None = None) -> st
     return base.rstrip("/") + path
 
 
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
+
+
 def _clean(subject: str, body: str) -> tuple[str, str]:
-    subject = " ".join((subject or "").split())
+    # One line (no header injection), but French non-breaking spaces (« », before : ; ! ?) kept.
+    subject = _SPACES.sub(" ", subject or "").strip()
     body = (body or "").strip()
     if not subject:
         raise InvalidInput(_("Give the message a subject."))
@@ -111,9 +143,38 @@ def notification_send_for(*, actor: User, group, subject, body, by_email) -> Not
     return _send_create(actor=actor, group=group, subject=subject, body=body, by_email=by_email)
 
 
+def notification_send_to_audience(
+    *, actor: User, council: Council, audience: str, key: int, subject: str, body: str, link: str = ""
+) -> NotificationSend:
+    """Record a message to a registered audience on behalf of a module that checked its own
+    permission (consultation's moderators answering a contribution); delivery starts once this
+    commits, to each person as their settings say, the actor excepted."""
+    if audience not in _AUDIENCES:
+        raise KeyError(f"no audience registered as {audience!r}")
+    subject, body = _clean(subject, body)
+    send = NotificationSend(
+        council=council, audience=audience, audience_key=key, link=link, subject=subject, body=body, by_email=True,
+        sender=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    send.total = len(_recipients(send))
+    send.save()
+    _enqueue(send)
+    return send
+
+
+def _recipients(send: NotificationSend) -> list[int]:
+    """Who the send reaches now: the group's members, or the audience that wants to hear."""
+    if send.group_id is not None:
+        return list(group_members(send.group).values_list("pk", flat=True))
+    people = _AUDIENCES[send.audience].recipients(send.audience_key or 0)
+    people = people.filter(Q(notify_in_app=True) | Q(notify_by_email=True)).exclude(pk=send.sender_id)
+    return list(people.values_list("pk", flat=True))
+
+
 def _send_create(*, actor: User, group, subject, body, by_email) -> NotificationSend:
     subject, body = _clean(subject, body)
     send = NotificationSend.objects.create(
+        council=group.council,
         group=group,
         sender=actor if getattr(actor, "is_authenticated", False) else None,
         subject=subject,
@@ -170,7 +231,7 @@ def notification_send_process(*, send_id: int, chunk_size: int = CHUNK_SIZE) -> 
 
     Raises SendBusy if another run of the same send is under way.
     """
-    send = NotificationSend.objects.select_related("group__council").filter(pk=send_id).first()
+    send = NotificationSend.objects.select_related("council", "group").filter(pk=send_id).first()
     if send is None or send.status == NotificationSend.Status.DONE:
         return send
     if not _try_lock(send_id):
@@ -183,9 +244,13 @@ def notification_send_process(*, send_id: int, chunk_size: int = CHUNK_SIZE) -> 
 
 def _deliver(send: NotificationSend, chunk_size: int) -> NotificationSend:
     # Everyone in the group now, plus anyone an earlier, interrupted run already reached.
-    members = set(group_members(send.group).values_list("pk", flat=True))
+    members = set(_recipients(send))
     reached = set(Notification.objects.filter(send=send).values_list("user_id", flat=True))
     recipients = sorted(members | reached)
+    # Audience sends: a copy in the app only for those who want one (the row records the e-mail).
+    hidden = set() if send.group_id else set(
+        User.objects.filter(pk__in=members, notify_in_app=False).values_list("pk", flat=True)
+    )
     send.total = len(recipients)
     send.status = NotificationSend.Status.SENDING
     send.save(update_fields=["total", "status"])
@@ -194,7 +259,8 @@ def _deliver(send: NotificationSend, chunk_size: int) -> NotificationSend:
     for chunk in _chunks(recipients, chunk_size):
         with transaction.atomic():
             Notification.objects.bulk_create(
-                [Notification(send=send, user_id=user_id) for user_id in chunk], ignore_conflicts=True
+                [Notification(send=send, user_id=user_id, in_app=user_id not in hidden) for user_id in chunk],
+                ignore_conflicts=True,
             )
         if send.by_email:
             done += _email_chunk(send, chunk)
@@ -221,7 +287,8 @@ def _email_chunk(send: NotificationSend, chunk: list[int]) -> int:
     )
     if not rows:
         return 0
-    council = send.group.council
+    council = send.council
+    assert council is not None  # set on every send (migration groups 0003 filled the older ones)
     link = absolute_url(council, reverse("notification-list", kwargs={"council_slug": council.slug}))
     pending: list[int] = []
     sent = 0
@@ -229,7 +296,8 @@ def _email_chunk(send: NotificationSend, chunk: list[int]) -> int:
     mail.open()
     try:
         for row in rows:
-            if row.user.email:  # without an address, the in-app copy is all there is
+            # Without an address, or not wanted by e-mail, the in-app copy is all there is.
+            if row.user.email and (send.group_id is not None or row.user.notify_by_email):
                 mail.send_messages([_email(send, row, council, link)])
             pending.append(row.pk)
             if len(pending) >= EMAIL_RECORD_EVERY:
@@ -249,15 +317,24 @@ def _record_emailed(ids: list[int]) -> int:
 
 def _email(send: NotificationSend, row: Notification, council: Council, link: str) -> EmailMessage:
     language = getattr(row.user, "preferred_language", "") or settings.LANGUAGE_CODE
+    body = send.body
+    if send.link:
+        body = f"{body}\n\n{absolute_url(council, send.link)}"
     with translation.override(language):
-        footer = _(
-            "You receive this message as one of the people of “%(group)s” in %(council)s.\n"
-            "Your notifications: %(link)s"
-        ) % {"group": send.group.name, "council": council.name, "link": link}
+        if send.group is not None:
+            footer = _(
+                "You receive this message as one of the people of “%(group)s” in %(council)s.\n"
+                "Your notifications: %(link)s"
+            ) % {"group": send.group.name, "council": council.name, "link": link}
+        else:
+            settings_link = absolute_url(council, reverse("profile"))
+            footer = str(_AUDIENCES[send.audience].reason) % {"council": council.name} + "\n" + _(
+                "Your notifications: %(link)s\nChoose how you hear of what you follow: %(settings)s"
+            ) % {"link": link, "settings": settings_link}
     domain = council.host_name or "council.local"
     return EmailMessage(
         subject=send.subject,
-        body=f"{send.body}\n\n-- \n{footer}\n",
+        body=f"{body}\n\n-- \n{footer}\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.user.email],
         headers={"Message-ID": f"<notification.{row.pk}@{domain}>"},
@@ -285,7 +362,7 @@ def notification_list_for(*, user: User | AnonymousUser, council: Council) -> Qu
     if not user.is_authenticated:
         return Notification.objects.none()
     return (
-        Notification.objects.filter(user=user, send__group__council=council)
+        Notification.objects.filter(user=user, send__council=council, in_app=True)
         .select_related("send", "send__group", "send__sender")
         .order_by("-created_at", "-pk")
     )

@@ -17,3 +17,9 @@ not_written_by_people("groups.Zone", "slug", reason="a SlugField, derived from t
 not_written_by_people(
     "groups.Zone", "geometry", reason="GeoJSON checked by shapely: coordinates, no strings shown"
 )
+not_written_by_people(
+    "groups.NotificationSend", "audience", reason="the name a module registered its audience under, in code"
+)
+not_written_by_people(
+    "groups.NotificationSend", "link", reason="a path of this site, reversed by the module that sends (a contribution's page)"
+)

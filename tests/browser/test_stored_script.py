@@ -427,6 +427,8 @@ def poisoned(transactional_db, ui):
 
     consultation = Consultation.objects.create(
         council=council, title=p("consultation.Consultation.title"), description=p("consultation.Consultation.description"),
+        image_description=p("consultation.Consultation.image_description"),
+        embed_origins=p("consultation.Consultation.embed_origins"),  # never reaches the CSP header: not an origin
         is_published=True,
     )
     Phase.objects.create(consultation=consultation, kind="contributions", starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=7))
@@ -435,6 +437,7 @@ def poisoned(transactional_db, ui):
         "title": p("consultation.Contribution.title"), "body": p("consultation.Contribution.body"),
         "status_reason": p("consultation.Contribution.status_reason"), "answer": p("consultation.Contribution.answer"),
         "client_request_id": p("consultation.Contribution.client_request_id"),
+        "image_description": p("consultation.Contribution.image_description"),
     }
     contribution = Contribution.objects.create(
         consultation=consultation, author=mallory, category=category, status="rejected", answered_by=people["facilitator"],
@@ -612,6 +615,10 @@ def test_no_stored_text_runs_as_script_on_any_page(browser, ui, poisoned):
 
         "consultation.Comment.client_request_id",  # idempotency keys are never shown
         "consultation.Contribution.client_request_id",
+        # an image's description is its alt text (no image here); the framing sites are in the
+        # admin's form field, and on the widgets' CSP header only when they are origins
+        "consultation.Consultation.image_description",
+        "consultation.Consultation.embed_origins",
         "polls.Answer.request_id",
         "polls.Poll.client_request_id",
         "polls.Poll.options",  # in the collapsed answer form (its labels), and copied into the stored result

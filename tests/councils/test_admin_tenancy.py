@@ -387,6 +387,7 @@ def test_the_models_with_two_ways_to_a_council_are_known():
         "Contribution", "Comment", "AbuseReport",
         "BallotChoice", "ResultsAnnouncement",
         "Project",  # its budget and the consultation contribution it came from
+        "NotificationSend",  # its council and, for a group's message, the group
     }
 
 
