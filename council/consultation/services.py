@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -269,7 +270,8 @@ def contribution_withdraw(*, actor: User, contribution_id: int) -> Contribution:
 
 
 def _endorsable(actor: User, contribution_id: int) -> Contribution:
-    contribution = contribution_for_write(actor, contribution_id, lock=False)
+    """The contribution, locked: endorsements of one contribution are counted one at a time."""
+    contribution = contribution_for_write(actor, contribution_id)
     require_with_reason(actor, perms.ENDORSE, contribution.consultation, contribution.consultation)
     require_visible(contribution)
     return contribution
@@ -279,16 +281,33 @@ def _endorsable(actor: User, contribution_id: int) -> Contribution:
 def contribution_endorse(*, actor: User, contribution_id: int) -> dict[str, Any]:
     """Support a contribution; a second time changes nothing. The count is announced by the caller (live.py)."""
     contribution = _endorsable(actor, contribution_id)
-    Endorsement.objects.bulk_create([Endorsement(contribution=contribution, user=actor)], ignore_conflicts=True)
+    _endorsement, created = Endorsement.objects.get_or_create(contribution=contribution, user=actor)
+    if created:
+        count_change(contribution.pk, endorsements=1)
     return _endorsement_state(contribution, endorsed=True)
 
 
 @transaction.atomic
 def contribution_unendorse(*, actor: User, contribution_id: int) -> dict[str, Any]:
-    """Take one's support back; without support, changes nothing."""
+    """Take one's support back; without support, changes nothing (counters.py counts the deletion)."""
     contribution = _endorsable(actor, contribution_id)
     Endorsement.objects.filter(contribution=contribution, user=actor).delete()
     return _endorsement_state(contribution, endorsed=False)
+
+
+def count_change(contribution_id: int, *, endorsements: int = 0, comments: int = 0) -> None:
+    """Move a contribution's stored counters, in the caller's transaction (the sorts read them)."""
+    Contribution.objects.filter(pk=contribution_id).update(
+        endorsement_count=F("endorsement_count") + endorsements, comment_count=F("comment_count") + comments
+    )
+
+
+def count_again(contribution_id: int) -> None:
+    """Set a contribution's counters from its rows (after a merge moved them)."""
+    Contribution.objects.filter(pk=contribution_id).update(
+        endorsement_count=Endorsement.objects.filter(contribution_id=contribution_id).count(),
+        comment_count=Comment.objects.filter(contribution_id=contribution_id, hidden=False).count(),
+    )
 
 
 def _endorsement_state(contribution: Contribution, *, endorsed: bool) -> dict[str, Any]:
@@ -343,6 +362,7 @@ def comment_post(
             )
     except IntegrityError:
         return Comment.objects.get(contribution=contribution, author=actor, client_request_id=request_id)
+    count_change(contribution.pk, comments=1)
     send_event_on_commit(
         events.consultation_group(contribution.consultation_id),
         events.COMMENT_POSTED,
