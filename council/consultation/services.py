@@ -32,6 +32,7 @@ from council.consultation.models import Consultation
 from council.consultation.models import Contribution
 from council.consultation.models import Endorsement
 from council.consultation.models import Follow
+from council.consultation.models import Language
 from council.consultation.models import Phase
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
@@ -164,6 +165,7 @@ def consultation_create(
     categories: Iterable[str] = (),
     edit_minutes: int = 60,
     is_published: bool = False,
+    language: str = Language.FRENCH,
 ) -> Consultation:
     """Prepare a consultation with its phases (kind, start, end), groups and categories."""
     if not actor.has_perm(perms.MANAGE, selectors.council_probe(council)):
@@ -174,6 +176,7 @@ def consultation_create(
         description=description.strip(),
         edit_minutes=edit_minutes,
         is_published=is_published,
+        language=language if language in Language.values else Language.FRENCH,
     )
     group_ids = list(eligible_group_ids)
     groups = list(NeighbourhoodGroup.objects.filter(council=council, pk__in=group_ids))

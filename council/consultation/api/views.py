@@ -7,6 +7,7 @@ council's own host name, only that council's (as its pages). Writes are not offe
 from functools import cache
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import render
 from drf_spectacular.generators import SchemaGenerator
@@ -35,6 +36,7 @@ ORDERINGS = {
     "endorsed": ("-endorsement_count", "-created_at", "-pk"),
     "commented": ("-comment_count", "-created_at", "-pk"),
 }
+THROTTLED = OpenApiResponse(description="Too many requests from this address: try again after Retry-After seconds.")
 NOT_FOUND = OpenApiResponse(description="No such published consultation or visible contribution, or an invalid cursor.")
 INVALID = OpenApiResponse(description="A filter's value is not one of those allowed.")
 
@@ -47,6 +49,13 @@ class Cursor(CursorPagination):
 
     def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
         return getattr(view, "ordering", self.ordering)
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        # a forged cursor may carry a position that is not a date or a number
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, DjangoValidationError) as error:
+            raise NotFound(self.invalid_cursor_message) from error
 
 
 class OldestFirst(Cursor):
@@ -80,7 +89,7 @@ def _visible(request: Request, contribution_id: int) -> Contribution:
 @extend_schema(
     summary="Published consultations",
     parameters=[OpenApiParameter("council", OpenApiTypes.STR, description="Only this council's (its slug).")],
-    responses={200: ConsultationSerializer(many=True), 404: NOT_FOUND},
+    responses={200: ConsultationSerializer(many=True), 404: NOT_FOUND, 429: THROTTLED},
 )
 class ConsultationList(generics.ListAPIView[Consultation]):
     serializer_class = ConsultationSerializer
@@ -88,11 +97,11 @@ class ConsultationList(generics.ListAPIView[Consultation]):
 
     def get_queryset(self) -> QuerySet[Consultation]:
         consultations = published_consultations(self.request).select_related("council").prefetch_related("phases", "categories")
-        council = self.request.query_params.get("council")
+        council = (self.request.query_params.get("council") or "").replace("\x00", "")
         return consultations.filter(council__slug=council) if council else consultations
 
 
-@extend_schema(summary="A published consultation", responses={200: ConsultationSerializer, 404: NOT_FOUND})
+@extend_schema(summary="A published consultation", responses={200: ConsultationSerializer, 404: NOT_FOUND, 429: THROTTLED})
 class ConsultationDetail(generics.RetrieveAPIView[Consultation]):
     serializer_class = ConsultationSerializer
 
@@ -109,7 +118,7 @@ class ConsultationDetail(generics.RetrieveAPIView[Consultation]):
         OpenApiParameter("category", OpenApiTypes.INT, description="Only this category's (its id)."),
         OpenApiParameter("status", OpenApiTypes.STR, enum=Contribution.Status.values, description="Only those with this status."),
     ],
-    responses={200: ContributionSerializer(many=True), 400: INVALID, 404: NOT_FOUND},
+    responses={200: ContributionSerializer(many=True), 400: INVALID, 404: NOT_FOUND, 429: THROTTLED},
 )
 class ContributionList(generics.ListAPIView[Contribution]):
     serializer_class = ContributionSerializer
@@ -126,18 +135,20 @@ class ContributionList(generics.ListAPIView[Contribution]):
             errors["sort"] = f"One of: {', '.join(ORDERINGS)}."
         if status and status not in Contribution.Status.values:
             errors["status"] = f"One of: {', '.join(Contribution.Status.values)}."
-        if category and not category.isdigit():
+        try:
+            category_id = int(category) if category else None
+        except ValueError:
             errors["category"] = "A category's id (a number)."
         if errors:
             raise ValidationError(errors)
         self.ordering = ORDERINGS[sort]
         return selectors.contributions_sorted(
             consultation, sort=sort, text=(params.get("q") or "")[: search.MAX_SEARCH_CHARS].replace("\x00", ""),
-            category_id=int(category) if category else None, status=status,
+            category_id=category_id, status=status,
         ).select_related("consultation__council")
 
 
-@extend_schema(summary="A visible contribution", responses={200: ContributionSerializer, 404: NOT_FOUND})
+@extend_schema(summary="A visible contribution", responses={200: ContributionSerializer, 404: NOT_FOUND, 429: THROTTLED})
 class ContributionDetail(generics.RetrieveAPIView[Contribution]):
     serializer_class = ContributionSerializer
 
@@ -146,7 +157,7 @@ class ContributionDetail(generics.RetrieveAPIView[Contribution]):
         return Contribution.objects.select_related("author", "category", "consultation__council").get(pk=contribution.pk)
 
 
-@extend_schema(summary="The visible comments of a visible contribution, oldest first", responses={200: CommentSerializer(many=True), 404: NOT_FOUND})
+@extend_schema(summary="The visible comments of a visible contribution, oldest first", responses={200: CommentSerializer(many=True), 404: NOT_FOUND, 429: THROTTLED})
 class CommentList(generics.ListAPIView[Comment]):
     serializer_class = CommentSerializer
     pagination_class = OldestFirst
