@@ -10,6 +10,7 @@ from odf import opendocument
 from odf.table import Table
 from odf.table import TableCell
 from odf.table import TableRow
+from odf.text import P
 
 from council.consultation import moderation
 from council.consultation import services
@@ -27,7 +28,8 @@ def _sheets(content: bytes) -> dict[str, list[list[str]]]:
     document = opendocument.load(io.BytesIO(content))
     return {
         table.getAttribute("name"): [
-            [str(cell) for cell in row.getElementsByType(TableCell)] for row in table.getElementsByType(TableRow)
+            ["\n".join(str(line) for line in cell.getElementsByType(P)) for cell in row.getElementsByType(TableCell)]
+            for row in table.getElementsByType(TableRow)
         ]
         for table in document.spreadsheet.getElementsByType(Table)
     }

@@ -77,7 +77,7 @@ def test_the_counters_follow_support_comments_hiding_merging_and_deleted_account
 
 
 def test_most_supported_and_most_commented_read_the_counters(consultation, submit, resident, user_with_role):
-    quiet, supported, discussed = (submit(consultation, title=t) for t in ("Calme", "Soutenue", "Discutée"))
+    _quiet, supported, discussed = (submit(consultation, title=t) for t in ("Calme", "Soutenue", "Discutée"))
     for person in (user_with_role("resident", consultation.council) for _ in range(2)):
         services.contribution_endorse(actor=person, contribution_id=supported.pk)
     for _ in range(2):
