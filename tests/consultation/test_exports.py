@@ -60,7 +60,7 @@ def test_the_staff_exports_an_ods_with_progress_and_downloads_it(client, consult
     assert download["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
     contribution = sheets["contributions"][1]
     assert contribution[:3] == [str(discussed.pk), '=HYPERLINK("http://evil")', "Des arbres\nrue Haute"]
-    assert contribution[4:7] == ["Publiée", "", resident.public_name]
+    assert contribution[4:7] == ["Publié", "", resident.public_name]
     assert contribution[10:12] == ["1", "1"]  # one support, one visible comment
     assert [row[5] for row in sheets["comments"][1:]] == ["D'accord"]
 
