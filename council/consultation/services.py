@@ -292,9 +292,11 @@ def contribution_endorse(*, actor: User, contribution_id: int) -> dict[str, Any]
 
 @transaction.atomic
 def contribution_unendorse(*, actor: User, contribution_id: int) -> dict[str, Any]:
-    """Take one's support back; without support, changes nothing (counters.py counts the deletion)."""
+    """Take one's support back; without support, changes nothing."""
     contribution = _endorsable(actor, contribution_id)
-    Endorsement.objects.filter(contribution=contribution, user=actor).delete()
+    deleted, _by_model = Endorsement.objects.filter(contribution=contribution, user=actor).delete()
+    if deleted:
+        count_change(contribution.pk, endorsements=-1)
     return _endorsement_state(contribution, endorsed=False)
 
 
