@@ -239,7 +239,7 @@ def main() -> None:
 
     consultation_id = build(args.scale, args.rebuild)
     if args.jit_off:
-        connection_created.connect(lambda connection, **kwargs: connection.cursor().execute("SET jit = off"))
+        connection_created.connect(lambda connection, **kwargs: connection.cursor().execute("SET jit = off"), weak=False)
         connection.close()
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
