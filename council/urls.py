@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("council.youth.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("council.consultation.api.urls")),
     path("c/<slug:council_slug>/workshops/", include("council.workshops.urls")),
     path("c/<slug:council_slug>/assembly/", include("council.voting.assembly.urls")),
     path("c/<slug:council_slug>/votes/", include("council.voting.ballots.urls")),

@@ -63,6 +63,13 @@ def _relink(rows: QuerySet, entry: pd.PersonalData, to: User | None, token: str)
 
 
 _on_deleted: list[Callable[[int], None]] = []
+_before_deleted: list[Callable[[int], None]] = []
+
+
+def before_account_deleted(hook: Callable[[int], None]) -> None:
+    """Have `hook(user_id)` run in the deletion's transaction before anything is deleted (what it will touch)."""
+    if hook not in _before_deleted:
+        _before_deleted.append(hook)
 
 
 def on_account_deleted(hook: Callable[[int], None]) -> None:
@@ -88,6 +95,8 @@ def account_delete(*, user: User) -> bool:
     if user.email == FORMER_PARTICIPANT_EMAIL:
         raise ValueError("the former participant account is not a person's")
     placeholder = former_participant()
+    for hook in _before_deleted:
+        hook(user.pk)
     token = secrets.token_hex(8)
     kept = False
     for entry in pd.personal_data():

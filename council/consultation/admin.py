@@ -70,7 +70,7 @@ class ConsultationAdmin(CouncilScopedAdmin):
     list_filter = ["council", "is_published"]
     search_fields = ["title"]
     fields = [
-        "council", "title", "description", "image", "image_description", "is_published", "eligible_groups",
+        "council", "title", "description", "language", "image", "image_description", "is_published", "eligible_groups",
         "min_age", "max_age", "edit_minutes", "embed_origins",
     ]
     filter_horizontal = ["eligible_groups"]

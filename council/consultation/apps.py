@@ -8,6 +8,7 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self) -> None:
+        from council.consultation import counters
         from council.consultation import permissions  # noqa: F401 - registers the consultation.* rules
         from council.consultation import personal_data  # noqa: F401 - declares what it holds about people
         from council.consultation import refusals  # noqa: F401 - what its refusals tell
@@ -27,6 +28,7 @@ class ConsultationConfig(AppConfig):
         register_section("consultations", template="consultation/_council_section.html", context=council_consultations_section)
         _register_followers()
         _register_tenancy()
+        counters.connect()
 
 
 def _register_followers() -> None:
@@ -47,5 +49,6 @@ def _register_tenancy() -> None:
     tenancy.register(models.Consultation, "council")
     for of_consultation in (models.Phase, models.Category, models.Contribution):
         tenancy.register(of_consultation, "consultation__council")
+    tenancy.register(models.ConsultationExport, "consultation__council")
     for of_contribution in (models.Comment, models.Endorsement, models.Follow, models.AbuseReport):
         tenancy.register(of_contribution, "contribution__consultation__council")

@@ -87,6 +87,20 @@ class PhaseKind(models.TextChoices):
     RESULTS = "results", _("Results")
 
 
+class Language(models.TextChoices):
+    """The language contributions are written in: it decides how search matches words (stems, stop words)."""
+
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+
+
+#: PostgreSQL's text search configuration of each language (one GIN index each, migration 0003)
+SEARCH_CONFIGS = {Language.FRENCH: "french", Language.ENGLISH: "english"}
+
+#: contributions every page may show (the partial indexes of the sorts hold only these)
+VISIBLE = Q(hidden=False, withdrawn_at__isnull=True, merged_into__isnull=True)
+
+
 class Consultation(SameCouncilMixin, models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="consultations")
     title = models.CharField(_("title"), max_length=200)
@@ -122,6 +136,10 @@ class Consultation(SameCouncilMixin, models.Model):
             "One address per line, such as https://www.example-town.fr: those sites may embed this "
             "consultation's widget and its contributions' widgets. Leave empty to allow none."
         ),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.FRENCH,
+        help_text=_("The language of the contributions: search matches the forms of its words."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -189,7 +207,7 @@ class Category(models.Model):
 class ContributionQuerySet(models.QuerySet["Contribution"]):
     def visible(self) -> "ContributionQuerySet":
         """Shown to everyone: not hidden by a moderator, not withdrawn, not merged into another."""
-        return self.filter(hidden=False, withdrawn_at__isnull=True, merged_into__isnull=True)
+        return self.filter(VISIBLE)
 
 
 class Contribution(SameCouncilMixin, models.Model):
@@ -233,6 +251,10 @@ class Contribution(SameCouncilMixin, models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     # The form's idempotency key: a double submit creates one contribution.
     client_request_id = models.CharField(max_length=64, blank=True)
+    # Counters the sorts read, kept by the services in the transaction of each change
+    # (endorse, unendorse, comment, hide a comment, merge): the visible comments, every endorsement.
+    endorsement_count = models.PositiveIntegerField(default=0, editable=False)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ContributionQuerySet.as_manager()
 
@@ -240,7 +262,17 @@ class Contribution(SameCouncilMixin, models.Model):
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["consultation", "-created_at"])]
+        indexes = [
+            models.Index(fields=["consultation", "-created_at"]),
+            models.Index(
+                fields=["consultation", "-endorsement_count", "-created_at", "-id"], condition=VISIBLE,
+                name="consultation_most_endorsed",
+            ),
+            models.Index(
+                fields=["consultation", "-comment_count", "-created_at", "-id"], condition=VISIBLE,
+                name="consultation_most_commented",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["consultation", "author", "client_request_id"],
@@ -359,3 +391,42 @@ class AbuseReport(SameCouncilMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} {self.contribution_id}/{self.comment_id}"
+
+
+class ConsultationExport(models.Model):
+    """A file of a consultation's contributions, comments and counts, written by a Celery task.
+
+    The file is kept in the database, not in the media folder, which is served to anyone: only
+    the council's staff download it (`consultation.export_consultation`). `done` of `total` rows
+    written is its progress, which the page polls.
+    """
+
+    class Format(models.TextChoices):
+        ODS = "ods", _("OpenDocument spreadsheet (ODS)")
+        CSV = "csv", _("CSV")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    format = models.CharField(_("format"), max_length=3, choices=Format.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    content = models.BinaryField(blank=True, default=b"", editable=False)
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id} {self.format} {self.status}"

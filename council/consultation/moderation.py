@@ -26,6 +26,8 @@ from council.consultation.models import Follow
 from council.consultation.services import announce_changed
 from council.consultation.services import announce_removed
 from council.consultation.services import contribution_for_write
+from council.consultation.services import count_again
+from council.consultation.services import count_change
 from council.consultation.services import plain_text
 from council.consultation.services import require_visible
 from council.consultation.services import require_with_reason
@@ -157,6 +159,8 @@ def contribution_merge(*, actor: User, contribution_id: int, into_id: int) -> Co
     Contribution.objects.filter(merged_into=duplicate).update(merged_into=target)
     duplicate.merged_into = target
     duplicate.save(update_fields=["merged_into"])
+    count_again(duplicate.pk)
+    count_again(target.pk)
     announce_removed(duplicate, "merged")
     announce_changed(target)
     return target
@@ -176,6 +180,7 @@ def comment_hide(*, actor: User, comment_id: int, reason: str) -> Comment:
     comment.save(update_fields=["hidden", "hidden_reason"])
     AbuseReport.objects.filter(comment=comment, resolved_at=None).update(resolved_at=timezone.now())
     if not was_hidden:
+        count_change(contribution.pk, comments=-1)
         send_event_on_commit(
             events.consultation_group(contribution.consultation_id),
             events.COMMENT_HIDDEN,

@@ -31,6 +31,7 @@ VIEW = "consultation.view_consultation"
 VIEW_CONTRIBUTION = "consultation.view_contribution"
 MANAGE = "consultation.manage_consultation"
 MODERATE = "consultation.moderate_consultation"
+EXPORT = "consultation.export_consultation"
 ADD_CONTRIBUTION = "consultation.add_contribution"
 CHANGE_CONTRIBUTION = "consultation.change_contribution"
 WITHDRAW_CONTRIBUTION = "consultation.withdraw_contribution"
@@ -114,6 +115,7 @@ rules.add_perm(
 )
 rules.add_perm(MANAGE, is_moderator)
 rules.add_perm(MODERATE, is_moderator)
+rules.add_perm(EXPORT, is_moderator)
 rules.add_perm(ADD_CONTRIBUTION, consultation_is_published & phase_allows_submitting & is_participant)
 rules.add_perm(
     CHANGE_CONTRIBUTION,

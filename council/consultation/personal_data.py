@@ -32,3 +32,7 @@ holds_personal_data(
 holds_personal_data(
     "consultation.AbuseReport", "reporter", policy=DELETE, title=_("Reports of abuse"), fields=("reason", "details", "created_at"),
 )
+holds_personal_data(
+    "consultation.ConsultationExport", "requested_by", policy=FORGET, title=_("Exports of consultations you asked for"),
+    fields=("consultation__title", "format", "requested_at"),
+)

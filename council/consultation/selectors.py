@@ -2,10 +2,13 @@
 
 from typing import Any
 
+from django.core.paginator import Page
+from django.core.paginator import Paginator
 from django.db.models import CharField
 from django.db.models import Count
 from django.db.models import IntegerField
 from django.db.models import OuterRef
+from django.db.models import Q
 from django.db.models import QuerySet
 from django.db.models import Subquery
 from django.db.models import Value
@@ -17,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council.accounts.models import User
+from council.consultation import search
+from council.consultation.models import MAX_COMMENT_DEPTH
 from council.consultation.models import Comment
 from council.consultation.models import Consultation
 from council.consultation.models import Contribution
@@ -25,19 +30,14 @@ from council.consultation.models import Follow
 from council.councils.models import Council
 
 SORTS = ("recent", "endorsed", "commented", "random")
+#: top-level comments per page of a thread (with all their replies)
+THREAD_PAGE = 50
 
 
 def _count(queryset: QuerySet[Any], field: str) -> Coalesce:
     """A correlated count (one per row, no join that would multiply other counts)."""
     counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def with_counts(contributions: QuerySet[Contribution]) -> QuerySet[Contribution]:
-    return contributions.annotate(
-        endorsements_count=_count(Endorsement.objects.all(), "contribution"),
-        comments_count=_count(Comment.objects.filter(hidden=False), "contribution"),
-    )
 
 
 def consultation_list_visible_to(*, user: Any, council: Council) -> list[Consultation]:
@@ -66,15 +66,26 @@ def council_consultations_section(*, user: Any, council: Council) -> dict[str, A
     return {"consultations": consultations[:5], "list_url": reverse("consultation-list", args=[council.slug])}
 
 
-def contributions_sorted(consultation: Consultation, *, sort: str, seed: str = "") -> QuerySet[Contribution]:
-    """The visible contributions with their counts, in the order asked (random: stable for one seed)."""
-    contributions = with_counts(
-        Contribution.objects.visible().filter(consultation=consultation).select_related("author", "category")
-    )
+def contributions_sorted(
+    consultation: Consultation, *, sort: str, seed: str = "", text: str = "",
+    category_id: int | None = None, status: str = "",
+) -> QuerySet[Contribution]:
+    """The visible contributions, found by `text` and filtered, in the order asked (random: stable for one seed).
+
+    The counts are the stored counters, and each sort has its index: a page costs the same
+    whatever the number of contributions.
+    """
+    contributions = Contribution.objects.visible().filter(consultation=consultation).select_related("author", "category")
+    if text:
+        contributions = contributions.filter(search.matching(consultation, text))
+    if category_id is not None:
+        contributions = contributions.filter(category_id=category_id)
+    if status:
+        contributions = contributions.filter(status=status)
     if sort == "endorsed":
-        return contributions.order_by("-endorsements_count", "-created_at", "-pk")
+        return contributions.order_by("-endorsement_count", "-created_at", "-pk")
     if sort == "commented":
-        return contributions.order_by("-comments_count", "-created_at", "-pk")
+        return contributions.order_by("-comment_count", "-created_at", "-pk")
     if sort == "random":
         shuffle = MD5(Concat(Value(seed), Cast("pk", output_field=CharField())))
         return contributions.annotate(shuffle=shuffle).order_by("shuffle", "pk")
@@ -127,26 +138,47 @@ def contribution_followers(contribution_id: int) -> QuerySet[User]:
 def contribution_get(consultation: Consultation, contribution_id: int) -> Contribution | None:
     """One contribution of the consultation with its counts, visible or not (the view decides)."""
     return (
-        with_counts(Contribution.objects.filter(consultation=consultation, pk=contribution_id))
+        Contribution.objects.filter(consultation=consultation, pk=contribution_id)
         .select_related("author", "category", "answered_by", "merged_into", "consultation__council")
         .first()
     )
 
 
-def comment_thread(contribution: Contribution) -> list[Comment]:
-    """The comments as a tree: top-level ones in order, each with `.children` (one query)."""
-    comments = list(contribution.comments.select_related("author").order_by("created_at", "pk"))
-    by_id = {comment.pk: comment for comment in comments}
-    roots = []
-    for comment in comments:
+def comment_thread(contribution: Contribution, *, page: Any = 1) -> tuple[list[Comment], Page[Comment]]:
+    """One page of the comments as a tree: top-level ones in order, each with `.children`.
+
+    A page holds THREAD_PAGE top-level comments and all their replies; its queries do not grow
+    with the thread (a count, the roots, one per level of replies).
+    """
+    roots_page = Paginator(
+        contribution.comments.filter(parent=None).select_related("author").order_by("created_at", "pk"), THREAD_PAGE
+    ).get_page(page)
+    roots = list(roots_page)
+    level = roots
+    for comment in roots:
         comment.children = []  # type: ignore[attr-defined]
-    for comment in comments:
-        parent = by_id.get(comment.parent_id) if comment.parent_id else None
-        if parent is None:
-            roots.append(comment)
-        else:
-            parent.children.append(comment)  # type: ignore[attr-defined]
-    return roots
+    for _depth in range(MAX_COMMENT_DEPTH):
+        if not level:
+            break
+        by_id = {comment.pk: comment for comment in level}
+        level = list(
+            Comment.objects.filter(parent_id__in=by_id).select_related("author").order_by("created_at", "pk")
+        )
+        for reply in level:
+            reply.children = []  # type: ignore[attr-defined]
+            by_id[reply.parent_id].children.append(reply)  # type: ignore[attr-defined,index]
+    return roots, roots_page
+
+
+def comment_page(comment: Comment) -> int:
+    """The page of its thread where a comment shows (its top-level comment's)."""
+    root = comment
+    while root.parent_id is not None:
+        root = Comment.objects.only("pk", "parent_id", "created_at").get(pk=root.parent_id)
+    before = Comment.objects.filter(contribution_id=comment.contribution_id, parent=None).filter(
+        Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
+    ).count()
+    return before // THREAD_PAGE + 1
 
 
 def contribution_url(contribution: Contribution) -> str:
@@ -175,15 +207,10 @@ def contribution_public(contribution: Contribution) -> dict[str, Any]:
         "answered_at": _iso(contribution.answered_at),
         "created_at": contribution.created_at.isoformat(),
         "edited": contribution.edited_at is not None,
-        "endorsements": _annotated(contribution, "endorsements_count", endorsement_count),
-        "comments": _annotated(contribution, "comments_count", comment_count),
+        "endorsements": contribution.endorsement_count,
+        "comments": contribution.comment_count,
         "url": contribution_url(contribution),
     }
-
-
-def _annotated(contribution: Contribution, name: str, count: Any) -> int:
-    value = getattr(contribution, name, None)
-    return int(value) if value is not None else int(count(contribution.pk))
 
 
 def contribution_payload(contribution_id: int) -> dict[str, Any]:
@@ -195,11 +222,13 @@ def contribution_payload(contribution_id: int) -> dict[str, Any]:
 
 
 def comment_count(contribution_id: int) -> int:
-    return Comment.objects.filter(contribution_id=contribution_id, hidden=False).count()
+    """Its visible comments (the stored counter)."""
+    return int(Contribution.objects.filter(pk=contribution_id).values_list("comment_count", flat=True).first() or 0)
 
 
 def endorsement_count(contribution_id: int) -> int:
-    return Endorsement.objects.filter(contribution_id=contribution_id).count()
+    """Its endorsements (the stored counter)."""
+    return int(Contribution.objects.filter(pk=contribution_id).values_list("endorsement_count", flat=True).first() or 0)
 
 
 def comment_public(comment: Comment) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from council.consultation.models import Consultation
 from council.consultation.models import Contribution
 from council.consultation.models import Endorsement
 from council.consultation.models import Follow
+from council.consultation.models import Language
 from council.consultation.models import Phase
 from council.consultation.models import origin_list
 from council.consultation.models import validate_origins
@@ -202,6 +204,7 @@ def consultation_create(
     image: Any = None,
     image_description: str = "",
     embed_origins: str = "",
+    language: str = Language.FRENCH,
 ) -> Consultation:
     """Prepare a consultation with its phases (kind, start, end), groups, categories and the ages
     it is open to (both inclusive; none: any age)."""
@@ -219,6 +222,7 @@ def consultation_create(
         max_age=max_age,
         embed_origins=_origins(embed_origins),
         **image_fields(image, image_description),
+        language=language if language in Language.values else Language.FRENCH,
     )
     group_ids = list(eligible_group_ids)
     groups = list(NeighbourhoodGroup.objects.filter(council=council, pk__in=group_ids))
@@ -322,7 +326,8 @@ def contribution_withdraw(*, actor: User, contribution_id: int) -> Contribution:
 
 
 def _endorsable(actor: User, contribution_id: int) -> Contribution:
-    contribution = contribution_for_write(actor, contribution_id, lock=False)
+    """The contribution, locked: endorsements of one contribution are counted one at a time."""
+    contribution = contribution_for_write(actor, contribution_id)
     require_with_reason(actor, perms.ENDORSE, contribution.consultation, contribution.consultation)
     require_visible(contribution)
     return contribution
@@ -332,7 +337,9 @@ def _endorsable(actor: User, contribution_id: int) -> Contribution:
 def contribution_endorse(*, actor: User, contribution_id: int) -> dict[str, Any]:
     """Support a contribution; a second time changes nothing. The count is announced by the caller (live.py)."""
     contribution = _endorsable(actor, contribution_id)
-    Endorsement.objects.bulk_create([Endorsement(contribution=contribution, user=actor)], ignore_conflicts=True)
+    _endorsement, created = Endorsement.objects.get_or_create(contribution=contribution, user=actor)
+    if created:
+        count_change(contribution.pk, endorsements=1)
     return _endorsement_state(contribution, endorsed=True)
 
 
@@ -340,8 +347,25 @@ def contribution_endorse(*, actor: User, contribution_id: int) -> dict[str, Any]
 def contribution_unendorse(*, actor: User, contribution_id: int) -> dict[str, Any]:
     """Take one's support back; without support, changes nothing."""
     contribution = _endorsable(actor, contribution_id)
-    Endorsement.objects.filter(contribution=contribution, user=actor).delete()
+    deleted, _by_model = Endorsement.objects.filter(contribution=contribution, user=actor).delete()
+    if deleted:
+        count_change(contribution.pk, endorsements=-1)
     return _endorsement_state(contribution, endorsed=False)
+
+
+def count_change(contribution_id: int, *, endorsements: int = 0, comments: int = 0) -> None:
+    """Move a contribution's stored counters, in the caller's transaction (the sorts read them)."""
+    Contribution.objects.filter(pk=contribution_id).update(
+        endorsement_count=F("endorsement_count") + endorsements, comment_count=F("comment_count") + comments
+    )
+
+
+def count_again(contribution_id: int) -> None:
+    """Set a contribution's counters from its rows (after a merge moved them)."""
+    Contribution.objects.filter(pk=contribution_id).update(
+        endorsement_count=Endorsement.objects.filter(contribution_id=contribution_id).count(),
+        comment_count=Comment.objects.filter(contribution_id=contribution_id, hidden=False).count(),
+    )
 
 
 def _endorsement_state(contribution: Contribution, *, endorsed: bool) -> dict[str, Any]:
@@ -396,6 +420,7 @@ def comment_post(
             )
     except IntegrityError:
         return Comment.objects.get(contribution=contribution, author=actor, client_request_id=request_id)
+    count_change(contribution.pk, comments=1)
     send_event_on_commit(
         events.consultation_group(contribution.consultation_id),
         events.COMMENT_POSTED,

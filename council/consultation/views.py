@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,7 @@ from council.consultation import live
 from council.consultation import moderation
 from council.consultation import parts
 from council.consultation import permissions as perms
+from council.consultation import search
 from council.consultation import selectors
 from council.consultation import services
 from council.consultation.forms import CommentForm
@@ -118,9 +120,11 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
             else:
                 messages.success(request, _("Your contribution is published."))
                 return redirect(selectors.contribution_url(contribution))
-    sort = request.GET.get("sort", "recent")
-    sort = sort if sort in selectors.SORTS else "recent"
-    contributions = selectors.contributions_sorted(consultation, sort=sort, seed=_seed(request) if sort == "random" else "")
+    listing = _listing(request, consultation)
+    contributions = selectors.contributions_sorted(
+        consultation, sort=listing["sort"], seed=_seed(request) if listing["sort"] == "random" else "",
+        text=listing["q"], category_id=listing["category_id"], status=listing["status"],
+    )
     page = Paginator(contributions, PER_PAGE).get_page(request.GET.get("page"))
     with remembered():
         can_submit = user.has_perm(perms.ADD_CONTRIBUTION, consultation)
@@ -131,8 +135,10 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
             "groups": list(consultation.eligible_groups.all()),
             "parts": parts.consultation_parts(user=user, consultation=consultation),
             "page": page,
-            "sort": sort,
+            **listing,
             "sorts": _sort_links(),
+            "categories": list(consultation.categories.all()),
+            "statuses": Contribution.Status.choices,
             "endorsed_ids": selectors.endorsed_by(user, [c.pk for c in page]),
             "can_submit": can_submit,
             "why_not_submit": "" if can_submit else perms.why_not_take_part(user, consultation, perms.ADD_CONTRIBUTION),
@@ -140,6 +146,7 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
             "ages": age_range_sentence(consultation),
             "can_endorse": user.has_perm(perms.ENDORSE, consultation),
             "can_moderate": user.has_perm(perms.MODERATE, consultation),
+            "can_export": user.has_perm(perms.EXPORT, consultation),
             "form": form,
             "socket_path": _socket_path(consultation),
             "strings": page_strings(),
@@ -231,6 +238,31 @@ def consultation_map(request: Any, council_slug: str, consultation_id: int) -> H
     return render(request, "consultation/consultation_map.html", context)
 
 
+def _listing(request: HttpRequest, consultation: Consultation) -> dict[str, Any]:
+    """The list's search, filters and sort from the query string; unknown values are ignored.
+
+    `query` is the query string without the sort and the page, which the sort and page links
+    add to it: they keep the search and the filters.
+    """
+    data = request.GET
+    sort = data.get("sort", "recent")
+    sort = sort if sort in selectors.SORTS else "recent"
+    text = data.get("q", "").strip()[: search.MAX_SEARCH_CHARS]
+    status = data.get("status", "")
+    status = status if status in Contribution.Status.values else ""
+    category = data.get("category", "")
+    category_id = int(category) if category.isdigit() and consultation.categories.filter(pk=category).exists() else None
+    kept = {"q": text, "category": category_id or "", "status": status}
+    return {
+        "sort": sort,
+        "q": text,
+        "category_id": category_id,
+        "status": status,
+        "filtered": bool(text or category_id or status),
+        "query": urlencode({key: value for key, value in kept.items() if value}),
+    }
+
+
 def _sort_links() -> list[tuple[str, str]]:
     return [("recent", _("Most recent")), ("endorsed", _("Most supported")), ("commented", _("Most commented")), ("random", _("Random"))]
 
@@ -252,7 +284,7 @@ def _contribution_context(request: Any, consultation: Consultation, contribution
         return {
             "consultation": consultation,
             "contribution": contribution,
-            "thread": selectors.comment_thread(contribution),
+            **_thread(request, contribution),
             "endorsed_ids": selectors.endorsed_by(user, [contribution.pk]),
             "following": selectors.is_following(user, contribution),
             "can_endorse": user.has_perm(perms.ENDORSE, consultation) and contribution.is_visible,
@@ -281,6 +313,11 @@ def _contribution_context(request: Any, consultation: Consultation, contribution
             ) if can_moderate else "",
             **extra,
         }
+
+
+def _thread(request: Any, contribution: Contribution) -> dict[str, Any]:
+    thread, thread_page = selectors.comment_thread(contribution, page=request.GET.get("comments"))
+    return {"thread": thread, "thread_page": thread_page}
 
 
 def _reply_to(request: Any, contribution: Contribution) -> Comment | None:
@@ -382,7 +419,8 @@ def comment_post(request: Any, council_slug: str, consultation_id: int, contribu
         except CouncilError as error:
             form.add_error(None, error.message)
         else:
-            return redirect(f"{selectors.contribution_url(contribution)}#comment-{comment.pk}")
+            page = selectors.comment_page(comment)
+            return redirect(f"{selectors.contribution_url(contribution)}?comments={page}#comment-{comment.pk}")
     contribution = _contribution(consultation, contribution.pk, request.user)
     context = _contribution_context(request, consultation, contribution, comment_form=form)
     return render(request, "consultation/contribution_detail.html", context, status=400)

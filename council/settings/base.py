@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "guardian",
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
@@ -278,6 +280,27 @@ STATICFILES_DIRS = [
     # Yjs and lib0 bundled into one ES module by `npm ci` (frontend/package.json, postinstall).
     ("vendor/yjs", BASE_DIR / "frontend" / "node_modules" / ".council-vendor" / "yjs"),
 ]
+# The open data API (council/consultation/api): read-only and anonymous (no session, so no CSRF),
+# JSON only, throttled per address; its OpenAPI schema is at /api/v1/schema/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_THROTTLE_RATE", default="120/minute")},
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Council open data API",
+    "DESCRIPTION": "Published consultations, their visible contributions and comments. Read-only, public data only.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 WHITENOISE_USE_FINDERS = True

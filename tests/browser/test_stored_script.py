@@ -45,6 +45,7 @@ from council.consultation.models import AbuseReport
 from council.consultation.models import Category
 from council.consultation.models import Comment
 from council.consultation.models import Consultation
+from council.consultation.models import ConsultationExport
 from council.consultation.models import Contribution
 from council.consultation.models import Phase
 from council.consultation.questionnaires.models import Participation as QuestionnaireParticipation
@@ -159,6 +160,8 @@ EXCLUDED = {
     "c/<slug:council_slug>/consultations/<int:consultation_id>/contributions/<int:contribution_id>/follow/": "POST only: follows, then redirects",
     "c/<slug:council_slug>/consultations/<int:consultation_id>/contributions/<int:contribution_id>/moderate/<slug:action>/": "POST only: moderates, then redirects",
     "c/<slug:council_slug>/consultations/<int:consultation_id>/comments/<int:comment_id>/hide/": "POST only: hides a comment, then redirects",
+    "c/<slug:council_slug>/consultations/<int:consultation_id>/exports/<int:export_id>/download/": "a download (attachment), never rendered",
+    "api/v1/schema/": "the OpenAPI schema, a YAML download: no stored text",
     "c/<slug:council_slug>/votes/<int:vote_id>/cast/": "POST only: casts, then shows the receipt (a tracker the server checked)",
     "c/<slug:council_slug>/votes/<int:vote_id>/<slug:action>/": "POST only: freezes, opens, closes or publishes, then redirects",
     "c/<slug:council_slug>/votes/<int:vote_id>/ballots.json": "a download (attachment), never rendered",
@@ -477,6 +480,7 @@ def poisoned(transactional_db, ui):
         questionnaire=questionnaire, respondent=mallory, answers={str(survey_text.pk): p("questionnaires.Response.answers")}
     )
     QuestionnaireParticipation.objects.create(questionnaire=questionnaire, user=mallory)
+    export = ConsultationExport.objects.create(consultation=consultation, format="ods", status="done", done=3, total=3)
 
     for field in FIELDS:  # the fixture above left no written field without its payload
         values = apps.get_model(field.model).objects.values_list(field.field, flat=True)
@@ -498,6 +502,7 @@ def poisoned(transactional_db, ui):
         "budget_id": [budget.pk, closed.pk],  # in its vote, and with published results
         "project_id": [project.pk, selected.pk],
         "consultation_id": [consultation.pk],
+        "export_id": [export.pk],
         "contribution_id": list(Contribution.objects.filter(consultation=consultation).values_list("pk", flat=True)),
         "code": [open_poll.code, closed_poll.code, hall_code(sitting.pk)],  # polls' short links, the hall's code
         "id": [mallory.pk],  # the admin's password form of a person

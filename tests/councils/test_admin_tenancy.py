@@ -31,6 +31,7 @@ from council.consultation.models import AbuseReport
 from council.consultation.models import Category
 from council.consultation.models import Comment
 from council.consultation.models import Consultation
+from council.consultation.models import ConsultationExport
 from council.consultation.models import Contribution
 from council.consultation.models import Endorsement
 from council.consultation.models import Follow
@@ -235,6 +236,7 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         Endorsement: Endorsement.objects.create(contribution=contribution, user=person),
         Follow: Follow.objects.create(contribution=contribution, user=person),
         AbuseReport: AbuseReport.objects.create(contribution=contribution, comment=comment, reporter=person, reason="spam"),
+        ConsultationExport: ConsultationExport.objects.create(consultation=consultation, format="ods"),
         CouncilPage: CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.LEGAL, body=f"Mentions {tag}"),
         AuditEntry: AuditEntry.objects.create(
             council=council, actor=person, action=AuditEntry.Action.ROOM_CREATED, target_type="rooms.room",

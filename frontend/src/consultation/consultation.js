@@ -113,7 +113,8 @@ function commentHidden(payload) {
 
 function synced(state) {
   // A reconnect after missed events: say so, rather than guess what changed.
-  if (list && list.dataset.synced && Number(list.dataset.count) !== state.contributions) {
+  // (a searched or filtered list counts what it found, not every contribution)
+  if (list && list.dataset.synced && list.dataset.sort !== "filtered" && Number(list.dataset.count) !== state.contributions) {
     const status = $("consultation-connection");
     const reload = element("button", { className: "link-button", text: strings.reload, attrs: { type: "button" } });
     reload.addEventListener("click", () => window.location.reload());
