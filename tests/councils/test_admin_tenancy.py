@@ -374,6 +374,8 @@ def test_the_models_with_two_ways_to_a_council_are_known():
         "Contribution", "Comment", "AbuseReport",
         "BallotChoice", "ResultsAnnouncement",
         "Project",  # its budget and the consultation contribution it came from
+        "PetitionSettings", "Petition",  # the council and the meeting room whose agenda receives petitions
+        "ContributionOnStage", "AgendaContribution",  # the meeting's room and the contribution brought in
     }
 
 

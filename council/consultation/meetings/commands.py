@@ -5,7 +5,6 @@ They act on the meeting's plenary room, wherever the socket is (a workshop's roo
 
 from typing import Any
 
-from council.consultation.meetings import events
 from council.consultation.meetings import stage
 from council.core.commands import Payload
 from council.rooms.host import register_command
@@ -25,5 +24,5 @@ def _plenary(socket: Any) -> int:
 
 
 def register() -> None:
-    register_command(events.SHOW_COMMAND, ShowContribution, service_handler(stage.contribution_show, room_id=_plenary))
-    register_command(events.AGENDA_COMMAND, AddToAgenda, service_handler(stage.contribution_add_to_agenda, room_id=_plenary))
+    register_command(stage.SHOW_COMMAND, ShowContribution, service_handler(stage.contribution_show, room_id=_plenary))
+    register_command(stage.AGENDA_COMMAND, AddToAgenda, service_handler(stage.contribution_add_to_agenda, room_id=_plenary))

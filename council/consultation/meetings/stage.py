@@ -33,6 +33,8 @@ from council.rooms.events import meeting_group
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
 
+SHOW_COMMAND = "consultation.show_contribution"
+AGENDA_COMMAND = "consultation.add_to_agenda"
 OFFERED = 50  # contributions a facilitator can choose from in the tab (the most supported first)
 
 
