@@ -20,9 +20,11 @@ class PetitionsConfig(AppConfig):
         from council.consultation.petitions.segments import council_petitions
         from council.consultation.petitions.segments import signed_petition
         from council.councils import tenancy
+        from council.councils.sections import register_section
         from council.groups.segments import register_behaviour
         from council.rooms import agenda_links
 
+        register_section("petitions", template="petitions/_council_section.html", context=selectors.council_petitions_section)
         register_behaviour("signed_petition", signed_petition, label=_("Signed the petition"), choices=council_petitions)
         agenda_links.register_attachments(
             "petition", attached=selectors.agenda_attachments, strings=selectors.attachment_strings

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from council.consultation.petitions.models import DEFAULT_THRESHOLD
@@ -59,3 +60,11 @@ def agenda_attachments(room_id: int) -> dict[int, list[Attachment]]:
 
 def attachment_strings() -> dict[str, Any]:
     return {"kind": _("Petition"), "statuses": {str(value): str(label) for value, label in Petition.Status.choices}}
+
+
+def council_petitions_section(*, user: Any, council: Council) -> dict[str, Any] | None:
+    """The council page's section: its latest petitions and the way to all (None when there is none)."""
+    latest = list(Petition.objects.filter(council=council).order_by("-created_at", "-pk")[:5])
+    if not latest:
+        return None
+    return {"petitions": latest, "list_url": reverse("petition-list", args=[council.slug]), "council": council}
