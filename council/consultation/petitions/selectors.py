@@ -63,8 +63,13 @@ def attachment_strings() -> dict[str, Any]:
 
 
 def council_petitions_section(*, user: Any, council: Council) -> dict[str, Any] | None:
-    """The council page's section: its latest petitions and the way to all (None when there is none)."""
+    """The council page's section: its latest petitions and the way to all, and to open one (None
+    when there is none and the person may not open one)."""
     latest = list(Petition.objects.filter(council=council).order_by("-created_at", "-pk")[:5])
-    if not latest:
+    may_open = user.has_perm("petitions.open_petition", council)
+    if not latest and not may_open:
         return None
-    return {"petitions": latest, "list_url": reverse("petition-list", args=[council.slug]), "council": council}
+    return {
+        "petitions": latest, "council": council, "may_open": may_open,
+        "list_url": reverse("petition-list", args=[council.slug]), "new_url": reverse("petition-new", args=[council.slug]),
+    }
