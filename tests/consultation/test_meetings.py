@@ -127,6 +127,7 @@ def test_a_workshops_report_back_becomes_a_contribution_of_an_open_consultation(
     workshop = Workshop.objects.create(session=session, name="Mobilité", topic="Vélo", room=breakout)
     Report.objects.create(workshop=workshop, summary="Plus de pistes.", proposals=["Une piste rue Haute", "Des arceaux"], updated_by=facilitator)
     client.force_login(facilitator)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
     url = reverse("workshop-report-send", args=[room.council.slug, session.pk, workshop.pk])
 
     page = client.get(reverse("workshop-outputs", args=[room.council.slug, session.pk])).content.decode()

@@ -55,9 +55,10 @@ def report_to_contribution(*, actor: User, report: ReportBack, choice_id: int) -
     body = _text(report)
     if not body:
         raise InvalidInput(_("This workshop's report is empty: write its summary or proposals first."))
-    title = _("Workshop “%(name)s”") % {"name": report.name}
     if report.topic:
-        title = f"{title}: {report.topic}"
+        title = _("Workshop “%(name)s”: %(topic)s") % {"name": report.name, "topic": report.topic}
+    else:
+        title = _("Workshop “%(name)s”") % {"name": report.name}
     contribution = Contribution.objects.create(
         consultation=consultation, author=actor, client_request_id=request_id,
         title=title[:MAX_TITLE_CHARS], body=body[:MAX_BODY_CHARS],
