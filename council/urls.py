@@ -22,6 +22,7 @@ urlpatterns = [
     path("c/<slug:council_slug>/votes/", include("council.voting.ballots.urls")),
     path("c/<slug:council_slug>/consultations/", include("council.consultation.urls")),
     path("c/<slug:council_slug>/consultations/", include("council.consultation.questionnaires.urls")),
+    path("c/<slug:council_slug>/petitions/", include("council.consultation.petitions.urls")),
     path("c/<slug:council_slug>/budgets/", include("council.budgeting.urls")),
     path("p/", include("council.voting.polls.urls")),  # a poll's short link (QR code)
     path("", include("council.councils.urls")),

@@ -4,9 +4,10 @@ The agenda belongs to one module (workshops, `AgendaItem`) and polls and votes t
 (voting), and modules never import each other. So the host keeps this registry, in its own
 vocabulary, the way `groups.segments.register_behaviour` lets rooms add a behaviour:
 
-- the agenda's owner registers how to read a room's items (`register_agenda`) and how to
+- the agenda's owner registers how to read a room's items (`register_agenda`), how to
   announce its agenda again (`changed`), for instance when something attached to an item
-  opened or closed;
+  opened or closed, and how to append an item another module brings (`add`: a petition that
+  reached its threshold, a contribution a facilitator puts on the agenda);
 - a module that attaches things to items (a poll, a binding vote) registers how to list them
   (`register_attachments`), the words for its kind and statuses, and what to do when the
   agenda changes (`agenda_changed`, e.g. tell facilitators which item is current now).
@@ -55,10 +56,14 @@ ItemsReader = Callable[[int], list[AgendaItemRef]]  # room id -> its items, in o
 AttachmentsReader = Callable[[int], dict[int, list[Attachment]]]  # room id -> {item id: public attachments}
 
 
+ItemAdder = Callable[[int, str], int]  # (room id, title) -> the new item's id, appended, announced after commit
+
+
 @dataclass(frozen=True)
 class _Agenda:
     items: ItemsReader
     changed: Callable[[int], None]
+    add: ItemAdder | None = None
 
 
 @dataclass(frozen=True)
@@ -73,12 +78,13 @@ _agenda: list[_Agenda] = []
 _attachables: dict[str, _Attachable] = {}
 
 
-def register_agenda(*, items: ItemsReader, changed: Callable[[int], None]) -> None:
+def register_agenda(*, items: ItemsReader, changed: Callable[[int], None], add: ItemAdder | None = None) -> None:
     """The agenda's owner: `items(room_id)` reads a room's items (in order, the current one
-    marked), `changed(room_id)` announces its agenda again after commit. One owner."""
+    marked), `changed(room_id)` announces its agenda again after commit, `add(room_id, title)`
+    appends an item (in the caller's transaction) and returns its id. One owner."""
     if _agenda and _agenda[0].items is not items:
         raise ImproperlyConfigured("An agenda is already registered.")
-    _agenda[:] = [_Agenda(items=items, changed=changed)]
+    _agenda[:] = [_Agenda(items=items, changed=changed, add=add)]
 
 
 def register_attachments(
@@ -134,6 +140,14 @@ def attached(room_id: int) -> dict[int, list[Attachment]]:
 def attachment_strings() -> dict[str, Any]:
     """Each kind's words, for the agenda's page: {kind: {"kind": …, "statuses": {…}}}."""
     return {kind: attachable.strings() for kind, attachable in _attachables.items()}
+
+
+def add_item(room_id: int, title: str) -> int | None:
+    """Append an item titled `title` to the room's agenda, in the caller's transaction; its id, or
+    None when no agenda can take one. The caller asked its own rule first: the owner does not."""
+    if not _agenda or _agenda[0].add is None:
+        return None
+    return _agenda[0].add(room_id, title)
 
 
 # -- changes, each way

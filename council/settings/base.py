@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "council.voting.polls",
     "council.consultation",
     "council.consultation.questionnaires",
+    "council.consultation.petitions",
+    "council.consultation.meetings",
     "council.budgeting",
     "council.identity",  # FranceConnect, ProConnect, councils' social log-ins: one client per council
     "council.demo",  # last: seeds every app's demo data (manage.py seed_demo)
@@ -345,6 +347,8 @@ LIVE_DELIVERIES_PER_SECOND = env.int("LIVE_DELIVERIES_PER_SECOND", default=1000)
 POLL_RESULTS_COALESCE_SECONDS = env.float("POLL_RESULTS_COALESCE_SECONDS", default=1.0)
 # Consultations: a contribution's endorsement count reaches open pages at most once per interval.
 CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS = env.float("CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS", default=1.0)
+# At most one count of a petition's signatures per interval to its open pages (council/consultation/petitions/live.py).
+PETITIONS_SIGNATURES_COALESCE_SECONDS = env.float("PETITIONS_SIGNATURES_COALESCE_SECONDS", default=1.0)
 # Participatory budgets: the count of submitted ballots reaches open pages at most once per interval.
 BUDGET_PARTICIPATION_COALESCE_SECONDS = env.float("BUDGET_PARTICIPATION_COALESCE_SECONDS", default=1.0)
 # Anonymous answers from the phone page, per client address (answers per window in seconds).

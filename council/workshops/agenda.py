@@ -257,6 +257,21 @@ def agenda_item_add(
 
 
 @transaction.atomic
+def agenda_item_append(room_id: int, title: str) -> int:
+    """Append an item another module brings (council/rooms/agenda_links.py `add_item`): that module
+    asked its own rule; the item goes on the plenary's agenda, announced after commit."""
+    room = Room.objects.select_for_update().get(pk=room_id)
+    if room.parent_id is not None:
+        room = Room.objects.select_for_update().get(pk=room.parent_id)
+    last = AgendaItem.objects.filter(room=room).aggregate(Max("position"))["position__max"]
+    item = AgendaItem.objects.create(
+        room=room, position=0 if last is None else last + 1, title=_title(title[:MAX_TITLE_CHARS])
+    )
+    _announce_agenda(room)
+    return item.pk
+
+
+@transaction.atomic
 def agenda_item_update(
     *,
     actor: User,

@@ -62,9 +62,10 @@ def _register_agenda() -> None:
     """Offer the agenda's items to other modules, which attach polls and votes to them (by id)."""
     from council.rooms import agenda_links
     from council.workshops.agenda import agenda_announce
+    from council.workshops.agenda import agenda_item_append
     from council.workshops.agenda import agenda_refs
 
-    agenda_links.register_agenda(items=agenda_refs, changed=agenda_announce)
+    agenda_links.register_agenda(items=agenda_refs, changed=agenda_announce, add=agenda_item_append)
 
 
 def _register_deadlines() -> None:

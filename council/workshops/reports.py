@@ -138,3 +138,27 @@ def reports_read(*, actor: User, session_id: int) -> dict[str, Any]:
     if not may_see_reports(actor, session):
         raise AccessDenied("workshops.view_session")
     return {"session_id": session.pk, "reports": session_reports(session=session)}
+
+
+def report_send(*, actor: User, session_id: int, workshop_id: int, destination: str, choice_id: int) -> str:
+    """Send a workshop's report back to a registered destination (a consultation: council/workshops/
+    destinations.py); the URL of what it made there. Those who take the outputs out of the
+    meeting may send (workshops.export_outputs); the destination asks its own rule too."""
+    from council.workshops import destinations
+
+    session = access_session(actor, session_id, perm="workshops.export_outputs")
+    workshop = Workshop.objects.filter(session=session, pk=workshop_id).first()
+    target = destinations.destination(destination)
+    if workshop is None or target is None:
+        raise InvalidInput(_("Choose one of this session's workshops and one of the places offered."))
+    report = Report.objects.filter(workshop=workshop).first()
+    back = destinations.ReportBack(
+        council_id=session.room.council_id,
+        workshop_id=workshop.pk,
+        name=workshop.name,
+        topic=workshop.topic,
+        summary=report.summary if report else "",
+        proposals=tuple(report.proposals) if report else (),
+    )
+    url: str = target.deliver(actor=actor, report=back, choice_id=choice_id)
+    return url

@@ -41,6 +41,7 @@ from council.budgeting.models import BudgetBallot
 from council.budgeting.models import BudgetResult
 from council.budgeting.models import Project
 from council.budgeting.models import ProjectUpdate
+from council.consultation.meetings.models import ContributionOnStage
 from council.consultation.models import AbuseReport
 from council.consultation.models import Category
 from council.consultation.models import Comment
@@ -48,6 +49,7 @@ from council.consultation.models import Consultation
 from council.consultation.models import ConsultationExport
 from council.consultation.models import Contribution
 from council.consultation.models import Phase
+from council.consultation.petitions.models import Petition
 from council.consultation.questionnaires.models import Participation as QuestionnaireParticipation
 from council.consultation.questionnaires.models import Question as QuestionnaireQuestion
 from council.consultation.questionnaires.models import Questionnaire
@@ -152,6 +154,9 @@ EXCLUDED = {
     "admin/autocomplete/": "JSON for select widgets, only with a model's query parameters",
     "admin/r/<path:content_type_id>/<path:object_id>/": "redirects to a model's own site URL",
     "admin/(?P<url>.*)$": "catch-all: redirects to the admin's log-in or answers 404",
+    "c/<slug:council_slug>/workshops/<int:session_id>/reports/<int:workshop_id>/send/": "POST only: sends a report back, then redirects to the outputs page",
+    "c/<slug:council_slug>/petitions/<int:petition_id>/sign/": "POST only: signs, then redirects",
+    "c/<slug:council_slug>/petitions/<int:petition_id>/answer/": "POST only: answers, then redirects",
     "c/<slug:council_slug>/consultations/<int:consultation_id>/contributions/<int:contribution_id>/edit/": "POST only: the edit form is on the contribution's page",
     "c/<slug:council_slug>/consultations/<int:consultation_id>/contributions/<int:contribution_id>/withdraw/": "POST only: withdraws, then redirects",
     "c/<slug:council_slug>/consultations/<int:consultation_id>/contributions/<int:contribution_id>/endorse/": "POST only: supports, then redirects",
@@ -481,6 +486,11 @@ def poisoned(transactional_db, ui):
     )
     QuestionnaireParticipation.objects.create(questionnaire=questionnaire, user=mallory)
     export = ConsultationExport.objects.create(consultation=consultation, format="ods", status="done", done=3, total=3)
+    ContributionOnStage.objects.create(room=plenary, contribution=contribution)  # on the meeting's stage, over the socket
+    petition = Petition.objects.create(
+        council=council, author=mallory, threshold=1, status=Petition.Status.ANSWERED, answered_by=people["facilitator"],
+        answered_at=now, **{field: p(f"petitions.Petition.{field}") for field in ("title", "body", "answer", "client_request_id")},
+    )
 
     for field in FIELDS:  # the fixture above left no written field without its payload
         values = apps.get_model(field.model).objects.values_list(field.field, flat=True)
@@ -503,6 +513,7 @@ def poisoned(transactional_db, ui):
         "project_id": [project.pk, selected.pk],
         "consultation_id": [consultation.pk],
         "export_id": [export.pk],
+        "petition_id": [petition.pk],
         "contribution_id": list(Contribution.objects.filter(consultation=consultation).values_list("pk", flat=True)),
         "code": [open_poll.code, closed_poll.code, hall_code(sitting.pk)],  # polls' short links, the hall's code
         "id": [mallory.pk],  # the admin's password form of a person
@@ -624,6 +635,7 @@ def test_no_stored_text_runs_as_script_on_any_page(browser, ui, poisoned):
         # admin's form field, and on the widgets' CSP header only when they are origins
         "consultation.Consultation.image_description",
         "consultation.Consultation.embed_origins",
+        "petitions.Petition.client_request_id",
         "polls.Answer.request_id",
         "polls.Poll.client_request_id",
         "polls.Poll.options",  # in the collapsed answer form (its labels), and copied into the stored result

@@ -27,6 +27,8 @@ from council.budgeting.models import Project
 from council.budgeting.models import ProjectFollowUp
 from council.budgeting.models import ProjectUpdate
 from council.budgeting.models import ResultsAnnouncement
+from council.consultation.meetings.models import AgendaContribution
+from council.consultation.meetings.models import ContributionOnStage
 from council.consultation.models import AbuseReport
 from council.consultation.models import Category
 from council.consultation.models import Comment
@@ -36,6 +38,9 @@ from council.consultation.models import Contribution
 from council.consultation.models import Endorsement
 from council.consultation.models import Follow
 from council.consultation.models import Phase
+from council.consultation.petitions.models import Petition
+from council.consultation.petitions.models import PetitionSettings
+from council.consultation.petitions.models import Signature
 from council.consultation.questionnaires.models import Participation as QuestionnaireParticipation
 from council.consultation.questionnaires.models import Question as QuestionnaireQuestion
 from council.consultation.questionnaires.models import Questionnaire
@@ -145,6 +150,7 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         consultation=consultation, author=person, title=f"Idée {tag}", body="Texte", category=category
     )
     comment = Comment.objects.create(contribution=contribution, author=person, body=f"Commentaire {tag}")
+    petition = Petition.objects.create(council=council, author=person, title=f"Pétition {tag}", body="Texte", threshold=10)
     budget = Budget.objects.create(council=council, title=f"Budget {tag}", amount=1000)
     budget.eligible_groups.set([group])
     project = Project.objects.create(budget=budget, title=f"Projet {tag}", cost=100)
@@ -237,6 +243,11 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         Follow: Follow.objects.create(contribution=contribution, user=person),
         AbuseReport: AbuseReport.objects.create(contribution=contribution, comment=comment, reporter=person, reason="spam"),
         ConsultationExport: ConsultationExport.objects.create(consultation=consultation, format="ods"),
+        ContributionOnStage: ContributionOnStage.objects.create(room=plenary, contribution=contribution),
+        AgendaContribution: AgendaContribution.objects.create(room=plenary, item_id=1, contribution=contribution),
+        PetitionSettings: PetitionSettings.objects.create(council=council, threshold=10, meeting_room=plenary),
+        Petition: petition,
+        Signature: Signature.objects.create(petition=petition, user=person),
         CouncilPage: CouncilPage.objects.create(council=council, kind=CouncilPage.Kind.LEGAL, body=f"Mentions {tag}"),
         AuditEntry: AuditEntry.objects.create(
             council=council, actor=person, action=AuditEntry.Action.ROOM_CREATED, target_type="rooms.room",
@@ -390,6 +401,8 @@ def test_the_models_with_two_ways_to_a_council_are_known():
         "BallotChoice", "ResultsAnnouncement",
         "Project",  # its budget and the consultation contribution it came from
         "NotificationSend",  # its council and, for a group's message, the group
+        "PetitionSettings", "Petition",  # the council and the meeting room whose agenda receives petitions
+        "ContributionOnStage", "AgendaContribution",  # the meeting's room and the contribution brought in
     }
 
 

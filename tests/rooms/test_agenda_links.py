@@ -22,7 +22,19 @@ def test_without_an_owner_a_room_has_no_agenda_and_every_item_is_unknown():
     assert agenda_links.items(7) == []
     assert agenda_links.item(7, 1) is None
     assert agenda_links.current(7) is None
+    assert agenda_links.add_item(7, "Pétition") is None  # nowhere to add it
     agenda_links.attachments_changed(7)  # nobody to tell: nothing happens
+
+
+@pytest.mark.usefixtures("empty_registry")
+def test_a_module_appends_an_item_through_the_owner():
+    added = []
+    agenda_links.register_agenda(
+        items=lambda room_id: [], changed=lambda room_id: None, add=lambda room_id, title: added.append((room_id, title)) or 11
+    )
+
+    assert agenda_links.add_item(7, "Pétition : un banc") == 11
+    assert added == [(7, "Pétition : un banc")]
 
 
 @pytest.mark.usefixtures("empty_registry")

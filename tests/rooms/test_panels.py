@@ -32,7 +32,7 @@ def test_the_workshops_modules_are_tabs_in_order_after_the_rooms_own(client, roo
     page = _page(client, room, user_with_role)
 
     tabs = re.findall(r'role="tab" id="tab-([\w-]+)"', page)
-    assert tabs == ["chat", "people", "agenda", "workshops", "notes", "assembly", "questions", "votes", "polls", "budget-results"]
+    assert tabs == ["chat", "people", "agenda", "workshops", "notes", "assembly", "questions", "votes", "polls", "consultation-stage", "budget-results"]
     scripts = _json_block(page, "room-panels")
     assert [(s["name"], s["script"].rsplit("/", 2)[-2:]) for s in scripts] == [
         ("agenda", ["workshops", "agenda.js"]),
@@ -42,6 +42,7 @@ def test_the_workshops_modules_are_tabs_in_order_after_the_rooms_own(client, roo
         ("questions", ["voting", "questions.js"]),
         ("votes", ["ballots", "meeting.js"]),
         ("polls", ["voting", "polls.js"]),
+        ("consultation-stage", ["consultation", "stage.js"]),
         ("budget-results", ["budgeting", "stage.js"]),
     ]
 

@@ -1,0 +1,28 @@
+"""The commands consultation adds to the room socket (council/consultation/meetings/stage.py).
+
+They act on the meeting's plenary room, wherever the socket is (a workshop's room too).
+"""
+
+from typing import Any
+
+from council.consultation.meetings import stage
+from council.core.commands import Payload
+from council.rooms.host import register_command
+from council.rooms.host import service_handler
+
+
+class ShowContribution(Payload):
+    contribution_id: int | None  # None: take the contribution off the stage
+
+
+class AddToAgenda(Payload):
+    contribution_id: int
+
+
+def _plenary(socket: Any) -> int:
+    return int(socket.plenary_id)
+
+
+def register() -> None:
+    register_command(stage.SHOW_COMMAND, ShowContribution, service_handler(stage.contribution_show, room_id=_plenary))
+    register_command(stage.AGENDA_COMMAND, AddToAgenda, service_handler(stage.contribution_add_to_agenda, room_id=_plenary))
