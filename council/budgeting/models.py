@@ -17,6 +17,7 @@ from council.core.uploads import MaxFileSize
 from council.councils.models import Council
 from council.councils.models import validate_logo_image
 from council.councils.tenancy import SameCouncilMixin
+from council.verifications.models import requirement_field
 
 PROJECT_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 
@@ -70,6 +71,7 @@ class Budget(SameCouncilMixin, models.Model):
         verbose_name=_("open only to these groups"),
         help_text=_("Leave empty to open the budget to everyone in the council."),
     )
+    verification_requirement = requirement_field()
     #: the META section of an imported Pabulib file, kept for the export
     pabulib_meta = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

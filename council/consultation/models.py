@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from council.core.geo import point_constraint
 from council.councils.models import Council
 from council.councils.tenancy import SameCouncilMixin
+from council.verifications.models import requirement_field
 
 MAX_TITLE_CHARS = 150
 MAX_BODY_CHARS = 5000
@@ -48,6 +49,7 @@ class Consultation(SameCouncilMixin, models.Model):
         verbose_name=_("open only to these groups"),
         help_text=_("Leave empty to let everyone in the council take part. Anyone may read a published consultation."),
     )
+    verification_requirement = requirement_field()
     edit_minutes = models.PositiveIntegerField(
         _("minutes to edit a contribution"),
         default=60,

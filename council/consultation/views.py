@@ -38,6 +38,7 @@ from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
 from council.core.geo import tile_config
 from council.core.memo import remembered
+from council.verifications.requirements import verification_link
 
 PER_PAGE = 20
 SEED_KEY = "consultation_seed"
@@ -128,6 +129,7 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
             "can_submit": can_submit,
             "why_not_submit": "" if can_submit else perms.why_not_take_part(user, consultation, perms.ADD_CONTRIBUTION),
             "can_endorse": user.has_perm(perms.ENDORSE, consultation),
+            "verification_link": verification_link(user, consultation, request.get_full_path()),
             "can_moderate": user.has_perm(perms.MODERATE, consultation),
             "form": form,
             "socket_path": _socket_path(consultation),

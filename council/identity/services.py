@@ -5,6 +5,9 @@ from council.accounts.models import User
 from council.accounts.models import Verification
 from council.accounts.services import verification_record
 
+#: the verification kind FranceConnect gives (council/verifications/kinds.py)
+FRANCECONNECT = "franceconnect"
+
 
 def verification_from_account(*, user: User, app: SocialApp, account: SocialAccount) -> Verification:
     """Record that `user` proved their identity through the council's FranceConnect just now.
@@ -15,5 +18,5 @@ def verification_from_account(*, user: User, app: SocialApp, account: SocialAcco
     data = account.extra_data
     claims = {claim: data[claim] for claim in [*app.settings["claims"], "acr"] if claim in data}
     return verification_record(
-        user=user, kind=Verification.Kind.FRANCECONNECT, council_id=app.settings["council_id"], claims=claims
+        user=user, kind=FRANCECONNECT, council_id=app.settings["council_id"], claims=claims
     )

@@ -192,7 +192,7 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         BudgetBallot: budget_ballot,
         FranceConnectClient: FranceConnectClient.objects.create(council=council, client_id=f"fc-{tag}", secret="s"),
         Verification: Verification.objects.create(
-            user=person, kind=Verification.Kind.FRANCECONNECT, council=council, verified_at=timezone.now()
+            user=person, kind="franceconnect", council=council, verified_at=timezone.now()
         ),
         BallotChoice: BallotChoice.objects.create(ballot=budget_ballot, project=project),
         BudgetResult: BudgetResult.objects.create(budget=budget, selected={"greedy": [project.pk]}),

@@ -16,7 +16,7 @@ from council.identity.models import FranceConnectClient
 from tests.factories import UserFactory
 from tests.identity.provider import query
 
-FRANCECONNECT = Verification.Kind.FRANCECONNECT
+FRANCECONNECT = "franceconnect"
 
 
 @pytest.fixture(autouse=True)
