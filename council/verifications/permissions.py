@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from council.accounts.models import User
 from council.core.errors import AccessDenied
 from council.core.permissions import predicate
+from council.councils.models import Council
 from council.councils.permissions import council_of
 from council.councils.permissions import is_council_administrator
 from council.councils.permissions import is_council_facilitator
@@ -17,13 +18,15 @@ from council.verifications.requirements import require_verified
 from council.verifications.requirements import requirement_of
 
 
-def meets_requirement_of(target: Callable[[Any], Any]) -> rules.Predicate:
-    """A predicate: the person holds what `target(obj)` requires (a budget of a project…)."""
+def meets_requirement_of(
+    target: Callable[[Any], Any], council: Callable[[Any], Council] = council_of
+) -> rules.Predicate:
+    """A predicate: the person holds what `target(obj)` requires (a budget of a project…) in its council."""
 
     def holds(user: User | AnonymousUser, obj: Any) -> bool:
         thing = target(obj) if obj is not None else None
         requirement = requirement_of(thing)
-        return not requirement or is_met(user, council_of(thing), requirement)
+        return not requirement or is_met(user, council(thing), requirement)
 
     return predicate(holds)
 

@@ -15,6 +15,7 @@ from django.db.models import BooleanField
 from django.db.models import ExpressionWrapper
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from council.accounts.models import User
@@ -57,16 +58,16 @@ def parse_requirement(value: Any) -> Requirement:
     if value in (None, {}):
         return Requirement()
     if not isinstance(value, dict) or set(value) != {"kinds", "mode"}:
-        raise ValidationError(_('A requirement is {"kinds": [...], "mode": "any" or "all"}.'), code="requirement")
+        raise ValidationError(_('A requirement is {"kinds": [...], "mode": "any" or "all"}.'), code="invalid")
     names, mode = value["kinds"], value["mode"]
     if mode not in (ANY, ALL):
-        raise ValidationError(_('The mode of a requirement is "any" or "all".'), code="requirement")
+        raise ValidationError(_('The mode of a requirement is "any" or "all".'), code="invalid")
     if not isinstance(names, list) or not names or len(set(map(str, names))) != len(names):
-        raise ValidationError(_("A requirement names one kind or more, each once."), code="requirement")
+        raise ValidationError(_("A requirement names one kind or more, each once."), code="invalid")
     unknown = [name for name in names if not isinstance(name, str) or kinds.get(name) is None]
     if unknown:
         raise ValidationError(
-            _("Unknown verification: %(kinds)s.") % {"kinds": ", ".join(map(str, unknown))}, code="requirement"
+            _("Unknown verification: %(kinds)s.") % {"kinds": ", ".join(map(str, unknown))}, code="invalid"
         )
     return Requirement(kinds=tuple(names), mode=mode)
 
@@ -132,9 +133,12 @@ class VerificationRequired(AccessDenied):
     code = "verification_required"
 
     def __init__(self, council: Council, requirement: Requirement, next_url: str = "") -> None:
-        message = _("This requires a verification: %(kinds)s. You can obtain it on the page linked.") % {
-            "kinds": requirement.describe()
-        }
+        # lazy: told in the language of whoever reads it (the socket's person), not where raised
+        message = lazy(
+            lambda: _("This requires a verification: %(kinds)s. You can obtain it on the page linked.")
+            % {"kinds": requirement.describe()},
+            str,
+        )()
         super().__init__(message, code="verification_required")
         self.link = obtain_url(council, requirement, next_url)
         self.requirement = requirement

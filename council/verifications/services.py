@@ -125,7 +125,7 @@ def census_import(*, actor: User, council: Council, fields: list[str], data: byt
     fields = _census_fields(fields)
     rows = _census_rows(data, fields)
     salt = secrets.token_hex(16)
-    draft = CensusList(council=council, fields=fields, salt=salt)
+    draft = CensusList(fields=fields, salt=salt)  # not attached to the council: nothing cached on it
     digests, rejected = set(), []
     for line, values in rows:
         try:

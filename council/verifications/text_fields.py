@@ -6,6 +6,5 @@ not_written_by_people("verifications.CensusList", "fields", reason="keys chosen 
 not_written_by_people("verifications.CensusList", "salt", reason="random hex drawn by the server")
 not_written_by_people("verifications.CensusEntry", "digest", reason="an HMAC computed by the server")
 not_written_by_people("verifications.VerificationCode", "digest", reason="an HMAC computed by the server")
-not_written_by_people("verifications.VerificationCode", "delivery", reason="one of Delivery's choices")
 not_written_by_people("verifications.VerificationUse", "target", reason="a model label and id")
 not_written_by_people("verifications.VerificationUse", "kinds", reason="keys of registered kinds")

@@ -214,7 +214,7 @@ GROUP_STATES = {
     "segment": (NeighbourhoodGroup.Kind.SEGMENT, NeighbourhoodGroup.JoinPolicy.INVITATION),
 }
 #: the segment of the tables: people with a verified e-mail address
-SEGMENT_RULE = {"field": "identity_level", "op": "at_least", "value": 10}
+SEGMENT_RULE = {"field": "verification", "op": "in", "value": ["email"]}
 
 
 def _group_in_state(council, state: str) -> NeighbourhoodGroup:

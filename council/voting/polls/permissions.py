@@ -42,7 +42,7 @@ def poll_is_closed(user: User | AnonymousUser, poll: Poll) -> bool:
 
 
 rules.add_perm(MANAGE_POLL, runs_the_poll_room)
-poll_verified = meets_requirement_of(lambda poll: poll.room)  # the poll's requirement, the room's council
+poll_verified = meets_requirement_of(lambda poll: poll, council=lambda poll: poll.room.council)
 rules.add_perm(ANSWER_POLL, follows_the_poll_room & poll_verified)
 rules.add_perm(SEE_RESULTS, runs_the_poll_room | (follows_the_poll_room & (results_are_live | poll_is_closed)))
 
