@@ -237,3 +237,31 @@ def _file(content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("census.csv", content, content_type="text/csv")
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_socket_refusal_names_the_verification_and_links_to_it(room, user_with_role):
+    from channels.db import database_sync_to_async
+
+    from tests.helpers import answer_to
+    from tests.helpers import command
+    from tests.helpers import connect
+    from tests.helpers import room_path
+
+    person = await database_sync_to_async(user_with_role)("resident", room.council, preferred_language="fr")
+    poll = await Poll.objects.acreate(
+        room=room, question="Un marché le dimanche ?", kind="yes_no", status="open",
+        verification_requirement={"kinds": ["census", "franceconnect"], "mode": "all"},
+    )
+    socket, _ = await connect(room_path(room.pk), user=person)
+
+    await socket.send_json_to(command("polls.answer", "a1", poll_id=poll.pk, answer={"kind": "yes_no", "vote": "yes"}))
+    refused = await answer_to(socket, "a1")
+
+    assert refused["payload"] == {
+        "code": "verification_required",
+        "message": "Ceci demande une vérification\u00a0: Liste des habitants et FranceConnect. "
+                   "Vous pouvez l\u2019obtenir sur la page en lien.",
+        "link": f"/c/{room.council.slug}/verifications/obtain/?kinds=census%2Cfranceconnect&mode=all",
+    }
+    await socket.disconnect()
