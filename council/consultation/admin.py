@@ -50,7 +50,7 @@ class ConsultationAdmin(CouncilScopedAdmin):
     list_display = ["title", "council", "is_published", "created_at"]
     list_filter = ["council", "is_published"]
     search_fields = ["title"]
-    fields = ["council", "title", "description", "is_published", "eligible_groups", "edit_minutes"]
+    fields = ["council", "title", "description", "is_published", "eligible_groups", "edit_minutes", "verification_requirement"]
     filter_horizontal = ["eligible_groups"]
     inlines = [PhaseInline, CategoryInline]
 
