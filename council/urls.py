@@ -5,6 +5,7 @@ from django.urls import include
 from django.urls import path
 
 from council.core.uploads import serve_upload
+from council.verifications import urls as verification_urls
 
 # The admin's own log-in form would take a password alone: it hands over to allauth's, which asks
 # for the second factor (council/councils/mfa.py).
@@ -12,6 +13,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/verifications/", include(verification_urls.person_urlpatterns)),
     path("accounts/", include("council.accounts.urls")),
     path("accounts/", include("council.youth.urls")),
     path("accounts/", include("allauth.urls")),
@@ -29,6 +31,7 @@ urlpatterns = [
     # Each layer's pages, mounted here from the top: councils knows nothing of the apps above it.
     path("c/<slug:council_slug>/rooms/", include("council.rooms.urls")),
     path("c/<slug:council_slug>/rooms/", include("council.voting.questions.urls")),
+    path("c/<slug:council_slug>/verifications/", include(verification_urls.council_urlpatterns)),
     path("c/<slug:council_slug>/", include("council.groups.urls")),
     # Uploads in every setting, not only with DEBUG on (`static()` is a no-op without it);
     # a proxy in front may serve them itself with the same headers (README, Security).

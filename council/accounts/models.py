@@ -71,15 +71,12 @@ class Verification(models.Model):
 
     A person holds a set of these, not one ordered level: FranceConnect proves an identity
     (and no address), a census check proves residence; neither ranks above the other.
-    A requirement names the kinds it accepts (selectors.has_verification). Other kinds
-    (e-mail, census, a code issued by an official) join as new `Kind` values.
+    The kinds are registered in council/verifications/kinds.py (e-mail, census check, a code
+    from the council; FranceConnect by identity), which also asks what a thing requires.
     """
 
-    class Kind(models.TextChoices):
-        FRANCECONNECT = "franceconnect", _("FranceConnect")
-
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verifications")
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=32)  # a key of council.verifications.kinds
     # The council through whose service it was obtained (FranceConnect identifies a person to
     # one service provider, each council being its own); empty for an instance-wide proof.
     council = models.ForeignKey(
@@ -106,4 +103,4 @@ class Verification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.verified_at:%Y-%m-%d})"
+        return f"{self.kind} ({self.verified_at:%Y-%m-%d})"

@@ -17,6 +17,7 @@ from council.core.uploads import MaxFileSize
 from council.councils.models import Council
 from council.councils.models import validate_logo_image
 from council.councils.tenancy import SameCouncilMixin
+from council.verifications.models import requirement_field
 from council.youth.fields import age_range_constraint
 from council.youth.fields import max_age_field
 from council.youth.fields import min_age_field
@@ -75,6 +76,7 @@ class Budget(SameCouncilMixin, models.Model):
     )
     min_age = min_age_field()  # an age range, e.g. a youth budget for 12 to 27 (council/youth)
     max_age = max_age_field()
+    verification_requirement = requirement_field()
     #: the META section of an imported Pabulib file, kept for the export
     pabulib_meta = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -22,6 +22,7 @@ from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_administrator
 from council.councils.permissions import is_council_facilitator
 from council.groups.permissions import is_eligible
+from council.verifications.permissions import meets_requirement_of
 from council.youth.permissions import age_allows
 
 VIEW = "budgeting.view_budget"
@@ -84,9 +85,11 @@ def is_budget_participant(user: User | AnonymousUser, obj: Any) -> bool:
 
 rules.add_perm(MANAGE, is_council_facilitator)
 rules.add_perm(VIEW, is_budget_official | ~budget_is_draft)
-rules.add_perm(PROPOSE, budget_in_submission_phase & is_budget_participant)
+budget_verified = meets_requirement_of(_budget)  # council/verifications: what the budget requires
+
+rules.add_perm(PROPOSE, budget_in_submission_phase & is_budget_participant & budget_verified)
 rules.add_perm(REVIEW, is_budget_official & budget_before_vote)
-rules.add_perm(CAST, budget_in_vote_phase & is_budget_participant)
+rules.add_perm(CAST, budget_in_vote_phase & is_budget_participant & budget_verified)
 rules.add_perm(ENTER_PAPER, is_budget_official & budget_in_vote_phase)
 
 

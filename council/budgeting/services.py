@@ -7,6 +7,7 @@ from decimal import InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,6 +29,10 @@ from council.councils.models import AuditEntry
 from council.councils.models import Council
 from council.councils.services import audit_record
 from council.groups.permissions import is_eligible
+from council.verifications.permissions import require_perm_verified
+from council.verifications.requirements import held_kinds
+from council.verifications.requirements import requirement_of
+from council.verifications.services import verification_use_record
 from council.youth.selectors import age_refusal
 
 Kind = Budget.BallotKind
@@ -129,7 +134,7 @@ def ballot_cast(*, actor: User, budget_id: int, choices: Any, draft: bool = Fals
         raise AccessDenied(_("This budget is open only to the members of its groups; you are not one of them."))
     if refusal := age_refusal(actor, budget):
         raise AccessDenied(refusal)
-    require_perm(actor, "budgeting.cast_ballot", budget)
+    require_perm_verified(actor, "budgeting.cast_ballot", budget, next_url=budget_url(budget))
     chosen = normalised_choices(budget, choices)
     check_ballot(budget, chosen, complete=not draft)
     existing = BudgetBallot.with_drafts.filter(budget=budget, voter=actor).first()
@@ -140,9 +145,18 @@ def ballot_cast(*, actor: User, budget_id: int, choices: Any, draft: bool = Fals
         budget=budget, voter=actor, defaults={"submitted_at": timezone.now(), "is_draft": draft}
     )
     choices_replace(ballot, chosen)
+    if newly_counted and budget.verification_requirement:  # apart from the ballot, the day only
+        requirement = requirement_of(budget)
+        verification_use_record(user=actor, council=budget.council, requirement=requirement,
+                                target=f"budgeting.budget:{budget.pk}",
+                                used=held_kinds(actor, budget.council, requirement.kinds))
     if newly_counted:
         participation_changed_on_commit(budget.pk)
     return ballot
+
+
+def budget_url(budget: Budget) -> str:
+    return reverse("budgeting:budget-detail", kwargs={"council_slug": budget.council.slug, "budget_id": budget.pk})
 
 
 def participation_changed_on_commit(budget_id: int) -> None:

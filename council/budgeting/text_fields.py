@@ -23,3 +23,4 @@ not_written_by_people("budgeting.BudgetResult", "selected", reason="project numb
 not_written_by_people("budgeting.BudgetResult", "mes", reason="numbers and project numbers from the rules")
 not_written_by_people("budgeting.BudgetResult", "shares", reason="voters' and projects' numbers and amounts")
 not_written_by_people("budgeting.BudgetResult", "scores", reason="project numbers and their votes")
+not_written_by_people("budgeting.Budget", "verification_requirement", reason="kinds and a mode, checked by council.verifications")

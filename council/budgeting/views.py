@@ -33,6 +33,9 @@ from council.core.errors import CouncilError
 from council.core.geo import tile_config
 from council.core.memo import remembered
 from council.councils.permissions import has_council_role
+from council.verifications.requirements import is_met
+from council.verifications.requirements import requirement_of
+from council.verifications.requirements import verification_link
 from council.youth.selectors import age_range_sentence
 from council.youth.selectors import age_refusal
 from council.youth.selectors import needs_birth_date
@@ -82,6 +85,10 @@ def why_not(user: Any, budget: Budget, perm: str) -> str:
         return _("Only the council's residents take part: join the council first.")
     if refusal := age_refusal(user, budget):
         return refusal
+    if not is_met(user, budget.council, requirement_of(budget)):
+        return _("This requires a verification you do not hold yet: %(kinds)s.") % {
+            "kinds": requirement_of(budget).describe()
+        }
     names = ", ".join(group.name for group in budget.eligible_groups.all())
     return _("This budget is open only to these groups: %(groups)s.") % {"groups": names}
 
@@ -124,6 +131,7 @@ def budget_detail(request: Any, council_slug: str, budget_id: int) -> HttpRespon
             "why_not_vote": why_not(user, budget, perms.CAST) if budget.phase() == Budget.Phase.VOTE else "",
             "own_ballot": selectors.ballot_of(user, budget),
             "can_review": user.has_perm(perms.REVIEW, budget),
+            "verification_link": verification_link(user, budget, request.get_full_path()),
             "can_enter_paper": user.has_perm(perms.ENTER_PAPER, budget),
             "can_view_results": budget.phase() == Budget.Phase.RESULTS and user.has_perm(perms.VIEW_RESULTS, budget),
             "results_published": perms.budget_results_are_published(user, budget),

@@ -71,7 +71,7 @@ class ConsultationAdmin(CouncilScopedAdmin):
     search_fields = ["title"]
     fields = [
         "council", "title", "description", "language", "image", "image_description", "is_published", "eligible_groups",
-        "min_age", "max_age", "edit_minutes", "embed_origins",
+        "min_age", "max_age", "edit_minutes", "embed_origins", "verification_requirement",
     ]
     filter_horizontal = ["eligible_groups"]
     inlines = [PhaseInline, CategoryInline]

@@ -23,6 +23,7 @@ from council.core.images import DEFAULT_MAX_BYTES
 from council.core.uploads import MaxFileSize
 from council.councils.models import Council
 from council.councils.tenancy import SameCouncilMixin
+from council.verifications.models import requirement_field
 from council.youth.fields import age_range_constraint
 from council.youth.fields import max_age_field
 from council.youth.fields import min_age_field
@@ -117,6 +118,7 @@ class Consultation(SameCouncilMixin, models.Model):
     )
     min_age = min_age_field()  # an age range for taking part (council/youth); anyone may read
     max_age = max_age_field()
+    verification_requirement = requirement_field()
     edit_minutes = models.PositiveIntegerField(
         _("minutes to edit a contribution"),
         default=60,

@@ -24,6 +24,8 @@ from council.core.permissions import predicate
 from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_facilitator
 from council.groups.permissions import is_eligible
+from council.verifications.requirements import is_met
+from council.verifications.requirements import requirement_of
 from council.youth.permissions import age_allows
 from council.youth.selectors import age_refusal
 
@@ -95,12 +97,14 @@ def is_moderator(user: User | AnonymousUser, obj: Any) -> bool:
 
 @predicate
 def is_participant(user: User | AnonymousUser, obj: Any) -> bool:
-    """A person of the council in the consultation's eligible groups (all of it with none chosen)."""
+    """A person of the council in the consultation's eligible groups (all of it with none chosen),
+    holding the verifications it requires (council/verifications)."""
     consultation = _consultation(obj)
     return bool(
         has_council_role(user, consultation)
         and is_eligible_for_consultation(user, consultation)
         and age_allows(user, consultation)
+        and is_met(user, consultation.council, requirement_of(consultation))
     )
 
 
@@ -172,4 +176,12 @@ def why_not_take_part(user: User | AnonymousUser, consultation: Consultation, pe
         return _("This consultation is open only to these groups: %(groups)s.") % {"groups": names}
     if refusal := age_refusal(user, consultation):
         return refusal
+    if not is_met(user, consultation.council, requirement_of(consultation)):
+        return verification_reason(consultation)
     return str(AccessDenied(perm).message)
+
+
+def verification_reason(consultation: Consultation) -> str:
+    return _("This requires a verification you do not hold yet: %(kinds)s.") % {
+        "kinds": requirement_of(consultation).describe()
+    }

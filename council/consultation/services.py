@@ -45,6 +45,8 @@ from council.core.memo import remembered
 from council.core.realtime import send_event_on_commit
 from council.councils.models import Council
 from council.groups.models import NeighbourhoodGroup
+from council.verifications.requirements import VerificationRequired
+from council.verifications.requirements import requirement_of
 
 Status = Contribution.Status
 
@@ -68,6 +70,8 @@ def require_with_reason(actor: Any, perm: str, obj: Any, consultation: Consultat
         if actor.has_perm(perm, obj):
             return
         reason = perms.why_not_take_part(actor, consultation, perm) if obj is consultation else ""
+    if reason and reason == perms.verification_reason(consultation):  # with the page to obtain it
+        raise VerificationRequired(consultation.council, requirement_of(consultation))
     raise AccessDenied(reason, perm=perm)
 
 

@@ -45,6 +45,7 @@ from council.core.geo import tile_config
 from council.core.memo import remembered
 from council.core.sharing import PageShare
 from council.core.sharing import page_share
+from council.verifications.requirements import verification_link
 from council.youth.selectors import age_range_sentence
 from council.youth.selectors import needs_birth_date
 
@@ -145,6 +146,7 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
             "needs_birth_date": needs_birth_date(user, consultation),
             "ages": age_range_sentence(consultation),
             "can_endorse": user.has_perm(perms.ENDORSE, consultation),
+            "verification_link": verification_link(user, consultation, request.get_full_path()),
             "can_moderate": user.has_perm(perms.MODERATE, consultation),
             "can_export": user.has_perm(perms.EXPORT, consultation),
             "form": form,

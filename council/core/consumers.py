@@ -329,7 +329,7 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
                 try:  # the field's message in the person's language (receive() set it)
                     command = replace(command, data=parse_payload(schema, command.payload))
                 except InvalidInput as error:  # one error frame naming the field; nothing ran
-                    await self.send_error(command.request_id, error.code, error.message)
+                    await self.send_error(command.request_id, error.code, error.message, error.link)
                     return
             await handler(command)
         except Exception:
@@ -386,7 +386,7 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         try:
             result = await outcome
         except CouncilError as error:
-            await self.send_error(command.request_id, error.code, error.message)
+            await self.send_error(command.request_id, error.code, error.message, error.link)
             return None
         except ValidationError as error:
             await self.send_error(command.request_id, "invalid", " ".join(error.messages))
@@ -407,13 +407,15 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         finally:
             self.answering = None
 
-    async def send_error(self, request_id: str | None, code: str, message: Any) -> None:
-        """Answer with an error frame; a lazy message is told in the person's language."""
+    async def send_error(self, request_id: str | None, code: str, message: Any, link: str = "") -> None:
+        """Answer with an error frame; a lazy message is told in the person's language.
+
+        `link`: a page where the person can remedy the refusal (obtain a verification).
+        """
         with translation.override(self.language):
             message = str(message)
-        await self.send(
-            text_data=envelope("error", {"code": code, "message": message}, request_id or "")
-        )
+        payload = {"code": code, "message": message, **({"link": link} if link else {})}
+        await self.send(text_data=envelope("error", payload, request_id or ""))
 
     async def send_event(self, event_type: str, payload: dict[str, Any]) -> None:
         await self.send(text_data=envelope(event_type, payload))

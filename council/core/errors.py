@@ -16,6 +16,8 @@ class CouncilError(Exception):
     """
 
     code = "error"
+    #: a page where the person can remedy it (obtain a verification); sent in the error frame
+    link = ""
 
     def __init__(self, message: Any = "", *, code: str | None = None) -> None:
         super().__init__(message)

@@ -238,6 +238,9 @@ class AuditEntry(models.Model):
         RESULTS_COMPUTED = "budgeting.results_computed", _("budget results computed")
         RESULTS_PUBLISHED = "budgeting.results_published", _("budget results published")
         FOLLOW_UP_CHANGED = "budgeting.follow_up_changed", _("project follow-up changed")
+        CENSUS_IMPORTED = "verifications.census_imported", _("census list imported")
+        CODES_ISSUED = "verifications.codes_issued", _("verification codes issued")
+        CODE_USED = "verifications.code_used", _("verification code used")
 
     council = models.ForeignKey(
         Council, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries",

@@ -15,16 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from council.councils.models import Council
 from council.councils.models import Role
 from council.groups import segments
-from council.groups.models import IdentityLevel
 from council.groups.models import NeighbourhoodGroup
 from council.groups.models import ProfileAttribute
 from council.groups.models import Zone
+from council.verifications import kinds
 
 COMBINE_CHOICES = [("all", _("all the conditions")), ("any", _("any of the conditions"))]
 OP_CHOICES = [
     ("in", _("is one of")),
     ("between", _("is between (two numbers)")),
-    ("at_least", _("is at least")),
 ]
 
 
@@ -47,7 +46,7 @@ def field_choices(council: Council) -> list[tuple[str, str]]:
     ]
     choices += [
         ("role", _("Role in the council")),
-        ("identity_level", _("Identity level")),
+        ("verification", _("Holds the verification")),
         ("group", _("Member of the group")),
     ]
     choices += [(behaviour.name, behaviour.label) for behaviour in segments.behaviours.values()]
@@ -68,7 +67,7 @@ def value_hints(council: Council) -> list[tuple[str, list[str]]]:
             values = [str(_("any text"))]
         hints.append((attribute.label, values))
     hints.append((str(_("Role in the council")), [f"{r.value} ({r.label})" for r in Role]))
-    hints.append((str(_("Identity level")), [f"{level.value} ({level.label})" for level in IdentityLevel]))
+    hints.append((str(_("Holds the verification")), [f"{key} ({label})" for key, label in kinds.choices()]))
     static = NeighbourhoodGroup.objects.filter(council=council, kind=NeighbourhoodGroup.Kind.STATIC)
     hints.append((str(_("Member of the group")), [f"{g.pk} ({g.name})" for g in static]))
     hints.extend(  # behaviours registered by later modules (rooms…)
@@ -147,13 +146,8 @@ def _value(council: Council, field: str, op: str, values: list[str]) -> Any:
     if field == "role":
         roles = {str(role.label): role.value for role in Role} | {role.value: role.value for role in Role}
         return _named(values, roles)
-    if field == "identity_level":
-        levels = {str(level.label): int(level.value) for level in IdentityLevel}
-        level = _named(values[:1], levels)[0]
-        try:
-            return int(level)
-        except ValueError as error:
-            raise ValidationError(_("An identity level is a number.")) from error
+    if field == "verification":
+        return _named(values, {label: key for key, label in kinds.choices()} | {key: key for key, _label in kinds.choices()})
     if field == "group":
         groups = dict(NeighbourhoodGroup.objects.filter(council=council).values_list("name", "pk"))
         return _ids(values, groups)

@@ -9,14 +9,6 @@ from council.councils.models import Council
 from council.councils.tenancy import SameCouncilMixin
 
 
-class IdentityLevel(models.IntegerChoices):
-    """How sure the council is of who someone is; open-ended (gaps leave room for more)."""
-
-    NONE = 0, _("Not verified")
-    EMAIL = 10, _("E-mail address verified")
-    # 20: FranceConnect, 30: census, … (identity issue)
-
-
 class ProfileAttribute(models.Model):
     """A question a council asks its residents, optional, with the reason it is asked."""
 

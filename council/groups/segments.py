@@ -6,7 +6,7 @@ condition ``{"field": F, "op": OP, "value": V}`` where F is one of
 - ``zone`` (op ``in``: zone slugs),
 - ``attribute:<key>`` (op ``in``: any of the values; ``between``: [low, high] for numbers),
 - ``role`` (op ``in``: council roles),
-- ``identity_level`` (op ``at_least``: a level of IdentityLevel),
+- ``verification`` (op ``in``: the person holds any of these verification kinds),
 - ``group`` (op ``in``: ids of static groups the person is an active member of),
 - ``attended_room`` (op ``in``: ids of rooms the person joined at least once),
 - a behaviour registered by a later module with ``register_behaviour`` (op ``in``).
@@ -29,9 +29,9 @@ from operator import and_
 from operator import or_
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Case
 from django.db.models import Exists
 from django.db.models import FloatField
@@ -47,13 +47,13 @@ from council.core.memo import recall
 from council.councils.models import ROLE_GRANTS
 from council.councils.models import Council
 from council.councils.models import Role
-from council.groups.models import IdentityLevel
 from council.groups.models import Membership
 from council.groups.models import NeighbourhoodGroup
 from council.groups.models import ProfileAttribute
 from council.groups.models import ProfileValue
 from council.groups.models import ResidentProfile
 from council.groups.models import Zone
+from council.verifications import requirements
 
 MAX_DEPTH = 6
 MAX_CONDITIONS = 30
@@ -116,14 +116,13 @@ def _role_condition(council: Council, roles: list[str]) -> Q:
     return Q(Exists(grants))
 
 
-def _identity_condition(council: Council, level: Any) -> Q:
-    if not isinstance(level, int):
-        raise InvalidInput(_("An identity level is a whole number."))
-    if level <= IdentityLevel.NONE:
-        return Q(pk__isnull=False)
-    if level <= IdentityLevel.EMAIL:
-        return Q(Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)))
-    return Q(pk__in=[])  # no higher level can be held yet
+def _verification_condition(council: Council, names: list[Any]) -> Q:
+    """People holding any of these verification kinds in the council (council/verifications)."""
+    try:
+        requirement = requirements.parse_requirement({"kinds": names, "mode": requirements.ANY})
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from error
+    return requirements.holders(council, requirement)
 
 
 @dataclass(frozen=True)
@@ -249,13 +248,14 @@ class _Compiler:
             raise InvalidInput(_("A condition names a 'field'."))
         if field.startswith("attribute:"):
             return _attribute_condition(self.council, field.partition(":")[2], op, value)
-        if field == "identity_level" and op == "at_least":
-            return _Part(_identity_condition(self.council, value), on_profile=False)
         if op != "in":
             raise InvalidInput(_("Operator %(op)s does not apply to %(field)s.") % {"op": op, "field": field})
         if field == "zone":
             return _zone_condition(self.council, _as_list(value))
-        on_users = {"role": _role_condition, "group": _group_condition, **_behaviours}
+        on_users = {
+            "role": _role_condition, "group": _group_condition, "verification": _verification_condition,
+            **_behaviours,
+        }
         if field not in on_users:
             raise InvalidInput(_("Unknown field in the rule: %(field)s.") % {"field": field})
         return _Part(on_users[field](self.council, _as_list(value)), on_profile=False)

@@ -12,10 +12,13 @@ class IdentityConfig(AppConfig):
     def ready(self) -> None:
         from council.accounts import session_end
         from council.councils import tenancy
+        from council.identity import kinds
         from council.identity import logout
         from council.identity import models
         from council.identity import text_fields  # noqa: F401 - declares its text fields
+        from council.verifications.kinds import register
 
         for model in (models.FranceConnectClient, models.ProConnectClient, models.CouncilSocialApp):
             tenancy.register(model, "council")
         session_end.register(logout.session_end_begin)
+        register(kinds.FRANCECONNECT_KIND)

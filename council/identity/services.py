@@ -6,6 +6,9 @@ from council.accounts.models import Verification
 from council.accounts.services import verification_record
 from council.youth.services import birth_date_from_franceconnect
 
+#: the verification kind FranceConnect gives (council/verifications/kinds.py)
+FRANCECONNECT = "franceconnect"
+
 
 def verification_from_account(*, user: User, app: SocialApp, account: SocialAccount) -> Verification:
     """Record that `user` proved their identity through the council's FranceConnect just now.
@@ -17,7 +20,7 @@ def verification_from_account(*, user: User, app: SocialApp, account: SocialAcco
     data = account.extra_data
     claims = {claim: data[claim] for claim in [*app.settings["claims"], "acr"] if claim in data}
     verification = verification_record(
-        user=user, kind=Verification.Kind.FRANCECONNECT, council_id=app.settings["council_id"], claims=claims
+        user=user, kind=FRANCECONNECT, council_id=app.settings["council_id"], claims=claims
     )
     if claims.get("birthdate"):  # the verified birth date decides ages (council/youth)
         birth_date_from_franceconnect(user=user, birthdate=str(claims["birthdate"]))

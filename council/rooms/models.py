@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from council.councils.models import Council
 from council.councils.tenancy import SameCouncilMixin
+from council.verifications.models import requirement_field
 
 
 class Room(SameCouncilMixin, models.Model):
@@ -29,6 +30,8 @@ class Room(SameCouncilMixin, models.Model):
         verbose_name=_("open only to these groups"),
         help_text=_("Leave empty to open the room to everyone in the council."),
     )
+    #: what a person must hold to come in (council/verifications); facilitators come in regardless
+    verification_requirement = requirement_field()
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="breakouts",
         help_text="Set for a workshop's breakout room: the plenary it was split from.",

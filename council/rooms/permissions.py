@@ -28,6 +28,7 @@ from council.rooms.models import ChatMute
 from council.rooms.models import Room
 from council.rooms.models import RoomFloor
 from council.rooms.models import RoomRemoval
+from council.verifications.permissions import meets_requirement
 
 # Facts about one person in one room, each one row a facilitator wrote (or not).
 
@@ -141,7 +142,7 @@ can_moderate = is_council_facilitator | is_room_facilitator | facilitates_breako
 can_view = can_moderate | (
     has_council_role & ~is_removed_from_room & is_eligible & (~is_breakout_room | admitted_to_breakout)
 )
-can_join = can_moderate | (can_view & ~room_is_locked)
+can_join = can_moderate | (can_view & ~room_is_locked & meets_requirement)
 
 rules.add_perm("rooms.view_room", can_view)
 rules.add_perm("rooms.join_room", can_join)

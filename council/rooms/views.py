@@ -26,6 +26,8 @@ from council.rooms.selectors import room_facilitator_candidates
 from council.rooms.selectors import room_facilitator_list
 from council.rooms.selectors import room_list_managed
 from council.rooms.strings import room_strings
+from council.verifications.requirements import requirement_of
+from council.verifications.requirements import verification_link
 
 
 @login_required
@@ -48,6 +50,10 @@ def room_detail(request: CouncilRequest, council_slug: str, room_id: int) -> Htt
         # What the meeting modules add (council/rooms/panels.py): tabs, stage parts, scripts.
         "panels": panels,
         "panel_scripts": [{"name": p["name"], "script": p["script"]} for p in panels],
+        "verification": {
+            "required": requirement_of(room).describe(),
+            "link": verification_link(request.user, room, request.get_full_path()),
+        },
     }
     return render(request, "rooms/room_detail.html", context)
 

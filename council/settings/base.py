@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "council.accounts",
     "council.councils",
     "council.youth",  # birth dates, age ranges, a parent's consent under 15
+    "council.verifications",  # what people have proved; what rooms, votes… require
     "council.groups",
     "council.rooms",
     "council.workshops",
@@ -326,6 +327,11 @@ HUB_ENABLED = env.bool("HUB_ENABLED", default=True)
 HUB_INBOX_LIMIT = env.int("HUB_INBOX_LIMIT", default=1000)
 ROOM_MESSAGE_MAX_CHARS = env.int("ROOM_MESSAGE_MAX_CHARS", default=2000)
 ROOM_RATE_LIMIT = env("ROOM_RATE_LIMIT", default="20/10")  # commands / seconds, per user
+# Tries at the census check, per person and council: "5/3600" is 5 tries an hour (the list
+# holds names and birth dates: guessing must stay slow).
+CENSUS_CHECK_RATE_LIMIT = env("CENSUS_CHECK_RATE_LIMIT", default="5/3600")
+# How long a code handed over by an official (post, in person) stays valid, in days.
+VERIFICATION_CODE_DAYS = env.int("VERIFICATION_CODE_DAYS", default=60)
 # Binding votes: ballots wait until at least this many are cast, then enter the box together,
 # shuffled (all of them at closing); participation is announced at most once per this many seconds.
 VOTE_BATCH_MIN = env.int("VOTE_BATCH_MIN", default=10)

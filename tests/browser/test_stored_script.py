@@ -171,6 +171,7 @@ EXCLUDED = {
     "c/<slug:council_slug>/votes/<int:vote_id>/<slug:action>/": "POST only: freezes, opens, closes or publishes, then redirects",
     "c/<slug:council_slug>/votes/<int:vote_id>/ballots.json": "a download (attachment), never rendered",
     "accounts/my-data/download.<str:kind>": "a download (attachment, JSON or HTML escaped by the templates), never rendered",
+    "accounts/verifications/<int:verification_id>/revoke/": "POST only: revokes one's own verification, then redirects",
     "c/<slug:council_slug>/votes/<int:vote_id>/paper/register/": "POST only: signs a paper voter in, then redirects",
     "c/<slug:council_slug>/votes/<int:vote_id>/paper/enter/": "POST only: enters a paper ballot, then redirects",
     "c/<slug:council_slug>/votes/<int:vote_id>/paper/<uuid:paper_id>/confirm/": "POST only: confirms a paper ballot, then redirects",

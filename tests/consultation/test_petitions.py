@@ -14,12 +14,12 @@ from rules.permissions import permissions as registered_permissions
 
 from council.consultation.petitions import live
 from council.consultation.petitions import services
+from council.consultation.petitions.models import IdentityLevel
 from council.consultation.petitions.models import Petition
 from council.consultation.petitions.models import Signature
 from council.core import coalesce
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
-from council.groups.models import IdentityLevel
 from council.groups.models import Notification
 from council.rooms import agenda_links
 from council.workshops.models import AgendaItem

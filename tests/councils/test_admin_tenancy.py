@@ -73,6 +73,11 @@ from council.rooms.models import Room
 from council.rooms.models import RoomAttendance
 from council.rooms.models import RoomFloor
 from council.rooms.models import RoomRemoval
+from council.verifications.models import CensusAttempt
+from council.verifications.models import CensusEntry
+from council.verifications.models import CensusList
+from council.verifications.models import VerificationCode
+from council.verifications.models import VerificationUse
 from council.voting.assembly.models import HallPresence
 from council.voting.assembly.models import MeetingRules
 from council.voting.assembly.models import Proxy
@@ -155,6 +160,8 @@ def populate(council: Council, tag: str) -> dict[type, object]:
     budget.eligible_groups.set([group])
     project = Project.objects.create(budget=budget, title=f"Projet {tag}", cost=100)
     budget_ballot = BudgetBallot.objects.create(budget=budget, voter=person)
+    census = CensusList.objects.create(council=council, fields=["family_name", "postcode"], salt=tag,
+                                       imported_at=timezone.now())
     world = {
         Council: council,
         Room: plenary,
@@ -216,7 +223,7 @@ def populate(council: Council, tag: str) -> dict[type, object]:
             council=council, provider="github", client_id=f"gh-{tag}", secret="s"
         ),
         Verification: Verification.objects.create(
-            user=person, kind=Verification.Kind.FRANCECONNECT, council=council, verified_at=timezone.now()
+            user=person, kind="franceconnect", council=council, verified_at=timezone.now()
         ),
         BallotChoice: BallotChoice.objects.create(ballot=budget_ballot, project=project),
         BudgetResult: BudgetResult.objects.create(budget=budget, selected={"greedy": [project.pk]}),
@@ -252,6 +259,16 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         AuditEntry: AuditEntry.objects.create(
             council=council, actor=person, action=AuditEntry.Action.ROOM_CREATED, target_type="rooms.room",
             target_id=plenary.pk, target_text=plenary.name,
+        ),
+        CensusList: census,
+        CensusEntry: CensusEntry.objects.create(census=census, digest=f"{tag}" * 32),
+        CensusAttempt: CensusAttempt.objects.create(council=council, user=person, at=timezone.now()),
+        VerificationCode: VerificationCode.objects.create(
+            council=council, digest=f"c{tag}" * 16, delivery="postal", issued_at=timezone.now(),
+            expires_at=timezone.now() + timedelta(days=1),
+        ),
+        VerificationUse: VerificationUse.objects.create(
+            council=council, user=person, target=f"ballots.vote:{vote.pk}", kinds=["census"], day=timezone.localdate()
         ),
     }
     return world

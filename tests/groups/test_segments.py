@@ -19,7 +19,7 @@ from tests.groups.conftest import INSIDE_SUD
 pytestmark = pytest.mark.django_db
 
 ANNE = "Anne Administratrice"  # the administrator who imported the zones; no profile, not verified
-VERIFIED = {"field": "identity_level", "op": "at_least", "value": 10}
+VERIFIED = {"field": "verification", "op": "in", "value": ["email"]}
 
 
 def zone(*slugs):
@@ -119,12 +119,9 @@ def who(segment):
         ({"field": "role", "op": "in", "value": ["member"]}, ["alice"]),
         ({"field": "role", "op": "in", "value": ["resident"]}, ["bob", "chloe"]),
         ({"field": "role", "op": "in", "value": ["facilitator", "member"]}, ["alice", "david"]),
-        (
-            {"field": "identity_level", "op": "at_least", "value": 0},
-            [ANNE, "alice", "bob", "chloe", "david"],
-        ),
         (VERIFIED, ["alice", "david"]),
-        ({"field": "identity_level", "op": "at_least", "value": 20}, []),
+        ({"field": "verification", "op": "in", "value": ["census", "email"]}, ["alice", "david"]),
+        ({"field": "verification", "op": "in", "value": ["franceconnect"]}, []),
     ],
     ids=lambda value: None if isinstance(value, dict | list) else str(value),
 )
@@ -261,8 +258,8 @@ def _nested_not(levels: int):
             "'between' takes two numbers.",
         ),
         (
-            {"field": "identity_level", "op": "at_least", "value": "high"},
-            "An identity level is a whole number.",
+            {"field": "verification", "op": "in", "value": ["passport"]},
+            "Unknown verification: passport.",
         ),
         ({"field": "role", "op": "in", "value": ["mayor"]}, "Unknown role in the rule."),
         (

@@ -16,7 +16,7 @@ from tests.identity.helpers import logged_in_user_id
 from tests.identity.helpers import verified_person
 from tests.identity.provider import query
 
-FRANCECONNECT = Verification.Kind.FRANCECONNECT
+FRANCECONNECT = "franceconnect"
 
 
 @pytest.fixture(autouse=True)

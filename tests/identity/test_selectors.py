@@ -7,7 +7,7 @@ from council.accounts.selectors import has_verification
 from tests.factories import CouncilFactory
 from tests.factories import UserFactory
 
-FRANCECONNECT = Verification.Kind.FRANCECONNECT
+FRANCECONNECT = "franceconnect"
 
 
 @pytest.mark.django_db

@@ -33,7 +33,7 @@ MARKER = re.compile(r"<!-- matrix: (?P<state>[a-z ]+) -->")
 GROUPS_MARKER = re.compile(r"<!-- groups matrix: (?P<state>[a-z ]+) -->")
 PERMISSION = re.compile(r"`(?P<perm>[a-z]+\.[a-z_]+)`")
 CELL_VALUES = {"yes": True, "no": False}
-DOCUMENTED_APPS = ("rooms.", "councils.")
+DOCUMENTED_APPS = ("rooms.", "councils.", "verifications.")
 
 
 def _cells(line: str) -> list[str]:
@@ -150,7 +150,7 @@ def test_matrix_has_every_column_and_state():
         "chat open",
         "registration closed",
     }
-    assert len(MATRIX) == 9 * (22 + 5 + 2 + 2)
+    assert len(MATRIX) == 9 * (24 + 5 + 2 + 2)
 
 
 @pytest.mark.parametrize("perm", sorted({perm for _s, _r, perm, _o, _a in MATRIX}))
@@ -214,7 +214,7 @@ GROUP_STATES = {
     "segment": (NeighbourhoodGroup.Kind.SEGMENT, NeighbourhoodGroup.JoinPolicy.INVITATION),
 }
 #: the segment of the tables: people with a verified e-mail address
-SEGMENT_RULE = {"field": "identity_level", "op": "at_least", "value": 10}
+SEGMENT_RULE = {"field": "verification", "op": "in", "value": ["email"]}
 
 
 def _group_in_state(council, state: str) -> NeighbourhoodGroup:

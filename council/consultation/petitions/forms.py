@@ -9,8 +9,8 @@ from council.consultation.forms import new_request_id
 from council.consultation.petitions.models import MAX_ANSWER_CHARS
 from council.consultation.petitions.models import MAX_BODY_CHARS
 from council.consultation.petitions.models import MAX_TITLE_CHARS
+from council.consultation.petitions.models import IdentityLevel
 from council.councils.models import Council
-from council.groups.models import IdentityLevel
 from council.rooms.models import Room
 
 

@@ -14,12 +14,20 @@ from django.utils.translation import gettext_lazy as _
 
 from council.councils.models import Council
 from council.councils.tenancy import SameCouncilMixin
-from council.groups.models import IdentityLevel
 
 MAX_TITLE_CHARS = 150
 MAX_BODY_CHARS = 5000
 MAX_ANSWER_CHARS = 5000
 DEFAULT_THRESHOLD = 100
+
+
+
+class IdentityLevel(models.IntegerChoices):
+    """What a petition asks of its signers; checked through council/verifications
+    (EMAIL: the "email" kind). Kept as a level until petitions take a verification requirement."""
+
+    NONE = 0, _("Not verified")
+    EMAIL = 10, _("E-mail address verified")
 
 
 class PetitionSettings(SameCouncilMixin, models.Model):

@@ -2,7 +2,7 @@
 
 Reading is open to everyone, visitors included. Opening and signing need a role in the council
 (a resident at least); signing also needs the petition open and, if it asks for one, the
-verification (`IdentityLevel`, read with the segments' `identity_level` condition). The
+verification (`IdentityLevel`, checked through council/verifications). The
 council's facilitators set the threshold and answer officially once it is reached.
 """
 
@@ -43,12 +43,11 @@ def verified_enough(user: User | AnonymousUser, petition: Petition) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    from council.groups.segments import compile_rule
-
-    rule = {"field": "identity_level", "op": "at_least", "value": petition.min_identity_level}
+    from council.verifications.requirements import Requirement
+    from council.verifications.requirements import is_met
 
     def read() -> bool:
-        return User.objects.filter(pk=user.pk).filter(compile_rule(petition.council, rule)).exists()
+        return is_met(user, petition.council, Requirement(kinds=("email",)))
 
     return bool(recall(("petitions.verified", user.pk, petition.council_id, petition.min_identity_level), read))
 

@@ -21,6 +21,7 @@ from council.consultation.petitions import selectors
 from council.consultation.petitions.models import MAX_ANSWER_CHARS
 from council.consultation.petitions.models import MAX_BODY_CHARS
 from council.consultation.petitions.models import MAX_TITLE_CHARS
+from council.consultation.petitions.models import IdentityLevel
 from council.consultation.petitions.models import Petition
 from council.consultation.petitions.models import PetitionSettings
 from council.consultation.petitions.models import Signature
@@ -30,7 +31,6 @@ from council.core.errors import InvalidInput
 from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
 from council.councils.models import Council
-from council.groups.models import IdentityLevel
 from council.groups.models import NeighbourhoodGroup
 from council.rooms import agenda_links
 from council.rooms.models import Room

@@ -27,11 +27,11 @@ from council.consultation.petitions import services
 from council.consultation.petitions.forms import AnswerForm
 from council.consultation.petitions.forms import PetitionForm
 from council.consultation.petitions.forms import SettingsForm
+from council.consultation.petitions.models import IdentityLevel
 from council.consultation.petitions.models import Petition
 from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
 from council.core.i18n import plural_forms
-from council.groups.models import IdentityLevel
 
 
 def _petition(request: Any, petition_id: int) -> Petition:

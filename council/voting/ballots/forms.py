@@ -7,10 +7,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from council.councils.models import Council
-from council.groups.models import IdentityLevel
 from council.groups.models import NeighbourhoodGroup
 from council.rooms import agenda_links
 from council.rooms.models import Room
+from council.verifications.forms import add_requirement_fields
+from council.verifications.forms import requirement_from
 from council.voting.ballots.models import Vote
 from council.voting.ballots.services import VoteDraft
 
@@ -54,9 +55,6 @@ class VoteForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty to open the vote to everyone in the council."),
     )
-    min_identity_level = forms.TypedChoiceField(
-        label=_("Verification required"), choices=IdentityLevel.choices, coerce=int, initial=IdentityLevel.NONE
-    )
     room = forms.ModelChoiceField(
         label=_("Held in a meeting"),
         queryset=Room.objects.none(),
@@ -84,6 +82,7 @@ class VoteForm(forms.Form):
         assert isinstance(groups, forms.ModelMultipleChoiceField)
         assert isinstance(rooms, forms.ModelChoiceField)
         groups.queryset = NeighbourhoodGroup.objects.filter(council=council)
+        add_requirement_fields(self, self.initial.get("verification_requirement"))
         rooms.queryset = Room.objects.filter(council=council, parent=None)
         # the items of each meeting's agenda, grouped by meeting (the service checks the pair)
         grouped: list[Any] = []
@@ -111,7 +110,7 @@ class VoteForm(forms.Form):
             "min_choices": vote.min_choices, "max_choices": vote.max_choices,
             "tie_break": ", ".join(str(keys.index(key) + 1) for key in vote.tie_break or [] if key in keys),
             "tie_break_reason": vote.tie_break_reason, "eligible_groups": list(vote.eligible_groups.all()),
-            "min_identity_level": vote.min_identity_level, "room": vote.room, "agenda_item": vote.agenda_item,
+            "verification_requirement": vote.verification_requirement, "room": vote.room, "agenda_item": vote.agenda_item,
             "present_only": vote.present_only,
             "opens_at": vote.opens_at, "closes_at": vote.closes_at,
         }
@@ -134,7 +133,7 @@ class VoteForm(forms.Form):
             secret=data["secret"], appointment=data["appointment"], min_choices=data["min_choices"], max_choices=data["max_choices"],
             tie_break=tie_break, tie_break_reason=data["tie_break_reason"],
             eligible_group_ids=[group.pk for group in data["eligible_groups"]],
-            min_identity_level=data["min_identity_level"], opens_at=data["opens_at"], closes_at=data["closes_at"],
+            verification_requirement=requirement_from(data), opens_at=data["opens_at"], closes_at=data["closes_at"],
             room_id=data["room"].pk if data["room"] else None, present_only=data["present_only"],
             agenda_item=data.get("agenda_item"),
         )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from council.councils.models import Council
 from council.councils.tenancy import SameCouncilMixin
-from council.groups.models import IdentityLevel
+from council.verifications.models import requirement_field
 
 
 class Vote(SameCouncilMixin, models.Model):
@@ -61,9 +61,7 @@ class Vote(SameCouncilMixin, models.Model):
         verbose_name=_("open only to these groups"),
         help_text=_("Leave empty to open the vote to everyone in the council."),
     )
-    min_identity_level = models.PositiveSmallIntegerField(
-        _("verification required"), choices=IdentityLevel.choices, default=IdentityLevel.NONE
-    )
+    verification_requirement = requirement_field()
     room = models.ForeignKey(
         "rooms.Room", null=True, blank=True, on_delete=models.SET_NULL, related_name="votes",
         verbose_name=_("meeting"),

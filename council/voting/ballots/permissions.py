@@ -11,6 +11,7 @@ from council.core.memo import recall
 from council.core.permissions import predicate
 from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_facilitator
+from council.verifications.permissions import meets_requirement
 from council.voting.ballots.models import Elector
 from council.voting.ballots.models import Vote
 
@@ -54,7 +55,7 @@ can_view = is_council_facilitator | (has_council_role & ~vote_is_draft)
 
 rules.add_perm("ballots.manage_vote", is_council_facilitator)
 rules.add_perm("ballots.view_vote", can_view)
-rules.add_perm("ballots.cast_ballot", vote_is_open & is_elector)
+rules.add_perm("ballots.cast_ballot", vote_is_open & is_elector & meets_requirement)
 rules.add_perm("ballots.view_results", (vote_is_published & can_view) | (vote_is_counted & is_council_facilitator))
 # the minutes (procès-verbal): the officials once counted, everyone who follows the vote once published
 rules.add_perm("ballots.view_minutes", (vote_is_published & can_view) | (vote_is_counted & is_council_facilitator))

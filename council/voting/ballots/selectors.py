@@ -8,8 +8,9 @@ from django.db.models import Count
 from council.accounts.models import User
 from council.core.memo import recall
 from council.councils.models import Council
-from council.groups.models import IdentityLevel
-from council.groups.segments import compile_rule
+from council.verifications.requirements import is_met
+from council.verifications.requirements import obtain_url
+from council.verifications.requirements import requirement_of
 from council.voting.ballots.box import BOX
 from council.voting.ballots.box import FORMAT
 from council.voting.ballots.models import Elector
@@ -106,15 +107,23 @@ def cast_refusal(vote: Vote, user: User | AnonymousUser) -> str | None:
     if has_voted(vote, user):
         return "voted"
     if not is_elector(vote, user):
-        return "verification" if vote.min_identity_level and not _verified_enough(vote, user) else "not_elector"
+        return "not_elector"
     if vote.present_only and not is_present(vote, user):  # type: ignore[arg-type]
         return "not_present"
+    if not is_met(user, vote.council, requirement_of(vote)):
+        return "verification"
     return None
 
 
-def _verified_enough(vote: Vote, user: User | AnonymousUser) -> bool:
-    rule = {"field": "identity_level", "op": "at_least", "value": vote.min_identity_level}
-    return user.is_authenticated and User.objects.filter(pk=user.pk).filter(compile_rule(vote.council, rule)).exists()
+def verification_card(vote: Vote, refusal: str | None) -> dict[str, str]:
+    """What the vote requires, in words, and (to a person missing it) the page to obtain it."""
+    requirement = requirement_of(vote)
+    link = ""
+    if refusal == "verification":
+        from council.voting.ballots.services import vote_url
+
+        link = obtain_url(vote.council, requirement, vote_url(vote))
+    return {"verification_required": requirement.describe(), "verification_link": link}
 
 
 def stage_card(vote: Vote, user: User | AnonymousUser) -> dict[str, Any]:
@@ -135,7 +144,7 @@ def stage_card(vote: Vote, user: User | AnonymousUser) -> dict[str, Any]:
         "grades": vote.grades or [],
         "min_choices": vote.min_choices,
         "max_choices": vote.max_choices,
-        "min_identity_level": str(dict(IdentityLevel.choices).get(vote.min_identity_level, "")) if vote.min_identity_level else "",
+        **verification_card(vote, refusal),
         "can_cast": refusal is None,
         "reason": refusal,
     }

@@ -12,11 +12,13 @@ from dataclasses import field
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db import connection
 from django.db import transaction
 from django.db.models import Exists
 from django.db.models import OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,9 +34,12 @@ from council.councils.models import Council
 from council.councils.selectors import people_in
 from council.councils.services import audit_record
 from council.groups.models import NeighbourhoodGroup
-from council.groups.segments import compile_rule
 from council.groups.selectors import group_members
 from council.rooms import agenda_links
+from council.verifications.requirements import Requirement
+from council.verifications.requirements import parse_requirement
+from council.verifications.requirements import require_verified
+from council.verifications.services import verification_use_record
 from council.voting.ballots import events
 from council.voting.ballots import participation
 from council.voting.ballots import sitting
@@ -77,7 +82,7 @@ class VoteDraft:
     tie_break: list[str] | None = None
     tie_break_reason: str = ""
     eligible_group_ids: list[int] = field(default_factory=list)
-    min_identity_level: int = 0
+    verification_requirement: dict[str, Any] = field(default_factory=dict)  # council/verifications
     room_id: int | None = None
     agenda_item: int | None = None  # an item of the meeting's agenda (council/rooms/agenda_links.py)
     present_only: bool = False
@@ -174,7 +179,7 @@ def _write_draft(vote: Vote, draft: VoteDraft) -> None:
     vote.secret, vote.appointment = draft.secret or draft.appointment, draft.appointment
     vote.min_choices, vote.max_choices, vote.grades = draft.min_choices, draft.max_choices, grades
     vote.tie_break, vote.tie_break_reason = draft.tie_break, draft.tie_break_reason
-    vote.min_identity_level = draft.min_identity_level
+    vote.verification_requirement = _requirement(draft.verification_requirement)
     unchanged = (vote.room_id, vote.agenda_item)
     vote.room_id = draft.room_id if draft.room_id and council.rooms.filter(pk=draft.room_id).exists() else None
     vote.agenda_item = draft.agenda_item if vote.room_id is not None else None
@@ -206,6 +211,25 @@ def _check_draft(draft: VoteDraft, keys: list[str]) -> None:
         raise InvalidInput(_("A vote restricted to those present is held in a meeting."))
 
 
+def _requirement(value: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return parse_requirement(value).as_json()
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from error
+
+
+def _verified(actor: User, vote: Vote) -> tuple[Requirement, set[str]]:
+    """Refuse, naming what is missing and where to obtain it, unless `actor` holds what the vote requires."""
+    if not vote.verification_requirement:  # no query for the votes that require nothing
+        return Requirement(), set()
+    return require_verified(actor, vote.council, vote, vote_url(vote))
+
+
+def vote_url(vote: Vote) -> str:
+    """The vote's page, where a person who obtained a verification comes back to."""
+    return reverse("vote-detail", kwargs={"council_slug": vote.council.slug, "vote_id": vote.pk})
+
+
 def electorate_fingerprint(vote: Vote, user_ids: list[int]) -> str:
     """sha256 of "council-electorate/1:<vote public id>" then one line per elector's user id, ascending.
 
@@ -216,7 +240,11 @@ def electorate_fingerprint(vote: Vote, user_ids: list[int]) -> str:
 
 
 def electorate_now(vote: Vote) -> list[int]:
-    """Who is eligible now: in the council, in one of the vote's groups (any, if none), verified enough."""
+    """Who is eligible now: in the council, in one of the vote's groups (any, if none).
+
+    The verifications the vote requires are asked at casting, not here: an elector who obtains
+    them after the freeze may still vote, and is told where to obtain them until then.
+    """
     people = people_in(councils=[vote.council])
     groups = list(vote.eligible_groups.all())
     if groups:
@@ -224,9 +252,6 @@ def electorate_now(vote: Vote) -> list[int]:
         for group in groups:
             ids.update(group_members(group).values_list("pk", flat=True))
         people = people.filter(pk__in=ids)
-    if vote.min_identity_level:
-        rule = {"field": "identity_level", "op": "at_least", "value": vote.min_identity_level}
-        people = people.filter(compile_rule(vote.council, rule))
     return sorted(people.values_list("pk", flat=True))
 
 
@@ -352,6 +377,8 @@ def _cast(actor: User, vote_id: int, content: dict[str, Any], tracker: str, room
     elector = Elector.objects.filter(vote=vote, user=actor).annotate(
         voted=Exists(Participation.objects.filter(elector=OuterRef("pk")))
     ).first()
+    # an elector missing a verification is told which, and where to obtain it (the rule says no too)
+    requirement, held = _verified(actor, vote) if elector is not None else (Requirement(), set())
     with remembered():  # the rule asks whether they are an elector: the row just read says it
         remember(elector_key(actor.pk, vote.pk), elector is not None)
         require(actor, "ballots.cast_ballot", vote)
@@ -370,6 +397,9 @@ def _cast(actor: User, vote_id: int, content: dict[str, Any], tracker: str, room
         raise InvalidInput(_("You have already voted in this vote."), code="already_voted")
     voter_name = "" if vote.secret else str(actor)
     BOX.cast(vote, tracker=tracker, content=content, voter_name=voter_name)
+    # which verifications let them in: in its own table, the day only, no tracker (VerificationUse)
+    verification_use_record(user=actor, council=vote.council, requirement=requirement,
+                            target=f"ballots.vote:{vote.pk}", used=held)
     note_president_ballot(vote, actor.pk, tracker)
     return Receipt(tracker=tracker, repeated=False)
 

@@ -68,8 +68,7 @@ def stage_strings() -> dict[str, Any]:
                 "(the council's members, or the groups it is open to)."
             ),
             "verification": _(
-                "You are not in this vote's electorate: it is open to people whose identity is verified "
-                "(%(level)s), and yours was not when the electorate was set."
+                "This vote requires a verification you do not hold yet: %(kinds)s. Obtain it, then come back to vote."
             ),
             "not_present": _("This vote is open only to those present at the meeting."),
         },

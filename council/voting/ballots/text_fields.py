@@ -25,3 +25,4 @@ not_written_by_people("ballots.PaperBallot", "content", reason="a ballot refused
 not_written_by_people(
     "ballots.PendingBallot", "voter_name", reason="a copy of the voter's display name, shown once in the box (BoxEntry)"
 )
+not_written_by_people("ballots.Vote", "verification_requirement", reason="kinds and a mode, checked by council.verifications")

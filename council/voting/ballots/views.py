@@ -32,6 +32,7 @@ from council.voting.ballots.models import Vote
 from council.voting.ballots.results import reason_text
 from council.voting.ballots.results import result_view
 from council.voting.ballots.selectors import box_publication
+from council.voting.ballots.selectors import cast_refusal
 from council.voting.ballots.selectors import has_voted
 from council.voting.ballots.selectors import is_elector
 from council.voting.ballots.selectors import participation_count
@@ -39,6 +40,7 @@ from council.voting.ballots.selectors import proxy_grantors
 from council.voting.ballots.selectors import proxy_names
 from council.voting.ballots.selectors import stage_card
 from council.voting.ballots.selectors import tracker_find
+from council.voting.ballots.selectors import verification_card
 from council.voting.ballots.selectors import vote_list_visible_to
 
 
@@ -115,6 +117,7 @@ def _page(request: CouncilRequest, vote: Vote, **extra: Any) -> dict[str, Any]:
         "can_see_minutes": user.has_perm("ballots.view_minutes", vote),
         "sitting_mode": mode_text(vote) if vote.sitting else None,
         "agenda_item": _agenda_item(vote),
+        "verification": verification_card(vote, cast_refusal(vote, user)),
         **extra,
     }
 

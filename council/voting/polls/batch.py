@@ -25,6 +25,7 @@ from council.core.errors import CouncilError
 from council.core.memo import remembered
 from council.councils.selectors import roles_remember
 from council.rooms.permissions import room_facts_remember
+from council.verifications.requirements import require_verified
 from council.voting.polls import services
 from council.voting.polls.models import Answer
 from council.voting.polls.models import Poll
@@ -84,7 +85,11 @@ def _record(sent: list[AnswerSent]) -> list[Outcome]:
         with translation.override(item.language):
             try:
                 poll = polls.get(item.poll_id)
-                if poll is None or poll.room_id != item.room_id or not item.actor.has_perm(ANSWER_POLL, poll):
+                if poll is None or poll.room_id != item.room_id:
+                    raise AccessDenied(ANSWER_POLL)
+                if not item.actor.has_perm(ANSWER_POLL, poll):
+                    if poll.verification_requirement and item.actor.has_perm("rooms.view_room", poll.room):
+                        require_verified(item.actor, poll.room.council, poll)  # which, and where to obtain it
                     raise AccessDenied(ANSWER_POLL)
                 services.answerable(poll)
                 accepted.append((index, poll, services.normalised(poll, item.answer)))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from council.councils.models import Council
 from council.rooms.models import Room
+from council.verifications.models import requirement_field
 
 #: short link codes: no 0/O, 1/I/L, 5/S, 2/Z, 8/B, U/V, to be read aloud and typed from a screen
 CODE_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
@@ -64,6 +65,8 @@ class Poll(models.Model):
         _("results"), max_length=6, choices=Visibility.choices, default=Visibility.LIVE
     )
     allow_anonymous = models.BooleanField(_("anonymous answers from a phone"), default=False)
+    #: what a person must hold to answer (council/verifications); anonymous answers are then refused
+    verification_requirement = requirement_field()
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.DRAFT)
     position = models.PositiveIntegerField(default=0)
     #: where it sits in the meeting, in words ("Point 3"), when the meeting has no agenda

@@ -11,6 +11,8 @@ from council.accounts.models import User
 from council.core.errors import AccessDenied
 from council.core.memo import remembered
 from council.core.permissions import predicate
+from council.verifications.permissions import meets_requirement_of
+from council.verifications.requirements import require_verified
 from council.voting.polls.models import Poll
 
 MANAGE_POLL = "polls.manage_poll"
@@ -40,7 +42,8 @@ def poll_is_closed(user: User | AnonymousUser, poll: Poll) -> bool:
 
 
 rules.add_perm(MANAGE_POLL, runs_the_poll_room)
-rules.add_perm(ANSWER_POLL, follows_the_poll_room)
+poll_verified = meets_requirement_of(lambda poll: poll, council=lambda poll: poll.room.council)
+rules.add_perm(ANSWER_POLL, follows_the_poll_room & poll_verified)
 rules.add_perm(SEE_RESULTS, runs_the_poll_room | (follows_the_poll_room & (results_are_live | poll_is_closed)))
 
 
@@ -52,5 +55,7 @@ def access_poll(user: User, poll_id: int, *, room_id: int, perm: str, for_update
     poll = polls.filter(pk=poll_id, room_id=room_id).first()
     with remembered():
         if poll is None or not user.has_perm(perm, poll):
+            if poll is not None and perm == ANSWER_POLL and user.has_perm("rooms.view_room", poll.room):
+                require_verified(user, poll.room.council, poll)  # says which verification, and where
             raise AccessDenied(perm)
     return poll

@@ -308,7 +308,7 @@ def upsert_answers(rows: list[tuple[int, int, Any, str]]) -> set[tuple[int, int]
 def poll_answer_anonymous(*, token: str, code: str, answer: AnswerValue) -> Poll:
     """An anonymous phone's answer (one per token, changeable until closing), where the poll allows it."""
     poll = _shared(code=code, allow_anonymous=True)
-    if poll is None:
+    if poll is None or poll.verification_requirement:  # a phone without an account proves nothing
         raise InvalidInput(_("This poll does not take anonymous answers."))
     answerable(poll)
     value = normalised(poll, answer)

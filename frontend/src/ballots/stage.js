@@ -109,7 +109,10 @@ export function mountStage({ client, t, data }) {
     part.form.hidden = !canCast;
     const reason = card.receipt ? null : vote.status !== "open" ? "not_open" : vote.reason;
     part.why.hidden = !reason;
-    if (reason) setText(part.why, fmt(t.reasons[reason] || reason, { level: vote.min_identity_level }));
+    if (reason) setText(part.why, fmt(t.reasons[reason] || reason, { kinds: vote.verification_required }));
+    // where to obtain the verification the vote requires (a page of the site: the server built it)
+    part.obtain.hidden = !(reason === "verification" && vote.verification_link);
+    if (!part.obtain.hidden) part["obtain-link"].href = vote.verification_link;
     part.receipt.hidden = !card.receipt;
     if (card.receipt) {
       setText(part.tracker, card.receipt);

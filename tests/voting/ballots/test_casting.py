@@ -2,12 +2,16 @@
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.utils import timezone
+from django.utils import translation
 
+from council.accounts.services import verification_record
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
-from council.groups.models import IdentityLevel
 from council.groups.models import Membership
 from council.groups.models import NeighbourhoodGroup
+from council.verifications.models import VerificationUse
+from council.verifications.requirements import VerificationRequired
 from council.voting.ballots import services
 from council.voting.ballots.box import TRACKER
 from council.voting.ballots.models import BoxEntry
@@ -98,16 +102,34 @@ def test_someone_added_to_the_group_after_freezing_is_not_an_elector(council, of
     assert participation_count(vote) == 1
 
 
-def test_a_verification_level_keeps_out_the_unverified(council, make_vote, user_with_role):
-    verified, unverified = user_with_role("member", council), user_with_role("member", council)
-    EmailAddress.objects.create(user=verified, email=verified.email, verified=True, primary=True)
+def test_a_vote_requiring_franceconnect_refuses_an_email_only_account_until_verified(
+    council, make_vote, user_with_role
+):
+    person = user_with_role("member", council)
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    vote, _electors = make_vote(voters=0, verification_requirement={"kinds": ["franceconnect"], "mode": "any"})
 
-    vote, _electors = make_vote(voters=0, min_identity_level=IdentityLevel.EMAIL)
+    with pytest.raises(VerificationRequired) as refused:
+        services.ballot_cast(actor=person, vote_id=vote.pk, content=FOR)
+    assert refused.value.code == "verification_required"
+    with translation.override("fr"):  # told in the reader's language
+        assert refused.value.message == (
+            "Ceci demande une vérification\u00a0: FranceConnect. Vous pouvez l\u2019obtenir sur la page en lien."
+        )
+    assert refused.value.link == (
+        f"/c/{council.slug}/verifications/obtain/?kinds=franceconnect&mode=any"
+        f"&next=%2Fc%2F{council.slug}%2Fvotes%2F{vote.pk}%2F"
+    )
+    assert Participation.objects.filter(vote=vote).count() == 0
 
-    services.ballot_cast(actor=verified, vote_id=vote.pk, content=FOR)
-    with pytest.raises(AccessDenied):
-        services.ballot_cast(actor=unverified, vote_id=vote.pk, content=FOR)
-    assert vote.electorate_size == 1
+    verification_record(user=person, kind="franceconnect", council_id=council.pk, claims={"acr": "eidas1"})
+    services.ballot_cast(actor=person, vote_id=vote.pk, content=FOR)
+
+    assert Participation.objects.filter(vote=vote).count() == 1
+    # the use is logged apart: the kind and the day, no receipt, no time of day
+    use = VerificationUse.objects.get(user=person)
+    assert (use.target, use.kinds, use.day) == (f"ballots.vote:{vote.pk}", ["franceconnect"], timezone.localdate())
+    assert {f.name for f in VerificationUse._meta.get_fields()} == {"id", "council", "user", "target", "kinds", "day"}
 
 
 def test_no_cast_before_opening_or_after_closing(make_vote, official):

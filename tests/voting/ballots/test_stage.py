@@ -57,19 +57,20 @@ def test_someone_who_joined_after_freezing_sees_why_not_instead_of_buttons(
     assert (card["can_cast"], card["reason"]) == (False, "not_elector")
 
 
-def test_the_unverified_are_told_the_level_the_vote_asks(
+def test_the_unverified_are_told_what_the_vote_asks_and_where_to_obtain_it(
     client, council, make_vote, user_with_role
 ):
     verified, unverified = user_with_role("member", council), user_with_role("member", council)
     EmailAddress.objects.create(user=verified, email=verified.email, verified=True, primary=True)
-    vote, _electors = make_vote(voters=0, min_identity_level=10)
+    vote, _electors = make_vote(voters=0, verification_requirement={"kinds": ["email"], "mode": "any"})
 
     mine = _stage(client, vote, verified).json()
     theirs = _stage(client, vote, unverified, HTTP_ACCEPT_LANGUAGE="fr").json()
 
-    assert (mine["can_cast"], mine["reason"]) == (True, None)
+    assert (mine["can_cast"], mine["reason"], mine["verification_link"]) == (True, None, "")
     assert (theirs["can_cast"], theirs["reason"]) == (False, "verification")
-    assert theirs["min_identity_level"] == "Adresse e-mail vérifiée"
+    assert theirs["verification_required"] == "Adresse e-mail vérifiée"
+    assert theirs["verification_link"].startswith(f"/c/{council.slug}/verifications/obtain/?kinds=email&mode=any")
 
 
 def test_an_elector_not_present_at_a_present_only_vote_is_told_so(
@@ -118,7 +119,8 @@ def test_a_secret_vote_shows_no_partial_result(client, make_vote, official):
         "grades",
         "min_choices",
         "max_choices",
-        "min_identity_level",
+        "verification_required",
+        "verification_link",
         "can_cast",
         "reason",
         "ballots_url",
@@ -127,7 +129,7 @@ def test_a_secret_vote_shows_no_partial_result(client, make_vote, official):
     body = response.content.decode()
     assert '"choice"' not in body  # no ballot
     assert "tracker" not in body  # no receipt
-    assert card["min_identity_level"] == ""
+    assert (card["verification_required"], card["verification_link"]) == ("", "")
     assert response["Cache-Control"] == "no-store"
 
 
