@@ -63,8 +63,8 @@ def neighbourhood(council):
         cursor.execute("SELECT setseed(0.16)")
         cursor.execute(
             """INSERT INTO accounts_user (password, is_superuser, is_staff, is_active, date_joined, email,
-                                          display_name, preferred_language)
-               SELECT '!', false, false, true, now(), 'p' || g || '@plan.test.invalid', 'Habitant ' || g, 'fr'
+                                          display_name, preferred_language, notify_in_app, notify_by_email)
+               SELECT '!', false, false, true, now(), 'p' || g || '@plan.test.invalid', 'Habitant ' || g, 'fr', true, true
                FROM generate_series(1, %s) g""",
             [PEOPLE],
         )

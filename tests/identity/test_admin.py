@@ -178,6 +178,7 @@ def test_a_council_social_app_secret_is_never_shown_and_kept(client, google, adm
 
 
 def test_only_the_superuser_sets_a_council_openid_connect_address(client, google, administrator):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the assertion reads the English text
     client.force_login(administrator)
     url = reverse("admin:identity_councilsocialapp_change", args=[google.pk])
 

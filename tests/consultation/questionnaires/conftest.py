@@ -34,3 +34,10 @@ def make_questionnaire(make_consultation):
 def raw_for(questionnaire, mode, line="", satisfaction=""):
     first, second, third = questionnaire.questions.all()
     return {first.pk: mode, second.pk: line, third.pk: satisfaction}
+
+
+@pytest.fixture
+def client(client):
+    """Pages in English here: the assertions read the English texts."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
