@@ -41,9 +41,9 @@ def test_log_in_with_franceconnect_and_log_out_of_both(browser, live_url, oidc_p
 
     wait(driver, ec.url_to_be(f"{live_url}/c/nord/"), "back on the council's page")
     wait(driver, ec.presence_of_element_located((By.LINK_TEXT, "Camille")), "logged in as Camille")
-    driver.get(f"{live_url}/accounts/profile/")
-    proved = driver.find_element(By.CSS_SELECTOR, "[aria-labelledby=verifications-title] li").text
-    assert proved.startswith("FranceConnect, on ")
+    driver.get(f"{live_url}/accounts/verifications/")
+    proved = driver.find_element(By.XPATH, "//ul[@class='verification-list']/li[starts-with(normalize-space(), 'FranceConnect')]").text
+    assert ", on " in proved
     assert "Angela Claire Louise DUBOIS" in proved
 
     driver.find_element(By.XPATH, "//button[normalize-space()='Log out']").click()
