@@ -52,7 +52,9 @@ FRAMES = 5  # frames a receiver must have of each track before it counts as flow
 GRACE_SECONDS = 2
 TIMER_SECONDS = 4
 WARNING_SECONDS = 2  # WORKSHOP_TIMER_WARNINGS of the server
-MEDIA_ENV = {"MEDIA_WORKER_HEARTBEAT_SECONDS": "0.5", "MEDIA_REPLY_TIMEOUT_SECONDS": "15"}
+# The default heartbeat: a worker counts as gone after three missed ones (6 s). With 0.5 s, a
+# worker busy with a dozen DTLS handshakes on a loaded CI machine was declared gone mid-test.
+MEDIA_ENV = {"MEDIA_WORKER_HEARTBEAT_SECONDS": "2", "MEDIA_REPLY_TIMEOUT_SECONDS": "15"}
 
 
 class TaggedVideoTrack(NumberedVideoTrack):
