@@ -96,12 +96,15 @@ def petition_detail(request: Any, council_slug: str, petition_id: int) -> HttpRe
     petition = _petition(request, petition_id)
     user = request.user
     state = selectors.petition_state(petition)
+    with remembered():  # the rules ask the person's role more than once
+        signing = _signing(user, petition, request.get_full_path())
+        can_answer = user.has_perm(perms.ANSWER, petition)
     context = {
         "petition": petition,
         "state": state,
         "signed": selectors.has_signed(petition, user),
-        **_signing(user, petition, request.get_full_path()),
-        "can_answer": user.has_perm(perms.ANSWER, petition),
+        **signing,
+        "can_answer": can_answer,
         "answer_form": AnswerForm(initial={"answer": petition.answer}),
         "socket_path": f"/ws/c/{council_slug}/petitions/{petition.pk}/",
         "strings": {
