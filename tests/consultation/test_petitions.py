@@ -229,7 +229,7 @@ def test_a_resident_without_the_verification_is_told_which_and_where_to_obtain_i
 @pytest.mark.django_db
 def test_the_list_reads_the_signers_verifications_once_however_many_petitions(client, council, moderator, resident):
     """The role and the verifications are read once per page, not once per petition (no N+1)."""
-    _settle(council, moderator, requirement={"kinds": ["email", "census"], "mode": "any"})
+    _settle(council, moderator, requirement={"kinds": ["email", "code"], "mode": "any"})
     EmailAddress.objects.create(user=resident, email=resident.email, verified=True, primary=True)
     client.force_login(resident)
     url = reverse("petition-list", args=[council.slug])
