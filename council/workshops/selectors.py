@@ -104,6 +104,7 @@ def session_payload(session: WorkshopSession) -> dict[str, Any]:
     )
     return {
         "session_id": session.pk,
+        "version": session.version,
         "room_id": session.room_id,
         "title": session.title,
         "status": session.effective_status(),
