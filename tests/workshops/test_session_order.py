@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def _frames_until_quiet(communicator, quiet=0.5):
+async def _frames_until_quiet(communicator, quiet=0.3):
     frames = []
     while not await communicator.receive_nothing(quiet):
         frames.append(await next_frame(communicator, skip=frozenset()))
