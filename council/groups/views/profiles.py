@@ -10,12 +10,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from council.core.submit import submit
 from council.groups import services
 from council.groups.forms_profiles import AttributeForm
 from council.groups.forms_profiles import ResidentProfileForm
 from council.groups.models import ProfileAttribute
 from council.groups.models import ResidentProfile
-from council.groups.views.submit import submit
 from council.groups.views.zones import map_config
 from council.groups.views.zones import zones_feature_collection
 

@@ -16,13 +16,13 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.http import require_POST
 
 from council.core.geo import tile_config
+from council.core.submit import submit
 from council.councils.models import Council
 from council.groups import services
 from council.groups.forms_zones import ZoneDrawForm
 from council.groups.forms_zones import ZoneImportForm
 from council.groups.forms_zones import ZoneNameForm
 from council.groups.models import Zone
-from council.groups.views.submit import submit
 
 
 def zones_feature_collection(council: Council) -> dict[str, Any]:

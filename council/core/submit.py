@@ -1,4 +1,4 @@
-"""One way for the administrators' pages of groups to run a service on a submitted form."""
+"""One way for a page to run a service on a submitted form."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,10 +19,17 @@ class Outcome:
     error: str | None = None
 
 
-def submit(call: Callable[[], Any], *, form: forms.Form | None = None, field: str | None = None) -> Outcome:
+def submit(
+    call: Callable[[], Any],
+    *,
+    form: forms.Form | None = None,
+    field: str | None = None,
+    refused: type[Exception] = PermissionDenied,
+) -> Outcome:
     """Run `call`: its result, or its refusal kept for the page (on `form`'s `field`) so nothing typed is lost.
 
-    A refused permission is a 403 (the page was shown to someone who may no longer do this).
+    A refused permission raises `refused`: PermissionDenied (403) where the page itself says
+    the object exists, Http404 where a refusal must not tell (access_* answers alike for both).
     """
     try:
         return Outcome(done=True, result=call())
@@ -31,4 +38,4 @@ def submit(call: Callable[[], Any], *, form: forms.Form | None = None, field: st
             form.add_error(field, error.message)
         return Outcome(done=False, error=error.message)
     except AccessDenied as error:
-        raise PermissionDenied from error
+        raise refused from error
