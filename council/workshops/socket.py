@@ -58,7 +58,10 @@ def is_older(payload: dict[str, Any], *, than: dict[str, Any] | None) -> bool:
     Broadcasts of whole states are built and sent after commit, each by its own writer, so
     two writes committed in one order may reach sockets in the other.
     """
-    return than is not None and than["session_id"] == payload["session_id"] and payload["version"] < than["version"]
+    if than is None or than["session_id"] != payload["session_id"]:
+        return False
+    # a state sent by a process started before versions existed (a rolling restart) is taken
+    return "version" in payload and "version" in than and payload["version"] < than["version"]
 
 
 class MeetingPart(SocketPart):
