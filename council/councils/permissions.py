@@ -24,7 +24,10 @@ def _role_at_least(*accepted: Role):
 
 is_council_administrator = _role_at_least(Role.ADMINISTRATOR)
 is_council_facilitator = _role_at_least(Role.ADMINISTRATOR, Role.FACILITATOR)
-is_council_member = _role_at_least(Role.ADMINISTRATOR, Role.FACILITATOR, Role.MEMBER)
+#: the roles of a council's members (the member role or higher): is_council_member, and the
+#: bulk readers that must agree with it (the members in office of an assembly)
+MEMBER_ROLES = (Role.ADMINISTRATOR, Role.FACILITATOR, Role.MEMBER)
+is_council_member = _role_at_least(*MEMBER_ROLES)
 has_council_role = _role_at_least(*Role)
 
 

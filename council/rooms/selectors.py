@@ -33,6 +33,7 @@ from council.rooms.models import Presence
 from council.rooms.models import RaisedHand
 from council.rooms.models import Room
 from council.rooms.models import RoomRemoval
+from council.rooms.permissions import facilitates
 from council.rooms.permissions import room_facts_remember
 
 CAPABILITIES = ("send_message", "raise_hand", "moderate_room", "publish_media", "moderate_media")
@@ -87,25 +88,53 @@ def presence_summary(*, room: Room) -> dict[str, Any]:
 
 
 def presence_summaries(*, rooms: list[Room]) -> dict[int, dict[str, Any]]:
-    """presence_summary of each room, for many rooms in three queries (a wave of moves)."""
+    """presence_summary of each room, for many rooms in four queries (a wave of moves)."""
+    with remembered():
+        return _presence_summaries(rooms)
+
+
+def _presence_summaries(rooms: list[Room]) -> dict[int, dict[str, Any]]:
     present: dict[int, set[int]] = {room.pk: set() for room in rooms}
-    display_names: dict[int, str] = {}
-    rows = _fresh_presences(rooms).values_list("room_id", "user_id", "user__display_name").distinct()
-    for room_id, user_id, display_name in rows:  # the names with the rows: one query, not two
+    people: dict[int, User] = {}
+    rows = _fresh_presences(rooms).values_list(
+        "room_id", "user_id", "user__display_name", "user__is_active", "user__is_superuser"
+    ).distinct()
+    for room_id, user_id, display_name, is_active, is_superuser in rows:  # the people with the rows: one query
         present[room_id].add(user_id)
-        display_names[user_id] = display_name
+        people[user_id] = User(pk=user_id, display_name=display_name, is_active=is_active, is_superuser=is_superuser)
     everyone = set().union(*present.values())
     councils = {room.council_id: room.council for room in rooms}
     # the roles already known in this unit of work (the connecting person's) are not read again
     roles = {pk: roles_recalled(council=council, user_ids=everyone) for pk, council in councils.items()}
     shown = {room.pk: sorted(present[room.pk])[: settings.ROOM_PRESENCE_LIST_MAX] for room in rooms}
-    names = {
-        user_id: str(User(pk=user_id, display_name=display_names[user_id]).public_name)
-        for user_id in set().union(*shown.values())
-    }
+    names = {user_id: str(people[user_id].public_name) for user_id in set().union(*shown.values())}
+    moderates = _moderators_among(rooms, shown, people)
     return {
-        room.pk: _summary(room, present[room.pk], shown[room.pk], roles[room.council_id], names) for room in rooms
+        room.pk: _summary(room, present[room.pk], shown[room.pk], roles[room.council_id], names, moderates)
+        for room in rooms
     }
+
+
+def _moderators_among(rooms: list[Room], shown: dict[int, list[int]], people: dict[int, User]) -> set[tuple[int, int]]:
+    """(room id, user id) of the people listed who run the room, asked of rooms.moderate_room.
+
+    The page offers to mute or remove only the others (the service refuses those who run the
+    room): the rule's answer, not the roles, since a member may run a room or a workshop.
+    """
+    listed = [people[user_id] for user_id in set().union(*shown.values())]
+    if not listed:
+        return set()
+    with remembered():  # the roles read above are recalled, not read again per person
+        # the one fact the rule reads per person and room: grants on the rooms (and on the
+        # plenaries of breakout rooms, whose facilitators run them), for everyone at once
+        plenaries = {room.parent_id for room in rooms if room.parent_id is not None}
+        facilitates.remember(listed, sorted({room.pk for room in rooms} | plenaries))
+        return {
+            (room.pk, user_id)
+            for room in rooms
+            for user_id in shown[room.pk]
+            if people[user_id].has_perm("rooms.moderate_room", room)
+        }
 
 
 def present_user_ids(*, room: Room) -> set[int]:
@@ -123,17 +152,27 @@ def _fresh_presences(rooms: list[Room]) -> QuerySet[Presence]:
 
 
 def _summary(
-    room: Room, user_ids: set[int], shown: list[int], roles: dict[int, Role], names: dict[int, str]
+    room: Room,
+    user_ids: set[int],
+    shown: list[int],
+    roles: dict[int, Role],
+    names: dict[int, str],
+    moderates: set[tuple[int, int]],
 ) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for user_id in user_ids:
         if user_id in roles:
             counts[roles[user_id].value] = counts.get(roles[user_id].value, 0) + 1
     participants = [
-        {"id": uid, "name": names.get(uid, ""), "role": roles[uid].value if uid in roles else None}
+        {
+            "id": uid,
+            "name": names.get(uid, ""),
+            "role": roles[uid].value if uid in roles else None,
+            "moderates": (room.pk, uid) in moderates,
+        }
         for uid in shown
     ]
-    participants.sort(key=lambda p: (p["role"] not in ("administrator", "facilitator"), p["name"]))
+    participants.sort(key=lambda p: (not p["moderates"], p["name"]))
     return {
         "room_id": room.pk,
         "count": len(user_ids),

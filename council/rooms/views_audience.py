@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from council.core.errors import AccessDenied
-from council.core.errors import InvalidInput
+from council.core.submit import submit
 from council.councils.middleware import CouncilRequest
 from council.councils.models import Council
 from council.groups.models import NeighbourhoodGroup
@@ -67,17 +67,16 @@ def room_invite(request: CouncilRequest, council_slug: str, room_id: int) -> Htt
         initial={"subject": invitations.room_invite_subject(room)},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            send = invitations.room_invite(
+        outcome = submit(
+            lambda: invitations.room_invite(
                 actor=request.user, room=room, base_url=request.build_absolute_uri("/"), **form.cleaned_data
-            )
-        except InvalidInput as error:
-            form.add_error(None, error.message)
-        except AccessDenied as error:
-            raise Http404 from error
-        else:
+            ),
+            form=form,
+            refused=Http404,
+        )
+        if outcome.done:
             messages.success(request, _("The invitation is being sent."))
-            return redirect("notification-send-detail", council_slug=council_slug, send_id=send.pk)
+            return redirect("notification-send-detail", council_slug=council_slug, send_id=outcome.result.pk)
     return render(request, "rooms/room_invite.html", {"form": form, "room": room})
 
 

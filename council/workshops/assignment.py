@@ -12,6 +12,7 @@ import io
 import random
 import re
 import secrets
+from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
@@ -112,16 +113,32 @@ def assign_random(
     rng = _generator(seed)
     to_place = [person for person in _sorted_people(people) if person not in assigned]
     rng.shuffle(to_place)
+    unplaced = _fill_least_filled(to_place, lambda person: ordered_slots, sizes, rng, assigned)
+    return Placement(assigned=assigned, unplaced=sorted(unplaced))
+
+
+def _fill_least_filled(
+    order: list[int],
+    options: Callable[[int], list[Slot]],
+    sizes: dict[int, int],
+    rng: random.Random,
+    assigned: dict[int, int],
+) -> list[int]:
+    """Send each person, in `order`, to the least filled of their `options` with room; return those left out.
+
+    Writes into `assigned` and `sizes`. The draws' published method (assign_random,
+    assign_by_group) in one place: a tie is settled by `rng`, in workshop id order.
+    """
     unplaced = []
-    for person in to_place:
-        open_slots = [slot for slot in ordered_slots if has_room(slot, sizes[slot.workshop_id])]
+    for person in order:
+        open_slots = [slot for slot in options(person) if has_room(slot, sizes[slot.workshop_id])]
         if not open_slots:
             unplaced.append(person)
             continue
         slot = _least_filled(open_slots, sizes, rng)
         assigned[person] = slot.workshop_id
         sizes[slot.workshop_id] += 1
-    return Placement(assigned=assigned, unplaced=sorted(unplaced))
+    return unplaced
 
 
 def _matching(slots: list[Slot], groups: set[int] | frozenset[int]) -> list[Slot]:
@@ -152,15 +169,7 @@ def assign_by_group(
     }
     ordered_people.sort(key=lambda person: len(options[person]))
     assigned: dict[int, int] = {}
-    unplaced = []
-    for person in ordered_people:
-        open_slots = [slot for slot in options[person] if has_room(slot, sizes[slot.workshop_id])]
-        if not open_slots:
-            unplaced.append(person)
-            continue
-        slot = _least_filled(open_slots, sizes, rng)
-        assigned[person] = slot.workshop_id
-        sizes[slot.workshop_id] += 1
+    unplaced = _fill_least_filled(ordered_people, options.__getitem__, sizes, rng, assigned)
     return Placement(assigned=assigned, unplaced=sorted(unplaced))
 
 

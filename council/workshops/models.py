@@ -55,6 +55,9 @@ class WorkshopSession(models.Model):
     # given (or passed over), and when the time-up was sent.
     warned_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
     time_up_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Bumped by every announced change, in its transaction (services.announce): the order of the
+    # states as committed, which their broadcasts, built and sent after commit, may not keep.
+    version = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

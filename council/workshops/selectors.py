@@ -1,5 +1,6 @@
 """Reads for workshops: the session as sockets see it, where a person belongs, the log."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -104,6 +105,7 @@ def session_payload(session: WorkshopSession) -> dict[str, Any]:
     )
     return {
         "session_id": session.pk,
+        "version": session.version,
         "room_id": session.room_id,
         "title": session.title,
         "status": session.effective_status(),
@@ -178,7 +180,16 @@ def choosers(*, session: WorkshopSession) -> dict[str, list[int]]:
     rule's answer rather than restating it; one whose person was not asked (arrived since)
     keeps what its snapshot asked.
     """
-    from council.accounts.models import User
+    asked, may = _present_asking(session, lambda person: person.has_perm("workshops.choose_workshop", session))
+    return {"asked": asked, "may": may}
+
+
+def _present_asking(session: WorkshopSession, rule: Callable[[User], bool]) -> tuple[list[int], list[int]]:
+    """The ids of everyone present in the plenary or its workshops, and of those `rule(person)` lets.
+
+    The rules' facts are read for everyone at once (roles, room facts, co-facilitation),
+    not person by person.
+    """
     from council.councils.selectors import roles_remember
     from council.rooms.permissions import room_facts_remember
     from council.workshops.permissions import cofacilitates
@@ -186,12 +197,11 @@ def choosers(*, session: WorkshopSession) -> dict[str, list[int]]:
     room = session.room
     rooms = [room.pk, *Workshop.objects.filter(session=session).values_list("room_id", flat=True)]
     people = list(User.objects.filter(pk__in=_fresh_presences(rooms).values("user_id")).order_by("pk"))
-    with remembered():  # the rule asked for everyone, its facts read for everyone at once
+    with remembered():
         roles_remember(council=room.council, user_ids=[person.pk for person in people])
         room_facts_remember(users=people, rooms=[room])
         cofacilitates.remember(people, [session.pk])
-        may = [person.pk for person in people if person.has_perm("workshops.choose_workshop", session)]
-    return {"asked": [person.pk for person in people], "may": may}
+        return [person.pk for person in people], [person.pk for person in people if rule(person)]
 
 
 def whereabouts(*, session: WorkshopSession) -> dict[int, list[dict[str, Any]]]:
@@ -231,20 +241,9 @@ def assignment_pool(*, session: WorkshopSession) -> list[int]:
     """Who a draw places: people present in the plenary or its workshops whom the rule
     takes_part_in_draws lets take part (not those who run the workshops; residents who
     follow only when the session says so)."""
-    from council.accounts.models import User
-    from council.councils.selectors import roles_remember
-    from council.rooms.permissions import room_facts_remember
-    from council.workshops.permissions import cofacilitates
     from council.workshops.permissions import takes_part_in_draws
 
-    room = session.room
-    rooms = [room.pk, *Workshop.objects.filter(session=session).values_list("room_id", flat=True)]
-    people = list(User.objects.filter(pk__in=_fresh_presences(rooms).values("user_id")).order_by("pk"))
-    with remembered():  # the rule asked for everyone, its facts read for everyone at once
-        roles_remember(council=room.council, user_ids=[person.pk for person in people])
-        room_facts_remember(users=people, rooms=[room])
-        cofacilitates.remember(people, [session.pk])
-        return [person.pk for person in people if takes_part_in_draws.test(person, session)]
+    return _present_asking(session, lambda person: takes_part_in_draws.test(person, session))[1]
 
 
 def memberships_of(*, session: WorkshopSession, user_ids: list[int]) -> dict[int, set[int]]:

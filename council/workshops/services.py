@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -57,8 +58,16 @@ MAX_WORKSHOPS = 50
 
 
 def announce(session: WorkshopSession) -> None:
-    """Tell every socket of the meeting the session as it is once this transaction commits."""
+    """Tell every socket of the meeting the session as it is once this transaction commits.
+
+    Bumps the session's version in this transaction: the row stays locked until commit, so
+    versions follow the order of commits, and a socket drops a state older than the one it
+    holds (two facilitators moving the same person: the later commit's state may be built
+    first and sent first).
+    """
     session_id = session.pk
+    WorkshopSession.objects.filter(pk=session_id).update(version=F("version") + 1)
+    session.refresh_from_db(fields=["version"])  # a later save() of this instance keeps it
 
     def build() -> dict[str, Any]:
         session = WorkshopSession.objects.select_related("room__council").get(pk=session_id)

@@ -52,6 +52,18 @@ def personal_view(payload: dict[str, Any], *, user_id: int, runs: bool, may_choo
     return view
 
 
+def is_older(payload: dict[str, Any], *, than: dict[str, Any] | None) -> bool:
+    """Whether a session state is older than the one held (versions are in commit order).
+
+    Broadcasts of whole states are built and sent after commit, each by its own writer, so
+    two writes committed in one order may reach sockets in the other.
+    """
+    if than is None or than["session_id"] != payload["session_id"]:
+        return False
+    # a state sent by a process started before versions existed (a rolling restart) is taken
+    return "version" in payload and "version" in than and payload["version"] < than["version"]
+
+
 class MeetingPart(SocketPart):
     """The session as this socket's person sees it, and where it sends them."""
 
@@ -101,6 +113,8 @@ class MeetingPart(SocketPart):
             else:
                 payload = selectors.session_payload_remembered(session)
             self.may_choose = bool(socket.user.has_perm("workshops.choose_workshop", session))
+            if is_older(payload, than=self.session_state):
+                payload = self.session_state  # read earlier in this wave than a change already followed
         self.session_state = payload
         snapshot["workshops"] = None if payload is None else self.view_of(payload)
         notes = notes_snapshot(user=socket.user, room_id=socket.room_id)
@@ -119,6 +133,8 @@ class MeetingPart(SocketPart):
 
     async def session_changed(self, message: dict[str, Any]) -> None:
         payload = message["payload"]
+        if is_older(payload, than=self.session_state):
+            return  # built before a later commit, sent after it: following it would undo that one
         self.session_state = payload
         choosers = payload.get("choosers") or {"asked": [], "may": []}
         user_id = self.socket.user.pk

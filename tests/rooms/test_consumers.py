@@ -70,7 +70,7 @@ async def test_snapshot_on_connect(room, member, message_factory):
     presence = await next_frame(communicator, skip=frozenset())
     assert presence["type"] == "rooms.presence_changed"
     assert presence["payload"]["participants"] == [
-        {"id": member.pk, "name": "Marc Membre", "role": "member"}
+        {"id": member.pk, "name": "Marc Membre", "role": "member", "moderates": False}
     ]
     await communicator.disconnect()
 

@@ -115,8 +115,8 @@ def test_presence_counts_a_person_once_across_tabs(room, member, facilitator):
     assert summary["count"] == 2
     assert summary["counts_by_role"] == {"member": 1, "facilitator": 1}
     assert summary["participants"] == [
-        {"id": facilitator.pk, "name": "Fatou Facilitatrice", "role": "facilitator"},
-        {"id": member.pk, "name": "Marc Membre", "role": "member"},
+        {"id": facilitator.pk, "name": "Fatou Facilitatrice", "role": "facilitator", "moderates": True},
+        {"id": member.pk, "name": "Marc Membre", "role": "member", "moderates": False},
     ]
 
     services.room_leave(channel_name="tab-1")
@@ -184,9 +184,10 @@ def test_snapshot_query_count_does_not_grow_with_the_room(
 
 
 # room 1, messages 1, role 1, capabilities 3 (facilitator grants to the person and their groups
-# in one query, the removal, mute and floor rows in one, eligible groups), presence 2 (rows with
-# names, roles), hands 1; a resync adds the deleted seqs. None of it grows with the room.
-QUERIES = {None: 9, 2: 10}
+# in one query, the removal, mute and floor rows in one, eligible groups), presence 3 (rows with
+# names, roles, the facilitator grants of those listed), hands 1; a resync adds the deleted seqs.
+# None of it grows with the room.
+QUERIES = {None: 10, 2: 11}
 
 
 def test_the_views_of_many_rooms_read_at_once_are_those_of_each_room(
@@ -207,7 +208,7 @@ def test_the_views_of_many_rooms_read_at_once_are_those_of_each_room(
     }
 
     with remembered():
-        with django_assert_num_queries(5):  # rooms, messages, presence 2 (people with names, roles), hands
+        with django_assert_num_queries(6):  # rooms, messages, presence 3 (people, roles, grants), hands
             room_views_remember({r.pk for r in rooms})
         together = {r.pk: room_snapshot(user=member, room_id=r.pk) for r in rooms}
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from council.core.errors import AccessDenied
-from council.core.errors import InvalidInput
+from council.core.submit import submit
 from council.groups import notifications
 from council.groups.models import NeighbourhoodGroup
 from council.groups.models import NotificationSend
@@ -53,15 +53,14 @@ def group_notify(request, council_slug, group_id):
     group = _group(request, group_id)
     form = NotifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            send = notifications.notification_send_create(actor=request.user, group=group, **form.cleaned_data)
-        except InvalidInput as error:
-            form.add_error(None, error.message)
-        except AccessDenied as error:
-            raise Http404 from error
-        else:
+        outcome = submit(
+            lambda: notifications.notification_send_create(actor=request.user, group=group, **form.cleaned_data),
+            form=form,
+            refused=Http404,
+        )
+        if outcome.done:
             messages.success(request, _("Your message is being sent."))
-            return redirect("notification-send-detail", council_slug=council_slug, send_id=send.pk)
+            return redirect("notification-send-detail", council_slug=council_slug, send_id=outcome.result.pk)
     return render(request, "groups/notification_form.html", {"form": form, "group": group})
 
 

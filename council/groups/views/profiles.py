@@ -10,8 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from council.core.errors import AccessDenied
-from council.core.errors import InvalidInput
+from council.core.submit import submit
 from council.groups import services
 from council.groups.forms_profiles import AttributeForm
 from council.groups.forms_profiles import ResidentProfileForm
@@ -30,13 +29,11 @@ def council_profile(request, council_slug):
     profile = ResidentProfile.objects.filter(council=council, user=request.user).select_related("zone").first()
     form = ResidentProfileForm(request.POST or None, council=council, profile=profile)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.profile_update(actor=request.user, council=council, answers=form.answers(), **form.location())
-        except InvalidInput as error:
-            form.add_error(None, error.message)
-        except AccessDenied as error:
-            raise PermissionDenied from error
-        else:
+        outcome = submit(
+            lambda: services.profile_update(actor=request.user, council=council, answers=form.answers(), **form.location()),
+            form=form,
+        )
+        if outcome.done:
             messages.success(request, _("Your profile was saved."))
             return redirect("council-profile", council_slug=council.slug)
     return render(
@@ -78,16 +75,17 @@ def attribute_edit(request, council_slug, attribute_id=None):
     initial = AttributeForm.initial_from(attribute) if attribute else None
     form = AttributeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            if attribute is None:
-                services.attribute_create(actor=request.user, council=request.council, **form.cleaned_data)
-            else:
-                services.attribute_update(actor=request.user, attribute=attribute, **form.cleaned_data)
-        except InvalidInput as error:
-            form.add_error(None, error.message)
-        except AccessDenied as error:
-            raise PermissionDenied from error
+        if attribute is None:
+            outcome = submit(
+                lambda: services.attribute_create(actor=request.user, council=request.council, **form.cleaned_data),
+                form=form,
+            )
         else:
+            outcome = submit(
+                lambda: services.attribute_update(actor=request.user, attribute=attribute, **form.cleaned_data),
+                form=form,
+            )
+        if outcome.done:
             messages.success(request, _("The question was saved."))
             return redirect("attribute-list", council_slug=council_slug)
     return render(
@@ -103,13 +101,9 @@ def attribute_delete(request, council_slug, attribute_id):
     attribute = _managed_attribute(request, attribute_id)
     error = None
     if request.method == "POST":
-        try:
-            services.attribute_delete(actor=request.user, attribute=attribute)
-        except InvalidInput as invalid:
-            error = invalid.message
-        except AccessDenied as denied:
-            raise PermissionDenied from denied
-        else:
+        outcome = submit(lambda: services.attribute_delete(actor=request.user, attribute=attribute))
+        error = outcome.error
+        if outcome.done:
             messages.success(request, _("The question and its answers were deleted."))
             return redirect("attribute-list", council_slug=council_slug)
     answered = attribute.values.values("profile").distinct().count()

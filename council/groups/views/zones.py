@@ -15,9 +15,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.http import require_POST
 
-from council.core.errors import AccessDenied
-from council.core.errors import InvalidInput
 from council.core.geo import tile_config
+from council.core.submit import submit
 from council.councils.models import Council
 from council.groups import services
 from council.groups.forms_zones import ZoneDrawForm
@@ -94,13 +93,13 @@ def zone_list(request, council_slug):
     _managed_zone(request, None)
     form = ZoneImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            zones = services.zones_import(actor=request.user, council=council, geojson=form.cleaned_data["geojson"])
-        except InvalidInput as error:
-            form.add_error("geojson", error.message)
-        except AccessDenied as error:
-            raise PermissionDenied from error
-        else:
+        outcome = submit(
+            lambda: services.zones_import(actor=request.user, council=council, geojson=form.cleaned_data["geojson"]),
+            form=form,
+            field="geojson",
+        )
+        if outcome.done:
+            zones = outcome.result
             messages.success(
                 request,
                 ngettext("%(count)d zone imported.", "%(count)d zones imported.", len(zones)) % {"count": len(zones)},
@@ -116,14 +115,11 @@ def zone_draw(request, council_slug):
     _managed_zone(request, None)
     form = ZoneDrawForm(request.POST)
     if form.is_valid():
-        try:
-            zone = services.zone_save(actor=request.user, council=request.council, **form.cleaned_data)
-        except InvalidInput as error:
-            form.add_error(None, error.message)
-        except AccessDenied as error:
-            raise PermissionDenied from error
-        else:
-            messages.success(request, _("The zone %(name)s was saved.") % {"name": zone.name})
+        outcome = submit(
+            lambda: services.zone_save(actor=request.user, council=request.council, **form.cleaned_data), form=form
+        )
+        if outcome.done:
+            messages.success(request, _("The zone %(name)s was saved.") % {"name": outcome.result.name})
             return redirect("zone-list", council_slug=council_slug)
     return _zone_list_page(request, import_form=ZoneImportForm(), draw_form=form)
 
@@ -134,16 +130,14 @@ def zone_rename(request, council_slug, zone_id):
     zone = _managed_zone(request, zone_id)
     form = ZoneNameForm(request.POST or None, initial={"name": zone.name})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.zone_save(
+        outcome = submit(
+            lambda: services.zone_save(
                 actor=request.user, council=request.council, name=form.cleaned_data["name"],
                 geometry=zone.geometry, zone_id=zone.pk,
-            )
-        except InvalidInput as error:
-            form.add_error(None, error.message)
-        except AccessDenied as error:
-            raise PermissionDenied from error
-        else:
+            ),
+            form=form,
+        )
+        if outcome.done:
             messages.success(request, _("The zone was renamed."))
             return redirect("zone-list", council_slug=council_slug)
     return render(request, "groups/zone_rename.html", {"council": request.council, "zone": zone, "form": form})
@@ -155,13 +149,9 @@ def zone_delete(request, council_slug, zone_id):
     zone = _managed_zone(request, zone_id)
     error = None
     if request.method == "POST":
-        try:
-            services.zone_delete(actor=request.user, zone=zone)
-        except InvalidInput as invalid:
-            error = invalid.message
-        except AccessDenied as denied:
-            raise PermissionDenied from denied
-        else:
+        outcome = submit(lambda: services.zone_delete(actor=request.user, zone=zone))
+        error = outcome.error
+        if outcome.done:
             messages.success(request, _("The zone %(name)s was deleted.") % {"name": zone.name})
             return redirect("zone-list", council_slug=council_slug)
     return render(

@@ -19,9 +19,8 @@ from django.utils.translation import ngettext
 from council.accounts.models import User
 from council.core.memo import recall
 from council.core.memo import remember
-from council.councils.models import ROLE_RANK
 from council.councils.models import Council
-from council.councils.models import Role
+from council.councils.permissions import MEMBER_ROLES
 from council.councils.selectors import member_list
 from council.councils.selectors import roles_recalled
 from council.groups.selectors import group_members
@@ -59,8 +58,7 @@ def members_in_office(*, council: Council) -> set[int]:
         rules = rules_get(council=council)
         if rules.members_group_id is not None and rules.members_group is not None:
             return set(group_members(rules.members_group).values_list("pk", flat=True))
-        members = ROLE_RANK[: ROLE_RANK.index(Role.MEMBER) + 1]
-        return {user_id for user_id, role in member_list(council=council) if role in members}
+        return {user_id for user_id, role in member_list(council=council) if role in MEMBER_ROLES}
 
     return recall(("assembly.members_in_office", council.pk), compute)
 
@@ -74,8 +72,9 @@ def members_in_office_among(*, council: Council, user_ids: list[int]) -> set[int
     rules = rules_get(council=council)
     if rules.members_group_id is not None and rules.members_group is not None:
         return set(group_members(rules.members_group).filter(pk__in=user_ids).values_list("pk", flat=True))
-    members = ROLE_RANK[: ROLE_RANK.index(Role.MEMBER) + 1]
-    return {user_id for user_id, role in roles_recalled(council=council, user_ids=user_ids).items() if role in members}
+    return {
+        user_id for user_id, role in roles_recalled(council=council, user_ids=user_ids).items() if role in MEMBER_ROLES
+    }
 
 
 def is_member_in_office(*, user: User, council: Council) -> bool:

@@ -322,8 +322,8 @@ function renderPresence(summary) {
       badge.textContent = t.muted_badge;
       item.append(" ", badge);
     }
-    const canBeModerated = !["administrator", "facilitator"].includes(person.role);
-    if (moderator && canBeModerated && person.id !== state.me.id) item.append(moderationButtons(person));
+    // those who run the room are not muted or removed: the rule's answer (presence), not their role
+    if (moderator && !person.moderates && person.id !== state.me.id) item.append(moderationButtons(person));
     return item;
   });
   if (summary && summary.truncated) {
@@ -422,11 +422,12 @@ function setCapabilities(capabilities) {
   input.disabled = !capabilities.send_message;
   $("chat-send").disabled = !capabilities.send_message;
   const muted = state.me && state.muted.has(state.me.id);
+  // rooms.send_message refuses the muted, and otherwise only residents while the chat is closed to them
   $("chat-help").textContent = capabilities.send_message
     ? defaultChatHelp
-    : state.me && state.me.role === "resident" && !muted
-      ? t.cannot_write_resident
-      : t.cannot_write_muted;
+    : muted
+      ? t.cannot_write_muted
+      : t.cannot_write_resident;
   $("hand-toggle").disabled = !capabilities.raise_hand;
   $("moderation").hidden = !capabilities.moderate_room;
   stage.facilitator(Boolean(capabilities.moderate_room));

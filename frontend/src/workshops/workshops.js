@@ -18,6 +18,7 @@ import { fmt, plural } from "../core/i18n.js";
 import { createFacilitatorPanel } from "./workshops_facilitator.js";
 import { createLog } from "./workshops_log.js";
 import { createRequests } from "./workshops_requests.js";
+import { isOlder } from "./session_order.js";
 
 const TICK_MS = 1000;
 const CLOSING_ANNOUNCEMENTS = [30, 10]; // the closing countdown is spoken then, not every second
@@ -127,6 +128,7 @@ export function mount({ client, t, data, confirmAction, people }) {
   }
 
   function setView(view) {
+    if (isOlder(view, w.view)) return; // sent after a later change (session_order.js)
     const before = w.view;
     w.view = view;
     if (view) syncClock(view.server_now);
