@@ -246,19 +246,20 @@ def _live_question(result: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def live_results(questionnaire: Questionnaire) -> dict[str, Any]:
+def live_results(questionnaire: Questionnaire, *, with_breakdowns: bool = True) -> dict[str, Any]:
     """The results as open results pages and stages receive them (consultation.questionnaire_results_changed).
 
     The counts the page shows, and every breakdown the page offers (each choice question by
     each of `breakdown_choices`), with the same hidden cells: zone and group ones only when the
     questionnaire is not anonymous. One query for the answers, one for zones, one for groups.
+    A meeting's stage shows the counts only (`with_breakdowns=False`).
     """
     questions = questionnaire_questions(questionnaire)
     answer_sets = _answer_sets(questionnaire)
     results = _results(questions, [answers for _p, answers in answer_sets], with_texts=False)
     choice_questions = [q for q in questions if q.kind in CHOICE_KINDS]
     breakdowns = []
-    if choice_questions:
+    if choice_questions and with_breakdowns:
         for by, _label in breakdown_choices(questionnaire):
             segments = _segments(questionnaire, questions, by, answer_sets)
             breakdowns += [{"question_id": q.pk, "by": by, "rows": _table(q, segments)} for q in choice_questions]
