@@ -44,4 +44,4 @@ def _register_live_results() -> None:
     from council.consultation.questionnaires import live
 
     sockets.register_audience(live.audience_groups)
-    sockets.register_event(events.RESULTS_CHANGED)
+    sockets.register_event(events.QUESTIONNAIRE_RESULTS_CHANGED)

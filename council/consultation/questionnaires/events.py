@@ -1,6 +1,6 @@
 """The questionnaire's event on the consultation socket (documented in docs/asyncapi.yaml)."""
 
-RESULTS_CHANGED = "consultation.questionnaire_results_changed"  # the results as they stand, coalesced
+QUESTIONNAIRE_RESULTS_CHANGED = "consultation.questionnaire_results_changed"  # the results as they stand, coalesced
 
 
 def results_group(consultation_id: int) -> str:

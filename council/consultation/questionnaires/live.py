@@ -68,6 +68,6 @@ def _send(questionnaire_id: int) -> None:
     if questionnaire is None:
         return
     payload = live_results(questionnaire)
-    _broadcast(audience(questionnaire), group_message(events.RESULTS_CHANGED, payload))
+    _broadcast(audience(questionnaire), group_message(events.QUESTIONNAIRE_RESULTS_CHANGED, payload))
     for listener in _listeners:
         listener(questionnaire, payload)
