@@ -5,11 +5,16 @@
 import { element } from "../core/dom.js";
 import { fmt, plural } from "../core/i18n.js";
 
+/** A decimal as the page's language writes it (Django localises the server-drawn page the same way). */
+function decimal(value, digits) {
+  return Number(value).toLocaleString(document.documentElement.lang || undefined, { minimumFractionDigits: digits, maximumFractionDigits: 2 });
+}
+
 /** "12 answers. Mean: 3.5." */
 export function summary(result, t) {
   let text = plural(t.answers, result.answered);
-  if (result.mean !== undefined && result.mean !== null) text += ` ${fmt(t.mean, { mean: result.mean })}`;
-  if (result.median !== undefined && result.median !== null) text += ` ${fmt(t.median, { median: result.median })}`;
+  if (result.mean !== undefined && result.mean !== null) text += ` ${fmt(t.mean, { mean: decimal(result.mean, 1) })}`;
+  if (result.median !== undefined && result.median !== null) text += ` ${fmt(t.median, { median: decimal(result.median, 0) })}`;
   return text;
 }
 
@@ -28,7 +33,7 @@ export function chartRows(bars) {
 export function barRows(kind, bars) {
   return bars.map((bar) => {
     const row = element("tr");
-    const last = kind === "ranking" ? (bar.mean_rank ?? "–") : `${bar.percent} %`;
+    const last = kind === "ranking" ? (bar.mean_rank === null || bar.mean_rank === undefined ? "–" : decimal(bar.mean_rank, 1)) : `${decimal(bar.percent, 1)} %`;
     row.append(element("th", { text: bar.label, attrs: { scope: "row" } }), element("td", { text: String(bar.count) }), element("td", { text: String(last) }));
     return row;
   });

@@ -108,3 +108,21 @@ def test_the_results_go_to_everyone_following_once_public_and_to_the_facilitator
     assert live.audience(open_to_all) == f"consultation.{open_to_all.consultation_id}"
     assert live.audience_groups(moderator, closed.consultation_id) == [f"consultation.{closed.consultation_id}.results"]
     assert live.audience_groups(resident, closed.consultation_id) == []
+
+
+@pytest.mark.django_db
+def test_the_results_page_follows_the_socket_only_while_the_questionnaire_takes_answers(client, make_questionnaire, moderator):
+    open_now, closed = make_questionnaire(), make_questionnaire(phase="results")
+    client.force_login(moderator)
+
+    def page(questionnaire):
+        consultation = questionnaire.consultation
+        return client.get(f"/c/{consultation.council.slug}/consultations/{consultation.pk}/questionnaire/results/").content.decode()
+
+    live_page, closed_page = page(open_now), page(closed)
+
+    socket = f'data-socket="/ws/c/{open_now.consultation.council.slug}/consultations/{open_now.consultation_id}/"'
+    assert socket in live_page
+    assert "these results update by themselves" in live_page
+    assert 'id="results-strings"' in live_page
+    assert "data-socket" not in closed_page
