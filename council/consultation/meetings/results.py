@@ -23,6 +23,7 @@ from council.consultation.meetings.models import AgendaQuestionnaire
 from council.consultation.meetings.models import ResultsOnStage
 from council.consultation.meetings.permissions import PRESENT_RESULTS
 from council.consultation.meetings.permissions import ResultsPresentation
+from council.consultation.meetings.stage import on_stage
 from council.consultation.models import PhaseKind
 from council.consultation.questionnaires.models import Questionnaire
 from council.consultation.questionnaires.selectors import live_results
@@ -115,12 +116,7 @@ def results_add_to_agenda(*, actor: User, room_id: int, questionnaire_id: int) -
 def stage_section(user: User, room: Room) -> dict[str, Any] | None:
     """The snapshot's `consultation_results_stage`: the results on the meeting's stage, or None."""
     plenary_id = room.parent_id or room.pk
-
-    def read() -> dict[str, Any] | None:
-        shown = ResultsOnStage.objects.filter(room_id=plenary_id).select_related("questionnaire__consultation__council").first()
-        return card(shown.questionnaire if shown else None)
-
-    return recall(("consultation.results_stage", plenary_id), read)  # the same for the whole meeting
+    return recall(("consultation.results_stage", plenary_id), lambda: card(on_stage(plenary_id)[1]))  # the same for the whole meeting
 
 
 def results_sent(questionnaire: Questionnaire, results: dict[str, Any]) -> None:
