@@ -8,6 +8,10 @@ carries every answer committed before it. It goes to those who may read the resu
 results are open to everyone, otherwise the results group, which the sockets of the
 facilitators joined on connect. Other modules (a meeting's stage) hear of each send through
 `on_results_sent`.
+
+An anonymous questionnaire's results are sent only once at least MIN_CELL_SIZE answers came in
+since the last send: a change of a count or two, seen live on a meeting's stage right after
+someone answered on their phone, would tell what they answered.
 """
 
 from collections.abc import Callable
@@ -15,15 +19,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 
 from council.consultation import events as consultation_events
 from council.consultation.questionnaires import events
 from council.consultation.questionnaires import permissions as perms
 from council.consultation.questionnaires.models import Questionnaire
+from council.consultation.questionnaires.models import Response
 from council.consultation.questionnaires.selectors import live_results
 from council.core.coalesce import coalesce_sync
 from council.core.realtime import _broadcast
 from council.core.realtime import group_message
+from council.groups.selectors import MIN_CELL_SIZE
 
 _listeners: list[Callable[[Questionnaire, dict[str, Any]], None]] = []
 
@@ -65,9 +72,19 @@ def _questionnaire(**lookup: Any) -> Questionnaire | None:
 
 def _send(questionnaire_id: int) -> None:
     questionnaire = _questionnaire(pk=questionnaire_id)
-    if questionnaire is None:
+    if questionnaire is None or (questionnaire.is_anonymous and not _enough_new_answers(questionnaire)):
         return
     payload = live_results(questionnaire)
     _broadcast(audience(questionnaire), group_message(events.QUESTIONNAIRE_RESULTS_CHANGED, payload))
     for listener in _listeners:
         listener(questionnaire, payload)
+
+
+def _enough_new_answers(questionnaire: Questionnaire) -> bool:
+    """Whether MIN_CELL_SIZE answers (or more) came in since the last send (the count kept in the cache)."""
+    key = f"questionnaires.live_sent.{questionnaire.pk}"
+    answers = Response.objects.filter(questionnaire=questionnaire).count()
+    if abs(answers - (cache.get(key) or 0)) < MIN_CELL_SIZE:
+        return False
+    cache.set(key, answers, timeout=None)
+    return True

@@ -73,6 +73,24 @@ async def test_a_burst_of_answers_reaches_the_facilitators_as_one_event_and_visi
         await socket.disconnect()
 
 
+@pytest.mark.django_db(transaction=True)
+async def test_an_anonymous_questionnaire_is_sent_only_five_new_answers_at_a_time(
+    make_questionnaire, moderator, user_with_role, council, settings, redis_layer
+):
+    questionnaire = await sync_to_async(make_questionnaire)(anonymous=True)
+    await sync_to_async(lambda: questionnaire.consultation.council)()
+    people = [await sync_to_async(user_with_role)("resident", council) for _ in range(5)]
+    facilitator = await _follow(questionnaire.consultation, moderator)
+
+    await sync_to_async(_answer_all)(questionnaire, people[:4], ["Vélo"] * 4)
+    await expect_silence(facilitator, wait=0.6)  # four answers: their counts would tell who chose what
+    await sync_to_async(_answer_all)(questionnaire, people[4:], ["Bus"])
+    frame = await next_frame_of(facilitator, RESULTS)
+
+    assert frame["payload"]["respondents"] == 5
+    await facilitator.disconnect()
+
+
 @pytest.mark.django_db
 def test_live_breakdowns_hide_cells_under_five_and_an_anonymous_one_offers_only_its_questions(
     make_questionnaire, user_with_role, council
