@@ -5,9 +5,15 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import BooleanField
+from django.db.models import Exists
+from django.db.models import ExpressionWrapper
+from django.db.models import OuterRef
+from django.db.models import Q
 from django.db.models import QuerySet
 
 from council.accounts.models import User
+from council.core.memo import remembered
 from council.councils.models import Council
 from council.councils.models import Role
 from council.groups.models import Membership
@@ -27,6 +33,38 @@ def group_members(group: NeighbourhoodGroup) -> QuerySet:
     if group.kind == NeighbourhoodGroup.Kind.STATIC:
         return users.filter(memberships__group=group, memberships__status=Membership.Status.ACTIVE)
     return users.filter(compile_rule(group.council, group.rule))
+
+
+def members_of_groups(council: Council, groups: Iterable[NeighbourhoodGroup], *, among: Iterable[int]) -> dict[int, set[int]]:
+    """Which of the people `among` are in each of the council's `groups` now: group id -> user ids.
+
+    One query whatever the number of groups (a column per group), where `group_members` per
+    group would make one each: results broken down by group ask for all of them at once. (A
+    segment's rule naming zones, verification kinds or a set of roles not named before looks
+    them up when compiled, as ever.)
+    """
+    groups = list(groups)
+    found: dict[int, set[int]] = {group.pk: set() for group in groups}
+    ids = list(among)
+    if not groups or not ids:
+        return found
+    with remembered():  # the role lookups every segment's rule repeats, read once
+        columns = {f"in_group_{g.pk}": ExpressionWrapper(_membership(council, g), output_field=BooleanField()) for g in groups}
+        in_council = _role_condition(council, [role.value for role in Role])
+    rows = get_user_model().objects.filter(in_council, pk__in=ids).annotate(**columns).values_list("pk", *columns)
+    for user_id, *flags in rows:
+        for group, flag in zip(groups, flags, strict=True):
+            if flag:
+                found[group.pk].add(user_id)
+    return found
+
+
+def _membership(council: Council, group: NeighbourhoodGroup) -> Q:
+    """The condition of being in `group`, over users (as `group_members` filters)."""
+    if group.kind == NeighbourhoodGroup.Kind.STATIC:
+        active = Membership.objects.filter(group_id=group.pk, user=OuterRef("pk"), status=Membership.Status.ACTIVE)
+        return Q(Exists(active))
+    return compile_rule(council, group.rule)
 
 
 def is_in_group(user: User | AnonymousUser, group: NeighbourhoodGroup) -> bool:

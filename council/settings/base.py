@@ -355,6 +355,8 @@ POLL_RESULTS_COALESCE_SECONDS = env.float("POLL_RESULTS_COALESCE_SECONDS", defau
 CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS = env.float("CONSULTATION_ENDORSEMENTS_COALESCE_SECONDS", default=1.0)
 # At most one count of a petition's signatures per interval to its open pages (council/consultation/petitions/live.py).
 PETITIONS_SIGNATURES_COALESCE_SECONDS = env.float("PETITIONS_SIGNATURES_COALESCE_SECONDS", default=1.0)
+# A questionnaire's results reach open results pages and meeting stages at most once per interval.
+QUESTIONNAIRE_RESULTS_COALESCE_SECONDS = env.float("QUESTIONNAIRE_RESULTS_COALESCE_SECONDS", default=2.0)
 # Participatory budgets: the count of submitted ballots reaches open pages at most once per interval.
 BUDGET_PARTICIPATION_COALESCE_SECONDS = env.float("BUDGET_PARTICIPATION_COALESCE_SECONDS", default=1.0)
 # Anonymous answers from the phone page, per client address (answers per window in seconds).

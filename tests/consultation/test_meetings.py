@@ -15,8 +15,10 @@ from rules.permissions import permissions as registered_permissions
 from council.consultation import services
 from council.consultation.meetings import reports
 from council.consultation.meetings.permissions import Presentation
+from council.consultation.meetings.permissions import ResultsPresentation
 from council.consultation.models import Contribution
 from council.consultation.models import Follow
+from council.consultation.questionnaires.models import Questionnaire
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.councils.models import Role
@@ -74,7 +76,12 @@ def _consultation(room, author, *, phase="contributions", title="Place du march√
 def test_matrix_cell(role, perm, on, allowed, room, user_with_role):
     person = AnonymousUser() if role == "visitor" else user_with_role(None if role == "outsider" else role, room.council)
     consultation, contribution = _consultation(room, user_with_role("resident", room.council))
-    objects = {"presentation": Presentation(room=room, contribution=contribution), "consultation": consultation}
+    questionnaire = Questionnaire.objects.create(consultation=consultation, title="Vos d√©placements")
+    objects = {
+        "presentation": Presentation(room=room, contribution=contribution),
+        "results": ResultsPresentation(room=room, questionnaire=questionnaire),
+        "consultation": consultation,
+    }
 
     assert person.has_perm(perm, objects[on]) is allowed
 

@@ -28,7 +28,9 @@ from council.budgeting.models import ProjectFollowUp
 from council.budgeting.models import ProjectUpdate
 from council.budgeting.models import ResultsAnnouncement
 from council.consultation.meetings.models import AgendaContribution
+from council.consultation.meetings.models import AgendaQuestionnaire
 from council.consultation.meetings.models import ContributionOnStage
+from council.consultation.meetings.models import ResultsOnStage
 from council.consultation.models import AbuseReport
 from council.consultation.models import Category
 from council.consultation.models import Comment
@@ -252,6 +254,8 @@ def populate(council: Council, tag: str) -> dict[type, object]:
         ConsultationExport: ConsultationExport.objects.create(consultation=consultation, format="ods"),
         ContributionOnStage: ContributionOnStage.objects.create(room=plenary, contribution=contribution),
         AgendaContribution: AgendaContribution.objects.create(room=plenary, item_id=1, contribution=contribution),
+        ResultsOnStage: ResultsOnStage.objects.create(room=plenary, questionnaire=questionnaire),
+        AgendaQuestionnaire: AgendaQuestionnaire.objects.create(room=plenary, item_id=2, questionnaire=questionnaire),
         PetitionSettings: PetitionSettings.objects.create(council=council, threshold=10, meeting_room=plenary),
         Petition: petition,
         Signature: Signature.objects.create(petition=petition, user=person),
@@ -420,6 +424,7 @@ def test_the_models_with_two_ways_to_a_council_are_known():
         "NotificationSend",  # its council and, for a group's message, the group
         "PetitionSettings", "Petition",  # the council and the meeting room whose agenda receives petitions
         "ContributionOnStage", "AgendaContribution",  # the meeting's room and the contribution brought in
+        "ResultsOnStage", "AgendaQuestionnaire",  # the meeting's room and the questionnaire whose results are brought in
     }
 
 

@@ -10,6 +10,7 @@ Who may do either is `consultation_meetings.present_contribution` (permissions.p
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from council.consultation.meetings.models import ContributionOnStage
 from council.consultation.meetings.permissions import PRESENT
 from council.consultation.meetings.permissions import Presentation
 from council.consultation.models import Contribution
+from council.consultation.questionnaires.models import Questionnaire
 from council.consultation.selectors import contribution_url
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
@@ -105,18 +107,33 @@ def contribution_add_to_agenda(*, actor: User, room_id: int, contribution_id: in
     return {"item_id": item_id}
 
 
+def on_stage(plenary_id: int) -> tuple[Contribution | None, Questionnaire | None]:
+    """The contribution and the questionnaire (its results) on the meeting's stage: one query for
+    both snapshot sections, read once per unit of work (the same for the whole meeting)."""
+
+    def read() -> tuple[Contribution | None, Questionnaire | None]:
+        room = (
+            Room.objects.filter(pk=plenary_id)
+            .select_related(
+                "contribution_on_stage__contribution__consultation__council", "contribution_on_stage__contribution__author",
+                "results_on_stage__questionnaire__consultation__council",
+            ).first()
+        )
+        shown: list[Any] = []
+        for relation, field in (("contribution_on_stage", "contribution"), ("results_on_stage", "questionnaire")):
+            try:
+                shown.append(getattr(getattr(room, relation), field))
+            except ObjectDoesNotExist:  # nothing of that kind on the stage (or no such room)
+                shown.append(None)
+        return shown[0], shown[1]
+
+    return recall(("consultation.on_stage", plenary_id), read)
+
+
 def stage_section(user: User, room: Room) -> dict[str, Any] | None:
     """The snapshot's `consultation_stage`: the contribution on the meeting's stage, or None."""
     plenary_id = room.parent_id or room.pk
-
-    def read() -> dict[str, Any] | None:
-        shown = (
-            ContributionOnStage.objects.filter(room_id=plenary_id)
-            .select_related("contribution__consultation__council", "contribution__author").first()
-        )
-        return card(shown.contribution if shown else None)
-
-    return recall(("consultation.stage", plenary_id), read)  # the same for the whole meeting
+    return recall(("consultation.stage", plenary_id), lambda: card(on_stage(plenary_id)[0]))
 
 
 def presentable_contributions(user: Any, plenary: Room) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ class QuestionnairesConfig(AppConfig):
             choices=council_questionnaires,
         )
         register_part("questionnaire", template="questionnaires/_part.html", context=consultation_part)
+        _register_live_results()
         _register_tenancy()
 
 
@@ -35,3 +36,12 @@ def _register_tenancy() -> None:
     tenancy.register(models.Questionnaire, "consultation__council")
     for of_questionnaire in (models.Question, models.Response, models.Participation):
         tenancy.register(of_questionnaire, "questionnaire__consultation__council")
+
+
+def _register_live_results() -> None:
+    from council.consultation import sockets
+    from council.consultation.questionnaires import events
+    from council.consultation.questionnaires import live
+
+    sockets.register_audience(live.audience_groups)
+    sockets.register_event(events.QUESTIONNAIRE_RESULTS_CHANGED)

@@ -59,6 +59,11 @@ rules.add_perm(ANSWER, consultation_is_published & phase_allows_answering & is_p
 rules.add_perm(VIEW_RESULTS, is_moderator | (consultation_is_published & results_are_public & results_phase_reached))
 
 
+def is_open(questionnaire: Questionnaire) -> bool:
+    """Whether the questionnaire takes answers now (its consultation published, in its questionnaire phase)."""
+    return questionnaire.consultation.is_published and bool(phase_allows_answering(AnonymousUser(), questionnaire))
+
+
 def access_questionnaire(
     user: User | AnonymousUser, consultation_id: int, *, council_id: int | None = None, perm: str = consultation_perms.VIEW
 ) -> Questionnaire:

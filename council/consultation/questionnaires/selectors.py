@@ -20,9 +20,10 @@ from council.consultation.questionnaires.models import Questionnaire
 from council.consultation.questionnaires.models import Response
 from council.core.errors import InvalidInput
 from council.groups.models import NeighbourhoodGroup
+from council.groups.models import ResidentProfile
 from council.groups.models import Zone
 from council.groups.selectors import MIN_CELL_SIZE
-from council.groups.selectors import group_members
+from council.groups.selectors import members_of_groups
 
 Kind = Question.Kind
 #: the kinds a breakdown can be made of, and by
@@ -127,13 +128,12 @@ def _mean_rank(option: str, rankings: list[list[str]]) -> float | None:
     return round(sum(ranks) / len(ranks), 2) if ranks else None
 
 
-def questionnaire_results(questionnaire: Questionnaire, *, with_texts: bool) -> dict[str, Any]:
-    """Counts per option, means, matrices; texts and points only `with_texts` (the facilitators).
+def _answer_sets(questionnaire: Questionnaire) -> list[tuple[int | None, dict[str, Any]]]:
+    """(respondent id or None, answers) of every answer set, in the order of their random keys (no order of arrival)."""
+    return list(Response.objects.filter(questionnaire=questionnaire).order_by("pk").values_list("respondent_id", "answers"))
 
-    One query for the answers, read in the order of their random keys (no order of arrival).
-    """
-    questions = questionnaire_questions(questionnaire)
-    answer_sets = list(Response.objects.filter(questionnaire=questionnaire).order_by("pk").values_list("answers", flat=True))
+
+def _results(questions: list[Question], answer_sets: list[dict[str, Any]], *, with_texts: bool) -> dict[str, Any]:
     return {
         "respondents": len(answer_sets),
         "questions": [
@@ -145,6 +145,15 @@ def questionnaire_results(questionnaire: Questionnaire, *, with_texts: bool) -> 
             for question in questions
         ],
     }
+
+
+def questionnaire_results(questionnaire: Questionnaire, *, with_texts: bool) -> dict[str, Any]:
+    """Counts per option, means, matrices; texts and points only `with_texts` (the facilitators).
+
+    One query for the answers, read in the order of their random keys (no order of arrival).
+    """
+    answer_sets = list(Response.objects.filter(questionnaire=questionnaire).order_by("pk").values_list("answers", flat=True))
+    return _results(questionnaire_questions(questionnaire), answer_sets, with_texts=with_texts)
 
 
 # -- breakdowns
@@ -162,11 +171,14 @@ def _hidden(count: int) -> int | None:
     return None if count < MIN_CELL_SIZE else count
 
 
-def _segments(questionnaire: Questionnaire, by: str, answer_sets: list[tuple[Any, dict[str, Any]]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The rows of a breakdown: (label, the answer sets of the people in it)."""
+Segments = list[tuple[str, list[dict[str, Any]]]]  # the rows of a breakdown: (label, the answer sets of the people in it)
+
+
+def _segments(questionnaire: Questionnaire, questions: list[Question], by: str, answer_sets: list[tuple[Any, dict[str, Any]]]) -> Segments:
+    """The rows of a breakdown by `by`: one query for zones, one for groups (whatever their number), none for a question."""
     council = questionnaire.consultation.council
     if by.startswith("question:"):
-        source = next((q for q in questionnaire_questions(questionnaire) if f"question:{q.pk}" == by and q.kind in CHOICE_KINDS), None)
+        source = next((q for q in questions if f"question:{q.pk}" == by and q.kind in CHOICE_KINDS), None)
         if source is None:
             raise InvalidInput(_("Break the results down by one of the choices offered."))
         key = str(source.pk)
@@ -174,16 +186,35 @@ def _segments(questionnaire: Questionnaire, by: str, answer_sets: list[tuple[Any
     if questionnaire.is_anonymous or by not in ("zone", "group"):
         # an anonymous questionnaire knows nobody's zone or group: only its own questions
         raise InvalidInput(_("Break the results down by one of the choices offered."))
-    by_person = dict(answer_sets)
-    rows = []
+    by_person = {person: answers for person, answers in answer_sets if person is not None}
     if by == "zone":
-        for zone in Zone.objects.filter(council=council).order_by("name"):
-            inside = set(zone.residents.filter(user_id__in=by_person).values_list("user_id", flat=True))
-            rows.append((zone.name, [by_person[p] for p in inside]))
+        inside: dict[int, set[int]] = {}
+        placed = ResidentProfile.objects.filter(council=council, user_id__in=list(by_person), zone__isnull=False)
+        for zone_id, user_id in placed.values_list("zone_id", "user_id"):
+            inside.setdefault(zone_id, set()).add(user_id)
+        parts = [(zone.name, inside.get(zone.pk, set())) for zone in Zone.objects.filter(council=council).order_by("name")]
     else:
-        for group in NeighbourhoodGroup.objects.filter(council=council).order_by("name"):
-            inside = set(group_members(group).filter(pk__in=by_person).values_list("pk", flat=True))
-            rows.append((group.name, [by_person[p] for p in inside]))
+        groups = list(NeighbourhoodGroup.objects.filter(council=council).order_by("name"))
+        members = members_of_groups(council, groups, among=by_person)
+        parts = [(group.name, members[group.pk]) for group in groups]
+    return [(label, [by_person[p] for p in sorted(people)]) for label, people in parts]
+
+
+def _table(question: Question, segments: Segments) -> list[dict[str, Any]]:
+    """A choice question's counts in each segment, cells under MIN_CELL_SIZE hidden (see questionnaire_breakdown)."""
+    columns = _choices(question)
+    key = str(question.pk)
+    rows = []
+    for label, sets in segments:
+        answered = [a[key] for a in sets if key in a]
+        counts = Counter(c for value in answered for c in _picked(question, value))
+        cells = [_hidden(counts[column]) for column in columns]
+        if question.kind != Kind.MULTIPLE and cells.count(None) == 1 and _hidden(len(answered)) is not None:
+            shown = [i for i, cell in enumerate(cells) if cell is not None]
+            if shown:
+                cells[min(shown, key=lambda i: counts[columns[i]])] = None
+        total = _hidden(len(answered))
+        rows.append({"label": label, "total": total, "cells": cells if total is not None else [None] * len(columns)})
     return rows
 
 
@@ -194,23 +225,49 @@ def questionnaire_breakdown(questionnaire: Questionnaire, *, question_id: int, b
     (whose cells add up to the row's total), a row with one hidden cell hides its next smallest
     one too, so the hidden count cannot be worked out by subtraction.
     """
-    question = next((q for q in questionnaire_questions(questionnaire) if q.pk == question_id and q.kind in CHOICE_KINDS), None)
+    questions = questionnaire_questions(questionnaire)
+    question = next((q for q in questions if q.pk == question_id and q.kind in CHOICE_KINDS), None)
     if question is None:
         raise InvalidInput(_("Choose a single choice, multiple choice or scale question."))
-    answer_sets = list(
-        Response.objects.filter(questionnaire=questionnaire).order_by("pk").values_list("respondent_id", "answers")
-    )
-    columns = _choices(question)
-    key = str(question.pk)
-    rows = []
-    for label, sets in _segments(questionnaire, by, answer_sets):
-        answered = [a[key] for a in sets if key in a]
-        counts = Counter(c for value in answered for c in _picked(question, value))
-        cells = [_hidden(counts[column]) for column in columns]
-        if question.kind != Kind.MULTIPLE and cells.count(None) == 1 and _hidden(len(answered)) is not None:
-            shown = [i for i, cell in enumerate(cells) if cell is not None]
-            if shown:
-                cells[min(shown, key=lambda i: counts[columns[i]])] = None
-        rows.append({"label": label, "total": _hidden(len(answered)), "cells": cells if _hidden(len(answered)) is not None else [None] * len(columns)})
-    return {"question": question, "by": by, "columns": columns, "rows": rows, "threshold": MIN_CELL_SIZE}
+    segments = _segments(questionnaire, questions, by, _answer_sets(questionnaire))
+    return {"question": question, "by": by, "columns": _choices(question), "rows": _table(question, segments), "threshold": MIN_CELL_SIZE}
 
+
+# -- live
+
+
+def _live_question(result: dict[str, Any]) -> dict[str, Any]:
+    """A question's result as the live event carries it: counts only, never texts or points."""
+    question = result["question"]
+    found = {"id": question.pk, "kind": result["kind"], "answered": result["answered"]}
+    for key in ("mean", "median", "bars", "columns", "matrix"):
+        if key in result:
+            found[key] = result[key]
+    return found
+
+
+def live_results(questionnaire: Questionnaire, *, with_breakdowns: bool = True) -> dict[str, Any]:
+    """The results as open results pages and stages receive them (consultation.questionnaire_results_changed).
+
+    The counts the page shows, and every breakdown the page offers (each choice question by
+    each of `breakdown_choices`), with the same hidden cells: zone and group ones only when the
+    questionnaire is not anonymous. One query for the answers, one for zones, one for groups.
+    A meeting's stage shows the counts only (`with_breakdowns=False`).
+    """
+    questions = questionnaire_questions(questionnaire)
+    answer_sets = _answer_sets(questionnaire)
+    results = _results(questions, [answers for _p, answers in answer_sets], with_texts=False)
+    choice_questions = [q for q in questions if q.kind in CHOICE_KINDS]
+    breakdowns = []
+    if choice_questions and with_breakdowns:
+        for by, _label in breakdown_choices(questionnaire):
+            segments = _segments(questionnaire, questions, by, answer_sets)
+            breakdowns += [{"question_id": q.pk, "by": by, "rows": _table(q, segments)} for q in choice_questions]
+    return {
+        "consultation_id": questionnaire.consultation_id,
+        "questionnaire_id": questionnaire.pk,
+        "respondents": results["respondents"],
+        "questions": [_live_question(result) for result in results["questions"]],
+        "breakdowns": breakdowns,
+        "threshold": MIN_CELL_SIZE,
+    }

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from council.accounts.models import User
+from council.consultation.questionnaires import live
 from council.consultation.questionnaires import permissions as perms
 from council.consultation.questionnaires.answers import answers_clean
 from council.consultation.questionnaires.models import Participation
@@ -47,3 +48,4 @@ def questionnaire_answer(*, actor: User, questionnaire_id: int, raw: Mapping[int
         raise AlreadyAnswered(_("You have already answered this questionnaire: one answer per person.")) from error
     respondent = None if questionnaire.is_anonymous else actor
     Response.objects.create(questionnaire=questionnaire, respondent=respondent, answers=answers)
+    transaction.on_commit(lambda: live.results_changed_soon(questionnaire_id))  # coalesced: never one send per answer

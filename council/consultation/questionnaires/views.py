@@ -17,6 +17,7 @@ from council.consultation.questionnaires.answers import AnswersInvalid
 from council.consultation.questionnaires.forms import question_fields
 from council.consultation.questionnaires.forms import raw_from_post
 from council.consultation.questionnaires.models import Questionnaire
+from council.consultation.questionnaires.strings import results_strings
 from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
 from council.groups.selectors import MIN_CELL_SIZE
@@ -76,6 +77,9 @@ def questionnaire_results(request: Any, council_slug: str, consultation_id: int)
         "breakdown": None,
         "breakdown_error": "",
         "threshold": MIN_CELL_SIZE,
+        # live while it takes answers (questionnaires/live.py): the consultation's socket
+        "live_socket": f"/ws/c/{council_slug}/consultations/{consultation_id}/" if perms.is_open(questionnaire) else "",
+        "strings": results_strings(),
     }
     by, question = request.GET.get("by", ""), request.GET.get("question", "")
     if by and question:

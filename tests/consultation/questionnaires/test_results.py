@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from council.accounts.models import User
@@ -13,6 +15,8 @@ from council.consultation.questionnaires.selectors import questionnaire_breakdow
 from council.consultation.questionnaires.selectors import questionnaire_results
 from council.consultation.questionnaires.services import questionnaire_answer
 from council.core.errors import InvalidInput
+from council.groups.models import Membership
+from council.groups.models import NeighbourhoodGroup
 from council.groups.models import ResidentProfile
 from council.groups.models import Zone
 from council.groups.segments import compile_rule
@@ -105,6 +109,40 @@ def test_a_breakdown_by_another_question(make_questionnaire, answered):
         ("Vélo", 5, [None, None, None, None, 5]),
         ("Bus", 7, [None, 5, None, None, None]),
         ("Voiture", None, [None] * 5),
+    ]
+
+
+def test_a_breakdown_by_group_takes_as_many_queries_for_six_groups_as_for_two(make_questionnaire, answered, council):
+    questionnaire = make_questionnaire()
+    people = answered(questionnaire, [("Centre", "Vélo", "5")] * 5 + [("Gare", "Bus", "2")] * 5)
+    mode = questionnaire.questions.first()
+    residents = {"field": "role", "op": "in", "value": ["resident"]}
+    cyclists = NeighbourhoodGroup.objects.create(council=council, name="A cyclistes")
+    Membership.objects.bulk_create(Membership(group=cyclists, user=p, status=Membership.Status.ACTIVE) for p in people[:5])
+    NeighbourhoodGroup.objects.create(council=council, name="C résidents", kind=NeighbourhoodGroup.Kind.SEGMENT, rule=residents)
+
+    def queries() -> int:
+        questionnaire.refresh_from_db()  # a fresh read each time: no cached council
+        with CaptureQueriesContext(connection) as captured:
+            questionnaire_breakdown(questionnaire, question_id=mode.pk, by="group")
+        return len(captured)
+
+    two = queries()
+    NeighbourhoodGroup.objects.create(council=council, name="B vide")
+    NeighbourhoodGroup.objects.create(council=council, name="F vide aussi")
+    for name in ("D résidents bis", "E résidents ter"):
+        NeighbourhoodGroup.objects.create(council=council, name=name, kind=NeighbourhoodGroup.Kind.SEGMENT, rule=residents)
+    six = queries()
+    rows = questionnaire_breakdown(questionnaire, question_id=mode.pk, by="group")["rows"]
+
+    assert six == two
+    assert [(r["label"], r["total"], r["cells"]) for r in rows] == [
+        ("A cyclistes", 5, [5, None, None]),
+        ("B vide", None, [None] * 3),
+        ("C résidents", 10, [None, 5, None]),  # the empty car hidden, and the next smallest
+        ("D résidents bis", 10, [None, 5, None]),
+        ("E résidents ter", 10, [None, 5, None]),
+        ("F vide aussi", None, [None] * 3),
     ]
 
 

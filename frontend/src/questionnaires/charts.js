@@ -1,0 +1,88 @@
+// A questionnaire's results drawn from the live payload (docs/asyncapi.yaml,
+// QuestionnaireQuestionResult): the same bars and tables as templates/questionnaires/results.html,
+// for the results page (results.js) and a meeting's stage (consultation/stage.js). The bars are
+// for the eye (aria-hidden); each table says the same in text. Text nodes only.
+import { element } from "../core/dom.js";
+import { fmt, plural } from "../core/i18n.js";
+
+/** A decimal as the page's language writes it (Django localises the server-drawn page the same way). */
+function decimal(value, digits) {
+  return Number(value).toLocaleString(document.documentElement.lang || undefined, { minimumFractionDigits: digits, maximumFractionDigits: 2 });
+}
+
+/** "12 answers. Mean: 3.5." */
+export function summary(result, t) {
+  let text = plural(t.answers, result.answered);
+  if (result.mean !== undefined && result.mean !== null) text += ` ${fmt(t.mean, { mean: decimal(result.mean, 1) })}`;
+  if (result.median !== undefined && result.median !== null) text += ` ${fmt(t.median, { median: decimal(result.median, 0) })}`;
+  return text;
+}
+
+export function chartRows(bars) {
+  return bars.map((bar) => {
+    const row = element("div", { className: "result-bar-row" });
+    const track = element("span", { className: "result-bar-track" });
+    const fill = element("span", { className: "result-bar" });
+    fill.style.width = `${Number(bar.width).toFixed(1)}%`;
+    track.append(fill);
+    row.append(element("span", { className: "result-bar-label", text: bar.label }), track, element("span", { className: "result-bar-count", text: String(bar.count) }));
+    return row;
+  });
+}
+
+export function barRows(kind, bars) {
+  return bars.map((bar) => {
+    const row = element("tr");
+    const last = kind === "ranking" ? (bar.mean_rank === null || bar.mean_rank === undefined ? "–" : decimal(bar.mean_rank, 1)) : `${decimal(bar.percent, 1)} %`;
+    row.append(element("th", { text: bar.label, attrs: { scope: "row" } }), element("td", { text: String(bar.count) }), element("td", { text: String(last) }));
+    return row;
+  });
+}
+
+export function matrixRows(matrix) {
+  return matrix.map((line) => {
+    const row = element("tr");
+    row.append(element("th", { text: line.row, attrs: { scope: "row" } }), ...line.counts.map((count) => element("td", { text: String(count) })));
+    return row;
+  });
+}
+
+/** The rows of a breakdown: a count under the threshold is null, and said so. */
+export function breakdownRows(rows, t, threshold) {
+  return rows.map((line) => {
+    const row = element("tr");
+    row.append(element("th", { text: line.label, attrs: { scope: "row" } }), element("td", { text: line.total === null ? fmt(t.fewer, { threshold }) : String(line.total) }));
+    for (const cell of line.cells) {
+      const td = element("td");
+      td.append(cell === null ? element("span", { className: "suppressed", text: t.hidden }) : String(cell));
+      row.append(td);
+    }
+    return row;
+  });
+}
+
+function table(caption, headings, rows) {
+  const node = element("table", { className: "result-table" });
+  const head = element("tr");
+  head.append(...headings.map((text) => element("th", { text, attrs: { scope: "col" } })));
+  const thead = element("thead");
+  thead.append(head);
+  const tbody = element("tbody");
+  tbody.append(...rows);
+  node.append(element("caption", { text: caption }), thead, tbody);
+  return node;
+}
+
+/** One question's whole result (a meeting's stage): heading, summary, chart and table. */
+export function questionBlock(result, index, t, headingTag = "h3") {
+  const block = element("section", { className: "question-result" });
+  block.append(element(headingTag, { text: `${index + 1}. ${result.text}` }), element("p", { text: summary(result, t) }));
+  if (result.bars && result.bars.length) {
+    const chart = element("div", { className: "result-chart", attrs: { "aria-hidden": "true" } });
+    chart.append(...chartRows(result.bars));
+    const ranking = result.kind === "ranking";
+    block.append(chart, table(ranking ? t.caption_ranking : t.caption_options, [t.answer, ranking ? t.points : t.people, ranking ? t.mean_rank : t.share], barRows(result.kind, result.bars)));
+  }
+  if (result.matrix && result.matrix.length) block.append(table(t.caption_matrix, [t.row, ...result.columns], matrixRows(result.matrix)));
+  return block;
+}

@@ -1,0 +1,42 @@
+// A questionnaire's results page, live while it takes answers: consultation.questionnaire_results_changed
+// (docs/asyncapi.yaml) arrives coalesced over the consultation's socket, only for those who may read
+// the results, and redraws the counts, charts and tables, and the breakdown shown, whose cells under
+// the threshold the server already hid. Without script the page is the same, as of its loading.
+import { RealtimeClient } from "../realtime/client.js";
+import { $, setText } from "../core/dom.js";
+import { plural, loadStrings } from "../core/i18n.js";
+import { barRows, breakdownRows, chartRows, matrixRows, summary } from "./charts.js";
+
+const root = $("questionnaire-results");
+const t = loadStrings("results-strings");
+
+function apply(payload) {
+  if (String(payload.questionnaire_id) !== root.dataset.questionnaire) return;
+  const respondents = plural(t.respondents, payload.respondents);
+  const changed = $("respondents").textContent !== respondents;
+  setText($("respondents"), respondents);
+  for (const result of payload.questions) {
+    const section = root.querySelector(`[data-question="${result.id}"]`);
+    if (!section) continue;
+    setText(section.querySelector("[data-summary]"), summary(result, t));
+    const chart = section.querySelector("[data-chart]");
+    if (chart && result.bars) chart.replaceChildren(...chartRows(result.bars));
+    const bars = section.querySelector("[data-bars]");
+    if (bars && result.bars) bars.replaceChildren(...barRows(result.kind, result.bars));
+    const matrix = section.querySelector("[data-matrix]");
+    if (matrix && result.matrix) matrix.replaceChildren(...matrixRows(result.matrix));
+  }
+  const shown = $("breakdown");
+  if (shown) {
+    const found = payload.breakdowns.find((b) => String(b.question_id) === shown.dataset.question && b.by === shown.dataset.by);
+    if (found) shown.querySelector("tbody").replaceChildren(...breakdownRows(found.rows, t, payload.threshold));
+  }
+  if (changed) setText($("results-live"), `${t.updated} ${respondents}`);
+}
+
+if (root && root.dataset.socket) {
+  const client = new RealtimeClient(root.dataset.socket);
+  client.on("consultation.consultation_synced", () => { root.dataset.synced = "1"; });
+  client.on("consultation.questionnaire_results_changed", apply);
+  client.connect();
+}
