@@ -72,6 +72,22 @@ def parse_requirement(value: Any) -> Requirement:
     return Requirement(kinds=tuple(names), mode=mode)
 
 
+def check_offered(council: Council, requirement: Requirement, kept: tuple[str, ...] = ()) -> None:
+    """ValidationError unless `council` offers every kind `requirement` names.
+
+    `kept`: kinds the thing already required, accepted even if no longer offered (a census
+    list removed must not make the form refuse to save anything else).
+    """
+    offered = {kind.key for kind in kinds.offered(council)}
+    missing = [name for name in requirement.kinds if name not in offered and name not in kept]
+    if missing:
+        raise ValidationError(
+            _("This council does not offer these verifications: %(kinds)s.")
+            % {"kinds": ", ".join(kinds.label(name) for name in missing)},
+            code="invalid",
+        )
+
+
 def validate_requirement(value: Any) -> None:
     """The model field's validator."""
     parse_requirement(value)
