@@ -88,6 +88,17 @@ def check_offered(council: Council, requirement: Requirement, kept: tuple[str, .
         )
 
 
+def offered_requirement(council: Council, value: Any, kept: Any = None) -> dict[str, Any]:
+    """`value` as stored, once checked: a requirement, of kinds `council` offers or `kept` named.
+
+    For the services that take a requirement from a form or a socket (the form checked it
+    too; a forged post or command is refused the same way).
+    """
+    requirement = parse_requirement(value)
+    check_offered(council, requirement, parse_requirement(kept or {}).kinds)
+    return requirement.as_json()
+
+
 def validate_requirement(value: Any) -> None:
     """The model field's validator."""
     parse_requirement(value)
