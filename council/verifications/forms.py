@@ -4,11 +4,14 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from council.councils import tenancy
+from council.councils.admin import SameCouncilForm
 from council.councils.models import Council
 from council.verifications import kinds
 from council.verifications.models import CENSUS_FIELDS
@@ -98,6 +101,39 @@ def add_requirement_fields(form: forms.Form, council: Council, initial: dict[str
     field = RequirementField(initial=initial or {})
     field.offer(council, initial)
     form.fields["verification_requirement"] = field
+
+
+class RequirementAdminForm(SameCouncilForm):
+    """An admin form (rooms, budgets, consultations) whose `verification_requirement` is the chooser.
+
+    The object's council offers the kinds; a new object's council is chosen in the same form,
+    so every kind is listed and those its council does not offer are refused on saving.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "verification_requirement" not in self.fields:
+            return
+        stored = self.instance.verification_requirement if self.instance.pk else {}
+        field = RequirementField(label=self.fields["verification_requirement"].label, initial=stored)
+        council = tenancy.council_of(self.instance) if self.instance.pk else None
+        if council is not None:
+            field.offer(council, stored)
+        self.fields["verification_requirement"] = field
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}  # type: ignore[no-untyped-call]  # SameCouncilForm is untyped
+        if "verification_requirement" not in self.fields or not data.get("verification_requirement"):
+            return data
+        council_id = tenancy.council_id_from(type(self.instance), data, self.instance)
+        council = Council.objects.filter(pk=council_id).first() if council_id is not None else None
+        if council is not None:
+            kept = self.instance.verification_requirement if self.instance.pk else {}
+            try:
+                check_offered(council, parse_requirement(data["verification_requirement"]), parse_requirement(kept).kinds)
+            except ValidationError as error:
+                self.add_error("verification_requirement", error)
+        return data
 
 
 class CensusImportForm(forms.Form):
