@@ -161,3 +161,31 @@ def test_a_member_cannot_change_a_draft(client, council, make_vote, user_with_ro
     assert response.status_code in (403, 404)
     vote.refresh_from_db()
     assert vote.title == "Budget du quartier"
+
+
+
+def test_a_requirement_chosen_on_the_vote_form_is_enforced_when_casting(client, council, official, user_with_role):
+    from council.accounts.services import verification_record
+
+    elector = user_with_role("member", council, preferred_language="en")
+    client.force_login(official)
+    response = client.post(
+        reverse("vote-create", kwargs={"council_slug": council.slug}),
+        {"title": "Motion", "method": "majority_simple", "verification_requirement_0": ["code"],
+         "verification_requirement_1": "any"},
+    )
+    vote = council.votes.get()
+    client.post(_url("vote-action", vote, action="freeze"))
+    client.post(_url("vote-action", vote, action="open"))
+
+    assert response.status_code == 302
+    vote.refresh_from_db()
+    assert (vote.status, vote.verification_requirement) == ("open", {"kinds": ["code"], "mode": "any"})
+    client.force_login(elector)
+    refused = client.post(_url("vote-cast", vote), {"choice": "for", "tracker": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 403
+    assert "This requires a verification: Code from the council." in refused.content.decode()
+    assert f"/c/{council.slug}/verifications/obtain/?kinds=code" in refused.content.decode()
+    verification_record(user=elector, kind="code", council_id=council.pk, claims={})
+    cast = client.post(_url("vote-cast", vote), {"choice": "for", "tracker": ""})
+    assert cast.status_code == 200
