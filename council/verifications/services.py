@@ -260,7 +260,18 @@ def verification_revoke(*, actor: User, verification_id: int) -> None:
     if verification is None:
         raise AccessDenied()
     verification.delete()
-    send_event_on_commit(user_group(actor.pk), events.REVOKED, {"kind": verification.kind})
+    revoked_tell_sockets(user_id=actor.pk, kind=verification.kind)
+
+
+def revoked_tell_sockets(*, user_id: int, kind: str) -> None:
+    """After commit, the person's open sockets ask again what their rooms and polls require."""
+    send_event_on_commit(user_group(user_id), events.REVOKED, {"kind": kind})
+
+
+def email_removed(sender: Any, request: Any, user: User, email_address: Any, **kwargs: Any) -> None:
+    """allauth's `email_removed`: a verified address gone may take the e-mail kind with it."""
+    if email_address.verified:
+        revoked_tell_sockets(user_id=user.pk, kind=kinds.EMAIL)
 
 
 def verification_use_record(*, user: User, council: Council, requirement: Requirement, target: str,

@@ -1,6 +1,7 @@
 """Giving up a verification reaches the person's open sockets at once (a real room socket)."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from channels.db import database_sync_to_async
 
 from council.accounts.services import verification_record
@@ -64,3 +65,27 @@ async def test_a_room_requiring_nothing_keeps_the_socket_and_sends_the_capabilit
     assert (await next_frame_of(socket, "rooms.capabilities_changed"))["type"] == "rooms.capabilities_changed"
     await expect_silence(socket)
     await socket.disconnect()
+
+
+async def test_removing_the_verified_address_closes_a_room_requiring_email(room, user_with_role, client):
+    """allauth's `email_removed`: the e-mail kind is held by the account's addresses, not a row."""
+    member = await database_sync_to_async(user_with_role)("member", room.council, preferred_language="en")
+
+    @database_sync_to_async
+    def addresses():
+        EmailAddress.objects.create(user=member, email=member.email, verified=False, primary=True)
+        EmailAddress.objects.create(user=member, email="other@example.org", verified=True, primary=False)
+        client.force_login(member)
+
+    await addresses()
+    await _require(room, {"kinds": ["email"], "mode": "any"})
+    socket, _snapshot = await connect(room_path(room.pk), user=member)
+
+    removed = await database_sync_to_async(client.post)(
+        "/accounts/email/", {"action_remove": "", "email": "other@example.org"}
+    )
+
+    assert removed.status_code == 302
+    error = await next_frame(socket)
+    assert (error["type"], error["payload"]["code"]) == ("error", "verification_required")
+    await expect_close(socket, 4403)
