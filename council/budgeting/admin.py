@@ -6,6 +6,7 @@ from council.budgeting.models import Project
 from council.councils.admin import CouncilScopedAdmin
 from council.councils.admin import ScopedChoicesMixin
 from council.councils.admin import may_administer
+from council.verifications.forms import RequirementAdminForm
 
 
 class ProjectInline(ScopedChoicesMixin, admin.TabularInline):
@@ -28,6 +29,7 @@ class ProjectInline(ScopedChoicesMixin, admin.TabularInline):
 
 @admin.register(Budget)
 class BudgetAdmin(CouncilScopedAdmin):
+    form = RequirementAdminForm  # what verifications voting and proposing require: the shared chooser
     list_display = ["title", "council", "amount", "currency", "ballot_kind", "rule", "vote_starts_at", "vote_ends_at"]
     list_filter = ["council", "ballot_kind", "rule"]
     search_fields = ["title"]

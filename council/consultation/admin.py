@@ -18,9 +18,9 @@ from council.consultation.models import Phase
 from council.core.images import ACCEPT
 from council.core.images import ImageField
 from council.councils.admin import CouncilScopedAdmin
-from council.councils.admin import SameCouncilForm
 from council.councils.admin import ScopedChoicesMixin
 from council.councils.admin import may_administer
+from council.verifications.forms import RequirementAdminForm
 
 
 class _ConsultationInline(ScopedChoicesMixin, admin.TabularInline):  # type: ignore[misc, type-arg]  # as the other scoped inlines
@@ -50,14 +50,14 @@ class CategoryInline(_ConsultationInline):
     fields = ["position", "name"]
 
 
-class ConsultationAdminForm(SameCouncilForm):
+class ConsultationAdminForm(RequirementAdminForm):
     image = ImageField(
         label=_("image"), required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         help_text=Consultation._meta.get_field("image").help_text,
     )
 
     def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean() or {}  # type: ignore[no-untyped-call]  # SameCouncilForm is untyped
+        data: dict[str, Any] = super().clean() or {}
         if data.get("image") and not (data.get("image_description") or "").strip():
             self.add_error("image_description", _("Say in a few words what the image shows, for those who cannot see it."))
         return data

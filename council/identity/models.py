@@ -29,11 +29,36 @@ def default_claims() -> list[str]:
     return list(DEFAULT_CLAIMS)
 
 
-class SignedOIDCClient:
-    """What FranceConnect and ProConnect clients share: the allauth provider that serves them."""
+class SignedOIDCClient(models.Model):
+    """What a council's FranceConnect and ProConnect clients share: credentials, and who may link by e-mail.
+
+    Abstract: each provider keeps its own table (and its own address and claims, whose
+    defaults differ).
+    """
 
     PROVIDER: str  # the allauth provider id ("franceconnect", "proconnect")
+    NAME: str  # the service's name, shown to people
     council_id: int
+
+    enabled = models.BooleanField(_("enabled"), default=False)
+    client_id = models.CharField(_("client id"), max_length=200)
+    secret = models.CharField(_("client secret"), max_length=200)
+    # Set by the instance's superuser only: accounts are shared by every council, and a
+    # council's client must not take over another council's administrator by e-mail.
+    link_by_email = models.BooleanField(
+        _("link to an existing account by e-mail"),
+        default=False,
+        help_text=_(
+            "Treat the e-mail address the service gives as verified and log its owner in. "
+            "Otherwise a person with an account logs in first, then connects the service."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.NAME} ({self.council})"  # type: ignore[attr-defined]
 
     @property
     def provider_id(self) -> str:
@@ -45,13 +70,13 @@ class SignedOIDCClient:
         return f"{self.PROVIDER}-{self.council_id}"
 
 
-class FranceConnectClient(SignedOIDCClient, models.Model):
+class FranceConnectClient(SignedOIDCClient):
     """A council's own FranceConnect service provider: its client id and secret at FranceConnect."""
 
     PROVIDER = "franceconnect"
+    NAME = "FranceConnect"
 
     council = models.OneToOneField(Council, on_delete=models.CASCADE, related_name="franceconnect")
-    enabled = models.BooleanField(_("enabled"), default=False)
     issuer = models.URLField(
         _("FranceConnect address"),
         default=SANDBOX_ISSUER,
@@ -61,47 +86,43 @@ class FranceConnectClient(SignedOIDCClient, models.Model):
             production=PRODUCTION_ISSUER,
         ),
     )
-    client_id = models.CharField(_("client id"), max_length=200)
-    secret = models.CharField(_("client secret"), max_length=200)
     claims = models.JSONField(
         _("identity claims asked for"),
         default=default_claims,
         help_text=_("Ask only for what the council needs: they are kept as the person's verification."),
-    )
-    # Set by the instance's superuser only: accounts are shared by every council, and a
-    # council's client must not take over another council's administrator by e-mail.
-    link_by_email = models.BooleanField(
-        _("link to an existing account by e-mail"),
-        default=False,
-        help_text=_(
-            "Treat the e-mail address FranceConnect gives as verified and log its owner in. "
-            "Otherwise a person with an account logs in first, then connects FranceConnect."
-        ),
     )
 
     class Meta:
         verbose_name = _("FranceConnect client")
         verbose_name_plural = _("FranceConnect clients")
 
-    def __str__(self) -> str:
-        return f"FranceConnect ({self.council})"
 
-
+# Checked against ProConnect's documentation for service providers (partenaires.proconnect.gouv.fr,
+# sources in github.com/proconnect-gouv/proconnect-espace-partenaires, src/pages/docs/:
+# ressources/valeur_ac_domain.md for the hosts, fournisseur-service/implementation_technique.md
+# for the /api/v2 endpoints, fournisseur-service/scope-claims.md and donnees_fournies.md for the
+# scopes). The hosts kept their AgentConnect names; the RIE hosts (the State's own network) are
+# fca.integ02.agentconnect.rie.gouv.fr and auth.agentconnect.rie.gouv.fr.
 PROCONNECT_SANDBOX_ISSUER = "https://fca.integ01.dev-agentconnect.fr/api/v2"
 PROCONNECT_PRODUCTION_ISSUER = "https://auth.agentconnect.gouv.fr/api/v2"
 
-#: The claims ProConnect may give, as (scope, label). `usual_name` is the name in use (not the
-#: birth name); `uid` the identifier at the agent's own identity provider; `siret` the employer.
+#: The scopes ProConnect may give, as (scope, label). `usual_name` is the name in use (not the
+#: birth name); `uid` the identifier at the agent's own identity provider; `siret` the employer;
+#: `idp_id` which identity provider the agent used. The last three need asking ProConnect.
 PROCONNECT_CLAIM_CHOICES = [
     ("given_name", _("Given names")),
     ("usual_name", _("Name in use")),
     ("email", _("Work e-mail address")),
     ("uid", _("Identifier at the agent's identity provider")),
     ("siret", _("SIRET of the employer")),
+    ("idp_id", _("Identity provider used")),
+    ("organization_label", _("Name of the organisation")),
     ("organizational_unit", _("Department")),
     ("belonging_population", _("Staff category")),
     ("phone", _("Work telephone")),
 ]
+#: A scope whose claim has another name (scope-claims.md: the `phone` scope gives `phone_number`).
+SCOPE_CLAIMS = {"phone": "phone_number"}
 PROCONNECT_DEFAULT_CLAIMS = ["given_name", "usual_name", "email", "siret"]
 
 
@@ -109,13 +130,13 @@ def proconnect_default_claims() -> list[str]:
     return list(PROCONNECT_DEFAULT_CLAIMS)
 
 
-class ProConnectClient(SignedOIDCClient, models.Model):
+class ProConnectClient(SignedOIDCClient):
     """A council's own ProConnect service provider, for its staff (the State's log-in for public servants)."""
 
     PROVIDER = "proconnect"
+    NAME = "ProConnect"
 
     council = models.OneToOneField(Council, on_delete=models.CASCADE, related_name="proconnect")
-    enabled = models.BooleanField(_("enabled"), default=False)
     issuer = models.URLField(
         _("ProConnect address"),
         default=PROCONNECT_SANDBOX_ISSUER,
@@ -125,29 +146,15 @@ class ProConnectClient(SignedOIDCClient, models.Model):
             production=PROCONNECT_PRODUCTION_ISSUER,
         ),
     )
-    client_id = models.CharField(_("client id"), max_length=200)
-    secret = models.CharField(_("client secret"), max_length=200)
     claims = models.JSONField(
         _("claims asked for"),
         default=proconnect_default_claims,
         help_text=_("Ask only for what the council needs."),
     )
-    # As for FranceConnect: set by the instance's superuser only.
-    link_by_email = models.BooleanField(
-        _("link to an existing account by e-mail"),
-        default=False,
-        help_text=_(
-            "Treat the e-mail address ProConnect gives as verified and log its owner in. "
-            "Otherwise a person with an account logs in first, then connects ProConnect."
-        ),
-    )
 
     class Meta:
         verbose_name = _("ProConnect client")
         verbose_name_plural = _("ProConnect clients")
-
-    def __str__(self) -> str:
-        return f"ProConnect ({self.council})"
 
 
 class CouncilSocialApp(models.Model):

@@ -9,10 +9,12 @@ nonce nor verifies a signed userinfo; `SignedOIDCProvider` does both. They diffe
 - FranceConnect (residents): asks `acr_values=eidas1` and refuses a lower `acr`; claims
   given_name, family_name, birthdate, gender, birthplace, birthcountry, email; a log-in
   records a FranceConnect verification.
-- ProConnect (public servants, for a council's staff): no `acr_values` asked (its default,
-  eidas1, is what the `acr` claim reports, kept but not a condition); claims given_name,
-  usual_name, email, uid, siret, organizational_unit, belonging_population, phone; no
-  verification (it proves an employer, not a resident's identity).
+- ProConnect (public servants, for a council's staff): no `acr_values` (its authorize endpoint
+  takes none; a level would be asked through `claims`), the `acr` it reports kept but not a
+  condition; scopes given_name, usual_name, email, uid, siret, idp_id, organization_label,
+  organizational_unit, belonging_population, phone (whose claim is phone_number: SCOPE_CLAIMS);
+  no verification (it proves an employer, not a resident's identity). Checked against
+  ProConnect's partner documentation (models.py names the pages).
 """
 
 import secrets

@@ -22,6 +22,7 @@ from council.identity import csp
 from council.identity import logout
 from council.identity import services
 from council.identity import tokens
+from council.identity.models import SCOPE_CLAIMS
 from council.youth.middleware import consent_state_forget
 
 
@@ -78,7 +79,8 @@ class SignedOIDCAdapter(OAuth2Adapter):
         )
         if userinfo["sub"] != identity["sub"]:
             raise OAuth2Error("The userinfo is about someone else")
-        kept = {claim: userinfo[claim] for claim in app.settings["claims"] if claim in userinfo}
+        asked = [SCOPE_CLAIMS.get(scope, scope) for scope in app.settings["claims"]]
+        kept = {claim: userinfo[claim] for claim in asked if claim in userinfo}
         acr = {"acr": identity["acr"]} if "acr" in identity else {}
         sociallogin = provider.sociallogin_from_response(request, {**kept, "sub": identity["sub"], **acr})
         # Read by `callback` once allauth is done (allauth may flush the session meanwhile).

@@ -11,6 +11,7 @@ from council.councils.models import AuditEntry
 from council.councils.services import audit_record
 from council.rooms.models import Message
 from council.rooms.models import Room
+from council.verifications.forms import RequirementAdminForm
 
 
 def _admin_user(request: HttpRequest) -> User:
@@ -20,6 +21,7 @@ def _admin_user(request: HttpRequest) -> User:
 
 @admin.register(Room)
 class RoomAdmin(CouncilScopedAdmin):
+    form = RequirementAdminForm  # what verifications coming in requires: the shared chooser
     list_display = ["name", "council", "parent", "is_locked", "residents_can_chat", "created_at"]
     list_filter = ["council", ("parent", admin.EmptyFieldListFilter)]
     search_fields = ["name"]

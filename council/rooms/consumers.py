@@ -15,6 +15,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
+from django.urls import reverse
+from django.utils import translation
+
 from council.core.commands import Payload
 from council.core.consumers import CLOSE_FORBIDDEN
 from council.core.consumers import CLOSE_REMOVED
@@ -37,6 +40,8 @@ from council.rooms.selectors import room_snapshot
 from council.rooms.selectors import rooms_remembered
 from council.rooms.services import Entry
 from council.rooms.signalling import MediaSignallingMixin
+from council.verifications.requirements import VerificationRequired
+from council.verifications.requirements import require_verified
 
 
 def _query_int(query_string: bytes, key: str) -> int | None:
@@ -289,6 +294,32 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         await self.rights_changed()
 
     groups_membership_changed = councils_role_changed
+
+    async def verifications_revoked(self, message: dict[str, Any]) -> None:
+        """The person gave up a verification: a room that required it says where to obtain it again, and closes.
+
+        Otherwise only capabilities may change (a poll that required it is no longer theirs to answer).
+        """
+        refusal = await self.run_sync(self.verification_missing)
+        if refusal is not None:
+            with translation.override(self.language):  # the lazy message, in the person's language
+                message = refusal.message
+            await self.send_error(None, refusal.code, message, refusal.link)
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.rights_changed()
+
+    def verification_missing(self) -> VerificationRequired | AccessDenied | None:
+        """Why this socket's rooms (the meeting's and a workshop's) no longer keep the person, if they do not."""
+        for room_id in dict.fromkeys([self.plenary_id, self.room_id]):
+            try:
+                room = access_room(self.user, room_id)
+                if not self.user.has_perm("rooms.stay_verified", room):
+                    page = reverse("room-detail", kwargs={"council_slug": room.council.slug, "room_id": self.plenary_id})
+                    require_verified(self.user, room.council, room, page)
+            except (VerificationRequired, AccessDenied) as refusal:
+                return refusal
+        return None
 
     async def rights_changed(self) -> None:
         """This person's rights may have changed: capabilities, audience groups and sections follow.

@@ -1,4 +1,4 @@
-"""The facilitators' form for a plenary room: name, date, who may come in."""
+"""The facilitators' form for a plenary room: name, date, who may come in, what verifications they need."""
 
 from typing import Any
 
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from council.accounts.models import User
 from council.councils.models import Council
 from council.groups.models import NeighbourhoodGroup
+from council.verifications.forms import add_requirement_fields
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -38,6 +39,7 @@ class RoomForm(forms.Form):
         eligible_groups = self.fields["eligible_groups"]
         assert isinstance(eligible_groups, forms.ModelMultipleChoiceField)  # the field declared above
         eligible_groups.queryset = NeighbourhoodGroup.objects.filter(council=council).order_by("name", "pk")
+        add_requirement_fields(self, council, self.initial.get("verification_requirement"))
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -46,6 +48,7 @@ class RoomForm(forms.Form):
             "description": data["description"],
             "starts_at": data["starts_at"],
             "eligible_group_ids": [group.pk for group in data["eligible_groups"]],
+            "verification_requirement": data["verification_requirement"],
         }
 
 

@@ -146,6 +146,9 @@ can_join = can_moderate | (can_view & ~room_is_locked & meets_requirement)
 
 rules.add_perm("rooms.view_room", can_view)
 rules.add_perm("rooms.join_room", can_join)
+# What join_room asks of verifications, asked again of a socket already in when the person gives
+# one up (RoomConsumer.verifications_revoked): a facilitator needs none.
+rules.add_perm("rooms.stay_verified", can_view & (can_moderate | meets_requirement))
 # Locking stops people coming in, not those already in from taking part: writing and
 # raising a hand need view_room (the socket itself was let in by join_room).
 rules.add_perm(

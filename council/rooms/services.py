@@ -42,6 +42,7 @@ from council.rooms.permissions import access_room
 from council.rooms.selectors import hands_queue
 from council.rooms.selectors import room_payload
 from council.rooms.selectors import rooms_remembered
+from council.verifications.requirements import offered_requirement
 
 
 def _check_groups(council_id: int, group_ids: Iterable[int]) -> list[int]:
@@ -64,11 +65,15 @@ def room_create(
     description: str = "",
     starts_at: datetime | None = None,
     eligible_group_ids: Iterable[int] = (),
+    verification_requirement: dict[str, Any] | None = None,
 ) -> Room:
     """Create a plenary room of the council, open to the given groups (everyone if none)."""
     require_perm(actor, "rooms.create_room", council)
     group_ids = _check_groups(council.pk, eligible_group_ids)
-    room = Room(council=council, name=name.strip(), description=description.strip(), starts_at=starts_at)
+    room = Room(
+        council=council, name=name.strip(), description=description.strip(), starts_at=starts_at,
+        verification_requirement=offered_requirement(council, verification_requirement or {}),
+    )
     room.full_clean()
     room.save()
     room.eligible_groups.set(group_ids)
@@ -85,22 +90,29 @@ def room_update(
     description: str = "",
     starts_at: datetime | None = None,
     eligible_group_ids: Iterable[int] = (),
+    verification_requirement: dict[str, Any] | None = None,
 ) -> Room:
-    """Change what a room is called, when it meets and who may come in; broadcasts room_updated.
+    """Change what a room is called, when it meets, who may come in and with which verifications.
 
-    People already connected get their capabilities again with the event, and those no
-    longer eligible are shut out by their socket (RoomConsumer.rooms_room_updated).
+    Broadcasts room_updated: people already connected get their capabilities again with the
+    event, and those no longer eligible are shut out by their socket
+    (RoomConsumer.rooms_room_updated). A requirement, like a lock, applies to who comes in
+    next. `verification_requirement` None keeps the current one.
     """
     room = access_room(actor, room_id, perm="rooms.moderate_room", for_update=True)
     group_ids = _check_groups(room.council_id, eligible_group_ids)
     room.name, room.description, room.starts_at = name.strip(), description.strip(), starts_at
+    if verification_requirement is not None:
+        room.verification_requirement = offered_requirement(
+            room.council, verification_requirement, kept=room.verification_requirement
+        )
     room.full_clean(exclude=["council", "parent", "eligible_groups"])
-    room.save(update_fields=["name", "description", "starts_at"])
+    room.save(update_fields=["name", "description", "starts_at", "verification_requirement"])
     room.eligible_groups.set(group_ids)
     send_event_on_commit(events.room_group(room.pk), events.ROOM_UPDATED, room_payload(room))
     audit_record(
         actor=actor, action=AuditEntry.Action.ROOM_CHANGED, target=room,
-        details={"fields": ["name", "description", "starts_at", "eligible_groups"]},
+        details={"fields": ["name", "description", "starts_at", "eligible_groups", "verification_requirement"]},
     )
     return room
 

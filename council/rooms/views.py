@@ -105,6 +105,7 @@ def _room_initial(room: Room) -> dict[str, Any]:
         "description": room.description,
         "starts_at": room.starts_at,
         "eligible_groups": list(room.eligible_groups.all()),
+        "verification_requirement": room.verification_requirement,
     }
 
 

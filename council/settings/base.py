@@ -252,6 +252,10 @@ SOCIALACCOUNT_ADAPTER = "council.identity.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # where a superuser allowed linking: link for good
 SOCIALACCOUNT_STORE_TOKENS = False
+# allauth's generic OpenID Connect sends no nonce: ours sends one and checks it (council/identity/oidc.py).
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"provider_class": "council.identity.oidc.NonceOpenIDConnectProvider"},
+}
 SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SOCIALACCOUNT_REQUESTS_TIMEOUT", default=10)
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"

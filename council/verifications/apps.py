@@ -14,15 +14,19 @@ class VerificationsConfig(AppConfig):
     verbose_name = _("Verifications")
 
     def ready(self) -> None:
+        from allauth.account.signals import email_removed
+
         from council.councils import tenancy
         from council.verifications import kinds
         from council.verifications import models
         from council.verifications import permissions  # noqa: F401 - declares its rules
         from council.verifications import personal_data  # noqa: F401 - declares what it holds
         from council.verifications import refusals  # noqa: F401 - declares its sentences
+        from council.verifications import services
         from council.verifications import text_fields  # noqa: F401 - declares its text fields
 
         kinds.register_builtin()
+        email_removed.connect(services.email_removed, dispatch_uid="verifications.email_removed")
         tenancy.register(models.CensusList, "council")
         tenancy.register(models.CensusEntry, "census__council")
         tenancy.register(models.CensusAttempt, "council")

@@ -67,6 +67,11 @@ def choices() -> list[tuple[str, str]]:
     return [(kind.key, str(kind.label)) for kind in _kinds.values()]
 
 
+def offered(council: Council) -> list[Kind]:
+    """The kinds `council` lets people obtain (a census list imported, FranceConnect enabled…)."""
+    return [kind for kind in _kinds.values() if kind.obtain_url(council)]
+
+
 def label(key: str) -> str:
     kind = _kinds.get(key)
     return str(kind.label) if kind else key

@@ -73,6 +73,33 @@ def parse_requirement(value: Any) -> Requirement:
     return Requirement(kinds=tuple(names), mode=mode)
 
 
+def check_offered(council: Council, requirement: Requirement, kept: tuple[str, ...] = ()) -> None:
+    """ValidationError unless `council` offers every kind `requirement` names.
+
+    `kept`: kinds the thing already required, accepted even if no longer offered (a census
+    list removed must not make the form refuse to save anything else).
+    """
+    offered = {kind.key for kind in kinds.offered(council)}
+    missing = [name for name in requirement.kinds if name not in offered and name not in kept]
+    if missing:
+        raise ValidationError(
+            _("This council does not offer these verifications: %(kinds)s.")
+            % {"kinds": ", ".join(kinds.label(name) for name in missing)},
+            code="invalid",
+        )
+
+
+def offered_requirement(council: Council, value: Any, kept: Any = None) -> dict[str, Any]:
+    """`value` as stored, once checked: a requirement, of kinds `council` offers or `kept` named.
+
+    For the services that take a requirement from a form or a socket (the form checked it
+    too; a forged post or command is refused the same way).
+    """
+    requirement = parse_requirement(value)
+    check_offered(council, requirement, parse_requirement(kept or {}).kinds)
+    return requirement.as_json()
+
+
 def validate_requirement(value: Any) -> None:
     """The model field's validator."""
     parse_requirement(value)

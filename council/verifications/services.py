@@ -24,9 +24,12 @@ from council.core.errors import InvalidInput
 from council.core.parsing import first_nul_line
 from council.core.permissions import require_perm
 from council.core.ratelimit import parse_rate
+from council.core.realtime import send_event_on_commit
+from council.councils.events import user_group
 from council.councils.models import AuditEntry
 from council.councils.models import Council
 from council.councils.services import audit_record
+from council.verifications import events
 from council.verifications import kinds
 from council.verifications.models import CENSUS_FIELDS
 from council.verifications.models import CensusAttempt
@@ -248,10 +251,27 @@ def code_redeem(*, actor: User, council: Council, code: str) -> Verification:
 
 @transaction.atomic
 def verification_revoke(*, actor: User, verification_id: int) -> None:
-    """The person gives up one of their verifications (what it unlocked is asked again next time)."""
-    deleted, _rows = Verification.objects.filter(pk=verification_id, user=actor).delete()
-    if not deleted:
+    """The person gives up one of their verifications: what it unlocked is asked again.
+
+    Their open sockets hear it (events.REVOKED to their private group, as an account
+    deletion's ROLE_CHANGED): a room requiring it sends the error with the link and closes.
+    """
+    verification = Verification.objects.filter(pk=verification_id, user=actor).first()
+    if verification is None:
         raise AccessDenied()
+    verification.delete()
+    revoked_tell_sockets(user_id=actor.pk, kind=verification.kind)
+
+
+def revoked_tell_sockets(*, user_id: int, kind: str) -> None:
+    """After commit, the person's open sockets ask again what their rooms and polls require."""
+    send_event_on_commit(user_group(user_id), events.REVOKED, {"kind": kind})
+
+
+def email_removed(sender: Any, request: Any, user: User, email_address: Any, **kwargs: Any) -> None:
+    """allauth's `email_removed`: a verified address gone may take the e-mail kind with it."""
+    if email_address.verified:
+        revoked_tell_sockets(user_id=user.pk, kind=kinds.EMAIL)
 
 
 def verification_use_record(*, user: User, council: Council, requirement: Requirement, target: str,

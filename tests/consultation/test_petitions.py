@@ -250,14 +250,20 @@ def test_the_settings_page_sets_the_verifications_asked_of_signers(client, counc
     client.force_login(moderator)
     url = reverse("petition-settings", args=[council.slug])
 
-    saved = client.post(url, {"threshold": "3", "required_verifications": ["email", "code"], "verification_mode": "all"})
+    saved = client.post(
+        url, {"threshold": "3", "verification_requirement_0": ["email", "code"], "verification_requirement_1": "all"}
+    )
     shown = client.get(url).content.decode()
-    wrong = client.post(url, {"threshold": "3", "required_verifications": ["astrology"], "verification_mode": "any"})
+    wrong = client.post(
+        url, {"threshold": "3", "verification_requirement_0": ["astrology"], "verification_requirement_1": "any"}
+    )
 
     assert saved.status_code == 302
     assert services.selectors.settings_for(council).verification_requirement == {"kinds": ["email", "code"], "mode": "all"}
     ticked = re.findall(r'<input type="(?:checkbox|radio)" name="(\w+)" value="(\w+)"[^>]* checked>', shown)
-    assert ticked == [("required_verifications", "email"), ("required_verifications", "code"), ("verification_mode", "all")]
+    assert ticked == [
+        ("verification_requirement_0", "email"), ("verification_requirement_0", "code"), ("verification_requirement_1", "all"),
+    ]
     assert wrong.status_code == 400
     assert services.selectors.settings_for(council).verification_requirement["kinds"] == ["email", "code"]
 

@@ -15,7 +15,8 @@
 //   wrong-iss       the ID token names another issuer (signed with the right key)
 //   unsigned        the ID token is unsigned (alg "none", same kid)
 //   wrong-nonce     the ID token carries a nonce the client never sent
-//   replay          the ID token of this login's previous authentication is sent again
+//   replay…         the ID token of this login's previous authentication is sent again (each
+//                   login starting with replay remembers its own)
 //   low-acr         the authentication is at a level below eidas1
 // Any other login is a well-behaved authentication of a person of that name, whose e-mail
 // address <login>@fc.example the provider says it verified, unless the login starts with
@@ -36,7 +37,7 @@ const jose = await load('jose');
 
 const PREFIX = '/api/v2';
 const CLAIMS = ['given_name', 'family_name', 'birthdate', 'gender', 'birthplace', 'birthcountry', 'email'];
-const PROCONNECT_CLAIMS = ['usual_name', 'uid', 'siret'];
+const PROCONNECT_CLAIMS = ['usual_name', 'uid', 'siret', 'idp_id'];
 
 async function signingKey(alg, kid) {
   const { privateKey } = await jose.generateKeyPair(alg, { extractable: true });
@@ -62,6 +63,8 @@ function person(login) {
     usual_name: 'DUBOIS',
     uid: `agent-${login}`,
     siret: '21750001600019',
+    idp_id: 'fia1v2',
+    phone_number: '+33 1 23 45 67 89',
   };
 }
 
@@ -89,7 +92,7 @@ async function misbehave(route, body) {
   if (login === 'wrong-iss') changed = await resign(jwt, kid, { iss: 'https://another-issuer.example/api/v2' });
   if (login === 'unsigned') changed = `${jose.base64url.encode(JSON.stringify({ alg: 'none', kid }))}.${jwt.split('.')[1]}.`;
   if (login === 'wrong-nonce') changed = await resign(jwt, kid, { nonce: 'a-nonce-never-sent' });
-  if (login === 'replay' && lastIdTokens.has(login)) changed = lastIdTokens.get(login);
+  if (login.startsWith('replay') && lastIdTokens.has(login)) changed = lastIdTokens.get(login);
   lastIdTokens.set(login, jwt);
   return { ...body, id_token: changed };
 }
@@ -97,12 +100,13 @@ async function misbehave(route, body) {
 const configuration = {
   jwks: { keys },
   acrValues: ['eidas0', 'eidas1', 'eidas2', 'eidas3'],
-  scopes: ['openid', 'profile', ...CLAIMS, ...PROCONNECT_CLAIMS],
+  scopes: ['openid', 'profile', 'phone', ...CLAIMS, ...PROCONNECT_CLAIMS],
   claims: Object.fromEntries([
     ['openid', ['sub']],
     ['profile', ['given_name', 'family_name']],
     ...[...CLAIMS, ...PROCONNECT_CLAIMS].map((claim) => [claim, [claim]]),
     ['email', ['email', 'email_verified']],
+    ['phone', ['phone_number']], // ProConnect's phone scope gives phone_number
   ]),
   conformIdTokenClaims: false, // claims in the ID token too, as FranceConnect sends them
   features: {

@@ -134,6 +134,51 @@ def test_a_new_account_from_a_council_app_confirms_its_address_by_email(client, 
     assert response["Location"] == "/accounts/confirm-email/"
 
 
+# allauth's generic OpenID Connect sends no nonce; ours does and checks it (council/identity/oidc.py).
+
+
+@pytest.mark.parametrize("whose", ["instance", "council"])
+def test_a_generic_app_sends_a_nonce_and_a_long_state(client, instance_app, council_app, whose):
+    login_url = "/accounts/oidc/instance/login/" if whose == "instance" else f"/accounts/oidc/{council_app.provider_id}/login/"
+    if whose == "instance":
+        instance_app(link_by_email=False)
+
+    params = query(client.post(login_url, {"process": "login"})["Location"])
+
+    assert len(params["nonce"]) >= 32
+    assert len(params["state"]) >= 32  # ProConnect refuses a shorter one
+
+
+@pytest.mark.parametrize("whose", ["instance", "council"])
+def test_a_generic_app_refuses_an_id_token_with_another_nonce(client, instance_app, council_app, oidc_provider, whose):
+    login_url = "/accounts/oidc/instance/login/" if whose == "instance" else f"/accounts/oidc/{council_app.provider_id}/login/"
+    if whose == "instance":
+        instance_app(link_by_email=True)
+    verified_person(email="wrong-nonce@fc.example")
+
+    response = log_in(client, oidc_provider, login_url, "wrong-nonce")
+
+    assert response.status_code == 401
+    assert "nonce" in str(response.context["auth_error"]["exception"])
+    assert logged_in_user_id(client) is None
+    assert not SocialAccount.objects.exists()
+
+
+def test_a_generic_app_refuses_a_replayed_id_token(client, instance_app, oidc_provider):
+    person = verified_person(email="replay-oidc@fc.example")
+    instance_app(link_by_email=True)
+    log_in(client, oidc_provider, "/accounts/oidc/instance/login/", "replay-oidc")  # the provider remembers this ID token
+    assert logged_in_user_id(client) == person.id
+    client.logout()
+
+    # The provider answers the next authentication with the previous ID token (its nonce is old).
+    response = log_in(client, oidc_provider, "/accounts/oidc/instance/login/", "replay-oidc")
+
+    assert response.status_code == 401
+    assert "nonce" in str(response.context["auth_error"]["exception"])
+    assert logged_in_user_id(client) is None
+
+
 def test_a_council_google_app_has_its_own_address_and_client(db, client, council):
     app = CouncilSocialApp.objects.create(
         council=council, provider=CouncilSocialApp.Provider.GOOGLE, enabled=True, client_id="nord-google",
@@ -220,6 +265,20 @@ def test_proconnect_logs_an_agent_in_and_out(client, proconnect, oidc_provider):
     )
     response = come_back(client, oidc_provider.end_session(end))
     assert "logged out of Council and of ProConnect" in str(list(response.wsgi_request._messages))
+
+
+def test_proconnect_keeps_the_claims_of_the_scopes_asked(client, proconnect, oidc_provider):
+    """scope-claims.md: the `phone` scope gives `phone_number`; `idp_id` names the agent's identity provider."""
+    proconnect.claims = ["given_name", "idp_id", "phone"]
+    proconnect.save()
+    agent = verified_person()
+    client.force_login(agent)
+
+    log_in(client, oidc_provider, f"/accounts/proconnect/{proconnect.provider_id}/login/", "agent", process="connect")
+
+    assert SocialAccount.objects.get(user=agent).extra_data == {
+        "sub": "agent", "given_name": "Angela Claire Louise", "idp_id": "fia1v2", "phone_number": "+33 1 23 45 67 89",
+    }
 
 
 def test_proconnect_refuses_a_userinfo_signed_by_another_key(client, proconnect, oidc_provider):

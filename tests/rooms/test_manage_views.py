@@ -4,8 +4,10 @@ from datetime import UTC
 from datetime import datetime
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 
+from council.accounts.services import verification_record
 from council.groups.models import NeighbourhoodGroup
 from council.rooms.models import Room
 from council.rooms.models import RoomRemoval
@@ -205,3 +207,58 @@ def test_council_page_links_facilitators_to_the_rooms_page(client, council, faci
 
     assert f'href="{url}"' in facilitator_page
     assert f'href="{url}"' not in member_page
+
+
+# What verifications the room requires: the shared chooser (council/verifications/forms.py).
+
+
+def test_a_requirement_set_on_the_page_is_enforced_when_coming_in(client, council, facilitator, user_with_role):
+    client.force_login(facilitator)
+    response = client.post(
+        reverse("room-manage", args=["nord"]),
+        {**_fields("new-", name="Séance vérifiée"), "new-verification_requirement_0": ["code", "email"],
+         "new-verification_requirement_1": "all"},
+    )
+
+    assert response.status_code == 302
+    room = Room.objects.get(council=council)
+    assert room.verification_requirement == {"kinds": ["code", "email"], "mode": "all"}
+    member = user_with_role("member", council)
+    assert not member.has_perm("rooms.join_room", room)
+    assert facilitator.has_perm("rooms.join_room", room)  # facilitators come in regardless
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    verification_record(user=member, kind="code", council_id=council.pk, claims={})
+    assert member.has_perm("rooms.join_room", room)
+
+
+def test_the_edit_page_offers_the_council_kinds_and_keeps_the_requirement(client, council, facilitator, room_factory):
+    room = room_factory(council=council, name="Séance", verification_requirement={"kinds": ["code"], "mode": "any"})
+    client.force_login(facilitator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    page = client.get(reverse("room-edit", args=["nord", room.pk])).content.decode()
+
+    assert 'name="verification_requirement_0" value="code" id="id_verification_requirement_0_1" checked' in page
+    assert "Census check" not in page  # no census list imported: not offered
+    assert '<legend>Verifications required</legend>' in page
+    response = client.post(
+        reverse("room-edit", args=["nord", room.pk]),
+        {**_fields(name="Séance"), "verification_requirement_1": "any"},  # every kind unticked
+    )
+    assert response.status_code == 302
+    room.refresh_from_db()
+    assert room.verification_requirement == {}
+
+
+def test_a_kind_the_council_does_not_offer_is_refused_and_nothing_is_saved(client, council, facilitator):
+    client.force_login(facilitator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    response = client.post(
+        reverse("room-manage", args=["nord"]),
+        {**_fields("new-", name="Séance"), "new-verification_requirement_0": ["census"], "new-verification_requirement_1": "any"},
+    )
+
+    assert response.status_code == 400
+    assert "Select a valid choice. census is not one of the available choices." in response.content.decode()
+    assert not Room.objects.filter(council=council).exists()

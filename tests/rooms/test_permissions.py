@@ -150,7 +150,7 @@ def test_matrix_has_every_column_and_state():
         "chat open",
         "registration closed",
     }
-    assert len(MATRIX) == 9 * (24 + 5 + 2 + 2)
+    assert len(MATRIX) == 9 * (25 + 5 + 2 + 2)
 
 
 @pytest.mark.parametrize("perm", sorted({perm for _s, _r, perm, _o, _a in MATRIX}))

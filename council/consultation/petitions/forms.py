@@ -39,7 +39,7 @@ class SettingsForm(forms.Form):
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         """`initial["verification_requirement"]`: the stored requirement asked of signers."""
         super().__init__(*args, **kwargs)
-        add_requirement_fields(self, self.initial.get("verification_requirement"))
+        add_requirement_fields(self, council, self.initial.get("verification_requirement"))
         rooms = Room.objects.filter(council=council, parent__isnull=True).order_by("name")
         field = self.fields["meeting_room"]
         assert isinstance(field, forms.TypedChoiceField)

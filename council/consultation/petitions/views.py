@@ -32,7 +32,6 @@ from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
 from council.core.i18n import plural_forms
 from council.core.memo import remembered
-from council.verifications.forms import requirement_from
 from council.verifications.requirements import obtain_url
 from council.verifications.requirements import requirement_of
 
@@ -167,7 +166,7 @@ def petition_settings(request: Any, council_slug: str) -> HttpResponse:
         try:
             services.petition_settings_save(
                 actor=request.user, council=council, threshold=data["threshold"],
-                meeting_room_id=data["meeting_room"], verification_requirement=requirement_from(data),
+                meeting_room_id=data["meeting_room"], verification_requirement=data["verification_requirement"],
             )
         except CouncilError as error:
             form.add_error(None, error.message)

@@ -45,6 +45,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'ProConnect client',
                 'verbose_name_plural': 'ProConnect clients',
             },
-            bases=(council.identity.models.SignedOIDCClient, models.Model),
+            bases=(models.Model,),  # the mixin became an abstract model (0004)
         ),
     ]

@@ -11,7 +11,6 @@ from council.groups.models import NeighbourhoodGroup
 from council.rooms import agenda_links
 from council.rooms.models import Room
 from council.verifications.forms import add_requirement_fields
-from council.verifications.forms import requirement_from
 from council.voting.ballots.models import Vote
 from council.voting.ballots.services import VoteDraft
 
@@ -82,7 +81,7 @@ class VoteForm(forms.Form):
         assert isinstance(groups, forms.ModelMultipleChoiceField)
         assert isinstance(rooms, forms.ModelChoiceField)
         groups.queryset = NeighbourhoodGroup.objects.filter(council=council)
-        add_requirement_fields(self, self.initial.get("verification_requirement"))
+        add_requirement_fields(self, council, self.initial.get("verification_requirement"))
         rooms.queryset = Room.objects.filter(council=council, parent=None)
         # the items of each meeting's agenda, grouped by meeting (the service checks the pair)
         grouped: list[Any] = []
@@ -133,7 +132,7 @@ class VoteForm(forms.Form):
             secret=data["secret"], appointment=data["appointment"], min_choices=data["min_choices"], max_choices=data["max_choices"],
             tie_break=tie_break, tie_break_reason=data["tie_break_reason"],
             eligible_group_ids=[group.pk for group in data["eligible_groups"]],
-            verification_requirement=requirement_from(data), opens_at=data["opens_at"], closes_at=data["closes_at"],
+            verification_requirement=data["verification_requirement"], opens_at=data["opens_at"], closes_at=data["closes_at"],
             room_id=data["room"].pk if data["room"] else None, present_only=data["present_only"],
             agenda_item=data.get("agenda_item"),
         )

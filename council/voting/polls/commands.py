@@ -13,6 +13,7 @@ from council.core.commands import Payload
 from council.core.consumers import Command
 from council.rooms.host import register_command
 from council.rooms.host import service_handler
+from council.verifications.schemas import RequirementPayload
 from council.voting.polls import batch
 from council.voting.polls import live
 from council.voting.polls import services
@@ -42,6 +43,7 @@ class PollFields(Payload):
     allow_anonymous: bool = False
     label: Label = ""
     agenda_item: int | None = None  # an item of the meeting's agenda (council/rooms/agenda_links.py)
+    verification_requirement: RequirementPayload | None = None  # council/verifications; None: unchanged
 
 
 class CreatePoll(PollFields):

@@ -9,6 +9,7 @@ answer, and the final result goes to everyone at closing.
 from typing import Any
 from typing import cast
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db import connection
 from django.db import transaction
@@ -27,6 +28,8 @@ from council.rooms import agenda_links
 from council.rooms.events import facilitators_group
 from council.rooms.events import meeting_group
 from council.rooms.permissions import access_room
+from council.verifications.requirements import offered_requirement
+from council.verifications.schemas import RequirementPayload
 from council.voting.polls import events
 from council.voting.polls import selectors
 from council.voting.polls.models import YES_NO
@@ -71,6 +74,20 @@ def _attachment_changed(poll: Poll) -> None:
         agenda_links.attachments_changed(poll.room_id)
 
 
+def _set_requirement(poll: Poll, fields: dict[str, Any]) -> None:
+    """The verifications answering requires, if the command names them: kinds the council offers."""
+    value = fields.pop("verification_requirement", None)
+    if value is None:
+        return
+    stored = RequirementPayload.model_validate(value).stored()  # the command's payload, dumped by arguments()
+    try:
+        poll.verification_requirement = offered_requirement(
+            poll.room.council, stored, kept=poll.verification_requirement
+        )
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from error
+
+
 def _check_definition(poll: Poll) -> None:
     """Refuse a poll that cannot be answered, saying what to change."""
     poll.question = poll.question.strip()
@@ -112,6 +129,7 @@ def poll_create(*, actor: User, room_id: int, request_id: str | None = None, **f
             return {"poll_id": existing.pk, "duplicate": True}
     last = Poll.objects.filter(room=room).aggregate(last=Max("position"))["last"]
     poll = Poll(room=room, created_by=actor, client_request_id=request_id or "", position=(last or 0) + 1)
+    _set_requirement(poll, fields)
     for name, value in fields.items():
         setattr(poll, name, value)
     _check_definition(poll)
@@ -127,6 +145,7 @@ def poll_update(*, actor: User, room_id: int, poll_id: int, **fields: Any) -> di
     poll = access_poll(actor, poll_id, room_id=room_id, perm=MANAGE_POLL, for_update=True)
     if poll.status != Poll.Status.DRAFT:
         raise InvalidInput(_("Only a poll in preparation can be changed."))
+    _set_requirement(poll, fields)
     for name, value in fields.items():
         if name in EDITABLE:
             setattr(poll, name, value)

@@ -35,6 +35,10 @@ export function createManage({ t, send, confirmAction, announce, state, fullScre
       visibility: value("visibility"),
       allow_anonymous: form.elements.allow_anonymous.checked,
     };
+    // the verifications answering requires (the shared chooser: kinds ticked, any or all)
+    const kinds = [...form.querySelectorAll('input[name="verification_requirement_0"]:checked')].map((box) => box.value);
+    const mode = form.querySelector('input[name="verification_requirement_1"]:checked');
+    payload.verification_requirement = { kinds, mode: mode ? mode.value : "any" };
     // an item of the meeting's agenda when it has one; the free label otherwise
     if (state.agenda.length) {
       if (value("agenda_item")) payload.agenda_item = Number(value("agenda_item"));

@@ -21,7 +21,7 @@ def test_an_official_prepares_freezes_and_opens_a_vote(client, council, official
     response = client.post(
         reverse("vote-create", kwargs={"council_slug": council.slug}),
         {"title": "Choix du projet", "method": "instant_runoff", "options": "Jardin\nBancs\nFresque",
-         "secret": "on", "verification_mode": "any"},
+         "secret": "on", "verification_requirement_1": "any"},
     )
     vote = council.votes.get()
     client.post(_url("vote-action", vote, action="freeze"))
@@ -115,7 +115,7 @@ def test_an_official_changes_a_draft_before_freezing_it(client, council, officia
     response = client.post(
         _url("vote-edit", vote),
         {"title": "Choix du projet", "method": "approval", "options": "Jardin\nBancs\nFresque",
-         "tie_break": "3, 1, 2", "tie_break_reason": "Ordre du tirage au sort", "verification_mode": "any"},
+         "tie_break": "3, 1, 2", "tie_break_reason": "Ordre du tirage au sort", "verification_requirement_1": "any"},
     )
 
     assert response.status_code == 302
@@ -136,7 +136,7 @@ def test_a_frozen_vote_cannot_be_changed_and_a_bad_draft_changes_nothing(client,
     draft, _electors = make_vote(stage="draft", title="Motion")
     client.force_login(official)
     refused = client.post(_url("vote-edit", draft), {"title": "  ", "method": "approval", "options": "Seule",
-                                                     "verification_mode": "any"})
+                                                     "verification_requirement_1": "any"})
     assert refused.status_code == 200
     assert refused.context["form"].errors  # said on the form
     draft.refresh_from_db()
@@ -156,8 +156,36 @@ def test_a_member_cannot_change_a_draft(client, council, make_vote, user_with_ro
     vote, (member, *_rest) = make_vote(stage="draft")
     client.force_login(member)
 
-    response = client.post(_url("vote-edit", vote), {"title": "Piraté", "method": "approval", "verification_mode": "any"})
+    response = client.post(_url("vote-edit", vote), {"title": "Piraté", "method": "approval", "verification_requirement_1": "any"})
 
     assert response.status_code in (403, 404)
     vote.refresh_from_db()
     assert vote.title == "Budget du quartier"
+
+
+
+def test_a_requirement_chosen_on_the_vote_form_is_enforced_when_casting(client, council, official, user_with_role):
+    from council.accounts.services import verification_record
+
+    elector = user_with_role("member", council, preferred_language="en")
+    client.force_login(official)
+    response = client.post(
+        reverse("vote-create", kwargs={"council_slug": council.slug}),
+        {"title": "Motion", "method": "majority_simple", "verification_requirement_0": ["code"],
+         "verification_requirement_1": "any"},
+    )
+    vote = council.votes.get()
+    client.post(_url("vote-action", vote, action="freeze"))
+    client.post(_url("vote-action", vote, action="open"))
+
+    assert response.status_code == 302
+    vote.refresh_from_db()
+    assert (vote.status, vote.verification_requirement) == ("open", {"kinds": ["code"], "mode": "any"})
+    client.force_login(elector)
+    refused = client.post(_url("vote-cast", vote), {"choice": "for", "tracker": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 403
+    assert "This requires a verification: Code from the council." in refused.content.decode()
+    assert f"/c/{council.slug}/verifications/obtain/?kinds=code" in refused.content.decode()
+    verification_record(user=elector, kind="code", council_id=council.pk, claims={})
+    cast = client.post(_url("vote-cast", vote), {"choice": "for", "tracker": ""})
+    assert cast.status_code == 200
