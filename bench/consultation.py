@@ -134,12 +134,13 @@ def seeds(cursor, consultation_id: int, categories: list[int], first_user: int, 
     cursor.execute(
         f"""
         INSERT INTO consultation_contribution (consultation_id, author_id, title, body, category_id, latitude, longitude,
-            status, status_reason, hidden, hidden_reason, answer, created_at, client_request_id, endorsement_count, comment_count)
+            status, status_reason, hidden, hidden_reason, answer, created_at, client_request_id, endorsement_count, comment_count,
+            image, image_description)
         SELECT {consultation_id}, {user}, initcap({_text("i", 3)}), {_text("i + 1", 40)},
             (ARRAY{categories})[1 + i % {len(categories)}],
             CASE WHEN i % 3 = 0 THEN NULL ELSE 48.85 + (i % 1000) / 10000.0 END,
             CASE WHEN i % 3 = 0 THEN NULL ELSE 2.35 + (i % 997) / 10000.0 END,
-            'published', '', false, '', '', now() - make_interval(mins => i), '', 0, 0
+            'published', '', false, '', '', now() - make_interval(mins => i), '', 0, 0, '', ''
         FROM generate_series(1, {contributions}) AS i
         """
     )

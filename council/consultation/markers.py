@@ -1,0 +1,92 @@
+"""The map's markers: each visible contribution with a place, as a compact row, cached per consultation.
+
+A map page that rendered 20,000 contributions took seconds; the page script fetches these rows
+instead and clusters them (frontend/src/consultation/map.js). The rows of a consultation are
+computed once and cached under its version token, which `markers_changed_on_commit` replaces
+once a change that adds, moves, relabels or removes a marker is committed. A reader that read
+the rows before that commit stores them under the old token, which nobody reads any more, so a
+stale map cannot outlive the change; the timeout only frees the memory of old versions.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import uuid4
+
+from django.core.cache import cache
+from django.db import transaction
+
+from council.consultation.models import Consultation
+from council.consultation.models import Contribution
+
+#: the order of the values of each marker row (the page script reads them by position)
+FIELDS = ("id", "lat", "lng", "category", "status", "title")
+#: how long the rows of a version are kept (a change replaces the version at once, whatever this is)
+MARKERS_CACHE_SECONDS = 3600
+#: decimals kept of a coordinate (about 10 cm): shorter rows, the same places
+COORDINATE_DECIMALS = 6
+
+
+@dataclass(frozen=True)
+class BoundingBox:
+    """A map's view, as Leaflet's `toBBoxString()` writes it: west, south, east, north (degrees)."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    def holds(self, latitude: float, longitude: float) -> bool:
+        return self.south <= latitude <= self.north and self.west <= longitude <= self.east
+
+
+def _version_key(consultation_id: int) -> str:
+    return f"consultation.markers.version.{consultation_id}"
+
+
+def _version(consultation_id: int) -> str:
+    """The consultation's current version token (made on first use; kept until a change replaces it)."""
+    key = _version_key(consultation_id)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid4().hex, timeout=None)
+        version = cache.get(key)
+    return str(version)
+
+
+def markers_changed_on_commit(consultation_id: int) -> None:
+    """Call in the transaction of any change of a contribution's place, category, status, title or visibility."""
+    transaction.on_commit(lambda: cache.set(_version_key(consultation_id), uuid4().hex, timeout=None))
+
+
+def _rows(consultation: Consultation) -> list[list[Any]]:
+    """Every marker of the consultation, oldest first (one query when they are not cached)."""
+    key = f"consultation.markers.{consultation.pk}.{_version(consultation.pk)}"
+    rows: list[list[Any]] | None = cache.get(key)
+    if rows is None:
+        placed = (
+            Contribution.objects.visible()
+            .filter(consultation=consultation, latitude__isnull=False, longitude__isnull=False)
+            .order_by("pk")
+            .values_list("pk", "latitude", "longitude", "category_id", "status", "title")
+        )
+        rows = [
+            [pk, round(latitude, COORDINATE_DECIMALS), round(longitude, COORDINATE_DECIMALS), category_id, status, title]
+            for pk, latitude, longitude, category_id, status, title in placed
+            if latitude is not None and longitude is not None  # the query's filter, said to the type checker
+        ]
+        cache.set(key, rows, MARKERS_CACHE_SECONDS)
+    return rows
+
+
+def consultation_markers(
+    consultation: Consultation, *, category_id: int | None = None, status: str = "", bbox: BoundingBox | None = None
+) -> dict[str, Any]:
+    """The markers of the visible contributions that have a place, filtered, as the map data endpoint serves them."""
+    rows = _rows(consultation)
+    if category_id is not None:
+        rows = [row for row in rows if row[3] == category_id]
+    if status:
+        rows = [row for row in rows if row[4] == status]
+    if bbox is not None:
+        rows = [row for row in rows if bbox.holds(row[1], row[2])]
+    return {"consultation_id": consultation.pk, "fields": FIELDS, "count": len(rows), "markers": rows}
