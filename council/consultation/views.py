@@ -131,7 +131,7 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
         consultation, sort=listing["sort"], seed=_seed(request) if listing["sort"] == "random" else "",
         text=listing["q"], category_id=listing["category_id"], status=listing["status"],
     )
-    page = Paginator(contributions, PER_PAGE).get_page(request.GET.get("page"))
+    page = selectors.PagedByKey(contributions, PER_PAGE, related=selectors.LISTED_WITH).get_page(request.GET.get("page"))
     with remembered():
         can_submit = user.has_perm(perms.ADD_CONTRIBUTION, consultation)
         context = {

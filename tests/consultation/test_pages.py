@@ -172,7 +172,7 @@ def test_the_list_page_costs_the_same_queries_for_5_or_25_contributions(client, 
     many = queries()
 
     assert few == many
-    assert many <= 17  # session, person, second-factor rule, council, roles, notifications, consultation, page count, page, its questionnaire (parts.py), search form's categories…
+    assert many <= 18  # session, person, second-factor rule, council, roles, notifications, consultation, page count, page's ids, its rows, its questionnaire (parts.py), search form's categories…
 
 
 def test_its_author_edits_then_withdraws_through_the_forms(client, consultation, submit, resident):
