@@ -8,11 +8,13 @@ the rows before that commit stores them under the old token, which nobody reads 
 stale map cannot outlive the change; the timeout only frees the memory of old versions.
 """
 
+import json
 from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from council.consultation.models import Consultation
@@ -58,9 +60,9 @@ def markers_changed_on_commit(consultation_id: int) -> None:
     transaction.on_commit(lambda: cache.set(_version_key(consultation_id), uuid4().hex, timeout=None))
 
 
-def _rows(consultation: Consultation) -> list[list[Any]]:
+def _rows(consultation: Consultation, version: str) -> list[list[Any]]:
     """Every marker of the consultation, oldest first (one query when they are not cached)."""
-    key = f"consultation.markers.{consultation.pk}.{_version(consultation.pk)}"
+    key = f"consultation.markers.{consultation.pk}.{version}"
     rows: list[list[Any]] | None = cache.get(key)
     if rows is None:
         placed = (
@@ -82,7 +84,7 @@ def consultation_markers(
     consultation: Consultation, *, category_id: int | None = None, status: str = "", bbox: BoundingBox | None = None
 ) -> dict[str, Any]:
     """The markers of the visible contributions that have a place, filtered, as the map data endpoint serves them."""
-    rows = _rows(consultation)
+    rows = _rows(consultation, _version(consultation.pk))
     if category_id is not None:
         rows = [row for row in rows if row[3] == category_id]
     if status:
@@ -90,3 +92,17 @@ def consultation_markers(
     if bbox is not None:
         rows = [row for row in rows if bbox.holds(row[1], row[2])]
     return {"consultation_id": consultation.pk, "fields": FIELDS, "count": len(rows), "markers": rows}
+
+
+def consultation_markers_json(consultation: Consultation) -> bytes:
+    """Every marker, unfiltered, as the JSON the endpoint answers: the map page's usual request,
+    cached encoded too, so that it costs a cache read rather than encoding thousands of rows."""
+    version = _version(consultation.pk)
+    key = f"consultation.markers.json.{consultation.pk}.{version}"
+    body: bytes | None = cache.get(key)
+    if body is None:
+        rows = _rows(consultation, version)
+        data = {"consultation_id": consultation.pk, "fields": FIELDS, "count": len(rows), "markers": rows}
+        body = json.dumps(data, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+        cache.set(key, body, MARKERS_CACHE_SECONDS)
+    return body

@@ -271,7 +271,7 @@ def consultation_map(request: Any, council_slug: str, consultation_id: int) -> H
     return render(request, "consultation/consultation_map.html", context)
 
 
-def consultation_map_markers(request: Any, council_slug: str, consultation_id: int) -> JsonResponse:
+def consultation_map_markers(request: Any, council_slug: str, consultation_id: int) -> HttpResponse:
     """The map's data: the markers of the visible contributions with a place (council/consultation/markers.py).
 
     Optional filters: `category` (an id of the consultation's categories), `status`, and `bbox`
@@ -280,6 +280,8 @@ def consultation_map_markers(request: Any, council_slug: str, consultation_id: i
     """
     consultation = _consultation(request, consultation_id)
     data = request.GET
+    if not any(data.get(name) for name in ("category", "status", "bbox")):
+        return HttpResponse(markers.consultation_markers_json(consultation), content_type="application/json")
     category_id = None
     if data.get("category"):
         category = data["category"]

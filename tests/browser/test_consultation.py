@@ -1,6 +1,7 @@
 """A consultation in two browsers: a resident submits an idea, a visitor without an account sees it
 appear on the open page without reload; axe finds nothing on the consultation's pages; the
-placed ideas are on a map reachable by keyboard, and all of them in its text alternative."""
+placed ideas are on a map reachable by keyboard, and all of them in its text alternative; a new placed
+idea reaches the open map live."""
 
 from datetime import timedelta
 
@@ -135,3 +136,13 @@ def test_a_visitor_finds_the_placed_ideas_on_the_map_by_keyboard_and_all_of_them
     press(visitor, Keys.ENTER)
     press(visitor, Keys.ENTER)
     wait(visitor, lambda d: d.current_url.endswith(f"/contributions/{compost.pk}/"), message="the popup's link led nowhere")
+
+    visitor.get(f"{ui.url}{path}")  # a new idea with a place reaches the open map live, and its list
+    wait(visitor, lambda d: d.find_element(By.ID, "contribution-places").get_attribute("data-synced") == "1", message="no socket")
+    idea("Un banc sous le tilleul", latitude=45.7645, longitude=4.8400)
+    wait(
+        visitor,
+        lambda d: "Un banc sous le tilleul" in [m.get_attribute("alt") for m in d.find_elements(By.CSS_SELECTOR, "#contribution-map .leaflet-marker-icon")],
+        message="the new idea never reached the map",
+    )
+    assert visitor.find_element(By.CSS_SELECTOR, "#contribution-places li").text.startswith("Un banc sous le tilleul")
