@@ -139,7 +139,11 @@ def test_a_visitor_finds_the_placed_ideas_on_the_map_by_keyboard_and_all_of_them
 
     visitor.get(f"{ui.url}{path}")  # a new idea with a place reaches the open map live, and its list
     wait(visitor, lambda d: d.find_element(By.ID, "contribution-places").get_attribute("data-synced") == "1", message="no socket")
-    idea("Un banc sous le tilleul", latitude=45.7645, longitude=4.8400)
+    author = browser()  # through the server (its socket), as a resident does
+    ui.log_in(author, resident, f"/c/{council.slug}/consultations/{consultation.pk}/")
+    for field, value in (("id_title", "Un banc sous le tilleul"), ("id_body", "À l'ombre."), ("id_latitude", "45.7645"), ("id_longitude", "4.84")):
+        author.find_element(By.ID, field).send_keys(value)
+    author.find_element(By.CSS_SELECTOR, ".contribution-form button[type=submit]").click()
     wait(
         visitor,
         lambda d: "Un banc sous le tilleul" in [m.get_attribute("alt") for m in d.find_elements(By.CSS_SELECTOR, "#contribution-map .leaflet-marker-icon")],
