@@ -30,14 +30,18 @@ def matching(consultation: Consultation, text: str) -> Q:
 
     On PostgreSQL the matching ids are found here, once (two queries, one per GIN index), and
     the condition is `id = ANY(those ids)`: as subqueries, the matches were searched again by
-    the page's count and by the page itself, and the comments' one joined every contribution
-    of the consultation (the page filters by consultation already).
+    the page's count and by the page itself. The comments are joined to the visible
+    contributions of the consultation, which the sorts' partial indexes hold with their ids
+    (an index-only scan, not a read of every contribution's text).
     """
     text = text.strip()[:MAX_SEARCH_CHARS]
-    comments = Comment.objects.filter(hidden=False)
+    comments = Comment.objects.filter(
+        hidden=False, contribution__consultation=consultation, contribution__hidden=False,
+        contribution__withdrawn_at__isnull=True, contribution__merged_into__isnull=True,
+    )
     contributions = Contribution.objects.filter(consultation=consultation)
     if connection.vendor != "postgresql":
-        in_comments = comments.filter(contribution__consultation=consultation, body__icontains=text)
+        in_comments = comments.filter(body__icontains=text)
         return Q(title__icontains=text) | Q(body__icontains=text) | Q(pk__in=in_comments.values("contribution_id"))
     config = SEARCH_CONFIGS.get(Language(consultation.language), "simple")
     query = SearchQuery(text, config=config, search_type="websearch")

@@ -132,31 +132,6 @@ class PagedByKey(Paginator):  # type: ignore[type-arg]  # of model instances
         return Page([found[pk] for pk in ids if pk in found], number, paginator)
 
 
-def contributions_on_map(consultation: Consultation) -> list[dict[str, Any]]:
-    """The visible contributions, newest first, each with its link and its place (None without one).
-
-    The map page shows those with a place as markers and lists them all: the list is the
-    map's text alternative, and an idea without a place stays in it. One query.
-    """
-    council_slug = consultation.council.slug
-    rows = (
-        Contribution.objects.visible().filter(consultation=consultation)
-        .order_by("-created_at", "-pk")
-        .values("pk", "title", "latitude", "longitude")
-    )
-    return [
-        {
-            "id": row["pk"],
-            "title": row["title"],
-            "url": reverse("contribution-detail", args=[council_slug, consultation.pk, row["pk"]]),
-            "latitude": row["latitude"],
-            "longitude": row["longitude"],
-            "placed": row["latitude"] is not None and row["longitude"] is not None,
-        }
-        for row in rows
-    ]
-
-
 def endorsed_by(user: Any, contribution_ids: list[int]) -> set[int]:
     """Which of these contributions `user` supports (one query)."""
     if not user.is_authenticated or not contribution_ids:

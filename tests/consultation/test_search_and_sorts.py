@@ -149,23 +149,50 @@ def test_each_visitor_keeps_their_random_order_on_the_list(client, consultation,
     assert other != first
 
 
-def test_a_random_page_is_chosen_from_an_index_without_reading_the_rows(consultation, submit):
-    """The sort key is computed from the id alone, which the sorts' index holds: the page's ids come
-    from an index-only scan (no text built per row, no row read), so a random page costs about what
-    a page of the most recent does, whatever the number of contributions."""
-    for n in range(30):
-        submit(consultation, title=f"Idée {n}")
-    ordered = selectors.contributions_sorted(consultation, sort="random", seed="seed-a")
-    sql, params = ordered[20:40].values_list("pk", flat=True).query.sql_with_params()
-
+def _page_plan(queryset, *, sorted_by_index: bool = False) -> str:
+    """EXPLAIN VERBOSE of the query choosing a page's ids (PagedByKey's first query). The tiny table
+    is pushed off the sequential and bitmap scans, which it prefers at this size (at 20,000 rows
+    the planner picks the index plans by itself: docs/benchmarks.md)."""
+    sql, params = queryset[20:40].values_list("pk", flat=True).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE consultation_contribution")
-        # The table is tiny here and never vacuumed (inside the test's transaction): at 20,000 rows the
-        # planner picks the index-only scan by itself (docs/benchmarks.md), here it is pushed to it.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+        if sorted_by_index:
+            cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN VERBOSE {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
 
-    assert "Index Only Scan" in plan, plan
+
+def test_a_random_page_is_chosen_from_the_ids_alone(consultation, submit):
+    """The sort key is a hash of the id with the visitor's seed: no text is built per row and no
+    column but the id is read, which the sorts' indexes hold (an index-only scan at 20,000), so
+    a random page costs about what a page of the most recent does."""
+    for n in range(30):
+        submit(consultation, title=f"Idée {n}")
+
+    plan = _page_plan(selectors.contributions_sorted(consultation, sort="random", seed="seed-a"))
+    scanned = re.findall(r"->  (?:Index|Index Only) Scan .*\n\s+Output: (.*)", plan)
+
+    assert "Sort Key: (hashint8extended(consultation_contribution.id, " in plan, plan
+    assert len(scanned) == 1, plan
+    assert re.fullmatch(r"id, hashint8extended\(id, '-?\d+'::bigint\)", scanned[0]), plan  # the id, nothing else
     assert "md5" not in plan.lower()
+
+
+def test_a_search_in_a_category_by_most_supported_walks_the_category_index(consultation, submit):
+    """The matches are one id array; the category's own index gives its contributions already in
+    the order of their supports, so the page stops after its 20 rather than sorting every match."""
+    category = consultation.categories.get(name="Mobilité")
+    other = consultation.categories.get(name="Espaces verts")
+    for n in range(30):
+        submit(consultation, title=f"Vélo {n}", body="Des pistes cyclables", category_id=category.pk)
+        submit(consultation, title=f"Arbre {n}", body="Des arbres le long des pistes", category_id=other.pk)
+        submit(consultation, title=f"Parc {n}", body="Une piste de jeux", category_id=other.pk)
+
+    ordered = selectors.contributions_sorted(consultation, sort="endorsed", text="piste", category_id=category.pk)
+    plan = _page_plan(ordered, sorted_by_index=True)
+
+    assert "consultation_category_endorsed" in plan, plan
+    assert "Sort" not in plan.replace("Sort Key", "")
+    assert "consultation_comment" not in plan  # the comments were searched once, before
