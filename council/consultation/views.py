@@ -280,8 +280,6 @@ def consultation_map_markers(request: Any, council_slug: str, consultation_id: i
     """
     consultation = _consultation(request, consultation_id)
     data = request.GET
-    if not any(data.get(name) for name in ("category", "status", "bbox")):
-        return HttpResponse(markers.consultation_markers_json(consultation), content_type="application/json")
     category_id = None
     if data.get("category"):
         category = data["category"]
@@ -299,7 +297,8 @@ def consultation_map_markers(request: Any, council_slug: str, consultation_id: i
                 {"error": _("The bounding box is west,south,east,north in degrees (west ≤ east, south ≤ north).")},
                 status=400,
             )
-    return JsonResponse(markers.consultation_markers(consultation, category_id=category_id, status=status, bbox=bbox))
+    body = markers.consultation_markers_json(consultation, category_id=category_id, status=status, bbox=bbox)
+    return HttpResponse(body, content_type="application/json")
 
 
 def _bounding_box(text: str) -> markers.BoundingBox | None:
