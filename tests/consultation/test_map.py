@@ -26,7 +26,7 @@ def _markers(client, consultation, **query):
 
 def test_the_markers_are_the_visible_placed_contributions_in_compact_rows(client, consultation, submit, resident, moderator):
     mobility = consultation.categories.get(name="Mobilité")
-    fountain = submit(consultation, title="Une fontaine", latitude=45.75, longitude=4.8333333333, category_id=mobility.pk)
+    fountain = submit(consultation, title="Une fontaine", latitude=45.75, longitude=4.8333, category_id=mobility.pk)
     submit(consultation, title="Plus de bancs partout")  # no place: only in the list
     withdrawn = submit(consultation, title="Retirée", latitude=45.76, longitude=4.84)
     services.contribution_withdraw(actor=resident, contribution_id=withdrawn.pk)
@@ -41,7 +41,7 @@ def test_the_markers_are_the_visible_placed_contributions_in_compact_rows(client
         "consultation_id": consultation.pk,
         "fields": ["id", "lat", "lng", "category", "status", "title"],
         "count": 1,
-        "markers": [[fountain.pk, 45.75, 4.833333, mobility.pk, "published", "Une fontaine"]],
+        "markers": [[fountain.pk, 45.75, 4.8333, mobility.pk, "published", "Une fontaine"]],
     }
 
 
