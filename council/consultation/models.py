@@ -412,6 +412,7 @@ class ConsultationExport(models.Model):
     class Format(models.TextChoices):
         ODS = "ods", _("OpenDocument spreadsheet (ODS)")
         CSV = "csv", _("CSV")
+        JSON = "json", _("JSON (for programs)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -423,7 +424,7 @@ class ConsultationExport(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    format = models.CharField(_("format"), max_length=3, choices=Format.choices)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)

@@ -151,22 +151,28 @@ def _when(value: Any) -> str:
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
+def phase_refusal(consultation: Consultation, *, submitting: bool) -> str:
+    """Why the current phase refuses contributions (`submitting`) or comments and support, in words; "" if it allows them."""
+    if not consultation.is_published:
+        return _("This consultation is not published yet.")
+    phase = consultation.current_phase
+    allowed = phases.SUBMITTING if submitting else phases.DISCUSSING
+    if phase is not None and phase.kind in allowed:
+        return ""
+    opening = next((p for p in consultation.phases.all() if p.kind in allowed and p.starts_at > timezone.now()), None)
+    if opening is not None and submitting:
+        return _("Contributions open on %(date)s.") % {"date": _when(opening.starts_at)}
+    if opening is not None:
+        return _("Comments and support open on %(date)s.") % {"date": _when(opening.starts_at)}
+    return _("Contributions are closed.") if submitting else _("Comments and support are closed.")
+
+
 def why_not_take_part(user: User | AnonymousUser, consultation: Consultation, perm: str) -> str:
     """The reason, in words, that `user` may not `perm` (asked of the rule's own predicates), or ""."""
     if user.has_perm(perm, consultation):
         return ""
-    if not consultation.is_published:
-        return _("This consultation is not published yet.")
-    phase = consultation.current_phase
-    allowed = phases.SUBMITTING if perm == ADD_CONTRIBUTION else phases.DISCUSSING
-    if phase is None or phase.kind not in allowed:
-        opening = next((p for p in consultation.phases.all() if p.kind in allowed and p.starts_at > timezone.now()), None)
-        submitting = perm == ADD_CONTRIBUTION
-        if opening is not None and submitting:
-            return _("Contributions open on %(date)s.") % {"date": _when(opening.starts_at)}
-        if opening is not None:
-            return _("Comments and support open on %(date)s.") % {"date": _when(opening.starts_at)}
-        return _("Contributions are closed.") if submitting else _("Comments and support are closed.")
+    if refusal := phase_refusal(consultation, submitting=perm == ADD_CONTRIBUTION):
+        return refusal
     if not user.is_authenticated:
         return _("Log in to take part.")
     if not has_council_role(user, consultation):

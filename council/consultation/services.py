@@ -6,6 +6,7 @@ committed. Endorsements are not announced here: the caller asks for a coalesced 
 endorsement is committed (live.py), so a burst of support sends one count per interval.
 """
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -171,10 +172,11 @@ def image_fields(image: Any, image_description: str, *, had_image: bool = False)
     return fields
 
 
-def _contribution_fields(
+def contribution_fields(
     consultation: Consultation, *, title: str, body: str, category_id: int | None,
     latitude: float | None, longitude: float | None,
 ) -> dict[str, Any]:
+    """A contribution's fields, checked: plain text within the limits, a category of this consultation, a point on Earth."""
     latitude, longitude = _point(latitude, longitude)
     return {
         "title": plain_text(
@@ -269,22 +271,38 @@ def contribution_submit(
     """
     consultation = _consultation(consultation_id)
     require_with_reason(actor, perms.ADD_CONTRIBUTION, consultation, consultation)
+    return contribution_create(
+        consultation=consultation, author=actor, request_id=request_id,
+        fields=lambda: contribution_fields(
+            consultation, title=title, body=body, category_id=category_id, latitude=latitude, longitude=longitude
+        ) | image_fields(image, image_description),
+    )
+
+
+def contribution_create(
+    *, consultation: Consultation, author: User, request_id: str, fields: Callable[[], dict[str, Any]]
+) -> Contribution:
+    """The one place a contribution is made, once its caller's rule allowed it: a resident's
+    `contribution_submit` (form, socket, API) and a workshop's report back (meetings/reports.py).
+
+    The same `request_id` twice by the same author makes one (the second gets the first, even
+    if `fields()`, which validates, would now refuse); the author follows it from the start; open
+    pages are told after commit (consultation.contribution_published). Call inside a transaction.
+    """
     request_id = (request_id or "")[:64]
     if request_id:
-        again = Contribution.objects.filter(consultation=consultation, author=actor, client_request_id=request_id).first()
+        again = Contribution.objects.filter(consultation=consultation, author=author, client_request_id=request_id).first()
         if again is not None:
             return again
-    fields = _contribution_fields(
-        consultation, title=title, body=body, category_id=category_id, latitude=latitude, longitude=longitude
-    ) | image_fields(image, image_description)
+    values = fields()
     try:
         with transaction.atomic():  # a concurrent double submit meets the unique constraint
             contribution = Contribution.objects.create(
-                consultation=consultation, author=actor, client_request_id=request_id, **fields
+                consultation=consultation, author=author, client_request_id=request_id, **values
             )
     except IntegrityError:
-        return Contribution.objects.get(consultation=consultation, author=actor, client_request_id=request_id)
-    Follow.objects.create(contribution=contribution, user=actor)
+        return Contribution.objects.get(consultation=consultation, author=author, client_request_id=request_id)
+    Follow.objects.create(contribution=contribution, user=author)
     markers.markers_changed_on_commit(consultation.pk)
     send_event_on_commit(
         events.consultation_group(consultation.pk), events.CONTRIBUTION_PUBLISHED, selectors.contribution_payload(contribution.pk)
@@ -311,7 +329,7 @@ def contribution_edit(
     """
     contribution = contribution_for_write(actor, contribution_id)
     require_with_reason(actor, perms.CHANGE_CONTRIBUTION, contribution, contribution.consultation)
-    fields = _contribution_fields(
+    fields = contribution_fields(
         contribution.consultation, title=title, body=body, category_id=category_id, latitude=latitude, longitude=longitude
     ) | image_fields(image, image_description, had_image=bool(contribution.image))
     for name, value in fields.items():

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from council.accounts.models import User
 from council.core.errors import AccessDenied
+from council.core.memo import recall
 from council.councils.models import Council
 from council.verifications import kinds
 
@@ -103,6 +104,15 @@ def held_kinds(user: User | AnonymousUser, council: Council, names: tuple[str, .
     }
     row = User.objects.filter(pk=user.pk).annotate(**flags).values(*flags).first() or {}
     return {name for index, name in enumerate(names) if row.get(f"holds_{index}")}
+
+
+def held_in_council(user: User | AnonymousUser, council: Council) -> set[str]:
+    """Every kind the person holds in `council`, read once per unit of work (council/core/memo.py):
+    a page asking about many things of one council (a list of petitions) reads them once."""
+    if not user.is_authenticated:
+        return set()
+    names = tuple(kind.key for kind in kinds.all_kinds())
+    return recall(("verifications.held", user.pk, council.pk), lambda: held_kinds(user, council, names))
 
 
 def is_met(user: User | AnonymousUser, council: Council, requirement: Requirement) -> bool:

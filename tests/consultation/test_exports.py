@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import zipfile
 
 import pytest
@@ -92,3 +93,31 @@ def test_nobody_else_sees_or_downloads_an_export(client, consultation, discussed
 
     assert codes == [404, 404, 404, 404]
     assert client.get(_url(consultation, "consultation-export-download", export.pk)).status_code == 404
+
+
+def test_the_json_export_is_for_programs_and_keeps_private_data_out(client, consultation, discussed, moderator, resident, django_capture_on_commit_callbacks):
+    """Stable keys and codes, texts as written (no formula escaping: no spreadsheet reads it), public names only."""
+    client.force_login(moderator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(_url(consultation, "consultation-exports"), {"format": "json"})
+    export = ConsultationExport.objects.get()
+    progress = client.get(_url(consultation, "consultation-export-progress", export.pk)).json()
+    download = client.get(_url(consultation, "consultation-export-download", export.pk))
+    data = json.loads(download.content)
+
+    assert asked.status_code == 302
+    assert progress == {"export_id": export.pk, "done": 2, "total": 2, "status": "done"}
+    assert (download["Content-Type"], download["Content-Disposition"]) == (
+        "application/json", f'attachment; filename="consultation-{consultation.pk}-{export.pk}.json"'
+    )
+    assert data["consultation"] == {"id": consultation.pk, "title": consultation.title, "council": consultation.council.name}
+    [contribution] = data["contributions"]
+    assert contribution["id"] == discussed.pk
+    assert (contribution["title"], contribution["body"]) == ('=HYPERLINK("http://evil")', "Des arbres\nrue Haute")
+    assert (contribution["status"], contribution["author"], contribution["endorsements"], contribution["comments"]) == (
+        "published", resident.public_name, 1, 1
+    )
+    assert [(c["contribution"], c["stance"], c["body"]) for c in data["comments"]] == [(discussed.pk, "for", "D'accord")]
+    assert resident.email not in download.content.decode()
+    assert "Insulte" not in download.content.decode()  # the hidden comment

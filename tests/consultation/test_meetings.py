@@ -9,14 +9,21 @@ import pytest
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import translation
 from rules.permissions import permissions as registered_permissions
 
 from council.consultation import services
+from council.consultation.meetings import reports
 from council.consultation.meetings.permissions import Presentation
 from council.consultation.models import Contribution
+from council.consultation.models import Follow
+from council.core.errors import AccessDenied
+from council.core.errors import InvalidInput
 from council.councils.models import Role
 from council.councils.services import role_grant
+from council.groups.models import NeighbourhoodGroup
 from council.rooms.models import Room
+from council.workshops.destinations import ReportBack
 from council.workshops.models import Report
 from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
@@ -27,6 +34,7 @@ from tests.helpers import command
 from tests.helpers import connect
 from tests.helpers import next_frame_of
 from tests.helpers import room_path
+from tests.helpers import ws_communicator
 from tests.rooms.test_permissions import DOC
 
 MARKER = "<!-- consultation meetings matrix: default -->"
@@ -143,3 +151,42 @@ def test_a_workshops_report_back_becomes_a_contribution_of_an_open_consultation(
     assert made.body == "Plus de pistes.\n\nKey proposals:\n- Une piste rue Haute\n- Des arceaux"
     assert not Contribution.objects.filter(consultation=closed, author=facilitator, title__startswith="Workshop").exists()
     assert "consultation" in refused.content.decode().lower()
+
+
+def _report(council, workshop_id=1, **fields):
+    return ReportBack(**({
+        "council_id": council.pk, "workshop_id": workshop_id, "name": "Mobilité", "topic": "Vélo",
+        "summary": "Plus de pistes.", "proposals": ("Des arceaux",),
+    } | fields))
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_report_back_goes_through_the_consultations_own_write_path(council, moderator, make_consultation, user_with_role):
+    """Eligibility is the residents' (the facilitator writes for the workshop), the phase rule is theirs too,
+    and the contribution is made as theirs is: its text checked, followed by its author, announced live."""
+    group = await database_sync_to_async(NeighbourhoodGroup.objects.create)(council=council, name="Quartier nord")
+    open_one = await database_sync_to_async(make_consultation)(groups=[group])  # the facilitator is not in the group
+    later = await database_sync_to_async(make_consultation)(phase=None, title="Plus tard")
+    visitor = ws_communicator(f"/ws/c/{council.slug}/consultations/{open_one.pk}/", user=AnonymousUser())
+    assert (await visitor.connect())[0]
+    report = _report(council)
+    send = database_sync_to_async(translation.override("en")(reports.report_to_contribution))
+
+    url = await send(actor=moderator, report=report, choice_id=open_one.pk)
+    published = await next_frame_of(visitor, "consultation.contribution_published")
+    again = await send(actor=moderator, report=report, choice_id=open_one.pk)
+    with pytest.raises(AccessDenied) as not_yet:
+        await send(actor=moderator, report=report, choice_id=later.pk)
+    with pytest.raises(InvalidInput) as too_long:
+        await send(actor=moderator, report=_report(council, 2, summary="x" * 6000), choice_id=open_one.pk)
+    resident = await database_sync_to_async(user_with_role)("resident", council)
+    with pytest.raises(AccessDenied):
+        await send(actor=resident, report=_report(council, 3), choice_id=open_one.pk)
+
+    made = await database_sync_to_async(Contribution.objects.get)(consultation=open_one)
+    assert url == again
+    assert (published["payload"]["id"], published["payload"]["title"]) == (made.pk, "Workshop “Mobilité”: Vélo")
+    assert await database_sync_to_async(Follow.objects.filter(contribution=made, user=moderator).exists)()
+    assert not_yet.value.message.startswith("Contributions open on")
+    assert too_long.value.message.startswith("The text is too long (")
+    await visitor.disconnect()

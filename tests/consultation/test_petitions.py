@@ -3,18 +3,21 @@ agenda, the official answer reaches its signers; the count live on a second page
 the "Petitions" tables of docs/permissions.md say."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from allauth.account.models import EmailAddress
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import AsyncClient
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rules.permissions import permissions as registered_permissions
 
 from council.consultation.petitions import live
 from council.consultation.petitions import services
-from council.consultation.petitions.models import IdentityLevel
 from council.consultation.petitions.models import Petition
 from council.consultation.petitions.models import Signature
 from council.core import coalesce
@@ -22,6 +25,7 @@ from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.groups.models import Notification
 from council.rooms import agenda_links
+from council.verifications.requirements import VerificationRequired
 from council.workshops.models import AgendaItem
 from tests.factories import RoomFactory
 from tests.factories import UserFactory
@@ -36,10 +40,13 @@ MARKER = re.compile(r"<!-- petitions matrix: (?P<state>[a-z ]+) -->")
 MATRIX = parse_matrix(DOC.read_text(encoding="utf-8"), MARKER)
 
 
-def _settle(council, moderator, *, threshold=2, room=None, level=IdentityLevel.NONE):
+EMAIL = {"kinds": ["email"], "mode": "any"}
+
+
+def _settle(council, moderator, *, threshold=2, room=None, requirement=None):
     return services.petition_settings_save(
         actor=moderator, council=council, threshold=threshold, meeting_room_id=room.pk if room else None,
-        min_identity_level=level,
+        verification_requirement=requirement or {},
     )
 
 
@@ -92,18 +99,21 @@ def test_the_official_answer_notifies_the_signers_in_the_app(petition, council, 
 
 @pytest.mark.django_db
 def test_a_petition_asking_for_a_verified_address_refuses_the_others(council, moderator, resident, user_with_role):
-    _settle(council, moderator, threshold=5, level=IdentityLevel.EMAIL)
+    _settle(council, moderator, threshold=5, requirement=EMAIL)
     petition = services.petition_open(actor=resident, council=council, title="Des bancs", body="Au square.", request_id="r1")
     again = services.petition_open(actor=resident, council=council, title="Des bancs", body="Au square.", request_id="r1")
     verified = user_with_role("resident", council)
     EmailAddress.objects.create(user=verified, email=verified.email, verified=True, primary=True)
 
-    with pytest.raises(AccessDenied) as refused:
+    with pytest.raises(VerificationRequired) as refused:
         services.petition_sign(actor=resident, petition_id=petition.pk)
     services.petition_sign(actor=verified, petition_id=petition.pk)
 
     assert again.pk == petition.pk  # a double submit opens one petition
-    assert "verification" in str(refused.value.message)
+    assert petition.verification_requirement == EMAIL  # kept from the settings it was opened with
+    assert "E-mail address verified" in refused.value.message
+    page = reverse("petition-detail", args=[council.slug, petition.pk])
+    assert refused.value.link == f"{reverse('verification-obtain', args=[council.slug])}?{urlencode({'kinds': 'email', 'mode': 'any', 'next': page})}"
     assert list(Signature.objects.values_list("user_id", flat=True)) == [verified.pk]
     with pytest.raises(InvalidInput):
         services.petition_open(actor=resident, council=council, title=" ", body="Rien")
@@ -127,7 +137,7 @@ def people(council, moderator, user_with_role):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("state", "role", "perm", "on", "allowed"), MATRIX, ids=[f"{s}-{r}-{p}" for s, r, p, _o, _a in MATRIX])
 def test_matrix_cell(state, role, perm, on, allowed, people, council, moderator, resident):
-    _settle(council, moderator, threshold=1, level=IdentityLevel.EMAIL if state == "verified" else IdentityLevel.NONE)
+    _settle(council, moderator, threshold=1, requirement=EMAIL if state == "verified" else None)
     petition = services.petition_open(actor=resident, council=council, title="Pétition", body="Texte")
     if state == "reached":
         petition.status = Petition.Status.AWAITING_ANSWER
@@ -178,7 +188,7 @@ def test_the_pages_open_sign_and_answer(client, council, moderator, resident, us
     slug = council.slug
     client.force_login(moderator)
     room = RoomFactory(council=council, name="Plénière")
-    saved = client.post(reverse("petition-settings", args=[slug]), {"threshold": "1", "meeting_room": str(room.pk), "min_identity_level": "0"})
+    saved = client.post(reverse("petition-settings", args=[slug]), {"threshold": "1", "meeting_room": str(room.pk)})
     client.force_login(resident)
     opened = client.post(reverse("petition-new", args=[slug]), {"title": "Un marché", "body": "Le samedi.", "request_id": "x"})
     petition = Petition.objects.get()
@@ -193,3 +203,81 @@ def test_the_pages_open_sign_and_answer(client, council, moderator, resident, us
     assert "Un marché" in listed.content.decode()
     petition.refresh_from_db()
     assert (petition.status, petition.agenda_room_id) == (Petition.Status.ANSWERED, room.pk)
+
+
+@pytest.mark.django_db
+def test_a_resident_without_the_verification_is_told_which_and_where_to_obtain_it(client, council, moderator, resident):
+    _settle(council, moderator, requirement=EMAIL)
+    petition = services.petition_open(actor=resident, council=council, title="Des bancs", body="Au square.")
+    client.force_login(resident)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = reverse("petition-detail", args=[council.slug, petition.pk])
+
+    refused = client.post(reverse("petition-sign", args=[council.slug, petition.pk]), {"sign": "1"}, follow=True)
+    listed = client.get(reverse("petition-list", args=[council.slug])).content.decode()
+
+    text = refused.content.decode()
+    obtain = f"{reverse('verification-obtain', args=[council.slug])}?kinds=email&amp;mode=any&amp;next="
+    assert "This requires a verification you do not hold yet: E-mail address verified." in text
+    assert f'href="{obtain}{page.replace("/", "%2F")}">Obtain this verification</a>' in text
+    assert 'id="petition-sign"' not in text
+    assert f'href="{obtain}' in listed
+    assert "Sign the petition" not in listed
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_list_reads_the_signers_verifications_once_however_many_petitions(client, council, moderator, resident):
+    """The role and the verifications are read once per page, not once per petition (no N+1)."""
+    _settle(council, moderator, requirement={"kinds": ["email", "code"], "mode": "any"})
+    EmailAddress.objects.create(user=resident, email=resident.email, verified=True, primary=True)
+    client.force_login(resident)
+    url = reverse("petition-list", args=[council.slug])
+
+    def queries_with(count):
+        while Petition.objects.count() < count:
+            services.petition_open(actor=moderator, council=council, title=f"Pétition {Petition.objects.count()}", body="Texte")
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        assert page.count("Signer la pétition") + page.count("Sign the petition") == count
+        return len(queries)
+
+    assert queries_with(2) == queries_with(7)
+
+
+@pytest.mark.django_db
+def test_the_settings_page_sets_the_verifications_asked_of_signers(client, council, moderator):
+    client.force_login(moderator)
+    url = reverse("petition-settings", args=[council.slug])
+
+    saved = client.post(url, {"threshold": "3", "required_verifications": ["email", "code"], "verification_mode": "all"})
+    shown = client.get(url).content.decode()
+    wrong = client.post(url, {"threshold": "3", "required_verifications": ["astrology"], "verification_mode": "any"})
+
+    assert saved.status_code == 302
+    assert services.selectors.settings_for(council).verification_requirement == {"kinds": ["email", "code"], "mode": "all"}
+    ticked = re.findall(r'<input type="(?:checkbox|radio)" name="(\w+)" value="(\w+)"[^>]* checked>', shown)
+    assert ticked == [("required_verifications", "email"), ("required_verifications", "code"), ("verification_mode", "all")]
+    assert wrong.status_code == 400
+    assert services.selectors.settings_for(council).verification_requirement["kinds"] == ["email", "code"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_turns_the_email_level_into_the_email_kind(council, resident):
+    executor = MigrationExecutor(connection)
+    executor.migrate([("petitions", "0001_initial")])
+    old = executor.loader.project_state([("petitions", "0001_initial")]).apps
+    old_petition = old.get_model("petitions", "Petition")
+    old_settings = old.get_model("petitions", "PetitionSettings")
+    old_settings.objects.create(council_id=council.pk, threshold=10, min_identity_level=10)
+    email, anyone = (
+        old_petition.objects.create(council_id=council.pk, author_id=resident.pk, title=title, body="Texte", threshold=10, min_identity_level=level)
+        for title, level in (("Avec e-mail", 10), ("Sans", 0))
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert Petition.objects.get(pk=email.pk).verification_requirement == EMAIL
+    assert Petition.objects.get(pk=anyone.pk).verification_requirement == {}
+    assert services.selectors.settings_for(council).verification_requirement == EMAIL

@@ -1,1 +1,1 @@
-"""Exports of a consultation (ODS, CSV) for its staff, written by a Celery task with its progress."""
+"""Exports of a consultation (ODS, CSV, JSON) for its staff, written by a Celery task with its progress."""

@@ -1,10 +1,13 @@
 """Exports of a consultation: asked for by its staff, written by a Celery task, read back with their progress.
 
 `export_request` records the export and enqueues `export_write` once it commits; the task
-writes the visible contributions (with their endorsement and comment counts, status and
+writes (ODS, CSV or JSON) the visible contributions (with their endorsement and comment counts, status and
 official answer) and their visible comments, saving `done` of `total` rows every PROGRESS_EVERY
 rows in its own short transactions, so the staff's page that polls `export_progress` sees it
 move. Only the last KEEP exports of a consultation are kept.
+
+Every format holds the same public data: no e-mail address or account id, only the authors'
+public names (former participants anonymised), nothing hidden, withdrawn or merged away.
 """
 
 from collections.abc import Iterator
@@ -48,7 +51,7 @@ def export_request(*, actor: User, consultation_id: int, format: str) -> Consult
     """Ask for an export; the task that writes it is enqueued once this commits."""
     consultation = access_export(actor, consultation_id)
     if format not in Format.values:
-        raise InvalidInput(_("Choose ODS or CSV."))
+        raise InvalidInput(_("Choose ODS, CSV or JSON."))
     export = ConsultationExport.objects.create(
         consultation=consultation, requested_by=actor, format=format, total=_total(consultation)
     )
@@ -77,11 +80,16 @@ def export_write(*, export_id: int) -> None:
     claimed = ConsultationExport.objects.filter(pk=export_id, status=Status.QUEUED).update(status=Status.RUNNING)
     if not claimed:
         return
-    export = ConsultationExport.objects.select_related("consultation").get(pk=export_id)
+    export = ConsultationExport.objects.select_related("consultation__council").get(pk=export_id)
     progress = _Progress(export.pk)
-    write = writers.write_ods if export.format == Format.ODS else writers.write_csv
     try:
-        content = write(_sheets(export.consultation), on_row=progress.tick)
+        if export.format == Format.JSON:
+            content = writers.write_json(
+                _about(export.consultation), _sheets(export.consultation, labelled=False), JSON_KEYS, on_row=progress.tick
+            )
+        else:
+            write = writers.write_ods if export.format == Format.ODS else writers.write_csv
+            content = write(_sheets(export.consultation), on_row=progress.tick)
     except Exception:
         ConsultationExport.objects.filter(pk=export.pk).update(status=Status.FAILED, finished_at=timezone.now())
         raise
@@ -101,15 +109,34 @@ class _Progress:
             ConsultationExport.objects.filter(pk=self.export_id).update(done=self.done)
 
 
-def _sheets(consultation: Consultation) -> list[writers.Sheet]:
+#: the JSON export's names of the sheets' columns, in their order (stable: programs read them)
+JSON_KEYS = {
+    "contributions": [
+        "id", "title", "body", "category", "status", "status_reason", "author", "submitted_at", "latitude", "longitude",
+        "endorsements", "comments", "official_answer",
+    ],
+    "comments": ["id", "contribution", "in_reply_to", "stance", "author", "body", "posted_at"],
+}
+
+
+def _about(consultation: Consultation) -> dict[str, Any]:
+    """What the JSON export says of itself before its rows."""
+    return {
+        "consultation": {"id": consultation.pk, "title": consultation.title, "council": consultation.council.name},
+        "exported_at": timezone.localtime().isoformat(timespec="seconds"),
+    }
+
+
+def _sheets(consultation: Consultation, *, labelled: bool = True) -> list[writers.Sheet]:
+    """The two sheets; `labelled`: statuses and stances in words (spreadsheets), else their codes (JSON)."""
     contribution_header = [
         _("Number"), _("Title"), _("Text"), _("Category"), _("Status"), _("Reason for the status"), _("Author"),
         _("Submitted at"), _("Latitude"), _("Longitude"), _("Supports"), _("Comments"), _("Official answer"),
     ]
     comment_header = [_("Number"), _("Contribution"), _("In reply to"), _("Stance"), _("Author"), _("Comment"), _("Posted at")]
     return [
-        ("contributions", contribution_header, _contribution_rows(consultation)),
-        ("comments", comment_header, _comment_rows(consultation)),
+        ("contributions", contribution_header, _contribution_rows(consultation, labelled=labelled)),
+        ("comments", comment_header, _comment_rows(consultation, labelled=labelled)),
     ]
 
 
@@ -125,8 +152,8 @@ class _Names:
         return display_name or _("Participant %(id)s") % {"id": user_id}
 
 
-def _contribution_rows(consultation: Consultation) -> Iterator[list[Any]]:
-    statuses, names = dict(Contribution.Status.choices), _Names()
+def _contribution_rows(consultation: Consultation, *, labelled: bool = True) -> Iterator[list[Any]]:
+    statuses, names = dict(Contribution.Status.choices) if labelled else {}, _Names()
     rows = (
         _contributions(consultation).order_by("pk")
         .values_list(
@@ -142,8 +169,8 @@ def _contribution_rows(consultation: Consultation) -> Iterator[list[Any]]:
         yield values
 
 
-def _comment_rows(consultation: Consultation) -> Iterator[list[Any]]:
-    stances, names = dict(Comment.Stance.choices), _Names()
+def _comment_rows(consultation: Consultation, *, labelled: bool = True) -> Iterator[list[Any]]:
+    stances, names = dict(Comment.Stance.choices) if labelled else {}, _Names()
     rows = (
         _comments(consultation).order_by("pk")
         .values_list("pk", "contribution_id", "parent_id", "stance", "author__display_name", "body", "created_at", "author_id")

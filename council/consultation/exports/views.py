@@ -16,8 +16,10 @@ from council.consultation.models import ConsultationExport
 from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
 
-CONTENT_TYPES = {"ods": "application/vnd.oasis.opendocument.spreadsheet", "csv": "application/zip"}
-SUFFIXES = {"ods": "ods", "csv": "csv.zip"}
+CONTENT_TYPES = {
+    "ods": "application/vnd.oasis.opendocument.spreadsheet", "csv": "application/zip", "json": "application/json",
+}
+SUFFIXES = {"ods": "ods", "csv": "csv.zip", "json": "json"}
 
 
 def _consultation(request: Any, consultation_id: int) -> Consultation:

@@ -1,16 +1,20 @@
-"""Spreadsheets written row by row: ODS (a zip of XML, streamed) and CSV, formula-escaped.
+"""Exports written row by row: ODS (a zip of XML, streamed), CSV (formula-escaped) and JSON.
 
 The ODS is written by hand rather than with odfpy, whose document tree holds every cell in
 memory: 100,000 comments of seven cells made it a minute of work and a gigabyte. Every cell is
 a typed cell: numbers as floats, the rest as strings, which a spreadsheet never evaluates.
 CSV (a zip of one file per sheet): cells that a spreadsheet would read as a formula (= + - @, tab, carriage return first)
 are prefixed with an apostrophe (OWASP "CSV injection").
+JSON is for programs, not spreadsheets: no escaping (a title starting with "=" stays as written),
+stable English keys and codes rather than the translated headers and labels.
 """
 
 import csv
 import io
+import json
 import zipfile
 from collections.abc import Iterable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
@@ -96,4 +100,27 @@ def write_csv(sheets: Iterable[Sheet], on_row: Any = None) -> bytes:
                         on_row()
                 text.flush()
                 text.detach()
+    return buffer.getvalue()
+
+
+def write_json(
+    about: dict[str, Any], sheets: Iterable[Sheet], keys: Mapping[str, Sequence[str]], on_row: Any = None
+) -> bytes:
+    """One JSON object: `about`, then each sheet as a list of objects named by `keys[sheet]`,
+    written row by row (UTF-8, one row a line, so a large export never becomes one big string)."""
+    buffer = io.BytesIO()
+    text = io.TextIOWrapper(buffer, encoding="utf-8")
+    text.write("{\n" + ",\n".join(f"{json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}" for name, value in about.items()))
+    for name, _header, rows in sheets:
+        text.write(f",\n{json.dumps(name)}: [")
+        first = True
+        for row in rows:
+            text.write("\n" if first else ",\n")
+            text.write(json.dumps(dict(zip(keys[name], row, strict=True)), ensure_ascii=False, default=str))
+            first = False
+            if on_row is not None:
+                on_row()
+        text.write("\n]")
+    text.write("\n}\n")
+    text.flush()
     return buffer.getvalue()

@@ -9,9 +9,9 @@ from council.consultation.forms import new_request_id
 from council.consultation.petitions.models import MAX_ANSWER_CHARS
 from council.consultation.petitions.models import MAX_BODY_CHARS
 from council.consultation.petitions.models import MAX_TITLE_CHARS
-from council.consultation.petitions.models import IdentityLevel
 from council.councils.models import Council
 from council.rooms.models import Room
+from council.verifications.forms import add_requirement_fields
 
 
 class PetitionForm(forms.Form):
@@ -35,10 +35,11 @@ class AnswerForm(forms.Form):
 class SettingsForm(forms.Form):
     threshold = forms.IntegerField(label=_("Signatures needed"), min_value=1)
     meeting_room = forms.TypedChoiceField(label=_("Meeting whose agenda receives petitions"), required=False, coerce=int, empty_value=None)
-    min_identity_level = forms.TypedChoiceField(label=_("Verification required to sign"), choices=IdentityLevel.choices, coerce=int)
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        """`initial["verification_requirement"]`: the stored requirement asked of signers."""
         super().__init__(*args, **kwargs)
+        add_requirement_fields(self, self.initial.get("verification_requirement"))
         rooms = Room.objects.filter(council=council, parent__isnull=True).order_by("name")
         field = self.fields["meeting_room"]
         assert isinstance(field, forms.TypedChoiceField)

@@ -1,9 +1,10 @@
 """Petitions of a council: a resident opens one (title, text), residents sign it once each.
 
 The council sets, once for all its petitions (`PetitionSettings`), how many signatures call for
-an official answer, the meeting room whose agenda a petition then goes on, and the verification
-a signer needs (the groups' `IdentityLevel`, the one verification mechanism). A petition keeps
-the threshold and the verification it was opened with, so a later change does not move its goal.
+an official answer, the meeting room whose agenda a petition then goes on, and the verifications
+a signer needs (a requirement of council/verifications, as rooms, votes, budgets and consultations
+carry). A petition keeps the threshold and the requirement it was opened with, so a later change
+does not move its goal.
 """
 
 from django.conf import settings
@@ -14,20 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from council.councils.models import Council
 from council.councils.tenancy import SameCouncilMixin
+from council.verifications.models import requirement_field
 
 MAX_TITLE_CHARS = 150
 MAX_BODY_CHARS = 5000
 MAX_ANSWER_CHARS = 5000
 DEFAULT_THRESHOLD = 100
-
-
-
-class IdentityLevel(models.IntegerChoices):
-    """What a petition asks of its signers; checked through council/verifications
-    (EMAIL: the "email" kind). Kept as a level until petitions take a verification requirement."""
-
-    NONE = 0, _("Not verified")
-    EMAIL = 10, _("E-mail address verified")
 
 
 class PetitionSettings(SameCouncilMixin, models.Model):
@@ -40,9 +33,7 @@ class PetitionSettings(SameCouncilMixin, models.Model):
         "rooms.Room", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("meeting whose agenda receives petitions"),
     )
-    min_identity_level = models.PositiveSmallIntegerField(
-        _("verification required to sign"), choices=IdentityLevel.choices, default=IdentityLevel.NONE
-    )
+    verification_requirement = requirement_field()  # asked of signers
 
     class Meta:
         verbose_name = _("petition settings")
@@ -64,9 +55,7 @@ class Petition(SameCouncilMixin, models.Model):
     body = models.TextField(_("text"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     threshold = models.PositiveIntegerField(_("signatures needed"))
-    min_identity_level = models.PositiveSmallIntegerField(
-        _("verification required to sign"), choices=IdentityLevel.choices, default=IdentityLevel.NONE
-    )
+    verification_requirement = requirement_field()  # asked of signers
     created_at = models.DateTimeField(default=timezone.now)
     reached_at = models.DateTimeField(null=True, blank=True)
     # The agenda item it was put on (a plain id: the agenda is another module's, council/rooms/agenda_links.py).

@@ -3,7 +3,10 @@
 from typing import Any
 
 from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import OuterRef
 from django.db.models import QuerySet
+from django.db.models import Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -21,8 +24,15 @@ def settings_for(council: Council) -> PetitionSettings:
     return found or PetitionSettings(council=council, threshold=DEFAULT_THRESHOLD)
 
 
-def petition_list(*, council: Council) -> QuerySet[Petition]:
-    return Petition.objects.filter(council=council).annotate(signature_count=Count("signatures")).order_by("-created_at", "-pk")
+def petition_list(*, council: Council, user: Any = None) -> QuerySet[Petition]:
+    """The council's petitions, newest first, with their count and whether `user` signed (`signed`)."""
+    signed: Any = Value(False)
+    if user is not None and user.is_authenticated:
+        signed = Exists(Signature.objects.filter(petition=OuterRef("pk"), user=user))
+    return (
+        Petition.objects.filter(council=council).select_related("council")
+        .annotate(signature_count=Count("signatures"), signed=signed).order_by("-created_at", "-pk")
+    )
 
 
 def signature_count(petition_id: int) -> int:

@@ -8,6 +8,7 @@ council's meeting room through the host's agenda registry (council/rooms/agenda_
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db import transaction
 from django.urls import reverse
@@ -21,7 +22,6 @@ from council.consultation.petitions import selectors
 from council.consultation.petitions.models import MAX_ANSWER_CHARS
 from council.consultation.petitions.models import MAX_BODY_CHARS
 from council.consultation.petitions.models import MAX_TITLE_CHARS
-from council.consultation.petitions.models import IdentityLevel
 from council.consultation.petitions.models import Petition
 from council.consultation.petitions.models import PetitionSettings
 from council.consultation.petitions.models import Signature
@@ -34,6 +34,9 @@ from council.councils.models import Council
 from council.groups.models import NeighbourhoodGroup
 from council.rooms import agenda_links
 from council.rooms.models import Room
+from council.verifications.requirements import VerificationRequired
+from council.verifications.requirements import parse_requirement
+from council.verifications.requirements import requirement_of
 
 Status = Petition.Status
 
@@ -44,21 +47,25 @@ def _announce(petition: Petition) -> None:
 
 @transaction.atomic
 def petition_settings_save(
-    *, actor: User, council: Council, threshold: int, meeting_room_id: int | None, min_identity_level: int
+    *, actor: User, council: Council, threshold: int, meeting_room_id: int | None,
+    verification_requirement: dict[str, Any] | None = None,
 ) -> PetitionSettings:
-    """The council's threshold, meeting room and verification for the petitions opened from now on."""
+    """The council's threshold, meeting room and the verifications asked of signers (`{"kinds": [...],
+    "mode": "any"|"all"}`, council/verifications; none: `{}`) for the petitions opened from now on."""
     require_perm(actor, perms.MANAGE, council)
     if threshold < 1:
         raise InvalidInput(_("A petition needs at least one signature."))
-    if min_identity_level not in IdentityLevel.values:
-        raise InvalidInput(_("Choose one of the verification levels."))
+    try:
+        requirement = parse_requirement(verification_requirement or {}).as_json()
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from error
     room = None
     if meeting_room_id is not None:
         room = Room.objects.filter(pk=meeting_room_id, council=council, parent__isnull=True).first()
         if room is None:
             raise InvalidInput(_("Choose a meeting room of this council."))
     found, _created = PetitionSettings.objects.update_or_create(
-        council=council, defaults={"threshold": threshold, "meeting_room": room, "min_identity_level": min_identity_level}
+        council=council, defaults={"threshold": threshold, "meeting_room": room, "verification_requirement": requirement}
     )
     return found
 
@@ -87,7 +94,7 @@ def petition_open(*, actor: User, council: Council, title: str, body: str, reque
         with transaction.atomic():  # a concurrent double submit meets the unique constraint
             return Petition.objects.create(
                 council=council, author=actor, client_request_id=request_id,
-                threshold=chosen.threshold, min_identity_level=chosen.min_identity_level, **fields,
+                threshold=chosen.threshold, verification_requirement=chosen.verification_requirement, **fields,
             )
     except IntegrityError:
         return Petition.objects.get(council=council, author=actor, client_request_id=request_id)
@@ -104,13 +111,24 @@ def _put_on_agenda(petition: Petition) -> None:
         petition.agenda_item_id = item_id
 
 
+def _require_signer(actor: User, petition: Petition) -> None:
+    """Refuse with the reason; a missing verification names what is missing and links to where
+    it is obtained, as every module does (council/verifications)."""
+    reason = perms.why_not_sign(actor, petition)
+    if not reason:
+        return
+    if reason == perms.verification_reason(petition):
+        page = reverse("petition-detail", args=[petition.council.slug, petition.pk])
+        raise VerificationRequired(petition.council, requirement_of(petition), page)
+    raise AccessDenied(reason, perm=perms.SIGN)
+
+
 @transaction.atomic
 def petition_sign(*, actor: User, petition_id: int) -> dict[str, Any]:
     """Sign a petition once (a second time changes nothing); the signature that reaches the
     threshold puts it on the meeting's agenda and calls for the council's answer."""
     petition = perms.access_petition(actor, petition_id, for_update=True)  # one signer at a time crosses the threshold
-    if not actor.has_perm(perms.SIGN, petition):
-        raise AccessDenied(perms.SIGN)
+    _require_signer(actor, petition)
     Signature.objects.bulk_create([Signature(petition=petition, user=actor)], ignore_conflicts=True)
     count = selectors.signature_count(petition.pk)
     if petition.status == Status.OPEN and count >= petition.threshold:

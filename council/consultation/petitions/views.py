@@ -27,11 +27,14 @@ from council.consultation.petitions import services
 from council.consultation.petitions.forms import AnswerForm
 from council.consultation.petitions.forms import PetitionForm
 from council.consultation.petitions.forms import SettingsForm
-from council.consultation.petitions.models import IdentityLevel
 from council.consultation.petitions.models import Petition
 from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
 from council.core.i18n import plural_forms
+from council.core.memo import remembered
+from council.verifications.forms import requirement_from
+from council.verifications.requirements import obtain_url
+from council.verifications.requirements import requirement_of
 
 
 def _petition(request: Any, petition_id: int) -> Petition:
@@ -41,13 +44,31 @@ def _petition(request: Any, petition_id: int) -> Petition:
         raise Http404 from error
 
 
-def petition_list(request: Any, council_slug: str) -> HttpResponse:
-    context = {
-        "petitions": selectors.petition_list(council=request.council),
-        "can_open": request.user.has_perm(perms.OPEN, request.council),
-        "can_manage": request.user.has_perm(perms.MANAGE, request.council),
-        "settings": selectors.settings_for(request.council),
+def _signing(user: Any, petition: Petition, page: str) -> dict[str, Any]:
+    """Whether `user` may sign, else why in words and, for a missing verification, where to obtain it."""
+    reason = perms.why_not_sign(user, petition)
+    missing = bool(reason) and user.is_authenticated and reason == perms.verification_reason(petition)
+    return {
+        "can_sign": not reason,
+        "why_not_sign": reason,
+        "verification_link": obtain_url(petition.council, requirement_of(petition), page) if missing else "",
+        "verification": requirement_of(petition).describe(),
     }
+
+
+def petition_list(request: Any, council_slug: str) -> HttpResponse:
+    user = request.user
+    with remembered():  # the person's role and verifications are read once, not once per petition
+        petitions = [
+            (petition, _signing(user, petition, request.get_full_path()) if petition.status == Petition.Status.OPEN else {})
+            for petition in selectors.petition_list(council=request.council, user=user)
+        ]
+        context = {
+            "petitions": petitions,
+            "can_open": user.has_perm(perms.OPEN, request.council),
+            "can_manage": user.has_perm(perms.MANAGE, request.council),
+            "settings": selectors.settings_for(request.council),
+        }
     return render(request, "petitions/petition_list.html", context)
 
 
@@ -75,14 +96,16 @@ def petition_detail(request: Any, council_slug: str, petition_id: int) -> HttpRe
     petition = _petition(request, petition_id)
     user = request.user
     state = selectors.petition_state(petition)
+    with remembered():  # the rules ask the person's role more than once
+        signing = _signing(user, petition, request.get_full_path())
+        can_answer = user.has_perm(perms.ANSWER, petition)
     context = {
         "petition": petition,
         "state": state,
         "signed": selectors.has_signed(petition, user),
-        "can_sign": user.has_perm(perms.SIGN, petition),
-        "can_answer": user.has_perm(perms.ANSWER, petition),
+        **signing,
+        "can_answer": can_answer,
         "answer_form": AnswerForm(initial={"answer": petition.answer}),
-        "verification": IdentityLevel(petition.min_identity_level).label if petition.min_identity_level else "",
         "socket_path": f"/ws/c/{council_slug}/petitions/{petition.pk}/",
         "strings": {
             "signatures": plural_forms(lambda n: ngettext("%(count)s signature", "%(count)s signatures", n)),
@@ -134,14 +157,17 @@ def petition_settings(request: Any, council_slug: str) -> HttpResponse:
     if not request.user.has_perm(perms.MANAGE, council):
         raise PermissionDenied
     current = selectors.settings_for(council)
-    initial = {"threshold": current.threshold, "meeting_room": current.meeting_room_id, "min_identity_level": current.min_identity_level}
+    initial = {
+        "threshold": current.threshold, "meeting_room": current.meeting_room_id,
+        "verification_requirement": current.verification_requirement,
+    }
     form = SettingsForm(request.POST or None, initial=initial, council=council)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.petition_settings_save(
                 actor=request.user, council=council, threshold=data["threshold"],
-                meeting_room_id=data["meeting_room"], min_identity_level=data["min_identity_level"],
+                meeting_room_id=data["meeting_room"], verification_requirement=requirement_from(data),
             )
         except CouncilError as error:
             form.add_error(None, error.message)
