@@ -1,4 +1,4 @@
-"""Consultation at scale: list pages (each sort), map, a 500-comment thread, search, the API, a full ODS export.
+"""Consultation at scale: list pages (each sort), the map and its data, a 500-comment thread, search, the API, a full ODS export.
 
 Prints figures; it is not a test. What it sets up by itself:
 
@@ -15,11 +15,13 @@ Prints figures; it is not a test. What it sets up by itself:
 
 Then, in this process with Django's test client (no server, no network), each measurement
 ``--runs`` times after three unmeasured runs: p50 and p99 of the time and the number of SQL
-queries of each request. An anonymous visitor reads the pages. Finally the time of writing the
-full ODS export (the Celery task's work, run inline). ``--jit-off`` sets ``jit = off`` on the
+queries of each request. An anonymous visitor reads the pages. The map data is measured cached
+(the usual case) and "after a change" (its version token dropped before each GET, as a committed
+change does: the markers are read again). Finally the time of writing the full ODS export (the
+Celery task's work, run inline; ``--no-export`` skips it). ``--jit-off`` sets ``jit = off`` on the
 connection, to compare.
 
-    .venv/bin/python bench/consultation.py [--scale 0.1] [--runs 30] [--jit-off] [--rebuild]
+    .venv/bin/python bench/consultation.py [--scale 0.1] [--runs 30] [--jit-off] [--rebuild] [--no-map] [--no-export]
 """
 
 import argparse
@@ -56,6 +58,8 @@ def env() -> dict[str, str]:
         "ALLOWED_HOSTS": "testserver",
         "DEBUG": "False",
         "LOG_LEVEL": "ERROR",
+        # one visitor reads the API some 130 times a minute here: not the throttle's business
+        "API_ANON_THROTTLE_RATE": "100000/minute",
         "PYTHONPATH": str(ROOT),
     }
 
@@ -134,12 +138,13 @@ def seeds(cursor, consultation_id: int, categories: list[int], first_user: int, 
     cursor.execute(
         f"""
         INSERT INTO consultation_contribution (consultation_id, author_id, title, body, category_id, latitude, longitude,
-            status, status_reason, hidden, hidden_reason, answer, created_at, client_request_id, endorsement_count, comment_count)
+            status, status_reason, hidden, hidden_reason, answer, created_at, client_request_id, endorsement_count, comment_count,
+            image, image_description)
         SELECT {consultation_id}, {user}, initcap({_text("i", 3)}), {_text("i + 1", 40)},
             (ARRAY{categories})[1 + i % {len(categories)}],
             CASE WHEN i % 3 = 0 THEN NULL ELSE 48.85 + (i % 1000) / 10000.0 END,
             CASE WHEN i % 3 = 0 THEN NULL ELSE 2.35 + (i % 997) / 10000.0 END,
-            'published', '', false, '', '', now() - make_interval(mins => i), '', 0, 0
+            'published', '', false, '', '', now() - make_interval(mins => i), '', 0, 0, '', ''
         FROM generate_series(1, {contributions}) AS i
         """
     )
@@ -196,13 +201,16 @@ def seeds(cursor, consultation_id: int, categories: list[int], first_user: int, 
     )
 
 
-def measure(client, url: str, runs: int) -> tuple[float, float, int, int]:
-    """p50 and p99 (ms), and the fewest and most queries, of `runs` GETs of `url` (after 3 unmeasured)."""
+def measure(client, url: str, runs: int, before=None) -> tuple[float, float, int, int]:
+    """p50 and p99 (ms), and the fewest and most queries, of `runs` GETs of `url` (after 3 unmeasured);
+    `before()`, if given, runs before each GET, unmeasured."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     times, counts = [], []
     for n in range(runs + 3):
+        if before is not None:
+            before()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(url)
@@ -222,10 +230,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--jit-off", action="store_true")
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--no-map", action="store_true", help="skip the map page (it renders every contribution)")
+    parser.add_argument("--no-map", action="store_true", help="skip the map page and the map data")
+    parser.add_argument("--no-export", action="store_true", help="skip the ODS export")
     args = parser.parse_args()
     setup_django()
 
+    from django.core.cache import cache
     from django.db import connection
     from django.db.backends.signals import connection_created
     from django.test import Client
@@ -247,6 +257,8 @@ def main() -> None:
     consultation = Consultation.objects.get(pk=consultation_id)
     thread = Contribution.objects.filter(consultation=consultation).order_by("id").first()
     category = consultation.categories.first()
+    map_data = reverse("consultation-map-markers", args=[SLUG, consultation_id])
+    markers = Contribution.objects.visible().filter(consultation=consultation, latitude__isnull=False).count()
     page = reverse("consultation-detail", args=[SLUG, consultation_id])
     detail = reverse("contribution-detail", args=[SLUG, consultation_id, thread.pk])
     api = reverse("api-contribution-list", args=[consultation_id])
@@ -259,7 +271,10 @@ def main() -> None:
         ("list, most supported, page 500", f"{page}?sort=endorsed&page=500"),
         ("search 'fontaine jardin'", f"{page}?q=fontaine+jardin"),
         ("search 'vélo', category, most supported", f"{page}?q=v%C3%A9lo&category={category.pk}&sort=endorsed"),
-        ("map page (every contribution)", reverse("consultation-map", args=[SLUG, consultation_id])),
+        ("map page (its list paged)", reverse("consultation-map", args=[SLUG, consultation_id])),
+        (f"map data, {markers:,} markers, cached", map_data),
+        (f"map data, {markers:,} markers, after a change", map_data),
+        ("map data, category + bounding box", f"{map_data}?category={category.pk}&bbox=2.35,48.85,2.40,48.90"),
         (f"contribution, {Comment.objects.filter(contribution=thread).count()} comments, page 1", detail),
         ("contribution, thread page 9", f"{detail}?comments=9"),
         ("API list, recent", api),
@@ -272,10 +287,14 @@ def main() -> None:
     client = Client()
     print(f"{'request':<48} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8}")
     for label, url in cases:
-        p50, p99, fewest, most = measure(client, url, args.runs)
+        # "after a change": the version token replaced before each GET, as a committed change does
+        before = (lambda: cache.delete(f"consultation.markers.version.{consultation_id}")) if "after a change" in label else None
+        p50, p99, fewest, most = measure(client, url, args.runs, before)
         queries = str(most) if fewest == most else f"{fewest}-{most}"
         print(f"{label:<48} {p50:>8.1f} {p99:>8.1f} {queries:>8}")
 
+    if args.no_export:
+        return
     export = ConsultationExport.objects.create(consultation=consultation, format="ods", total=0)
     started = time.perf_counter()
     exports.export_write(export_id=export.pk)

@@ -8,9 +8,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from council.consultation import markers
 from council.consultation.models import Category
 from council.consultation.models import Consultation
 from council.consultation.models import Contribution
@@ -91,3 +93,12 @@ class ContributionAdmin(CouncilScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: Contribution) -> None:
+        markers.markers_changed_on_commit(obj.consultation_id)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Contribution]) -> None:
+        for consultation_id in set(queryset.values_list("consultation_id", flat=True)):
+            markers.markers_changed_on_commit(consultation_id)
+        super().delete_queryset(request, queryset)

@@ -274,6 +274,12 @@ class Contribution(SameCouncilMixin, models.Model):
                 fields=["consultation", "-comment_count", "-created_at", "-id"], condition=VISIBLE,
                 name="consultation_most_commented",
             ),
+            # A category's most supported (a search within a category too): the page walks the
+            # category's entries in order, the count reads them alone (both index-only).
+            models.Index(
+                fields=["consultation", "category", "-endorsement_count", "-created_at", "-id"], condition=VISIBLE,
+                name="consultation_category_endorsed",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

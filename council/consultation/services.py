@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from council.accounts.models import User
 from council.consultation import events
+from council.consultation import markers
 from council.consultation import permissions as perms
 from council.consultation import selectors
 from council.consultation.models import MAX_BODY_CHARS
@@ -106,11 +107,13 @@ def require_visible(contribution: Contribution) -> None:
 
 
 def announce_changed(contribution: Contribution) -> None:
+    markers.markers_changed_on_commit(contribution.consultation_id)
     group = events.consultation_group(contribution.consultation_id)
     send_event_on_commit(group, events.CONTRIBUTION_CHANGED, selectors.contribution_payload(contribution.pk))
 
 
 def announce_removed(contribution: Contribution, why: str) -> None:
+    markers.markers_changed_on_commit(contribution.consultation_id)
     send_event_on_commit(
         events.consultation_group(contribution.consultation_id),
         events.CONTRIBUTION_REMOVED,
@@ -300,6 +303,7 @@ def contribution_create(
     except IntegrityError:
         return Contribution.objects.get(consultation=consultation, author=author, client_request_id=request_id)
     Follow.objects.create(contribution=contribution, user=author)
+    markers.markers_changed_on_commit(consultation.pk)
     send_event_on_commit(
         events.consultation_group(consultation.pk), events.CONTRIBUTION_PUBLISHED, selectors.contribution_payload(contribution.pk)
     )

@@ -1,4 +1,4 @@
-"""Strings of the consultation's page script (frontend/src/consultation/consultation.js)."""
+"""Strings of the consultation's page scripts (frontend/src/consultation/consultation.js and map.js)."""
 
 from typing import Any
 
@@ -24,4 +24,17 @@ def page_strings() -> dict[str, Any]:
         "by": _("by %(author)s"),
         "missed": _("The page may have missed changes while offline: reload it to see them."),
         "reload": _("Reload"),
+    }
+
+
+def map_strings() -> dict[str, Any]:
+    """Strings of the map's script (frontend/src/consultation/map.js)."""
+    return {
+        # a cluster of markers, named for screen readers; Enter zooms into it
+        "cluster": plural_forms(
+            lambda n: ngettext("%(count)s contribution here: zoom in", "%(count)s contributions here: zoom in", n)
+        ),
+        "new_contribution": _("New contribution: %(title)s"),
+        "no_place": _("no place given"),
+        "place": _("latitude %(latitude)s; longitude %(longitude)s"),
     }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.consultation_list, name="consultation-list"),
     path("<int:consultation_id>/", views.consultation_detail, name="consultation-detail"),
     path("<int:consultation_id>/map/", views.consultation_map, name="consultation-map"),
+    path("<int:consultation_id>/map/markers/", views.consultation_map_markers, name="consultation-map-markers"),
     # the widgets a council shows in its own site (the only pages that may be framed)
     path("<int:consultation_id>/embed/", views.consultation_embed, name="consultation-embed"),
     path(contribution, views.contribution_detail, name="contribution-detail"),

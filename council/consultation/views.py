@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.http import HttpRequest
 from django.http import HttpResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from council.consultation import live
+from council.consultation import markers
 from council.consultation import moderation
 from council.consultation import parts
 from council.consultation import permissions as perms
@@ -38,6 +40,7 @@ from council.consultation.forms import ReportForm
 from council.consultation.models import Comment
 from council.consultation.models import Consultation
 from council.consultation.models import Contribution
+from council.consultation.strings import map_strings
 from council.consultation.strings import page_strings
 from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
@@ -50,6 +53,8 @@ from council.youth.selectors import age_range_sentence
 from council.youth.selectors import needs_birth_date
 
 PER_PAGE = 20
+#: contributions per page of the map's list (its text alternative)
+MAP_LIST_PER_PAGE = 50
 EMBED_CONTRIBUTIONS = 5
 SEED_KEY = "consultation_seed"
 
@@ -126,7 +131,7 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
         consultation, sort=listing["sort"], seed=_seed(request) if listing["sort"] == "random" else "",
         text=listing["q"], category_id=listing["category_id"], status=listing["status"],
     )
-    page = Paginator(contributions, PER_PAGE).get_page(request.GET.get("page"))
+    page = selectors.PagedByKey(contributions, PER_PAGE, related=selectors.LISTED_WITH).get_page(request.GET.get("page"))
     with remembered():
         can_submit = user.has_perm(perms.ADD_CONTRIBUTION, consultation)
         context = {
@@ -228,16 +233,83 @@ def contribution_embed(request: Any, council_slug: str, consultation_id: int, co
 
 
 def consultation_map(request: Any, council_slug: str, consultation_id: int) -> HttpResponse:
-    """The contributions that have a place, on a map, beside the list of all of them (its text alternative)."""
+    """The contributions that have a place, on a map, beside a paged list of them all (its text alternative).
+
+    The markers are not in the page: its script fetches them from `consultation_map_markers`
+    (with the same filters) and clusters them, so the page costs the same for 20 or 20,000.
+    """
     consultation = _consultation(request, consultation_id)
-    contributions = selectors.contributions_on_map(consultation)
+    listing = _listing(request, consultation)
+    contributions = selectors.contributions_sorted(
+        consultation, sort="recent", category_id=listing["category_id"], status=listing["status"]
+    )
+    page = Paginator(contributions, MAP_LIST_PER_PAGE).get_page(request.GET.get("page"))
+    categories = list(consultation.categories.all())
+    filters = {"category": listing["category_id"] or "", "status": listing["status"]}
+    query = urlencode({key: value for key, value in filters.items() if value})
+    markers_url = reverse("consultation-map-markers", args=[council_slug, consultation.pk])
+    category_name = next((c.name for c in categories if c.pk == listing["category_id"]), None)
     context = {
         "consultation": consultation,
-        "contributions": contributions,
-        "points": [c for c in contributions if c["placed"]],
-        "map_config": tile_config() | {"label": _("Map of the contributions that have a place")},
+        "page": page,
+        "categories": categories,
+        "statuses": Contribution.Status.choices,
+        "category_id": listing["category_id"],
+        "status": listing["status"],
+        "filtered": bool(query),
+        "query": query,
+        "socket_path": _socket_path(consultation),
+        "map_config": tile_config() | {
+            "label": _("Map of the contributions that have a place"),
+            "markersUrl": f"{markers_url}?{query}" if query else markers_url,
+            # a new contribution heard live gets a marker only if it passes the page's filters
+            "filter": {"category": category_name, "status": listing["status"]},
+            "contributionUrl": reverse("contribution-detail", args=[council_slug, consultation.pk, 0]),
+            "strings": map_strings(),
+        },
     }
     return render(request, "consultation/consultation_map.html", context)
+
+
+def consultation_map_markers(request: Any, council_slug: str, consultation_id: int) -> HttpResponse:
+    """The map's data: the markers of the visible contributions with a place (council/consultation/markers.py).
+
+    Optional filters: `category` (an id of the consultation's categories), `status`, and `bbox`
+    (west,south,east,north in degrees, as Leaflet's toBBoxString writes it). A bad filter is
+    refused with the reason (400), not ignored: a map showing everything would look like an answer.
+    """
+    consultation = _consultation(request, consultation_id)
+    data = request.GET
+    category_id = None
+    if data.get("category"):
+        category = data["category"]
+        if not category.isdigit() or not consultation.categories.filter(pk=category).exists():
+            return JsonResponse({"error": _("This consultation has no such category.")}, status=400)
+        category_id = int(category)
+    status = data.get("status", "")
+    if status and status not in Contribution.Status.values:
+        return JsonResponse({"error": _("Unknown status.")}, status=400)
+    bbox = None
+    if data.get("bbox"):
+        bbox = _bounding_box(data["bbox"])
+        if bbox is None:
+            return JsonResponse(
+                {"error": _("The bounding box is west,south,east,north in degrees (west ≤ east, south ≤ north).")},
+                status=400,
+            )
+    body = markers.consultation_markers_json(consultation, category_id=category_id, status=status, bbox=bbox)
+    return HttpResponse(body, content_type="application/json")
+
+
+def _bounding_box(text: str) -> markers.BoundingBox | None:
+    """west,south,east,north in degrees, or None if it is not one."""
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        return None
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):  # NaN fails every comparison
+        return None
+    return markers.BoundingBox(west=west, south=south, east=east, north=north)
 
 
 def _listing(request: HttpRequest, consultation: Consultation) -> dict[str, Any]:

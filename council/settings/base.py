@@ -283,6 +283,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "frontend" / "src",
     ("vendor/leaflet", BASE_DIR / "frontend" / "node_modules" / "leaflet" / "dist"),
+    # Leaflet's marker clustering (the map of a consultation's contributions, thousands of markers)
+    ("vendor/markercluster", BASE_DIR / "frontend" / "node_modules" / "leaflet.markercluster" / "dist"),
     ("vendor/geoman", BASE_DIR / "frontend" / "node_modules" / "@geoman-io" / "leaflet-geoman-free" / "dist"),
     # Yjs and lib0 bundled into one ES module by `npm ci` (frontend/package.json, postinstall).
     ("vendor/yjs", BASE_DIR / "frontend" / "node_modules" / ".council-vendor" / "yjs"),

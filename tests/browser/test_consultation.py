@@ -1,6 +1,7 @@
 """A consultation in two browsers: a resident submits an idea, a visitor without an account sees it
 appear on the open page without reload; axe finds nothing on the consultation's pages; the
-placed ideas are on a map reachable by keyboard, and all of them in its text alternative."""
+placed ideas are on a map reachable by keyboard, and all of them in its text alternative; a new placed
+idea reaches the open map live."""
 
 from datetime import timedelta
 
@@ -135,3 +136,17 @@ def test_a_visitor_finds_the_placed_ideas_on_the_map_by_keyboard_and_all_of_them
     press(visitor, Keys.ENTER)
     press(visitor, Keys.ENTER)
     wait(visitor, lambda d: d.current_url.endswith(f"/contributions/{compost.pk}/"), message="the popup's link led nowhere")
+
+    visitor.get(f"{ui.url}{path}")  # a new idea with a place reaches the open map live, and its list
+    wait(visitor, lambda d: d.find_element(By.ID, "contribution-places").get_attribute("data-synced") == "1", message="no socket")
+    author = browser()  # through the server (its socket), as a resident does
+    ui.log_in(author, resident, f"/c/{council.slug}/consultations/{consultation.pk}/")
+    for field, value in (("id_title", "Un banc sous le tilleul"), ("id_body", "À l'ombre."), ("id_latitude", "45.7645"), ("id_longitude", "4.84")):
+        author.find_element(By.ID, field).send_keys(value)
+    author.find_element(By.CSS_SELECTOR, ".contribution-form button[type=submit]").click()
+    wait(
+        visitor,
+        lambda d: "Un banc sous le tilleul" in [m.get_attribute("alt") for m in d.find_elements(By.CSS_SELECTOR, "#contribution-map .leaflet-marker-icon")],
+        message="the new idea never reached the map",
+    )
+    assert visitor.find_element(By.CSS_SELECTOR, "#contribution-places li").text.startswith("Un banc sous le tilleul")

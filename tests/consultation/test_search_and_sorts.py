@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from council.accounts.services import account_delete
@@ -108,3 +109,90 @@ def test_a_long_thread_is_paged_with_the_replies_of_each_comment(client, consult
     assert [c.body for c in thread[1].children[0].children] == ["Plus loin"]
     assert page.paginator.num_pages == 2
     assert posted.url.split("?")[1].startswith("comments=2#comment-")
+
+
+def _random_ids(consultation, seed: str, page: int, per_page: int = 10) -> list[int]:
+    ordered = selectors.contributions_sorted(consultation, sort="random", seed=seed)
+    return [c.pk for c in selectors.PagedByKey(ordered, per_page, related=selectors.LISTED_WITH).page(page)]
+
+
+def test_the_random_order_is_stable_for_one_seed_across_pages_and_differs_between_seeds(consultation, submit):
+    ideas = {submit(consultation, title=f"Idée {n}").pk for n in range(30)}
+
+    pages = [_random_ids(consultation, "seed-a", page) for page in (1, 2, 3)]
+    again = [_random_ids(consultation, "seed-a", page) for page in (1, 2, 3)]
+    other = [_random_ids(consultation, "seed-b", page) for page in (1, 2, 3)]
+    flat = [pk for page in pages for pk in page]
+
+    assert pages == again  # the same seed, the same order, page after page
+    assert sorted(flat) == sorted(ideas)  # every idea once over the pages: none lost, none twice
+    assert flat != sorted(flat)
+    assert flat != sorted(flat, reverse=True)
+    assert other != pages  # another visitor, another order (30! orders: the same one is out of reach)
+    assert sorted(pk for page in other for pk in page) == sorted(ideas)
+
+
+def test_each_visitor_keeps_their_random_order_on_the_list(client, consultation, submit):
+    for n in range(30):
+        submit(consultation, title=f"Idée {n}")
+    second_visitor = client.__class__()
+
+    first = _titles(_page(client, consultation, sort="random"))
+    first_again = _titles(_page(client, consultation, sort="random"))
+    second_page = _titles(_page(client, consultation, sort="random", page=2))
+    other = _titles(_page(second_visitor, consultation, sort="random"))
+
+    assert first == first_again
+    assert len(first) == 20
+    assert not set(first) & set(second_page)
+    assert len(set(first) | set(second_page)) == 30
+    assert other != first
+
+
+def _page_plan(queryset, *, sorted_by_index: bool = False) -> str:
+    """EXPLAIN VERBOSE of the query choosing a page's ids (PagedByKey's first query). The tiny table
+    is pushed off the sequential and bitmap scans, which it prefers at this size (at 20,000 rows
+    the planner picks the index plans by itself: docs/benchmarks.md)."""
+    sql, params = queryset[20:40].values_list("pk", flat=True).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE consultation_contribution")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        if sorted_by_index:
+            cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN VERBOSE {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_random_page_is_chosen_from_the_ids_alone(consultation, submit):
+    """The sort key is a hash of the id with the visitor's seed: no text is built per row and no
+    column but the id is read, which the sorts' indexes hold (an index-only scan at 20,000), so
+    a random page costs about what a page of the most recent does."""
+    for n in range(30):
+        submit(consultation, title=f"Idée {n}")
+
+    plan = _page_plan(selectors.contributions_sorted(consultation, sort="random", seed="seed-a"))
+    scanned = re.findall(r"->  (?:Index|Index Only) Scan .*\n\s+Output: (.*)", plan)
+
+    assert "Sort Key: (hashint8extended(consultation_contribution.id, " in plan, plan
+    assert len(scanned) == 1, plan
+    assert re.fullmatch(r"id, hashint8extended\(id, '-?\d+'::bigint\)", scanned[0]), plan  # the id, nothing else
+    assert "md5" not in plan.lower()
+
+
+def test_a_search_in_a_category_by_most_supported_walks_the_category_index(consultation, submit):
+    """The matches are one id array; the category's own index gives its contributions already in
+    the order of their supports, so the page stops after its 20 rather than sorting every match."""
+    category = consultation.categories.get(name="Mobilité")
+    other = consultation.categories.get(name="Espaces verts")
+    for n in range(30):
+        submit(consultation, title=f"Vélo {n}", body="Des pistes cyclables", category_id=category.pk)
+        submit(consultation, title=f"Arbre {n}", body="Des arbres le long des pistes", category_id=other.pk)
+        submit(consultation, title=f"Parc {n}", body="Une piste de jeux", category_id=other.pk)
+
+    ordered = selectors.contributions_sorted(consultation, sort="endorsed", text="piste", category_id=category.pk)
+    plan = _page_plan(ordered, sorted_by_index=True)
+
+    assert "consultation_category_endorsed" in plan, plan
+    assert "Sort" not in plan.replace("Sort Key", "")
+    assert "consultation_comment" not in plan  # the comments were searched once, before

@@ -43,17 +43,20 @@ export function createMap(container, config, { block = null, label = "", labelle
  * or on Enter. With `link(point)` (a URL), a click or Enter opens a popup holding a link of the
  * point's title: see linkPopup. The map is fitted to the markers.
  */
-export function addMarkers(map, points, { tooltip = (point) => point.title, onOpen = null, link = null } = {}) {
+export function addMarkers(map, points, options = {}) {
   const L = leaflet();
-  const markers = points.map((point) => {
-    const marker = L.marker([point.latitude, point.longitude], { title: point.title, alt: point.title });
-    marker.bindTooltip(textElement(tooltip(point)));
-    if (onOpen) marker.on("click", () => onOpen(point, marker));
-    if (link) linkPopup(marker, point.title, link(point));
-    return marker.addTo(map);
-  });
+  const markers = points.map((point) => pointMarker(point, options).addTo(map));
   if (markers.length) map.fitBounds(L.featureGroup(markers).getBounds(), { padding: [24, 24], maxZoom: 16 });
   return markers;
+}
+
+/** The marker of one point, as addMarkers makes it, not yet on a map (for a layer such as a cluster group). */
+export function pointMarker(point, { tooltip = (p) => p.title, onOpen = null, link = null } = {}) {
+  const marker = leaflet().marker([point.latitude, point.longitude], { title: point.title, alt: point.title });
+  marker.bindTooltip(textElement(tooltip(point)));
+  if (onOpen) marker.on("click", () => onOpen(point, marker));
+  if (link) linkPopup(marker, point.title, link(point));
+  return marker;
 }
 
 /**
