@@ -63,8 +63,9 @@ def test_a_proxy_holder_votes_twice_worth_by_keyboard_and_the_minutes_say_so(bro
     press(driver, Keys.ENTER)  # the grantor's ballot is still offered, on its own
     wait.until(lambda d: d.find_elements(By.ID, f"grantor-{grantor.pk}-choice-against"))
     _no_serious_violation(driver)
-    tab_until(driver, lambda f: f["id"] == f"grantor-{grantor.pk}-choice-against")
-    press(driver, Keys.SPACE)  # not the holder's choice
+    tab_until(driver, lambda f: f["id"] == f"grantor-{grantor.pk}-choice-for")  # the group's first radio
+    press(driver, Keys.ARROW_DOWN)  # "against", not the holder's choice (arrows move within a radio group)
+    assert driver.find_element(By.ID, f"grantor-{grantor.pk}-choice-against").is_selected()
     tab_until(driver, lambda f: f["tag"] == "button" and f["text"] == "Cast the ballot of Léa Lemaire")
     press(driver, Keys.ENTER)
     wait.until(lambda d: d.find_elements(By.ID, "receipt"))
