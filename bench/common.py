@@ -6,6 +6,7 @@ import contextlib
 import datetime
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -156,7 +157,8 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
 
 def spy(pid: int, output: str, *, seconds: int) -> subprocess.Popen:
     """Sample a process with py-spy (pip install py-spy) for `seconds`, as collapsed stacks, in the background."""
-    spy_bin = str(Path(sys.executable).with_name("py-spy"))
+    beside = Path(sys.executable).with_name("py-spy")
+    spy_bin = str(beside) if beside.exists() else shutil.which("py-spy") or str(beside)
     return subprocess.Popen(
         [spy_bin, "record", "-p", str(pid), "-d", str(seconds), "-f", "raw", "-o", output, "--nonblocking", "-t"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -341,7 +341,9 @@ async def one_vote(
     await asyncio.sleep(SETTLE_SECONDS)  # the launch reached every screen
     daphne_pids = [proc.pid for proc in servers]
     database_pids = common.postgres_pids()
+    load_pids = [load.proc.pid for load in loads]
     cpu_before = common.cpu_seconds(daphne_pids), common.cpu_seconds(database_pids)
+    loads_before = common.cpu_seconds(load_pids)
     if os.environ.get("BENCH_SPY"):  # a py-spy sample of each Daphne over the burst, for whoever studies it
         for pid in daphne_pids:
             common.spy(pid, f"{os.environ['BENCH_SPY']}-{kind}-{pid}.txt", seconds=8)
@@ -350,6 +352,7 @@ async def one_vote(
     )
     daphne_cpu = common.cpu_used(cpu_before[0], common.cpu_seconds(daphne_pids))
     database_cpu = common.cpu_used(cpu_before[1], common.cpu_seconds(database_pids))
+    clients_cpu = common.cpu_used(loads_before, common.cpu_seconds(load_pids))
     first = min(a["first_sent"] for a in answers if a["first_sent"] is not None)
     last = max((a["last_ack"] for a in answers if a["last_ack"] is not None), default=first)
     acked = sum(a["acked"] for a in answers)
@@ -392,13 +395,15 @@ async def one_vote(
         # CPU per acked vote over the burst (tallies and presence sent meanwhile included)
         "daphne_cpu_ms": 1000 * daphne_cpu / max(acked, 1),
         "postgres_cpu_ms": 1000 * database_cpu / max(acked, 1),
+        # the bench's own clients (the load processes): their cost is not the server's
+        "clients_cpu_ms": 1000 * clients_cpu / max(acked, 1),
     }
 
 
 HEADER = (
     f"{'srv':>3} {'kind':>6} {'people':>6} {'sent':>5} {'acked':>5} {'refus':>5} | {'votes/s':>7} {'burst s':>7} "
     f"{'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} | {'final p50':>9} {'final max':>9} {'screens':>7} | {'stored':>6} "
-    f"{'lost':>4} {'dbl':>3} | {'cpu ms/vote daphne':>18} {'postgres':>8}"
+    f"{'lost':>4} {'dbl':>3} | {'cpu ms/vote daphne':>18} {'postgres':>8} {'clients':>7}"
 )
 
 
@@ -408,7 +413,7 @@ def row(servers: int, people: int, r: dict) -> str:
         f"{servers:>3} {r['kind']:>6} {people:>6} {r['sent']:>5} {r['acked']:>5} {r['refused']:>5} | "
         f"{r['votes_per_s']:>7.0f} {r['burst_s']:>7.2f} {a['p50']:>7.0f} {a['p99']:>7.0f} {a['max']:>7.0f} | "
         f"{r['final_p50']:>9.0f} {r['final_max']:>9.0f} {r['screens']:>7} | {r['stored']:>6} {r['lost']:>4} "
-        f"{r['doubled']:>3} | {r['daphne_cpu_ms']:>18.2f} {r['postgres_cpu_ms']:>8.2f}"
+        f"{r['doubled']:>3} | {r['daphne_cpu_ms']:>18.2f} {r['postgres_cpu_ms']:>8.2f} {r['clients_cpu_ms']:>7.2f}"
         + (f"\n    ! {r['errors']}" if r["errors"] else "")
     )
 

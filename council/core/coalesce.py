@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 MAX_INTERVAL_SECONDS = 10.0
 MARGIN = 0.1  # a claim expires this share of the interval before its holder reads
 _local_claims: dict[str, float] = {}  # key -> when the claim expires (monotonic), no Redis
+#: keys whose claim this process is asking Redis for now: a call meanwhile is covered by its answer
+_asking_now: set[str] = set()
 _tasks: set[asyncio.Task[None]] = set()
 
 
@@ -48,15 +50,22 @@ async def _claim(key: str, seconds: float) -> bool:
     be covered and ask Redis nothing, so a burst costs a round trip per interval, not per vote.
     """
     asking = _Asking.start(key, seconds)
-    if asking is None:
+    if asking is None or key in _asking_now:
+        # A claim asked by this process and not answered yet covers this call too: if it wins,
+        # its send reads after this call's commit; if another process holds the interval, that
+        # holder reads after its claim expires, later than this call. In a burst this saves a
+        # round trip (and a pooled connection) per vote while the first one is on its way.
         return False
     client = loop_client()
     if client is None:
         return asking.settle(_UNASKED)
+    _asking_now.add(key)
     try:
         return asking.settle(await client.set(*asking.arguments, nx=True, get=True))
     except Exception:
         return asking.settle(_FAILED)
+    finally:
+        _asking_now.discard(key)
 
 
 def claim_sync(key: str, seconds: float) -> bool:

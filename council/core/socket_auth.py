@@ -14,6 +14,7 @@ from channels.auth import AuthMiddleware
 from channels.auth import CookieMiddleware
 from channels.auth import SessionMiddleware
 from channels.auth import get_user
+from channels.sessions import InstanceSessionWrapper
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth import HASH_SESSION_KEY
@@ -75,7 +76,23 @@ class BatchedAuthMiddleware(AuthMiddleware):  # type: ignore[misc]  # channels s
         else:
             user = await run_in_database_thread(get_user.func, scope)
         scope["user"]._wrapped = user
+        # The user itself from now on: every frame reads it (rate limit, language), and each
+        # attribute read through the lazy object costs a failed lookup and a proxy call.
+        scope["user"] = user
+
+
+class SocketSessionMiddleware(SessionMiddleware):  # type: ignore[misc]  # channels ships no types
+    """Channels' SessionMiddleware without its wrapper around every frame sent.
+
+    The wrapper saves the session on `http.response.start` only, which a socket never sends,
+    yet it read the lazy session twice for every frame (each vote's ack, each tally delivered).
+    """
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        wrapper = InstanceSessionWrapper(scope, send)
+        await wrapper.resolve_session()
+        return await self.inner(wrapper.scope, receive, send)
 
 
 def AuthMiddlewareStack(inner: Any) -> Any:  # noqa: N802 - named as Channels' own
-    return CookieMiddleware(SessionMiddleware(BatchedAuthMiddleware(inner)))
+    return CookieMiddleware(SocketSessionMiddleware(BatchedAuthMiddleware(inner)))

@@ -1,5 +1,5 @@
-"""A binding vote in a sitting with a proxy, by keyboard only: the holder casts for themself and the
-grantor in one action, gets a receipt for each, and the minutes say it once the vote is counted."""
+"""A binding vote in a sitting with a proxy, by keyboard only: the holder casts their own ballot and
+then the grantor's, a different one, gets a receipt for each, and the minutes say it once counted."""
 
 from datetime import timedelta
 
@@ -53,17 +53,27 @@ def test_a_proxy_holder_votes_twice_worth_by_keyboard_and_the_minutes_say_so(bro
 
     tab_until(driver, lambda f: f["id"] == "choice-for")
     press(driver, Keys.SPACE)
-    tab_until(driver, lambda f: f["id"] == f"grantor-{grantor.pk}")
-    assert driver.find_element(By.ID, f"grantor-{grantor.pk}").is_selected()  # offered, ticked
     tab_until(driver, lambda f: f["tag"] == "button" and f["text"] == "Cast my vote")
     press(driver, Keys.ENTER)
     wait.until(lambda d: d.find_elements(By.ID, "receipt"))
-    _no_serious_violation(driver)
+    own = driver.find_element(By.ID, "receipt").text.strip()
+    assert TRACKER.match(own)
 
-    receipts = [element.text.strip() for element in driver.find_elements(By.CSS_SELECTOR, "output.receipt")]
-    assert len(receipts) == 2
-    assert all(TRACKER.match(receipt) for receipt in receipts)
-    assert "Léa Lemaire" in driver.find_element(By.CSS_SELECTOR, ".proxy-receipts").text
+    tab_until(driver, lambda f: f["tag"] == "a" and f["text"] == "Back to the vote")
+    press(driver, Keys.ENTER)  # the grantor's ballot is still offered, on its own
+    wait.until(lambda d: d.find_elements(By.ID, f"grantor-{grantor.pk}-choice-against"))
+    _no_serious_violation(driver)
+    tab_until(driver, lambda f: f["id"] == f"grantor-{grantor.pk}-choice-for")  # the group's first radio
+    press(driver, Keys.ARROW_DOWN)  # "against", not the holder's choice (arrows move within a radio group)
+    assert driver.find_element(By.ID, f"grantor-{grantor.pk}-choice-against").is_selected()
+    tab_until(driver, lambda f: f["tag"] == "button" and f["text"] == "Cast the ballot of Léa Lemaire")
+    press(driver, Keys.ENTER)
+    wait.until(lambda d: d.find_elements(By.ID, "receipt"))
+    _no_serious_violation(driver)
+    theirs = driver.find_element(By.ID, "receipt").text.strip()
+    assert TRACKER.match(theirs)
+    assert theirs != own
+    assert "Léa Lemaire" in driver.find_element(By.TAG_NAME, "main").text
     kinds = sorted(Participation.objects.filter(vote=vote).values_list("kind", flat=True))
     assert kinds == ["online", "proxy"]
 
@@ -73,6 +83,9 @@ def test_a_proxy_holder_votes_twice_worth_by_keyboard_and_the_minutes_say_so(bro
     main = driver.find_element(By.TAG_NAME, "main").text
     assert "Fatou Facilitatrice" in main  # the president
     assert "Léa Lemaire (by proxy to Marc Membre)" in main  # the roll call of a vote by name
+    ballots = {ballot["voter_name"]: ballot["content"] for ballot in vote.box.values("voter_name", "content")}
+    assert ballots["Marc Membre"] == {"choice": "for"}
+    assert ballots["Léa Lemaire (by proxy to Marc Membre)"] == {"choice": "against"}
     _no_serious_violation(driver)
     focused = tab_until(driver, lambda f: f["tag"] == "a" and f["text"] == "Download the minutes (ODT)")
     assert focused[-1]["visible"]

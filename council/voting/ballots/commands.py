@@ -4,10 +4,12 @@ meeting; and the officials' steps (open, close…) from the meeting."""
 from typing import Any
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from pydantic import Field
 
 from council.core.commands import Payload
 from council.core.errors import AccessDenied
+from council.core.errors import InvalidInput
 from council.voting.ballots import services
 from council.voting.ballots.models import Vote
 
@@ -20,15 +22,26 @@ class Cast(Payload):
     content: dict[str, Any]
     tracker: str | None = Field(None, max_length=64)
     for_grantors: list[int] = Field(default_factory=list, max_length=20)
+    #: a proxy holder casts this grantor's own ballot (not the holder's)
+    for_grantor: int | None = None
 
 
 def cast(*, actor: Any, vote_id: int, content: dict[str, Any], tracker: str | None = None,
-         for_grantors: list[int] | None = None, room_id: int | None = None) -> dict[str, Any]:
+         for_grantors: list[int] | None = None, for_grantor: int | None = None,
+         room_id: int | None = None) -> dict[str, Any]:
     """Cast from a socket; with `room_id`, only in a vote held in that meeting.
 
     The ack carries the receipt, and with `for_grantors` one receipt per grantor (`proxies`)
-    and the grantors refused (`refused`, each with its reason).
+    and the grantors refused (`refused`, each with its reason). With `for_grantor`, the
+    ballot is that grantor's alone: the ack carries its receipt and the grantor.
     """
+    if for_grantor is not None:
+        if for_grantors:
+            raise InvalidInput(_("Cast for one grantor, or the same ballot for several, not both."))
+        receipt = services.ballot_cast_for_grantor(
+            actor=actor, vote_id=vote_id, grantor_id=for_grantor, content=content, tracker=tracker, room_id=room_id,
+        )
+        return {"tracker": receipt.tracker, "grantor": for_grantor}
     receipt = services.ballot_cast(
         actor=actor, vote_id=vote_id, content=content, tracker=tracker, for_grantors=for_grantors or None,
         room_id=room_id,
@@ -61,10 +74,10 @@ def register() -> None:
     async def cast_in_meeting(socket: Any, command: Any) -> None:
         """A crowd's ballots are cast in batches (council/voting/ballots/batch.py), each acked with its receipt.
 
-        A proxy holder's cast (one ballot per grantor, each refused or not) is cast alone.
+        A proxy holder's cast (the same ballot for several grantors, or one grantor's own) is cast alone.
         """
         arguments = command.data.arguments()
-        if arguments.get("for_grantors"):
+        if arguments.get("for_grantors") or arguments.get("for_grantor") is not None:
             await socket.call_service(command, cast, pooled=True, room_id=socket.plenary_id, **arguments)
             return
         sent = batch.CastSent(

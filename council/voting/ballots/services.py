@@ -471,6 +471,65 @@ def _cast_for_grantors(holder: User, vote_id: int, content: dict[str, Any], gran
     return receipts
 
 
+def ballot_cast_for_grantor(
+    *, actor: User, vote_id: int, grantor_id: int, content: dict[str, Any], tracker: str | None = None,
+    room_id: int | None = None,
+) -> Receipt:
+    """A proxy holder casts the ballot of one grantor, as that grantor's own: a ballot of its own.
+
+    The holder's own vote is not touched (cast before, after, or not at all), so each grantor's
+    ballot can differ from the holder's and from the other grantors'. One participation (kind
+    proxy) and one receipt, for the holder to hand over; a retry of the same cast (same tracker,
+    same content) is the same receipt, counted once. Refused, with its own code, when the proxy
+    does not run now (`no_proxy`), the grantor is not an elector, or has voted already. As
+    everywhere, nothing stored, logged or sent links the grantor or the holder to the ballot.
+    """
+    tracker = receipt_tracker(tracker)
+    with transaction.atomic():
+        receipt = _cast_for_grantor(actor, vote_id, grantor_id, content, tracker, room_id)
+    if not receipt.repeated and participation.announce_soon(vote_id):
+        ballots_flush(vote_id=vote_id)
+    return receipt
+
+
+def _cast_for_grantor(
+    holder: User, vote_id: int, grantor_id: int, content: dict[str, Any], tracker: str, room_id: int | None
+) -> Receipt:
+    vote = lock_for_casting(vote_id, room_id=room_id)  # a closing under way has been waited for
+    if vote is None:
+        raise AccessDenied("ballots.view_vote")
+    require(holder, "ballots.cast_ballot", vote)  # open, and the holder is an elector themself
+    if vote.present_only and not is_present(vote, holder):
+        raise InvalidInput(_("Only those present at the meeting can vote."), code="not_present")
+    if grantor_id not in sitting.proxies_held(vote, holder):
+        raise InvalidInput(_(
+            "You hold no proxy from this person for this sitting (revoked, expired, or they are present)."
+        ), code="no_proxy")
+    elector = Elector.objects.filter(vote=vote, user_id=grantor_id).annotate(
+        voted=Exists(Participation.objects.filter(elector=OuterRef("pk")))
+    ).select_related("user").first()
+    if elector is None:
+        raise InvalidInput(_("The person who gave you their proxy is not in this vote's electorate."), code="not_elector")
+    if elector.voted:  # annotated
+        if BOX.holds(vote, tracker=tracker) == content:
+            return Receipt(tracker=tracker, repeated=True)
+        raise InvalidInput(_("The person who gave you their proxy has already voted in this vote."), code="already_voted")
+    check_ballot(vote, content)
+    if BOX.holds(vote, tracker=tracker) is not None:
+        raise tracker_taken()
+    try:
+        with transaction.atomic():
+            Participation.objects.create(vote=vote, elector=elector, kind=Participation.Kind.PROXY)
+    except IntegrityError:  # the grantor's participation was taken at the same moment
+        raise InvalidInput(
+            _("The person who gave you their proxy has already voted in this vote."), code="already_voted"
+        ) from None
+    voter_name = "" if vote.secret else _("%(grantor)s (by proxy to %(holder)s)") % {
+        "grantor": elector.user, "holder": holder}
+    BOX.cast(vote, tracker=tracker, content=content, voter_name=voter_name)
+    return Receipt(tracker=tracker, repeated=False)
+
+
 def ballots_flush(*, vote_id: int) -> int:
     """Append a shuffled batch if enough ballots are pending; skip if another flush holds the vote."""
     with transaction.atomic():

@@ -112,7 +112,7 @@ def _page(request: CouncilRequest, vote: Vote, **extra: Any) -> dict[str, Any]:
         "grades": list(enumerate(vote.grades or [])),
         "ranks": range(1, len(vote.options.all()) + 1),
         "unconfirmed": _unconfirmed(vote) if user.has_perm("ballots.manage_vote", vote) else [],
-        "grantors": proxy_grantors(vote, user) if vote.status == Vote.Status.OPEN and user.is_authenticated else [],
+        "grantors": _proxy_ballots(vote, user),
         "tie_break_reason": reason_text(vote.tie_break_reason) if vote.tie_break_reason else "",
         "can_see_minutes": user.has_perm("ballots.view_minutes", vote),
         "sitting_mode": mode_text(vote) if vote.sitting else None,
@@ -120,6 +120,14 @@ def _page(request: CouncilRequest, vote: Vote, **extra: Any) -> dict[str, Any]:
         "verification": verification_card(vote, cast_refusal(vote, user)),
         **extra,
     }
+
+
+def _proxy_ballots(vote: Vote, user: Any) -> list[dict[str, Any]]:
+    """One ballot form per grantor whose vote `user` carries now: id, name, and the prefix of its fields' ids."""
+    if vote.status != Vote.Status.OPEN or not user.is_authenticated:
+        return []
+    return [{"id": grantor_id, "name": name, "prefix": f"grantor-{grantor_id}-"}
+            for grantor_id, name in proxy_grantors(vote, user)]
 
 
 def _agenda_item(vote: Vote) -> dict[str, Any] | None:
@@ -180,6 +188,9 @@ def ballot_from_post(vote: Vote, data: Any) -> dict[str, Any]:
 def ballot_cast(request: CouncilRequest, council_slug: str, vote_id: int) -> HttpResponse:
     vote = _vote(request, vote_id)
     content = ballot_from_post(vote, request.POST)
+    grantor = request.POST.get("for_grantor", "")
+    if grantor:
+        return _cast_for_grantor(request, vote, int(grantor) if grantor.isdigit() else 0, content)
     try:
         receipt = services.ballot_cast(
             actor=request.user, vote_id=vote.pk, content=content, tracker=request.POST.get("tracker") or None,
@@ -192,6 +203,20 @@ def ballot_cast(request: CouncilRequest, council_slug: str, vote_id: int) -> Htt
     proxies = [{"name": names.get(proxy.grantor, ""), "tracker": proxy.tracker, "message": proxy.message}
                for proxy in receipt.proxies]
     return render(request, "ballots/receipt.html", {"vote": vote, "tracker": receipt.tracker, "proxies": proxies})
+
+
+def _cast_for_grantor(request: CouncilRequest, vote: Vote, grantor_id: int, content: dict[str, Any]) -> HttpResponse:
+    """A proxy holder's ballot for one grantor, from that grantor's own form on the vote's page."""
+    try:
+        receipt = services.ballot_cast_for_grantor(
+            actor=request.user, vote_id=vote.pk, grantor_id=grantor_id, content=content,
+            tracker=request.POST.get("tracker") or None,
+        )
+    except CouncilError as error:
+        context = _page(request, vote, error=error.message, error_grantor=grantor_id)
+        return render(request, "ballots/vote_detail.html", context, status=400 if not isinstance(error, AccessDenied) else 403)
+    name = dict(proxy_names(vote, [grantor_id])).get(grantor_id, "")
+    return render(request, "ballots/receipt.html", {"vote": vote, "tracker": receipt.tracker, "for_grantor": name})
 
 
 @login_required

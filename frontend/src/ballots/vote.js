@@ -27,8 +27,10 @@ function followVote() {
   client.connect();
 }
 
-const trackerField = document.getElementById("ballot-tracker");
-if (trackerField) trackerField.value = newTracker();
+// one receipt per ballot form: the holder's own and each grantor's (a proxy holder's page)
+for (const trackerField of document.querySelectorAll("input.ballot-tracker")) {
+  trackerField.value = newTracker();
+}
 followVote();
 const copy = document.querySelector("[data-copy]");
 if (copy) {

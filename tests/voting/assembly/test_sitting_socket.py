@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from council.voting.assembly import services as assembly
 from council.voting.ballots import services
+from council.voting.ballots.models import Participation
 from council.voting.ballots.services import VoteDraft
 from tests.helpers import answer_to
 from tests.helpers import command
@@ -51,3 +53,26 @@ async def test_the_ack_carries_a_receipt_per_grantor_and_the_refusals(proxy_vote
     assert ack["type"] == "ack"
     assert [proxy["grantor"] for proxy in ack["payload"]["proxies"]] == [grantor.pk]
     assert [(r["grantor"], r["code"]) for r in ack["payload"]["refused"]] == [(other.pk, "no_proxy")]
+
+
+async def test_a_ballot_for_one_grantor_is_acked_with_its_receipt_and_counted_once(proxy_vote):
+    vote, holder, grantor, _other = proxy_vote
+    socket = ws_communicator(f"/ws/c/{vote.council.slug}/votes/{vote.pk}/", user=holder)
+    connected, _ = await socket.connect()
+    assert connected
+    await next_frame(socket)
+    tracker = "A" * 26
+    cast = {"vote_id": vote.pk, "content": {"choice": "against"}, "tracker": tracker, "for_grantor": grantor.pk}
+
+    await socket.send_json_to(command("ballots.cast", "r1", **cast))
+    first = await answer_to(socket, "r1")
+    await socket.send_json_to(command("ballots.cast", "r2", **cast))  # re-sent: the same receipt
+    second = await answer_to(socket, "r2")
+    await socket.send_json_to(command("ballots.cast", "r3", **{**cast, "for_grantors": [grantor.pk]}))
+    both = await answer_to(socket, "r3")
+    await socket.disconnect()
+
+    assert first["payload"] == second["payload"] == {"tracker": tracker, "grantor": grantor.pk}
+    assert both["type"] == "error"
+    kinds = await database_sync_to_async(lambda: list(Participation.objects.filter(vote=vote).values_list("kind", flat=True)))()
+    assert kinds == ["proxy"]

@@ -218,6 +218,79 @@ def test_a_proxy_from_someone_else_is_refused(with_proxy, meeting):
     assert receipt.ack()["refused"][0]["code"] == "no_proxy"
 
 
+def test_a_holder_casts_a_ballot_of_its_own_for_the_grantor_each_counted_once(with_proxy):
+    vote, holder, grantor, _proxy = with_proxy
+    services.ballot_cast(actor=holder, vote_id=vote.pk, content={"choice": "for"})
+
+    theirs = services.ballot_cast_for_grantor(
+        actor=holder, vote_id=vote.pk, grantor_id=grantor.pk, content={"choice": "against"}
+    )
+    again = services.ballot_cast_for_grantor(  # a retry after a lost answer: the same receipt
+        actor=holder, vote_id=vote.pk, grantor_id=grantor.pk, content={"choice": "against"}, tracker=theirs.tracker
+    )
+
+    assert (again.tracker, again.repeated) == (theirs.tracker, True)
+    with pytest.raises(InvalidInput) as refused:  # no second ballot for the grantor
+        services.ballot_cast_for_grantor(actor=holder, vote_id=vote.pk, grantor_id=grantor.pk, content={"choice": "for"})
+    assert refused.value.code == "already_voted"
+    kinds = sorted(Participation.objects.filter(vote=vote).values_list("kind", flat=True))
+    assert kinds == ["online", "proxy"]
+    assert ballots_in_box(vote) == 2
+    # secret: no name, and nothing but the vote shared with the participations
+    assert set(PendingBallot.objects.filter(vote=vote).values_list("voter_name", flat=True)) <= {""}
+    closed = services.vote_close(actor=meeting_official(vote), vote_id=vote.pk)
+    assert closed.result["counts"] == {"for": 1, "against": 1}
+    assert theirs.tracker in {entry.tracker for entry in BoxEntry.objects.filter(vote=vote)}
+
+
+def test_a_holder_may_cast_the_grantors_ballot_first_and_each_grantor_alone(with_proxy, meeting):
+    vote, holder, grantor, _proxy = with_proxy
+    services.ballot_cast_for_grantor(actor=holder, vote_id=vote.pk, grantor_id=grantor.pk, content={"blank": True})
+    assert Participation.objects.filter(vote=vote).count() == 1  # the holder's own vote is untouched
+    with pytest.raises(InvalidInput) as refused:
+        services.ballot_cast_for_grantor(
+            actor=holder, vote_id=vote.pk, grantor_id=meeting.members[7].pk, content={"choice": "for"}
+        )
+    assert refused.value.code == "no_proxy"
+    with pytest.raises(InvalidInput):  # a malformed ballot is refused before anything is recorded
+        services.ballot_cast_for_grantor(actor=holder, vote_id=vote.pk, grantor_id=grantor.pk, content={"choice": "maybe"})
+    assert Participation.objects.filter(vote=vote).count() == ballots_in_box(vote) == 1
+
+
+def test_a_revoked_proxy_refuses_the_grantors_own_ballot(with_proxy):
+    vote, holder, grantor, proxy = with_proxy
+    assembly.proxy_revoke(actor=grantor, proxy_id=proxy.pk)
+    with pytest.raises(InvalidInput) as refused:
+        services.ballot_cast_for_grantor(actor=holder, vote_id=vote.pk, grantor_id=grantor.pk, content={"choice": "for"})
+    assert refused.value.code == "no_proxy"
+    assert Participation.objects.filter(vote=vote).count() == 0
+
+
+def test_the_page_offers_a_ballot_per_grantor_and_hands_its_receipt(with_proxy, client):
+    vote, holder, grantor, _proxy = with_proxy
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(holder)
+    page_url = reverse("vote-detail", args=[vote.council.slug, vote.pk])
+    cast_url = reverse("vote-cast", args=[vote.council.slug, vote.pk])
+
+    page = client.get(page_url).text
+    assert f'name="for_grantor" value="{grantor.pk}"' in page
+    assert f'id="grantor-{grantor.pk}-choice-against"' in page  # its own fields, labelled apart
+
+    refused = client.post(cast_url, {"for_grantor": grantor.pk, "choice": "maybe"})
+    assert refused.status_code == 400
+    assert "This ballot is not valid" in refused.text
+    received = client.post(cast_url, {"for_grantor": grantor.pk, "choice": "against", "tracker": ""})
+    assert received.status_code == 200
+    receipt = received.text.split('id="receipt"', 1)[1].split(">", 1)[1].split("<", 1)[0].strip()
+    assert PendingBallot.objects.filter(vote=vote, tracker=receipt, content={"choice": "against"}).exists()
+    assert "Give this number to" in received.text
+    assert Participation.objects.get(vote=vote).kind == "proxy"
+    own = client.get(page_url).text  # the grantor has voted: their form is gone, the holder's stays
+    assert 'name="for_grantor"' not in own
+    assert "Cast my vote" in own
+
+
 def test_a_holder_holds_one_proxy_by_default(meeting, sitting):
     holder = meeting.members[0]
     give(meeting.members[8], holder, meeting.council)
@@ -347,12 +420,11 @@ def _url(name, vote):
     return reverse(name, kwargs={"council_slug": vote.council.slug, "vote_id": vote.pk})
 
 
-def test_the_form_offers_the_proxies_and_the_receipt_gives_one_per_grantor(client, with_proxy):
+def test_a_post_naming_several_grantors_still_casts_the_same_ballot_for_each(client, with_proxy):
+    """The page offers a ballot per grantor (above); a form posting for_grantors still works."""
     vote, holder, grantor, _proxy = with_proxy
     client.force_login(holder)
 
-    page = client.get(_url("vote-detail", vote)).content.decode()
-    assert f'name="for_grantors" value="{grantor.pk}"' in page
     receipt = client.post(_url("vote-cast", vote), {"choice": "for", "for_grantors": [str(grantor.pk)]})
 
     assert receipt.status_code == 200
