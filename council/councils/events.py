@@ -7,3 +7,11 @@ ROLE_CHANGED = "councils.role_changed"
 def user_group(user_id: int) -> str:
     """Every socket of one person joins this group; private events go there."""
     return f"user.{user_id}"
+
+
+def person_of_group(group: str) -> list[str]:
+    """The process-cache tag of the person a `user_group` is for ([] for any other group)."""
+    from council.core.process_cache import person_tag
+
+    prefix, _dot, user_id = group.partition(".")
+    return [person_tag(int(user_id))] if prefix == "user" and user_id.isdigit() else []
