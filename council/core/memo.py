@@ -64,6 +64,12 @@ def share_with(shared: Shared | None) -> None:
         memo.shared = shared
 
 
+def shared() -> Shared | None:
+    """What this unit of work also reads from and keeps in (None outside one, or once it wrote)."""
+    memo = _memo.get()
+    return None if memo is None else memo.shared
+
+
 def _from_shared(memo: _Memo, key: Hashable) -> bool:
     """Copy the answer kept beyond this unit of work into it; whether there was one."""
     if memo.shared is None or (isinstance(key, tuple) and key and key[0] in memo.written):

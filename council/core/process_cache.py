@@ -228,6 +228,14 @@ class Unit:
     def __init__(self, *, people_usable: bool) -> None:
         self.people_generation = people.generation if people_usable else None
         self.room_views_generation = room_views.generation if _readers > 0 else None
+        #: rooms' views are kept only once the wave's sockets joined their groups (`joined`):
+        #: one read before may predate an event this process was not yet listening for
+        self.keeps_room_views = False
+
+    def joined(self) -> None:
+        """The wave's sockets are in their rooms' groups: what is read from now on may be kept."""
+        self.room_views_generation = room_views.generation if _readers > 0 else None
+        self.keeps_room_views = True
 
     def store_of(self, key: Hashable) -> tuple[Store, int, tuple[str, ...]] | None:
         if not isinstance(key, tuple) or not key:
@@ -252,6 +260,8 @@ class Unit:
         found = self.store_of(key)
         if found is not None:
             store, generation, tags = found
+            if store is room_views and not self.keeps_room_views:
+                return
             store.put(key, value, generation=generation, tags=tags)
 
 

@@ -35,6 +35,7 @@ from council.core.errors import AccessDenied
 from council.core.memo import forget_all
 from council.core.memo import remembered
 from council.core.memo import share_with
+from council.core.memo import shared
 from council.core.threads import run_in_database_thread
 from council.councils.events import user_group
 from council.rooms import events
@@ -145,6 +146,8 @@ async def _join_groups(step: Arrival) -> None:
 
 def _snapshots(arrivals: list[Arrival]) -> dict[int, dict[str, Any] | Exception]:
     """Every admitted socket's snapshot, or the error that stopped building it (sync, database thread)."""
+    if isinstance(kept := shared(), process_cache.Unit):
+        kept.joined()  # the sockets now hear their rooms' events: what is read next may be kept
     remember_room_views([(step.consumer.user, step.room_id) for step in arrivals if step.room_id is not None])
     snapshots: dict[int, dict[str, Any] | Exception] = {}
     for step in arrivals:
