@@ -14,8 +14,8 @@ from council.core.socket_auth import users_of_sessions
 from council.councils.models import Role
 from council.councils.selectors import ROLE
 from council.councils.services import role_revoke
-from council.rooms.selectors import ROOM
-from council.rooms.services import room_update
+from council.voting.questions.selectors import QUESTIONS_VIEW
+from council.voting.questions.services import qa_configure
 from tests.helpers import connect
 from tests.helpers import expect_close
 from tests.helpers import next_frame_of
@@ -66,14 +66,15 @@ async def test_a_role_revoked_in_another_process_is_obeyed_by_the_next_connect(r
 async def test_a_changed_room_setting_shows_in_the_next_snapshot(room, user_with_role, kept):
     facilitator = await database_sync_to_async(user_with_role)(Role.FACILITATOR, room.council)
     member = await database_sync_to_async(user_with_role)(Role.MEMBER, room.council)
-    present, _snapshot = await connect(room_path(room.pk), user=facilitator)
-    assert process_cache.room_views.get((ROOM, room.pk))[0]  # the room is kept while the process hears it
+    present, first = await connect(room_path(room.pk), user=facilitator)
+    was_open = first["payload"]["questions"]["open"]
+    assert process_cache.room_views.get((QUESTIONS_VIEW, room.pk))[0]  # kept while the process hears the room
 
-    await database_sync_to_async(room_update)(actor=facilitator, room_id=room.pk, name="Salle renommée")
-    await next_frame_of(present, "rooms.room_updated")
+    await database_sync_to_async(qa_configure)(actor=facilitator, room_id=room.pk, open=not was_open)
+    await next_frame_of(present, "questions.settings_changed")
     newcomer, snapshot = await connect(room_path(room.pk), user=member)
 
-    assert snapshot["payload"]["room"]["name"] == "Salle renommée"
+    assert snapshot["payload"]["questions"]["open"] is (not was_open)
     for socket in (newcomer, present):
         await socket.disconnect()
 
