@@ -191,7 +191,7 @@ class Hub:
                 if self.members.get(group) or group not in self.subscribed:
                     continue  # someone joined while this waited
                 self.subscribed.discard(group)
-                process_cache.room_views.drop_all()  # its events no longer reach this process
+                process_cache.group_left(group)  # its events no longer reach this process
                 self.members.pop(group, None)
                 with contextlib.suppress(Exception):  # Redis down: the membership expires by itself
                     await self.layer.group_discard(group, self.hub_channel(group))

@@ -196,6 +196,19 @@ def room_event_heard(message_type: str) -> None:
 
 
 _PRESENCE_ONLY_EVENTS: set[str] = set()
+#: name prefixes of groups whose events are for one person: leaving one drops no room's views
+_PERSONAL_GROUPS: set[str] = set()
+
+
+def personal_groups(prefix: str) -> None:
+    """Declare groups (by name prefix) whose events never change what rooms show everyone."""
+    _PERSONAL_GROUPS.add(prefix)
+
+
+def group_left(group: str) -> None:
+    """This process no longer hears `group`: what its events would have dropped goes now."""
+    if not any(group.startswith(prefix) for prefix in _PERSONAL_GROUPS):
+        room_views.drop_all()
 
 
 def presence_only_event(event_type: str) -> None:

@@ -254,11 +254,18 @@ def room_views_remember(room_ids: set[int]) -> list[Room]:
     otherwise read each room's messages, presence and hands on its own.
     """
     rooms = list(rooms_remembered(room_ids).values())  # those the wave's entry read are not read again
-    messages, summaries, hands = recent_messages(rooms=rooms), presence_summaries(rooms=rooms), hands_queues(rooms=rooms)
+    # the process may have kept a room's messages and hands since an earlier wave (process_cache)
+    unread_messages = [room for room in rooms if not known((MESSAGES_SINCE, room.pk, None))]
+    unread_hands = [room for room in rooms if not known((HANDS_QUEUE, room.pk))]
+    messages = recent_messages(rooms=unread_messages) if unread_messages else {}
+    hands = hands_queues(rooms=unread_hands) if unread_hands else {}
+    summaries = presence_summaries(rooms=rooms)
     for room in rooms:
-        remember((MESSAGES_SINCE, room.pk, None), (messages[room.pk], False))
+        if room.pk in messages:
+            remember((MESSAGES_SINCE, room.pk, None), (messages[room.pk], False))
+        if room.pk in hands:
+            remember((HANDS_QUEUE, room.pk), hands[room.pk])
         remember(("presence_summary", room.pk), summaries[room.pk])
-        remember((HANDS_QUEUE, room.pk), hands[room.pk])
     return rooms
 
 

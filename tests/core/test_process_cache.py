@@ -21,6 +21,7 @@ from tests.helpers import expect_close
 from tests.helpers import next_frame_of
 from tests.helpers import room_path
 from tests.helpers import ws_communicator
+from tests.voting.test_snapshot_cost import _Queries
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -112,3 +113,29 @@ async def test_losing_redis_drops_everything_kept(kept, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # the stream of changes cannot be read
     assert await database_sync_to_async(process_cache.people.catch_up)() is False
     assert process_cache.people.get(("role", 1, 1))[0] is False
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_next_connect_reads_only_what_is_not_kept(room, user_with_role, kept, settings):
+    present_person, person = await database_sync_to_async(
+        lambda: [user_with_role(Role.MEMBER, room.council) for _ in range(2)]
+    )()
+    present, _snapshot = await connect(room_path(room.pk), user=present_person)  # the process hears the room
+
+    settings.PROCESS_CACHE_SECONDS = 0  # nothing kept: as without Redis
+    with _Queries() as unkept:
+        socket, _snapshot = await connect(room_path(room.pk), user=person)
+    await socket.disconnect()
+    settings.PROCESS_CACHE_SECONDS = 60
+    socket, _snapshot = await connect(room_path(room.pk), user=person)  # keeps what may be kept
+    await socket.disconnect()
+    with _Queries() as kept_reads:
+        socket, snapshot = await connect(room_path(room.pk), user=person)
+
+    assert snapshot["payload"]["me"]["role"] == "member"
+    assert snapshot["payload"]["presence"]["count"] == 2  # presence is never kept
+    # the person's role and the room's messages, hands, agenda, votes, polls, questions, stages are not read again
+    # 30 and 17 on 4 December 2026
+    assert kept_reads.count <= unkept.count - 12, (unkept.count, kept_reads.count, kept_reads.listing())
+    for each in (socket, present):
+        await each.disconnect()
