@@ -12,7 +12,8 @@ dropped by what changes what it holds:
   process reads the stream's news before it trusts its store (`people.catch_up()`, once per
   wave): a role revoked anywhere is obeyed by the next connect. Redis unreadable, the stream
   gone or trimmed past what was read, or the hub having lost Redis: everything is dropped.
-- `room_views`: what rooms show everyone, read at most ROOM_VIEWS_SECONDS ago and dropped
+- `room_views`: what rooms show everyone (not who is present, nor the messages, whose seqs
+  a socket counts from), read at most ROOM_VIEWS_SECONDS ago and dropped
   whenever this process's hub hears any event but a presence summary (`room_event_heard`),
   leaves a group (it would no longer hear that group's events) or loses Redis. A room's events
   reach the process before or after its new sockets join the room's group: before, the views

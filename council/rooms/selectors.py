@@ -36,10 +36,12 @@ from council.rooms.models import Room
 from council.rooms.models import RoomRemoval
 from council.rooms.permissions import room_facts_remember
 
-ROOM = room_view("room")  # the room, its messages, hands: kept across arrival waves (council/core/process_cache.py)
-MESSAGES_SINCE = room_view("messages_since")
+ROOM = room_view("room")  # the room and its hands: kept across arrival waves (council/core/process_cache.py)
 HANDS_QUEUE = room_view("hands_queue")
-DELETED_SEQS_BEFORE = room_view("deleted_seqs_before")
+# Never kept: a socket's snapshot sets from which seq it forwards the room's messages, and a
+# kept list older than the room's last seq would make it skip those in between.
+MESSAGES_SINCE = "messages_since"
+DELETED_SEQS_BEFORE = "deleted_seqs_before"
 
 
 CAPABILITIES = ("send_message", "raise_hand", "moderate_room", "publish_media", "moderate_media")
@@ -254,15 +256,12 @@ def room_views_remember(room_ids: set[int]) -> list[Room]:
     otherwise read each room's messages, presence and hands on its own.
     """
     rooms = list(rooms_remembered(room_ids).values())  # those the wave's entry read are not read again
-    # the process may have kept a room's messages and hands since an earlier wave (process_cache)
-    unread_messages = [room for room in rooms if not known((MESSAGES_SINCE, room.pk, None))]
+    # the process may have kept a room's hands since an earlier wave (process_cache)
     unread_hands = [room for room in rooms if not known((HANDS_QUEUE, room.pk))]
-    messages = recent_messages(rooms=unread_messages) if unread_messages else {}
     hands = hands_queues(rooms=unread_hands) if unread_hands else {}
-    summaries = presence_summaries(rooms=rooms)
+    messages, summaries = recent_messages(rooms=rooms), presence_summaries(rooms=rooms)
     for room in rooms:
-        if room.pk in messages:
-            remember((MESSAGES_SINCE, room.pk, None), (messages[room.pk], False))
+        remember((MESSAGES_SINCE, room.pk, None), (messages[room.pk], False))
         if room.pk in hands:
             remember((HANDS_QUEUE, room.pk), hands[room.pk])
         remember(("presence_summary", room.pk), summaries[room.pk])
