@@ -26,6 +26,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+
 class Shared(Protocol):
     """Answers kept beyond one unit of work (council/core/process_cache.py)."""
 
