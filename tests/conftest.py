@@ -12,6 +12,7 @@ from pytest_factoryboy import register
 
 from council.core import consumers
 from council.core import deadlines
+from council.core import process_cache
 from council.councils.models import Council
 from council.councils.models import Role
 from council.councils.services import role_grant
@@ -95,6 +96,7 @@ def captured_events(monkeypatch) -> list[tuple[str, dict[str, Any]]]:
 def _fresh_realtime_state():
     """Give each test its own in-memory channel layer, no presence state and no deadline sweep from earlier tests."""
     channel_layers.backends.clear()
+    process_cache.drop_everything()  # what an earlier test's connects kept
     yield
     channel_layers.backends.clear()
     presence._pending.clear()

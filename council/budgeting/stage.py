@@ -27,10 +27,14 @@ from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.memo import recall
 from council.core.permissions import require_perm
+from council.core.process_cache import room_view
 from council.core.realtime import send_event_on_commit
 from council.rooms.events import meeting_group
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
+
+ANNOUNCEMENT = room_view("budgeting.announcement")  # kept across arrival waves (council/core/process_cache.py)
+
 
 ANNOUNCE = "budgeting.announce_results"
 ANNOUNCE_COMMAND = "budgeting.announce"
@@ -129,7 +133,7 @@ def announcement_section(user: User, room: Room) -> dict[str, Any] | None:
         return announcement_view(announcement)
 
     # the same for everyone in the meeting: read once per unit of work (a wave of moves reads it once)
-    return recall(("budgeting.announcement", plenary_id), read)
+    return recall((ANNOUNCEMENT, plenary_id), read)
 
 
 def announceable_budgets(user: User, plenary: Room) -> list[dict[str, Any]]:

@@ -15,7 +15,8 @@ unreachable, since what was sent meanwhile may be gone with it; a consumer answe
 by sending its state again from where the client is (the room: its snapshot since the last
 seq it sent). The reader re-joins every group once Redis answers again, since a restarted
 Redis has forgotten them, and the process's reconnect callbacks drop what it cached
-(`on_reconnect`).
+(`on_reconnect`), as does council/core/process_cache.py, which also drops the rooms' views it
+keeps whenever the hub routes an event, leaves a group or stops reading.
 """
 
 import asyncio
@@ -28,6 +29,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+
+from council.core import process_cache
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +191,7 @@ class Hub:
                 if self.members.get(group) or group not in self.subscribed:
                     continue  # someone joined while this waited
                 self.subscribed.discard(group)
+                process_cache.group_left(group)  # its events no longer reach this process
                 self.members.pop(group, None)
                 with contextlib.suppress(Exception):  # Redis down: the membership expires by itself
                     await self.layer.group_discard(group, self.hub_channel(group))
@@ -197,6 +201,7 @@ class Hub:
     def route(self, message_channel: str | list[str], message: dict[str, Any]) -> list[str]:
         """Hand a popped message to the inboxes it is for; return the channels that have none."""
         names = message_channel if isinstance(message_channel, list) else [message_channel]
+        process_cache.room_event_heard(message.get("type", ""))
         unknown = []
         for name in names:
             group = self.group_of_hub_channel.get(name)
@@ -213,6 +218,7 @@ class Hub:
         """Pop what is sent to this process while it has sockets; survive Redis going away."""
         refresher = asyncio.ensure_future(self.keep_subscribed())
         reader_channel = f"{self.base}hub-reader"
+        process_cache.hub_reading(True)
         try:
             while True:
                 try:
@@ -224,6 +230,7 @@ class Hub:
                     self.interrupt()
                     await self.recover()
         finally:
+            process_cache.hub_reading(False)
             refresher.cancel()
 
     async def keep_subscribed(self) -> None:
@@ -238,6 +245,7 @@ class Hub:
 
     def interrupt(self) -> None:
         """Tell every socket that what others do no longer reaches it until Redis is back (a status)."""
+        process_cache.room_views.drop_all()
         for inbox in self.inboxes.values():
             inbox.put(INTERRUPTED)
 
@@ -252,6 +260,7 @@ class Hub:
                 delay = min(delay * 2, 2.0)
                 continue
             break
+        process_cache.drop_everything()  # invalidations may have been missed meanwhile
         for callback in _reconnect_callbacks:
             try:
                 callback()

@@ -13,7 +13,21 @@ from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from council.core import process_cache
+
 logger = logging.getLogger(__name__)
+
+#: event type -> the process-cache tags it drops, from (group, payload) (council/core/process_cache.py)
+_invalidations: dict[str, Callable[[str, Mapping[str, Any]], list[str]]] = {}
+
+
+def invalidates(event_type: str, tags: Callable[[str, Mapping[str, Any]], list[str]]) -> None:
+    """Declare that committing an event of this type changes what every process keeps under `tags`.
+
+    Whoever sends the event (roles, memberships…) thereby tells every process's cache: there
+    is one place that announces a change, and the cache cannot miss one the sockets hear.
+    """
+    _invalidations[event_type] = tags
 
 
 def envelope(event_type: str, payload: Mapping[str, Any], request_id: str | None = None) -> str:
@@ -75,6 +89,9 @@ class _StateBroadcast:
 
 
 def _broadcast(group: str, message: dict[str, Any]) -> None:
+    tags = _invalidations.get(message["type"])
+    if tags is not None:  # before the event: a socket told of a change must not connect to the old answer
+        process_cache.publish(tags(group, message["payload"]))
     async_to_sync(group_send)(group, message)
 
 

@@ -23,6 +23,16 @@ class CouncilsConfig(AppConfig):
         tenancy.register(CouncilPage, "council")
         tenancy.register(Verification, "council")  # obtained through that council (empty: instance-wide)
         _close_sockets_of_deleted_accounts()
+        _forget_changed_roles()
+
+
+def _forget_changed_roles() -> None:
+    """A person's role or grants changed: every process drops what it kept of them (process_cache)."""
+    from council.core.realtime import invalidates
+    from council.councils.events import ROLE_CHANGED
+    from council.councils.events import person_of_group
+
+    invalidates(ROLE_CHANGED, lambda group, _payload: person_of_group(group))
 
 
 def _close_sockets_of_deleted_accounts() -> None:

@@ -8,9 +8,11 @@ from django.db.models import QuerySet
 from guardian.models import UserObjectPermission
 
 from council.accounts.models import User
+from council.core.memo import known
 from council.core.memo import recall
 from council.core.memo import recall_each
 from council.core.memo import remember
+from council.core.process_cache import person_fact
 from council.councils.legal_pages import default_body
 from council.councils.models import ROLE_BY_GRANT
 from council.councils.models import ROLE_RANK
@@ -18,6 +20,8 @@ from council.councils.models import AuditEntry
 from council.councils.models import Council
 from council.councils.models import CouncilPage
 from council.councils.models import Role
+
+ROLE = person_fact("role")  # kept per process until a role changes (council/core/process_cache.py)
 
 
 def _role_grants(council: Council) -> QuerySet[UserObjectPermission]:
@@ -48,12 +52,14 @@ def role_get(*, user: User | AnonymousUser, council: Council) -> Role | None:
 
 
 def _role_key(user_id: int, council_id: int) -> tuple:
-    return ("role", user_id, council_id)
+    return (ROLE, user_id, council_id)
 
 
 def roles_remember(*, council: Council, user_ids: Iterable[int]) -> None:
     """Read many people's roles in one query for the rules to recall (council/core/memo.py)."""
-    user_ids = list(user_ids)
+    user_ids = [user_id for user_id in user_ids if not known(_role_key(user_id, council.pk))]
+    if not user_ids:
+        return
     roles = roles_of(council=council, user_ids=user_ids)
     for user_id in user_ids:
         remember(_role_key(user_id, council.pk), roles.get(user_id))

@@ -15,6 +15,16 @@ class GroupsConfig(AppConfig):
         from council.groups import refusals  # noqa: F401 - what its refusals tell
         from council.groups import text_fields  # noqa: F401 - declares its text fields
         _register_tenancy()
+        _forget_changed_memberships()
+
+
+def _forget_changed_memberships() -> None:
+    """A person's groups changed: every process drops what it kept of them (process_cache)."""
+    from council.core.realtime import invalidates
+    from council.councils.events import person_of_group
+    from council.groups.events import MEMBERSHIP_CHANGED
+
+    invalidates(MEMBERSHIP_CHANGED, lambda group, _payload: person_of_group(group))
 
 
 def _register_tenancy() -> None:

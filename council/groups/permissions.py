@@ -9,6 +9,8 @@ from django.db.models import prefetch_related_objects
 from council.accounts.models import User
 from council.core.memo import recall
 from council.core.memo import remember
+from council.core.process_cache import person_fact
+from council.core.process_cache import room_view
 from council.councils.permissions import has_council_role
 from council.councils.permissions import is_council_administrator
 from council.councils.permissions import is_council_facilitator
@@ -16,6 +18,9 @@ from council.groups.models import Membership
 from council.groups.models import NeighbourhoodGroup
 from council.groups.selectors import group_members
 from council.groups.selectors import is_in_group
+
+IN_GROUP = person_fact("in_group")  # kept per process until the membership changes (council/core/process_cache.py)
+ELIGIBLE_GROUPS = room_view("eligible_groups")
 
 
 @rules.predicate
@@ -31,7 +36,7 @@ def is_group_member(user: User | AnonymousUser, group: NeighbourhoodGroup) -> bo
 
 
 def _member_key(user_id: int | None, group_id: int) -> tuple:
-    return ("in_group", user_id, group_id)
+    return (IN_GROUP, user_id, group_id)
 
 
 @rules.predicate
@@ -66,7 +71,7 @@ def is_eligible(user: User | AnonymousUser, obj: Any) -> bool:
 
 
 def _eligible_key(obj) -> tuple:
-    return ("eligible_groups", obj._meta.label, obj.pk)
+    return (ELIGIBLE_GROUPS, obj._meta.label, obj.pk)
 
 
 def eligible_groups_remember(objects, users) -> None:

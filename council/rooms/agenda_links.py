@@ -24,6 +24,9 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 from council.core.memo import recall
+from council.core.process_cache import room_view
+
+AGENDA_ITEMS = room_view("agenda_links.items")  # kept across arrival waves (council/core/process_cache.py)
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ def items(room_id: int) -> list[AgendaItemRef]:
     if not _agenda:
         return []
     reader = _agenda[0].items
-    return recall(("agenda_links.items", room_id), lambda: reader(room_id))
+    return recall((AGENDA_ITEMS, room_id), lambda: reader(room_id))
 
 
 def item(room_id: int, item_id: int | None) -> AgendaItemRef | None:

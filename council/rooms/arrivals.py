@@ -16,6 +16,10 @@ instead:
    presence rows are written (a sitting's snapshot shows its newcomers online);
 4. sends each socket its snapshot, and has each room's presence summary sent once.
 
+What does not change from one wave to the next (people's roles and groups, what rooms show
+everyone but their presence) is kept by the process between waves, in step with the changes
+committed anywhere (council/core/process_cache.py).
+
 A lone connect is a wave of one, and costs the queries a socket let in on its own did
 (tests/voting/test_snapshot_cost.py).
 """
@@ -26,9 +30,12 @@ from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Any
 
+from council.core import process_cache
 from council.core.errors import AccessDenied
 from council.core.memo import forget_all
 from council.core.memo import remembered
+from council.core.memo import share_with
+from council.core.memo import shared
 from council.core.threads import run_in_database_thread
 from council.councils.events import user_group
 from council.rooms import events
@@ -93,6 +100,7 @@ async def _arrive_all(wave: Wave) -> None:
 
 def _admit(arrivals: list[Arrival]) -> None:
     """Each socket's meeting, destination and presence, for the whole wave (sync, database thread)."""
+    share_with(process_cache.unit())  # after the facts changed elsewhere were dropped
     users = list({step.consumer.user.pk: step.consumer.user for step in arrivals}.values())
     remember_facts(users, {step.asked_room_id for step in arrivals})
     entries, entering = [], []
@@ -138,6 +146,8 @@ async def _join_groups(step: Arrival) -> None:
 
 def _snapshots(arrivals: list[Arrival]) -> dict[int, dict[str, Any] | Exception]:
     """Every admitted socket's snapshot, or the error that stopped building it (sync, database thread)."""
+    if isinstance(kept := shared(), process_cache.Unit):
+        kept.joined()  # the sockets now hear their rooms' events: what is read next may be kept
     remember_room_views([(step.consumer.user, step.room_id) for step in arrivals if step.room_id is not None])
     snapshots: dict[int, dict[str, Any] | Exception] = {}
     for step in arrivals:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from council.core.process_cache import presence_only_event
 from council.rooms.models import Message
 
 MESSAGE_POSTED = "rooms.message_posted"
@@ -16,6 +17,9 @@ CAPABILITIES_CHANGED = "rooms.capabilities_changed"
 #: frame: the server lost the channel layer (Redis); others' doings arrive again with the next snapshot
 UPDATES_INTERRUPTED = "rooms.updates_interrupted"
 MOVED = "rooms.moved"  # frame: the socket moved to another room of its meeting (its snapshot came first)
+
+# Who is present is never kept across arrival waves: its summaries leave the rooms' kept views alone.
+presence_only_event(PRESENCE_CHANGED)
 
 
 def room_group(room_id: int) -> str:

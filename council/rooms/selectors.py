@@ -21,6 +21,7 @@ from council.core.memo import recall
 from council.core.memo import recall_each
 from council.core.memo import remember
 from council.core.memo import remembered
+from council.core.process_cache import room_view
 from council.councils.models import Council
 from council.councils.models import Role
 from council.councils.selectors import member_list
@@ -35,6 +36,14 @@ from council.rooms.models import Room
 from council.rooms.models import RoomRemoval
 from council.rooms.permissions import facilitates
 from council.rooms.permissions import room_facts_remember
+
+ROOM = room_view("room")  # the room and its hands: kept across arrival waves (council/core/process_cache.py)
+HANDS_QUEUE = room_view("hands_queue")
+# Never kept: a socket's snapshot sets from which seq it forwards the room's messages, and a
+# kept list older than the room's last seq would make it skip those in between.
+MESSAGES_SINCE = "messages_since"
+DELETED_SEQS_BEFORE = "deleted_seqs_before"
+
 
 CAPABILITIES = ("send_message", "raise_hand", "moderate_room", "publish_media", "moderate_media")
 
@@ -257,7 +266,7 @@ def room_snapshot(*, user: User, room_id: int, since_seq: int | None = None) -> 
 
 def room_remembered(room_id: int) -> Room:
     """The room (with its council), read once per unit of work."""
-    return recall(("room", room_id), lambda: Room.objects.select_related("council").get(pk=room_id))
+    return recall((ROOM, room_id), lambda: Room.objects.select_related("council").get(pk=room_id))
 
 
 def rooms_remembered(room_ids: Iterable[int]) -> dict[int, Room]:
@@ -268,7 +277,7 @@ def rooms_remembered(room_ids: Iterable[int]) -> dict[int, Room]:
     """
     rooms = recall_each(
         room_ids,
-        key=lambda room_id: ("room", room_id),
+        key=lambda room_id: (ROOM, room_id),
         read=lambda missing: Room.objects.select_related("council").in_bulk(missing),
     )
     return {room_id: room for room_id, room in rooms.items() if room is not None}
@@ -276,7 +285,7 @@ def rooms_remembered(room_ids: Iterable[int]) -> dict[int, Room]:
 
 def room_already_read(room_id: int) -> Room | None:
     """The room if this unit of work has read it (room_remembered), else None: never a query."""
-    return recall(("room", room_id), lambda: None) if known(("room", room_id)) else None
+    return recall((ROOM, room_id), lambda: None) if known((ROOM, room_id)) else None
 
 
 def room_views_remember(room_ids: set[int]) -> list[Room]:
@@ -286,17 +295,21 @@ def room_views_remember(room_ids: set[int]) -> list[Room]:
     otherwise read each room's messages, presence and hands on its own.
     """
     rooms = list(rooms_remembered(room_ids).values())  # those the wave's entry read are not read again
-    messages, summaries, hands = recent_messages(rooms=rooms), presence_summaries(rooms=rooms), hands_queues(rooms=rooms)
+    # the process may have kept a room's hands since an earlier wave (process_cache)
+    unread_hands = [room for room in rooms if not known((HANDS_QUEUE, room.pk))]
+    hands = hands_queues(rooms=unread_hands) if unread_hands else {}
+    messages, summaries = recent_messages(rooms=rooms), presence_summaries(rooms=rooms)
     for room in rooms:
-        remember(("messages_since", room.pk, None), (messages[room.pk], False))
+        remember((MESSAGES_SINCE, room.pk, None), (messages[room.pk], False))
+        if room.pk in hands:
+            remember((HANDS_QUEUE, room.pk), hands[room.pk])
         remember(("presence_summary", room.pk), summaries[room.pk])
-        remember(("hands_queue", room.pk), hands[room.pk])
     return rooms
 
 
 def _room_snapshot(user: User, room: Room, since_seq: int | None) -> dict[str, Any]:
     messages, truncated = recall(
-        ("messages_since", room.pk, since_seq), lambda: messages_since(room=room, since_seq=since_seq)
+        (MESSAGES_SINCE, room.pk, since_seq), lambda: messages_since(room=room, since_seq=since_seq)
     )
     role = role_get(user=user, council=room.council)
     return {
@@ -312,10 +325,10 @@ def _room_snapshot(user: User, room: Room, since_seq: int | None) -> dict[str, A
         "truncated": truncated,
         # sockets coming back together (a restarted process) mostly ask from the same seq: read once
         "deleted_seqs": recall(
-            ("deleted_seqs_before", room.pk, since_seq), lambda: deleted_seqs_before(room=room, since_seq=since_seq)
+            (DELETED_SEQS_BEFORE, room.pk, since_seq), lambda: deleted_seqs_before(room=room, since_seq=since_seq)
         ) if since_seq else [],
         "presence": recall(("presence_summary", room.pk), lambda: presence_summary(room=room)),
-        "hands": recall(("hands_queue", room.pk), lambda: hands_queue(room=room)),
+        "hands": recall((HANDS_QUEUE, room.pk), lambda: hands_queue(room=room)),
     }
 
 

@@ -331,6 +331,12 @@ ROOM_MAX_FRAME_BYTES = env.int("ROOM_MAX_FRAME_BYTES", default=64 * 1024)  # roo
 # sockets; a socket with more than HUB_INBOX_LIMIT events waiting drops them and resyncs.
 HUB_ENABLED = env.bool("HUB_ENABLED", default=True)
 HUB_INBOX_LIMIT = env.int("HUB_INBOX_LIMIT", default=1000)
+# What connects read again and again, kept per process (council/core/process_cache.py): people's
+# sessions and facts at most PROCESS_CACHE_SECONDS (0: keep nothing), dropped at once by the
+# changes committed anywhere; rooms' shared views at most ROOM_VIEWS_SECONDS, dropped by any
+# event the process hears.
+PROCESS_CACHE_SECONDS = env.float("PROCESS_CACHE_SECONDS", default=60.0)
+ROOM_VIEWS_SECONDS = env.float("ROOM_VIEWS_SECONDS", default=2.0)
 ROOM_MESSAGE_MAX_CHARS = env.int("ROOM_MESSAGE_MAX_CHARS", default=2000)
 ROOM_RATE_LIMIT = env("ROOM_RATE_LIMIT", default="20/10")  # commands / seconds, per user
 # Tries at the census check, per person and council: "5/3600" is 5 tries an hour (the list

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from council.accounts.models import User
 from council.core.errors import InvalidInput
 from council.core.memo import recall
+from council.core.process_cache import room_view
 from council.core.realtime import send_event_on_commit
 from council.rooms import agenda_links
 from council.rooms import services as room_services
@@ -39,6 +40,9 @@ from council.workshops import services as workshop_services
 from council.workshops.models import AgendaItem
 from council.workshops.models import SpeakingTurn
 from council.workshops.models import WorkshopSession
+
+AGENDA = room_view("agenda")  # kept across arrival waves (council/core/process_cache.py)
+
 
 MANAGE_AGENDA = "workshops.manage_agenda"
 MANAGE_SPEAKERS = "workshops.manage_speakers"
@@ -159,7 +163,7 @@ def agenda_snapshot(*, user: User, room_id: int) -> dict[str, Any]:
         return {"agenda": None, "speakers": None}
     can_manage = user.has_perm(MANAGE_AGENDA, room)
     # the same for everyone of the meeting: read once per unit of work (a wave of moves)
-    agenda = {**recall(("agenda", room.pk), lambda: agenda_payload(room=room)), "can_manage": can_manage}
+    agenda = {**recall((AGENDA, room.pk), lambda: agenda_payload(room=room)), "can_manage": can_manage}
     if can_manage:
         agenda["sessions"] = recall(("agenda_sessions", room.pk), lambda: agenda_sessions(room=room))
     speakers = {

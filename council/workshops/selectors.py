@@ -15,12 +15,16 @@ from council.accounts.models import User
 from council.core.memo import recall
 from council.core.memo import remember
 from council.core.memo import remembered
+from council.core.process_cache import room_view
 from council.rooms.models import Presence
 from council.rooms.models import Room
 from council.workshops.models import Assignment
 from council.workshops.models import LogEntry
 from council.workshops.models import Workshop
 from council.workshops.models import WorkshopSession
+
+SESSION_CURRENT = room_view("session_current")  # kept across arrival waves (council/core/process_cache.py)
+
 
 RUNNING = (WorkshopSession.Status.OPEN, WorkshopSession.Status.CLOSING)
 
@@ -76,7 +80,7 @@ def running_among(session: WorkshopSession | None) -> WorkshopSession | None:
 
 def session_shown(*, plenary_id: int) -> WorkshopSession | None:
     """session_current, read once per unit of work (a wave of moves builds many snapshots)."""
-    return recall(("session_current", plenary_id), lambda: session_current(plenary_id=plenary_id))
+    return recall((SESSION_CURRENT, plenary_id), lambda: session_current(plenary_id=plenary_id))
 
 
 def _iso(value) -> str | None:

@@ -28,12 +28,16 @@ from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.core.memo import recall
 from council.core.permissions import require_perm
+from council.core.process_cache import room_view
 from council.core.realtime import send_event_on_commit
 from council.rooms import agenda_links
 from council.rooms.agenda_links import Attachment
 from council.rooms.events import meeting_group
 from council.rooms.models import Room
 from council.rooms.permissions import access_room
+
+STAGE = room_view("consultation.stage")  # kept across arrival waves (council/core/process_cache.py)
+
 
 SHOW_COMMAND = "consultation.show_contribution"
 AGENDA_COMMAND = "consultation.add_to_agenda"
@@ -133,7 +137,7 @@ def on_stage(plenary_id: int) -> tuple[Contribution | None, Questionnaire | None
 def stage_section(user: User, room: Room) -> dict[str, Any] | None:
     """The snapshot's `consultation_stage`: the contribution on the meeting's stage, or None."""
     plenary_id = room.parent_id or room.pk
-    return recall(("consultation.stage", plenary_id), lambda: card(on_stage(plenary_id)[0]))
+    return recall((STAGE, plenary_id), lambda: card(on_stage(plenary_id)[0]))  # the same for the whole meeting
 
 
 def presentable_contributions(user: Any, plenary: Room) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from django.db.models import Count
 
 from council.accounts.models import User
 from council.core.memo import recall
+from council.core.process_cache import room_view
 from council.councils.models import Council
 from council.verifications.requirements import is_met
 from council.verifications.requirements import obtain_url
@@ -18,6 +19,8 @@ from council.voting.ballots.models import Participation
 from council.voting.ballots.models import Vote
 from council.voting.ballots.presence import is_present
 from council.voting.tally.chain import genesis
+
+MEETING_VOTES = room_view("meeting_votes")  # kept across arrival waves (council/core/process_cache.py)
 
 
 def vote_list_visible_to(*, user: User | AnonymousUser, council: Council) -> list[Vote]:
@@ -31,7 +34,7 @@ def meeting_votes(user: User, room: Any) -> list[dict[str, Any]]:
     The same for everyone: read once per unit of work (a wave moving a crowd reads it once).
     """
     plenary_id = getattr(room, "parent_id", None) or room.pk
-    return recall(("meeting_votes", plenary_id), lambda: _meeting_votes(plenary_id))
+    return recall((MEETING_VOTES, plenary_id), lambda: _meeting_votes(plenary_id))
 
 
 def _meeting_votes(plenary_id: int) -> list[dict[str, Any]]:
@@ -51,7 +54,7 @@ def agenda_attachments(room_id: int) -> dict[int, list[Any]]:
     from council.rooms.agenda_links import Attachment
 
     attached: dict[int, list[Any]] = {}
-    for vote in recall(("meeting_votes", room_id), lambda: _meeting_votes(room_id)):
+    for vote in recall((MEETING_VOTES, room_id), lambda: _meeting_votes(room_id)):
         if vote["agenda_item"] is not None:
             attached.setdefault(vote["agenda_item"], []).append(
                 Attachment(kind="vote", id=vote["vote_id"], title=vote["title"], status=vote["status"])

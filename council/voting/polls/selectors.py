@@ -9,12 +9,15 @@ from django.urls import reverse
 
 from council.accounts.models import User
 from council.core.memo import recall
+from council.core.process_cache import room_view
 from council.rooms import agenda_links
 from council.rooms.models import Room
 from council.voting.polls.models import Answer
 from council.voting.polls.models import Poll
 from council.voting.polls.permissions import MANAGE_POLL
 from council.voting.polls.permissions import SEE_RESULTS
+
+POLLS_OF = room_view("polls_of")  # kept across arrival waves (council/core/process_cache.py)
 
 
 def tally(poll: Poll) -> dict[str, Any]:
@@ -120,7 +123,7 @@ def polls_list_payload(room_id: int) -> dict[str, Any]:
 def agenda_attachments(room_id: int) -> dict[int, list[agenda_links.Attachment]]:
     """The polls attached to the meeting's agenda items that everyone may see (launched), by item."""
     attached: dict[int, list[agenda_links.Attachment]] = {}
-    for poll in recall(("polls_of", room_id), lambda: polls_of(room_id)):
+    for poll in recall((POLLS_OF, room_id), lambda: polls_of(room_id)):
         if poll.agenda_item is not None and poll.status != Poll.Status.DRAFT:
             attached.setdefault(poll.agenda_item, []).append(
                 agenda_links.Attachment(kind="poll", id=poll.pk, title=poll.question, status=poll.status)
@@ -146,7 +149,7 @@ def polls_section(user: User, room: Room) -> dict[str, Any]:
     """The snapshot's `polls`: the meeting's open poll with my answer, its closed polls, and drafts
     for those who manage polls (asked of the rule for this person)."""
     plenary_id = room.parent_id or room.pk
-    polls = recall(("polls_of", plenary_id), lambda: polls_of(plenary_id))  # once for a wave's crowd
+    polls = recall((POLLS_OF, plenary_id), lambda: polls_of(plenary_id))  # once for a wave's crowd
     plenary = room.parent if room.parent_id else room
     can_manage = bool(user.has_perm(MANAGE_POLL, Poll(room=plenary)))
     open_poll = next((poll for poll in polls if poll.status == Poll.Status.OPEN), None)

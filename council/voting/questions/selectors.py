@@ -15,11 +15,14 @@ from django.db.models import QuerySet
 
 from council.core.memo import recall
 from council.core.memo import remember
+from council.core.process_cache import room_view
 from council.rooms.models import Room
 from council.rooms.selectors import room_remembered
 from council.voting.questions.models import QaSettings
 from council.voting.questions.models import Question
 from council.voting.questions.models import Upvote
+
+QUESTIONS_VIEW = room_view("questions.view")  # kept across arrival waves (council/core/process_cache.py)
 
 
 def plenary_id(room: Room) -> int:
@@ -155,7 +158,7 @@ def questions_section(user: Any, room: Room) -> dict[str, Any]:
     """The `questions` section of the room snapshot, as `user` may see it, wherever in the meeting they are."""
     room_id = plenary_id(room)
     plenary = room if room.pk == room_id else room_remembered(room_id)
-    shared = recall(("questions.view", room_id), lambda: _meeting_view(room_id))
+    shared = recall((QUESTIONS_VIEW, room_id), lambda: _meeting_view(room_id))
     own = recall(_own_key(user.pk, room_id), lambda: _own_questions([user.pk], {room_id}).get((user.pk, room_id), []))
     waiting = [question_public(q) for q in own if q.status == Question.Status.PENDING]
     see_pending = user.has_perm("questions.see_pending", plenary)
