@@ -22,4 +22,5 @@ register_refusals({
     "rooms.publish_media": _("You cannot turn on your camera or microphone until you are given the floor."),
     "rooms.receive_media": _("You cannot follow this room's video."),
     "rooms.moderate_media": _("Only the facilitation team can turn off someone's camera or microphone."),
+    "rooms.stay_verified": _("This room requires a verification you no longer hold."),
 })

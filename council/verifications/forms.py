@@ -5,9 +5,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from council.councils import tenancy
@@ -45,9 +44,8 @@ class RequirementWidget(forms.MultiWidget):
         for index, (widget, legend) in enumerate(zip(self.widgets, legends, strict=True)):
             widget_attrs = {**attrs, "id": f"{attrs['id']}_{index}"} if attrs.get("id") else attrs
             shown = values[index] if index < len(values) else None
-            html = widget.render(f"{name}_{index}", shown, widget_attrs, renderer)
-            parts.append(format_html('<fieldset class="requirement-part"><legend>{}</legend>{}</fieldset>', legend, html))
-        return mark_safe("".join(parts))  # noqa: S308 - each part built by format_html or Django's widgets
+            parts.append((legend, widget.render(f"{name}_{index}", shown, widget_attrs, renderer)))
+        return format_html_join("", '<fieldset class="requirement-part"><legend>{}</legend>{}</fieldset>', parts)
 
 
 class RequirementField(forms.MultiValueField):
