@@ -13,86 +13,52 @@ import { fmt, plural } from "../core/i18n.js";
 import { questionBlock } from "../questionnaires/charts.js";
 
 export function mount({ client, root, t, data }) {
-  const stage = $("consultation-stage");
-  const announcer = $("consultation-stage-announcer");
-  const state = root.querySelector("#consultation-present-state");
-  const controls = root.querySelector("#consultation-present-controls");
-  const choice = root.querySelector("#consultation-present-choice");
-  const show = root.querySelector("#consultation-present-show");
-  const agenda = root.querySelector("#consultation-present-agenda");
-  const end = root.querySelector("#consultation-present-end");
-  const alert = root.querySelector("#consultation-present-error");
-  const contributions = (data && data.contributions) || [];
-  let current = null;
-
-  if (contributions.length) {
-    controls.hidden = false;
-    for (const item of contributions) {
-      choice.append(element("option", { text: `${item.title} (${item.consultation})`, attrs: { value: String(item.id) } }));
-    }
-  }
-
-  function render(card, { speak }) {
-    const before = current;
-    current = card;
-    stage.hidden = !card;
-    end.disabled = !card;
-    if (!card) {
-      setText(state, t.none);
-      if (speak && before) setText(announcer, t.ended);
-      return;
-    }
-    setText($("consultation-stage-heading"), card.title);
-    setText($("consultation-stage-meta"), `${fmt(t.by, { author: card.author, consultation: card.consultation })} · ${t.statuses[card.status] || card.status} · ${plural(t.endorsements, card.endorsements)}`);
-    setText($("consultation-stage-body"), card.body);
-    $("consultation-stage-link").setAttribute("href", card.url);
-    setText(state, fmt(t.shown, { title: card.title }));
-    if (speak && (!before || before.contribution_id !== card.contribution_id)) setText(announcer, fmt(t.shown, { title: card.title }));
-  }
-
-  async function send(type, payload, button, done) {
-    alert.textContent = "";
-    button.disabled = true;
-    try {
-      await client.send(type, payload);
-      if (done) setText(state, done);
-    } catch (refused) {
-      if (refused && refused.code !== "closed") alert.textContent = fmt(t.error, { message: refused.message || String(refused) });
-    } finally {
-      button.disabled = false;
-      end.disabled = !current;
-      [button, show].find((candidate) => !candidate.disabled)?.focus();
-    }
-  }
-
-  show.addEventListener("click", () => send("consultation.show_contribution", { contribution_id: Number(choice.value) }, show));
-  agenda.addEventListener("click", () => send("consultation.add_to_agenda", { contribution_id: Number(choice.value) }, agenda, t.added));
-  end.addEventListener("click", () => send("consultation.show_contribution", { contribution_id: null }, end));
-
-  client.on("rooms.room_synced", (payload) => render(payload.consultation_stage || null, { speak: false }));
-  client.on("consultation.stage_changed", (payload) => render(payload.contribution, { speak: true }));
-  setText(state, contributions.length ? t.none : t.no_contribution);
-  mountResults({ client, root, t: t.results, data });
+  presenter({
+    client, root, t, panel: "consultation-present", stage: $("consultation-stage"),
+    items: (data && data.contributions) || [], emptyText: t.no_contribution,
+    idField: "contribution_id", show: "consultation.show_contribution",
+    addToAgenda: "consultation.add_to_agenda", snapshotKey: "consultation_stage",
+    event: "consultation.stage_changed", eventKey: "contribution",
+    draw(card) {
+      setText($("consultation-stage-heading"), card.title);
+      setText($("consultation-stage-meta"), `${fmt(t.by, { author: card.author, consultation: card.consultation })} · ${t.statuses[card.status] || card.status} · ${plural(t.endorsements, card.endorsements)}`);
+      setText($("consultation-stage-body"), card.body);
+      $("consultation-stage-link").setAttribute("href", card.url);
+    },
+  });
+  // A new questionnaire is announced; new counts of the same one are not (they may come every few seconds).
+  const tr = t.results;
+  presenter({
+    client, root, t: tr, panel: "consultation-results", stage: $("consultation-results-stage"),
+    items: (data && data.questionnaires) || [], emptyText: tr.no_questionnaire,
+    idField: "questionnaire_id", show: "consultation.show_results",
+    addToAgenda: "consultation.add_results_to_agenda", snapshotKey: "consultation_results_stage",
+    event: "consultation.results_stage_changed", eventKey: "results",
+    draw(card) {
+      setText($("consultation-results-heading"), card.title);
+      setText($("consultation-results-meta"), `${fmt(tr.of, { consultation: card.consultation })} · ${plural(tr.respondents, card.respondents)}`);
+      $("consultation-results-questions").replaceChildren(...card.questions.map((result, index) => questionBlock(result, index, tr)));
+      $("consultation-results-link").setAttribute("href", card.url);
+    },
+  });
 }
 
-// The results on the stage: the counts of each question, as the results page draws them. A new
-// questionnaire is announced; new counts of the same one are not (they may come every few seconds).
-function mountResults({ client, root, t, data }) {
-  const stage = $("consultation-results-stage");
+// One thing on the stage and its tab's controls (choose, show, put on the agenda, take off): the
+// contribution and the results differ only by their ids, commands, events and how a card is drawn.
+function presenter({ client, root, t, panel, stage, items, emptyText, idField, show: showType, addToAgenda, snapshotKey, event, eventKey, draw }) {
   const announcer = $("consultation-stage-announcer");
-  const state = root.querySelector("#consultation-results-state");
-  const controls = root.querySelector("#consultation-results-controls");
-  const choice = root.querySelector("#consultation-results-choice");
-  const show = root.querySelector("#consultation-results-show");
-  const agenda = root.querySelector("#consultation-results-agenda");
-  const end = root.querySelector("#consultation-results-end");
-  const alert = root.querySelector("#consultation-results-error");
-  const questionnaires = (data && data.questionnaires) || [];
+  const part = (name) => root.querySelector(`#${panel}-${name}`);
+  const state = part("state");
+  const choice = part("choice");
+  const show = part("show");
+  const agenda = part("agenda");
+  const end = part("end");
+  const alert = part("error");
   let current = null;
 
-  if (questionnaires.length) {
-    controls.hidden = false;
-    for (const item of questionnaires) {
+  if (items.length) {
+    part("controls").hidden = false;
+    for (const item of items) {
       choice.append(element("option", { text: `${item.title} (${item.consultation})`, attrs: { value: String(item.id) } }));
     }
   }
@@ -107,12 +73,9 @@ function mountResults({ client, root, t, data }) {
       if (speak && before) setText(announcer, t.ended);
       return;
     }
-    setText($("consultation-results-heading"), card.title);
-    setText($("consultation-results-meta"), `${fmt(t.of, { consultation: card.consultation })} · ${plural(t.respondents, card.respondents)}`);
-    $("consultation-results-questions").replaceChildren(...card.questions.map((result, index) => questionBlock(result, index, t)));
-    $("consultation-results-link").setAttribute("href", card.url);
+    draw(card);
     setText(state, fmt(t.shown, { title: card.title }));
-    if (speak && (!before || before.questionnaire_id !== card.questionnaire_id)) setText(announcer, fmt(t.shown, { title: card.title }));
+    if (speak && (!before || before[idField] !== card[idField])) setText(announcer, fmt(t.shown, { title: card.title }));
   }
 
   async function send(type, payload, button, done) {
@@ -130,11 +93,11 @@ function mountResults({ client, root, t, data }) {
     }
   }
 
-  show.addEventListener("click", () => send("consultation.show_results", { questionnaire_id: Number(choice.value) }, show));
-  agenda.addEventListener("click", () => send("consultation.add_results_to_agenda", { questionnaire_id: Number(choice.value) }, agenda, t.added));
-  end.addEventListener("click", () => send("consultation.show_results", { questionnaire_id: null }, end));
+  show.addEventListener("click", () => send(showType, { [idField]: Number(choice.value) }, show));
+  agenda.addEventListener("click", () => send(addToAgenda, { [idField]: Number(choice.value) }, agenda, t.added));
+  end.addEventListener("click", () => send(showType, { [idField]: null }, end));
 
-  client.on("rooms.room_synced", (payload) => render(payload.consultation_results_stage || null, { speak: false }));
-  client.on("consultation.results_stage_changed", (payload) => render(payload.results, { speak: true }));
-  setText(state, questionnaires.length ? t.none : t.no_questionnaire);
+  client.on("rooms.room_synced", (payload) => render(payload[snapshotKey] || null, { speak: false }));
+  client.on(event, (payload) => render(payload[eventKey], { speak: true }));
+  setText(state, items.length ? t.none : emptyText);
 }
