@@ -23,17 +23,16 @@ from council.consultation.meetings.models import AgendaQuestionnaire
 from council.consultation.meetings.models import ResultsOnStage
 from council.consultation.meetings.permissions import PRESENT_RESULTS
 from council.consultation.meetings.permissions import ResultsPresentation
+from council.consultation.meetings.stage import add_to_agenda
 from council.consultation.meetings.stage import on_stage
 from council.consultation.models import PhaseKind
 from council.consultation.questionnaires.models import Questionnaire
 from council.consultation.questionnaires.selectors import live_results
 from council.consultation.questionnaires.selectors import questionnaire_questions
 from council.core.errors import AccessDenied
-from council.core.errors import InvalidInput
 from council.core.memo import recall
 from council.core.permissions import require_perm
 from council.core.realtime import send_event_on_commit
-from council.rooms import agenda_links
 from council.rooms.agenda_links import Attachment
 from council.rooms.events import meeting_group
 from council.rooms.models import Room
@@ -104,13 +103,10 @@ def results_add_to_agenda(*, actor: User, room_id: int, questionnaire_id: int) -
     """Append an item for the questionnaire's results to the meeting's agenda (once per meeting)."""
     room = _plenary(actor, room_id)
     questionnaire = _questionnaire(actor, room, questionnaire_id)
-    if AgendaQuestionnaire.objects.filter(room=room, questionnaire=questionnaire).exists():
-        raise InvalidInput(_("These results are already on the meeting's agenda."))
-    item_id = agenda_links.add_item(room.pk, _("Questionnaire results: %(title)s") % {"title": questionnaire.title})
-    if item_id is None:
-        raise InvalidInput(_("This meeting has no agenda to add to."))
-    AgendaQuestionnaire.objects.create(room=room, item_id=item_id, questionnaire=questionnaire)
-    return {"item_id": item_id}
+    return add_to_agenda(
+        room, AgendaQuestionnaire, _("Questionnaire results: %(title)s") % {"title": questionnaire.title},
+        already=_("These results are already on the meeting's agenda."), questionnaire=questionnaire,
+    )
 
 
 def stage_section(user: User, room: Room) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ Who may do either is `consultation_meetings.present_contribution` (permissions.p
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -102,12 +103,21 @@ def contribution_add_to_agenda(*, actor: User, room_id: int, contribution_id: in
     """Append an item for the contribution to the meeting's agenda (once per meeting)."""
     room = _plenary(actor, room_id)
     contribution = _contribution(actor, room, contribution_id)
-    if AgendaContribution.objects.filter(room=room, contribution=contribution).exists():
-        raise InvalidInput(_("This contribution is already on the meeting's agenda."))
-    item_id = agenda_links.add_item(room.pk, _("Contribution: %(title)s") % {"title": contribution.title})
+    return add_to_agenda(
+        room, AgendaContribution, _("Contribution: %(title)s") % {"title": contribution.title},
+        already=_("This contribution is already on the meeting's agenda."), contribution=contribution,
+    )
+
+
+def add_to_agenda(room: Room, link: type[models.Model], title: str, *, already: str, **target: Any) -> dict[str, Any]:
+    """Append an item titled `title` to the meeting's agenda and note which thing it is about
+    (`link`: AgendaContribution or AgendaQuestionnaire, `target` its field), once per meeting."""
+    if link._default_manager.filter(room=room, **target).exists():
+        raise InvalidInput(already)
+    item_id = agenda_links.add_item(room.pk, title)
     if item_id is None:
         raise InvalidInput(_("This meeting has no agenda to add to."))
-    AgendaContribution.objects.create(room=room, item_id=item_id, contribution=contribution)
+    link._default_manager.create(room=room, item_id=item_id, **target)
     return {"item_id": item_id}
 
 
