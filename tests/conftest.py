@@ -154,6 +154,23 @@ def _close_socket_threads_connections(django_db_setup, django_db_blocker):
         SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
 
 
+
+@pytest.fixture
+def redis_layer(settings):
+    """A Redis channel layer on TEST_REDIS_URL's database, emptied before and after: for what is
+    sent from a timer's thread (coalesced counts and results), which the in-memory layer cannot hear."""
+    import redis
+    from channels.layers import channel_layers
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [url]}}}
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+    client.flushdb()
+
 @pytest.fixture
 def redis_server(tmp_path):
     """A redis-server of the test's own on a free port, to kill and start again (Redis faults)."""

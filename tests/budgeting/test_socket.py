@@ -1,12 +1,9 @@
 """The budget's socket: a visitor's page hears the count of submitted ballots, coalesced (one
 count for a burst, drafts not counted), each frame as docs/asyncapi.yaml describes it."""
 
-import os
 
 import pytest
-import redis
 from asgiref.sync import sync_to_async
-from channels.layers import channel_layers
 from django.contrib.auth.models import AnonymousUser
 
 from council.budgeting import services
@@ -16,23 +13,11 @@ from tests.helpers import next_frame_of
 from tests.helpers import ws_communicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def _path(budget) -> str:
     return f"/ws/c/{budget.council.slug}/budgets/{budget.pk}/"
 
-
-@pytest.fixture
-def redis_layer(settings):
-    """A Redis channel layer (TEST_REDIS_URL's database): the count is sent from a timer's thread."""
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-    client.flushdb()
 
 
 @pytest.fixture

@@ -1,12 +1,9 @@
 """Live results: a burst of answers reaches the facilitators' open pages as one coalesced event,
 with every breakdown's cells under 5 hidden; visitors hear nothing until the results are theirs."""
 
-import os
 
 import pytest
-import redis
 from asgiref.sync import sync_to_async
-from channels.layers import channel_layers
 from django.contrib.auth.models import AnonymousUser
 
 from council.consultation.questionnaires import live
@@ -19,19 +16,7 @@ from tests.helpers import next_frame_of
 from tests.helpers import ws_communicator
 
 RESULTS = "consultation.questionnaire_results_changed"
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
-
-@pytest.fixture
-def redis_layer(settings):
-    """A Redis channel layer (TEST_REDIS_URL's database): the results are sent from a timer's thread."""
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-    client.flushdb()
 
 
 async def _follow(consultation, user):
