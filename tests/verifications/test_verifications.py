@@ -183,6 +183,21 @@ def test_a_poll_requiring_the_census_refuses_with_the_link_then_accepts(council,
     assert poll_answer(actor=resident, room_id=room.pk, poll_id=poll.pk, answer=YES)["duplicate"] is False
 
 
+def test_a_room_page_requiring_a_code_says_so_and_links_to_it(client, council, room_factory, user_with_role):
+    room = room_factory(council=council, verification_requirement={"kinds": ["code"], "mode": "any"})
+    member = user_with_role("member", council, preferred_language="en")
+    client.force_login(member)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    url = reverse("room-detail", args=[council.slug, room.pk])
+
+    page = client.get(url).content.decode()
+
+    assert "This requires a verification you do not hold yet: Code from the council." in page
+    assert f'href="/c/{council.slug}/verifications/obtain/?kinds=code&amp;mode=any&amp;next=' in page
+    verification_record(user=member, kind="code", council_id=council.pk, claims={})
+    assert "This requires a verification" not in client.get(url).content.decode()
+
+
 def test_nothing_required_asks_nothing(council, user_with_role, django_assert_num_queries):
     person = user_with_role("resident", council)
     with django_assert_num_queries(0):
