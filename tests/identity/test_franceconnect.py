@@ -134,6 +134,14 @@ def test_a_bad_id_token_or_userinfo_is_refused(client, fc, oidc_provider, login,
     assert not SocialAccount.objects.exists()
 
 
+def test_a_userinfo_in_plain_json_is_refused(client, make_client, oidc_provider):
+    """FranceConnect v2 signs its userinfo (a JWT): an answer in plain JSON is nobody's word."""
+    fc = make_client(signed_userinfo=False)
+
+    assert_refused(client, log_in(client, fc, oidc_provider, "angela"), "The userinfo is not a signed JWT")
+    assert not SocialAccount.objects.exists()
+
+
 def test_a_replayed_id_token_is_refused(client, fc, oidc_provider):
     log_in(client, fc, oidc_provider, "replay")  # the provider remembers this ID token
     client.logout()
