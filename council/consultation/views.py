@@ -93,7 +93,8 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
     return redirect(default)
 
 
-def _socket_path(consultation: Consultation) -> str:
+def socket_path(consultation: Consultation) -> str:
+    """The path of the consultation's socket (its pages' and its questionnaire's)."""
     return f"/ws/c/{consultation.council.slug}/consultations/{consultation.pk}/"
 
 
@@ -155,7 +156,7 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
             "can_moderate": user.has_perm(perms.MODERATE, consultation),
             "can_export": user.has_perm(perms.EXPORT, consultation),
             "form": form,
-            "socket_path": _socket_path(consultation),
+            "socket_path": socket_path(consultation),
             "strings": page_strings(),
             "share": _consultation_share(request, consultation),
             "embed_code": _embed_code(request, reverse("consultation-embed", args=[council_slug, consultation.pk]), consultation.title)
@@ -258,7 +259,7 @@ def consultation_map(request: Any, council_slug: str, consultation_id: int) -> H
         "status": listing["status"],
         "filtered": bool(query),
         "query": query,
-        "socket_path": _socket_path(consultation),
+        "socket_path": socket_path(consultation),
         "map_config": tile_config() | {
             "label": _("Map of the contributions that have a place"),
             "markersUrl": f"{markers_url}?{query}" if query else markers_url,
@@ -378,7 +379,7 @@ def _contribution_context(request: Any, consultation: Consultation, contribution
             "reports": list(contribution.reports.filter(resolved_at=None)) if can_moderate else [],
             "comment_form": extra.pop("comment_form", None) or CommentForm(),
             "report_form": ReportForm(),
-            "socket_path": _socket_path(consultation),
+            "socket_path": socket_path(consultation),
             "strings": page_strings(),
             "share": _contribution_share(request, contribution),
             "embed_code": _embed_code(
