@@ -48,6 +48,7 @@ from council.core.geo import tile_config
 from council.core.memo import remembered
 from council.core.sharing import PageShare
 from council.core.sharing import page_share
+from council.groups.views.zones import zones_feature_collection
 from council.verifications.requirements import verification_link
 from council.youth.selectors import age_range_sentence
 from council.youth.selectors import needs_birth_date
@@ -266,6 +267,7 @@ def consultation_map(request: Any, council_slug: str, consultation_id: int) -> H
             # a new contribution heard live gets a marker only if it passes the page's filters
             "filter": {"category": category_name, "status": listing["status"]},
             "contributionUrl": reverse("contribution-detail", args=[council_slug, consultation.pk, 0]),
+            "zones": zones_feature_collection(consultation.council),  # drawn under the markers
             "strings": map_strings(),
         },
     }
