@@ -1,6 +1,8 @@
 """Search and exports of a consultation in Chromium: a resident finds ideas by other forms of their
 words in a French and an English consultation; a council administrator starts an export, watches
-its progress and downloads a file whose content is read back (the CSV, formula-escaped)."""
+its progress and downloads a file whose content is read back (the CSV, formula-escaped); axe on
+the consultation pages the other browser tests do not open (the widgets, the petitions' list, the
+API's documentation)."""
 
 import base64
 import csv
@@ -118,3 +120,22 @@ def test_an_administrator_exports_watches_the_progress_and_downloads_the_file(br
     cells = [cell for row in rows[1:] for cell in row]
     assert "Des arbres rue Haute" in cells
     assert "'=HYPERLINK(\"http://example.org\")" in cells  # a spreadsheet shows it, never runs it
+
+
+def test_the_widgets_the_petitions_list_and_the_api_docs_are_axe_clean(browser, ui, meeting):
+    council = meeting["council"]
+    resident = ui.make_person(council, "rosa@example.org", "Rosa Résidente", Role.RESIDENT)
+    consultation = _open_consultation(council, "La place du marché", "fr")
+    idea = services.contribution_submit(actor=resident, consultation_id=consultation.pk, title="Des arbres", body="Des platanes.")
+    base = f"/c/{council.slug}/consultations/{consultation.pk}/"
+    driver = browser()  # a visitor
+
+    for path, shown, what in (
+        (f"{base}embed/", "La place du marché", "the consultation's widget"),
+        (f"{base}contributions/{idea.pk}/embed/", "Des arbres", "a contribution's widget"),
+        (f"/c/{council.slug}/petitions/", "Petitions", "the list of petitions"),
+        ("/api/v1/", "page_size", "the open data API's documentation"),
+    ):
+        driver.get(f"{ui.url}{path}")
+        assert shown in driver.find_element(By.TAG_NAME, "body").get_attribute("textContent"), what
+        assert_axe_clean(driver, what)
