@@ -1,5 +1,6 @@
 """A consultation in two browsers: a resident submits an idea, a visitor without an account sees it
-appear on the open page without reload; axe finds nothing on the consultation's pages; the
+appear on the open page without reload; a moderator's official answer reaches an open page and
+the notifications of the author, who follows the idea; axe finds nothing on the consultation's pages; the
 placed ideas are on a map reachable by keyboard, and all of them in its text alternative; a new placed
 idea reaches the open map live."""
 
@@ -56,7 +57,7 @@ def test_a_resident_submits_an_idea_and_a_visitor_sees_it_appear(browser, ui, me
     assert_axe_clean(visitor, "the consultation's page, after the live update")
 
 
-def test_a_moderator_answers_and_an_open_contribution_page_shows_it(browser, ui, meeting):
+def test_a_moderator_answers_an_open_contribution_page_shows_it_and_the_follower_is_notified(browser, ui, meeting):
     council, moderator = meeting["council"], meeting["facilitator"]
     resident = ui.make_person(council, "rosa@example.org", "Rosa Résidente", Role.RESIDENT)
     consultation = Consultation.objects.create(council=council, title="La cour de l'école", is_published=True)
@@ -88,6 +89,14 @@ def test_a_moderator_answers_and_an_open_contribution_page_shows_it(browser, ui,
     )
     assert reader.find_element(By.CSS_SELECTOR, "[data-answer]").is_displayed()
     assert_axe_clean(reader, "a contribution's page, after the live answer")
+
+    # its author follows it: the answer waits among their notifications, with a link to it
+    reader.get(f"{ui.url}/c/{council.slug}/notifications/")
+    wait(
+        reader, lambda d: "La mairie installe le composteur en janvier." in d.find_element(By.TAG_NAME, "main").text,
+        "the follower was not notified of the answer",
+    )
+    assert reader.find_elements(By.CSS_SELECTOR, f'main a[href="{path}"]')
 
 
 def test_a_visitor_finds_the_placed_ideas_on_the_map_by_keyboard_and_all_of_them_in_the_list(browser, ui, meeting):

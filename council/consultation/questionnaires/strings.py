@@ -21,6 +21,7 @@ def results_strings() -> dict[str, Any]:
         "hidden": _("hidden"),
         "fewer": _("fewer than %(threshold)s"),
         "updated": _("Results updated."),
+        "withdrawn": _("You may no longer read these results: they are hidden."),
         "answer": _("Answer"),
         "people": _("People"),
         "points": _("Points"),

@@ -2,6 +2,9 @@
 // (docs/asyncapi.yaml) arrives coalesced over the consultation's socket, only for those who may read
 // the results, and redraws the counts, charts and tables, and the breakdown shown, whose cells under
 // the threshold the server already hid. Without script the page is the same, as of its loading.
+// consultation.capabilities_changed (a role, a group, the questionnaire's settings or a phase changed
+// while the page is open) hides the results at once when the person may no longer read them, and
+// reloads the page when they may again.
 import { RealtimeClient } from "../realtime/client.js";
 import { $, setText } from "../core/dom.js";
 import { plural, loadStrings } from "../core/i18n.js";
@@ -34,9 +37,25 @@ function apply(payload) {
   if (changed) setText($("results-live"), `${t.updated} ${respondents}`);
 }
 
+let withdrawn = false;
+
+function rights(capabilities) {
+  if (capabilities.view_results === false && !withdrawn) {
+    withdrawn = true;
+    for (const part of document.querySelectorAll("[data-results]")) part.hidden = true;
+    setText($("results-withdrawn"), t.withdrawn);
+  } else if (capabilities.view_results && withdrawn) {
+    window.location.reload();  // the results as they stand now, from the server
+  }
+}
+
 if (root && root.dataset.socket) {
   const client = new RealtimeClient(root.dataset.socket);
-  client.on("consultation.consultation_synced", () => { root.dataset.synced = "1"; });
+  client.on("consultation.consultation_synced", (payload) => {
+    root.dataset.synced = "1";
+    rights(payload.capabilities || {});
+  });
+  client.on("consultation.capabilities_changed", (payload) => rights(payload.capabilities));
   client.on("consultation.questionnaire_results_changed", apply);
   client.connect();
 }
