@@ -331,6 +331,17 @@ ROOM_MAX_FRAME_BYTES = env.int("ROOM_MAX_FRAME_BYTES", default=64 * 1024)  # roo
 # sockets; a socket with more than HUB_INBOX_LIMIT events waiting drops them and resyncs.
 HUB_ENABLED = env.bool("HUB_ENABLED", default=True)
 HUB_INBOX_LIMIT = env.int("HUB_INBOX_LIMIT", default=1000)
+# An event for more sockets than this is put into their inboxes over several turns of the event
+# loop, this many a turn, so that the acks and frames of the moment do not wait behind all of it.
+HUB_DELIVERIES_PER_TURN = env.int("HUB_DELIVERIES_PER_TURN", default=100)
+# A process serving sockets runs its full garbage collections itself (council/core/collector.py):
+# at least GC_FULL_COLLECTION_SECONDS apart, when its sockets sent fewer than GC_QUIET_FRAMES
+# frames in the last second, and at the latest every GC_FULL_COLLECTION_MAX_SECONDS; Python's own
+# stalled the process ~0.3 s in the middle of a crowd's vote.
+GC_QUIET_COLLECTIONS = env.bool("GC_QUIET_COLLECTIONS", default=True)
+GC_FULL_COLLECTION_SECONDS = env.float("GC_FULL_COLLECTION_SECONDS", default=60.0)
+GC_FULL_COLLECTION_MAX_SECONDS = env.float("GC_FULL_COLLECTION_MAX_SECONDS", default=600.0)
+GC_QUIET_FRAMES = env.int("GC_QUIET_FRAMES", default=50)
 # What connects read again and again, kept per process (council/core/process_cache.py): people's
 # sessions and facts at most PROCESS_CACHE_SECONDS (0: keep nothing), dropped at once by the
 # changes committed anywhere; rooms' shared views at most ROOM_VIEWS_SECONDS, dropped by any
