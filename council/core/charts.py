@@ -15,6 +15,7 @@ SHADES = 6
 _CENTRE, _RADIUS, _LABEL_RADIUS = 50.0, 46.0, 30.0
 #: a histogram's floor and its tallest column, in the 0 0 100 70 viewBox (marks' names above, labels below)
 _FLOOR, _TALLEST = 60.0, 48.0
+EN_DASH = "\u2013"  # between a range's ends
 
 
 def _point(angle: float, radius: float) -> tuple[float, float]:
@@ -104,7 +105,7 @@ def number_histogram(values: list[float], *, most_bins: int = 10) -> dict[str, A
         return str(int(x)) if whole else f"{x:g}"
 
     labels = [
-        (edge(low + i * width) if whole and width == 1 else f"{edge(low + i * width)}–{edge(low + (i + 1) * width - (1 if whole else 0))}")
+        (edge(low + i * width) if whole and width == 1 else f"{edge(low + i * width)}{EN_DASH}{edge(low + (i + 1) * width - (1 if whole else 0))}")
         for i in range(count)
     ]
     # a whole number v fills the cell [v, v + 1): its mark stands in the cell's middle
