@@ -11,7 +11,7 @@ import statistics
 from typing import Any
 
 #: how many fills the slices cycle through (questionnaires.css, .pie-shade-N)
-SHADES = 6
+SHADES = 8
 _CENTRE, _RADIUS, _LABEL_RADIUS = 50.0, 46.0, 30.0
 #: a histogram's floor and its tallest column, in the 0 0 100 70 viewBox (marks' names above, labels below)
 _FLOOR, _TALLEST = 60.0, 48.0
