@@ -156,6 +156,7 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
             "verification_link": verification_link(user, consultation, request.get_full_path()),
             "can_moderate": user.has_perm(perms.MODERATE, consultation),
             "can_export": user.has_perm(perms.EXPORT, consultation),
+            "can_view_statistics": user.has_perm(perms.VIEW_STATISTICS, consultation),
             "form": form,
             "socket_path": socket_path(consultation),
             "strings": page_strings(),

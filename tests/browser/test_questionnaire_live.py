@@ -1,5 +1,5 @@
 """Questionnaire results, live: a facilitator's results page redraws its counts and the breakdown
-shown as answers come in (cells under 5 stay hidden), then the facilitator brings the results onto
+shown as answers come in (cells under 5 stay hidden) and the pie its reader chose, then the facilitator brings the results onto
 the meeting's stage, where new answers refresh them; axe finds nothing in either state. A results
 page hides its results when its reader's right goes, and has them again when it comes back.
 
@@ -70,8 +70,12 @@ def test_results_update_live_on_the_page_and_on_the_stage(browser, ui, meeting, 
 
     # Yes: 5 bikes, no bus: the empty cell hidden, and the other, which the total would give away
     assert cells("#breakdown tbody tr") == [["Yes", "5", "hidden", "hidden"], ["No", "fewer than 5", "hidden", "hidden"]]
+    driver.find_element(By.CSS_SELECTOR, f'[data-question="{mode.pk}"] [data-chart-switch] input[value=pie]').click()
     answer("Bus", 6)
     WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.ID, "respondents").text == "11 people answered.")
+    pie = driver.find_element(By.CSS_SELECTOR, f'[data-question="{mode.pk}"] [data-pie-chart]')
+    assert pie.find_element(By.TAG_NAME, "svg").get_attribute("aria-label") == "Pie chart: Bike 45.5 %, Bus 54.5 %"
+    assert [n.text for n in pie.find_elements(By.CSS_SELECTOR, "text")] == ["1", "2"]  # redrawn live, numbered
     assert cells(f'[data-question="{mode.pk}"] [data-bars] tr') == [["Bike", "5", "45.5 %"], ["Bus", "6", "54.5 %"]]
     assert cells("#breakdown tbody tr") == [["Yes", "11", "5", "6"], ["No", "fewer than 5", "hidden", "hidden"]]
     assert driver.find_element(By.ID, "results-live").text == "Results updated. 11 people answered."

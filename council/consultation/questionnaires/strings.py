@@ -31,4 +31,11 @@ def results_strings() -> dict[str, Any]:
         "caption_options": _("Answers per option"),
         "caption_ranking": _("Points (the first place counts as many points as there are options) and mean rank"),
         "caption_matrix": _("Answers per row"),
+        "pie": _("Pie chart"),
+        "distribution": _("Distribution"),
+        "no_answer": _("no answer yet"),
+        "mean_name": _("Mean"),
+        "median_name": _("Median"),
+        "mean_mark": _("mean"),
+        "median_mark": _("median"),
     }

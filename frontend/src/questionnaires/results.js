@@ -8,7 +8,7 @@
 import { RealtimeClient } from "../realtime/client.js";
 import { $, setText } from "../core/dom.js";
 import { plural, loadStrings } from "../core/i18n.js";
-import { barRows, breakdownRows, chartRows, matrixRows, summary } from "./charts.js";
+import { barRows, binRows, breakdownRows, chartRows, histogramSvg, matrixRows, pieFigure, summary } from "./charts.js";
 
 const root = $("questionnaire-results");
 const t = loadStrings("results-strings");
@@ -26,6 +26,12 @@ function apply(payload) {
     if (chart && result.bars) chart.replaceChildren(...chartRows(result.bars));
     const bars = section.querySelector("[data-bars]");
     if (bars && result.bars) bars.replaceChildren(...barRows(result.kind, result.bars));
+    const pie = section.querySelector("[data-pie-chart]");
+    if (pie && result.pie) pie.replaceChildren(pieFigure(result.pie, t));
+    const histogram = section.querySelector("[data-histogram-chart]");
+    if (histogram && result.histogram) histogram.replaceChildren(histogramSvg(result.histogram, t));
+    const bins = section.querySelector("[data-bins]");
+    if (bins && result.histogram) bins.replaceChildren(...binRows(result.histogram.bins));
     const matrix = section.querySelector("[data-matrix]");
     if (matrix && result.matrix) matrix.replaceChildren(...matrixRows(result.matrix));
   }
@@ -48,6 +54,20 @@ function rights(capabilities) {
     window.location.reload();  // the results as they stand now, from the server
   }
 }
+
+// Bars or a pie for single choices: the reader's choice, kept for the next results page they open.
+const CHART_KEY = "council.results_chart";
+function chooseChart(kind) {
+  for (const radio of document.querySelectorAll(`[data-chart-switch] input[value="${kind}"]`)) radio.checked = true;
+}
+try {
+  if (localStorage.getItem(CHART_KEY) === "pie") chooseChart("pie");
+} catch { /* storage refused: bars, as the page comes */ }
+document.addEventListener("change", (event) => {
+  if (!event.target.closest || !event.target.closest("[data-chart-switch]")) return;
+  chooseChart(event.target.value);
+  try { localStorage.setItem(CHART_KEY, event.target.value); } catch { /* not kept */ }
+});
 
 if (root && root.dataset.socket) {
   const client = new RealtimeClient(root.dataset.socket);
