@@ -1,11 +1,13 @@
 """A consultation's contribution statistics: the counts, the hidden small groups, who reads them, their cost."""
 
+from datetime import datetime
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils import translation
 
 from council.consultation.models import Comment
 from council.consultation.models import Contribution
@@ -60,6 +62,17 @@ def test_counts_by_category_status_and_week_of_the_visible_contributions(make_co
     assert dict(found["statuses"])["Published"] == 4
     assert [n for _week, n in found["weeks"]] == [3, 0, 3]  # two weeks apart, the week between counted 0
     assert [s["count"] for s in found["category_pie"]] == [3, 2, 1]
+
+
+def test_weeks_are_named_in_the_readers_language(make_consultation, contributed):
+    """French readers read « 9 nov. », not an English abbreviation."""
+    consultation = make_consultation()
+    made = contributed(consultation, 1)[0]
+    Contribution.objects.filter(pk=made.pk).update(created_at=timezone.make_aware(datetime(2026, 11, 11, 12)))
+
+    with translation.override("fr"):
+        columns = contribution_statistics(consultation)["week_histogram"]["bins"]
+    assert [column["label"] for column in columns] == ["9 nov."]
 
 
 def test_a_group_of_fewer_than_five_participants_shows_no_count(make_consultation, contributed, council):

@@ -97,4 +97,4 @@ def contribution_statistics(consultation: Consultation) -> dict[str, Any]:
 
 
 def _week_label(week: date) -> str:
-    return formats.date_format(week, "j M")
+    return formats.date_format(week, "j N")
