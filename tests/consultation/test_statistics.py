@@ -1,5 +1,6 @@
 """A consultation's contribution statistics: the counts, the hidden small groups, who reads them, their cost."""
 
+from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 
@@ -68,7 +69,7 @@ def test_weeks_are_named_in_the_readers_language(make_consultation, contributed)
     """French readers read « 9 nov. », not an English abbreviation."""
     consultation = make_consultation()
     made = contributed(consultation, 1)[0]
-    Contribution.objects.filter(pk=made.pk).update(created_at=timezone.make_aware(datetime(2026, 11, 11, 12)))
+    Contribution.objects.filter(pk=made.pk).update(created_at=datetime(2026, 11, 11, 12, tzinfo=UTC))
 
     with translation.override("fr"):
         columns = contribution_statistics(consultation)["week_histogram"]["bins"]
