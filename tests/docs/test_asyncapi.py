@@ -85,9 +85,13 @@ def _string(node) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def event_constants(trees: dict[Path, ast.Module]) -> dict[str, str]:
-    """Module-level UPPER_CASE string constants of every `events.py`: the event names."""
-    constants: dict[str, str] = {}
+def event_constants(trees: dict[Path, ast.Module]) -> dict[str, set[str]]:
+    """Module-level UPPER_CASE string constants of every `events.py`: the event names, by constant name.
+
+    A set per name: two apps may name their own events alike (rooms' and consultation's
+    CAPABILITIES_CHANGED), and neither may hide the other.
+    """
+    constants: dict[str, set[str]] = {}
     for path, tree in trees.items():
         if path.name != "events.py":
             continue
@@ -95,7 +99,7 @@ def event_constants(trees: dict[Path, ast.Module]) -> dict[str, str]:
             if isinstance(statement, ast.Assign) and _string(statement.value) is not None:
                 for target in statement.targets:
                     if isinstance(target, ast.Name) and target.id.isupper():
-                        constants[target.id] = statement.value.value
+                        constants.setdefault(target.id, set()).add(statement.value.value)
     return constants
 
 
@@ -121,7 +125,7 @@ def sent_event_types(trees: dict[Path, ast.Module]) -> set[str]:
     so an event cannot hide behind a constant defined somewhere else.
     """
     constants = event_constants(trees)
-    types = set(constants.values())
+    types = set().union(*constants.values())
     for path, tree in trees.items():
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call) or _called_name(node) not in EVENT_SENDERS:
