@@ -125,6 +125,7 @@ async def load_process() -> None:
     storm_url = cfg.get("storm_url")
     keys: list[set[int]] = [set() for _ in clients]  # storm: the run's messages each client holds
     resynced_at: list[float] = []  # storm: when a client that lost its server had its snapshot again
+    reopened_at: list[float] = []  # storm: when its handshake with the other server was done
     joined = [False] * len(clients)  # storm: the clients whose first connect succeeded
 
     async def client(index: int, url: str, session: str | None) -> None:
@@ -191,6 +192,8 @@ async def load_process() -> None:
                 continue
             attempt = 0
             first = True
+            if lost_server:
+                reopened_at.append(time.time())
             try:
                 async for raw in ws:
                     frame = json.loads(raw)
@@ -245,6 +248,7 @@ async def load_process() -> None:
                 "errors": errors[:5],
                 "keys_held": [len(held) for held, ok in zip(keys, joined, strict=True) if ok],
                 "resynced_at": resynced_at,
+                "reopened_at": reopened_at,
             }
         else:
             break
@@ -266,6 +270,7 @@ async def ask_all(loads: list[common.LoadProcess], command: str) -> dict:
         total["errors"] = [e for a in answers for e in a["errors"]][:5]
         total["keys_held"] = [k for a in answers for k in a["keys_held"]]
         total["resynced_at"] = [t for a in answers for t in a["resynced_at"]]
+        total["reopened_at"] = [t for a in answers for t in a["reopened_at"]]
     return total
 
 
@@ -559,6 +564,8 @@ async def storm(args, fixture) -> None:
         sending = asyncio.create_task(sender.send(args.rate, count))
         await asyncio.sleep(min(3.0, args.duration / 3))
         cpu_start = cpu_seconds([survivor])
+        if os.environ.get("BENCH_SPY"):  # the survivor while they come back, for whoever studies it
+            common.spy(survivor.pid, f"{os.environ['BENCH_SPY']}-storm-{survivor.pid}.txt", seconds=8)
         procs[0].send_signal(signal.SIGKILL)  # no goodbye: its sockets just break
         killed_at = time.time()
         await sending
@@ -578,15 +585,18 @@ async def storm(args, fixture) -> None:
         common.stop_servers(procs, wait=10)
     dropped = results["closed"]
     times = sorted(t - killed_at for t in results["resynced_at"])
+    opened = sorted(t - killed_at for t in results["reopened_at"])
     lost = sum(max(0, sender.broadcast - k) for k in results["keys_held"])
 
-    def at(q: float) -> str:
+    def at(q: float, times: list[float] = times) -> str:
         return f"{times[min(len(times) - 1, int(q * (len(times) - 1)))]:.2f} s" if times else "-"
 
     print(
         f"Daphne killed under {held} sockets: {dropped} lost their server, {len(times)} came back to the other "
         f"and got their snapshot; after the kill: p50 {at(0.5)}, p99 {at(0.99)}, all {at(1.0)}"
         f"{'' if len(times) == dropped else ' (NOT all came back)'}\n"
+        f"their handshakes with the other done after the kill: p50 {at(0.5, opened)}, all {at(1.0, opened)} "
+        f"({len(opened) - len(times)} more handshakes than snapshots: retries)\n"
         f"messages: {sender.broadcast} acknowledged of {sender.sent} sent at {args.rate:g}/s; "
         f"lost = acknowledged x listeners - distinct messages held at the end = {lost}; "
         f"surviving Daphne CPU {survivor_cpu:.1f} s",
