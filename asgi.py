@@ -2,6 +2,7 @@
 
 Everything first goes through TrustedProxyMiddleware, which sets the client address and
 scheme from the headers our own proxies wrote (run Daphne without --proxy-headers).
+Once loaded, the garbage collector is set for a server (council/core/garbage_collection.py).
 """
 
 import os
@@ -15,6 +16,7 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 from channels.routing import URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from council.core.garbage_collection import tune_for_server  # noqa: E402
 from council.core.proxy import TrustedProxyMiddleware  # noqa: E402
 from council.core.socket_auth import AuthMiddlewareStack  # noqa: E402
 from council.routing import websocket_urlpatterns  # noqa: E402
@@ -29,3 +31,5 @@ application = TrustedProxyMiddleware(
         }
     )
 )
+
+tune_for_server()  # after everything above is loaded: see council/core/garbage_collection.py

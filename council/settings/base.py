@@ -378,6 +378,10 @@ POLL_PHONE_RATE_LIMIT = env("POLL_PHONE_RATE_LIMIT", default="30/60")
 # surviving process's heartbeat within TTL + TTL/3 (plus the coalescing delay).
 ROOM_PRESENCE_TTL_SECONDS = env.int("ROOM_PRESENCE_TTL_SECONDS", default=45)
 ROOM_MAX_SOCKETS_PER_PERSON = env.int("ROOM_MAX_SOCKETS_PER_PERSON", default=10)  # per process; then 4409
+# The Daphne process's garbage collector thresholds (young, middle, old generation; CPython's
+# default is 700,10,10): young collections far apart, so that an arrival wave's snapshots die
+# before they are promoted (council/core/garbage_collection.py).
+GC_THRESHOLDS = env.list("GC_THRESHOLDS", cast=int, default=[20_000, 20, 10])
 # Test runs only: a file every frame this process sends is appended to, one JSON line each,
 # which the end-to-end and browser tests check against docs/asyncapi.yaml (tests/protocol.py).
 FRAME_LOG = env("FRAME_LOG", default="")
