@@ -134,14 +134,16 @@ def _admit(arrivals: list[Arrival]) -> None:
         # above no longer hold; read them again, with the workshops' rooms.
         forget_all()
         remember_facts(users, {room_id for _step, room_id in entering} | {step.asked_room_id for step in arrivals})
-    for (step, room_id), room in zip(entering, enter_rooms(entries), strict=True):
-        if room is None:
-            continue
+    rooms = enter_rooms(entries)
+    admitted = [(step, room_id) for (step, room_id), room in zip(entering, rooms, strict=True) if room is not None]
+    ghosts = services.presences_forget_tabs(
+        sockets=[(step.consumer.user.pk, step.consumer.tab, step.consumer.channel_name) for step, _room_id in admitted]
+    )
+    for step, room_id in admitted:
         socket = step.consumer
         socket.room_id = step.room_id = room_id
-        step.ghost_room_ids = services.presence_forget_tab(
-            actor=socket.user, tab=socket.tab, channel_name=socket.channel_name
-        ) - {room_id}  # this room's summary follows the connect anyway
+        # this room's summary follows the connect anyway
+        step.ghost_room_ids = ghosts.get(socket.channel_name, set()) - {room_id}
         step.runs = socket.runs_the_meeting()
 
 
