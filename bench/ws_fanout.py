@@ -174,12 +174,14 @@ async def load_process() -> None:
 
     async def storm_client(index: int, url: str, headers: dict[str, str]) -> None:
         """A page as client.js keeps it: after its server dies it comes back to the other one with
-        the same jittered back-off and `?since=` the last seq it holds with none missing before."""
+        the same jittered back-off, its page's `?tab=` (the row of its dead socket goes at once)
+        and `?since=` the last seq it holds with none missing before."""
         contiguous: int | None = None
         seqs: set[int] = set()
         attempt, lost_server = 0, False
+        tab = uuid.uuid4().hex[:16]  # client.js: one id per page load, sent with every connection
         while not quitting:
-            query = "" if contiguous is None else f"?since={contiguous}"
+            query = f"?tab={tab}" + ("" if contiguous is None else f"&since={contiguous}")
             try:
                 async with gate if not lost_server else contextlib.nullcontext():
                     ws = await websockets.connect(
