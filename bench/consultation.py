@@ -19,12 +19,15 @@ queries of each request. An anonymous visitor reads the pages. The map data is m
 (the usual case) and "after a change" (its version token dropped before each GET, as a committed
 change does: the markers are read again). Finally the time of writing the full ODS export (the
 Celery task's work, run inline; ``--no-export`` skips it). ``--jit-off`` sets ``jit = off`` on the
-connection, to compare.
+connection, to compare. Before measuring, the start-up objects are frozen out of the garbage
+collector as asgi.py does (council/core/startup.py; ``GC_FREEZE_AT_START=False`` to compare);
+"full gc" is the number of full collections during a case's runs and the longest (ms).
 
     .venv/bin/python bench/consultation.py [--scale 0.1] [--runs 30] [--jit-off] [--rebuild] [--no-map] [--no-export]
 """
 
 import argparse
+import gc
 import os
 import statistics
 import subprocess
@@ -201,6 +204,28 @@ def seeds(cursor, consultation_id: int, categories: list[int], first_user: int, 
     )
 
 
+class FullCollections:
+    """The garbage collector's full (generation 2) collections during a case: how many, the longest (ms)."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self.started = 0.0
+
+    def heard(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self.started = time.perf_counter()
+        else:
+            self.pauses.append((time.perf_counter() - self.started) * 1000)
+
+    def summary(self) -> str:
+        return f"{len(self.pauses)}, {max(self.pauses):.0f}" if self.pauses else "0"
+
+
+full_collections = FullCollections()
+
+
 def measure(client, url: str, runs: int, before=None) -> tuple[float, float, int, int]:
     """p50 and p99 (ms), and the fewest and most queries, of `runs` GETs of `url` (after 3 unmeasured);
     `before()`, if given, runs before each GET, unmeasured."""
@@ -246,8 +271,13 @@ def main() -> None:
     from council.consultation.models import Consultation
     from council.consultation.models import ConsultationExport
     from council.consultation.models import Contribution
+    from council.core.startup import freeze_start_up_objects
 
     consultation_id = build(args.scale, args.rebuild)
+    # as asgi.py does once the server process is ready (GC_FREEZE_AT_START=False to compare)
+    frozen = freeze_start_up_objects()
+    print(f"start-up objects frozen out of the garbage collector: {frozen:,}")
+    gc.callbacks.append(full_collections.heard)
     if args.jit_off:
         connection_created.connect(lambda connection, **kwargs: connection.cursor().execute("SET jit = off"), weak=False)
         connection.close()
@@ -285,13 +315,14 @@ def main() -> None:
     if args.no_map:
         cases = [case for case in cases if not case[0].startswith("map")]
     client = Client()
-    print(f"{'request':<48} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8}")
+    print(f"{'request':<48} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8} {'full gc':>8}")
     for label, url in cases:
         # "after a change": the version token replaced before each GET, as a committed change does
         before = (lambda: cache.delete(f"consultation.markers.version.{consultation_id}")) if "after a change" in label else None
+        full_collections.pauses.clear()
         p50, p99, fewest, most = measure(client, url, args.runs, before)
         queries = str(most) if fewest == most else f"{fewest}-{most}"
-        print(f"{label:<48} {p50:>8.1f} {p99:>8.1f} {queries:>8}")
+        print(f"{label:<48} {p50:>8.1f} {p99:>8.1f} {queries:>8} {full_collections.summary():>8}")
 
     if args.no_export:
         return

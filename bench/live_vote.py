@@ -55,6 +55,8 @@ ERROR = '{"type":"error"'
 POLL_CLOSED = '{"type":"polls.poll_closed"'
 VOTE_CHANGED = '{"type":"ballots.vote_changed"'
 SYNCED = '{"type":"rooms.room_synced"'
+# BENCH_STAGES=/tmp/prefix: the same application with timestamps per stage of each vote (bench/stages.py)
+APPLICATION = "bench.stages:application" if os.environ.get("BENCH_STAGES") else "asgi:application"
 
 
 # Fixture: database, accounts, sessions (runs before the event loop starts).
@@ -149,6 +151,12 @@ def counted(meeting: dict) -> dict:
 # Load process: holds a share of the residents, answers the controller on stdin/stdout.
 
 
+def write_client_stages(votes: list[dict]) -> None:
+    """When each vote was sent and acked, as the client saw it (bench/stages.py joins them)."""
+    with open(f"{os.environ['BENCH_STAGES']}-client-{os.getpid()}.jsonl", "a") as out:
+        out.writelines(json.dumps(vote) + "\n" for vote in votes)
+
+
 async def load_process() -> None:
     import websockets
 
@@ -229,7 +237,7 @@ async def load_process() -> None:
         for index, ws in enumerate(sockets):
             if ws is None:
                 continue
-            request_id = f"{kind}-{index}"
+            request_id = f"{kind}-{os.getpid()}-{index}"
             if kind == "poll":
                 vote = ("yes", "no", "abstain")[index % 3]
                 payload = {"poll_id": object_id, "answer": {"kind": "yes_no", "vote": vote}}
@@ -267,6 +275,8 @@ async def load_process() -> None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(all_answered.wait(), 0.5)
         acked = [r for r in mine if r in answers and answers[r][1]]
+        if os.environ.get("BENCH_STAGES"):  # the client's side of each vote, for bench/stages.py
+            write_client_stages([{"rid": r, "sent": sent[r], "acked": answers[r][0]} for r in acked])
         result = {
             "sent": len(mine),
             "acked": len(acked),
@@ -276,7 +286,7 @@ async def load_process() -> None:
             "latencies": [1000 * (answers[r][0] - sent[r]) for r in acked],
         }
         if kind == "poll":
-            result["acked_users"] = [user_ids[int(r.split("-")[1])] for r in acked]
+            result["acked_users"] = [user_ids[int(r.rsplit("-", 1)[1])] for r in acked]
         else:
             result["acked_trackers"] = [
                 json.loads(text)["payload"]["tracker"] for _, r, text in frames if r in acked
@@ -430,7 +440,7 @@ async def run_case(servers: int, args, fixture: dict) -> list[dict]:
             args.profile,
         ]
         if args.profile
-        else [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "-v", "0", "asgi:application"]
+        else [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "-v", "0", APPLICATION]
         for port in PORTS[:servers]
     }
     procs = common.start_daphnes(

@@ -6,6 +6,7 @@ from typing import Any
 
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django import forms
 
 from council.routing import websocket_urlpatterns
 
@@ -108,3 +109,34 @@ def command(type_: str, request_id: str | None = None, **payload: Any) -> dict[s
     if request_id is not None:
         frame["request_id"] = request_id
     return frame
+
+
+def form_as_posted(form: forms.BaseForm) -> dict:
+    """What a browser posts for `form` as shown (its current values)."""
+    data: dict = {}
+    for bound in form:
+        widget, value = bound.field.widget, bound.value()
+        if isinstance(widget, forms.MultiWidget):
+            parts = value if isinstance(value, list) else widget.decompress(value)
+            for index, part in enumerate(parts):
+                data[f"{bound.html_name}_{index}"] = "" if part is None else part
+        elif isinstance(widget, forms.FileInput):
+            continue  # no new file
+        elif isinstance(widget, forms.CheckboxInput):
+            if value:
+                data[bound.html_name] = "on"
+        elif isinstance(value, list | tuple):
+            data[bound.html_name] = [getattr(item, "pk", item) for item in value]
+        elif value is not None:
+            data[bound.html_name] = value
+    return data
+
+
+def admin_page_as_posted(response) -> dict:
+    """The admin page's main form and inline formsets, as posted unchanged."""
+    data = form_as_posted(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        data.update(form_as_posted(inline.formset.management_form))
+        for form in inline.formset.forms:
+            data.update(form_as_posted(form))
+    return data

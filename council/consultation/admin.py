@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from council.consultation import markers
+from council.consultation.live import rights_changed_on_commit
 from council.consultation.models import Category
 from council.consultation.models import Consultation
 from council.consultation.models import Contribution
@@ -77,6 +78,11 @@ class ConsultationAdmin(CouncilScopedAdmin):
     ]
     filter_horizontal = ["eligible_groups"]
     inlines = [PhaseInline, CategoryInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Phases, groups and publication decide who may do what: open pages learn it live."""
+        super().save_related(request, form, formsets, change)
+        rights_changed_on_commit(form.instance.pk)
 
 
 @admin.register(Contribution)

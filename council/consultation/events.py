@@ -12,6 +12,8 @@ CONTRIBUTION_REMOVED = "consultation.contribution_removed"  # withdrawn, hidden 
 ENDORSEMENTS_CHANGED = "consultation.endorsements_changed"  # a contribution's count, coalesced
 COMMENT_POSTED = "consultation.comment_posted"
 COMMENT_HIDDEN = "consultation.comment_hidden"
+CAPABILITIES_CHANGED = "consultation.capabilities_changed"  # to one socket: what its person may now do
+RIGHTS_CHANGED = "consultation.rights_changed"  # to the sockets, never sent on: read your rights again
 
 RELAYED = (CONTRIBUTION_PUBLISHED, CONTRIBUTION_CHANGED, CONTRIBUTION_REMOVED, ENDORSEMENTS_CHANGED, COMMENT_POSTED, COMMENT_HIDDEN)
 

@@ -18,6 +18,7 @@ from council.accounts.models import User
 from council.consultation import phases
 from council.consultation.models import Consultation
 from council.consultation.models import Contribution
+from council.consultation.models import PhaseKind
 from council.core.errors import AccessDenied
 from council.core.memo import remembered
 from council.core.permissions import predicate
@@ -41,6 +42,7 @@ ENDORSE = "consultation.endorse_contribution"
 COMMENT = "consultation.comment_contribution"
 REPORT = "consultation.report_content"
 FOLLOW = "consultation.follow_contribution"
+VIEW_STATISTICS = "consultation.view_statistics"
 
 
 def _consultation(obj: Any) -> Consultation:
@@ -62,6 +64,13 @@ def phase_allows_submitting(user: User | AnonymousUser, obj: Any) -> bool:
 def phase_allows_discussing(user: User | AnonymousUser, obj: Any) -> bool:
     phase = _consultation(obj).current_phase
     return phase is not None and phase.kind in phases.DISCUSSING
+
+
+@predicate
+def results_phase_reached(user: User | AnonymousUser, obj: Any) -> bool:
+    """The results phase has begun (as for a questionnaire's public results)."""
+    now = timezone.now()
+    return any(p.kind == PhaseKind.RESULTS and p.starts_at <= now for p in _consultation(obj).phases.all())
 
 
 @predicate
@@ -120,6 +129,9 @@ rules.add_perm(
 rules.add_perm(MANAGE, is_moderator)
 rules.add_perm(MODERATE, is_moderator)
 rules.add_perm(EXPORT, is_moderator)
+# The counts of contributions, supports, comments and participants: the moderators', everyone's once
+# the results phase has begun (the contributions are public already; the statistics add no name).
+rules.add_perm(VIEW_STATISTICS, is_moderator | (consultation_is_published & results_phase_reached))
 rules.add_perm(ADD_CONTRIBUTION, consultation_is_published & phase_allows_submitting & is_participant)
 rules.add_perm(
     CHANGE_CONTRIBUTION,

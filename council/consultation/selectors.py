@@ -1,6 +1,7 @@
 """Reads of consultations: lists with counts in one query, the public payloads events carry."""
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Page
@@ -269,3 +270,10 @@ def consultation_snapshot(consultation: Consultation) -> dict[str, Any]:
         "server_now": timezone.now().isoformat(),
     }
 
+
+
+def next_phase_change(consultation: Consultation) -> datetime | None:
+    """The next moment one of its phases begins or ends (what is allowed may change then); None if none is ahead."""
+    now = timezone.now()
+    moments = [moment for phase in consultation.phases.all() for moment in (phase.starts_at, phase.ends_at) if moment > now]
+    return min(moments, default=None)

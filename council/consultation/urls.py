@@ -4,6 +4,7 @@ from django.urls import path
 
 from council.consultation import views
 from council.consultation.exports import views as exports
+from council.consultation.statistics import views as statistics
 
 contribution = "<int:consultation_id>/contributions/<int:contribution_id>/"
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path(f"{contribution}follow/", views.contribution_follow, name="contribution-follow"),
     path(f"{contribution}moderate/<slug:action>/", views.contribution_moderate, name="contribution-moderate"),
     path("<int:consultation_id>/comments/<int:comment_id>/hide/", views.comment_hide, name="comment-hide"),
+    path("<int:consultation_id>/statistics/", statistics.consultation_statistics, name="consultation-statistics"),
     path("<int:consultation_id>/exports/", exports.export_list, name="consultation-exports"),
     path("<int:consultation_id>/exports/<int:export_id>/", exports.export_detail, name="consultation-export-detail"),
     path("<int:consultation_id>/exports/<int:export_id>/progress/", exports.export_progress, name="consultation-export-progress"),

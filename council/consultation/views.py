@@ -48,6 +48,7 @@ from council.core.geo import tile_config
 from council.core.memo import remembered
 from council.core.sharing import PageShare
 from council.core.sharing import page_share
+from council.groups.views.zones import zones_feature_collection
 from council.verifications.requirements import verification_link
 from council.youth.selectors import age_range_sentence
 from council.youth.selectors import needs_birth_date
@@ -93,7 +94,8 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
     return redirect(default)
 
 
-def _socket_path(consultation: Consultation) -> str:
+def socket_path(consultation: Consultation) -> str:
+    """The path of the consultation's socket (its pages' and its questionnaire's)."""
     return f"/ws/c/{consultation.council.slug}/consultations/{consultation.pk}/"
 
 
@@ -154,8 +156,9 @@ def consultation_detail(request: Any, council_slug: str, consultation_id: int) -
             "verification_link": verification_link(user, consultation, request.get_full_path()),
             "can_moderate": user.has_perm(perms.MODERATE, consultation),
             "can_export": user.has_perm(perms.EXPORT, consultation),
+            "can_view_statistics": user.has_perm(perms.VIEW_STATISTICS, consultation),
             "form": form,
-            "socket_path": _socket_path(consultation),
+            "socket_path": socket_path(consultation),
             "strings": page_strings(),
             "share": _consultation_share(request, consultation),
             "embed_code": _embed_code(request, reverse("consultation-embed", args=[council_slug, consultation.pk]), consultation.title)
@@ -258,13 +261,14 @@ def consultation_map(request: Any, council_slug: str, consultation_id: int) -> H
         "status": listing["status"],
         "filtered": bool(query),
         "query": query,
-        "socket_path": _socket_path(consultation),
+        "socket_path": socket_path(consultation),
         "map_config": tile_config() | {
             "label": _("Map of the contributions that have a place"),
             "markersUrl": f"{markers_url}?{query}" if query else markers_url,
             # a new contribution heard live gets a marker only if it passes the page's filters
             "filter": {"category": category_name, "status": listing["status"]},
             "contributionUrl": reverse("contribution-detail", args=[council_slug, consultation.pk, 0]),
+            "zones": zones_feature_collection(consultation.council),  # drawn under the markers
             "strings": map_strings(),
         },
     }
@@ -378,7 +382,7 @@ def _contribution_context(request: Any, consultation: Consultation, contribution
             "reports": list(contribution.reports.filter(resolved_at=None)) if can_moderate else [],
             "comment_form": extra.pop("comment_form", None) or CommentForm(),
             "report_form": ReportForm(),
-            "socket_path": _socket_path(consultation),
+            "socket_path": socket_path(consultation),
             "strings": page_strings(),
             "share": _contribution_share(request, contribution),
             "embed_code": _embed_code(

@@ -38,6 +38,7 @@ from django.utils.translation import ngettext
 
 from council.core import ratelimit
 from council.core.batching import Batcher
+from council.core.collector import collector
 from council.core.commands import Payload
 from council.core.commands import parse_payload
 from council.core.errors import CouncilError
@@ -181,6 +182,7 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """Channels' loop, but group and channel messages come from the hub's inbox where there is one."""
+        collector.start()  # full garbage collections at quiet moments (council/core/collector.py)
         layer = get_channel_layer(self.channel_layer_alias)
         hub = hub_for(layer) if layer is not None else None
         if hub is None:  # the in-memory layer of the embedded default
@@ -290,6 +292,7 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         await self.leave_all_groups()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        collector.heard_frame()
         with translation.override(self.language):  # every answer in the person's language
             await self.receive_frame(text_data, bytes_data)
 

@@ -10,11 +10,14 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Identity")
 
     def ready(self) -> None:
+        from allauth.socialaccount.signals import social_account_removed
+
         from council.accounts import session_end
         from council.councils import tenancy
         from council.identity import kinds
         from council.identity import logout
         from council.identity import models
+        from council.identity import services
         from council.identity import text_fields  # noqa: F401 - declares its text fields
         from council.verifications.kinds import register
 
@@ -22,3 +25,4 @@ class IdentityConfig(AppConfig):
             tenancy.register(model, "council")
         session_end.register(logout.session_end_begin)
         register(kinds.FRANCECONNECT_KIND)
+        social_account_removed.connect(services.social_account_removed, dispatch_uid="identity.social_account_removed")

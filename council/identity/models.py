@@ -69,6 +69,12 @@ class SignedOIDCClient(models.Model):
         """
         return f"{self.PROVIDER}-{self.council_id}"
 
+    @classmethod
+    def council_id_of(cls, provider_id: str) -> int | None:
+        """The council whose client `provider_id` names (the inverse of `provider_id`), None if not one of ours."""
+        prefix, _, council_id = provider_id.partition("-")
+        return int(council_id) if prefix == cls.PROVIDER and council_id.isdigit() else None
+
 
 class FranceConnectClient(SignedOIDCClient):
     """A council's own FranceConnect service provider: its client id and secret at FranceConnect."""

@@ -1,9 +1,13 @@
+from typing import Any
+
 from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.models import SocialApp
 
 from council.accounts.models import User
 from council.accounts.models import Verification
 from council.accounts.services import verification_record
+from council.identity.models import FranceConnectClient
+from council.verifications.services import verification_revoke
 from council.youth.services import birth_date_from_franceconnect
 
 #: the verification kind FranceConnect gives (council/verifications/kinds.py)
@@ -25,3 +29,21 @@ def verification_from_account(*, user: User, app: SocialApp, account: SocialAcco
     if claims.get("birthdate"):  # the verified birth date decides ages (council/youth)
         birth_date_from_franceconnect(user=user, birthdate=str(claims["birthdate"]))
     return verification
+
+
+def social_account_removed(sender: Any, request: Any, socialaccount: SocialAccount, **kwargs: Any) -> None:
+    """allauth's `social_account_removed`: a FranceConnect account disconnected no longer verifies the person.
+
+    Revoked through the verifications service, as from the verifications page, so open sockets
+    of rooms requiring it close with the link (`verifications.revoked`). Revoked even if another
+    FranceConnect identity stays connected: the claims kept may be the one disconnected.
+    ProConnect records no verification, so nothing to drop.
+    """
+    council_id = FranceConnectClient.council_id_of(socialaccount.provider)
+    if council_id is None:
+        return
+    verification = Verification.objects.filter(
+        user_id=socialaccount.user_id, kind=FRANCECONNECT, council_id=council_id
+    ).first()
+    if verification is not None:
+        verification_revoke(actor=socialaccount.user, verification_id=verification.pk)

@@ -331,11 +331,25 @@ ROOM_MAX_FRAME_BYTES = env.int("ROOM_MAX_FRAME_BYTES", default=64 * 1024)  # roo
 # sockets; a socket with more than HUB_INBOX_LIMIT events waiting drops them and resyncs.
 HUB_ENABLED = env.bool("HUB_ENABLED", default=True)
 HUB_INBOX_LIMIT = env.int("HUB_INBOX_LIMIT", default=1000)
+# An event for more sockets than this is put into their inboxes over several turns of the event
+# loop, this many a turn, so that the acks and frames of the moment do not wait behind all of it.
+HUB_DELIVERIES_PER_TURN = env.int("HUB_DELIVERIES_PER_TURN", default=100)
+# A process serving sockets runs its full garbage collections itself (council/core/collector.py):
+# at least GC_FULL_COLLECTION_SECONDS apart, when its sockets sent fewer than GC_QUIET_FRAMES
+# frames in the last second, and at the latest every GC_FULL_COLLECTION_MAX_SECONDS; Python's own
+# stalled the process ~0.3 s in the middle of a crowd's vote.
+GC_QUIET_COLLECTIONS = env.bool("GC_QUIET_COLLECTIONS", default=True)
+GC_FULL_COLLECTION_SECONDS = env.float("GC_FULL_COLLECTION_SECONDS", default=60.0)
+GC_FULL_COLLECTION_MAX_SECONDS = env.float("GC_FULL_COLLECTION_MAX_SECONDS", default=600.0)
+GC_QUIET_FRAMES = env.int("GC_QUIET_FRAMES", default=50)
 # What connects read again and again, kept per process (council/core/process_cache.py): people's
 # sessions and facts at most PROCESS_CACHE_SECONDS (0: keep nothing), dropped at once by the
 # changes committed anywhere; rooms' shared views at most ROOM_VIEWS_SECONDS, dropped by any
 # event the process hears.
 PROCESS_CACHE_SECONDS = env.float("PROCESS_CACHE_SECONDS", default=60.0)
+# asgi.py sets the start-up objects aside from the garbage collector (council/core/startup.py):
+# a full collection then costs a few milliseconds instead of some 100 ms. False to compare.
+GC_FREEZE_AT_START = env.bool("GC_FREEZE_AT_START", default=True)
 ROOM_VIEWS_SECONDS = env.float("ROOM_VIEWS_SECONDS", default=2.0)
 ROOM_MESSAGE_MAX_CHARS = env.int("ROOM_MESSAGE_MAX_CHARS", default=2000)
 ROOM_RATE_LIMIT = env("ROOM_RATE_LIMIT", default="20/10")  # commands / seconds, per user
@@ -378,10 +392,6 @@ POLL_PHONE_RATE_LIMIT = env("POLL_PHONE_RATE_LIMIT", default="30/60")
 # surviving process's heartbeat within TTL + TTL/3 (plus the coalescing delay).
 ROOM_PRESENCE_TTL_SECONDS = env.int("ROOM_PRESENCE_TTL_SECONDS", default=45)
 ROOM_MAX_SOCKETS_PER_PERSON = env.int("ROOM_MAX_SOCKETS_PER_PERSON", default=10)  # per process; then 4409
-# The Daphne process's garbage collector thresholds (young, middle, old generation; CPython's
-# default is 700,10,10): young collections far apart, so that an arrival wave's snapshots die
-# before they are promoted (council/core/garbage_collection.py).
-GC_THRESHOLDS = env.list("GC_THRESHOLDS", cast=int, default=[20_000, 20, 10])
 # Test runs only: a file every frame this process sends is appended to, one JSON line each,
 # which the end-to-end and browser tests check against docs/asyncapi.yaml (tests/protocol.py).
 FRAME_LOG = env("FRAME_LOG", default="")

@@ -10,6 +10,9 @@ DEADLINE_SWEEP_IN_SERVER = True  # as in the embedded default, whatever REDIS_UR
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ROOM_PRESENCE_COALESCE_SECONDS = 0.05
+# Python's own full collections in the test process, whose event loops come and go (the
+# servers the end-to-end and browser tests start use base settings: the collector runs there).
+GC_QUIET_COLLECTIONS = False
 VOTE_PARTICIPATION_COALESCE_SECONDS = 0  # announced at once, where the test can see it
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

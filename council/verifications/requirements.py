@@ -50,8 +50,14 @@ class Requirement:
         labels = [kinds.label(kind) for kind in self.kinds]
         if len(labels) < 2:
             return "".join(labels)
-        joined = _("%(first)s and %(last)s") if self.mode == ALL else _("%(first)s or %(last)s")
-        return joined % {"first": ", ".join(labels[:-1]), "last": labels[-1]}
+        return str(requirement_strings()[self.mode] % {"first": ", ".join(labels[:-1]), "last": labels[-1]})
+
+
+def requirement_strings() -> dict[str, Any]:
+    """The words `Requirement.describe` uses, for a page's script to describe a requirement it
+    receives as data (frontend/src/verifications/requirement.js): an event reaches people of
+    several languages, so it carries the kinds, and each page words them in its own."""
+    return {"kinds": dict(kinds.choices()), ALL: _("%(first)s and %(last)s"), ANY: _("%(first)s or %(last)s")}
 
 
 def parse_requirement(value: Any) -> Requirement:

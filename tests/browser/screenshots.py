@@ -39,6 +39,7 @@ from council.consultation.questionnaires.models import Question
 from council.consultation.questionnaires.models import Questionnaire
 from council.consultation.questionnaires.services import questionnaire_answer
 from council.councils.models import Role
+from council.groups.models import Zone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -238,10 +239,21 @@ def _save(driver, name: str, *, height: int | None = None) -> None:
     driver.set_window_size(WIDTH, 900)
 
 
+def _market_zone(council) -> None:
+    """The council's zone around the square, drawn on the map under the markers."""
+    (lat, lng), d = MARKET, 0.0022
+    ring = [[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]
+    Zone.objects.create(
+        council=council, name="Quartier du Marché", slug="quartier-du-marche", geometry={"type": "Polygon", "coordinates": [ring]},
+        min_lon=lng - d, min_lat=lat - d, max_lon=lng + d, max_lat=lat + d,
+    )
+
+
 def test_take_the_consultation_screenshots(browser, ui, meeting):
     council, facilitator = meeting["council"], meeting["facilitator"]
     people = _people(ui, council, 16)
     consultation, trees = _consultation_with_ideas(council, facilitator, people)
+    _market_zone(council)
     questionnaire = _questionnaire(council, people)
     petitions.petition_settings_save(actor=facilitator, council=council, threshold=50, meeting_room_id=meeting["room"].pk,
                                      verification_requirement={"kinds": ["email"], "mode": "any"})

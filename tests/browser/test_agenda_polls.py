@@ -1,5 +1,6 @@
 """Polls tied to the meeting's agenda, in a real browser: a facilitator prepares a poll for an agenda
-item (chosen in the form, by keyboard), starts the item, and the stage offers to launch its polls;
+item (chosen in the form, by keyboard, with the verification answering requires, shown in the list
+of prepared polls and on the stage), starts the item, and the stage offers to launch its polls;
 once launched, the agenda lists the poll under its item, for everyone. Axe finds nothing in each state.
 """
 
@@ -40,7 +41,9 @@ def test_a_poll_prepared_for_an_item_is_offered_on_the_stage_when_the_item_start
     facilitator.find_element(By.ID, "polls-question").send_keys("Un banc près des jeux ?")
     facilitator.find_element(By.ID, "polls-kind").send_keys("Yes")  # "Yes / no / abstain", by keyboard
     facilitator.find_element(By.ID, "polls-agenda-item").send_keys("2")  # "2. Budget du parc"
-    tab_until(facilitator, lambda f: f["id"] == "polls-create", limit=10)
+    # Answering requires a code from the council (the requirement chooser, ticked by keyboard).
+    facilitator.find_element(By.CSS_SELECTOR, "#polls-requirement input[value='code']").send_keys(Keys.SPACE)
+    tab_until(facilitator, lambda f: f["id"] == "polls-create", limit=15)
     press(facilitator, Keys.ENTER)
     wait(
         facilitator,
@@ -49,6 +52,9 @@ def test_a_poll_prepared_for_an_item_is_offered_on_the_stage_when_the_item_start
     )
     poll = Poll.objects.get()
     assert (poll.agenda_item, poll.kind, poll.label) == (park, "yes_no", "")
+    assert poll.verification_requirement == {"kinds": ["code"], "mode": "any"}
+    # The list of prepared polls says what answering requires.
+    assert "Required to answer: Code from the council" in text(facilitator, "polls-drafts")
     assert_axe_clean(facilitator, "facilitator, a poll prepared for an item")
 
     # Another item under way: nothing offered. Its item under way: offered on the stage.
@@ -64,6 +70,7 @@ def test_a_poll_prepared_for_an_item_is_offered_on_the_stage_when_the_item_start
     )
     assert text(facilitator, "polls-offer-item") == "Budget du parc"
     assert launch.text == "Launch the poll “Un banc près des jeux ?”"
+    assert "Required to answer: Code from the council" in text(facilitator, "polls-offer-list")
     assert not resident.find_element(By.ID, "polls-offer").is_displayed()  # facilitators only
     assert_axe_clean(facilitator, "facilitator, the stage offers the item's poll")
 

@@ -1,7 +1,9 @@
 """A consultation in two browsers: a resident submits an idea, a visitor without an account sees it
-appear on the open page without reload; axe finds nothing on the consultation's pages; the
+appear on the open page without reload; a moderator's official answer reaches an open page and
+the notifications of the author, who follows the idea; axe finds nothing on the consultation's pages; the
 placed ideas are on a map reachable by keyboard, and all of them in its text alternative; a new placed
-idea reaches the open map live."""
+idea reaches the open map live; a moderator reads the statistics, and a questionnaire's results as a
+pie, the choice kept, axe finding nothing on either."""
 
 from datetime import timedelta
 
@@ -12,8 +14,13 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
 from council.consultation import services
+from council.consultation.models import Category
 from council.consultation.models import Consultation
+from council.consultation.models import Contribution
 from council.consultation.models import Phase
+from council.consultation.questionnaires.models import Question
+from council.consultation.questionnaires.models import Questionnaire
+from council.consultation.questionnaires.models import Response
 from council.councils.models import Role
 from tests.browser.axe import assert_axe_clean
 from tests.browser.keyboard import press
@@ -56,7 +63,7 @@ def test_a_resident_submits_an_idea_and_a_visitor_sees_it_appear(browser, ui, me
     assert_axe_clean(visitor, "the consultation's page, after the live update")
 
 
-def test_a_moderator_answers_and_an_open_contribution_page_shows_it(browser, ui, meeting):
+def test_a_moderator_answers_an_open_contribution_page_shows_it_and_the_follower_is_notified(browser, ui, meeting):
     council, moderator = meeting["council"], meeting["facilitator"]
     resident = ui.make_person(council, "rosa@example.org", "Rosa Résidente", Role.RESIDENT)
     consultation = Consultation.objects.create(council=council, title="La cour de l'école", is_published=True)
@@ -88,6 +95,14 @@ def test_a_moderator_answers_and_an_open_contribution_page_shows_it(browser, ui,
     )
     assert reader.find_element(By.CSS_SELECTOR, "[data-answer]").is_displayed()
     assert_axe_clean(reader, "a contribution's page, after the live answer")
+
+    # its author follows it: the answer waits among their notifications, with a link to it
+    reader.get(f"{ui.url}/c/{council.slug}/notifications/")
+    wait(
+        reader, lambda d: "La mairie installe le composteur en janvier." in d.find_element(By.TAG_NAME, "main").text,
+        "the follower was not notified of the answer",
+    )
+    assert reader.find_elements(By.CSS_SELECTOR, f'main a[href="{path}"]')
 
 
 def test_a_visitor_finds_the_placed_ideas_on_the_map_by_keyboard_and_all_of_them_in_the_list(browser, ui, meeting):
@@ -150,3 +165,40 @@ def test_a_visitor_finds_the_placed_ideas_on_the_map_by_keyboard_and_all_of_them
         message="the new idea never reached the map",
     )
     assert visitor.find_element(By.CSS_SELECTOR, "#contribution-places li").text.startswith("Un banc sous le tilleul")
+
+
+def test_a_moderator_reads_the_statistics_and_a_questionnaires_results_as_a_pie(browser, ui, meeting):
+    council, moderator = meeting["council"], meeting["facilitator"]
+    consultation = Consultation.objects.create(council=council, title="La rue de l'école", is_published=True)
+    now = timezone.now()
+    Phase.objects.create(consultation=consultation, kind="questionnaire", starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=7))
+    category = Category.objects.create(consultation=consultation, name="Mobilité")
+    for person in (meeting["member"], meeting["other_member"]):
+        Contribution.objects.create(consultation=consultation, author=person, title="Une piste cyclable", body="Texte", category=category)
+    questionnaire = Questionnaire.objects.create(consultation=consultation, title="Vos trajets")
+    mode = Question.objects.create(questionnaire=questionnaire, position=1, kind="single", text="Comment venez-vous ?", options="Vélo\nBus")
+    Question.objects.create(questionnaire=questionnaire, position=2, kind="scale", text="Satisfaction", scale_max=5)
+    for answer in ("Vélo", "Vélo", "Bus"):
+        Response.objects.create(questionnaire=questionnaire, answers={str(mode.pk): answer})
+    base = f"/c/{council.slug}/consultations/{consultation.pk}"
+
+    official = browser()
+    ui.log_in(official, moderator, f"{base}/")
+    official.find_element(By.CSS_SELECTOR, f'a[href="{base}/statistics/"]').click()
+    wait(official, lambda d: d.find_elements(By.ID, "statistics-totals"), "the statistics page never came")
+    pies = official.find_elements(By.CSS_SELECTOR, ".result-pie svg[role=img]")
+    assert "Mobilité" in pies[0].get_attribute("aria-label")
+    assert_axe_clean(official, "a consultation's statistics")
+
+    official.get(f"{ui.url}{base}/questionnaire/results/")
+    pie_chart = official.find_element(By.CSS_SELECTOR, "[data-pie-chart]")
+    assert pie_chart.is_displayed() is False  # bars first
+    official.find_element(By.CSS_SELECTOR, "[data-chart-switch] input[value=pie]").click()
+    assert pie_chart.is_displayed()
+    assert not official.find_element(By.CSS_SELECTOR, "[data-chart]").is_displayed()
+    label = pie_chart.find_element(By.CSS_SELECTOR, "svg").get_attribute("aria-label")
+    assert label == "Pie chart: Vélo 66.7 %, Bus 33.3 %"
+    assert official.find_element(By.CSS_SELECTOR, "svg[data-histogram]").get_attribute("role") == "img"
+    assert_axe_clean(official, "a questionnaire's results, as a pie")
+    official.refresh()  # the choice is the reader's, kept
+    wait(official, lambda d: d.find_element(By.CSS_SELECTOR, "[data-pie-chart]").is_displayed(), "the pie was not kept")

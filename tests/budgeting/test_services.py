@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from council.accounts.services import verification_record
 from council.budgeting.models import BallotChoice
 from council.budgeting.models import Budget
 from council.budgeting.models import BudgetBallot
@@ -25,6 +26,7 @@ from council.core.errors import InvalidInput
 from council.councils.models import Role
 from council.groups.models import Membership
 from council.groups.models import NeighbourhoodGroup
+from council.verifications.models import VerificationUse
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).resolve().parents[1] / "data" / "pabulib"
@@ -68,6 +70,20 @@ def test_a_resident_casts_a_knapsack_ballot_and_a_double_submit_counts_once(resi
 
     assert BudgetBallot.objects.filter(budget=budget).count() == 1
     assert sorted(BallotChoice.objects.values_list("project__title", flat=True)) == ["Arbres", "Bancs"]
+
+
+def test_a_ballot_under_a_requirement_logs_the_verification_used_apart_and_once(resident, budget, projects):
+    budget.verification_requirement = {"kinds": ["code", "census"], "mode": "any"}
+    budget.save(update_fields=["verification_requirement"])
+    verification_record(user=resident, kind="code", council_id=budget.council_id, claims={})
+
+    ballot_cast(actor=resident, budget_id=budget.pk, choices=[projects[0].pk, projects[1].pk])
+    ballot_cast(actor=resident, budget_id=budget.pk, choices=[projects[0].pk])  # a change: no second entry
+
+    use = VerificationUse.objects.get()
+    assert (use.user, use.target, use.kinds, use.day) == (
+        resident, f"budgeting.budget:{budget.pk}", ["code"], timezone.localdate()
+    )
 
 
 def test_casting_again_replaces_the_ballot(resident, budget, projects):

@@ -1,5 +1,6 @@
 """The map: its markers served as compact JSON (cached, refreshed by each change), the page's paged list."""
 
+import json
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from council.consultation import moderation
 from council.consultation import services
+from council.groups.models import Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +138,16 @@ def test_the_map_page_holds_no_marker_and_pages_its_list(client, consultation, s
     assert first_queries == second_queries
     assert "45.54" not in re.sub(r"<li id=\"place-.*?</li>", "", first)  # no marker data in the page
     assert f'"markersUrl": "{_url(consultation)}"' in first
+
+
+def test_the_map_page_draws_the_councils_zones(client, consultation):
+    square = {"type": "Polygon", "coordinates": [[[4.83, 45.77], [4.84, 45.77], [4.84, 45.78], [4.83, 45.77]]]}
+    Zone.objects.create(council=consultation.council, name="Croix-Rousse", slug="croix-rousse", geometry=square,
+                        min_lon=4.83, min_lat=45.77, max_lon=4.84, max_lat=45.78)
+
+    response = client.get(_url(consultation, "consultation-map"))
+    config = json.loads(re.search(r'id="contribution-map-config" type="application/json">(.*?)</script>', response.content.decode()).group(1))
+
+    assert config["zones"]["features"] == [
+        {"type": "Feature", "properties": {"name": "Croix-Rousse", "slug": "croix-rousse"}, "geometry": square}
+    ]

@@ -63,7 +63,7 @@ def test_every_consultation_permission_and_state_is_in_the_tables():
 
     assert {perm for _s, _r, perm, _o, _a in MATRIX} == registered
     assert {state for state, *_ in MATRIX} == set(STATES)
-    assert len(MATRIX) == (5 * 12 + 3) * 8
+    assert len(MATRIX) == (5 * 13 + 3) * 8
 
 
 @pytest.mark.django_db

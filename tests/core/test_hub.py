@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
@@ -14,7 +15,9 @@ from channels.testing import WebsocketCommunicator
 from council.core import hub as hub_module
 from council.core.consumers import CLOSE_RESYNC
 from council.core.consumers import CouncilConsumer
+from council.core.hub import INTERRUPTED
 from council.core.hub import RESYNC
+from council.core.hub import Hub
 from council.core.hub import Inbox
 from council.core.hub import hub_for
 from tests.helpers import connect
@@ -157,6 +160,70 @@ def test_an_inbox_past_its_bound_keeps_the_clients_frames_and_resyncs():
     received = asyncio.run(scenario())
 
     assert received == [{"type": "websocket.receive", "text": "a command"}, RESYNC, {"type": "relay", "text": "5"}]
+
+
+def _hub_with_crowd(size: int) -> tuple[Hub, list[Inbox]]:
+    """A hub whose `size` sockets are in GROUP, without Redis (route is what is tested)."""
+    hub = Hub(SimpleNamespace(client_prefix="test"))
+    hub.group_of_hub_channel[hub.hub_channel(GROUP)] = GROUP
+    inboxes = []
+    for number in range(size):
+        inbox = hub.inboxes[f"socket-{number}"] = Inbox(limit=1000)
+        hub.members[GROUP].add(f"socket-{number}")
+        inboxes.append(inbox)
+    return hub, inboxes
+
+
+def _texts(inbox: Inbox) -> list[str]:
+    return [message["text"] for message, _droppable in inbox.items]
+
+
+def test_a_broadcast_to_a_crowd_lets_the_loop_turn_between_slices_and_keeps_each_sockets_order(settings):
+    """A tally for 1,500 sockets put at once held the acks of the moment behind all of it (docs/benchmarks.md)."""
+    settings.HUB_DELIVERIES_PER_TURN = 100
+
+    async def scenario():
+        hub, inboxes = _hub_with_crowd(250)
+        hub.route(hub.hub_channel(GROUP), {"type": "relay", "text": "tally 1"})
+        hub.route(hub.hub_channel(GROUP), {"type": "relay", "text": "tally 2"})
+        hub.route("socket-7", {"type": "relay", "text": "to socket 7"})
+        filled_at_once = sum(len(inbox.items) for inbox in inboxes)
+        filled_when_an_ack_runs = []  # a callback ready now, as a batch's commit coming back would be
+        asyncio.get_running_loop().call_soon(lambda: filled_when_an_ack_runs.append(sum(len(i.items) for i in inboxes)))
+        for _turn in range(6):  # 501 deliveries, 100 a turn
+            await asyncio.sleep(0)
+        assert not hub.undelivered
+        return filled_at_once, filled_when_an_ack_runs, inboxes
+
+    filled_at_once, filled_when_an_ack_runs, inboxes = asyncio.run(scenario())
+
+    assert filled_at_once == 100  # one slice, then the loop turns
+    assert filled_when_an_ack_runs == [200]  # the ack waited one slice, not the 501 deliveries
+    assert _texts(inboxes[7]) == ["tally 1", "tally 2", "to socket 7"]
+    assert all(_texts(inbox) == ["tally 1", "tally 2"] for number, inbox in enumerate(inboxes) if number != 7)
+
+
+def test_a_few_receivers_are_served_at_once(settings):
+    settings.HUB_DELIVERIES_PER_TURN = 100
+
+    async def scenario():
+        hub, inboxes = _hub_with_crowd(30)
+        hub.route(hub.hub_channel(GROUP), {"type": "relay", "text": "hello"})
+        return [_texts(inbox) for inbox in inboxes]
+
+    assert asyncio.run(scenario()) == [["hello"]] * 30
+
+
+def test_losing_redis_mid_broadcast_tells_each_socket_after_what_it_was_already_sent(settings):
+    settings.HUB_DELIVERIES_PER_TURN = 100
+
+    async def scenario():
+        hub, inboxes = _hub_with_crowd(250)
+        hub.route(hub.hub_channel(GROUP), {"type": "relay", "text": "tally"})
+        hub.interrupt()
+        return [[message for message, _droppable in inbox.items] for inbox in inboxes]
+
+    assert asyncio.run(scenario()) == [[{"type": "relay", "text": "tally"}, INTERRUPTED]] * 250
 
 
 async def test_after_redis_drops_the_process_it_joins_its_groups_again_and_resyncs(redis_layer):

@@ -24,3 +24,15 @@ def verified_person(**fields):
     user = UserFactory(**{"preferred_language": "en", **fields})
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
+
+
+def authorize(client, fc, process="login") -> str:
+    """Start a FranceConnect log-in (or connection) at the council's client; return the provider's address."""
+    response = client.post(f"/accounts/franceconnect/{fc.provider_id}/login/", {"process": process})
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def log_in(client, fc, oidc_provider, login: str, process="login"):
+    """Go through the loopback provider as `login` and come back to Council."""
+    return come_back(client, oidc_provider.log_in(authorize(client, fc, process), login))

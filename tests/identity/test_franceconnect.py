@@ -10,8 +10,9 @@ from allauth.socialaccount.models import SocialAccount
 
 from council.accounts.models import Verification
 from council.accounts.selectors import has_verification
-from council.identity.models import FranceConnectClient
+from tests.identity.helpers import authorize
 from tests.identity.helpers import come_back
+from tests.identity.helpers import log_in
 from tests.identity.helpers import logged_in_user_id
 from tests.identity.helpers import verified_person
 from tests.identity.provider import query
@@ -22,38 +23,6 @@ FRANCECONNECT = "franceconnect"
 @pytest.fixture(autouse=True)
 def english(client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def make_client(db, oidc_provider, council):
-    def make(*, alg: str = "ES256", link_by_email: bool = False) -> FranceConnectClient:
-        provider_id = f"franceconnect-{council.pk}"
-        registered = oidc_provider.register(
-            redirect_uri=f"http://testserver/accounts/franceconnect/{provider_id}/login/callback/",
-            post_logout_redirect_uri=f"http://testserver/accounts/franceconnect/{provider_id}/logout/callback/",
-            alg=alg,
-        )
-        return FranceConnectClient.objects.create(
-            council=council, enabled=True, issuer=oidc_provider.issuer,
-            client_id=registered["client_id"], secret=registered["client_secret"], link_by_email=link_by_email,
-        )
-
-    return make
-
-
-@pytest.fixture
-def fc(make_client):
-    return make_client()
-
-
-def authorize(client, fc, process="login") -> str:
-    response = client.post(f"/accounts/franceconnect/{fc.provider_id}/login/", {"process": process})
-    assert response.status_code == 302
-    return response["Location"]
-
-
-def log_in(client, fc, oidc_provider, login: str, process="login"):
-    return come_back(client, oidc_provider.log_in(authorize(client, fc, process), login))
 
 
 def assert_refused(client, response, reason: str | None = None):
@@ -162,6 +131,14 @@ def test_a_state_is_good_once(client, fc, oidc_provider):
 )
 def test_a_bad_id_token_or_userinfo_is_refused(client, fc, oidc_provider, login, reason):
     assert_refused(client, log_in(client, fc, oidc_provider, login), reason)
+    assert not SocialAccount.objects.exists()
+
+
+def test_a_userinfo_in_plain_json_is_refused(client, make_client, oidc_provider):
+    """FranceConnect v2 signs its userinfo (a JWT): an answer in plain JSON is nobody's word."""
+    fc = make_client(signed_userinfo=False)
+
+    assert_refused(client, log_in(client, fc, oidc_provider, "angela"), "The userinfo is not a signed JWT")
     assert not SocialAccount.objects.exists()
 
 

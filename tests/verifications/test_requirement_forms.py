@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
-from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from council.budgeting.models import Budget
 from council.budgeting.permissions import budget_verified
 from council.consultation.models import Consultation
 from council.consultation.permissions import is_participant
+from tests.helpers import admin_page_as_posted
 
 pytestmark = pytest.mark.django_db
 
@@ -42,42 +42,11 @@ def _verify(person, council) -> None:
     verification_record(user=person, kind="code", council_id=council.pk, claims={})
 
 
-def _as_posted(form: forms.BaseForm) -> dict:
-    """What a browser posts for `form` as shown (its current values)."""
-    data: dict = {}
-    for bound in form:
-        widget, value = bound.field.widget, bound.value()
-        if isinstance(widget, forms.MultiWidget):
-            parts = value if isinstance(value, list) else widget.decompress(value)
-            for index, part in enumerate(parts):
-                data[f"{bound.html_name}_{index}"] = "" if part is None else part
-        elif isinstance(widget, forms.FileInput):
-            continue  # no new file
-        elif isinstance(widget, forms.CheckboxInput):
-            if value:
-                data[bound.html_name] = "on"
-        elif isinstance(value, list | tuple):
-            data[bound.html_name] = [getattr(item, "pk", item) for item in value]
-        elif value is not None:
-            data[bound.html_name] = value
-    return data
-
-
-def _page_as_posted(response) -> dict:
-    """The admin page's main form and inline formsets, as posted unchanged."""
-    data = _as_posted(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        data.update(_as_posted(inline.formset.management_form))
-        for form in inline.formset.forms:
-            data.update(_as_posted(form))
-    return data
-
-
 def test_a_budget_requirement_set_in_the_admin_is_enforced(client, council, administrator, member):
     page = client.get(reverse("admin:budgeting_budget_add"))
     now = timezone.now()
     data = {
-        **_page_as_posted(page), "council": council.pk, "title": "Budget participatif", "amount": "10000",
+        **admin_page_as_posted(page), "council": council.pk, "title": "Budget participatif", "amount": "10000",
         "vote_starts_at_0": (now - timedelta(days=1)).date().isoformat(), "vote_starts_at_1": "00:00",
         "verification_requirement_0": REQUIRED["kinds"], "verification_requirement_1": "all",
     }
@@ -95,7 +64,7 @@ def test_a_budget_requirement_set_in_the_admin_is_enforced(client, council, admi
 def test_a_kind_the_budget_council_does_not_offer_is_refused(client, council, administrator):
     page = client.get(reverse("admin:budgeting_budget_add"))
     data = {
-        **_page_as_posted(page), "council": council.pk, "title": "Budget", "amount": "10000",
+        **admin_page_as_posted(page), "council": council.pk, "title": "Budget", "amount": "10000",
         "verification_requirement_0": ["census"], "verification_requirement_1": "any",
     }
 
@@ -118,7 +87,7 @@ def test_a_consultation_requirement_set_in_the_admin_is_enforced(client, council
     assert is_participant(member, consultation)
 
     response = client.post(url, {
-        **_page_as_posted(page), "verification_requirement_0": ["code"], "verification_requirement_1": "any",
+        **admin_page_as_posted(page), "verification_requirement_0": ["code"], "verification_requirement_1": "any",
     })
 
     assert response.status_code == 302, response.context["adminform"].form.errors

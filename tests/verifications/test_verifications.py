@@ -13,6 +13,9 @@ from freezegun import freeze_time
 
 from council.accounts.models import Verification
 from council.accounts.services import verification_record
+from council.budgeting.models import Budget
+from council.consultation.models import Consultation
+from council.consultation.models import PhaseKind
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
 from council.councils.models import AuditEntry
@@ -181,6 +184,48 @@ def test_a_poll_requiring_the_census_refuses_with_the_link_then_accepts(council,
 
     verification_record(user=resident, kind="code", council_id=council.pk, claims={})
     assert poll_answer(actor=resident, room_id=room.pk, poll_id=poll.pk, answer=YES)["duplicate"] is False
+
+
+def test_a_room_page_requiring_a_code_says_so_and_links_to_it(client, council, room_factory, user_with_role):
+    room = room_factory(council=council, verification_requirement={"kinds": ["code"], "mode": "any"})
+    member = user_with_role("member", council, preferred_language="en")
+    client.force_login(member)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    url = reverse("room-detail", args=[council.slug, room.pk])
+
+    page = client.get(url).content.decode()
+
+    assert "This requires a verification you do not hold yet: Code from the council." in page
+    assert f'href="/c/{council.slug}/verifications/obtain/?kinds=code&amp;mode=any&amp;next=' in page
+    verification_record(user=member, kind="code", council_id=council.pk, claims={})
+    assert "This requires a verification" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("thing", ["budget", "consultation"])
+def test_a_budget_or_consultation_page_names_the_verification_and_links_to_it(client, council, user_with_role, thing):
+    required = {"verification_requirement": {"kinds": ["code"], "mode": "any"}}
+    if thing == "budget":
+        from tests.budgeting.conftest import phase_dates
+
+        budget = Budget.objects.create(council=council, title="Budget", amount=1000, **phase_dates("vote"), **required)
+        url = reverse("budgeting:budget-detail", args=[council.slug, budget.pk])
+    else:
+        from tests.consultation.conftest import phases_around
+
+        consultation = Consultation.objects.create(council=council, title="Place", is_published=True, **required)
+        for kind, starts_at, ends_at in phases_around(PhaseKind.CONTRIBUTIONS):
+            consultation.phases.create(kind=kind, starts_at=starts_at, ends_at=ends_at)
+        url = reverse("consultation-detail", args=[council.slug, consultation.pk])
+    member = user_with_role("member", council, preferred_language="en")
+    client.force_login(member)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    page = client.get(url).content.decode()
+
+    assert "This requires a verification you do not hold yet: Code from the council." in page
+    assert f'<a href="/c/{council.slug}/verifications/obtain/?kinds=code&amp;mode=any&amp;next=' in page
+    verification_record(user=member, kind="code", council_id=council.pk, claims={})
+    assert "This requires a verification" not in client.get(url).content.decode()
 
 
 def test_nothing_required_asks_nothing(council, user_with_role, django_assert_num_queries):

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from council.consultation.live import rights_changed_on_commit
 from council.consultation.questionnaires.models import Question
 from council.consultation.questionnaires.models import Questionnaire
 from council.councils.admin import CouncilScopedAdmin
@@ -53,6 +54,11 @@ class QuestionnaireAdmin(CouncilScopedAdmin):
     search_fields = ["title"]
     fields = ["consultation", "title", "intro", "is_anonymous", "results_public"]
     inlines = [QuestionInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Whether the results are public decides who may read them: open pages learn it live."""
+        super().save_related(request, form, formsets, change)
+        rights_changed_on_commit(form.instance.consultation_id)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         """Once someone answered, whether it is anonymous is settled: their answers were stored so."""

@@ -43,5 +43,5 @@ def _register_live_results() -> None:
     from council.consultation.questionnaires import events
     from council.consultation.questionnaires import live
 
-    sockets.register_audience(live.audience_groups)
+    sockets.register_audience(live.socket_rights)
     sockets.register_event(events.QUESTIONNAIRE_RESULTS_CHANGED)

@@ -27,6 +27,7 @@ from council.consultation.questionnaires import permissions as perms
 from council.consultation.questionnaires.models import Questionnaire
 from council.consultation.questionnaires.models import Response
 from council.consultation.questionnaires.selectors import live_results
+from council.consultation.sockets import Rights
 from council.core.coalesce import coalesce_sync
 from council.core.realtime import _broadcast
 from council.core.realtime import group_message
@@ -55,12 +56,13 @@ def audience(questionnaire: Questionnaire) -> str:
     return events.results_group(questionnaire.consultation_id)
 
 
-def audience_groups(user: Any, consultation_id: int) -> list[str]:
-    """The results group for a socket of someone who may read the results (council/consultation/sockets.py)."""
+def socket_rights(user: Any, consultation_id: int) -> Rights:
+    """For a consultation socket (council/consultation/sockets.py): whether `user` may read the
+    results (the pages show or hide them) and, if so, the results group."""
     questionnaire = _questionnaire(consultation_id=consultation_id)
     if questionnaire is None or not user.has_perm(perms.VIEW_RESULTS, questionnaire):
-        return []
-    return [events.results_group(consultation_id)]
+        return Rights(capabilities={"view_results": False})
+    return Rights(groups=[events.results_group(consultation_id)], capabilities={"view_results": True})
 
 
 def _questionnaire(**lookup: Any) -> Questionnaire | None:

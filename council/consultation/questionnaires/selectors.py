@@ -18,6 +18,9 @@ from council.consultation.questionnaires.models import Participation
 from council.consultation.questionnaires.models import Question
 from council.consultation.questionnaires.models import Questionnaire
 from council.consultation.questionnaires.models import Response
+from council.core.charts import number_histogram
+from council.core.charts import pie_slices
+from council.core.charts import scale_histogram
 from council.core.errors import InvalidInput
 from council.groups.models import NeighbourhoodGroup
 from council.groups.models import ResidentProfile
@@ -93,6 +96,10 @@ def _question_result(question: Question, values: list[Any], *, with_texts: bool)
     if question.kind in CHOICE_KINDS:
         counts = Counter(label for value in values for label in _picked(question, value))
         result["bars"] = _bars(_choices(question), counts, len(values))
+        if question.kind == Kind.SINGLE:  # a pie, offered beside the bars (a choice's parts add up to the whole)
+            result["pie"] = pie_slices([(bar["label"], bar["count"]) for bar in result["bars"]])
+        if question.kind == Kind.SCALE:
+            result["histogram"] = scale_histogram(_choices(question), [bar["count"] for bar in result["bars"]], values)
         if question.kind == Kind.SCALE and values:
             result["mean"] = round(statistics.fmean(values), 2)
     elif question.kind == Kind.RANKING:
@@ -103,9 +110,11 @@ def _question_result(question: Question, values: list[Any], *, with_texts: bool)
                 points[option] += len(options) - rank  # Borda: the first gets n points
         order = sorted(options, key=lambda o: (-points[o], options.index(o)))
         result["bars"] = [{**bar, "mean_rank": _mean_rank(bar["label"], values)} for bar in _bars(order, points, len(values))]
-    elif question.kind == Kind.NUMBER and values:
-        result["mean"] = round(statistics.fmean(values), 2)
-        result["median"] = statistics.median(values)
+    elif question.kind == Kind.NUMBER:
+        result["histogram"] = number_histogram(values)
+        if values:
+            result["mean"] = round(statistics.fmean(values), 2)
+            result["median"] = statistics.median(values)
     elif question.kind == Kind.DATE:
         counts = Counter(values)
         result["bars"] = _bars(sorted(counts), counts, len(values))
@@ -240,7 +249,7 @@ def _live_question(result: dict[str, Any]) -> dict[str, Any]:
     """A question's result as the live event carries it: counts only, never texts or points."""
     question = result["question"]
     found = {"id": question.pk, "kind": result["kind"], "answered": result["answered"]}
-    for key in ("mean", "median", "bars", "columns", "matrix"):
+    for key in ("mean", "median", "bars", "pie", "histogram", "columns", "matrix"):
         if key in result:
             found[key] = result[key]
     return found

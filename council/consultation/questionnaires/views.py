@@ -18,6 +18,7 @@ from council.consultation.questionnaires.forms import question_fields
 from council.consultation.questionnaires.forms import raw_from_post
 from council.consultation.questionnaires.models import Questionnaire
 from council.consultation.questionnaires.strings import results_strings
+from council.consultation.views import socket_path
 from council.core.errors import AccessDenied
 from council.core.errors import CouncilError
 from council.groups.selectors import MIN_CELL_SIZE
@@ -60,6 +61,7 @@ def questionnaire_detail(request: Any, council_slug: str, consultation_id: int) 
         "why_not": why_not,
         "error": error,
         "can_view_results": request.user.has_perm(perms.VIEW_RESULTS, questionnaire),
+        "socket": socket_path(questionnaire.consultation),  # the link to the results shows when they may read them
     }
     return render(request, "questionnaires/questionnaire.html", context, status=400 if error else 200)
 
@@ -77,8 +79,10 @@ def questionnaire_results(request: Any, council_slug: str, consultation_id: int)
         "breakdown": None,
         "breakdown_error": "",
         "threshold": MIN_CELL_SIZE,
-        # live while it takes answers (questionnaires/live.py): the consultation's socket
-        "live_socket": f"/ws/c/{council_slug}/consultations/{consultation_id}/" if perms.is_open(questionnaire) else "",
+        # the consultation's socket: the results live while it takes answers (questionnaires/live.py),
+        # and hidden at once if the person may no longer read them (consultation.capabilities_changed)
+        "socket": socket_path(questionnaire.consultation),
+        "live": perms.is_open(questionnaire),
         "strings": results_strings(),
     }
     by, question = request.GET.get("by", ""), request.GET.get("question", "")

@@ -12,6 +12,7 @@ from council.core.memo import recall
 from council.core.process_cache import room_view
 from council.rooms import agenda_links
 from council.rooms.models import Room
+from council.verifications.requirements import requirement_of
 from council.voting.polls.models import Answer
 from council.voting.polls.models import Poll
 from council.voting.polls.permissions import MANAGE_POLL
@@ -97,6 +98,7 @@ def poll_view(
         "label": poll.label,
         "agenda_item": poll.agenda_item,
         "agenda_title": (titles or {}).get(poll.agenda_item) if poll.agenda_item is not None else None,
+        "verification_requirement": requirement_of(poll).as_json(),
         "link": poll_link(poll),
         "results": results,
         "my_answer": my_answer,

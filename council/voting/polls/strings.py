@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from council.core.i18n import plural_forms
+from council.verifications.requirements import requirement_strings
 
 
 def attachment_strings() -> dict[str, Any]:
@@ -59,4 +60,6 @@ def polls_strings() -> dict[str, Any]:
         "confirm_delete": _("Delete the poll “%(question)s”?"),
         "prepared": _("The poll is ready: launch it when the time comes."),
         "qr_alt": _("QR code leading to %(url)s"),
+        "required_to_answer": _("Required to answer: %(kinds)s"),
+        "requirement": requirement_strings(),
     }

@@ -6,7 +6,8 @@
 // count, which Enter zooms into. The paged list on the page is the map's text alternative (it
 // also holds the contributions without a place); without Leaflet, or if the data cannot be
 // fetched, the map block stays hidden. New, changed and removed contributions arrive over the
-// consultation's socket and move the markers (and the list's first page) without reload.
+// consultation's socket and move the markers (and the list's first page) without reload. The
+// council's zones are drawn under the markers.
 import { RealtimeClient } from "../realtime/client.js";
 import { $, element, setText } from "../core/dom.js";
 import { fmt, plural } from "../core/i18n.js";
@@ -41,6 +42,9 @@ function clusterIcon(group) {
 function start(rows) {
   const L = leaflet();
   map = createMap($("contribution-map"), config, { block: $("contribution-map-block"), label: config.label });
+  if (config.zones.features.length) {  // the council's zones, under the markers (not focusable: the list names the places)
+    L.geoJSON(config.zones, { style: () => ({ color: "#1f4e79", weight: 2, fillOpacity: 0.08 }), interactive: false }).addTo(map);
+  }
   cluster = L.markerClusterGroup({ chunkedLoading: true, iconCreateFunction: clusterIcon, disableClusteringAtZoom: 18 });
   cluster.on("clusterclick", (event) => {
     // Entered from the keyboard: the cluster's button goes away as the map zooms in, so the

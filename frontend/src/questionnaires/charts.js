@@ -86,3 +86,58 @@ export function questionBlock(result, index, t, headingTag = "h3") {
   if (result.matrix && result.matrix.length) block.append(table(t.caption_matrix, [t.row, ...result.columns], matrixRows(result.matrix)));
   return block;
 }
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function svgNode(tag, attrs, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** A single choice's pie (templates/questionnaires/_pie.html), from the slices the server drew (council/core/charts.py). */
+export function pieFigure(slices, t) {
+  const said = slices.map((s) => `${s.label} ${decimal(s.percent, 0)} %`).join(", ") || t.no_answer;
+  const svg = svgNode("svg", { viewBox: "0 0 100 100", role: "img", "aria-label": `${t.pie}: ${said}` });
+  svg.append(...slices.map((s) => svgNode("path", { d: s.path, class: `pie-shade-${s.shade}` })));
+  for (const s of slices) {
+    svg.append(svgNode("circle", { cx: s.x, cy: s.y, r: 5, class: "pie-tag" }), svgNode("text", { x: s.x, y: s.y, class: "pie-number" }, String(s.number)));
+  }
+  const legend = element("ol", { className: "pie-legend", attrs: { "aria-hidden": "true" } });
+  legend.append(...slices.map((s) => {
+    const item = element("li");
+    item.append(element("span", { className: `pie-key pie-shade-${s.shade}`, text: String(s.number) }), ` ${s.label}, ${decimal(s.percent, 0)} %`);
+    return item;
+  }));
+  const figure = element("figure", { className: "result-pie", attrs: { "data-pie": "" } });
+  figure.append(svg, legend);
+  return figure;
+}
+
+/** A scale's or a number's distribution (templates/questionnaires/_histogram.html), the mean and median marked. */
+export function histogramSvg(histogram, t) {
+  const bins = histogram.bins.map((b) => `${b.label}: ${b.count}`).join(", ") || t.no_answer;
+  const marks = histogram.marks.map((m) => ` ${m.kind === "mean" ? t.mean_name : t.median_name} ${decimal(m.value, 0)}.`).join("");
+  const svg = svgNode("svg", { class: "result-histogram", viewBox: "0 0 100 70", role: "img", "data-histogram": "", "aria-label": `${t.distribution}: ${bins}.${marks}` });
+  for (const b of histogram.bins) {
+    svg.append(svgNode("rect", { class: "histogram-bin", x: b.x, width: b.w, y: b.y, height: b.h }), svgNode("text", { class: "histogram-label", x: b.tx, y: 66 }, b.label));
+  }
+  svg.append(svgNode("line", { class: "histogram-floor", x1: 0, x2: 100, y1: 60, y2: 60 }));
+  for (const m of histogram.marks) {
+    const top = m.kind === "mean" ? 4 : 9;
+    svg.append(
+      svgNode("line", { class: `histogram-${m.kind}`, x1: m.x, x2: m.x, y1: top, y2: 60 }),
+      svgNode("text", { class: "histogram-mark", x: m.x, y: top - 0.5 }, m.kind === "mean" ? t.mean_mark : t.median_mark),
+    );
+  }
+  return svg;
+}
+
+export function binRows(bins) {
+  return bins.map((bin) => {
+    const row = element("tr");
+    row.append(element("th", { text: bin.label, attrs: { scope: "row" } }), element("td", { text: String(bin.count) }));
+    return row;
+  });
+}

@@ -2,6 +2,9 @@
 // names is answered with data-show-if-value (and is shown itself). Without this script every
 // question is shown with its condition in words, and the server ignores the answers of a
 // question whose condition is not met: the rule is the server's, this only hides what it ignores.
+// The link to the results shows or hides as the person's right to read them changes while the page is
+// open (consultation.capabilities_changed on the consultation's socket).
+import { RealtimeClient } from "../realtime/client.js";
 
 const form = document.getElementById("questionnaire-form");
 
@@ -24,4 +27,17 @@ if (form) {
   for (const condition of form.querySelectorAll(".question-condition")) condition.hidden = true;
   form.addEventListener("change", update);
   update();
+}
+
+const resultsLink = document.getElementById("results-link");
+
+if (resultsLink && resultsLink.dataset.socket) {
+  const client = new RealtimeClient(resultsLink.dataset.socket);
+  const show = (capabilities) => { resultsLink.hidden = !capabilities.view_results; };
+  client.on("consultation.consultation_synced", (payload) => {
+    resultsLink.dataset.synced = "1";
+    show(payload.capabilities || {});
+  });
+  client.on("consultation.capabilities_changed", (payload) => show(payload.capabilities));
+  client.connect();
 }

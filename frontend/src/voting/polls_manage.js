@@ -5,8 +5,15 @@
 import { $, element, replaceKeepingFocus } from "../core/dom.js";
 import { button } from "../core/buttons.js";
 import { fmt } from "../core/i18n.js";
+import { describeRequirement } from "../verifications/requirement.js";
 
 const WITH_OPTIONS = ["single", "multiple", "ranking"];
+
+/** "Required to answer: FranceConnect", in a help span; null when answering requires nothing. */
+function requirementNote(poll, t) {
+  const kinds = describeRequirement(poll.verification_requirement, t.requirement);
+  return kinds ? element("span", { className: "help polls-requirement", text: fmt(t.required_to_answer, { kinds }) }) : null;
+}
 
 /** Where a poll sits in the meeting: its agenda item's title, an item deleted since, or the free label. */
 export function moment(poll, t) {
@@ -87,6 +94,8 @@ export function createManage({ t, send, confirmAction, announce, state, fullScre
     const text = where ? `${where} — ${poll.question}` : poll.question;
     item.append(element("span", { className: "polls-item-question", text }));
     item.append(element("span", { className: "help", text: ` (${t[`kind_${poll.kind}`]})` }));
+    const requirement = requirementNote(poll, t);
+    if (requirement) item.append(" ", requirement);
     const actions = element("span", { className: "polls-actions" });
     const launch = button(t.launch, async () => {
       await send("polls.open", { poll_id: poll.id }).catch(() => {});
@@ -150,6 +159,8 @@ export function createManage({ t, send, confirmAction, announce, state, fullScre
           });
         }, { className: "button small" }),
       );
+      const requirement = requirementNote(poll, t);
+      if (requirement) li.append(" ", requirement);
       return li;
     });
     replaceKeepingFocus($("polls-offer-list"), items, () => $("polls-card-toggle"));

@@ -109,12 +109,12 @@ def test_the_results_go_to_everyone_following_once_public_and_to_the_facilitator
 
     assert live.audience(closed) == f"consultation.{closed.consultation_id}.results"
     assert live.audience(open_to_all) == f"consultation.{open_to_all.consultation_id}"
-    assert live.audience_groups(moderator, closed.consultation_id) == [f"consultation.{closed.consultation_id}.results"]
-    assert live.audience_groups(resident, closed.consultation_id) == []
+    assert live.socket_rights(moderator, closed.consultation_id).groups == [f"consultation.{closed.consultation_id}.results"]
+    assert live.socket_rights(resident, closed.consultation_id).groups == []
 
 
 @pytest.mark.django_db
-def test_the_results_page_follows_the_socket_only_while_the_questionnaire_takes_answers(client, make_questionnaire, moderator):
+def test_the_results_page_says_it_updates_itself_only_while_the_questionnaire_takes_answers(client, make_questionnaire, moderator):
     open_now, closed = make_questionnaire(), make_questionnaire(phase="results")
     client.force_login(moderator)
 
@@ -128,4 +128,6 @@ def test_the_results_page_follows_the_socket_only_while_the_questionnaire_takes_
     assert socket in live_page
     assert "these results update by themselves" in live_page
     assert 'id="results-strings"' in live_page
-    assert "data-socket" not in closed_page
+    # closed: nothing comes live any more, but the socket stays, to hide the results if the right goes
+    assert f'data-socket="/ws/c/{closed.consultation.council.slug}/consultations/{closed.consultation_id}/"' in closed_page
+    assert "these results update by themselves" not in closed_page
