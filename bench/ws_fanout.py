@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime
+import gc
 import json
 import os
 import random
@@ -102,6 +103,11 @@ def redis_cpu_seconds() -> float:
 async def load_process() -> None:
     import websockets
 
+    # One process holds a thousand pages' sockets, each page being a browser of its own: full
+    # collections of this big heap (300 ms and more) would delay what it records, not the server.
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 10)
+
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=2**24)  # the first line lists every client
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -125,6 +131,7 @@ async def load_process() -> None:
     storm_url = cfg.get("storm_url")
     keys: list[set[int]] = [set() for _ in clients]  # storm: the run's messages each client holds
     resynced_at: list[float] = []  # storm: when a client that lost its server had its snapshot again
+    reopened_at: list[float] = []  # storm: when its handshake with the other server was done
     joined = [False] * len(clients)  # storm: the clients whose first connect succeeded
 
     async def client(index: int, url: str, session: str | None) -> None:
@@ -167,12 +174,14 @@ async def load_process() -> None:
 
     async def storm_client(index: int, url: str, headers: dict[str, str]) -> None:
         """A page as client.js keeps it: after its server dies it comes back to the other one with
-        the same jittered back-off and `?since=` the last seq it holds with none missing before."""
+        the same jittered back-off, its page's `?tab=` (the row of its dead socket goes at once)
+        and `?since=` the last seq it holds with none missing before."""
         contiguous: int | None = None
         seqs: set[int] = set()
         attempt, lost_server = 0, False
+        tab = uuid.uuid4().hex[:16]  # client.js: one id per page load, sent with every connection
         while not quitting:
-            query = "" if contiguous is None else f"?since={contiguous}"
+            query = f"?tab={tab}" + ("" if contiguous is None else f"&since={contiguous}")
             try:
                 async with gate if not lost_server else contextlib.nullcontext():
                     ws = await websockets.connect(
@@ -191,6 +200,8 @@ async def load_process() -> None:
                 continue
             attempt = 0
             first = True
+            if lost_server:
+                reopened_at.append(time.time())
             try:
                 async for raw in ws:
                     frame = json.loads(raw)
@@ -245,6 +256,7 @@ async def load_process() -> None:
                 "errors": errors[:5],
                 "keys_held": [len(held) for held, ok in zip(keys, joined, strict=True) if ok],
                 "resynced_at": resynced_at,
+                "reopened_at": reopened_at,
             }
         else:
             break
@@ -266,6 +278,7 @@ async def ask_all(loads: list[common.LoadProcess], command: str) -> dict:
         total["errors"] = [e for a in answers for e in a["errors"]][:5]
         total["keys_held"] = [k for a in answers for k in a["keys_held"]]
         total["resynced_at"] = [t for a in answers for t in a["resynced_at"]]
+        total["reopened_at"] = [t for a in answers for t in a["reopened_at"]]
     return total
 
 
@@ -559,6 +572,8 @@ async def storm(args, fixture) -> None:
         sending = asyncio.create_task(sender.send(args.rate, count))
         await asyncio.sleep(min(3.0, args.duration / 3))
         cpu_start = cpu_seconds([survivor])
+        if os.environ.get("BENCH_SPY"):  # the survivor while they come back, for whoever studies it
+            common.spy(survivor.pid, f"{os.environ['BENCH_SPY']}-storm-{survivor.pid}.txt", seconds=8)
         procs[0].send_signal(signal.SIGKILL)  # no goodbye: its sockets just break
         killed_at = time.time()
         await sending
@@ -578,15 +593,18 @@ async def storm(args, fixture) -> None:
         common.stop_servers(procs, wait=10)
     dropped = results["closed"]
     times = sorted(t - killed_at for t in results["resynced_at"])
+    opened = sorted(t - killed_at for t in results["reopened_at"])
     lost = sum(max(0, sender.broadcast - k) for k in results["keys_held"])
 
-    def at(q: float) -> str:
+    def at(q: float, times: list[float] = times) -> str:
         return f"{times[min(len(times) - 1, int(q * (len(times) - 1)))]:.2f} s" if times else "-"
 
     print(
         f"Daphne killed under {held} sockets: {dropped} lost their server, {len(times)} came back to the other "
         f"and got their snapshot; after the kill: p50 {at(0.5)}, p99 {at(0.99)}, all {at(1.0)}"
         f"{'' if len(times) == dropped else ' (NOT all came back)'}\n"
+        f"their handshakes with the other done after the kill: p50 {at(0.5, opened)}, all {at(1.0, opened)} "
+        f"({len(opened) - len(times)} more handshakes than snapshots: retries)\n"
         f"messages: {sender.broadcast} acknowledged of {sender.sent} sent at {args.rate:g}/s; "
         f"lost = acknowledged x listeners - distinct messages held at the end = {lost}; "
         f"surviving Daphne CPU {survivor_cpu:.1f} s",

@@ -115,6 +115,9 @@ class Hub:
         self.group_of_hub_channel: dict[str, str] = {}
         self.subscribed: set[str] = set()
         self.locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        #: groups to add the hub to in Redis, in the next pipeline, and the task sending them
+        self.adding: list[tuple[str, str, asyncio.Future[None]]] = []
+        self.adder: asyncio.Task[None] | None = None
         self.reader: asyncio.Task[None] | None = None
         #: what was popped and is not yet in every inbox it is for, in order (`_deliver`)
         self.undelivered: deque[tuple[list[Inbox], dict[str, Any]]] = deque()
@@ -187,8 +190,38 @@ class Hub:
                 return
             hub_channel = self.hub_channel(group)
             self.group_of_hub_channel[hub_channel] = group
-            await self.layer.group_add(group, hub_channel)
+            await self._group_add(group, hub_channel)
             self.subscribed.add(group)
+
+    async def _group_add(self, group: str, hub_channel: str) -> None:
+        """Add the hub to a group in Redis, with the other groups asked meanwhile in one pipeline.
+
+        A crowd arriving together (a killed process's sockets) each joins a group of its own
+        (its person's): one command each, on as many connections, took a third of a wave.
+        The first goes at once; those asked while a pipeline is in flight go in the next.
+        """
+        if not hasattr(self.layer, "groups_refresh"):  # a layer without pipelines
+            await self.layer.group_add(group, hub_channel)
+            return
+        added: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.adding.append((group, hub_channel, added))
+        if self.adder is None or self.adder.done():
+            self.adder = asyncio.ensure_future(self._add_pending())
+        await added
+
+    async def _add_pending(self) -> None:
+        while self.adding:
+            batch, self.adding = self.adding, []
+            try:
+                await self.layer.groups_refresh([(group, hub_channel) for group, hub_channel, _added in batch])
+            except Exception as error:  # Redis unreachable: every join of the batch hears it
+                for _group, _hub_channel, added in batch:
+                    if not added.done():
+                        added.set_exception(error)
+                continue
+            for _group, _hub_channel, added in batch:
+                if not added.done():
+                    added.set_result(None)
 
     async def _unsubscribe_empty(self, groups: set[str]) -> None:
         for group in groups:

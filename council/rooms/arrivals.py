@@ -25,6 +25,8 @@ A lone connect is a wave of one, and costs the queries a socket let in on its ow
 """
 
 import asyncio
+import itertools
+import logging
 from dataclasses import dataclass
 from dataclasses import field
 from typing import TYPE_CHECKING
@@ -54,6 +56,8 @@ from council.rooms.services import Entry
 if TYPE_CHECKING:
     from council.rooms.consumers import RoomConsumer
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class Arrival:
@@ -77,15 +81,21 @@ async def arrive(consumer: "RoomConsumer", *, last_room_id: int | None, since: i
 
 async def _arrive_all(wave: Wave) -> None:
     arrivals: list[Arrival] = wave.moves
+    loop = asyncio.get_running_loop()
+    times = [loop.time()]
     try:
         with remembered():  # one unit of work: the facts read in step 1 serve step 3
             await run_in_database_thread(_admit, arrivals)
+            times.append(loop.time())
             admitted = [step for step in arrivals if step.room_id is not None]
             await each(admitted, _join_groups)
+            times.append(loop.time())
             snapshots = await run_in_database_thread(_snapshots, pending(admitted))
+            times.append(loop.time())
             live = pending(admitted)
             media = await live[0].consumer.media_availability() if live else None
             await each(live, lambda step: send_snapshot(step, snapshots[id(step)], media))
+            times.append(loop.time())
     except Exception as error:  # the wave itself failed (database, Redis): every socket in it hears it
         for step in arrivals:
             if not step.done.done():
@@ -96,6 +106,10 @@ async def _arrive_all(wave: Wave) -> None:
     for step in arrivals:
         if not step.done.done():
             step.done.set_result(step.room_id is not None)
+    logger.info(
+        "wave of %d arrivals (gathered in %.0f ms): admit %.0f ms, join %.0f ms, snapshots %.0f ms, send %.0f ms",
+        len(arrivals), 1000 * (times[0] - wave.started), *(1000 * (b - a) for a, b in itertools.pairwise(times)),
+    )
 
 
 def _admit(arrivals: list[Arrival]) -> None:
@@ -120,14 +134,16 @@ def _admit(arrivals: list[Arrival]) -> None:
         # above no longer hold; read them again, with the workshops' rooms.
         forget_all()
         remember_facts(users, {room_id for _step, room_id in entering} | {step.asked_room_id for step in arrivals})
-    for (step, room_id), room in zip(entering, enter_rooms(entries), strict=True):
-        if room is None:
-            continue
+    rooms = enter_rooms(entries)
+    admitted = [(step, room_id) for (step, room_id), room in zip(entering, rooms, strict=True) if room is not None]
+    ghosts = services.presences_forget_tabs(
+        sockets=[(step.consumer.user.pk, step.consumer.tab, step.consumer.channel_name) for step, _room_id in admitted]
+    )
+    for step, room_id in admitted:
         socket = step.consumer
         socket.room_id = step.room_id = room_id
-        step.ghost_room_ids = services.presence_forget_tab(
-            actor=socket.user, tab=socket.tab, channel_name=socket.channel_name
-        ) - {room_id}  # this room's summary follows the connect anyway
+        # this room's summary follows the connect anyway
+        step.ghost_room_ids = ghosts.get(socket.channel_name, set()) - {room_id}
         step.runs = socket.runs_the_meeting()
 
 

@@ -238,18 +238,29 @@ def room_leave(*, channel_name: str) -> None:
     Presence.objects.filter(channel_name=channel_name).delete()
 
 
-def presence_forget_tab(*, actor: User, tab: str, channel_name: str) -> set[int]:
-    """Delete the rows the page `tab` of `actor` left behind with sockets other than this one.
+def presences_forget_tabs(*, sockets: list[tuple[int, str, str]]) -> dict[str, set[int]]:
+    """Delete the rows these pages left behind with sockets other than the ones entering now.
 
-    A page has one socket at a time: another row of the same page belongs to a socket that
-    died with its process (nobody deleted it). Returns the rooms it was in, to be told.
+    `sockets` are (user id, tab, channel name) of sockets entering together (an arrival
+    wave). A page has one socket at a time: another row of the same person's page belongs to
+    a socket that died with its process (nobody deleted it). One query for the whole wave
+    (a killed process's thousand pages come back together), a second if any was left behind.
+    Returns, per entering channel, the rooms its ghosts were in, to be told.
     """
-    if not tab:
-        return set()
-    ghosts = Presence.objects.filter(user=actor, tab=tab).exclude(channel_name=channel_name)
-    rooms = set(ghosts.values_list("room_id", flat=True))
-    if rooms:
-        ghosts.delete()
+    entering = {(user_id, tab): channel_name for user_id, tab, channel_name in sockets if tab}
+    if not entering:
+        return {}
+    rows = (
+        Presence.objects.filter(user_id__in={user_id for user_id, _tab in entering}, tab__in={tab for _user_id, tab in entering})
+        .exclude(channel_name__in=[channel_name for _user_id, _tab, channel_name in sockets])
+        .values_list("pk", "user_id", "tab", "room_id")
+    )
+    ghosts = [(pk, entering[user_id, tab], room_id) for pk, user_id, tab, room_id in rows if (user_id, tab) in entering]
+    if ghosts:
+        Presence.objects.filter(pk__in=[pk for pk, _channel_name, _room_id in ghosts]).delete()
+    rooms: dict[str, set[int]] = {}
+    for _pk, channel_name, room_id in ghosts:
+        rooms.setdefault(channel_name, set()).add(room_id)
     return rooms
 
 

@@ -88,6 +88,43 @@ async def test_a_group_is_one_redis_member_per_process_and_reaches_every_socket(
     assert await _members(GROUP) == []
 
 
+class OwnGroupListener(Listener):
+    """A socket in a group of its own (as each person's group is), relaying what it hears."""
+
+    async def connect(self) -> None:
+        self.group = self.scope["path"].rsplit("/", 2)[-2]
+        await self.join(self.group)
+        await self.accept()
+
+
+async def test_sockets_joining_new_groups_together_are_added_in_a_few_pipelines(redis_layer, monkeypatch):
+    """A killed process's crowd comes back at once, each socket joining its person's group:
+    Redis hears of those groups in a few pipelines, not one command (and connection) each."""
+    layer = get_channel_layer()
+    refreshes = []
+    real_refresh = layer.groups_refresh
+
+    async def counted(memberships):
+        refreshes.append(len(memberships))
+        await real_refresh(memberships)
+
+    monkeypatch.setattr(layer, "groups_refresh", counted)
+    groups = [f"hub-test-own-{index}" for index in range(30)]
+    redis.Redis.from_url(REDIS_URL).delete(*(f"{PREFIX}:group:{group}" for group in groups))
+    sockets = [WebsocketCommunicator(OwnGroupListener.as_asgi(), f"/ws/hub/{group}/") for group in groups]
+    try:
+        assert all(connected for connected, _ in await asyncio.gather(*(socket.connect() for socket in sockets)))
+
+        assert sum(refreshes) == len(groups)
+        assert len(refreshes) <= 3, refreshes
+        await asyncio.gather(*(layer.group_send(group, {"type": "relay", "text": group}) for group in groups))
+        for socket, group in zip(sockets, groups, strict=True):
+            assert await socket.receive_from(timeout=10) == group
+    finally:
+        for socket in sockets:
+            await socket.disconnect()
+
+
 async def test_a_socket_that_leaves_hears_nothing_more_and_the_others_still_do(redis_layer):
     leaving, staying = await _listener(), await _listener()
     await leaving.disconnect()

@@ -29,6 +29,7 @@ class _Queries:
 
     def __init__(self):
         self.count = 0
+        self.statements: list[str] = []
         self._lock = threading.Lock()
 
     def __enter__(self):
@@ -38,6 +39,7 @@ class _Queries:
             if not any(frame.name == "_summary" for frame in traceback.extract_stack()):
                 with self._lock:
                     self.count += 1
+                    self.statements.append(sql)
             return real(cursor, sql, params)
 
         db_utils.CursorWrapper.execute = execute
@@ -103,3 +105,34 @@ async def test_in_a_wave_the_refused_are_closed_and_the_room_hears_the_others_on
     for socket, _snapshot in connected:
         await socket.disconnect()
     await watching.disconnect()
+
+
+async def test_pages_coming_back_together_drop_their_dead_sockets_rows_in_one_statement(room, user_with_role, one_wave):
+    """A killed process's pages come back to this one together (client.js sends each page's tab):
+    each page's row of the dead socket goes, whatever their number, in one DELETE for the wave."""
+    from django.utils import timezone
+
+    from council.rooms.models import Presence
+
+    people = await database_sync_to_async(lambda: [user_with_role("member", room.council) for _ in range(4)])()
+    await database_sync_to_async(Presence.objects.bulk_create)(
+        [
+            Presence(room=room, user=person, channel_name=f"specific.dead!{index}", tab=f"tab{index}", seen_at=timezone.now())
+            for index, person in enumerate(people)
+        ]
+    )
+
+    with _Queries() as queries:
+        connected = await asyncio.gather(
+            *(connect(f"{room_path(room.pk)}?tab=tab{index}", user=person) for index, person in enumerate(people))
+        )
+
+    rows = await database_sync_to_async(lambda: sorted(Presence.objects.values_list("user_id", "tab", "channel_name")))()
+    assert [(user_id, tab) for user_id, tab, _channel in rows] == sorted((p.pk, f"tab{i}") for i, p in enumerate(people))
+    assert not any(channel.startswith("specific.dead!") for _user_id, _tab, channel in rows)
+    for _socket, snapshot in connected:
+        assert snapshot["payload"]["presence"]["count"] == len(people)
+    deletes = [sql for sql in queries.statements if sql.startswith("DELETE") and "rooms_presence" in sql]
+    assert len(deletes) == 1, deletes
+    for socket, _snapshot in connected:
+        await socket.disconnect()
