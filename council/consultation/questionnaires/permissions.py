@@ -31,8 +31,7 @@ def phase_allows_answering(user: User | AnonymousUser, questionnaire: Questionna
 
 @predicate
 def results_phase_reached(user: User | AnonymousUser, questionnaire: Questionnaire) -> bool:
-    now = timezone.now()
-    return any(p.kind == PhaseKind.RESULTS and p.starts_at <= now for p in questionnaire.consultation.phases.all())
+    return bool(consultation_perms.results_phase_reached(user, questionnaire.consultation))
 
 
 @predicate

@@ -62,18 +62,14 @@ def contribution_statistics(consultation: Consultation) -> dict[str, Any]:
         contributions=Count("pk"),
         endorsements=Coalesce(Sum("endorsement_count"), 0),
         comments=Coalesce(Sum("comment_count"), 0),
-        uncategorised=Count("pk", filter=Q(category__isnull=True)),
         **{f"status_{status.value}": Count("pk", filter=Q(status=status.value)) for status in Status},
     )
-    in_category = Q(
-        contributions__hidden=False, contributions__withdrawn_at__isnull=True, contributions__merged_into__isnull=True
-    )
+    per_category = dict(visible.order_by().values_list("category").annotate(n=Count("pk")))
     categories = [
-        (category.name, category.counted)
-        for category in Category.objects.filter(consultation=consultation).annotate(counted=Count("contributions", filter=in_category))
+        (category.name, per_category.get(category.pk, 0)) for category in Category.objects.filter(consultation=consultation)
     ]
-    if totals["uncategorised"]:
-        categories.append((_("No category"), totals["uncategorised"]))
+    if per_category.get(None):
+        categories.append((_("No category"), per_category[None]))
     statuses = [(str(status.label), totals[f"status_{status.value}"]) for status in Status]
     weekly = dict(visible.annotate(week=TruncWeek("created_at")).values_list("week").annotate(n=Count("pk")).values_list("week", "n"))
     weeks = _weeks({week.date(): n for week, n in weekly.items()})
