@@ -7,9 +7,9 @@ slowest 1 % (bench/live_vote.py with BENCH_STAGES; docs/benchmarks.md, "Acknowle
 the garbage collector"). Python starts one whenever enough objects have outlived two young
 collections, which a burst of frames is sure to provoke.
 
-So, in a process serving sockets (from its first socket on): what is alive then, mostly
-Django's and the modules' objects, is frozen out of every later scan (`gc.freeze`); Python no
-longer starts full collections by itself; and a timer of the event loop runs one once
+So, in a process serving sockets (from its first socket on; what start-up loaded is already
+frozen out of every scan by asgi.py, council/core/startup.py), Python no longer starts full
+collections by itself; and a timer of the event loop runs one once
 `GC_FULL_COLLECTION_SECONDS` have passed and the sockets sent fewer than `GC_QUIET_FRAMES` frames
 in the last second, or after `GC_FULL_COLLECTION_MAX_SECONDS` however busy it is. Young
 collections are unchanged, and reference counting frees everything that is not a cycle as
@@ -65,9 +65,7 @@ class QuietCollector:
         loop = asyncio.get_running_loop()
         if not settings.GC_QUIET_COLLECTIONS or (self.loop is loop and self.timer is not None):
             return
-        if self.loop is None:  # once per process: what lives now (modules, settings) is scanned no more
-            gc.collect()
-            gc.freeze()
+        if self.loop is None:  # once per process (start-up's objects were frozen by asgi.py: council/core/startup.py)
             young, middle, _oldest = gc.get_threshold()
             gc.set_threshold(young, middle, NEVER)
             self.last_full = self.clock()
