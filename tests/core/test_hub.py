@@ -29,7 +29,9 @@ REDIS_DB = urlparse(REDIS_URL).path.strip("/") or "0"
 PREFIX = "asgi-test-hub"
 GROUP = "hub-test-room"
 
-pytestmark = pytest.mark.e2e
+# Database access allowed: a consumer's disconnect closes the database connections of Channels'
+# sync thread (`aclose_old_connections`), which an earlier test in the process may have left open.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -276,7 +278,6 @@ async def test_the_process_renews_its_memberships_before_redis_expires_them(redi
         await socket.disconnect()
 
 
-@pytest.mark.django_db(transaction=True)
 async def test_a_room_socket_told_to_resync_gets_what_it_missed_in_place(redis_layer, room, user_with_role):
     """A message stored while its broadcast was lost (Redis away, or dropped by the bound) reaches the page."""
     member = await database_sync_to_async(user_with_role)("member", room.council)
