@@ -48,6 +48,7 @@ from council.core.hub import Inbox
 from council.core.hub import hub_for
 from council.core.realtime import envelope
 from council.core.threads import run_in_database_thread
+from council.core.wire import Wire
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +73,14 @@ def _frame_log(path: str) -> TextIO:
     return open(path, "a", encoding="utf-8", buffering=1)  # open for the life of the process
 
 
-def log_frame(text: str, *, acked: str | None) -> None:
-    """Append one sent frame to settings.FRAME_LOG (test runs only; a no-op otherwise)."""
+def log_frame(text: str, *, acked: str | None, direct: bool = False) -> None:
+    """Append one sent frame to settings.FRAME_LOG (test runs only; a no-op otherwise).
+
+    `direct`: written to the socket by the hub without waking the consumer (council/core/wire.py).
+    """
     if settings.FRAME_LOG:
-        _frame_log(settings.FRAME_LOG).write(json.dumps({"frame": text, "acked": acked}) + "\n")
+        entry = {"frame": text, "acked": acked, **({"direct": True} if direct else {})}
+        _frame_log(settings.FRAME_LOG).write(json.dumps(entry) + "\n")
 
 
 class FrameError(CouncilError):
@@ -194,6 +199,8 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         self.hub = hub
         inbox = hub.open_inbox(self.channel_name)
         self.base_send = send
+        self.wire = Wire(send)
+        inbox.relay = self.relay_frame
         feeder = asyncio.ensure_future(self._feed(receive, inbox))
         try:
             while True:  # one message at a time, in the order they came, as Channels does
@@ -426,6 +433,29 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
     async def forward(self, message: dict[str, Any]) -> None:
         """Relay a group event whose frame was serialised once by the sender."""
         await self.send(text_data=message["frame"])
+
+    def relays(self, message_type: str) -> bool:
+        """Whether this socket does nothing with events of this type but `forward` them."""
+        return getattr(type(self), message_type.replace(".", "_"), None) is CouncilConsumer.forward
+
+    def relay_frame(self, message: dict[str, Any]) -> bool:
+        """Called by the hub while this consumer is idle: write a relayed event's frame without waking it.
+
+        False leaves the message to the consumer (an event it handles, a socket that is not a
+        plain open Daphne WebSocket); the frame leaves exactly as `forward` would send it.
+        """
+        frame = message.get("frame")
+        if not isinstance(frame, str) or not self.relays(message.get("type", "")):
+            return False
+        try:
+            written = self.wire.write_text(frame)
+        except Exception:  # never let one socket break the hub's delivery to the others
+            logger.exception("writing a relayed frame failed; this socket's events go through its consumer")
+            self.wire = Wire(None)
+            return False
+        if written:
+            log_frame(frame, acked=None, direct=True)
+        return written
 
     async def run_sync(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await database_sync_to_async(func)(*args, **kwargs)

@@ -79,6 +79,13 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
         else:
             await handler(self, message)
 
+    def relays(self, message_type: str) -> bool:
+        """As `dispatch` routes it: a module's event relayed as sent, or this class's own forward."""
+        handler = host.event_handler(message_type)
+        if handler is None:
+            return super().relays(message_type)
+        return handler is host.forward
+
     def command_handler(self, type_: str) -> tuple[type[Payload] | None, Callable[[Command], Awaitable[None]]] | None:
         """Every command comes from the host's registry, with its typed schema (council/rooms/host.py)."""
         spec = host.command_spec(type_)
