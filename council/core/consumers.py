@@ -184,6 +184,8 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
     #: the process's hub when the layer has one (council/core/hub.py): it delivers this
     #: socket's group and channel messages to its inbox
     hub: Hub | None = None
+    #: the Daphne socket behind `send`, written to directly where it can be (none without the hub)
+    wire = Wire(None)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """Channels' loop, but group and channel messages come from the hub's inbox where there is one."""
@@ -405,9 +407,16 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         return result
 
     async def send(self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False) -> None:
-        """The one way out for frames; written down too when settings.FRAME_LOG is set."""
+        """The one way out for frames; written down too when settings.FRAME_LOG is set.
+
+        A text frame goes straight to a Daphne socket when it can (council/core/wire.py): what
+        Daphne and autobahn would write, without their per-frame coroutine and checks. In order:
+        every earlier frame of this consumer was already handed to the transport.
+        """
         if text_data is not None:
             log_frame(text_data, acked=self.answering)
+            if bytes_data is None and not close and self.wire.write_text(text_data):
+                return
         await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
 
     async def send_ack(self, command: Command, payload: dict[str, Any] | None = None) -> None:

@@ -10,7 +10,9 @@ Only when nothing can change the outcome: the consumer is idle (waiting on its i
 frame of its own can be overtaken, council/core/hub.py), the event is one it would only have
 relayed, and the socket is an open Daphne WebSocket with nothing queued, no compression and
 no fragmentation. Anything else (another ASGI server, TLS terminated by Daphne itself, a
-socket closing) answers False and the message goes through the consumer as before. This
+socket closing) answers False and the message goes through the consumer as before. A
+consumer's own text frames (acks, snapshots) take the same way out (CouncilConsumer.send),
+skipping Daphne's reply coroutine and autobahn's checks for each. This
 reads Daphne's and autobahn's attributes, which is why both are pinned exactly and
 tests/core/test_wire.py checks them on every upgrade.
 """
