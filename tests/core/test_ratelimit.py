@@ -46,3 +46,19 @@ async def test_without_redis_each_process_goes_on_limiting_its_own_frames(settin
     await asyncio.sleep(ratelimit.SYNC_SECONDS * 3)
     assert answers == [(True, 1), (True, 2), (False, 3)]
     assert "Redis unreachable" in caplog.text
+
+
+async def test_a_bucket_redis_lost_gets_its_expiry_again(settings):
+    """Redis restarted mid-window: the next sync creates the key again, and it still expires."""
+    settings.REDIS_URL = REDIS_URL
+    key = f"test:{uuid.uuid4()}"
+    await ratelimit.hit_async(key, "6/86400")
+    await asyncio.sleep(ratelimit.SYNC_SECONDS * 3)
+    client = redis.Redis.from_url(REDIS_URL)
+    (bucket,) = client.keys(f"ratelimit:{key}:*")
+    client.delete(bucket)  # what a restart of Redis does to it
+    await ratelimit.hit_async(key, "6/86400")
+    await asyncio.sleep(ratelimit.SYNC_SECONDS * 3)
+    assert int(client.get(bucket)) == 1
+    assert 0 < client.ttl(bucket) <= 2 * 86400
+    client.delete(bucket)
