@@ -12,9 +12,10 @@ relayed, and the socket is an open Daphne WebSocket with nothing queued, no comp
 no fragmentation. Anything else (another ASGI server, TLS terminated by Daphne itself, a
 socket closing) answers False and the message goes through the consumer as before. A
 consumer's own text frames (acks, snapshots) take the same way out (CouncilConsumer.send),
-skipping Daphne's reply coroutine and autobahn's checks for each. This
-reads Daphne's and autobahn's attributes, which is why both are pinned exactly and
-tests/core/test_wire.py checks them on every upgrade.
+skipping Daphne's reply coroutine and autobahn's checks for each, and each frame is sent on
+the socket at once when nothing is queued before it (`send_now`). This
+reads Daphne's, autobahn's and Twisted's attributes, which is why they are pinned exactly
+and tests/e2e/test_relayed_frames.py checks them on every upgrade.
 """
 
 import functools
@@ -93,5 +94,35 @@ class Wire:
         frame = encoded(text)
         if 0 < self.protocol.maxMessagePayloadSize < len(frame):  # autobahn would refuse it: let it
             return False
-        self.protocol.transport.write(frame)
+        send_now(self.protocol.transport, frame)
         return True
+
+
+def send_now(transport: Any, data: bytes) -> None:
+    """Write `data` on the socket at once when nothing waits before it; what does not fit, Twisted sends.
+
+    Twisted's own write only buffers and asks the event loop to watch the socket, then
+    writes once it is writable and stops watching: two epoll_ctl calls and a turn of the loop
+    for each frame, when the socket's buffer almost always has room right now (asyncio's
+    transports try at once, for this reason). Only for plain TCP: TLS goes through Twisted.
+    """
+    try:
+        immediate = (
+            type(transport).__module__ == "twisted.internet.tcp"
+            and not transport.TLS
+            and transport.connected
+            and not transport._writeDisconnected
+            and not transport._tempDataBuffer
+            and len(transport.dataBuffer) == transport.offset
+        )
+    except AttributeError:  # another Twisted: its write is always right
+        immediate = False
+    if immediate:
+        try:
+            sent = transport.socket.send(data)
+        except OSError:  # full (EAGAIN), or the connection failing: Twisted's write finds out which
+            sent = 0
+        if sent == len(data):
+            return
+        data = data[sent:]
+    transport.write(data)

@@ -58,7 +58,7 @@ def _rows_of(name: str) -> Loader:
             f"SELECT %s, user_id, room_id FROM {model._meta.db_table} WHERE room_id IN ({in_rooms}) AND user_id IN ({in_users})"  # noqa: S608 - names from the models, values as parameters
             for model in _ROWS.values()
         )
-        params: list[object] = []
+        params: list[int | str] = []
         for fact_name in _ROWS:
             params += [fact_name, *room_ids, *user_ids]
         found: dict[str, set[tuple[int, int]]] = {fact_name: set() for fact_name in _ROWS}
@@ -230,7 +230,7 @@ def _facilitator_grants(user_ids: list[int], room_ids: list[int]) -> set[tuple[i
         f" WHERE granted.content_type_id = %s AND permission.codename = %s"
         f" AND granted.object_pk IN ({in_rooms}) AND member.user_id IN ({in_users})"
     )
-    per_table = [room_type.pk, "facilitate_room", *object_pks, *user_ids]
+    per_table: list[int | str] = [room_type.pk, "facilitate_room", *object_pks, *user_ids]
     with connection.cursor() as cursor:
         cursor.execute(sql, per_table + per_table)
         return {(user_id, int(object_pk)) for user_id, object_pk in cursor.fetchall()}
