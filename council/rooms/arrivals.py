@@ -38,6 +38,7 @@ from council.core.memo import forget_all
 from council.core.memo import remembered
 from council.core.memo import share_with
 from council.core.memo import shared
+from council.core.realtime import SharedText
 from council.core.threads import run_in_database_thread
 from council.councils.events import user_group
 from council.rooms import events
@@ -94,7 +95,8 @@ async def _arrive_all(wave: Wave) -> None:
             times.append(loop.time())
             live = pending(admitted)
             media = await live[0].consumer.media_availability() if live else None
-            await each(live, lambda step: send_snapshot(step, snapshots[id(step)], media))
+            shared = SharedText()  # the room's messages and presence are encoded once for the wave
+            await each(live, lambda step: send_snapshot(step, snapshots[id(step)], media, shared))
             times.append(loop.time())
     except Exception as error:  # the wave itself failed (database, Redis): every socket in it hears it
         for step in arrivals:

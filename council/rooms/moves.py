@@ -35,6 +35,7 @@ from typing import Any
 from council.core.channel_layer import group_moves
 from council.core.memo import forget
 from council.core.memo import remembered
+from council.core.realtime import SharedText
 from council.core.threads import run_in_database_thread
 from council.councils.selectors import roles_remember
 from council.rooms import host
@@ -156,7 +157,8 @@ async def _move_all(wave: Wave) -> None:
             snapshots = await run_in_database_thread(_snapshots, pending(admitted))
             times.append(loop.time())
             media = await admitted[0].consumer.media_availability() if admitted else None
-            await each(pending(admitted), lambda step: send_snapshot(step, snapshots[id(step)], media))
+            shared = SharedText()  # the parts of the snapshots the sockets share are encoded once
+            await each(pending(admitted), lambda step: send_snapshot(step, snapshots[id(step)], media, shared))
             times.append(loop.time())
     except Exception as error:  # the wave itself failed (database, Redis): every socket in it hears it
         for step in moves:
@@ -264,10 +266,12 @@ def remember_room_views(placements: list[tuple[Any, int]]) -> None:
                 remember_own(list(users.values()), [rooms[room_id]])
 
 
-async def send_snapshot(step: Any, snapshot: dict[str, Any] | Exception, media: dict[str, Any] | None) -> None:
+async def send_snapshot(
+    step: Any, snapshot: dict[str, Any] | Exception, media: dict[str, Any] | None, shared: SharedText
+) -> None:
     if isinstance(snapshot, Exception):
         raise snapshot
-    await step.consumer.send_built_snapshot(snapshot, media=media)
+    await step.consumer.send_built_snapshot(snapshot, media=media, shared=shared)
 
 
 def pending(moves: list[Any]) -> list[Any]:

@@ -14,6 +14,7 @@ from channels.db import database_sync_to_async
 from django.db.backends import utils as db_utils
 
 from council.rooms import moves
+from council.rooms import services
 from tests.helpers import connect
 from tests.helpers import expect_close
 from tests.helpers import next_frame_of
@@ -73,6 +74,27 @@ async def test_a_crowd_connecting_together_costs_fewer_queries_than_one_by_one(r
     # one by one, each connect reads its facts and its room's views (~25 queries each); the
     # crowd reads them once, then only what each person has of their own
     assert together.count * 3 < one_by_one.count, (together.count, one_by_one.count)
+    for socket, _snapshot in connected:
+        await socket.disconnect()
+
+
+async def test_a_crowd_entering_together_gets_the_rooms_messages_each_from_where_its_page_was(room, user_with_role, one_wave):
+    people = await database_sync_to_async(lambda: [user_with_role("member", room.council) for _ in range(4)])()
+    for text in ("Bonjour", "La séance commence", "Premier point"):
+        await database_sync_to_async(services.message_post)(actor=people[0], room_id=room.pk, text=text)
+
+    # three fresh pages and one coming back after the first message: their snapshots share
+    # the room's messages and presence (encoded once for the wave), each with its own part
+    connected = await asyncio.gather(
+        *(connect(room_path(room.pk, since=1 if i == 3 else None), user=person) for i, person in enumerate(people))
+    )
+
+    for i, (person, (_socket, snapshot)) in enumerate(zip(people, connected, strict=True)):
+        payload = snapshot["payload"]
+        assert payload["me"]["id"] == person.pk
+        texts = [message["text"] for message in payload["messages"]]
+        assert texts == (["La séance commence", "Premier point"] if i == 3 else ["Bonjour", "La séance commence", "Premier point"])
+        assert payload["presence"]["count"] == len(people)
     for socket, _snapshot in connected:
         await socket.disconnect()
 
