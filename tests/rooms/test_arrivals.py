@@ -158,3 +158,35 @@ async def test_pages_coming_back_together_drop_their_dead_sockets_rows_in_one_st
     assert len(deletes) == 1, deletes
     for socket, _snapshot in connected:
         await socket.disconnect()
+
+
+async def test_a_wave_that_waited_behind_another_takes_in_the_sockets_arriving_as_its_turn_comes(monkeypatch):
+    """A crowd connecting in turns (each page's next socket opens once the last one got its
+    snapshot) made waves of 127 and of 1 by turns: the one that just missed a wave left alone
+    when its turn came, and the sockets let in meanwhile started yet another wave behind it."""
+    monkeypatch.setattr(moves, "QUIET_SECONDS", 0.1)
+    monkeypatch.setattr(moves, "MAX_WAIT_SECONDS", 0.2)
+    sizes: list[int] = []
+    ahead_done = asyncio.Event()
+
+    async def carry_out(wave):
+        sizes.append(len(wave.moves))
+        if len(sizes) == 1:
+            await ahead_done.wait()
+        for step in wave.moves:
+            step.done.set_result(True)
+
+    class Step:
+        def __init__(self):
+            self.done = asyncio.get_running_loop().create_future()
+
+    ahead = asyncio.create_task(moves.join_wave(Step(), carry_out))
+    await asyncio.sleep(0.15)  # the wave ahead is under way
+    late = asyncio.create_task(moves.join_wave(Step(), carry_out))
+    await asyncio.sleep(0.3)  # longer than a wave gathers: the late one waits for its turn
+    ahead_done.set()
+    await asyncio.sleep(0.03)  # its turn came; then the sockets let in by the wave ahead come back
+    others = [asyncio.create_task(moves.join_wave(Step(), carry_out)) for _ in range(3)]
+
+    assert await asyncio.gather(ahead, late, *others) == [True] * 5
+    assert sizes == [1, 4]
