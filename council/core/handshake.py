@@ -42,7 +42,7 @@ def format_debug_messages_lazily() -> None:
     if isinstance(protocol.pformat(None), _Later):
         return  # already done
     # the one use of pformat whose text is returned, not logged
-    protocol.Timings.__str__ = lambda self: pprint.pformat(self._timings)
-    protocol.pformat = _later(pprint.pformat)
+    protocol.Timings.__str__ = lambda self: pprint.pformat(self._timings)  # type: ignore[method-assign]
+    protocol.pformat = _later(pprint.pformat)  # type: ignore[assignment]
     protocol.hltype = twisted_websocket.hltype = _later(util.hltype)
     protocol.hlval = twisted_websocket.hlval = _later(util.hlval)
