@@ -13,6 +13,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db.backends import utils as db_utils
 
+from council.rooms import arrivals
 from council.rooms import moves
 from council.rooms import services
 from tests.helpers import connect
@@ -78,7 +79,10 @@ async def test_a_crowd_connecting_together_costs_fewer_queries_than_one_by_one(r
         await socket.disconnect()
 
 
-async def test_a_crowd_entering_together_gets_the_rooms_messages_each_from_where_its_page_was(room, user_with_role, one_wave):
+async def test_a_crowd_entering_together_gets_the_rooms_messages_each_from_where_its_page_was(
+    room, user_with_role, one_wave, monkeypatch
+):
+    monkeypatch.setattr(arrivals, "SNAPSHOTS_PER_SLICE", 3)  # two slices: the second built while the first is sent
     people = await database_sync_to_async(lambda: [user_with_role("member", room.council) for _ in range(4)])()
     for text in ("Bonjour", "La séance commence", "Premier point"):
         await database_sync_to_async(services.message_post)(actor=people[0], room_id=room.pk, text=text)
