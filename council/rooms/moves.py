@@ -57,6 +57,8 @@ logger = logging.getLogger(__name__)
 QUIET_SECONDS = 0.02
 #: …or this long after its first move, whichever comes first (and not before the wave ahead is done)
 MAX_WAIT_SECONDS = 0.2
+#: a wave smaller than this that waited behind another gathers again once its turn comes
+SMALL_WAVE = 16
 
 
 @dataclass
@@ -114,16 +116,17 @@ async def join_wave(step: Any, carry_out: Callable[[Wave], Awaitable[None]]) -> 
 
 
 async def _gathered(wave: Wave) -> None:
-    """Wait until no step joined for QUIET_SECONDS, or MAX_WAIT_SECONDS passed, counted from the wave's turn.
+    """Wait until no step joined for QUIET_SECONDS, or MAX_WAIT_SECONDS passed since the wave started.
 
-    A wave that waited behind another gets its own gathering time once its turn comes: the
-    steps that arrive just then (sockets let in by the wave ahead, coming back with their
-    next page) join it instead of starting a wave of their own behind it. Measured with
-    a crowd connecting (docs/benchmarks.md, "Cheaper connects"), waves of 127 then of 1
-    alternated, and each wave of 1 read the room's presence, messages and facts for one socket.
+    A small wave that waited behind another counts both from its turn instead: the steps
+    that arrive just then (sockets let in by the wave ahead, coming back with their next
+    page) join it instead of starting a wave of their own behind it. Measured with a crowd
+    connecting (docs/benchmarks.md, "Cheaper connects"), waves of 127 then of 1 alternated,
+    and each wave of 1 read the room's presence, messages and facts for one socket. A big
+    one leaves at once: the crowd of a restarted process must not wait for more of itself.
     """
     loop = asyncio.get_running_loop()
-    turn = max(wave.started, loop.time())
+    turn = loop.time() if len(wave.moves) < SMALL_WAVE else wave.started
     # The deadline moves with every move that joins: a sleep until it, not an event to wait for.
     while (wait := min(max(wave.last_joined, turn) + QUIET_SECONDS, turn + MAX_WAIT_SECONDS) - loop.time()) > 0:  # noqa: ASYNC110
         await asyncio.sleep(wait)
