@@ -17,6 +17,7 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 from channels.routing import URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from council.core.handshake import format_debug_messages_lazily  # noqa: E402
 from council.core.proxy import TrustedProxyMiddleware  # noqa: E402
 from council.core.socket_auth import AuthMiddlewareStack  # noqa: E402
 from council.core.startup import freeze_start_up_objects  # noqa: E402
@@ -33,5 +34,6 @@ application = TrustedProxyMiddleware(
     )
 )
 
+format_debug_messages_lazily()  # Daphne's handshakes no longer format debug messages never written
 # last: everything start-up made is set aside from the garbage collector (council/core/startup.py)
 freeze_start_up_objects()

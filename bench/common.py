@@ -156,11 +156,17 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
 
 
 def spy(pid: int, output: str, *, seconds: int) -> subprocess.Popen:
-    """Sample a process with py-spy (pip install py-spy) for `seconds`, as collapsed stacks, in the background."""
+    """Sample a process with py-spy (pip install py-spy) for `seconds`, as collapsed stacks, in the background.
+
+    BENCH_SPY_GIL=1 keeps only the samples of the thread holding the GIL (where the CPU of
+    Python code goes, not the threads waiting on PostgreSQL); BENCH_SPY_RATE sets the rate.
+    """
     beside = Path(sys.executable).with_name("py-spy")
     spy_bin = str(beside) if beside.exists() else shutil.which("py-spy") or str(beside)
+    extra = ["--gil"] if os.environ.get("BENCH_SPY_GIL") else []
+    extra += ["-r", os.environ.get("BENCH_SPY_RATE", "100")]
     return subprocess.Popen(
-        [spy_bin, "record", "-p", str(pid), "-d", str(seconds), "-f", "raw", "-o", output, "--nonblocking", "-t"],
+        [spy_bin, "record", "-p", str(pid), "-d", str(seconds), "-f", "raw", "-o", output, "--nonblocking", "-t", *extra],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 

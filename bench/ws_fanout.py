@@ -400,7 +400,8 @@ async def run_case(app: str, servers: int, n: int, args, fixture) -> dict:
         connect_cpu_start = cpu_seconds(servers_ps)
         if os.environ.get("BENCH_SPY"):  # and while the listeners connect
             for proc in procs:
-                common.spy(proc.pid, f"{os.environ['BENCH_SPY']}-connect-{app}-{n}-{proc.pid}.txt", seconds=15)
+                common.spy(proc.pid, f"{os.environ['BENCH_SPY']}-connect-{app}-{n}-{proc.pid}.txt",
+                           seconds=int(os.environ.get("BENCH_SPY_CONNECT_SECONDS", "15")))
         loads, status, urls = await connect_listeners(app, servers, n, fixture, run, args.connect_concurrency)
         held = status["connected"]
         connect_cpu = cpu_seconds(servers_ps) - connect_cpu_start

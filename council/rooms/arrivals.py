@@ -14,7 +14,8 @@ instead:
 3. builds every snapshot in one unit of work, what a room shows everyone read once per room
    and what it shows each person once for all those entering it; both are read after the
    presence rows are written (a sitting's snapshot shows its newcomers online);
-4. sends each socket its snapshot, and has each room's presence summary sent once.
+4. sends each socket its snapshot (a slice of them at a time, while the next slice is built),
+   and has each room's presence summary sent once.
 
 What does not change from one wave to the next (people's roles and groups, what rooms show
 everyone but their presence) is kept by the process between waves, in step with the changes
@@ -25,6 +26,7 @@ A lone connect is a wave of one, and costs the queries a socket let in on its ow
 """
 
 import asyncio
+import functools
 import itertools
 import logging
 from dataclasses import dataclass
@@ -38,6 +40,7 @@ from council.core.memo import forget_all
 from council.core.memo import remembered
 from council.core.memo import share_with
 from council.core.memo import shared
+from council.core.realtime import SharedText
 from council.core.threads import run_in_database_thread
 from council.councils.events import user_group
 from council.rooms import events
@@ -57,6 +60,9 @@ if TYPE_CHECKING:
     from council.rooms.consumers import RoomConsumer
 
 logger = logging.getLogger(__name__)
+
+#: snapshots built at a time in a wave: each slice is sent while the next one is built
+SNAPSHOTS_PER_SLICE = 32
 
 
 @dataclass
@@ -90,11 +96,7 @@ async def _arrive_all(wave: Wave) -> None:
             admitted = [step for step in arrivals if step.room_id is not None]
             await each(admitted, _join_groups)
             times.append(loop.time())
-            snapshots = await run_in_database_thread(_snapshots, pending(admitted))
-            times.append(loop.time())
-            live = pending(admitted)
-            media = await live[0].consumer.media_availability() if live else None
-            await each(live, lambda step: send_snapshot(step, snapshots[id(step)], media))
+            await _send_snapshots(admitted)
             times.append(loop.time())
     except Exception as error:  # the wave itself failed (database, Redis): every socket in it hears it
         for step in arrivals:
@@ -107,7 +109,7 @@ async def _arrive_all(wave: Wave) -> None:
         if not step.done.done():
             step.done.set_result(step.room_id is not None)
     logger.info(
-        "wave of %d arrivals (gathered in %.0f ms): admit %.0f ms, join %.0f ms, snapshots %.0f ms, send %.0f ms",
+        "wave of %d arrivals (gathered in %.0f ms): admit %.0f ms, join %.0f ms, snapshots built and sent %.0f ms",
         len(arrivals), 1000 * (times[0] - wave.started), *(1000 * (b - a) for a, b in itertools.pairwise(times)),
     )
 
@@ -160,11 +162,52 @@ async def _join_groups(step: Arrival) -> None:
         await part.joined()
 
 
-def _snapshots(arrivals: list[Arrival]) -> dict[int, dict[str, Any] | Exception]:
-    """Every admitted socket's snapshot, or the error that stopped building it (sync, database thread)."""
-    if isinstance(kept := shared(), process_cache.Unit):
-        kept.joined()  # the sockets now hear their rooms' events: what is read next may be kept
-    remember_room_views([(step.consumer.user, step.room_id) for step in arrivals if step.room_id is not None])
+async def _send_snapshots(admitted: list[Arrival]) -> None:
+    """Build the wave's snapshots a slice at a time, sending each slice while the next is built.
+
+    What the rooms show is read once for the whole wave first. A socket then gets its
+    snapshot once its slice is built, not once the whole wave's are: the first ones let in
+    open their next sockets (or go on with the page) while the others' are being built.
+    """
+    live = pending(admitted)
+    if not live:
+        return
+    media = await live[0].consumer.media_availability()
+    text = SharedText()  # the room's messages and presence are encoded once for the wave
+    slices = [live[start : start + SNAPSHOTS_PER_SLICE] for start in range(0, len(live), SNAPSHOTS_PER_SLICE)]
+    building = asyncio.ensure_future(run_in_database_thread(_snapshots, slices[0], views_of=live))
+    for index, built_slice in enumerate(slices):
+        try:
+            snapshots = await building
+        except Exception as error:  # the database failed: the sockets not yet sent a snapshot hear it
+            for step in itertools.chain.from_iterable(slices[index:]):
+                if not step.done.done():
+                    step.done.set_exception(error)
+            return
+        if index + 1 < len(slices):
+            building = asyncio.ensure_future(run_in_database_thread(_snapshots, pending(slices[index + 1])))
+        try:
+            await each(built_slice, functools.partial(_send_built, snapshots=snapshots, media=media, text=text))
+        except BaseException:
+            building.cancel()
+            raise
+
+
+async def _send_built(
+    step: Arrival, *, snapshots: dict[int, dict[str, Any] | Exception], media: dict[str, Any] | None, text: SharedText
+) -> None:
+    await send_snapshot(step, snapshots[id(step)], media, text)
+
+
+def _snapshots(arrivals: list[Arrival], views_of: list[Arrival] | None = None) -> dict[int, dict[str, Any] | Exception]:
+    """These sockets' snapshots, or the error that stopped building each (sync, database thread).
+
+    `views_of`: the wave's sockets, whose rooms' views are read first (in the wave's first slice).
+    """
+    if views_of is not None:
+        if isinstance(kept := shared(), process_cache.Unit):
+            kept.joined()  # the sockets now hear their rooms' events: what is read next may be kept
+        remember_room_views([(step.consumer.user, step.room_id) for step in views_of if step.room_id is not None])
     snapshots: dict[int, dict[str, Any] | Exception] = {}
     for step in arrivals:
         # `since` counts the messages of the room the page was in: another room starts afresh.

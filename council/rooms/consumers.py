@@ -26,6 +26,8 @@ from council.core.consumers import CLOSE_UNAUTHENTICATED
 from council.core.consumers import Command
 from council.core.consumers import CouncilConsumer
 from council.core.errors import AccessDenied
+from council.core.realtime import SharedText
+from council.core.realtime import envelope_sharing
 from council.core.threads import run_in_database_thread
 from council.rooms import arrivals
 from council.rooms import events
@@ -233,11 +235,17 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
             part.extend_snapshot(snapshot)
         return snapshot
 
-    async def send_built_snapshot(self, snapshot: dict[str, Any], *, media: dict[str, Any] | None = None) -> None:
+    async def send_built_snapshot(
+        self, snapshot: dict[str, Any], *, media: dict[str, Any] | None = None, shared: SharedText | None = None
+    ) -> None:
+        """Send a snapshot built by build_snapshot; `shared`: the text of parts shared with the wave's others."""
         snapshot["media"] = media if media is not None else await self.media_availability()
         seqs = [m["seq"] for m in snapshot["messages"]]
         self.snapshot_seq = max([snapshot["room"]["last_seq"], *seqs])
-        await self.send_event(events.ROOM_SYNCED, snapshot)
+        if shared is None:
+            await self.send_event(events.ROOM_SYNCED, snapshot)
+        else:
+            await self.send(text_data=envelope_sharing(events.ROOM_SYNCED, snapshot, shared))
         await self.keep_facilitators_group(self.runs)
         for part in self.parts.values():
             await part.snapshot_sent(snapshot)

@@ -21,6 +21,7 @@ from council.core import deadlines
 from council.core.consumers import Command
 from council.core.errors import AccessDenied
 from council.core.errors import InvalidInput
+from council.core.memo import recall
 from council.rooms.host import SocketPart
 from council.workshops import events
 from council.workshops import selectors
@@ -272,13 +273,18 @@ def _plenary_id(room: Any) -> int:
 
 def agenda_section(user: Any, room: Any) -> dict[str, Any] | None:
     """The meeting's agenda (None for those who may not see it), wherever in the meeting the socket is."""
-    section: dict[str, Any] | None = agenda_snapshot(user=user, room_id=_plenary_id(room))["agenda"]
+    section: dict[str, Any] | None = _agenda_snapshot(user, _plenary_id(room))["agenda"]
     return section
 
 
 def speakers_section(user: Any, room: Any) -> dict[str, Any] | None:
-    section: dict[str, Any] | None = agenda_snapshot(user=user, room_id=_plenary_id(room))["speakers"]
+    section: dict[str, Any] | None = _agenda_snapshot(user, _plenary_id(room))["speakers"]
     return section
+
+
+def _agenda_snapshot(user: Any, plenary_id: int) -> dict[str, Any]:
+    """agenda_snapshot, once per person for both sections (within a unit of work)."""
+    return recall(("agenda_snapshot", user.pk, plenary_id), lambda: agenda_snapshot(user=user, room_id=plenary_id))
 
 
 def reports_section(user: Any, room: Any) -> list[dict[str, Any]] | None:

@@ -13,7 +13,9 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db.backends import utils as db_utils
 
+from council.rooms import arrivals
 from council.rooms import moves
+from council.rooms import services
 from tests.helpers import connect
 from tests.helpers import expect_close
 from tests.helpers import next_frame_of
@@ -77,6 +79,30 @@ async def test_a_crowd_connecting_together_costs_fewer_queries_than_one_by_one(r
         await socket.disconnect()
 
 
+async def test_a_crowd_entering_together_gets_the_rooms_messages_each_from_where_its_page_was(
+    room, user_with_role, one_wave, monkeypatch
+):
+    monkeypatch.setattr(arrivals, "SNAPSHOTS_PER_SLICE", 3)  # two slices: the second built while the first is sent
+    people = await database_sync_to_async(lambda: [user_with_role("member", room.council) for _ in range(4)])()
+    for text in ("Bonjour", "La séance commence", "Premier point"):
+        await database_sync_to_async(services.message_post)(actor=people[0], room_id=room.pk, text=text)
+
+    # three fresh pages and one coming back after the first message: their snapshots share
+    # the room's messages and presence (encoded once for the wave), each with its own part
+    connected = await asyncio.gather(
+        *(connect(room_path(room.pk, since=1 if i == 3 else None), user=person) for i, person in enumerate(people))
+    )
+
+    for i, (person, (_socket, snapshot)) in enumerate(zip(people, connected, strict=True)):
+        payload = snapshot["payload"]
+        assert payload["me"]["id"] == person.pk
+        texts = [message["text"] for message in payload["messages"]]
+        assert texts == (["La séance commence", "Premier point"] if i == 3 else ["Bonjour", "La séance commence", "Premier point"])
+        assert payload["presence"]["count"] == len(people)
+    for socket, _snapshot in connected:
+        await socket.disconnect()
+
+
 async def test_in_a_wave_the_refused_are_closed_and_the_room_hears_the_others_once(room, user_with_role, user_factory, one_wave):
     observer = await database_sync_to_async(user_with_role)("member", room.council)
     people = await database_sync_to_async(lambda: [user_with_role("member", room.council) for _ in range(3)])()
@@ -136,3 +162,35 @@ async def test_pages_coming_back_together_drop_their_dead_sockets_rows_in_one_st
     assert len(deletes) == 1, deletes
     for socket, _snapshot in connected:
         await socket.disconnect()
+
+
+async def test_a_wave_that_waited_behind_another_takes_in_the_sockets_arriving_as_its_turn_comes(monkeypatch):
+    """A crowd connecting in turns (each page's next socket opens once the last one got its
+    snapshot) made waves of 127 and of 1 by turns: the one that just missed a wave left alone
+    when its turn came, and the sockets let in meanwhile started yet another wave behind it."""
+    monkeypatch.setattr(moves, "QUIET_SECONDS", 0.1)
+    monkeypatch.setattr(moves, "MAX_WAIT_SECONDS", 0.2)
+    sizes: list[int] = []
+    ahead_done = asyncio.Event()
+
+    async def carry_out(wave):
+        sizes.append(len(wave.moves))
+        if len(sizes) == 1:
+            await ahead_done.wait()
+        for step in wave.moves:
+            step.done.set_result(True)
+
+    class Step:
+        def __init__(self):
+            self.done = asyncio.get_running_loop().create_future()
+
+    ahead = asyncio.create_task(moves.join_wave(Step(), carry_out))
+    await asyncio.sleep(0.15)  # the wave ahead is under way
+    late = asyncio.create_task(moves.join_wave(Step(), carry_out))
+    await asyncio.sleep(0.3)  # longer than a wave gathers: the late one waits for its turn
+    ahead_done.set()
+    await asyncio.sleep(0.03)  # its turn came; then the sockets let in by the wave ahead come back
+    others = [asyncio.create_task(moves.join_wave(Step(), carry_out)) for _ in range(3)]
+
+    assert await asyncio.gather(ahead, late, *others) == [True] * 5
+    assert sizes == [1, 4]

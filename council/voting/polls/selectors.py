@@ -153,7 +153,8 @@ def polls_section(user: User, room: Room) -> dict[str, Any]:
     plenary_id = room.parent_id or room.pk
     polls = recall((POLLS_OF, plenary_id), lambda: polls_of(plenary_id))  # once for a wave's crowd
     plenary = room.parent if room.parent_id else room
-    can_manage = bool(user.has_perm(MANAGE_POLL, Poll(room=plenary)))
+    # the rule asks a poll of the meeting: one unsaved probe for the wave's crowd, not one each
+    can_manage = bool(user.has_perm(MANAGE_POLL, recall(("poll_probe", plenary_id), lambda: Poll(room=plenary))))
     open_poll = next((poll for poll in polls if poll.status == Poll.Status.OPEN), None)
     # the agenda is read only when a poll is attached to an item, or for those who attach them
     agenda = agenda_view(plenary_id) if can_manage or any(poll.agenda_item is not None for poll in polls) else []
