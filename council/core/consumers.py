@@ -185,7 +185,7 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
     #: socket's group and channel messages to its inbox
     hub: Hub | None = None
     #: the Daphne socket behind `send`, written to directly where it can be (none without the hub)
-    wire = Wire(None)
+    socket_wire = Wire(None)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """Channels' loop, but group and channel messages come from the hub's inbox where there is one."""
@@ -201,7 +201,7 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         self.hub = hub
         inbox = hub.open_inbox(self.channel_name)
         self.base_send = send
-        self.wire = Wire(send)
+        self.socket_wire = Wire(send)
         inbox.relay = self.relay_frame
         feeder = asyncio.ensure_future(self._feed(receive, inbox))
         try:
@@ -415,7 +415,7 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         """
         if text_data is not None:
             log_frame(text_data, acked=self.answering)
-            if bytes_data is None and not close and self.wire.write_text(text_data):
+            if bytes_data is None and not close and self.socket_wire.write_text(text_data):
                 return
         await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
 
@@ -457,10 +457,10 @@ class CouncilConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels
         if not isinstance(frame, str) or not self.relays(message.get("type", "")):
             return False
         try:
-            written = self.wire.write_text(frame)
+            written = self.socket_wire.write_text(frame)
         except Exception:  # never let one socket break the hub's delivery to the others
             logger.exception("writing a relayed frame failed; this socket's events go through its consumer")
-            self.wire = Wire(None)
+            self.socket_wire = Wire(None)
             return False
         if written:
             log_frame(frame, acked=None, direct=True)
