@@ -53,6 +53,8 @@ def _rows_of(name: str) -> Loader:
 
     def many(users: list[User], room_ids: list[int]) -> dict[tuple[int, int], bool]:
         user_ids = [user.pk for user in users]
+        if not user_ids or not room_ids:
+            return {}  # "IN ()" is no SQL
         in_rooms, in_users = _placeholders(room_ids), _placeholders(user_ids)
         sql = " UNION ALL ".join(
             f"SELECT %s, user_id, room_id FROM {model._meta.db_table} WHERE room_id IN ({in_rooms}) AND user_id IN ({in_users})"  # noqa: S608 - names from the models, values as parameters
