@@ -27,9 +27,12 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support import wait as selenium_wait
 from selenium.webdriver.support.wait import WebDriverWait
 
 from council.accounts.models import User
@@ -41,6 +44,10 @@ from tests.mfa_helpers import totp_code
 from tests.mfa_helpers import totp_give_if_required
 from tests.protocol import logged_violations
 from tests.protocol import violations_text
+
+# Every wait reads again an element the page replaced while it was read (a form's answer loading,
+# a list re-rendered), as it already does one not there yet: a stale read is a moment, not a failure.
+selenium_wait.IGNORED_EXCEPTIONS = (NoSuchElementException, StaleElementReferenceException)
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "réunion-publique-2026"
