@@ -100,6 +100,7 @@ def build(rebuild: bool) -> None:
     from django.db import connection
     from django.db import transaction
 
+    from council.accounts.models import User
     from council.councils.models import ROLE_GRANTS
     from council.councils.models import Council
     from council.councils.models import Role
@@ -146,12 +147,16 @@ def build(rebuild: bool) -> None:
             for n in range(ZONES)
         )  # fmt: skip
         cursor.execute("SELECT setseed(0.42)")
+        # the other columns take their model defaults (a field added later must not break the build)
+        given = {"password", "is_superuser", "is_staff", "is_active", "date_joined", "email", "display_name", "preferred_language"}
+        defaults = [f for f in User._meta.concrete_fields if f.column not in given and not f.primary_key and f.has_default()]
         cursor.execute(
-            """INSERT INTO accounts_user (password, is_superuser, is_staff, is_active, date_joined, email,
-                                          display_name, preferred_language)
+            f"""INSERT INTO accounts_user (password, is_superuser, is_staff, is_active, date_joined, email,
+                                          display_name, preferred_language{"".join(", " + f.column for f in defaults)})
                SELECT '!', false, false, true, now(), 'r' || g || '@segments.bench.invalid', 'Habitant ' || g, 'fr'
+                      {", %s" * len(defaults)}
                FROM generate_series(1, %s) g""",
-            [PEOPLE],
+            [*(f.get_db_prep_value(f.get_default(), connection) for f in defaults), PEOPLE],
         )
         permission = Permission.objects.get(codename=ROLE_GRANTS[Role.RESIDENT], content_type__app_label="councils")
         cursor.execute(
