@@ -376,6 +376,9 @@ def enter_second_factor(driver, user: User) -> None:
     """
     secret = decrypt(Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"])
     for steps_ahead in (0, 1):
+        # the page may still be replacing itself (the log-in's redirect, a refused code's answer):
+        # a field found in a document being left is gone before it is typed into
+        WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return document.readyState") == "complete")
         field = driver.find_element(By.NAME, "code")
         field.clear()
         field.send_keys(totp_code(secret, steps_ahead=steps_ahead))
