@@ -55,6 +55,11 @@ PASSWORD = "réunion-publique-2026"
 REDIS_DB = int(os.environ.get("TEST_BROWSER_REDIS_DB", "13"))
 MAX_BROWSERS = 3
 WAIT = 15
+# How long a page may take to load after a navigation or a script that starts one. Longer than
+# WAIT: with two test workers, Daphnes, aiortc peers and browsers on two cores, a page's load
+# has taken over 15 s (the whole suite, once in a run), which is the machine's moment, not a
+# behaviour; what a test waits for on the page still has WAIT.
+PAGE_LOAD_WAIT = 60
 
 os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must never go online
 
@@ -208,8 +213,8 @@ def _launch(extra_args: tuple[str, ...] = ()) -> webdriver.Chrome:
     options.add_experimental_option("prefs", {"intl.accept_languages": "en"})
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(WAIT)
-    driver.set_script_timeout(WAIT)
+    driver.set_page_load_timeout(PAGE_LOAD_WAIT)
+    driver.set_script_timeout(PAGE_LOAD_WAIT)  # a script that submits a form waits for the page it loads
     return driver
 
 
