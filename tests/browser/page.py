@@ -1,6 +1,5 @@
 """Small waits and reads shared by the browser tests of the meeting stage (polls, ballots)."""
 
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -12,10 +11,8 @@ BOX = "const r = arguments[0].getBoundingClientRect(); return [r.width, r.height
 
 
 def wait(driver, condition, message):
-    """Until `condition(driver)`; an element replaced while it was read (a page reloading, a list re-rendered) is read again."""
-    return WebDriverWait(
-        driver, WAIT, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,)
-    ).until(condition, message=message)
+    """Until `condition(driver)`; an element replaced while it was read is read again (as every wait: conftest)."""
+    return WebDriverWait(driver, WAIT, poll_frequency=0.2).until(condition, message=message)
 
 
 def text(driver, element_id):

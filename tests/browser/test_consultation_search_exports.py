@@ -12,7 +12,6 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -41,10 +40,8 @@ def _search(driver, words: str) -> tuple[str, list[str]]:
     box.clear()
     box.send_keys(words)
     driver.find_element(By.CSS_SELECTOR, ".search-form button[type=submit]").click()
-    # the empty count of the page being left is found first: read again once the results' page replaced it
-    WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda d: d.find_element(By.ID, "search-count").text
-    )
+    # the empty count of the page being left may be found first: gone stale, it is read again (conftest)
+    WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.ID, "search-count").text)
     titles = [link.text for link in driver.find_elements(By.CSS_SELECTOR, "#contributions .contribution-card h3 a")]
     return driver.find_element(By.ID, "search-count").text, titles
 

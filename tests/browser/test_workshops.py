@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -76,7 +75,7 @@ def text_of(driver, element_id: str) -> str:
 def wait_until(driver, condition, message: str, timeout: float = WAIT):
     try:
         # Lists are drawn again on every change of the session: an element may go stale.
-        wait = WebDriverWait(driver, timeout, poll_frequency=0.25, ignored_exceptions=(StaleElementReferenceException,))
+        wait = WebDriverWait(driver, timeout, poll_frequency=0.25)
         return wait.until(condition)
     except TimeoutException:
         pytest.fail(f"{message}; page: {driver.execute_script(PAGE_STATE)}")
