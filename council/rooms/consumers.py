@@ -238,14 +238,11 @@ class RoomConsumer(MediaSignallingMixin, CouncilConsumer):
     async def send_built_snapshot(
         self, snapshot: dict[str, Any], *, media: dict[str, Any] | None = None, shared: SharedText | None = None
     ) -> None:
-        """Send a snapshot built by build_snapshot; `shared`: the text of parts shared with the wave's others."""
+        """Send a snapshot built by build_snapshot; `shared`: the text of parts shared with the wave's others (a lone socket shares none)."""
         snapshot["media"] = media if media is not None else await self.media_availability()
         seqs = [m["seq"] for m in snapshot["messages"]]
         self.snapshot_seq = max([snapshot["room"]["last_seq"], *seqs])
-        if shared is None:
-            await self.send_event(events.ROOM_SYNCED, snapshot)
-        else:
-            await self.send(text_data=envelope_sharing(events.ROOM_SYNCED, snapshot, shared))
+        await self.send(text_data=envelope_sharing(events.ROOM_SYNCED, snapshot, shared or SharedText()))
         await self.keep_facilitators_group(self.runs)
         for part in self.parts.values():
             await part.snapshot_sent(snapshot)

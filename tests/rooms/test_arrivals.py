@@ -168,8 +168,8 @@ async def test_a_wave_that_waited_behind_another_takes_in_the_sockets_arriving_a
     """A crowd connecting in turns (each page's next socket opens once the last one got its
     snapshot) made waves of 127 and of 1 by turns: the one that just missed a wave left alone
     when its turn came, and the sockets let in meanwhile started yet another wave behind it."""
-    monkeypatch.setattr(moves, "QUIET_SECONDS", 0.1)
-    monkeypatch.setattr(moves, "MAX_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(moves, "QUIET_SECONDS", 0.3)  # wide margins: a busy CI loop stalls for tens of ms
+    monkeypatch.setattr(moves, "MAX_WAIT_SECONDS", 0.6)
     sizes: list[int] = []
     ahead_done = asyncio.Event()
 
@@ -185,11 +185,11 @@ async def test_a_wave_that_waited_behind_another_takes_in_the_sockets_arriving_a
             self.done = asyncio.get_running_loop().create_future()
 
     ahead = asyncio.create_task(moves.join_wave(Step(), carry_out))
-    await asyncio.sleep(0.15)  # the wave ahead is under way
+    await asyncio.sleep(0.45)  # the wave ahead is under way
     late = asyncio.create_task(moves.join_wave(Step(), carry_out))
-    await asyncio.sleep(0.3)  # longer than a wave gathers: the late one waits for its turn
+    await asyncio.sleep(0.9)  # longer than a wave gathers: the late one waits for its turn
     ahead_done.set()
-    await asyncio.sleep(0.03)  # its turn came; then the sockets let in by the wave ahead come back
+    await asyncio.sleep(0.09)  # its turn came; then the sockets let in by the wave ahead come back
     others = [asyncio.create_task(moves.join_wave(Step(), carry_out)) for _ in range(3)]
 
     assert await asyncio.gather(ahead, late, *others) == [True] * 5
